@@ -1,0 +1,121 @@
+/*
+ * A path-manager command as Java writes it into the command socket's request buffer
+ * (org.mptcp4j.netlink.CommandRequest) and native code encodes it into a generic-netlink
+ * request with libnl. One layout and one encoder serve every MPTCP_PM_CMD_*: the presence
+ * bits say which attributes go on the wire. Host byte order throughout.
+ *
+ * mptcp4j_pm_address (32 bytes), one MPTCP_PM_ADDR_ATTR_* nest:
+ *
+ *  +-------------------------------+-------------------------------+
+ *  |            family             |        port (host order)      |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |      id       |    present    |           reserved            |  4
+ *  +---------------+---------------+-------------------------------+
+ *  |                             flags                             |  8
+ *  |                            if_idx                             | 12
+ *  +---------------------------------------------------------------+
+ *  |                  addr (4 bytes IPv4 or 16 IPv6)               | 16
+ *  +---------------------------------------------------------------+ 32
+ *
+ * mptcp4j_command_request (80 bytes):
+ *
+ *  +---------------+---------------+-------------------------------+
+ *  |      cmd      |    loc_id     |            present            |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |                             token                             |  4
+ *  |                         rcv_add_addrs                         |  8
+ *  |                           subflows                            | 12
+ *  +---------------------------------------------------------------+
+ *  |                     addr (MPTCP_PM_ATTR_ADDR)                 | 16
+ *  +---------------------------------------------------------------+
+ *  |                 remote (MPTCP_PM_ATTR_ADDR_REMOTE)            | 48
+ *  +---------------------------------------------------------------+ 80
+ *
+ * The reply buffer: int32 error (0 or -errno), uint16 length of the kernel's extended-ack
+ * message, uint16 reserved, then the message's bytes (not NUL-terminated).
+ */
+#ifndef MPTCP4J_COMMAND_REQUEST_H
+#define MPTCP4J_COMMAND_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* mptcp4j_pm_address.present */
+#define MPTCP4J_ADDR_HAS_ADDR 0x01
+#define MPTCP4J_ADDR_HAS_ID 0x02
+#define MPTCP4J_ADDR_HAS_PORT 0x04
+#define MPTCP4J_ADDR_HAS_FLAGS 0x08
+#define MPTCP4J_ADDR_HAS_IF_IDX 0x10
+
+struct mptcp4j_pm_address {
+	uint16_t family;
+	uint16_t port;
+	uint8_t id;
+	uint8_t present;
+	uint16_t reserved;
+	uint32_t flags;
+	int32_t if_idx;
+	uint8_t addr[16];
+};
+
+/* mptcp4j_command_request.present */
+#define MPTCP4J_REQ_HAS_TOKEN 0x0001
+#define MPTCP4J_REQ_HAS_LOC_ID 0x0002
+#define MPTCP4J_REQ_HAS_ADDR 0x0004
+#define MPTCP4J_REQ_HAS_REMOTE 0x0008
+#define MPTCP4J_REQ_HAS_RCV_ADD_ADDRS 0x0010
+#define MPTCP4J_REQ_HAS_SUBFLOWS 0x0020
+
+struct mptcp4j_command_request {
+	uint8_t cmd;
+	uint8_t loc_id;
+	uint16_t present;
+	uint32_t token;
+	uint32_t rcv_add_addrs;
+	uint32_t subflows;
+	struct mptcp4j_pm_address addr;
+	struct mptcp4j_pm_address remote;
+};
+
+#define MPTCP4J_COMMAND_REQUEST_SIZE 80
+_Static_assert(sizeof(struct mptcp4j_pm_address) == 32, "address size");
+_Static_assert(sizeof(struct mptcp4j_command_request) == MPTCP4J_COMMAND_REQUEST_SIZE,
+	       "request size");
+
+struct mptcp4j_command_reply {
+	int32_t error;
+	uint16_t extack_len;
+	uint16_t reserved;
+	char extack[];
+};
+
+#define MPTCP4J_COMMAND_REPLY_SIZE 1024
+#define MPTCP4J_EXTACK_MAX (MPTCP4J_COMMAND_REPLY_SIZE - sizeof(struct mptcp4j_command_reply))
+
+/* Offsets in the order org.mptcp4j.netlink.CommandRequest lists them, sizes first. */
+#define MPTCP4J_COMMAND_REQUEST_LAYOUT                                                 \
+	{                                                                              \
+		sizeof(struct mptcp4j_command_request),                                \
+		sizeof(struct mptcp4j_pm_address),                                     \
+		offsetof(struct mptcp4j_command_request, cmd),                         \
+		offsetof(struct mptcp4j_command_request, loc_id),                      \
+		offsetof(struct mptcp4j_command_request, present),                     \
+		offsetof(struct mptcp4j_command_request, token),                       \
+		offsetof(struct mptcp4j_command_request, rcv_add_addrs),               \
+		offsetof(struct mptcp4j_command_request, subflows),                    \
+		offsetof(struct mptcp4j_command_request, addr),                        \
+		offsetof(struct mptcp4j_command_request, remote),                      \
+		offsetof(struct mptcp4j_pm_address, family),                           \
+		offsetof(struct mptcp4j_pm_address, port),                             \
+		offsetof(struct mptcp4j_pm_address, id),                               \
+		offsetof(struct mptcp4j_pm_address, present),                          \
+		offsetof(struct mptcp4j_pm_address, flags),                            \
+		offsetof(struct mptcp4j_pm_address, if_idx),                           \
+		offsetof(struct mptcp4j_pm_address, addr),                             \
+		offsetof(struct mptcp4j_command_reply, error),                         \
+		offsetof(struct mptcp4j_command_reply, extack_len),                    \
+		offsetof(struct mptcp4j_command_reply, extack),                        \
+		MPTCP4J_COMMAND_REPLY_SIZE                                             \
+	}
+
+#endif

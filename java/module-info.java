@@ -1,0 +1,23 @@
+/**
+ * mptcp4j: a userspace path manager for Multipath TCP on Linux.
+ *
+ * <ul>
+ *   <li>{@link org.mptcp4j.pm}: commands to the kernel's path manager, events, addresses, errors;</li>
+ *   <li>{@link org.mptcp4j.loop}: the event loop and its idle strategies;</li>
+ *   <li>{@link org.mptcp4j.controller}: the controller SPI, and shipped controllers below it;</li>
+ *   <li>{@link org.mptcp4j.diag}: what the kernel knows of the namespace's addresses;</li>
+ *   <li>{@link org.mptcp4j.socket}: MPTCP sockets for applications;</li>
+ *   <li>{@link org.mptcp4j.netns}: network namespaces.</li>
+ * </ul>
+ *
+ * The native binding ({@code org.mptcp4j.netlink}), the command line and the demo are internal.
+ */
+module org.mptcp4j {
+    exports org.mptcp4j.pm;
+    exports org.mptcp4j.loop;
+    exports org.mptcp4j.controller;
+    exports org.mptcp4j.controller.ndiffports;
+    exports org.mptcp4j.diag;
+    exports org.mptcp4j.socket;
+    exports org.mptcp4j.netns;
+}

@@ -1,0 +1,46 @@
+package org.mptcp4j.controller;
+
+import org.mptcp4j.pm.MptcpEvent;
+
+/**
+ * A path-management policy: the event loop calls it for every MPTCP event of its namespace,
+ * on the loop's thread, and it answers with commands through its context's
+ * {@link org.mptcp4j.pm.PathManager}. Every callback has an empty default; implement those
+ * that matter. Events are views valid only during the call.
+ */
+public interface Controller {
+    /** Before the first event; keep the context. */
+    default void start(ControllerContext context) {}
+
+    /** A connection was created; not yet ready for new subflows. */
+    default void onCreated(MptcpEvent event) {}
+
+    /** The connection is fully established: the time to create subflows or announce addresses. */
+    default void onEstablished(MptcpEvent event) {}
+
+    default void onClosed(MptcpEvent event) {}
+
+    /** The peer announced an address (remote address, port and id). */
+    default void onAnnounced(MptcpEvent event) {}
+
+    /** The peer removed the address with this remote id. */
+    default void onRemoved(MptcpEvent event) {}
+
+    default void onSubflowEstablished(MptcpEvent event) {}
+
+    /** A subflow closed or could not open: error and reset reason say why. */
+    default void onSubflowClosed(MptcpEvent event) {}
+
+    /** The peer changed a subflow's backup priority (MP_PRIO). */
+    default void onSubflowPriority(MptcpEvent event) {}
+
+    default void onListenerCreated(MptcpEvent event) {}
+
+    default void onListenerClosed(MptcpEvent event) {}
+
+    /** The kernel dropped events (ENOBUFS): state learned from events may be stale. */
+    default void onEventsLost() {}
+
+    /** After the loop stops. */
+    default void stop() {}
+}

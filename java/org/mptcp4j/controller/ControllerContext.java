@@ -1,0 +1,13 @@
+package org.mptcp4j.controller;
+
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.PathManager;
+
+/** What a controller works with. */
+public interface ControllerContext {
+    /** Commands to the kernel's path manager of this namespace. */
+    PathManager pathManager();
+
+    /** The network namespace the controller manages. */
+    NetworkNamespace namespace();
+}

@@ -1,0 +1,139 @@
+package org.mptcp4j.controller.ndiffports;
+
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerContext;
+import org.mptcp4j.diag.LocalAddress;
+import org.mptcp4j.diag.LocalAddresses;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerException;
+
+/**
+ * ndiffports: when a connection this host opened is established, open more subflows to the
+ * same remote address and port.
+ *
+ * <ul>
+ *   <li>{@link #sameAddressPair(int)}: N extra subflows over the initial address pair, each
+ *       from a different source port (the kernel picks them), so that ECMP hashing can spread
+ *       them over different paths.</li>
+ *   <li>{@link #perLocalAddress()}: one subflow from every other local address of the
+ *       namespace, so each interface carries part of the connection.</li>
+ * </ul>
+ *
+ * Only client-side connections get subflows (a server cannot reach a client behind NAT), and
+ * none towards a peer that refuses joins to its initial address (deny-join-id0).
+ * Nothing is allocated from the ESTABLISHED event to the last SUBFLOW_CREATE.
+ */
+public final class NDiffPortsController implements Controller {
+    private static final System.Logger LOG = System.getLogger(NDiffPortsController.class.getName());
+
+    private final int subflows;
+    private final boolean perLocalAddress;
+    private final List<InetAddress> configuredLocals;
+    private final MptcpAddress local = new MptcpAddress();
+    private final MptcpAddress remote = new MptcpAddress();
+    private MptcpAddress[] locals = new MptcpAddress[0];
+    private PathManager pathManager;
+    private long requested;
+    private long failed;
+
+    private NDiffPortsController(int subflows, boolean perLocalAddress, List<InetAddress> locals) {
+        this.subflows = subflows;
+        this.perLocalAddress = perLocalAddress;
+        this.configuredLocals = locals;
+    }
+
+    /** N extra subflows per connection over the initial address pair, N in 1..8. */
+    public static NDiffPortsController sameAddressPair(int extraSubflows) {
+        if (extraSubflows < 1 || extraSubflows > 8) {
+            throw new IllegalArgumentException("extra subflows must be 1..8 (the kernel's per-connection limit): "
+                    + extraSubflows);
+        }
+        return new NDiffPortsController(extraSubflows, false, List.of());
+    }
+
+    /** One subflow from each other usable local address, found in the namespace at start. */
+    public static NDiffPortsController perLocalAddress() {
+        return new NDiffPortsController(1, true, null);
+    }
+
+    /** One subflow from each of {@code addresses} that the connection does not already use. */
+    public static NDiffPortsController perLocalAddress(List<InetAddress> addresses) {
+        return new NDiffPortsController(1, true, List.copyOf(addresses));
+    }
+
+    @Override
+    public void start(ControllerContext context) {
+        this.pathManager = context.pathManager();
+        if (perLocalAddress) {
+            List<InetAddress> addresses = configuredLocals;
+            if (addresses == null) {
+                addresses = new ArrayList<>();
+                for (LocalAddress a : LocalAddresses.usableForSubflows(context.namespace())) {
+                    addresses.add(a.address());
+                }
+            }
+            // Fixed ids per address, so no connection sees one address under two ids.
+            locals = new MptcpAddress[addresses.size()];
+            for (int i = 0; i < locals.length; i++) {
+                locals[i] = MptcpAddress.of(addresses.get(i), 0).id(i + 1);
+            }
+            LOG.log(Level.INFO, () -> "ndiffports: one subflow per local address " + List.of(locals));
+        }
+    }
+
+    @Override
+    public void onEstablished(MptcpEvent event) {
+        if (event.serverSide() || event.denyJoinId0()) {
+            return;
+        }
+        event.copyRemote(remote);
+        event.copyLocal(local);
+        int token = event.token();
+        if (perLocalAddress) {
+            for (MptcpAddress from : locals) {
+                if (from.family() == local.family() && !from.sameAddress(local)) {
+                    create(token, from);
+                }
+            }
+        } else {
+            // The initial subflow's address keeps its id 0; the kernel picks each source port.
+            local.port(0).id(0);
+            for (int i = 0; i < subflows; i++) {
+                create(token, local);
+            }
+        }
+    }
+
+    private void create(int token, MptcpAddress from) {
+        requested++;
+        try {
+            pathManager.createSubflow(token, from, remote);
+        } catch (PathManagerException e) {
+            failed++;
+            LOG.log(Level.WARNING, () -> "ndiffports: token " + Integer.toHexString(token) + ": subflow "
+                    + from + " -> " + remote + ": " + e.getMessage());
+        }
+    }
+
+    /** SUBFLOW_CREATE requests sent. */
+    public long requested() {
+        return requested;
+    }
+
+    /** SUBFLOW_CREATE requests the kernel refused. */
+    public long failed() {
+        return failed;
+    }
+
+    @Override
+    public String toString() {
+        return perLocalAddress ? "ndiffports (one subflow per local address)"
+                : "ndiffports (" + subflows + " extra subflows per connection)";
+    }
+}

@@ -1,0 +1,141 @@
+package org.mptcp4j.netlink;
+
+import java.nio.ByteBuffer;
+import org.mptcp4j.pm.MptcpAddress;
+
+/**
+ * Writes a path-manager command into the command socket's request buffer; the layout is
+ * include/mptcp4j/command_request.h, checked at load. Presence bits say which attributes the
+ * native encoder puts on the wire.
+ *
+ * <pre>
+ * request:  0 cmd u8 | 1 loc_id u8 | 2 present u16 | 4 token u32 | 8 rcv_add_addrs u32
+ *          12 subflows u32 | 16 addr (32) | 48 remote (32) | 80
+ * address:  0 family u16 | 2 port u16 | 4 id u8 | 5 present u8 | 8 flags u32 | 12 if_idx s32
+ *          16 addr[16] | 32
+ * reply:    0 error s32 | 4 extack_len u16 | 8 extack bytes
+ * </pre>
+ */
+public final class CommandRequest {
+    static final int SIZE = 80;
+    static final int ADDRESS_SIZE = 32;
+    static final int CMD = 0;
+    static final int LOC_ID = 1;
+    static final int PRESENT = 2;
+    static final int TOKEN = 4;
+    static final int RCV_ADD_ADDRS = 8;
+    static final int SUBFLOWS = 12;
+    static final int ADDR = 16;
+    static final int REMOTE = 48;
+    static final int A_FAMILY = 0;
+    static final int A_PORT = 2;
+    static final int A_ID = 4;
+    static final int A_PRESENT = 5;
+    static final int A_FLAGS = 8;
+    static final int A_IF_IDX = 12;
+    static final int A_ADDR = 16;
+    static final int REPLY_ERROR = 0;
+    static final int REPLY_EXTACK_LEN = 4;
+    static final int REPLY_EXTACK = 8;
+    static final int REPLY_SIZE = 1024;
+
+    static final int[] LAYOUT = {
+        SIZE, ADDRESS_SIZE, CMD, LOC_ID, PRESENT, TOKEN, RCV_ADD_ADDRS, SUBFLOWS, ADDR, REMOTE,
+        A_FAMILY, A_PORT, A_ID, A_PRESENT, A_FLAGS, A_IF_IDX, A_ADDR,
+        REPLY_ERROR, REPLY_EXTACK_LEN, REPLY_EXTACK, REPLY_SIZE,
+    };
+
+    static final int HAS_TOKEN = 0x1;
+    static final int HAS_LOC_ID = 0x2;
+    static final int HAS_ADDR = 0x4;
+    static final int HAS_REMOTE = 0x8;
+    static final int HAS_RCV_ADD_ADDRS = 0x10;
+    static final int HAS_SUBFLOWS = 0x20;
+
+    static final int ADDR_HAS_ADDR = 0x1;
+    static final int ADDR_HAS_ID = 0x2;
+    static final int ADDR_HAS_PORT = 0x4;
+    static final int ADDR_HAS_FLAGS = 0x8;
+    static final int ADDR_HAS_IF_IDX = 0x10;
+
+    private final ByteBuffer buffer;
+
+    CommandRequest(ByteBuffer buffer) {
+        this.buffer = buffer;
+    }
+
+    /** Clears the request and sets its command (MPTCP_PM_CMD_*). */
+    public CommandRequest reset(int command) {
+        for (int i = 0; i < SIZE; i += Long.BYTES) {
+            buffer.putLong(i, 0L);
+        }
+        buffer.put(CMD, (byte) command);
+        return this;
+    }
+
+    public CommandRequest token(int token) {
+        buffer.putInt(TOKEN, token);
+        return present(HAS_TOKEN);
+    }
+
+    public CommandRequest localId(int id) {
+        buffer.put(LOC_ID, (byte) id);
+        return present(HAS_LOC_ID);
+    }
+
+    public CommandRequest receiveAddAddrs(int limit) {
+        buffer.putInt(RCV_ADD_ADDRS, limit);
+        return present(HAS_RCV_ADD_ADDRS);
+    }
+
+    public CommandRequest subflows(int limit) {
+        buffer.putInt(SUBFLOWS, limit);
+        return present(HAS_SUBFLOWS);
+    }
+
+    /** MPTCP_PM_ATTR_ADDR: every part of {@code address} that is set. */
+    public CommandRequest address(MptcpAddress address) {
+        putAddress(ADDR, address, true);
+        return present(HAS_ADDR);
+    }
+
+    /** MPTCP_PM_ATTR_ADDR_REMOTE: family, address and port only (the kernel reads no more). */
+    public CommandRequest remote(MptcpAddress address) {
+        putAddress(REMOTE, address, false);
+        return present(HAS_REMOTE);
+    }
+
+    private void putAddress(int at, MptcpAddress a, boolean local) {
+        int present = 0;
+        buffer.putShort(at + A_FAMILY, (short) a.family());
+        if (a.family() != 0) {
+            int length = a.isIpv6() ? 16 : 4;
+            for (int i = 0; i < length; i++) {
+                buffer.put(at + A_ADDR + i, a.addressByte(i));
+            }
+            present |= ADDR_HAS_ADDR;
+        }
+        if (a.port() != 0) {
+            buffer.putShort(at + A_PORT, (short) a.port());
+            present |= ADDR_HAS_PORT;
+        }
+        if (local && a.hasId()) {
+            buffer.put(at + A_ID, (byte) a.id());
+            present |= ADDR_HAS_ID;
+        }
+        if (local && a.flags() != 0) {
+            buffer.putInt(at + A_FLAGS, a.flags());
+            present |= ADDR_HAS_FLAGS;
+        }
+        if (local && a.ifIndex() != 0) {
+            buffer.putInt(at + A_IF_IDX, a.ifIndex());
+            present |= ADDR_HAS_IF_IDX;
+        }
+        buffer.put(at + A_PRESENT, (byte) present);
+    }
+
+    private CommandRequest present(int bit) {
+        buffer.putShort(PRESENT, (short) (buffer.getShort(PRESENT) | bit));
+        return this;
+    }
+}

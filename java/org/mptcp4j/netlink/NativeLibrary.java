@@ -1,0 +1,166 @@
+package org.mptcp4j.netlink;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
+import org.mptcp4j.pm.MptcpException;
+
+/**
+ * Loads {@code libmptcp4j.so} once per class loader: from {@code java.library.path} when it
+ * is there, else extracted from the platform jar ({@code META-INF/native/<os>-<arch>/}) to a
+ * uniquely named temporary file. After loading, the record layouts the Java flyweights use
+ * are checked against the ones the native code was compiled with.
+ */
+public final class NativeLibrary {
+    static final String NAME = "mptcp4j";
+    /** Directory for the extracted library; must allow exec (default java.io.tmpdir). */
+    public static final String WORKDIR_PROPERTY = "mptcp4j.native.workdir";
+
+    private static final Object LOCK = new Object();
+    private static volatile String origin;
+
+    private NativeLibrary() {}
+
+    /** Loads the library if this class loader has not yet; throws MptcpException if it cannot. */
+    public static void ensureLoaded() {
+        if (origin != null) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (origin == null) {
+                String from = load();
+                checkLayouts();
+                origin = from;
+            }
+        }
+    }
+
+    /** Where the library was loaded from: "java.library.path" or the extracted file's name. */
+    public static String origin() {
+        ensureLoaded();
+        return origin;
+    }
+
+    /** The libnl version the library was built against. */
+    public static String libnl() {
+        ensureLoaded();
+        return libnlVersion();
+    }
+
+    /** The platform folder in the classifier jar, as os-maven-plugin names it. */
+    static String platform() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String normalized = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch_64";
+            default -> arch;
+        };
+        return "linux-" + normalized;
+    }
+
+    static String resourcePath() {
+        return "META-INF/native/" + platform() + "/lib" + NAME + ".so";
+    }
+
+    private static String load() {
+        try {
+            System.loadLibrary(NAME);
+            return "java.library.path";
+        } catch (UnsatisfiedLinkError e) {
+            if (!isNotOnLibraryPath(e)) {
+                throw explain(e, "java.library.path");
+            }
+        }
+        return extractAndLoad();
+    }
+
+    private static boolean isNotOnLibraryPath(UnsatisfiedLinkError e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("no " + NAME + " in");
+    }
+
+    private static String extractAndLoad() {
+        String resource = resourcePath();
+        ClassLoader loader = NativeLibrary.class.getClassLoader();
+        InputStream in = loader == null
+                ? ClassLoader.getSystemResourceAsStream(resource)
+                : loader.getResourceAsStream(resource);
+        if (in == null) {
+            throw new MptcpException("load libmptcp4j.so", 0,
+                    "not on java.library.path and no " + resource
+                            + " on the class path: add the mptcp4j-<version>-" + platform()
+                            + ".jar platform jar");
+        }
+        Path dir = Path.of(System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+        Path file;
+        try (in) {
+            file = Files.createTempFile(dir, "lib" + NAME + "-", ".so");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new MptcpException("extract libmptcp4j.so to " + dir, 0, e.toString());
+        }
+        try {
+            System.load(file.toAbsolutePath().toString());
+            return file.toString();
+        } catch (UnsatisfiedLinkError e) {
+            throw explain(e, file.toString());
+        } finally {
+            // The mapping survives the unlink; nothing is left in the temp folder.
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // best effort: the file is unique and harmless
+            }
+        }
+    }
+
+    /** Turns the dynamic loader's complaint into what to do about it. */
+    static MptcpException explain(UnsatisfiedLinkError e, String from) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("libnl-genl-3") || message.contains("libnl-3")) {
+            return new MptcpException("load libmptcp4j.so", 0,
+                    "libnl is missing or broken (" + lastPart(message)
+                            + "): install the package libnl-genl-3-200 (apt-get install libnl-genl-3-200)");
+        }
+        if (message.contains("failed to map segment") || message.contains("Operation not permitted")) {
+            return new MptcpException("load libmptcp4j.so", 0,
+                    from + " is on a noexec file system (" + lastPart(message) + "): set -D"
+                            + WORKDIR_PROPERTY + " to a directory that allows exec");
+        }
+        return new MptcpException("load libmptcp4j.so from " + from, 0, message);
+    }
+
+    private static String lastPart(String message) {
+        int colon = message.indexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    private static void checkLayouts() {
+        check("event record", EventRecord.LAYOUT, eventRecordLayout());
+        check("command request", CommandRequest.LAYOUT, commandRequestLayout());
+        check("socket info", SocketInfoLayout.LAYOUT, socketInfoLayout());
+        check("local address", LocalAddressDump.LAYOUT, localAddressLayout());
+    }
+
+    private static void check(String what, int[] java, int[] c) {
+        if (!Arrays.equals(java, c)) {
+            throw new MptcpException("check " + what + " layout", 0,
+                    "Java " + Arrays.toString(java) + " != native " + Arrays.toString(c)
+                            + ": the jar and libmptcp4j.so come from different builds");
+        }
+    }
+
+    static native int[] eventRecordLayout();
+
+    static native int[] commandRequestLayout();
+
+    static native int[] socketInfoLayout();
+
+    static native int[] localAddressLayout();
+
+    private static native String libnlVersion();
+}

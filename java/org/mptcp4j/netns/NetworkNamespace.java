@@ -1,0 +1,129 @@
+package org.mptcp4j.netns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mptcp4j.netlink.NativeLibrary;
+
+/**
+ * A Linux network namespace that sockets are created in: the caller's own
+ * ({@link #current()}), a named one ({@code ip netns add NAME}), or any {@code ns/net} file
+ * such as {@code /proc/PID/ns/net}.
+ *
+ * <p>mptcp4j never leaves a thread inside another namespace: a socket is created by entering
+ * the namespace on the calling thread and leaving it at once; the socket keeps its namespace.
+ * Instances hold an open file descriptor until {@link #close()}.
+ */
+public final class NetworkNamespace implements AutoCloseable {
+    private static final NetworkNamespace CURRENT = new NetworkNamespace("(current)", -1);
+
+    private final String name;
+    private volatile int fd;
+
+    private NetworkNamespace(String name, int fd) {
+        this.name = name;
+        this.fd = fd;
+    }
+
+    /** The namespace of the thread that opens sockets with it. */
+    public static NetworkNamespace current() {
+        return CURRENT;
+    }
+
+    /** A namespace made by {@code ip netns add name} (its file is /run/netns/name). */
+    public static NetworkNamespace named(String name) {
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
+        }
+        return open(name, Path.of("/run/netns", name));
+    }
+
+    /** The namespace at a path such as /proc/1234/ns/net. */
+    public static NetworkNamespace at(Path path) {
+        return open(path.toString(), path);
+    }
+
+    /** The namespace of process {@code pid}. */
+    public static NetworkNamespace ofPid(long pid) {
+        return open("pid " + pid, Path.of("/proc", Long.toString(pid), "ns", "net"));
+    }
+
+    private static NetworkNamespace open(String name, Path path) {
+        NativeLibrary.ensureLoaded();
+        try {
+            return new NetworkNamespace(name, open(path.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("network namespace " + name + " (" + path + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** The name it was opened by, or "(current)". */
+    public String name() {
+        return name;
+    }
+
+    /** The open descriptor for native code; -1 for {@link #current()}. */
+    public int fd() {
+        int f = fd;
+        if (f == -2) {
+            throw new IllegalStateException("network namespace " + name + " is closed");
+        }
+        return f;
+    }
+
+    /** The namespace's inode number: equal numbers, same namespace (what {@code ip netns identify} compares). */
+    public long inode() {
+        NativeLibrary.ensureLoaded();
+        try {
+            return inode(fd());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the calling thread inside this namespace, then returns the thread
+     * to its own. For JDK calls that read the thread's namespace (network interfaces, /proc/sys/net);
+     * {@code action} must not start threads or keep sockets it expects in the old namespace.
+     */
+    public <T> T call(Callable<T> action) throws Exception {
+        int target = fd();
+        if (target < 0) {
+            return action.call();
+        }
+        int saved = enter(target);
+        try {
+            return action.call();
+        } finally {
+            leave(saved);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (this == CURRENT) {
+            return;
+        }
+        int f = fd;
+        if (f >= 0) {
+            fd = -2;
+            close(f);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return this == CURRENT ? "the current network namespace" : "network namespace " + name;
+    }
+
+    private static native int open(String path) throws IOException;
+
+    private static native void close(int fd);
+
+    private static native int enter(int fd) throws IOException;
+
+    private static native void leave(int saved) throws IOException;
+
+    private static native long inode(int fd) throws IOException;
+}

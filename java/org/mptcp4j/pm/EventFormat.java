@@ -1,0 +1,79 @@
+package org.mptcp4j.pm;
+
+import java.net.InetAddress;
+
+/**
+ * Text forms of an event: one line with every attribute the kernel sent, in the style of
+ * {@code ip mptcp monitor}, or one JSON object. Both allocate; not for the hot path.
+ */
+public final class EventFormat {
+    private EventFormat() {}
+
+    /** {@code [   ESTABLISHED] token=1c0ffee5 family=2 saddr4=10.0.1.1 ... dport=5201}. */
+    public static String line(MptcpEvent event) {
+        StringBuilder s = new StringBuilder(160);
+        String name = typeName(event);
+        s.append('[');
+        for (int pad = name.length(); pad < 16; pad++) {
+            s.append(' ');
+        }
+        s.append(name).append(']');
+        for (MptcpAttribute attribute : MptcpAttribute.values()) {
+            if (event.has(attribute)) {
+                s.append(' ').append(attribute.label()).append('=').append(value(event, attribute));
+            }
+        }
+        return s.toString();
+    }
+
+    /** {@code {"type":"ESTABLISHED","token":"1c0ffee5","family":2,...}}. */
+    public static String json(MptcpEvent event) {
+        StringBuilder s = new StringBuilder(200);
+        s.append("{\"type\":\"").append(typeName(event)).append('"');
+        for (MptcpAttribute attribute : MptcpAttribute.values()) {
+            if (event.has(attribute)) {
+                String value = value(event, attribute);
+                boolean quoted = attribute == MptcpAttribute.TOKEN || attribute.label().contains("addr");
+                s.append(",\"").append(attribute.label()).append("\":");
+                s.append(quoted ? "\"" + value + "\"" : value);
+            }
+        }
+        return s.append('}').toString();
+    }
+
+    private static String typeName(MptcpEvent event) {
+        MptcpEventType type = event.type();
+        return type != null ? type.name() : "EVENT_" + event.typeId();
+    }
+
+    /** The token as {@code ss -M} prints it: 8 hex digits. */
+    public static String token(int token) {
+        String hex = Integer.toHexString(token);
+        return "0".repeat(8 - hex.length()) + hex;
+    }
+
+    private static String value(MptcpEvent e, MptcpAttribute attribute) {
+        return switch (attribute) {
+            case TOKEN -> token(e.token());
+            case FAMILY -> Integer.toString(e.family());
+            case LOC_ID -> Integer.toString(e.localId());
+            case REM_ID -> Integer.toString(e.remoteId());
+            case SADDR4, SADDR6 -> host(e.localAddress());
+            case DADDR4, DADDR6 -> host(e.remoteAddress());
+            case SPORT -> Integer.toString(e.localPort());
+            case DPORT -> Integer.toString(e.remotePort());
+            case BACKUP -> e.backup() ? "1" : "0";
+            case ERROR -> Integer.toString(e.error());
+            case FLAGS -> "0x" + Integer.toHexString(e.flags());
+            case TIMEOUT -> Long.toString(e.timeout());
+            case IF_IDX -> Integer.toString(e.ifIndex());
+            case RESET_REASON -> Long.toString(e.resetReason());
+            case RESET_FLAGS -> "0x" + Integer.toHexString(e.resetFlags());
+            case SERVER_SIDE -> e.serverSide() ? "1" : "0";
+        };
+    }
+
+    private static String host(InetAddress address) {
+        return address == null ? "" : address.getHostAddress();
+    }
+}

@@ -1,0 +1,260 @@
+package org.mptcp4j.pm;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * An MPTCP address as the path manager speaks of it: IP address and port, and optionally the
+ * address id, the endpoint flags and the interface index. Mutable, so controllers can keep one
+ * per use and fill it from events without allocating.
+ *
+ * <p>Unset parts are not sent to the kernel: an id below 0, a port of 0, flags of 0 and an
+ * ifindex of 0 mean "not given".
+ */
+public final class MptcpAddress {
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+
+    /** Announce this address to the peer (ADD_ADDR). */
+    public static final int FLAG_SIGNAL = 0x1;
+    /** Create subflows from this address (in-kernel PM endpoints). */
+    public static final int FLAG_SUBFLOW = 0x2;
+    /** Subflows on this address are backup (MP_JOIN / MP_PRIO backup bit). */
+    public static final int FLAG_BACKUP = 0x4;
+    /** In-kernel PM: a subflow to every announced address (Linux 5.15). */
+    public static final int FLAG_FULLMESH = 0x8;
+    /** Endpoint created by the kernel itself (Linux 5.18). */
+    public static final int FLAG_IMPLICIT = 0x10;
+    /** In-kernel PM: laminar endpoint (Linux 6.18). */
+    public static final int FLAG_LAMINAR = 0x20;
+
+    private int family;
+    private final byte[] address = new byte[16];
+    private int port;
+    private int id = -1;
+    private int flags;
+    private int ifIndex;
+
+    /** An empty address; set it before use. */
+    public MptcpAddress() {}
+
+    /** The address and port given. */
+    public static MptcpAddress of(InetAddress address, int port) {
+        return new MptcpAddress().set(address, port);
+    }
+
+    /** Parses "10.0.1.1" or "fd00::1" (no name lookup) with a port. */
+    public static MptcpAddress parse(String literal, int port) {
+        return of(literal(literal), port);
+    }
+
+    /** An IP literal as an InetAddress, refusing host names (no DNS on a control path). */
+    public static InetAddress literal(String text) {
+        String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        boolean looksIp = !t.isEmpty() && (t.indexOf(':') >= 0 || t.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
+        if (!looksIp) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'");
+        }
+        try {
+            return InetAddress.getByName(t);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'", e);
+        }
+    }
+
+    /** Sets the IP address and port; keeps id, flags and ifindex. */
+    public MptcpAddress set(InetAddress inet, int port) {
+        byte[] raw = inet.getAddress();
+        Arrays.fill(address, (byte) 0);
+        System.arraycopy(raw, 0, address, 0, raw.length);
+        this.family = inet instanceof Inet6Address ? AF_INET6 : AF_INET;
+        return port(port);
+    }
+
+    /** Sets an IPv4 address (big-endian int, 10.0.1.1 is 0x0a000101) and port. */
+    public MptcpAddress setIpv4(int addressBigEndian, int port) {
+        Arrays.fill(address, (byte) 0);
+        address[0] = (byte) (addressBigEndian >>> 24);
+        address[1] = (byte) (addressBigEndian >>> 16);
+        address[2] = (byte) (addressBigEndian >>> 8);
+        address[3] = (byte) addressBigEndian;
+        this.family = AF_INET;
+        return port(port);
+    }
+
+    /** Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}. */
+    public MptcpAddress setRaw(int family, byte[] src, int offset) {
+        if (family != AF_INET && family != AF_INET6) {
+            throw new IllegalArgumentException("family must be AF_INET or AF_INET6: " + family);
+        }
+        Arrays.fill(address, (byte) 0);
+        System.arraycopy(src, offset, address, 0, family == AF_INET ? 4 : 16);
+        this.family = family;
+        return this;
+    }
+
+    /** Copies everything from {@code other}. */
+    public MptcpAddress set(MptcpAddress other) {
+        family = other.family;
+        System.arraycopy(other.address, 0, address, 0, 16);
+        port = other.port;
+        id = other.id;
+        flags = other.flags;
+        ifIndex = other.ifIndex;
+        return this;
+    }
+
+    public MptcpAddress port(int port) {
+        if (port < 0 || port > 0xffff) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        this.port = port;
+        return this;
+    }
+
+    /** Sets the address id, 0..255. */
+    public MptcpAddress id(int id) {
+        if (id < 0 || id > 255) {
+            throw new IllegalArgumentException("address id out of range 0..255: " + id);
+        }
+        this.id = id;
+        return this;
+    }
+
+    /** Forgets the id: none is sent. */
+    public MptcpAddress clearId() {
+        this.id = -1;
+        return this;
+    }
+
+    public MptcpAddress flags(int flags) {
+        this.flags = flags;
+        return this;
+    }
+
+    public MptcpAddress ifIndex(int ifIndex) {
+        this.ifIndex = ifIndex;
+        return this;
+    }
+
+    /** AF_INET, AF_INET6, or 0 when no address was set. */
+    public int family() {
+        return family;
+    }
+
+    public boolean isIpv6() {
+        return family == AF_INET6;
+    }
+
+    /** 0 when not set. */
+    public int port() {
+        return port;
+    }
+
+    /** The id, or -1 when not set. */
+    public int id() {
+        return id;
+    }
+
+    public boolean hasId() {
+        return id >= 0;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public int ifIndex() {
+        return ifIndex;
+    }
+
+    /** The byte at {@code index} of the raw address (16 bytes, IPv4 in the first four). */
+    public byte addressByte(int index) {
+        return address[index];
+    }
+
+    /** Copies the raw address (4 or 16 bytes by family) into {@code dst}. */
+    public void copyAddress(byte[] dst, int offset) {
+        System.arraycopy(address, 0, dst, offset, family == AF_INET6 ? 16 : 4);
+    }
+
+    /** Whether both hold the same IP address (ports, ids and flags aside). */
+    public boolean sameAddress(MptcpAddress other) {
+        return family == other.family && Arrays.equals(address, other.address);
+    }
+
+    /** The IP address as an InetAddress (allocates). */
+    public InetAddress inetAddress() {
+        if (family == 0) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(Arrays.copyOf(address, family == AF_INET6 ? 16 : 4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Address and port as a socket address (allocates). */
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress(inetAddress(), port);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MptcpAddress a && sameAddress(a) && port == a.port && id == a.id
+                && flags == a.flags && ifIndex == a.ifIndex;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(address) * 31 + port;
+    }
+
+    /** "10.0.1.1:5201 id 3 flags backup dev 4" style, as {@code ip mptcp} prints addresses. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder();
+        InetAddress inet = inetAddress();
+        if (inet == null) {
+            s.append("(no address)");
+        } else if (inet instanceof Inet4Address) {
+            s.append(inet.getHostAddress());
+        } else {
+            s.append('[').append(inet.getHostAddress()).append(']');
+        }
+        if (port != 0) {
+            s.append(':').append(port);
+        }
+        if (id >= 0) {
+            s.append(" id ").append(id);
+        }
+        if (flags != 0) {
+            s.append(" flags ").append(flagNames(flags));
+        }
+        if (ifIndex != 0) {
+            s.append(" dev ").append(ifIndex);
+        }
+        return s.toString();
+    }
+
+    /** "signal,backup" for 0x5, the words {@code ip mptcp endpoint} uses. */
+    public static String flagNames(int flags) {
+        String[] names = {"signal", "subflow", "backup", "fullmesh", "implicit", "laminar"};
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                s.append(s.length() == 0 ? "" : ",").append(names[i]);
+            }
+        }
+        int unknown = flags & ~0x3f;
+        if (unknown != 0) {
+            s.append(s.length() == 0 ? "" : ",").append("0x").append(Integer.toHexString(unknown));
+        }
+        return s.toString();
+    }
+}

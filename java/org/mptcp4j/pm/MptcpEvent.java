@@ -1,0 +1,107 @@
+package org.mptcp4j.pm;
+
+import java.net.InetAddress;
+
+/**
+ * One MPTCP event as the kernel reported it, read in place from the event loop's buffer.
+ *
+ * <p>An event is a view, valid only during the callback that receives it: the next poll
+ * overwrites it. Copy what must outlive the callback ({@link #copyLocal}, {@link #token}...).
+ * Every accessor but {@link #localAddress()} and {@link #remoteAddress()} is allocation-free.
+ *
+ * <p>"Local" and "remote" are from this host's side: the kernel's saddr / sport are the local
+ * address and port, daddr / dport the remote ones. For {@link MptcpEventType#ANNOUNCED} the
+ * remote address is the one the peer announced; for listener events only the local side is set.
+ * Fields whose attribute was absent read as 0; {@link #has} tells absent from zero.
+ */
+public interface MptcpEvent {
+    /** The event type; never null for records the loop delivers. */
+    MptcpEventType type();
+
+    /** The raw MPTCP_EVENT_* id. */
+    int typeId();
+
+    /** Bit {@code 1 << MPTCP_ATTR_n} set for each attribute the kernel sent. */
+    int attributes();
+
+    /** Whether the kernel sent this attribute. */
+    default boolean has(MptcpAttribute attribute) {
+        return (attributes() & attribute.bit()) != 0;
+    }
+
+    /** The connection's local token (what {@code ss -M} shows in hex), as an unsigned 32-bit value. */
+    int token();
+
+    /** AF_INET (2) or AF_INET6 (10); derived from the addresses when the kernel sent no family. */
+    int family();
+
+    default boolean isIpv6() {
+        return family() == MptcpAddress.AF_INET6;
+    }
+
+    /** The local address id (loc_id). */
+    int localId();
+
+    /** The remote address id (rem_id). */
+    int remoteId();
+
+    /** The local port (sport), host order. */
+    int localPort();
+
+    /** The remote port (dport), host order. */
+    int remotePort();
+
+    /** The local IPv4 address as a big-endian int (10.0.1.1 is 0x0a000101); 0 for IPv6. */
+    int localAddressIpv4();
+
+    /** The remote IPv4 address as a big-endian int; 0 for IPv6. */
+    int remoteAddressIpv4();
+
+    /** Copies the local address (4 or 16 bytes by family) into {@code dst} at {@code offset}. */
+    void copyLocalAddress(byte[] dst, int offset);
+
+    /** Copies the remote address (4 or 16 bytes by family) into {@code dst} at {@code offset}. */
+    void copyRemoteAddress(byte[] dst, int offset);
+
+    /** Sets {@code dst} to the local address and port; its id, flags and ifindex are left as they are. */
+    void copyLocal(MptcpAddress dst);
+
+    /** Sets {@code dst} to the remote address and port; its id, flags and ifindex are left as they are. */
+    void copyRemote(MptcpAddress dst);
+
+    /** The local address as an InetAddress (allocates), or null when absent. */
+    InetAddress localAddress();
+
+    /** The remote address as an InetAddress (allocates), or null when absent. */
+    InetAddress remoteAddress();
+
+    /** The subflow's backup flag. */
+    boolean backup();
+
+    /** The subflow's sk_err copy (SUB_CLOSED), 0 when none. */
+    int error();
+
+    /** MPTCP_ATTR_FLAGS: bit 0 deny-join-id0 (6.17), bit 1 server side (6.18). */
+    int flags();
+
+    /** Whether this host is the server side of the connection (either way the kernel says it). */
+    boolean serverSide();
+
+    /** The peer refuses joins to its initial address and port (MP_CAPABLE C flag). */
+    boolean denyJoinId0();
+
+    /** The interface the subflow is bound to, 0 when none. */
+    int ifIndex();
+
+    /** MPTCP_ATTR_TIMEOUT (unsigned). */
+    long timeout();
+
+    /** The MP_TCPRST reason code received (unsigned). */
+    long resetReason();
+
+    /** The MP_TCPRST flags received. */
+    int resetFlags();
+
+    /** CLOCK_MONOTONIC nanoseconds when the event's datagram was received. */
+    long receivedNanos();
+}

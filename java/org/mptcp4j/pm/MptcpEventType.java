@@ -1,0 +1,72 @@
+package org.mptcp4j.pm;
+
+/** The events of the kernel's mptcp_pm family, by their MPTCP_EVENT_* ids. */
+public enum MptcpEventType {
+    /** A connection was created (client: MP_CAPABLE SYN/ACK received; server: handshake done). */
+    CREATED(1),
+    /** The connection is fully established: subflows may be created now. */
+    ESTABLISHED(2),
+    CLOSED(3),
+    /** The peer announced an address (ADD_ADDR). */
+    ANNOUNCED(6),
+    /** The peer removed an address (RM_ADDR). */
+    REMOVED(7),
+    /** An MP_JOIN subflow is up. */
+    SUB_ESTABLISHED(10),
+    /** A subflow closed or failed to open; see error and reset reason. */
+    SUB_CLOSED(11),
+    /** The peer changed a subflow's priority (MP_PRIO received). */
+    SUB_PRIORITY(13),
+    /** An MPTCP listening socket was created in the namespace (Linux 6.2). */
+    LISTENER_CREATED(15),
+    /** An MPTCP listening socket was closed (Linux 6.2). */
+    LISTENER_CLOSED(16),
+    /**
+     * Not a kernel event: the kernel reported ENOBUFS here, events were dropped. State learned
+     * from events may be stale and must be rebuilt.
+     */
+    EVENTS_LOST(0x8001);
+
+    private static final MptcpEventType[] BY_ID = new MptcpEventType[17];
+
+    static {
+        for (MptcpEventType type : values()) {
+            if (type.id < BY_ID.length) {
+                BY_ID[type.id] = type;
+            }
+        }
+    }
+
+    private final int id;
+
+    MptcpEventType(int id) {
+        this.id = id;
+    }
+
+    /** The MPTCP_EVENT_* value. */
+    public int id() {
+        return id;
+    }
+
+    /** The bit of this type in an event filter mask. */
+    public long mask() {
+        return id < 64 ? 1L << id : 0;
+    }
+
+    /** The type with this id, or null if the kernel sent one this version does not know. */
+    public static MptcpEventType of(int id) {
+        if (id >= 0 && id < BY_ID.length) {
+            return BY_ID[id];
+        }
+        return id == EVENTS_LOST.id ? EVENTS_LOST : null;
+    }
+
+    /** A filter mask holding every kernel event type. */
+    public static long allKernelEvents() {
+        long mask = 0;
+        for (MptcpEventType type : values()) {
+            mask |= type.mask();
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,81 @@
+package org.mptcp4j.pm;
+
+import org.mptcp4j.netns.NetworkNamespace;
+
+/**
+ * Which path manager the kernel gives new MPTCP connections of a network namespace:
+ * {@code net.mptcp.path_manager} (Linux 6.15), or {@code net.mptcp.pm_type} on older kernels.
+ * The choice is fixed per connection when it is created. mptcp4j manages only connections of
+ * the userspace path manager, which is active only while someone listens to MPTCP events.
+ */
+public enum PathManagerMode {
+    /** The in-kernel path manager and its endpoints ({@code ip mptcp endpoint}). */
+    KERNEL("kernel", "0"),
+    /** The userspace path manager: mptcp4j decides. */
+    USERSPACE("userspace", "1");
+
+    private final String sysctlName;
+    private final String pmType;
+
+    PathManagerMode(String sysctlName, String pmType) {
+        this.sysctlName = sysctlName;
+        this.pmType = pmType;
+    }
+
+    /** "kernel" or "userspace", as net.mptcp.path_manager spells it. */
+    public String sysctlName() {
+        return sysctlName;
+    }
+
+    /** The mode of {@code namespace}. */
+    public static PathManagerMode of(NetworkNamespace namespace) {
+        String name = KernelSupport.sysctlOrNull(namespace, "path_manager");
+        if (name != null) {
+            return parse(name);
+        }
+        String type = KernelSupport.sysctl(namespace, "pm_type");
+        for (PathManagerMode mode : values()) {
+            if (mode.pmType.equals(type)) {
+                return mode;
+            }
+        }
+        throw new MptcpException("read net.mptcp.pm_type", 0, "unknown value " + type);
+    }
+
+    /** Selects {@code mode} for new connections of {@code namespace}; needs root there. */
+    public static void set(NetworkNamespace namespace, PathManagerMode mode) {
+        if (KernelSupport.sysctlOrNull(namespace, "path_manager") != null) {
+            KernelSupport.setSysctl(namespace, "path_manager", mode.sysctlName);
+        } else if (mode == USERSPACE && KernelSupport.sysctlOrNull(namespace, "pm_type") == null) {
+            throw new MptcpException("select the userspace path manager", 0,
+                    "this kernel has no userspace path manager (net.mptcp.pm_type): it needs Linux 5.19");
+        } else {
+            KernelSupport.setSysctl(namespace, "pm_type", mode.pmType);
+        }
+    }
+
+    /** "kernel" or "userspace" (case-insensitive) to a mode. */
+    public static PathManagerMode parse(String name) {
+        for (PathManagerMode mode : values()) {
+            if (mode.sysctlName.equalsIgnoreCase(name.trim())) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("unknown path manager '" + name + "': expected kernel or userspace");
+    }
+
+    /**
+     * Fails with a clear message unless the userspace path manager is selected in
+     * {@code namespace}: otherwise mptcp4j would hear events but every command would fail.
+     */
+    public static void requireUserspace(NetworkNamespace namespace) {
+        KernelSupport.requireMptcp(namespace);
+        PathManagerMode mode = of(namespace);
+        if (mode != USERSPACE) {
+            throw new MptcpException("check path manager", 0, "the " + mode.sysctlName
+                    + " path manager is selected in " + namespace
+                    + "; mptcp4j manages connections of the userspace one: run 'mptcp4j path-manager userspace'"
+                    + " (sysctl -w net.mptcp.path_manager=userspace) before connections start");
+        }
+    }
+}

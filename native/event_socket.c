@@ -1,0 +1,260 @@
+/*
+ * Natives of org.mptcp4j.netlink.EventSocket: the socket joined to mptcp_pm_events. One poll
+ * call receives every pending datagram, decodes it into the records buffer and returns the
+ * count; Java then reads the records in place. No call back into Java per event.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/socket.h>
+
+#include "event_decoder.h"
+#include "genl_socket.h"
+#include "jni_support.h"
+#include "mptcp4j/mptcp_uapi.h"
+
+/* Kernel events are a few hundred bytes; a larger datagram is counted as truncated. */
+#define RX_BUFFER_SIZE 32768
+
+struct event_socket {
+	struct nl_sock *sk;
+	int fd;
+	int wake_fd;
+	int receive_buffer;
+	struct event_decoder decoder;
+	struct mptcp4j_event_record *records;
+	int capacity;
+	/* A datagram whose records did not all fit: decoded first at the next poll. */
+	size_t pending_off;
+	size_t pending_len;
+	uint64_t pending_nanos;
+	uint8_t rx[RX_BUFFER_SIZE];
+};
+
+static uint64_t monotonic_nanos(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int decode_pending(struct event_socket *s, int n)
+{
+	size_t consumed;
+	n += event_decoder_decode(&s->decoder, s->rx + s->pending_off,
+				  s->pending_len - s->pending_off, s->pending_nanos,
+				  s->records + n, s->capacity - n, &consumed);
+	s->pending_off += consumed;
+	if (s->pending_off >= s->pending_len)
+		s->pending_off = s->pending_len = 0;
+	return n;
+}
+
+static void mark_events_lost(struct event_socket *s, int n)
+{
+	struct mptcp4j_event_record *r = &s->records[n];
+	memset(r, 0, sizeof(*r));
+	r->type = MPTCP4J_RECORD_EVENTS_LOST;
+	r->rx_nanos = monotonic_nanos();
+	s->decoder.counters[MPTCP4J_COUNTER_LOST]++;
+}
+
+/* Receives without blocking until the socket is empty or the records are full. */
+static int drain(struct event_socket *s, int n)
+{
+	uint64_t *counters = s->decoder.counters;
+	while (n < s->capacity && s->pending_len == 0) {
+		struct sockaddr_nl from;
+		struct iovec iov = {.iov_base = s->rx, .iov_len = sizeof(s->rx)};
+		struct msghdr mh = {
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+		};
+		ssize_t len = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == ENOBUFS) {
+				mark_events_lost(s, n++);
+				continue;
+			}
+			return n > 0 ? n : -errno;
+		}
+		counters[MPTCP4J_COUNTER_DATAGRAMS]++;
+		if (mh.msg_flags & MSG_TRUNC) {
+			counters[MPTCP4J_COUNTER_TRUNCATED]++;
+			continue;
+		}
+		if (from.nl_pid != 0) {
+			counters[MPTCP4J_COUNTER_FOREIGN]++;
+			continue;
+		}
+		s->pending_off = 0;
+		s->pending_len = (size_t)len;
+		s->pending_nanos = monotonic_nanos();
+		n = decode_pending(s, n);
+	}
+	return n;
+}
+
+static jint poll_events(JNIEnv *env, jclass cls, jlong handle, jint timeout_millis)
+{
+	(void)env;
+	(void)cls;
+	struct event_socket *s = (struct event_socket *)(intptr_t)handle;
+	int n = 0;
+	if (s->pending_len != 0)
+		n = decode_pending(s, n);
+	n = drain(s, n);
+	if (n != 0 || timeout_millis == 0)
+		return n;
+
+	struct pollfd fds[2] = {
+		{.fd = s->fd, .events = POLLIN},
+		{.fd = s->wake_fd, .events = POLLIN},
+	};
+	int rc = poll(fds, 2, timeout_millis);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (fds[1].revents & POLLIN) {
+		uint64_t value;
+		if (read(s->wake_fd, &value, sizeof(value)) < 0 && errno != EAGAIN)
+			return -errno;
+	}
+	if (fds[0].revents & (POLLIN | POLLERR))
+		n = drain(s, 0);
+	return n;
+}
+
+static void wakeup(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)cls;
+	struct event_socket *s = (struct event_socket *)(intptr_t)handle;
+	uint64_t one = 1;
+	if (write(s->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		m4j_throw_io(env, "wake event loop", errno);
+}
+
+static void free_socket(struct event_socket *s)
+{
+	if (s->sk != NULL)
+		nl_socket_free(s->sk);
+	if (s->wake_fd >= 0)
+		(void)close(s->wake_fd);
+	free(s);
+}
+
+static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_buffer,
+			 jobject records, jobject counters)
+{
+	(void)cls;
+	size_t records_size;
+	void *records_address = m4j_direct_buffer(env, records,
+						  sizeof(struct mptcp4j_event_record),
+						  &records_size);
+	if (records_address == NULL)
+		return 0;
+	uint64_t *counters_address = m4j_direct_buffer(
+		env, counters, MPTCP4J_COUNTER_COUNT * sizeof(uint64_t), NULL);
+	if (counters_address == NULL)
+		return 0;
+
+	struct event_socket *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		m4j_throw_mptcp(env, "allocate event socket", ENOMEM, NULL);
+		return 0;
+	}
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->wake_fd < 0) {
+		m4j_throw_mptcp(env, "create eventfd", errno, NULL);
+		free_socket(s);
+		return 0;
+	}
+	int family_id;
+	s->sk = genl_socket_open(env, netns_fd, &family_id);
+	if (s->sk == NULL) {
+		free_socket(s);
+		return 0;
+	}
+	s->fd = nl_socket_get_fd(s->sk);
+	int group = genl_ctrl_resolve_grp(s->sk, MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME);
+	if (group < 0) {
+		m4j_throw_mptcp(env, "resolve multicast group mptcp_pm_events", ENOENT, NULL);
+		free_socket(s);
+		return 0;
+	}
+	s->receive_buffer = genl_socket_set_receive_buffer(s->sk, receive_buffer);
+	if (s->receive_buffer < 0) {
+		m4j_throw_mptcp(env, "set event socket receive buffer", -s->receive_buffer, NULL);
+		free_socket(s);
+		return 0;
+	}
+	/* setsockopt directly rather than through libnl, which folds errno into its own codes. */
+	if (setsockopt(s->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) != 0) {
+		m4j_throw_mptcp(env, "join multicast group mptcp_pm_events", errno, NULL);
+		free_socket(s);
+		return 0;
+	}
+	s->decoder.family_id = (uint16_t)family_id;
+	s->decoder.type_mask = ~UINT64_C(0);
+	s->decoder.counters = counters_address;
+	s->records = records_address;
+	s->capacity = (int)(records_size / sizeof(struct mptcp4j_event_record));
+	return (jlong)(intptr_t)s;
+}
+
+static void set_type_mask(JNIEnv *env, jclass cls, jlong handle, jlong mask)
+{
+	(void)env;
+	(void)cls;
+	((struct event_socket *)(intptr_t)handle)->decoder.type_mask = (uint64_t)mask;
+}
+
+static jint receive_buffer_size(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return ((struct event_socket *)(intptr_t)handle)->receive_buffer;
+}
+
+static jint family_id(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return ((struct event_socket *)(intptr_t)handle)->decoder.family_id;
+}
+
+static void close_socket(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	free_socket((struct event_socket *)(intptr_t)handle);
+}
+
+int m4j_register_event_socket(JNIEnv *env)
+{
+	static const JNINativeMethod methods[] = {
+		{"open", "(IILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J", (void *)open_socket},
+		{"poll", "(JI)I", (void *)poll_events},
+		{"wakeup", "(J)V", (void *)wakeup},
+		{"setTypeMask", "(JJ)V", (void *)set_type_mask},
+		{"receiveBufferSize", "(J)I", (void *)receive_buffer_size},
+		{"familyId", "(J)I", (void *)family_id},
+		{"close", "(J)V", (void *)close_socket},
+	};
+	return m4j_register(env, "org/mptcp4j/netlink/EventSocket", methods,
+			    M4J_ARRAY_LEN(methods));
+}

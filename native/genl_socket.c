@@ -1,0 +1,68 @@
+#define _GNU_SOURCE
+#include "genl_socket.h"
+
+#include <errno.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/socket.h>
+#include <sys/socket.h>
+
+#include "jni_support.h"
+#include "mptcp4j/mptcp_uapi.h"
+#include "network_namespace.h"
+
+struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	if (sk == NULL) {
+		m4j_throw_mptcp(env, "allocate netlink socket", ENOMEM, NULL);
+		return NULL;
+	}
+	int saved;
+	int rc = network_namespace_enter(netns_fd, &saved);
+	if (rc < 0) {
+		nl_socket_free(sk);
+		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
+		return NULL;
+	}
+	int nlerr = genl_connect(sk);
+	int connect_errno = errno;
+	rc = network_namespace_leave(saved);
+	if (nlerr < 0 || rc < 0) {
+		nl_socket_free(sk);
+		if (rc < 0)
+			m4j_throw_mptcp(env, "leave network namespace", -rc, NULL);
+		else
+			m4j_throw_mptcp(env, "connect generic netlink socket", connect_errno,
+					nl_geterror(nlerr));
+		return NULL;
+	}
+	int id = genl_ctrl_resolve(sk, MPTCP_PM_NAME);
+	if (id < 0) {
+		nl_socket_free(sk);
+		if (id == -NLE_OBJ_NOTFOUND)
+			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", ENOENT,
+					NULL);
+		else
+			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", EPROTO,
+					nl_geterror(id));
+		return NULL;
+	}
+	*family_id = id;
+	return sk;
+}
+
+int genl_socket_set_receive_buffer(struct nl_sock *sk, int bytes)
+{
+	int fd = nl_socket_get_fd(sk);
+	/* SO_RCVBUFFORCE needs CAP_NET_ADMIN, which a path manager has; else rmem_max caps. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) != 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) != 0)
+		return -errno;
+	int actual = 0;
+	socklen_t len = sizeof(actual);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &actual, &len) != 0)
+		return -errno;
+	return actual;
+}

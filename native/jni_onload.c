@@ -1,0 +1,17 @@
+/* The library's only exported symbol: binds every native method when the JVM loads it. */
+#include "jni_support.h"
+
+__attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+	(void)reserved;
+	JNIEnv *env;
+	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+		return JNI_ERR;
+	if (m4j_register_native_library(env) != 0 || m4j_register_errno(env) != 0 ||
+	    m4j_register_network_namespace(env) != 0 || m4j_register_event_decoder(env) != 0 ||
+	    m4j_register_event_socket(env) != 0 || m4j_register_command_socket(env) != 0 ||
+	    m4j_register_mptcp_socket(env) != 0 ||
+	    m4j_register_local_address_dump(env) != 0)
+		return JNI_ERR;
+	return JNI_VERSION_1_8;
+}

@@ -1,0 +1,86 @@
+#define _GNU_SOURCE
+#include "jni_support.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int m4j_register(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count)
+{
+	jclass cls = (*env)->FindClass(env, class_name);
+	if (cls == NULL)
+		return -1;
+	jint rc = (*env)->RegisterNatives(env, cls, methods, count);
+	(*env)->DeleteLocalRef(env, cls);
+	return rc == JNI_OK ? 0 : -1;
+}
+
+const char *m4j_errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+	return name != NULL ? name : "E?";
+}
+
+void m4j_throw_mptcp(JNIEnv *env, const char *operation, int err, const char *detail)
+{
+	jclass cls = (*env)->FindClass(env, "org/mptcp4j/pm/MptcpException");
+	if (cls == NULL)
+		return;
+	jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>",
+					     "(Ljava/lang/String;ILjava/lang/String;)V");
+	if (ctor == NULL)
+		return;
+	jstring jop = (*env)->NewStringUTF(env, operation);
+	if (jop == NULL)
+		return;
+	jstring jdetail = NULL;
+	if (detail != NULL) {
+		jdetail = (*env)->NewStringUTF(env, detail);
+		if (jdetail == NULL)
+			return;
+	}
+	jobject ex = (*env)->NewObject(env, cls, ctor, jop, (jint)err, jdetail);
+	if (ex != NULL)
+		(*env)->Throw(env, (jthrowable)ex);
+}
+
+void m4j_throw_io(JNIEnv *env, const char *operation, int err)
+{
+	char message[256];
+	char text[128];
+	/* GNU strerror_r returns the message, possibly not in `text`. */
+	const char *reason = strerror_r(err, text, sizeof(text));
+	if (snprintf(message, sizeof(message), "%s: %s (%s)", operation, reason,
+		     m4j_errno_name(err)) < 0)
+		message[0] = '\0';
+	jclass cls = (*env)->FindClass(env, "java/io/IOException");
+	if (cls != NULL)
+		(*env)->ThrowNew(env, cls, message);
+}
+
+void m4j_throw_illegal_argument(JNIEnv *env, const char *message)
+{
+	jclass cls = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
+	if (cls != NULL)
+		(*env)->ThrowNew(env, cls, message);
+}
+
+void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *capacity)
+{
+	if (buffer == NULL) {
+		m4j_throw_illegal_argument(env, "buffer is null");
+		return NULL;
+	}
+	void *address = (*env)->GetDirectBufferAddress(env, buffer);
+	jlong size = (*env)->GetDirectBufferCapacity(env, buffer);
+	if (address == NULL || size < 0) {
+		m4j_throw_illegal_argument(env, "buffer is not a direct buffer");
+		return NULL;
+	}
+	if ((size_t)size < min_size) {
+		m4j_throw_illegal_argument(env, "buffer is too small");
+		return NULL;
+	}
+	if (capacity != NULL)
+		*capacity = (size_t)size;
+	return address;
+}

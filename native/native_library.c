@@ -1,0 +1,64 @@
+/* Layout tables for org.mptcp4j.netlink.NativeLibrary, which checks its Java mirrors at load. */
+#include "jni_support.h"
+
+#include <netlink/version.h>
+
+#include "mptcp4j/command_request.h"
+#include "mptcp4j/event_record.h"
+#include "mptcp4j/local_address.h"
+#include "mptcp4j/socket_info.h"
+
+static jintArray to_java(JNIEnv *env, const jint *values, int count)
+{
+	jintArray array = (*env)->NewIntArray(env, count);
+	if (array != NULL)
+		(*env)->SetIntArrayRegion(env, array, 0, count, values);
+	return array;
+}
+
+static jintArray event_record_layout(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	static const jint layout[] = MPTCP4J_EVENT_RECORD_LAYOUT;
+	return to_java(env, layout, M4J_ARRAY_LEN(layout));
+}
+
+static jintArray command_request_layout(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	static const jint layout[] = MPTCP4J_COMMAND_REQUEST_LAYOUT;
+	return to_java(env, layout, M4J_ARRAY_LEN(layout));
+}
+
+static jintArray socket_info_layout(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	static const jint layout[] = MPTCP4J_SOCKET_INFO_LAYOUT;
+	return to_java(env, layout, M4J_ARRAY_LEN(layout));
+}
+
+static jintArray local_address_layout(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	static const jint layout[] = MPTCP4J_LOCAL_ADDRESS_LAYOUT;
+	return to_java(env, layout, M4J_ARRAY_LEN(layout));
+}
+
+static jstring libnl_version(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	return (*env)->NewStringUTF(env, LIBNL_STRING);
+}
+
+int m4j_register_native_library(JNIEnv *env)
+{
+	static const JNINativeMethod methods[] = {
+		{"eventRecordLayout", "()[I", (void *)event_record_layout},
+		{"commandRequestLayout", "()[I", (void *)command_request_layout},
+		{"socketInfoLayout", "()[I", (void *)socket_info_layout},
+		{"localAddressLayout", "()[I", (void *)local_address_layout},
+		{"libnlVersion", "()Ljava/lang/String;", (void *)libnl_version},
+	};
+	return m4j_register(env, "org/mptcp4j/netlink/NativeLibrary", methods,
+			    M4J_ARRAY_LEN(methods));
+}

@@ -1,0 +1,115 @@
+/* Natives of org.mptcp4j.netns.NetworkNamespace, and the enter/leave pair other files use. */
+#define _GNU_SOURCE
+#include "network_namespace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jni_support.h"
+
+int network_namespace_enter(int target_fd, int *saved_fd)
+{
+	*saved_fd = -1;
+	if (target_fd < 0)
+		return 0;
+	int current = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (current < 0)
+		return -errno;
+	if (setns(target_fd, CLONE_NEWNET) != 0) {
+		int err = errno;
+		(void)close(current);
+		return -err;
+	}
+	*saved_fd = current;
+	return 0;
+}
+
+int network_namespace_leave(int saved_fd)
+{
+	if (saved_fd < 0)
+		return 0;
+	int rc = setns(saved_fd, CLONE_NEWNET) == 0 ? 0 : -errno;
+	(void)close(saved_fd);
+	return rc;
+}
+
+static jint ns_open(JNIEnv *env, jclass cls, jstring path)
+{
+	(void)cls;
+	const char *cpath = (*env)->GetStringUTFChars(env, path, NULL);
+	if (cpath == NULL)
+		return -1;
+	int fd = open(cpath, O_RDONLY | O_CLOEXEC);
+	int err = errno;
+	(*env)->ReleaseStringUTFChars(env, path, cpath);
+	if (fd < 0) {
+		m4j_throw_io(env, "open network namespace", err);
+		return -1;
+	}
+	/* Refuse other files now rather than fail obscurely at the first setns(). */
+	int type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET) {
+		err = type < 0 ? errno : EINVAL;
+		(void)close(fd);
+		m4j_throw_io(env, "not a network namespace", err);
+		return -1;
+	}
+	return fd;
+}
+
+static void ns_close(JNIEnv *env, jclass cls, jint fd)
+{
+	(void)env;
+	(void)cls;
+	(void)close(fd);
+}
+
+static jint ns_enter(JNIEnv *env, jclass cls, jint fd)
+{
+	(void)cls;
+	int saved;
+	int rc = network_namespace_enter(fd, &saved);
+	if (rc < 0) {
+		m4j_throw_io(env, "setns(CLONE_NEWNET)", -rc);
+		return -1;
+	}
+	return saved;
+}
+
+static void ns_leave(JNIEnv *env, jclass cls, jint saved)
+{
+	(void)cls;
+	int rc = network_namespace_leave(saved);
+	if (rc < 0)
+		m4j_throw_io(env, "setns(CLONE_NEWNET) back", -rc);
+}
+
+static jlong ns_inode(JNIEnv *env, jclass cls, jint fd)
+{
+	(void)cls;
+	struct stat st;
+	int rc = fd >= 0 ? fstat(fd, &st) : stat("/proc/thread-self/ns/net", &st);
+	if (rc != 0) {
+		m4j_throw_io(env, "stat network namespace", errno);
+		return -1;
+	}
+	return (jlong)st.st_ino;
+}
+
+int m4j_register_network_namespace(JNIEnv *env)
+{
+	static const JNINativeMethod methods[] = {
+		{"open", "(Ljava/lang/String;)I", (void *)ns_open},
+		{"close", "(I)V", (void *)ns_close},
+		{"enter", "(I)I", (void *)ns_enter},
+		{"leave", "(I)V", (void *)ns_leave},
+		{"inode", "(I)J", (void *)ns_inode},
+	};
+	return m4j_register(env, "org/mptcp4j/netns/NetworkNamespace", methods,
+			    M4J_ARRAY_LEN(methods));
+}

@@ -1,0 +1,132 @@
+package org.mptcp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.Transfers;
+
+/** The mptcp4j command against the kernel, and the errors a newcomer meets, each one line. */
+@KernelTest
+class CliKernelTest {
+    private static final int PORT = 5201;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    @Test
+    void monitorPrintsEveryEventOfANamespace() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+            Transfers.discardServer(listener, new AtomicLong());
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread monitor = new Thread(() -> exit.set(main.execute(new String[] {
+                "monitor", "--netns", t.clientName(), "--count", "3", "--types", "CREATED,ESTABLISHED,CLOSED"})));
+            monitor.start();
+            awaitOutput(() -> err.size() > 0); // "listening": the events group is joined
+            int token;
+            try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(socket, 100);
+                token = socket.info().token();
+            }
+            monitor.join(10_000);
+            assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("mptcp4j monitor: listening to the MPTCP events of network namespace "));
+            List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+            String hex = String.format("%08x", token);
+            assertEquals(List.of("CREATED", "ESTABLISHED", "CLOSED"),
+                    lines.stream().map(l -> l.substring(1, 17).trim()).toList(), lines.toString());
+            assertTrue(lines.get(0).contains("token=" + hex + " family=2 loc_id=0 rem_id=0 saddr4=10.231.1.1 daddr4=10.231.1.2"),
+                    lines.get(0));
+            assertTrue(lines.get(0).contains("dport=5201"), lines.get(0));
+            assertEquals("[          CLOSED] token=" + hex, lines.get(2));
+        }
+    }
+
+    private static void awaitOutput(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void pathManagerShowsAndSelects() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            assertEquals(Main.OK, main.execute(new String[] {"path-manager", "-n", t.clientName()}));
+            assertEquals(Main.OK, main.execute(new String[] {"path-manager", "-n", t.clientName(), "userspace"}));
+            assertEquals("kernel\nuserspace\n", out.toString(StandardCharsets.UTF_8));
+            assertEquals(PathManagerMode.USERSPACE, PathManagerMode.of(t.client()));
+        }
+    }
+
+    @Test
+    void runRefusesANamespaceWithoutTheUserspacePathManager() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            assertEquals(Main.FAILED, main.execute(new String[] {"run", "--netns", t.clientName()}));
+            String text = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, text.lines().count(), text);
+            assertTrue(text.startsWith("mptcp4j run: check path manager: the kernel path manager is selected in network namespace "
+                    + t.clientName()), text);
+        }
+    }
+
+    @Test
+    void unknownNamespaceIsOneLine() {
+        assertEquals(Main.FAILED, main.execute(new String[] {"monitor", "--netns", "m4j-no-such-namespace"}));
+        assertEquals("mptcp4j monitor: network namespace m4j-no-such-namespace (/run/netns/m4j-no-such-namespace):"
+                + " open network namespace: No such file or directory (ENOENT)\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unprivilegedUserGetsOneClearLine() throws Exception {
+        Processes.Result r = Processes.mptcp4j(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "monitor");
+        assertEquals(Main.FAILED, r.exit(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("mptcp4j monitor: join multicast group mptcp_pm_events: Operation not permitted (EPERM)"),
+                r.err());
+        assertTrue(r.err().contains("needs CAP_NET_ADMIN"), r.err());
+    }
+
+    @Test
+    void libraryIsExtractedFromThePlatformJarWhenNotOnTheLibraryPath() throws Exception {
+        Processes.Result r = Processes.mptcp4j(List.of(), List.of(), true, "version");
+        assertEquals(Main.OK, r.exit(), r.err());
+        String from = r.out().substring(r.out().indexOf("native library from ") + 20).trim();
+        assertTrue(from.matches(".*/libmptcp4j-[0-9]+\\.so"), r.out());
+        assertFalse(Files.exists(Path.of(from)), "the extracted copy is removed once loaded");
+    }
+
+    @Test
+    void missingLibnlNamesThePackageToInstall() throws Exception {
+        String libnl = Shell.run("sh", "-c", "readlink -f $(ldconfig -p | awk '/libnl-genl-3.so.200 /{print $NF; exit}')").trim();
+        assertTrue(libnl.contains("libnl-genl-3.so"), libnl);
+        // A private mount namespace where libnl-genl-3 is an empty file: the loader cannot use it.
+        Processes.Result r = Processes.mptcp4j(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind /dev/null " + libnl + " && exec \"$@\"", "sh"),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "version");
+        assertEquals(Main.FAILED, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("libnl is missing or broken"), r.err());
+        assertTrue(r.err().contains("install the package libnl-genl-3-200"), r.err());
+    }
+}

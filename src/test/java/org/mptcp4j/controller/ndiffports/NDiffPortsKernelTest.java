@@ -1,0 +1,80 @@
+package org.mptcp4j.controller.ndiffports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpInfo;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.socket.SubflowInfo;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Transfers;
+
+/** ndiffports on a real connection: the subflows exist in the kernel and carry bytes. */
+@KernelTest
+class NDiffPortsKernelTest {
+    private static final int PORT = 5201;
+
+    private static MptcpInfo transferWith(Topology t, NDiffPortsController controller, int expectedExtra)
+            throws Exception {
+        t.allowServerSubflows(8);
+        PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+        AtomicLong received = new AtomicLong();
+        MptcpInfo result;
+        try (PathManager pm = PathManager.open(t.client());
+                EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build();
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+            loop.start();
+            Transfers.discardServer(listener, received);
+            try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(socket, 1 << 16);
+                MptcpInfo info = Transfers.awaitInfo(socket, i -> i.extraSubflows() == expectedExtra);
+                assertEquals(expectedExtra, info.extraSubflows(), "subflows after ESTABLISHED: " + info);
+                String ss = t.clientSs("-Mni");
+                assertTrue(ss.contains("subflows:" + expectedExtra), ss);
+                Transfers.send(socket, 24 << 20);
+                result = Transfers.awaitInfo(socket, i -> i.subflows().stream().allMatch(s -> s.bytesAcked() > 0));
+            }
+        }
+        assertEquals(expectedExtra, controller.requested());
+        assertEquals(0, controller.failed());
+        return result;
+    }
+
+    @Test
+    void threeExtraSubflowsOverTheSameAddressPairFromDifferentPorts() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            t.limitRate(1, 200); // a full pipe makes the scheduler use every subflow
+            MptcpInfo info = transferWith(t, NDiffPortsController.sameAddressPair(3), 3);
+            assertEquals(4, info.subflows().size());
+            assertEquals(4, info.subflows().stream().mapToInt(s -> s.local().getPort()).distinct().count());
+            for (SubflowInfo sf : info.subflows()) {
+                assertEquals(Topology.clientAddress(1), sf.local().getAddress());
+                assertEquals(Topology.serverAddress(1), sf.remote().getAddress());
+                assertTrue(sf.bytesAcked() > 0, "bytes flow on every subflow: " + sf);
+            }
+        }
+    }
+
+    @Test
+    void oneSubflowPerLocalAddress() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 2)) {
+            t.routeBySource();
+            t.limitRate(1, 200);
+            t.limitRate(2, 200);
+            MptcpInfo info = transferWith(t, NDiffPortsController.perLocalAddress(), 1);
+            assertEquals(2, info.subflows().size());
+            SubflowInfo second = info.subflows().stream()
+                    .filter(s -> s.local().getAddress().equals(Topology.clientAddress(2))).findFirst().orElseThrow();
+            assertTrue(second.bytesAcked() > 0, second.toString());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.mptcp4j.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.KernelTestExtension;
+
+/** The README's first command, run as a test: it succeeds and leaves nothing behind. */
+@KernelTest
+class DemoKernelTest {
+    private static String run(Demo.Options options, int expectedExit) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = new Demo(new PrintStream(bytes, true, StandardCharsets.UTF_8)).run(options);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedExit, exit, out);
+        assertTrue(KernelTestExtension.namespacesOfThisJvm().isEmpty(), "the demo removed its namespaces");
+        return out;
+    }
+
+    @Test
+    void ndiffportsDemoOpensTwoSubflowsThatCarryBytes() throws Exception {
+        String out = run(new Demo.Options(2, false, 16, 200, false), 0);
+        assertTrue(out.contains("OK: mptcp4j opened 2 extra subflow(s); all 3 subflows carried bytes"), out);
+        assertTrue(out.contains("[     ESTABLISHED]"), out);
+        assertEquals(2, out.lines().filter(l -> l.contains("[ SUB_ESTABLISHED]")).count(), out);
+    }
+
+    @Test
+    void perAddressDemoUsesTheSecondPath() throws Exception {
+        String out = run(new Demo.Options(1, true, 16, 200, true), 0);
+        assertTrue(out.contains("saddr4=10.231.2.1"), out);
+        assertTrue(out.contains("OK: mptcp4j opened 1 extra subflow(s)"), out);
+    }
+}

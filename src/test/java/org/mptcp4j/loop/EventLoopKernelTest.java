@@ -1,0 +1,116 @@
+package org.mptcp4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpInfo;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.EventRecorder;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.SeenEvent;
+import org.mptcp4j.testing.Transfers;
+
+/** The events of a real MPTCP connection between two namespaces, as both sides' loops see them. */
+@KernelTest
+class EventLoopKernelTest {
+    private static final int PORT = 5201;
+
+    @Test
+    void eventsOfARealConnectionCarryItsTokenAddressesPortsAndIds() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            EventRecorder client = new EventRecorder();
+            EventRecorder server = new EventRecorder();
+            try (EventLoop clientLoop = EventLoop.builder(client).namespace(t.client()).build();
+                    EventLoop serverLoop = EventLoop.builder(server).namespace(t.server()).build();
+                    PathManager pm = PathManager.open(t.client())) {
+                clientLoop.start();
+                serverLoop.start();
+                try (MptcpServerSocket listener = MptcpServerSocket.bind(t.server(),
+                        new InetSocketAddress("0.0.0.0", PORT), 8)) {
+                    SeenEvent listening = server.await(MptcpEventType.LISTENER_CREATED);
+                    assertEquals(PORT, listening.localPort());
+                    assertEquals(MptcpAddress.AF_INET, listening.family());
+                    Transfers.discardServer(listener, new AtomicLong());
+
+                    int token;
+                    try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                        Transfers.send(socket, 1000); // ESTABLISHED waits for the peer's first DATA_ACK
+                        InetSocketAddress local = socket.localAddress();
+                        token = socket.info().token();
+
+                        SeenEvent created = client.await(MptcpEventType.CREATED, e -> e.token() == token);
+                        assertEquals(local.getAddress(), created.local());
+                        assertEquals(local.getPort(), created.localPort());
+                        assertEquals(Topology.serverAddress(1), created.remote());
+                        assertEquals(PORT, created.remotePort());
+                        assertEquals(0, created.localId());
+                        assertEquals(0, created.remoteId());
+                        assertFalse(created.serverSide());
+
+                        SeenEvent established = client.await(MptcpEventType.ESTABLISHED, e -> e.token() == token);
+                        assertEquals(local.getPort(), established.localPort());
+
+                        SeenEvent accepted = server.await(MptcpEventType.CREATED, e -> e.remotePort() == local.getPort());
+                        assertTrue(accepted.serverSide(), accepted.line());
+                        assertEquals(Topology.serverAddress(1), accepted.local());
+                        assertEquals(PORT, accepted.localPort());
+
+                        MptcpAddress from = MptcpAddress.of(local.getAddress(), 0).id(0);
+                        pm.createSubflow(token, from, MptcpAddress.of(Topology.serverAddress(1), PORT));
+                        SeenEvent joined = client.await(MptcpEventType.SUB_ESTABLISHED, e -> e.token() == token);
+                        assertEquals(local.getAddress(), joined.local());
+                        assertNotEquals(local.getPort(), joined.localPort(), "the kernel picked a new source port");
+                        assertEquals(PORT, joined.remotePort());
+                        assertEquals(0, joined.localId());
+                        assertFalse(joined.backup());
+
+                        MptcpInfo info = Transfers.awaitInfo(socket, i -> i.subflows().size() == 2);
+                        assertEquals(1, info.extraSubflows());
+                        assertTrue(info.subflows().stream().anyMatch(s -> s.local().getPort() == joined.localPort()),
+                                "the subflow of the event is the socket's second subflow: " + info);
+                    }
+                    client.await(MptcpEventType.CLOSED, e -> e.token() == token);
+                }
+                assertTrue(clientLoop.counter(EventCounter.RECORDS) >= 4);
+                assertEquals(0, clientLoop.counter(EventCounter.MALFORMED));
+                assertEquals(0, clientLoop.counter(EventCounter.LOST));
+            }
+        }
+    }
+
+    @Test
+    void filteredTypesNeverReachTheHandler() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            EventRecorder client = new EventRecorder();
+            try (EventLoop loop = EventLoop.builder(client).namespace(t.client())
+                    .eventTypes(MptcpEventType.CLOSED).build();
+                    MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+                loop.start();
+                Transfers.discardServer(listener, new AtomicLong());
+                int token;
+                try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                    Transfers.send(socket, 100);
+                    token = socket.info().token();
+                }
+                client.await(MptcpEventType.CLOSED, e -> e.token() == token);
+                assertTrue(client.seen().stream().allMatch(e -> e.type() == MptcpEventType.CLOSED), client.seen().toString());
+                assertTrue(loop.counter(EventCounter.FILTERED) >= 2, "CREATED and ESTABLISHED dropped natively");
+            }
+        }
+    }
+}

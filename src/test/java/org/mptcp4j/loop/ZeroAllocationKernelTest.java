@@ -1,0 +1,86 @@
+package org.mptcp4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * The loop thread allocates nothing from the kernel's event to the SUBFLOW_CREATE it causes:
+ * its allocation counter does not move while it handles connections, ndiffports included.
+ *
+ * <p>The JIT may allocate once on the thread while it recompiles (a deoptimization
+ * rematerializes objects), so the counter is read over several windows of 20 connections:
+ * an allocation per event would show in every window, so one window must stay at zero.
+ */
+@KernelTest
+class ZeroAllocationKernelTest {
+    private static final int PORT = 5201;
+
+    @Test
+    void theEventPathAllocatesNothing() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            NDiffPortsController controller = NDiffPortsController.sameAddressPair(2);
+            try (PathManager pm = PathManager.open(t.client());
+                    EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build();
+                    MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
+                Thread thread = loop.start();
+                Transfers.discardServer(listener, new AtomicLong());
+                connections(t, 40); // warm up: class loading, first-call paths
+                List<String> windows = new ArrayList<>();
+                boolean clean = false;
+                for (int window = 0; window < 6 && !clean; window++) {
+                    long events = loop.counter(EventCounter.RECORDS);
+                    long before = allocatedBytes(thread);
+                    connections(t, 20);
+                    long allocated = allocatedBytes(thread) - before;
+                    long handled = loop.counter(EventCounter.RECORDS) - events;
+                    assertTrue(handled >= 20 * 4, "events handled in the window: " + handled);
+                    windows.add(allocated + " bytes over " + handled + " events");
+                    clean = allocated == 0;
+                }
+                assertTrue(clean, "the loop thread allocated in every window: " + windows);
+            }
+            assertEquals(0, controller.failed());
+            assertTrue(controller.requested() >= 2 * 60);
+            assertEquals(0, controller.failed());
+        }
+    }
+
+    /** Opens {@code count} connections one after the other, each until ndiffports gave it 2 subflows. */
+    private static void connections(Topology t, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(socket, 100);
+                assertEquals(2, Transfers.awaitInfo(socket, info -> info.extraSubflows() == 2).extraSubflows());
+            }
+        }
+    }
+
+    /**
+     * com.sun.management.ThreadMXBean#getThreadAllocatedBytes, reached reflectively: the tests
+     * run inside the org.mptcp4j module, which does not read java.management.
+     */
+    private static long allocatedBytes(Thread thread) throws Exception {
+        Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        Method method = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+        return (long) method.invoke(bean, thread.getId());
+    }
+}
