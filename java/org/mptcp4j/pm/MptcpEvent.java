@@ -75,7 +75,12 @@ public interface MptcpEvent {
     /** The remote address as an InetAddress (allocates), or null when absent. */
     InetAddress remoteAddress();
 
-    /** The subflow's backup flag. */
+    /**
+     * MPTCP_ATTR_BACKUP as the kernel sends it: whether the <em>peer</em> marked the subflow as
+     * backup (in its MP_JOIN or MP_PRIO). The backup bit this host requested is not reported:
+     * a subflow created here with {@code FLAG_BACKUP} shows backup=0 in this host's events and
+     * backup=1 in the peer's (observed on Linux 6.18).
+     */
     boolean backup();
 
     /** The subflow's sk_err copy (SUB_CLOSED), 0 when none. */

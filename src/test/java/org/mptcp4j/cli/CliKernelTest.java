@@ -108,6 +108,17 @@ class CliKernelTest {
     }
 
     @Test
+    void kernelWithoutMptcpIsOneLine() throws Exception {
+        // A private mount namespace where /proc/sys/net is empty, as on a kernel built without MPTCP.
+        Processes.Result r = Processes.mptcp4j(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount -t tmpfs none /proc/sys/net && exec \"$@\"", "sh"),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "monitor");
+        assertEquals(Main.FAILED, r.exit(), r.out() + r.err());
+        assertEquals("mptcp4j monitor: check MPTCP: this kernel has no MPTCP (no /proc/sys/net/mptcp): mptcp4j needs"
+                + " Linux 5.19 or later built with CONFIG_MPTCP\n", r.err());
+    }
+
+    @Test
     void libraryIsExtractedFromThePlatformJarWhenNotOnTheLibraryPath() throws Exception {
         Processes.Result r = Processes.mptcp4j(List.of(), List.of(), true, "version");
         assertEquals(Main.OK, r.exit(), r.err());

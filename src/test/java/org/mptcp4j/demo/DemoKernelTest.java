@@ -1,14 +1,20 @@
 package org.mptcp4j.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.KernelTestExtension;
+import org.mptcp4j.testing.Processes;
 
 /** The README's first command, run as a test: it succeeds and leaves nothing behind. */
 @KernelTest
@@ -28,6 +34,27 @@ class DemoKernelTest {
         assertTrue(out.contains("OK: mptcp4j opened 2 extra subflow(s); all 3 subflows carried bytes"), out);
         assertTrue(out.contains("[     ESTABLISHED]"), out);
         assertEquals(2, out.lines().filter(l -> l.contains("[ SUB_ESTABLISHED]")).count(), out);
+    }
+
+    @Test
+    void demoStoppedMidTransferRemovesItsNamespaces() throws Exception {
+        Process demo = new ProcessBuilder(Processes.command(List.of(),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                "demo", "--megabytes", "100000")).redirectErrorStream(true).start();
+        String marker = "m4j-demo-" + demo.pid() + "-";
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("sent ")) {
+                // wait until bytes flow
+            }
+            assertTrue(line != null, "the demo never started sending");
+            assertTrue(Shell.run("ip", "netns", "list").contains(marker));
+            demo.destroy(); // SIGTERM: the JVM's shutdown hooks run, as on Ctrl-C
+            assertTrue(demo.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertFalse(Shell.run("ip", "netns", "list").contains(marker), "namespaces of the stopped demo remain");
     }
 
     @Test

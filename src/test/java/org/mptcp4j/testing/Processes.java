@@ -16,6 +16,12 @@ public final class Processes {
     /** {@code java -cp <classes>[:<platform folder>] [jvmOptions] org.mptcp4j.cli.Main args}, optionally wrapped. */
     public static Result mptcp4j(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
             String... args) throws IOException, InterruptedException {
+        return run(command(wrapper, jvmOptions, platformJarOnClassPath, args));
+    }
+
+    /** The command line of {@link #mptcp4j}, to start it without waiting. */
+    public static List<String> command(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
+            String... args) {
         String classpath = System.getProperty("mptcp4j.test.classpath");
         if (platformJarOnClassPath) {
             classpath += ":" + System.getProperty("mptcp4j.test.nativeClasses");
@@ -25,7 +31,7 @@ public final class Processes {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, "org.mptcp4j.cli.Main"));
         command.addAll(List.of(args));
-        return run(command);
+        return command;
     }
 
     public static Result run(List<String> command) throws IOException, InterruptedException {
