@@ -134,20 +134,29 @@ static jint socket_accept(JNIEnv *env, jclass cls, jint fd)
 	}
 }
 
+/* The address of [position, position + length) in a direct buffer; NULL with an exception pending. */
+static uint8_t *buffer_range(JNIEnv *env, jobject buffer, jint position, jint length)
+{
+	size_t capacity;
+	uint8_t *base = m4j_direct_buffer(env, buffer, 0, &capacity);
+	if (base == NULL)
+		return NULL;
+	if (position < 0 || length < 0 || (size_t)position + (size_t)length > capacity) {
+		m4j_throw_illegal_argument(env, "range outside the buffer");
+		return NULL;
+	}
+	return base + position;
+}
+
 static jint socket_read(JNIEnv *env, jclass cls, jint fd, jobject buffer, jint position,
 			jint length)
 {
 	(void)cls;
-	size_t capacity;
-	uint8_t *base = m4j_direct_buffer(env, buffer, 0, &capacity);
-	if (base == NULL)
+	uint8_t *at = buffer_range(env, buffer, position, length);
+	if (at == NULL)
 		return -1;
-	if (position < 0 || length < 0 || (size_t)position + (size_t)length > capacity) {
-		m4j_throw_illegal_argument(env, "range outside the buffer");
-		return -1;
-	}
 	for (;;) {
-		ssize_t n = read(fd, base + position, (size_t)length);
+		ssize_t n = read(fd, at, (size_t)length);
 		if (n > 0)
 			return (jint)n;
 		if (n == 0)
@@ -163,16 +172,11 @@ static jint socket_write(JNIEnv *env, jclass cls, jint fd, jobject buffer, jint 
 			 jint length)
 {
 	(void)cls;
-	size_t capacity;
-	uint8_t *base = m4j_direct_buffer(env, buffer, 0, &capacity);
-	if (base == NULL)
+	uint8_t *at = buffer_range(env, buffer, position, length);
+	if (at == NULL)
 		return -1;
-	if (position < 0 || length < 0 || (size_t)position + (size_t)length > capacity) {
-		m4j_throw_illegal_argument(env, "range outside the buffer");
-		return -1;
-	}
 	for (;;) {
-		ssize_t n = send(fd, base + position, (size_t)length, MSG_NOSIGNAL);
+		ssize_t n = send(fd, at, (size_t)length, MSG_NOSIGNAL);
 		if (n >= 0)
 			return (jint)n;
 		if (errno != EINTR) {
