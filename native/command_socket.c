@@ -1,17 +1,17 @@
 /*
  * Natives of org.mptcp4j.netlink.CommandSocket: a socket of its own for path-manager
  * commands, apart from the event socket. Java writes a request (mptcp4j/command_request.h);
- * execute() encodes it with libnl, sends it, and waits for the kernel's acknowledgement,
- * matched by sequence number and port id. The kernel's errno and extended-ack text come
- * back in the reply buffer.
+ * send() encodes it with libnl and sends it without waiting, so requests can be pipelined;
+ * receive() reads one datagram of answers and decodes every message addressed to this socket
+ * into reply records (mptcp4j/command_reply.h) that Java matches to requests by sequence number.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -20,12 +20,12 @@
 
 #include "genl_socket.h"
 #include "jni_support.h"
+#include "mptcp4j/command_reply.h"
 #include "mptcp4j/command_request.h"
 #include "mptcp4j/mptcp_uapi.h"
 
-#define RX_BUFFER_SIZE 16384
-/* The kernel answers at once; silence this long means something is badly wrong. */
-#define REPLY_TIMEOUT_SECONDS 10
+/* Room for the acknowledgements of a full window of pipelined requests. */
+#define RECEIVE_BUFFER_BYTES (4 << 20)
 
 struct command_socket {
 	struct nl_sock *sk;
@@ -35,15 +35,33 @@ struct command_socket {
 	uint32_t seq;
 	struct nl_msg *msg; /* reused for every request */
 	const struct mptcp4j_command_request *request;
-	struct mptcp4j_command_reply *reply;
-	uint8_t rx[RX_BUFFER_SIZE];
+	struct mptcp4j_reply_record *replies;
+	char *texts;
+	uint64_t foreign; /* messages not for this socket, or not from the kernel */
+	uint8_t rx[MPTCP4J_REPLY_DATAGRAM_MAX];
+};
+
+static const struct nla_policy address_policy[MPTCP_PM_ADDR_ATTR_IF_IDX + 1] = {
+	[MPTCP_PM_ADDR_ATTR_FAMILY] = {.type = NLA_U16, .maxlen = 2},
+	[MPTCP_PM_ADDR_ATTR_ID] = {.type = NLA_U8, .maxlen = 1},
+	[MPTCP_PM_ADDR_ATTR_ADDR4] = {.minlen = 4, .maxlen = 4},
+	[MPTCP_PM_ADDR_ATTR_ADDR6] = {.minlen = 16, .maxlen = 16},
+	[MPTCP_PM_ADDR_ATTR_PORT] = {.type = NLA_U16, .maxlen = 2},
+	[MPTCP_PM_ADDR_ATTR_FLAGS] = {.type = NLA_U32, .maxlen = 4},
+	[MPTCP_PM_ADDR_ATTR_IF_IDX] = {.type = NLA_U32, .maxlen = 4},
+};
+
+static const struct nla_policy reply_policy[MPTCP_PM_ATTR_ADDR_REMOTE + 1] = {
+	[MPTCP_PM_ATTR_ADDR] = {.type = NLA_NESTED},
+	[MPTCP_PM_ATTR_RCV_ADD_ADDRS] = {.type = NLA_U32, .maxlen = 4},
+	[MPTCP_PM_ATTR_SUBFLOWS] = {.type = NLA_U32, .maxlen = 4},
 };
 
 static int put_address(struct nl_msg *msg, int type, const struct mptcp4j_pm_address *a)
 {
 	struct nlattr *nest = nla_nest_start(msg, type | NLA_F_NESTED);
 	if (nest == NULL)
-		return -NLE_NOMEM;
+		return -1;
 	int rc = 0;
 	if (a->family != 0)
 		rc |= nla_put_u16(msg, MPTCP_PM_ADDR_ATTR_FAMILY, a->family);
@@ -63,8 +81,43 @@ static int put_address(struct nl_msg *msg, int type, const struct mptcp4j_pm_add
 	if (a->present & MPTCP4J_ADDR_HAS_IF_IDX)
 		rc |= nla_put_s32(msg, MPTCP_PM_ADDR_ATTR_IF_IDX, a->if_idx);
 	if (rc != 0)
-		return -NLE_NOMEM;
+		return -1;
 	return nla_nest_end(msg, nest);
+}
+
+/* The one address decoder for replies: an MPTCP_PM_ADDR_ATTR_* nest into the shared struct. */
+static int get_address(struct nlattr *nest, struct mptcp4j_pm_address *a)
+{
+	struct nlattr *tb[MPTCP_PM_ADDR_ATTR_IF_IDX + 1];
+	if (nla_parse_nested(tb, MPTCP_PM_ADDR_ATTR_IF_IDX, nest, address_policy) < 0)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	if (tb[MPTCP_PM_ADDR_ATTR_FAMILY])
+		a->family = nla_get_u16(tb[MPTCP_PM_ADDR_ATTR_FAMILY]);
+	if (tb[MPTCP_PM_ADDR_ATTR_ADDR4]) {
+		memcpy(a->addr, nla_data(tb[MPTCP_PM_ADDR_ATTR_ADDR4]), 4);
+		a->present |= MPTCP4J_ADDR_HAS_ADDR;
+	} else if (tb[MPTCP_PM_ADDR_ATTR_ADDR6]) {
+		memcpy(a->addr, nla_data(tb[MPTCP_PM_ADDR_ATTR_ADDR6]), 16);
+		a->present |= MPTCP4J_ADDR_HAS_ADDR;
+	}
+	if (tb[MPTCP_PM_ADDR_ATTR_ID]) {
+		a->id = nla_get_u8(tb[MPTCP_PM_ADDR_ATTR_ID]);
+		a->present |= MPTCP4J_ADDR_HAS_ID;
+	}
+	if (tb[MPTCP_PM_ADDR_ATTR_PORT]) {
+		a->port = nla_get_u16(tb[MPTCP_PM_ADDR_ATTR_PORT]);
+		a->present |= MPTCP4J_ADDR_HAS_PORT;
+	}
+	if (tb[MPTCP_PM_ADDR_ATTR_FLAGS]) {
+		a->flags = nla_get_u32(tb[MPTCP_PM_ADDR_ATTR_FLAGS]);
+		a->present |= MPTCP4J_ADDR_HAS_FLAGS;
+	}
+	if (tb[MPTCP_PM_ADDR_ATTR_IF_IDX]) {
+		a->if_idx = (int32_t)nla_get_u32(tb[MPTCP_PM_ADDR_ATTR_IF_IDX]);
+		a->present |= MPTCP4J_ADDR_HAS_IF_IDX;
+	}
+	return 0;
 }
 
 /* The one encoder: request struct -> generic-netlink message. */
@@ -73,9 +126,12 @@ static int encode(struct command_socket *s)
 	const struct mptcp4j_command_request *req = s->request;
 	struct nl_msg *msg = s->msg;
 	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
-	if (genlmsg_put(msg, s->port_id, ++s->seq, s->family_id, 0, NLM_F_REQUEST | NLM_F_ACK,
-			req->cmd, MPTCP_PM_VER) == NULL)
-		return -ENOMEM;
+	/* Plain requests are acknowledged; a dump ends with NLMSG_DONE instead. */
+	int flags = NLM_F_REQUEST | ((req->present & MPTCP4J_REQ_DUMP) ? NLM_F_DUMP : NLM_F_ACK);
+	if (++s->seq == 0)
+		s->seq = 1;
+	if (genlmsg_put(msg, s->port_id, s->seq, s->family_id, 0, flags, req->cmd, MPTCP_PM_VER) == NULL)
+		return -EMSGSIZE;
 	int rc = 0;
 	if (req->present & MPTCP4J_REQ_HAS_TOKEN)
 		rc |= nla_put_u32(msg, MPTCP_PM_ATTR_TOKEN, req->token);
@@ -92,106 +148,177 @@ static int encode(struct command_socket *s)
 	return rc == 0 ? 0 : -EMSGSIZE;
 }
 
-static void set_reply(struct command_socket *s, int error, const char *text, size_t len)
-{
-	if (len > MPTCP4J_EXTACK_MAX)
-		len = MPTCP4J_EXTACK_MAX;
-	s->reply->error = error;
-	s->reply->extack_len = (uint16_t)len;
-	if (len != 0)
-		memcpy(s->reply->extack, text, len);
-}
-
-static void set_reply_text(struct command_socket *s, int error, const char *text)
-{
-	set_reply(s, error, text, strlen(text));
-}
-
-/* Reads the error and the extended-ack message of an NLMSG_ERROR. */
-static int read_ack(struct command_socket *s, struct nlmsghdr *nlh)
-{
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
-		set_reply_text(s, -EPROTO, "truncated acknowledgement");
-		return -EPROTO;
-	}
-	const struct nlmsgerr *e = nlmsg_data(nlh);
-	int error = e->error;
-	const char *text = NULL;
-	size_t text_len = 0;
-	char missing[48];
-	if (error != 0 && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
-		/* With NETLINK_CAP_ACK the request is not echoed, only its header. */
-		size_t tlv_off = NLMSG_HDRLEN + sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			tlv_off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-		if (tlv_off < nlh->nlmsg_len) {
-			struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-			if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((uint8_t *)nlh + tlv_off),
-				      (int)(nlh->nlmsg_len - tlv_off), NULL) == 0) {
-				if (tb[NLMSGERR_ATTR_MSG] != NULL) {
-					text = nla_data(tb[NLMSGERR_ATTR_MSG]);
-					text_len = strnlen(text, (size_t)nla_len(tb[NLMSGERR_ATTR_MSG]));
-				} else if (tb[NLMSGERR_ATTR_MISS_TYPE] != NULL &&
-					   nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4) {
-					int len = snprintf(missing, sizeof(missing),
-							   "missing attribute %u",
-							   nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
-					if (len > 0) {
-						text = missing;
-						text_len = (size_t)len;
-					}
-				}
-			}
-		}
-	}
-	set_reply(s, error, text, text_len);
-	return error;
-}
-
-static int await_ack(struct command_socket *s)
-{
-	for (;;) {
-		ssize_t len = recv(s->fd, s->rx, sizeof(s->rx), 0);
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			int err = (errno == EAGAIN || errno == EWOULDBLOCK) ? ETIMEDOUT : errno;
-			set_reply(s, -err, NULL, 0);
-			return -err;
-		}
-		struct nlmsghdr *nlh = (struct nlmsghdr *)s->rx;
-		int remaining = (int)len;
-		for (; nlmsg_ok(nlh, remaining); nlh = nlmsg_next(nlh, &remaining)) {
-			/* Anything else is a late answer to a request that timed out. */
-			if (nlh->nlmsg_seq != s->seq || nlh->nlmsg_pid != s->port_id)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-				return read_ack(s, nlh);
-		}
-	}
-}
-
-static jint execute(JNIEnv *env, jclass cls, jlong handle)
+/* Sends the request; returns its sequence number (> 0) or -errno. */
+static jint send_request(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
 	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
 	int rc = encode(s);
-	if (rc < 0) {
-		set_reply_text(s, rc, "request does not fit in a netlink message");
+	if (rc < 0)
 		return rc;
-	}
 	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
-	for (;;) {
-		if (send(s->fd, nlh, nlh->nlmsg_len, 0) >= 0)
-			break;
-		if (errno != EINTR) {
-			rc = -errno;
-			set_reply(s, rc, NULL, 0);
-			return rc;
+	while (send(s->fd, nlh, nlh->nlmsg_len, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return (jint)s->seq;
+}
+
+/* Copies `len` bytes of error text after `*text_used` bytes of the text buffer. */
+static void put_text(struct command_socket *s, struct mptcp4j_reply_record *r, const char *text,
+		     size_t len, size_t *text_used)
+{
+	if (len > MPTCP4J_REPLY_TEXT_SIZE - *text_used)
+		len = MPTCP4J_REPLY_TEXT_SIZE - *text_used;
+	if (len > UINT16_MAX)
+		len = UINT16_MAX;
+	memcpy(s->texts + *text_used, text, len);
+	r->text_off = (uint32_t)*text_used;
+	r->text_len = (uint16_t)len;
+	*text_used += len;
+}
+
+/* The extended-ack attributes at `tlv_off` of a final message: the message or the missing attribute. */
+static void read_extack(struct command_socket *s, struct nlmsghdr *nlh, size_t tlv_off,
+			struct mptcp4j_reply_record *r, size_t *text_used)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlv_off >= nlh->nlmsg_len)
+		return;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((uint8_t *)nlh + tlv_off),
+		      (int)(nlh->nlmsg_len - tlv_off), NULL) != 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG] != NULL) {
+		const char *text = nla_data(tb[NLMSGERR_ATTR_MSG]);
+		put_text(s, r, text, strnlen(text, (size_t)nla_len(tb[NLMSGERR_ATTR_MSG])), text_used);
+	} else if (tb[NLMSGERR_ATTR_MISS_TYPE] != NULL && nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4) {
+		char missing[48];
+		int len = snprintf(missing, sizeof(missing), "missing attribute %u%s",
+				   nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]),
+				   tb[NLMSGERR_ATTR_MISS_NEST] ? " in a nested address" : "");
+		if (len > 0)
+			put_text(s, r, missing, (size_t)len, text_used);
+	}
+}
+
+/* NLMSG_ERROR ends a plain request: error 0 is the acknowledgement. */
+static void read_ack(struct command_socket *s, struct nlmsghdr *nlh, struct mptcp4j_reply_record *r,
+		     size_t *text_used)
+{
+	r->kind = MPTCP4J_REPLY_ACK;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
+		r->error = -EPROTO;
+		put_text(s, r, "truncated acknowledgement", strlen("truncated acknowledgement"), text_used);
+		return;
+	}
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	r->error = e->error;
+	if (e->error == 0)
+		return;
+	/* With NETLINK_CAP_ACK the request is not echoed, only its header. */
+	size_t tlv_off = NLMSG_HDRLEN + sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		tlv_off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	read_extack(s, nlh, tlv_off, r, text_used);
+}
+
+/* NLMSG_DONE ends a dump; a dump that failed carries the error in it, then the extended ack. */
+static void read_done(struct command_socket *s, struct nlmsghdr *nlh, struct mptcp4j_reply_record *r,
+		      size_t *text_used)
+{
+	r->kind = MPTCP4J_REPLY_DONE;
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		int error;
+		memcpy(&error, nlmsg_data(nlh), sizeof(error));
+		if (error < 0) {
+			r->error = error;
+			read_extack(s, nlh, NLMSG_HDRLEN + sizeof(int), r, text_used);
 		}
 	}
-	return await_ack(s);
+}
+
+/* A reply carrying data: GET_ADDR's address, GET_LIMITS's limits. */
+static void read_data(struct nlmsghdr *nlh, struct mptcp4j_reply_record *r)
+{
+	r->kind = MPTCP4J_REPLY_DATA;
+	struct nlattr *tb[MPTCP_PM_ATTR_ADDR_REMOTE + 1];
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_parse(nlh, 0, tb, MPTCP_PM_ATTR_ADDR_REMOTE, reply_policy) < 0) {
+		r->kind = MPTCP4J_REPLY_ACK;
+		r->error = -EPROTO;
+		return;
+	}
+	r->present = 0;
+	if (tb[MPTCP_PM_ATTR_ADDR] && get_address(tb[MPTCP_PM_ATTR_ADDR], &r->addr) == 0)
+		r->present |= MPTCP4J_REPLY_HAS_ADDR;
+	if (tb[MPTCP_PM_ATTR_RCV_ADD_ADDRS]) {
+		r->rcv_add_addrs = nla_get_u32(tb[MPTCP_PM_ATTR_RCV_ADD_ADDRS]);
+		r->present |= MPTCP4J_REPLY_HAS_RCV_ADD_ADDRS;
+	}
+	if (tb[MPTCP_PM_ATTR_SUBFLOWS]) {
+		r->subflows = nla_get_u32(tb[MPTCP_PM_ATTR_SUBFLOWS]);
+		r->present |= MPTCP4J_REPLY_HAS_SUBFLOWS;
+	}
+}
+
+/*
+ * Waits up to timeout_millis (-1: no limit, 0: not at all) for a datagram, reads it and
+ * decodes its messages for this socket into reply records. Returns the number of records,
+ * 0 when nothing came, or -errno (-ENOBUFS: answers were lost).
+ */
+static jint receive_replies(JNIEnv *env, jclass cls, jlong handle, jint timeout_millis)
+{
+	(void)env;
+	(void)cls;
+	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
+	if (timeout_millis != 0) {
+		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
+		int rc = poll(&pfd, 1, timeout_millis);
+		if (rc < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (rc == 0)
+			return 0;
+	}
+	struct sockaddr_nl from;
+	struct iovec iov = {.iov_base = s->rx, .iov_len = sizeof(s->rx)};
+	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t len;
+	while ((len = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (mh.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	if (from.nl_pid != 0) {
+		s->foreign++;
+		return 0;
+	}
+	int n = 0;
+	size_t text_used = 0;
+	int remaining = (int)len;
+	for (struct nlmsghdr *nlh = (struct nlmsghdr *)s->rx; nlmsg_ok(nlh, remaining);
+	     nlh = nlmsg_next(nlh, &remaining)) {
+		if (nlh->nlmsg_pid != s->port_id || n >= MPTCP4J_REPLY_CAPACITY) {
+			s->foreign++;
+			continue;
+		}
+		struct mptcp4j_reply_record *r = &s->replies[n];
+		memset(r, 0, sizeof(*r));
+		r->seq = nlh->nlmsg_seq;
+		if (nlh->nlmsg_type == NLMSG_ERROR)
+			read_ack(s, nlh, r, &text_used);
+		else if (nlh->nlmsg_type == NLMSG_DONE)
+			read_done(s, nlh, r, &text_used);
+		else if (nlh->nlmsg_type == s->family_id)
+			read_data(nlh, r);
+		else
+			continue;
+		n++;
+	}
+	return n;
 }
 
 static void free_socket(struct command_socket *s)
@@ -203,16 +330,20 @@ static void free_socket(struct command_socket *s)
 	free(s);
 }
 
-static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request, jobject reply)
+static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request, jobject replies,
+			 jobject texts)
 {
 	(void)cls;
 	const struct mptcp4j_command_request *req =
 		m4j_direct_buffer(env, request, sizeof(struct mptcp4j_command_request), NULL);
 	if (req == NULL)
 		return 0;
-	struct mptcp4j_command_reply *rep =
-		m4j_direct_buffer(env, reply, MPTCP4J_COMMAND_REPLY_SIZE, NULL);
+	struct mptcp4j_reply_record *rep = m4j_direct_buffer(
+		env, replies, MPTCP4J_REPLY_CAPACITY * sizeof(struct mptcp4j_reply_record), NULL);
 	if (rep == NULL)
+		return 0;
+	char *text = m4j_direct_buffer(env, texts, MPTCP4J_REPLY_TEXT_SIZE, NULL);
+	if (text == NULL)
 		return 0;
 	struct command_socket *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
@@ -220,7 +351,8 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request
 		return 0;
 	}
 	s->request = req;
-	s->reply = rep;
+	s->replies = rep;
+	s->texts = text;
 	s->msg = nlmsg_alloc();
 	if (s->msg == NULL) {
 		m4j_throw_mptcp(env, "allocate netlink message", ENOMEM, NULL);
@@ -235,15 +367,21 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request
 	s->fd = nl_socket_get_fd(s->sk);
 	s->port_id = nl_socket_get_local_port(s->sk);
 	int one = 1;
-	struct timeval timeout = {.tv_sec = REPLY_TIMEOUT_SECONDS};
 	if (setsockopt(s->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) != 0 ||
 	    setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) != 0 ||
-	    setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) != 0) {
+	    genl_socket_set_receive_buffer(s->sk, RECEIVE_BUFFER_BYTES) < 0) {
 		m4j_throw_mptcp(env, "configure command socket", errno, NULL);
 		free_socket(s);
 		return 0;
 	}
 	return (jlong)(intptr_t)s;
+}
+
+static jlong foreign_messages(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return (jlong)((struct command_socket *)(intptr_t)handle)->foreign;
 }
 
 static void close_socket(JNIEnv *env, jclass cls, jlong handle)
@@ -256,8 +394,11 @@ static void close_socket(JNIEnv *env, jclass cls, jlong handle)
 int m4j_register_command_socket(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"open", "(ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J", (void *)open_socket},
-		{"execute", "(J)I", (void *)execute},
+		{"open", "(ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
+		 (void *)open_socket},
+		{"send", "(J)I", (void *)send_request},
+		{"receive", "(JI)I", (void *)receive_replies},
+		{"foreignMessages", "(J)J", (void *)foreign_messages},
 		{"close", "(J)V", (void *)close_socket},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/CommandSocket", methods,

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/socket.h>
 
@@ -192,7 +193,10 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_bu
 	s->fd = nl_socket_get_fd(s->sk);
 	int group = genl_ctrl_resolve_grp(s->sk, MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME);
 	if (group < 0) {
-		m4j_throw_mptcp(env, "resolve multicast group mptcp_pm_events", ENOENT, NULL);
+		if (group == -NLE_OBJ_NOTFOUND)
+			m4j_throw_mptcp(env, "resolve multicast group mptcp_pm_events", ENOENT, NULL);
+		else
+			m4j_throw_mptcp(env, "resolve multicast group mptcp_pm_events", 0, nl_geterror(group));
 		free_socket(s);
 		return 0;
 	}

@@ -28,14 +28,10 @@ struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
 	}
 	int nlerr = genl_connect(sk);
 	int connect_errno = errno;
-	rc = network_namespace_leave(saved);
-	if (nlerr < 0 || rc < 0) {
+	network_namespace_leave(saved);
+	if (nlerr < 0) {
 		nl_socket_free(sk);
-		if (rc < 0)
-			m4j_throw_mptcp(env, "leave network namespace", -rc, NULL);
-		else
-			m4j_throw_mptcp(env, "connect generic netlink socket", connect_errno,
-					nl_geterror(nlerr));
+		m4j_throw_mptcp(env, "connect generic netlink socket", connect_errno, nl_geterror(nlerr));
 		return NULL;
 	}
 	int id = genl_ctrl_resolve(sk, MPTCP_PM_NAME);
@@ -45,7 +41,7 @@ struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
 			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", ENOENT,
 					NULL);
 		else
-			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", EPROTO,
+			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", 0,
 					nl_geterror(id));
 		return NULL;
 	}

@@ -78,11 +78,10 @@ static jint dump_addresses(JNIEnv *env, jclass cls, jint netns_fd, jobject buffe
 	}
 	int nlerr = nl_connect(sk, NETLINK_ROUTE);
 	int connect_errno = errno;
-	rc = network_namespace_leave(saved);
-	if (nlerr < 0 || rc < 0) {
+	network_namespace_leave(saved);
+	if (nlerr < 0) {
 		nl_socket_free(sk);
-		m4j_throw_mptcp(env, rc < 0 ? "leave network namespace" : "connect rtnetlink socket",
-				rc < 0 ? -rc : connect_errno, rc < 0 ? NULL : nl_geterror(nlerr));
+		m4j_throw_mptcp(env, "connect rtnetlink socket", connect_errno, nl_geterror(nlerr));
 		return -1;
 	}
 	struct ifaddrmsg request = {.ifa_family = AF_UNSPEC};
@@ -93,7 +92,7 @@ static jint dump_addresses(JNIEnv *env, jclass cls, jint netns_fd, jobject buffe
 		nlerr = nl_recvmsgs_default(sk);
 	nl_socket_free(sk);
 	if (nlerr < 0) {
-		m4j_throw_mptcp(env, "dump local addresses (RTM_GETADDR)", EPROTO, nl_geterror(nlerr));
+		m4j_throw_mptcp(env, "dump local addresses (RTM_GETADDR)", 0, nl_geterror(nlerr));
 		return -1;
 	}
 	return d.count;

@@ -69,14 +69,9 @@ static jint socket_open(JNIEnv *env, jclass cls, jint netns_fd, jint family)
 	}
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
 	int err = errno;
-	rc = network_namespace_leave(saved);
+	network_namespace_leave(saved);
 	if (fd < 0) {
 		m4j_throw_io(env, "socket(IPPROTO_MPTCP)", err);
-		return -1;
-	}
-	if (rc < 0) {
-		(void)close(fd);
-		m4j_throw_io(env, "leave network namespace", -rc);
 		return -1;
 	}
 	return fd;

@@ -3,8 +3,10 @@
 
 #include <netlink/version.h>
 
+#include "mptcp4j/command_reply.h"
 #include "mptcp4j/command_request.h"
 #include "mptcp4j/event_record.h"
+#include "mptcp4j/kernel_feature_probe.h"
 #include "mptcp4j/local_address.h"
 #include "mptcp4j/socket_info.h"
 
@@ -30,6 +32,13 @@ static jintArray command_request_layout(JNIEnv *env, jclass cls)
 	return to_java(env, layout, M4J_ARRAY_LEN(layout));
 }
 
+static jintArray command_reply_layout(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	static const jint layout[] = MPTCP4J_COMMAND_REPLY_LAYOUT;
+	return to_java(env, layout, M4J_ARRAY_LEN(layout));
+}
+
 static jintArray socket_info_layout(JNIEnv *env, jclass cls)
 {
 	(void)cls;
@@ -44,6 +53,13 @@ static jintArray local_address_layout(JNIEnv *env, jclass cls)
 	return to_java(env, layout, M4J_ARRAY_LEN(layout));
 }
 
+static jintArray kernel_features_layout(JNIEnv *env, jclass cls)
+{
+	(void)cls;
+	static const jint layout[] = MPTCP4J_KERNEL_FEATURES_LAYOUT;
+	return to_java(env, layout, M4J_ARRAY_LEN(layout));
+}
+
 static jstring libnl_version(JNIEnv *env, jclass cls)
 {
 	(void)cls;
@@ -55,8 +71,10 @@ int m4j_register_native_library(JNIEnv *env)
 	static const JNINativeMethod methods[] = {
 		{"eventRecordLayout", "()[I", (void *)event_record_layout},
 		{"commandRequestLayout", "()[I", (void *)command_request_layout},
+		{"commandReplyLayout", "()[I", (void *)command_reply_layout},
 		{"socketInfoLayout", "()[I", (void *)socket_info_layout},
 		{"localAddressLayout", "()[I", (void *)local_address_layout},
+		{"kernelFeaturesLayout", "()[I", (void *)kernel_features_layout},
 		{"libnlVersion", "()Ljava/lang/String;", (void *)libnl_version},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/NativeLibrary", methods,

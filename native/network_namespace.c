@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sched.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
@@ -29,13 +32,20 @@ int network_namespace_enter(int target_fd, int *saved_fd)
 	return 0;
 }
 
-int network_namespace_leave(int saved_fd)
+void network_namespace_leave(int saved_fd)
 {
 	if (saved_fd < 0)
-		return 0;
-	int rc = setns(saved_fd, CLONE_NEWNET) == 0 ? 0 : -errno;
+		return;
+	/*
+	 * A thread that cannot return would go on creating every later socket in the wrong
+	 * namespace, silently; nothing can repair that, so stop loudly.
+	 */
+	if (setns(saved_fd, CLONE_NEWNET) != 0) {
+		fprintf(stderr, "mptcp4j: cannot return a thread to its network namespace: %s; aborting\n",
+			strerror(errno));
+		abort();
+	}
 	(void)close(saved_fd);
-	return rc;
 }
 
 static jint ns_open(JNIEnv *env, jclass cls, jstring path)
@@ -83,10 +93,9 @@ static jint ns_enter(JNIEnv *env, jclass cls, jint fd)
 
 static void ns_leave(JNIEnv *env, jclass cls, jint saved)
 {
+	(void)env;
 	(void)cls;
-	int rc = network_namespace_leave(saved);
-	if (rc < 0)
-		m4j_throw_io(env, "setns(CLONE_NEWNET) back", -rc);
+	network_namespace_leave(saved);
 }
 
 static jlong ns_inode(JNIEnv *env, jclass cls, jint fd)

@@ -12,7 +12,7 @@
  */
 int network_namespace_enter(int target_fd, int *saved_fd);
 
-/* Returns the calling thread to saved_fd and closes it; 0 or -errno. */
-int network_namespace_leave(int saved_fd);
+/* Returns the calling thread to saved_fd and closes it; 0, or the process aborts (see .c). */
+void network_namespace_leave(int saved_fd);
 
 #endif

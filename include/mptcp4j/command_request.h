@@ -31,8 +31,7 @@
  *  |                 remote (MPTCP_PM_ATTR_ADDR_REMOTE)            | 48
  *  +---------------------------------------------------------------+ 80
  *
- * The reply buffer: int32 error (0 or -errno), uint16 length of the kernel's extended-ack
- * message, uint16 reserved, then the message's bytes (not NUL-terminated).
+ * The kernel's answers are decoded as in mptcp4j/command_reply.h.
  */
 #ifndef MPTCP4J_COMMAND_REQUEST_H
 #define MPTCP4J_COMMAND_REQUEST_H
@@ -65,6 +64,8 @@ struct mptcp4j_pm_address {
 #define MPTCP4J_REQ_HAS_REMOTE 0x0008
 #define MPTCP4J_REQ_HAS_RCV_ADD_ADDRS 0x0010
 #define MPTCP4J_REQ_HAS_SUBFLOWS 0x0020
+/* Ask for every entry (NLM_F_DUMP) rather than one. */
+#define MPTCP4J_REQ_DUMP 0x0040
 
 struct mptcp4j_command_request {
 	uint8_t cmd;
@@ -81,16 +82,6 @@ struct mptcp4j_command_request {
 _Static_assert(sizeof(struct mptcp4j_pm_address) == 32, "address size");
 _Static_assert(sizeof(struct mptcp4j_command_request) == MPTCP4J_COMMAND_REQUEST_SIZE,
 	       "request size");
-
-struct mptcp4j_command_reply {
-	int32_t error;
-	uint16_t extack_len;
-	uint16_t reserved;
-	char extack[];
-};
-
-#define MPTCP4J_COMMAND_REPLY_SIZE 1024
-#define MPTCP4J_EXTACK_MAX (MPTCP4J_COMMAND_REPLY_SIZE - sizeof(struct mptcp4j_command_reply))
 
 /* Offsets in the order org.mptcp4j.netlink.CommandRequest lists them, sizes first. */
 #define MPTCP4J_COMMAND_REQUEST_LAYOUT                                                 \
@@ -111,11 +102,7 @@ struct mptcp4j_command_reply {
 		offsetof(struct mptcp4j_pm_address, present),                          \
 		offsetof(struct mptcp4j_pm_address, flags),                            \
 		offsetof(struct mptcp4j_pm_address, if_idx),                           \
-		offsetof(struct mptcp4j_pm_address, addr),                             \
-		offsetof(struct mptcp4j_command_reply, error),                         \
-		offsetof(struct mptcp4j_command_reply, extack_len),                    \
-		offsetof(struct mptcp4j_command_reply, extack),                        \
-		MPTCP4J_COMMAND_REPLY_SIZE                                             \
+		offsetof(struct mptcp4j_pm_address, addr)                              \
 	}
 
 #endif

@@ -204,6 +204,10 @@ public final class Main {
             AtomicLong seen = new AtomicLong();
             EventLoop[] self = new EventLoop[1];
             EventLoop.Builder builder = EventLoop.builder(event -> {
+                // The rest of a batch still arrives after stop(): print no more than asked.
+                if (count > 0 && seen.get() >= count) {
+                    return;
+                }
                 out.println(json ? EventFormat.json(event) : EventFormat.line(event));
                 out.flush();
                 if (count > 0 && seen.incrementAndGet() >= count) {

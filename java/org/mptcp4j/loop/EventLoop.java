@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventCounter;
@@ -24,6 +25,7 @@ import org.mptcp4j.pm.MptcpEventType;
  * }</pre>
  *
  * <p>Other threads talk to the loop through {@link #execute(Runnable)} and {@link #stop()}.
+ * One thread runs the loop: {@link #run()} or {@link #start()}, once.
  */
 public final class EventLoop implements Runnable, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -34,8 +36,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private final String name;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
-    private volatile boolean started;
+    /** Guarded by {@code tasks}: no task is accepted once set. */
+    private boolean terminated;
     private volatile Thread thread;
     private long handlerErrors;
 
@@ -59,7 +63,13 @@ public final class EventLoop implements Runnable, AutoCloseable {
      */
     @Override
     public void run() {
-        started = true;
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        loop();
+    }
+
+    private void loop() {
         thread = Thread.currentThread();
         try {
             while (!stopRequested) {
@@ -69,14 +79,17 @@ public final class EventLoop implements Runnable, AutoCloseable {
             socket.close();
             thread = null;
             finished.countDown();
+            failLeftoverTasks();
         }
     }
 
     /** Runs the loop on a new thread named after the namespace. */
     public Thread start() {
-        Thread t = new Thread(this, name);
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        Thread t = new Thread(this::loop, name);
         t.setDaemon(true);
-        started = true;
         t.start();
         return t;
     }
@@ -93,7 +106,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
             dispatch(socket.record(i));
         }
         if (n > 0) {
-            handler.onBatchEnd();
+            try {
+                handler.onBatchEnd();
+            } catch (RuntimeException e) {
+                handlerErrors++;
+                LOG.log(Level.WARNING, name + ": handler failed at the end of a batch: " + e.getMessage(), e);
+            }
         }
         int work = n + runTasks();
         if (work == 0) {
@@ -126,10 +144,34 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return done;
     }
 
-    /** Runs {@code task} on the loop's thread at the end of the current round. */
+    /**
+     * Runs {@code task} on the loop's thread at the end of the current round.
+     *
+     * @throws IllegalStateException when the loop has stopped (the task would never run)
+     */
     public void execute(Runnable task) {
-        tasks.add(Objects.requireNonNull(task));
+        Objects.requireNonNull(task);
+        synchronized (tasks) {
+            if (terminated) {
+                throw new IllegalStateException(name + " has stopped");
+            }
+            tasks.add(task);
+        }
         socket.wakeup();
+    }
+
+    /** Tasks queued while the loop was stopping never ran: say so rather than drop them silently. */
+    private void failLeftoverTasks() {
+        int dropped = 0;
+        synchronized (tasks) {
+            terminated = true;
+            while (tasks.poll() != null) {
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            LOG.log(Level.WARNING, name + ": stopped with " + dropped + " task(s) not run");
+        }
     }
 
     /** Asks the loop to finish its round and return from {@link #run()}; from any thread. */
@@ -141,6 +183,11 @@ public final class EventLoop implements Runnable, AutoCloseable {
     /** Waits until {@link #run()} has returned. */
     public void awaitTermination() throws InterruptedException {
         finished.await();
+    }
+
+    /** Waits up to {@code seconds} for {@link #run()} to return; whether it did. */
+    public boolean finishedWithin(long seconds) throws InterruptedException {
+        return finished.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Whether a thread is inside {@link #run()}. */
@@ -172,11 +219,17 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return socket.receiveBufferSize();
     }
 
-    /** Stops the loop and waits for it; closes the socket if the loop never ran. */
+    /**
+     * Stops the loop and waits for it; closes the socket if the loop never ran. From the loop's
+     * own thread (a handler or task) it only asks the loop to stop after the current round.
+     */
     @Override
     public void close() {
         stop();
-        if (started) {
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        if (started.get()) {
             try {
                 finished.await();
             } catch (InterruptedException e) {

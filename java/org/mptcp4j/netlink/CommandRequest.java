@@ -13,7 +13,6 @@ import org.mptcp4j.pm.MptcpAddress;
  *          12 subflows u32 | 16 addr (32) | 48 remote (32) | 80
  * address:  0 family u16 | 2 port u16 | 4 id u8 | 5 present u8 | 8 flags u32 | 12 if_idx s32
  *          16 addr[16] | 32
- * reply:    0 error s32 | 4 extack_len u16 | 8 extack bytes
  * </pre>
  */
 public final class CommandRequest {
@@ -34,15 +33,10 @@ public final class CommandRequest {
     static final int A_FLAGS = 8;
     static final int A_IF_IDX = 12;
     static final int A_ADDR = 16;
-    static final int REPLY_ERROR = 0;
-    static final int REPLY_EXTACK_LEN = 4;
-    static final int REPLY_EXTACK = 8;
-    static final int REPLY_SIZE = 1024;
 
     static final int[] LAYOUT = {
         SIZE, ADDRESS_SIZE, CMD, LOC_ID, PRESENT, TOKEN, RCV_ADD_ADDRS, SUBFLOWS, ADDR, REMOTE,
         A_FAMILY, A_PORT, A_ID, A_PRESENT, A_FLAGS, A_IF_IDX, A_ADDR,
-        REPLY_ERROR, REPLY_EXTACK_LEN, REPLY_EXTACK, REPLY_SIZE,
     };
 
     static final int HAS_TOKEN = 0x1;
@@ -51,6 +45,7 @@ public final class CommandRequest {
     static final int HAS_REMOTE = 0x8;
     static final int HAS_RCV_ADD_ADDRS = 0x10;
     static final int HAS_SUBFLOWS = 0x20;
+    static final int DUMP = 0x40;
 
     static final int ADDR_HAS_ADDR = 0x1;
     static final int ADDR_HAS_ID = 0x2;
@@ -88,6 +83,11 @@ public final class CommandRequest {
         return present(HAS_RCV_ADD_ADDRS);
     }
 
+    /** Asks for every entry (NLM_F_DUMP) instead of an acknowledgement. */
+    public CommandRequest dump() {
+        return present(DUMP);
+    }
+
     public CommandRequest subflows(int limit) {
         buffer.putInt(SUBFLOWS, limit);
         return present(HAS_SUBFLOWS);
@@ -95,17 +95,44 @@ public final class CommandRequest {
 
     /** MPTCP_PM_ATTR_ADDR: every part of {@code address} that is set. */
     public CommandRequest address(MptcpAddress address) {
-        putAddress(ADDR, address, true);
+        return address(address, address.flags());
+    }
+
+    /** MPTCP_PM_ATTR_ADDR with {@code flags} in place of the address's own flags. */
+    public CommandRequest address(MptcpAddress address, int flags) {
+        putAddress(ADDR, address, true, flags);
         return present(HAS_ADDR);
     }
 
     /** MPTCP_PM_ATTR_ADDR_REMOTE: family, address and port only (the kernel reads no more). */
     public CommandRequest remote(MptcpAddress address) {
-        putAddress(REMOTE, address, false);
+        putAddress(REMOTE, address, false, 0);
         return present(HAS_REMOTE);
     }
 
-    private void putAddress(int at, MptcpAddress a, boolean local) {
+    /** Reads an address in the request layout at {@code at} of {@code b} into {@code dst}: the one decoder of it. */
+    static void readAddress(ByteBuffer b, int at, MptcpAddress dst) {
+        int family = b.getShort(at + A_FAMILY) & 0xffff;
+        int present = b.get(at + A_PRESENT) & 0xff;
+        dst.clearId().port(0).flags(0).ifIndex(0);
+        if ((present & ADDR_HAS_ADDR) != 0 && (family == MptcpAddress.AF_INET || family == MptcpAddress.AF_INET6)) {
+            dst.setRaw(family, b, at + A_ADDR);
+        }
+        if ((present & ADDR_HAS_ID) != 0) {
+            dst.id(b.get(at + A_ID) & 0xff);
+        }
+        if ((present & ADDR_HAS_PORT) != 0) {
+            dst.port(b.getShort(at + A_PORT) & 0xffff);
+        }
+        if ((present & ADDR_HAS_FLAGS) != 0) {
+            dst.flags(b.getInt(at + A_FLAGS));
+        }
+        if ((present & ADDR_HAS_IF_IDX) != 0) {
+            dst.ifIndex(b.getInt(at + A_IF_IDX));
+        }
+    }
+
+    private void putAddress(int at, MptcpAddress a, boolean local, int flags) {
         int present = 0;
         buffer.putShort(at + A_FAMILY, (short) a.family());
         if (a.family() != 0) {
@@ -123,8 +150,8 @@ public final class CommandRequest {
             buffer.put(at + A_ID, (byte) a.id());
             present |= ADDR_HAS_ID;
         }
-        if (local && a.flags() != 0) {
-            buffer.putInt(at + A_FLAGS, a.flags());
+        if (local && flags != 0) {
+            buffer.putInt(at + A_FLAGS, flags);
             present |= ADDR_HAS_FLAGS;
         }
         if (local && a.ifIndex() != 0) {

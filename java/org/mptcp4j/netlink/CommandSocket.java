@@ -2,27 +2,30 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
- * The socket path-manager commands go out on, apart from the event socket so that replies
- * and events never queue behind each other. A command is written with {@link #request()},
- * sent and acknowledged by {@link #execute()}; the native side checks the reply's sequence
- * number and port id. Not thread-safe: callers serialize.
+ * The socket path-manager commands go out on, apart from the event socket so that answers and
+ * events never queue behind each other. A command is written with {@link #request()} and sent
+ * by {@link #send()}, which returns its sequence number without waiting; {@link #receive}
+ * reads the next datagram of answers into {@link ReplyRecord}s that carry that number. Several
+ * requests may be in flight. The native side keeps only answers addressed to this socket's
+ * port id and sent by the kernel. Not thread-safe: one thread sends and receives.
  */
 public final class CommandSocket implements AutoCloseable {
     private final ByteBuffer requestBuffer;
-    private final ByteBuffer reply;
     private final CommandRequest request;
+    private final ReplyRecord reply;
     private long handle;
 
     private CommandSocket(NetworkNamespace namespace) {
         NativeLibrary.ensureLoaded();
         this.requestBuffer = ByteBuffer.allocateDirect(CommandRequest.SIZE).order(ByteOrder.nativeOrder());
-        this.reply = ByteBuffer.allocateDirect(CommandRequest.REPLY_SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer replies = ByteBuffer.allocateDirect(ReplyRecord.CAPACITY * ReplyRecord.SIZE).order(ByteOrder.nativeOrder());
+        ByteBuffer texts = ByteBuffer.allocateDirect(ReplyRecord.TEXT_SIZE);
         this.request = new CommandRequest(requestBuffer);
-        this.handle = open(namespace.fd(), requestBuffer, reply);
+        this.reply = new ReplyRecord(replies, texts);
+        this.handle = open(namespace.fd(), requestBuffer, replies, texts);
     }
 
     /** Opens a command socket in {@code namespace}; throws MptcpException without mptcp_pm. */
@@ -30,28 +33,42 @@ public final class CommandSocket implements AutoCloseable {
         return new CommandSocket(namespace);
     }
 
-    /** The request to fill before {@link #execute()}. */
+    /** The request to fill before {@link #send()}. */
     public CommandRequest request() {
         return request;
     }
 
-    /** Sends the request and waits for the kernel's answer: 0, or a negative errno. */
-    public int execute() {
-        if (handle == 0) {
-            throw new IllegalStateException("command socket is closed");
-        }
-        return execute(handle);
+    /** Sends the request: its sequence number (positive), or a negative errno. */
+    public int send() {
+        return send(handle());
     }
 
-    /** The kernel's extended-ack message for the last failed command, or null (allocates). */
-    public String extack() {
-        int length = reply.getShort(CommandRequest.REPLY_EXTACK_LEN) & 0xffff;
-        if (length == 0) {
-            return null;
+    /**
+     * Reads one datagram of answers, waiting up to {@code timeoutMillis} (-1: no limit, 0: not at all).
+     *
+     * @return answers now readable with {@link #reply(int)}; 0 if none came; a negative errno
+     *     (-ENOBUFS: answers were dropped because the socket was full)
+     */
+    public int receive(int timeoutMillis) {
+        return receive(handle(), timeoutMillis);
+    }
+
+    /** The flyweight pointed at answer {@code index} of the last receive. */
+    public ReplyRecord reply(int index) {
+        return reply.wrap(index);
+    }
+
+    /** Messages dropped because they were not the kernel's answers to this socket. */
+    public long foreignMessages() {
+        return foreignMessages(handle());
+    }
+
+    private long handle() {
+        long h = handle;
+        if (h == 0) {
+            throw new IllegalStateException("command socket is closed");
         }
-        byte[] text = new byte[length];
-        reply.get(CommandRequest.REPLY_EXTACK, text, 0, length);
-        return new String(text, StandardCharsets.UTF_8);
+        return h;
     }
 
     @Override
@@ -63,9 +80,13 @@ public final class CommandSocket implements AutoCloseable {
         }
     }
 
-    private static native long open(int netnsFd, ByteBuffer request, ByteBuffer reply);
+    private static native long open(int netnsFd, ByteBuffer request, ByteBuffer replies, ByteBuffer texts);
 
-    private static native int execute(long handle);
+    private static native int send(long handle);
+
+    private static native int receive(long handle, int timeoutMillis);
+
+    private static native long foreignMessages(long handle);
 
     private static native void close(long handle);
 }

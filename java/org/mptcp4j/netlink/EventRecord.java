@@ -1,5 +1,6 @@
 package org.mptcp4j.netlink;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -56,8 +57,6 @@ public final class EventRecord implements MptcpEvent {
     private static final int FLAG_SERVER_SIDE = 0x2;
 
     private final ByteBuffer buffer;
-    /** For the IPv6 copy into an MptcpAddress, so that it allocates nothing. */
-    private final byte[] scratch = new byte[16];
     private int base;
 
     /** A flyweight over {@code records}, a native-order direct buffer of records. */
@@ -157,8 +156,7 @@ public final class EventRecord implements MptcpEvent {
 
     private void copyAddress(MptcpAddress dst, int offset, int port) {
         if (isIpv6()) {
-            buffer.get(offset, scratch, 0, 16);
-            dst.setRaw(MptcpAddress.AF_INET6, scratch, 0).port(port);
+            dst.setRaw(MptcpAddress.AF_INET6, buffer, offset).port(port);
         } else {
             dst.setIpv4(ipv4At(offset), port);
         }
@@ -186,7 +184,8 @@ public final class EventRecord implements MptcpEvent {
         byte[] raw = new byte[length];
         buffer.get(offset, raw, 0, length);
         try {
-            return InetAddress.getByAddress(raw);
+            // Inet6Address keeps a v4-mapped address IPv6, as the kernel sent it.
+            return length == 16 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpException;
@@ -11,7 +12,8 @@ import org.mptcp4j.pm.MptcpException;
  * {@link #poll} receives every pending event in one native call and decodes it into records
  * that {@link #record} reads in place: nothing is copied or allocated per event.
  *
- * <p>Only the thread that polls may poll and close; {@link #wakeup} may come from any thread.
+ * <p>One thread polls at a time; {@link #wakeup} and {@link #close} may come from any thread:
+ * close wakes a blocked poll and frees the native socket only once no poll is running.
  */
 public final class EventSocket implements AutoCloseable {
     /** 2 MiB: about two thousand events of backlog before the kernel drops any. */
@@ -22,7 +24,9 @@ public final class EventSocket implements AutoCloseable {
     private final ByteBuffer counters;
     private final EventRecord record;
     private final NetworkNamespace namespace;
-    private long handle;
+    /** Held while native code uses the socket; close takes it before freeing. */
+    private final ReentrantLock pollLock = new ReentrantLock();
+    private volatile long handle;
 
     private EventSocket(NetworkNamespace namespace, int receiveBuffer, int recordCapacity) {
         if (recordCapacity < 1) {
@@ -56,7 +60,13 @@ public final class EventSocket implements AutoCloseable {
      * @return the number of records now readable with {@link #record}
      */
     public int poll(int timeoutMillis) {
-        int n = poll(handle(), timeoutMillis);
+        int n;
+        pollLock.lock();
+        try {
+            n = poll(handle(), timeoutMillis);
+        } finally {
+            pollLock.unlock();
+        }
         if (n < 0) {
             throw new MptcpException("receive MPTCP events", -n, null);
         }
@@ -106,12 +116,23 @@ public final class EventSocket implements AutoCloseable {
         return h;
     }
 
+    /** Wakes a blocked poll, waits for it to return, then frees the socket; later polls fail. */
     @Override
-    public synchronized void close() {
-        if (handle != 0) {
-            long h = handle;
+    public void close() {
+        long h;
+        synchronized (this) {
+            h = handle;
+            if (h == 0) {
+                return;
+            }
             handle = 0;
+            wakeup(h);
+        }
+        pollLock.lock();
+        try {
             close(h);
+        } finally {
+            pollLock.unlock();
         }
     }
 

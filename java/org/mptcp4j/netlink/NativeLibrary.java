@@ -142,8 +142,10 @@ public final class NativeLibrary {
     private static void checkLayouts() {
         check("event record", EventRecord.LAYOUT, eventRecordLayout());
         check("command request", CommandRequest.LAYOUT, commandRequestLayout());
+        check("command reply", ReplyRecord.LAYOUT, commandReplyLayout());
         check("socket info", SocketInfoLayout.LAYOUT, socketInfoLayout());
         check("local address", LocalAddressDump.LAYOUT, localAddressLayout());
+        check("kernel features", KernelFeatureProbe.LAYOUT, kernelFeaturesLayout());
     }
 
     private static void check(String what, int[] java, int[] c) {
@@ -158,9 +160,13 @@ public final class NativeLibrary {
 
     static native int[] commandRequestLayout();
 
+    static native int[] commandReplyLayout();
+
     static native int[] socketInfoLayout();
 
     static native int[] localAddressLayout();
+
+    static native int[] kernelFeaturesLayout();
 
     private static native String libnlVersion();
 }

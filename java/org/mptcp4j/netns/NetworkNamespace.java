@@ -123,7 +123,8 @@ public final class NetworkNamespace implements AutoCloseable {
 
     private static native int enter(int fd) throws IOException;
 
-    private static native void leave(int saved) throws IOException;
+    /** Returns the thread to {@code saved}; the process aborts if it cannot (the thread would stay in the wrong namespace). */
+    private static native void leave(int saved);
 
     private static native long inode(int fd) throws IOException;
 }

@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -52,18 +53,31 @@ public final class MptcpAddress {
         return of(literal(literal), port);
     }
 
-    /** An IP literal as an InetAddress, refusing host names (no DNS on a control path). */
+    /**
+     * An IP literal as an InetAddress, refusing host names (no DNS on a control path). A
+     * v4-mapped literal ("::ffff:10.0.0.1") stays an IPv6 address, unlike the JDK's parsing.
+     */
     public static InetAddress literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        boolean looksIp = !t.isEmpty() && (t.indexOf(':') >= 0 || t.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
+        boolean ipv6 = t.indexOf(':') >= 0;
+        boolean looksIp = !t.isEmpty() && (ipv6 || t.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
         if (!looksIp) {
             throw new IllegalArgumentException("not an IP address: '" + text + "'");
         }
         try {
-            return InetAddress.getByName(t);
+            InetAddress parsed = InetAddress.getByName(t);
+            return ipv6 && parsed instanceof Inet4Address ? v4Mapped(parsed.getAddress()) : parsed;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: '" + text + "'", e);
         }
+    }
+
+    private static Inet6Address v4Mapped(byte[] ipv4) throws UnknownHostException {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(ipv4, 0, mapped, 12, 4);
+        return Inet6Address.getByAddress(null, mapped, -1);
     }
 
     /** Sets the IP address and port; keeps id, flags and ifindex. */
@@ -95,6 +109,42 @@ public final class MptcpAddress {
         System.arraycopy(src, offset, address, 0, family == AF_INET ? 4 : 16);
         this.family = family;
         return this;
+    }
+
+    /** Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}. */
+    public MptcpAddress setRaw(int family, ByteBuffer src, int offset) {
+        if (family != AF_INET && family != AF_INET6) {
+            throw new IllegalArgumentException("family must be AF_INET or AF_INET6: " + family);
+        }
+        Arrays.fill(address, (byte) 0);
+        src.get(offset, address, 0, family == AF_INET ? 4 : 16);
+        this.family = family;
+        return this;
+    }
+
+    /** Turns an IPv4 address into its v4-mapped IPv6 form (::ffff:a.b.c.d); others stay as they are. */
+    public MptcpAddress toV4Mapped() {
+        if (family == AF_INET) {
+            System.arraycopy(address, 0, address, 12, 4);
+            Arrays.fill(address, 0, 10, (byte) 0);
+            address[10] = (byte) 0xff;
+            address[11] = (byte) 0xff;
+            family = AF_INET6;
+        }
+        return this;
+    }
+
+    /** Whether this is an IPv6 address of the form ::ffff:a.b.c.d. */
+    public boolean isV4Mapped() {
+        if (family != AF_INET6 || address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Copies everything from {@code other}. */
@@ -187,13 +237,13 @@ public final class MptcpAddress {
         return family == other.family && Arrays.equals(address, other.address);
     }
 
-    /** The IP address as an InetAddress (allocates). */
+    /** The IP address as an InetAddress (allocates); a v4-mapped address stays an Inet6Address. */
     public InetAddress inetAddress() {
-        if (family == 0) {
-            return null;
-        }
         try {
-            return InetAddress.getByAddress(Arrays.copyOf(address, family == AF_INET6 ? 16 : 4));
+            if (family == AF_INET6) {
+                return Inet6Address.getByAddress(null, address.clone(), -1);
+            }
+            return family == AF_INET ? InetAddress.getByAddress(Arrays.copyOf(address, 4)) : null;
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

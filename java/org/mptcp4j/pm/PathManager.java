@@ -1,25 +1,38 @@
 package org.mptcp4j.pm;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.mptcp4j.netlink.CommandSocket;
-import org.mptcp4j.netlink.PmCommand;
+import org.mptcp4j.netlink.Errno;
+import org.mptcp4j.netlink.ReplyRecord;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
- * The commands of the kernel's userspace path manager for one network namespace, each
- * synchronous: it returns when the kernel has accepted it, or throws
- * {@link PathManagerException} with the errno and the kernel's extended-ack text.
+ * Every command of the kernel's path manager for one network namespace, each synchronous: it
+ * returns the kernel's answer, or throws {@link PathManagerException} with the command, the
+ * errno and the kernel's extended-ack text. A command the running kernel lacks fails before it
+ * is sent, naming the release that brought it (see {@link KernelFeatures}).
  *
- * <p>Commands allocate nothing when they succeed, so a controller may issue them from the
- * event loop's thread on every event. Calls from several threads are serialized.
+ * <p>Userspace-PM commands ({@link #announce}, {@link #remove}, {@link #createSubflow},
+ * {@link #destroySubflow}, {@link #setBackup}) allocate nothing when they succeed, so a
+ * controller may issue them on every event. Calls from several threads are serialized;
+ * {@link AsyncPathManager} pipelines many commands instead.
  */
 public final class PathManager implements AutoCloseable {
+    /** How long a command waits for the kernel's answer (it normally comes at once). */
+    public static final long TIMEOUT_MILLIS = 10_000;
+
     private final CommandSocket socket;
     private final NetworkNamespace namespace;
+    private final KernelFeatures features;
+    private final AnnouncedListeners listeners;
 
     private PathManager(NetworkNamespace namespace) {
         this.namespace = namespace;
+        this.features = KernelFeatures.probe(namespace);
         this.socket = CommandSocket.open(namespace);
+        this.listeners = new AnnouncedListeners(namespace);
     }
 
     /** A path manager for the caller's network namespace. */
@@ -40,10 +53,59 @@ public final class PathManager implements AutoCloseable {
         return namespace;
     }
 
+    /** What the running kernel offers. */
+    public KernelFeatures features() {
+        return features;
+    }
+
+    // ---- userspace path manager: per connection ----
+
+    /**
+     * Announces {@code address} to the peer of connection {@code token} (ADD_ADDR; the kernel
+     * repeats it until the peer echoes it). The address needs an id 1..255; SIGNAL is added to
+     * its flags; its port, if set, is announced too.
+     */
+    public void announce(int token, MptcpAddress address) {
+        announce(token, address, false);
+    }
+
+    /**
+     * Announces {@code address}, and with {@code listen} first makes sure an MPTCP socket
+     * listens on its IP and port (which must be set), so that the peer's joins there are
+     * accepted. The listener is shared and closed when the last announcement using it is
+     * removed ({@link #remove}) or its connection closes ({@link #connectionClosed}).
+     */
+    public synchronized void announce(int token, MptcpAddress address, boolean listen) {
+        features.require(KernelFeature.ANNOUNCE);
+        if (listen) {
+            listeners.acquire(token, address);
+        }
+        Requests.announce(socket.request(), token, address);
+        try {
+            exchange(PmCommand.ANNOUNCE, ReplyCollector.NONE);
+        } catch (RuntimeException e) {
+            if (listen) {
+                listeners.release(token, address.id());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Withdraws the local address {@code localId} from connection {@code token} (RM_ADDR) and
+     * closes the connection's subflows that use it; id 0 is the initial subflow's address (Linux 6.10).
+     */
+    public synchronized void remove(int token, int localId) {
+        features.require(KernelFeature.REMOVE);
+        Requests.remove(socket.request(), token, localId);
+        exchange(PmCommand.REMOVE, ReplyCollector.NONE);
+        listeners.release(token, localId);
+    }
+
     /**
      * Opens a subflow of connection {@code token} from {@code local} to {@code remote}
-     * (MPTCP_PM_CMD_SUBFLOW_CREATE). The kernel sends the MP_JOIN SYN before this returns;
-     * the outcome arrives later as SUB_ESTABLISHED or SUB_CLOSED.
+     * (SUBFLOW_CREATE). The kernel sends the MP_JOIN SYN before this returns; the outcome
+     * arrives later as SUB_ESTABLISHED or SUB_CLOSED.
      *
      * @param local the local address; its port (0: any), id, BACKUP flag and ifindex are sent when set.
      *     An address the connection already uses must keep its id (0 for the initial subflow's).
@@ -51,18 +113,159 @@ public final class PathManager implements AutoCloseable {
      * @throws PathManagerException e.g. EINVAL "invalid token"
      */
     public synchronized void createSubflow(int token, MptcpAddress local, MptcpAddress remote) {
-        socket.request().reset(PmCommand.SUBFLOW_CREATE.id()).token(token).address(local).remote(remote);
-        check(PmCommand.SUBFLOW_CREATE, socket.execute());
+        features.require(KernelFeature.SUBFLOW_CREATE);
+        Requests.createSubflow(socket.request(), token, local, remote);
+        exchange(PmCommand.SUBFLOW_CREATE, ReplyCollector.NONE);
     }
 
-    private void check(PmCommand command, int result) {
-        if (result < 0) {
-            throw new PathManagerException(command.name(), -result, socket.extack());
+    /**
+     * Closes the subflow of connection {@code token} with exactly this 4-tuple (SUBFLOW_DESTROY):
+     * both ports must be given, as SUB_ESTABLISHED reported them.
+     *
+     * @throws PathManagerException ESRCH when no subflow matches
+     */
+    public synchronized void destroySubflow(int token, MptcpAddress local, MptcpAddress remote) {
+        features.require(KernelFeature.SUBFLOW_DESTROY);
+        Requests.destroySubflow(socket.request(), token, local, remote);
+        exchange(PmCommand.SUBFLOW_DESTROY, ReplyCollector.NONE);
+    }
+
+    /**
+     * Marks the subflow from {@code local} to {@code remote} as backup or not: the kernel sends
+     * MP_PRIO to the peer (SET_FLAGS with a token, Linux 6.0).
+     */
+    public synchronized void setBackup(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
+        features.require(KernelFeature.SUBFLOW_SET_BACKUP);
+        Requests.setBackup(socket.request(), token, local, remote, backup);
+        exchange(PmCommand.SET_FLAGS, ReplyCollector.NONE);
+    }
+
+    /** The local addresses connection {@code token} knows, with their ids (GET_ADDR dump with a token, Linux 6.9). */
+    public synchronized List<MptcpAddress> localAddresses(int token) {
+        features.require(KernelFeature.CONNECTION_ADDRESSES);
+        Requests.connectionAddresses(socket.request(), token, -1);
+        return exchange(PmCommand.GET_ADDR, ReplyCollector.addresses());
+    }
+
+    /** The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9). */
+    public synchronized MptcpAddress localAddress(int token, int id) {
+        features.require(KernelFeature.CONNECTION_ADDRESSES);
+        Requests.connectionAddresses(socket.request(), token, id);
+        return exchange(PmCommand.GET_ADDR, ReplyCollector.address(PmCommand.GET_ADDR));
+    }
+
+    /** Connection {@code token} closed: listeners opened for its announcements are released. */
+    public void connectionClosed(int token) {
+        listeners.releaseConnection(token);
+    }
+
+    /** MPTCP listening sockets open for announced addresses. */
+    public int announcedListeners() {
+        return listeners.size();
+    }
+
+    // ---- in-kernel path manager: endpoints and limits of the namespace ----
+
+    /** Adds an endpoint ({@code ip mptcp endpoint add}): address, optional id, flags, port and ifindex. */
+    public synchronized void addEndpoint(MptcpAddress endpoint) {
+        features.require(KernelFeature.ENDPOINT_ADD);
+        Requests.addEndpoint(socket.request(), endpoint);
+        exchange(PmCommand.ADD_ADDR, ReplyCollector.NONE);
+    }
+
+    /** Deletes endpoint {@code id}. */
+    public void deleteEndpoint(int id) {
+        deleteEndpoint(new MptcpAddress().id(id));
+    }
+
+    /** Deletes the endpoint with this id; id 0 needs the address (that of the connections' initial subflows). */
+    public synchronized void deleteEndpoint(MptcpAddress endpoint) {
+        features.require(KernelFeature.ENDPOINT_DELETE);
+        Requests.deleteEndpoint(socket.request(), endpoint);
+        exchange(PmCommand.DEL_ADDR, ReplyCollector.NONE);
+    }
+
+    /** Endpoint {@code id}. */
+    public synchronized MptcpAddress endpoint(int id) {
+        features.require(KernelFeature.ENDPOINT_GET);
+        Requests.endpoints(socket.request(), id);
+        return exchange(PmCommand.GET_ADDR, ReplyCollector.address(PmCommand.GET_ADDR));
+    }
+
+    /** Every endpoint of the namespace. */
+    public synchronized List<MptcpAddress> endpoints() {
+        features.require(KernelFeature.ENDPOINT_GET);
+        Requests.endpoints(socket.request(), -1);
+        return exchange(PmCommand.GET_ADDR, ReplyCollector.addresses());
+    }
+
+    /** Deletes every endpoint. */
+    public synchronized void flushEndpoints() {
+        features.require(KernelFeature.ENDPOINT_FLUSH);
+        Requests.flushEndpoints(socket.request());
+        exchange(PmCommand.FLUSH_ADDRS, ReplyCollector.NONE);
+    }
+
+    /**
+     * Sets the flags of the endpoint given by id or address to {@code endpoint.flags()}: backup
+     * and fullmesh can change ({@code ip mptcp endpoint change}).
+     */
+    public synchronized void setEndpointFlags(MptcpAddress endpoint) {
+        features.require(KernelFeature.ENDPOINT_SET_FLAGS);
+        Requests.setEndpointFlags(socket.request(), endpoint);
+        exchange(PmCommand.SET_FLAGS, ReplyCollector.NONE);
+    }
+
+    public synchronized Limits limits() {
+        features.require(KernelFeature.LIMITS_GET);
+        Requests.limits(socket.request());
+        return exchange(PmCommand.GET_LIMITS, ReplyCollector.limits());
+    }
+
+    /** Sets the in-kernel PM's limits (each at most 8). */
+    public synchronized void setLimits(Limits limits) {
+        features.require(KernelFeature.LIMITS_SET);
+        Requests.setLimits(socket.request(), limits);
+        exchange(PmCommand.SET_LIMITS, ReplyCollector.NONE);
+    }
+
+    /** Sends the request written into the socket and collects the answers until the final one. */
+    private <T> T exchange(PmCommand command, ReplyCollector<T> collector) {
+        int seq = socket.send();
+        if (seq < 0) {
+            throw new PathManagerException(command.name(), -seq, "sending the request");
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new PathManagerException(command.name(), Errno.ETIMEDOUT,
+                        "no answer from the kernel within " + TIMEOUT_MILLIS + " ms");
+            }
+            int n = socket.receive((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            if (n < 0) {
+                throw new PathManagerException(command.name(), -n, "receiving the answer");
+            }
+            for (int i = 0; i < n; i++) {
+                ReplyRecord reply = socket.reply(i);
+                if (reply.seq() != seq) {
+                    continue; // a late answer to a request that timed out
+                }
+                if (!reply.isFinal()) {
+                    collector.onData(reply);
+                } else if (reply.error() != 0) {
+                    throw new PathManagerException(command.name(), -reply.error(), reply.text());
+                } else {
+                    return collector.result();
+                }
+            }
         }
     }
 
+    /** Closes the command socket and the listeners opened for announcements. */
     @Override
     public synchronized void close() {
+        listeners.close();
         socket.close();
     }
 }

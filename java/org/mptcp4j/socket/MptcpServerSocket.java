@@ -10,11 +10,11 @@ import org.mptcp4j.netns.NetworkNamespace;
  * falls back for) and the MP_JOIN subflows of its connections.
  */
 public final class MptcpServerSocket implements AutoCloseable {
-    private volatile int fd;
+    private final SocketDescriptor fd;
     private final InetSocketAddress bound;
 
     private MptcpServerSocket(int fd, InetSocketAddress bound) {
-        this.fd = fd;
+        this.fd = new SocketDescriptor(fd);
         this.bound = bound;
     }
 
@@ -35,11 +35,12 @@ public final class MptcpServerSocket implements AutoCloseable {
 
     /** Waits for the next connection. */
     public MptcpSocket accept() throws IOException {
-        int f = fd;
-        if (f < 0) {
-            throw new IOException("server socket is closed");
+        int f = fd.acquire();
+        try {
+            return new MptcpSocket(MptcpSocket.accept(f));
+        } finally {
+            fd.release();
         }
-        return new MptcpSocket(MptcpSocket.accept(f));
     }
 
     public InetSocketAddress boundAddress() {
@@ -49,14 +50,6 @@ public final class MptcpServerSocket implements AutoCloseable {
     /** Closes the socket; a thread blocked in {@link #accept()} gets an IOException. */
     @Override
     public void close() throws IOException {
-        int f = fd;
-        if (f >= 0) {
-            fd = -1;
-            try {
-                MptcpSocket.shutdownBoth(f);
-            } finally {
-                MptcpSocket.close(f);
-            }
-        }
+        fd.close();
     }
 }

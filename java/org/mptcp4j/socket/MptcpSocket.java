@@ -21,16 +21,15 @@ public final class MptcpSocket implements AutoCloseable {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     private static final int SHUT_WR = 1;
-    private static final int SHUT_RDWR = 2;
     private static final int MAX_SUBFLOWS = 32;
 
     private final ByteBuffer info = ByteBuffer
             .allocateDirect(SocketInfoLayout.CONNECTION_SIZE + MAX_SUBFLOWS * SocketInfoLayout.SUBFLOW_SIZE)
             .order(ByteOrder.nativeOrder());
-    private volatile int fd;
+    private final SocketDescriptor fd;
 
     MptcpSocket(int fd) {
-        this.fd = fd;
+        this.fd = new SocketDescriptor(fd);
     }
 
     /** Connects to {@code remote} over MPTCP from the caller's namespace. */
@@ -80,20 +79,33 @@ public final class MptcpSocket implements AutoCloseable {
         }
     }
 
-    /** Reads into {@code dst} (direct) from its position; -1 at end of stream. */
+    /** Reads into {@code dst} (direct) from its position; -1 at end of stream, 0 if {@code dst} is full. */
     public int read(ByteBuffer dst) throws IOException {
-        int n = read(fd(), dst, dst.position(), dst.remaining());
-        if (n > 0) {
-            dst.position(dst.position() + n);
+        if (!dst.hasRemaining()) {
+            return 0;
         }
-        return n;
+        int f = fd.acquire();
+        try {
+            int n = read(f, dst, dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        } finally {
+            fd.release();
+        }
     }
 
     /** Writes from {@code src} (direct) at its position; returns the bytes written. */
     public int write(ByteBuffer src) throws IOException {
-        int n = write(fd(), src, src.position(), src.remaining());
-        src.position(src.position() + n);
-        return n;
+        int f = fd.acquire();
+        try {
+            int n = write(f, src, src.position(), src.remaining());
+            src.position(src.position() + n);
+            return n;
+        } finally {
+            fd.release();
+        }
     }
 
     /** Writes all remaining bytes of {@code src}. */
@@ -105,7 +117,12 @@ public final class MptcpSocket implements AutoCloseable {
 
     /** Half-closes: the peer reads end of stream. */
     public void shutdownOutput() throws IOException {
-        shutdown(fd(), SHUT_WR);
+        int f = fd.acquire();
+        try {
+            shutdown(f, SHUT_WR);
+        } finally {
+            fd.release();
+        }
     }
 
     public InetSocketAddress localAddress() throws IOException {
@@ -118,7 +135,13 @@ public final class MptcpSocket implements AutoCloseable {
 
     private InetSocketAddress address(boolean peer) throws IOException {
         byte[] raw = new byte[16];
-        int familyPort = address(fd(), peer, raw);
+        int familyPort;
+        int f = fd.acquire();
+        try {
+            familyPort = address(f, peer, raw);
+        } finally {
+            fd.release();
+        }
         int family = familyPort >>> 16;
         byte[] exact = family == AF_INET6 ? raw : java.util.Arrays.copyOf(raw, 4);
         return new InetSocketAddress(InetAddress.getByAddress(exact), familyPort & 0xffff);
@@ -128,7 +151,12 @@ public final class MptcpSocket implements AutoCloseable {
     public MptcpInfo info() throws IOException {
         int count;
         synchronized (info) {
-            count = info(fd(), info);
+            int f = fd.acquire();
+            try {
+                count = info(f, info);
+            } finally {
+                fd.release();
+            }
             List<SubflowInfo> subflows = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 subflows.add(SubflowInfo.read(info, SocketInfoLayout.CONNECTION_SIZE + i * SocketInfoLayout.SUBFLOW_SIZE));
@@ -137,21 +165,10 @@ public final class MptcpSocket implements AutoCloseable {
         }
     }
 
-    int fd() throws IOException {
-        int f = fd;
-        if (f < 0) {
-            throw new IOException("socket is closed");
-        }
-        return f;
-    }
-
+    /** Closes the socket; calls blocked in it on other threads return with an IOException. */
     @Override
     public void close() throws IOException {
-        int f = fd;
-        if (f >= 0) {
-            fd = -1;
-            close(f);
-        }
+        fd.close();
     }
 
     static native int open(int netnsFd, int family) throws IOException;
@@ -175,8 +192,4 @@ public final class MptcpSocket implements AutoCloseable {
     static native int address(int fd, boolean peer, byte[] out) throws IOException;
 
     static native int info(int fd, ByteBuffer out) throws IOException;
-
-    static void shutdownBoth(int fd) throws IOException {
-        shutdown(fd, SHUT_RDWR);
-    }
 }

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.testing.KernelTest;
@@ -42,19 +45,35 @@ class DemoKernelTest {
                 List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
                 "demo", "--megabytes", "100000")).redirectErrorStream(true).start();
         String marker = "m4j-demo-" + demo.pid() + "-";
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("sent ")) {
-                // wait until bytes flow
-            }
-            assertTrue(line != null, "the demo never started sending");
+        try {
+            CompletableFuture<String> sending = CompletableFuture.supplyAsync(() -> firstLineStartingWith(demo, "sent "));
+            assertTrue(sending.get(30, TimeUnit.SECONDS) != null, "the demo never started sending");
             assertTrue(Shell.run("ip", "netns", "list").contains(marker));
             demo.destroy(); // SIGTERM: the JVM's shutdown hooks run, as on Ctrl-C
-            assertTrue(demo.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo did not exit after SIGTERM");
+            assertFalse(Shell.run("ip", "netns", "list").contains(marker), "namespaces of the stopped demo remain");
         } finally {
             demo.destroyForcibly();
+            // A killed demo cannot clean up after itself: do it here whatever happened.
+            for (String line : Shell.run("ip", "netns", "list").lines().toList()) {
+                if (line.startsWith(marker)) {
+                    Shell.runQuietly("ip", "netns", "del", line.split(" ")[0]);
+                }
+            }
         }
-        assertFalse(Shell.run("ip", "netns", "list").contains(marker), "namespaces of the stopped demo remain");
+    }
+
+    private static String firstLineStartingWith(Process process, String prefix) {
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith(prefix)) {
+                // wait until bytes flow
+            }
+            return line;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

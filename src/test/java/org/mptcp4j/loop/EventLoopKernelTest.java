@@ -3,6 +3,7 @@ package org.mptcp4j.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -111,6 +112,25 @@ class EventLoopKernelTest {
                 assertTrue(client.seen().stream().allMatch(e -> e.type() == MptcpEventType.CLOSED), client.seen().toString());
                 assertTrue(loop.counter(EventCounter.FILTERED) >= 2, "CREATED and ESTABLISHED dropped natively");
             }
+        }
+    }
+
+    @Test
+    void closingFromAHandlerStopsTheLoopWithoutDeadlock() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+            Transfers.discardServer(listener, new AtomicLong());
+            EventLoop[] self = new EventLoop[1];
+            EventLoop loop = EventLoop.builder(event -> self[0].close()).namespace(t.client()).build();
+            self[0] = loop;
+            loop.start();
+            assertThrows(IllegalStateException.class, loop::run, "one thread runs a loop");
+            try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(socket, 10);
+            }
+            assertTrue(loop.finishedWithin(10), "the loop stopped after the handler closed it");
+            assertThrows(IllegalStateException.class, () -> loop.execute(() -> { }), "no task is queued after the end");
+            loop.close();
         }
     }
 }

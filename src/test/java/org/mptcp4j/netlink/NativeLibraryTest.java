@@ -15,6 +15,8 @@ class NativeLibraryTest {
         assertArrayEquals(NativeLibrary.commandRequestLayout(), CommandRequest.LAYOUT);
         assertArrayEquals(NativeLibrary.socketInfoLayout(), SocketInfoLayout.LAYOUT);
         assertArrayEquals(NativeLibrary.localAddressLayout(), LocalAddressDump.LAYOUT);
+        assertArrayEquals(NativeLibrary.commandReplyLayout(), ReplyRecord.LAYOUT);
+        assertArrayEquals(NativeLibrary.kernelFeaturesLayout(), KernelFeatureProbe.LAYOUT);
     }
 
     @Test

@@ -1,0 +1,41 @@
+package org.mptcp4j.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads which operations of mptcp_pm the running kernel has and which attributes each accepts
+ * (CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY); layout include/mptcp4j/kernel_feature_probe.h.
+ *
+ * <pre>per operation 0..31: 0 flags u32 | 4 do_attrs u32 | 8 dump_attrs u32 | 12</pre>
+ */
+public final class KernelFeatureProbe {
+    public static final int OPS = 32;
+    /** Set in flags when the kernel has the operation. */
+    public static final int PRESENT = 1 << 31;
+    /** Set in flags when the attribute masks are known (Linux 5.10 and later). */
+    public static final int POLICY_KNOWN = 1 << 30;
+    static final int SIZE = 12;
+    static final int FLAGS = 0;
+    static final int DO_ATTRS = 4;
+    static final int DUMP_ATTRS = 8;
+    static final int[] LAYOUT = {SIZE, FLAGS, DO_ATTRS, DUMP_ATTRS, OPS};
+
+    private KernelFeatureProbe() {}
+
+    /** Probes the namespace open at {@code netnsFd}: {@code int[3][OPS]} of flags, do-attributes, dump-attributes. */
+    public static int[][] probe(int netnsFd) {
+        NativeLibrary.ensureLoaded();
+        ByteBuffer out = ByteBuffer.allocateDirect(OPS * SIZE).order(ByteOrder.nativeOrder());
+        probe(netnsFd, out);
+        int[][] table = new int[3][OPS];
+        for (int op = 0; op < OPS; op++) {
+            table[0][op] = out.getInt(op * SIZE + FLAGS);
+            table[1][op] = out.getInt(op * SIZE + DO_ATTRS);
+            table[2][op] = out.getInt(op * SIZE + DUMP_ATTRS);
+        }
+        return table;
+    }
+
+    private static native void probe(int netnsFd, ByteBuffer out);
+}
