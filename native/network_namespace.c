@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sched.h>
 #include <linux/nsfs.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -110,6 +111,45 @@ static jlong ns_inode(JNIEnv *env, jclass cls, jint fd)
 	return (jlong)st.st_ino;
 }
 
+/* if_nametoindex inside the namespace: interface names are per namespace. */
+static jint interface_index(JNIEnv *env, jclass cls, jint fd, jstring name)
+{
+	(void)cls;
+	const char *cname = (*env)->GetStringUTFChars(env, name, NULL);
+	if (cname == NULL)
+		return -1;
+	int saved;
+	int rc = network_namespace_enter(fd, &saved);
+	unsigned index = 0;
+	int err = 0;
+	if (rc == 0) {
+		index = if_nametoindex(cname);
+		err = errno;
+		network_namespace_leave(saved);
+	}
+	(*env)->ReleaseStringUTFChars(env, name, cname);
+	if (rc < 0) {
+		m4j_throw_io(env, "enter network namespace", -rc);
+		return -1;
+	}
+	return index == 0 ? -err : (jint)index;
+}
+
+static jstring interface_name(JNIEnv *env, jclass cls, jint fd, jint index)
+{
+	(void)cls;
+	char name[IF_NAMESIZE];
+	int saved;
+	int rc = network_namespace_enter(fd, &saved);
+	if (rc < 0) {
+		m4j_throw_io(env, "enter network namespace", -rc);
+		return NULL;
+	}
+	const char *found = if_indextoname((unsigned)index, name);
+	network_namespace_leave(saved);
+	return found == NULL ? NULL : (*env)->NewStringUTF(env, found);
+}
+
 int m4j_register_network_namespace(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
@@ -118,6 +158,8 @@ int m4j_register_network_namespace(JNIEnv *env)
 		{"enter", "(I)I", (void *)ns_enter},
 		{"leave", "(I)V", (void *)ns_leave},
 		{"inode", "(I)J", (void *)ns_inode},
+		{"interfaceIndex", "(ILjava/lang/String;)I", (void *)interface_index},
+		{"interfaceName", "(II)Ljava/lang/String;", (void *)interface_name},
 	};
 	return m4j_register(env, "org/mptcp4j/netns/NetworkNamespace", methods,
 			    M4J_ARRAY_LEN(methods));

@@ -3,12 +3,17 @@ package org.mptcp4j.cli;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.MptcpAddress;
 
 /**
- * The options of one subcommand: {@code --name value}, {@code --flag}, and positional words.
- * Every mistake becomes a {@link UsageException} naming the option and the command.
+ * The words of one subcommand, in {@code ip mptcp}'s style ({@code id 3 token 1c0ffee5 backup})
+ * or as options ({@code --id 3 --token 1c0ffee5 --backup}): a declared keyword is the same with
+ * or without its dashes. Other words are positional. Every mistake becomes a
+ * {@link UsageException} naming the word and the command.
  */
 final class Arguments {
     private final String command;
@@ -20,68 +25,135 @@ final class Arguments {
     }
 
     /**
-     * @param valued options that take a value (aliases allowed: "-n" for "--netns" is given by the caller)
-     * @param flags options without a value
+     * @param valued keywords followed by a value, without dashes (e.g. "netns", "id")
+     * @param flags keywords standing alone (e.g. "json", "backup")
      */
-    static Arguments parse(String command, String[] args, int from, Set<String> valued, Set<String> flags,
-            Map<String, String> aliases) {
+    static Arguments parse(String command, String[] args, int from, Set<String> valued, Set<String> flags) {
         Arguments parsed = new Arguments(command);
         for (int i = from; i < args.length; i++) {
-            String arg = aliases.getOrDefault(args[i], args[i]);
+            String word = args[i];
+            String key = word.equals("-n") ? "netns" : word.startsWith("--") ? word.substring(2) : word;
             String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
+            int eq = key.indexOf('=');
+            if (word.startsWith("--") && eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
             }
-            if (valued.contains(arg)) {
+            if (valued.contains(key)) {
                 if (value == null) {
                     if (i + 1 >= args.length) {
-                        throw new UsageException(command, "option " + arg + " needs a value");
+                        throw new UsageException(command, "'" + key + "' needs a value");
                     }
                     value = args[++i];
                 }
-                parsed.values.put(arg, value);
-            } else if (flags.contains(arg)) {
-                if (value != null) {
-                    throw new UsageException(command, "option " + arg + " takes no value");
+                if (parsed.values.put(key, value) != null) {
+                    throw new UsageException(command, "'" + key + "' given twice");
                 }
-                parsed.values.put(arg, "");
-            } else if (arg.startsWith("-") && arg.length() > 1) {
-                throw new UsageException(command, "unknown option '" + args[i] + "'");
+            } else if (flags.contains(key)) {
+                if (value != null) {
+                    throw new UsageException(command, "'" + key + "' takes no value");
+                }
+                parsed.values.put(key, "");
+            } else if (word.startsWith("-") && word.length() > 1) {
+                throw new UsageException(command, "unknown option '" + word + "'");
             } else {
-                parsed.positional.add(arg);
+                parsed.positional.add(word);
             }
         }
         return parsed;
     }
 
-    boolean has(String option) {
-        return values.containsKey(option);
+    boolean has(String key) {
+        return values.containsKey(key);
     }
 
-    String get(String option, String fallback) {
-        return values.getOrDefault(option, fallback);
+    String get(String key, String fallback) {
+        return values.getOrDefault(key, fallback);
     }
 
-    int getInt(String option, int fallback, int min, int max) {
-        String text = values.get(option);
-        if (text == null) {
-            return fallback;
+    /** The value of a keyword the command cannot do without. */
+    String require(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            throw new UsageException(command, "missing '" + key + "'");
         }
+        return value;
+    }
+
+    int getInt(String key, int fallback, int min, int max) {
+        String text = values.get(key);
+        return text == null ? fallback : number(key, text, min, max);
+    }
+
+    int requireInt(String key, int min, int max) {
+        return number(key, require(key), min, max);
+    }
+
+    private int number(String key, String text, int min, int max) {
         try {
             int value = Integer.parseInt(text.trim());
             if (value < min || value > max) {
-                throw new UsageException(command, "option " + option + " must be " + min + ".." + max + ", not " + value);
+                throw new UsageException(command, "'" + key + "' must be " + min + ".." + max + ", not " + value);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new UsageException(command, "option " + option + " needs a whole number, not '" + text + "'");
+            throw new UsageException(command, "'" + key + "' needs a whole number, not '" + text + "'");
+        }
+    }
+
+    /** A connection's token, in hex as {@code ss -M} and {@code monitor} print it (0x optional). */
+    int requireToken() {
+        String text = require("token");
+        String hex = text.toLowerCase(Locale.ROOT).startsWith("0x") ? text.substring(2) : text;
+        try {
+            long value = Long.parseLong(hex, 16);
+            if (hex.isEmpty() || value > 0xffffffffL || value < 0) {
+                throw new NumberFormatException();
+            }
+            return (int) value;
+        } catch (NumberFormatException e) {
+            throw new UsageException(command, "'token' needs 8 hex digits as ss -M and monitor print it, not '"
+                    + text + "'");
+        }
+    }
+
+    /** An IP literal (no host names). */
+    MptcpAddress address(String what, String text) {
+        try {
+            return MptcpAddress.of(MptcpAddress.literal(text), 0);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command, what + ": " + e.getMessage());
+        }
+    }
+
+    /** The value of keyword {@code key} as an IP literal. */
+    MptcpAddress requireAddress(String key) {
+        return address("'" + key + "'", require(key));
+    }
+
+    /** The ifindex of {@code dev NAME} in the namespace, or 0 when not given. */
+    int device(NetworkNamespace namespace) {
+        String name = values.get("dev");
+        if (name == null) {
+            return 0;
+        }
+        try {
+            return namespace.interfaceIndex(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command, e.getMessage());
         }
     }
 
     List<String> positional() {
         return positional;
+    }
+
+    /** Exactly {@code count} positional words, named by {@code names} for the error. */
+    List<String> positional(int count, String names) {
+        if (positional.size() < count) {
+            throw new UsageException(command, "missing " + names);
+        }
+        return atMostPositional(count).positional;
     }
 
     /** At most {@code max} positional words. */
@@ -92,7 +164,7 @@ final class Arguments {
         return this;
     }
 
-    /** A mistake on the command line: exit status 2. */
+    /** A mistake on the command line: exit status 2, the message and the command's usage line. */
     static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String command;

@@ -33,19 +33,33 @@ public final class Main {
             decides which subflows each connection gets.
 
             Commands:
-              demo           two namespaced hosts, a real MPTCP transfer, mptcp4j opening its subflows
-              monitor        print every MPTCP event of a network namespace, one line each
-              run            manage the subflows of a namespace's connections with a controller
-              path-manager   show or select the path manager (kernel or userspace) of a namespace
-              version        print the versions of mptcp4j and of the libnl it uses
-              help COMMAND   the manual of a command
+              demo              two namespaced hosts, a real MPTCP transfer, mptcp4j opening its subflows
+              monitor           print every MPTCP event of a network namespace, one line each
+              run               manage the subflows of a namespace's connections with a controller
+              path-manager      show or select the path manager (kernel or userspace) of a namespace
+
+            Userspace path manager, one connection (token as 'ss -M' and 'monitor' print it):
+              announce          announce a local address to the peer (ADD_ADDR)
+              remove            withdraw an announced address (RM_ADDR)
+              subflow create    open a subflow
+              subflow destroy   close a subflow
+              set-backup        mark a subflow as backup or not (MP_PRIO)
+              addrs             the connection's local addresses and ids
+              listen            keep an MPTCP socket listening where peers may join
+
+            In-kernel path manager:
+              endpoint add | delete | show | flush | set
+              limits show | set
+
+              version           print the versions of mptcp4j and of the libnl it uses
+              help COMMAND      the manual of a command
 
             Needs Linux 5.19 or later with MPTCP, and root or CAP_NET_ADMIN.
             """;
 
     private static final Map<String, String> HELP = Map.of(
             "monitor", """
-                    Usage: mptcp4j monitor [--netns NAME] [--json] [--count N] [--types T,...] [--busy-poll]
+                    Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll]
 
                     Prints every MPTCP event of a network namespace as it happens, one line per
                     event with every attribute the kernel sent, like 'ip mptcp monitor':
@@ -54,6 +68,7 @@ public final class Main {
                     Options:
                       -n, --netns NAME   the namespace (ip netns add NAME); default: this one
                       --json             one JSON object per line instead
+                      --timestamp        start each line with the time the event was received
                       --count N          exit after N events
                       --types T,...      only these event types, e.g. CREATED,SUB_CLOSED
                                          (the others are dropped before they reach Java)
@@ -134,19 +149,34 @@ public final class Main {
         }
         String command = args[0];
         try {
+            command = commandName(args);
+            int from = command.indexOf(' ') > 0 ? 2 : 1;
+            if (wantsHelp(args, from)) {
+                return help(new String[] {"help", command});
+            }
             return switch (command) {
                 case "help", "--help", "-h" -> help(args);
-                case "monitor" -> withHelp(command, args, this::monitor);
-                case "run" -> withHelp(command, args, this::run);
-                case "path-manager" -> withHelp(command, args, this::pathManager);
-                case "demo" -> withHelp(command, args, a -> new Demo(out).run(demoOptions(a)));
-                case "version" -> withHelp(command, args, this::version);
-                default -> throw new UsageException(null, "unknown command '" + command + "'");
+                case "monitor" -> monitor(args);
+                case "run" -> run(args);
+                case "path-manager" -> pathManager(args);
+                case "demo" -> new Demo(out).run(demoOptions(args));
+                case "version" -> version(args);
+                default -> {
+                    if (!PathManagerCommands.HELP.containsKey(command)) {
+                        throw new UsageException(null, "unknown command '" + command + "'");
+                    }
+                    yield new PathManagerCommands(out, err).run(command, args, from);
+                }
             };
         } catch (UsageException e) {
-            String see = e.command == null ? "mptcp4j help" : "mptcp4j help " + e.command;
-            err.println("mptcp4j" + (e.command == null ? "" : " " + e.command) + ": " + e.getMessage()
-                    + " (see '" + see + "')");
+            String name = e.command == null ? "mptcp4j" : "mptcp4j " + e.command;
+            err.println(name + ": " + e.getMessage());
+            String help = e.command == null ? null : manual(e.command);
+            if (help == null) {
+                err.println("See 'mptcp4j help'.");
+            } else {
+                help.lines().takeWhile(line -> !line.isBlank()).forEach(err::println);
+            }
             return USAGE;
         } catch (MptcpException | UncheckedIOException | IllegalArgumentException e) {
             err.println("mptcp4j " + command + ": " + e.getMessage());
@@ -160,18 +190,35 @@ public final class Main {
         }
     }
 
-    private interface Command {
-        int run(String[] args) throws Exception;
+    /** "subflow create", "endpoint show", "limits set" are two words; the rest one. */
+    private static String commandName(String[] args) {
+        String first = args[0];
+        boolean group = first.equals("subflow") || first.equals("endpoint") || first.equals("limits");
+        if (!group) {
+            return first;
+        }
+        if (args.length < 2 || args[1].startsWith("-")) {
+            throw new UsageException(null, "'" + first + "' needs a subcommand: " + switch (first) {
+                case "subflow" -> "create or destroy";
+                case "endpoint" -> "add, delete, show, flush or set";
+                default -> "show or set";
+            });
+        }
+        return first + " " + args[1];
     }
 
-    private int withHelp(String command, String[] args, Command body) throws Exception {
-        for (int i = 1; i < args.length; i++) {
+    private static boolean wantsHelp(String[] args, int from) {
+        for (int i = from; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
-                out.print(HELP.get(command));
-                return OK;
+                return true;
             }
         }
-        return body.run(args);
+        return false;
+    }
+
+    private static String manual(String command) {
+        String text = HELP.get(command);
+        return text != null ? text : PathManagerCommands.HELP.get(command);
     }
 
     private int help(String[] args) {
@@ -179,26 +226,36 @@ public final class Main {
             out.print(USAGE_TEXT);
             return OK;
         }
-        String text = HELP.get(args[1]);
+        String command = args.length > 2 ? args[1] + " " + args[2] : args[1];
+        String text = manual(command);
         if (text == null) {
-            throw new UsageException(null, "no command '" + args[1] + "'");
+            throw new UsageException(null, "no command '" + command + "'");
         }
         out.print(text);
         return OK;
     }
 
-    private static final Map<String, String> NETNS_ALIAS = Map.of("-n", "--netns");
+    static NetworkNamespace namespace(Arguments a) {
+        return a.has("netns") ? NetworkNamespace.named(a.get("netns", "")) : NetworkNamespace.current();
+    }
 
-    private static NetworkNamespace namespace(Arguments a) {
-        return a.has("--netns") ? NetworkNamespace.named(a.get("--netns", "")) : NetworkNamespace.current();
+    /** Blocks until SIGINT or SIGTERM, then runs {@code onStop} before the JVM exits. */
+    static void awaitInterrupt(Runnable onStop) throws InterruptedException {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            onStop.run();
+            stopped.countDown();
+        }, "mptcp4j-shutdown"));
+        stopped.await();
     }
 
     private int monitor(String[] args) throws Exception {
-        Arguments a = Arguments.parse("monitor", args, 1, Set.of("--netns", "--count", "--types"),
-                Set.of("--json", "--busy-poll"), NETNS_ALIAS).atMostPositional(0);
-        long count = a.getInt("--count", 0, 0, Integer.MAX_VALUE);
-        boolean json = a.has("--json");
-        MptcpEventType[] types = a.has("--types") ? eventTypes("monitor", a.get("--types", "")) : null;
+        Arguments a = Arguments.parse("monitor", args, 1, Set.of("netns", "count", "types"),
+                Set.of("json", "busy-poll", "timestamp")).atMostPositional(0);
+        long count = a.getInt("count", 0, 0, Integer.MAX_VALUE);
+        boolean json = a.has("json");
+        EventClock clock = a.has("timestamp") ? new EventClock() : null;
+        MptcpEventType[] types = a.has("types") ? eventTypes("monitor", a.get("types", "")) : null;
         try (NetworkNamespace ns = namespace(a)) {
             KernelSupport.requireMptcp(ns);
             AtomicLong seen = new AtomicLong();
@@ -208,12 +265,18 @@ public final class Main {
                 if (count > 0 && seen.get() >= count) {
                     return;
                 }
-                out.println(json ? EventFormat.json(event) : EventFormat.line(event));
+                String time = clock == null ? null : clock.format(event.receivedNanos());
+                if (json) {
+                    String object = EventFormat.json(event);
+                    out.println(time == null ? object : "{\"time\":\"" + time + "\"," + object.substring(1));
+                } else {
+                    out.println(time == null ? EventFormat.line(event) : time + " " + EventFormat.line(event));
+                }
                 out.flush();
                 if (count > 0 && seen.incrementAndGet() >= count) {
                     self[0].stop();
                 }
-            }).namespace(ns).idleStrategy(a.has("--busy-poll") ? IdleStrategy.busySpin() : IdleStrategy.blocking());
+            }).namespace(ns).idleStrategy(a.has("busy-poll") ? IdleStrategy.busySpin() : IdleStrategy.blocking());
             if (types != null) {
                 builder.eventTypes(types);
             }
@@ -241,21 +304,21 @@ public final class Main {
     }
 
     private int run(String[] args) throws Exception {
-        Arguments a = Arguments.parse("run", args, 1, Set.of("--netns", "--subflows", "--idle", "--receive-buffer"),
-                Set.of("--per-address", "--verbose"), NETNS_ALIAS).atMostPositional(0);
-        if (a.has("--per-address") && a.has("--subflows")) {
+        Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer"),
+                Set.of("per-address", "verbose")).atMostPositional(0);
+        if (a.has("per-address") && a.has("subflows")) {
             throw new UsageException("run", "--subflows and --per-address exclude each other");
         }
-        NDiffPortsController controller = a.has("--per-address") ? NDiffPortsController.perLocalAddress()
-                : NDiffPortsController.sameAddressPair(a.getInt("--subflows", 2, 1, 8));
+        NDiffPortsController controller = a.has("per-address") ? NDiffPortsController.perLocalAddress()
+                : NDiffPortsController.sameAddressPair(a.getInt("subflows", 2, 1, 8));
         IdleStrategy idle;
         try {
-            idle = IdleStrategy.named(a.get("--idle", "blocking"));
+            idle = IdleStrategy.named(a.get("idle", "blocking"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("run", e.getMessage());
         }
-        int receiveBuffer = a.getInt("--receive-buffer", 2 << 20, 4096, 1 << 30);
-        boolean verbose = a.has("--verbose");
+        int receiveBuffer = a.getInt("receive-buffer", 2 << 20, 4096, 1 << 30);
+        boolean verbose = a.has("verbose");
         try (NetworkNamespace ns = namespace(a)) {
             PathManagerMode.requireUserspace(ns);
             try (PathManager pm = PathManager.open(ns)) {
@@ -300,8 +363,7 @@ public final class Main {
     }
 
     private int pathManager(String[] args) {
-        Arguments a = Arguments.parse("path-manager", args, 1, Set.of("--netns"), Set.of(), NETNS_ALIAS)
-                .atMostPositional(1);
+        Arguments a = Arguments.parse("path-manager", args, 1, Set.of("netns"), Set.of()).atMostPositional(1);
         try (NetworkNamespace ns = namespace(a)) {
             if (a.positional().isEmpty()) {
                 out.println(PathManagerMode.of(ns).sysctlName());
@@ -320,17 +382,17 @@ public final class Main {
     }
 
     private Demo.Options demoOptions(String[] args) {
-        Arguments a = Arguments.parse("demo", args, 1, Set.of("--subflows", "--megabytes", "--rate"),
-                Set.of("--per-address", "--busy-poll"), Map.of()).atMostPositional(0);
-        if (a.has("--per-address") && a.has("--subflows")) {
+        Arguments a = Arguments.parse("demo", args, 1, Set.of("subflows", "megabytes", "rate"),
+                Set.of("per-address", "busy-poll")).atMostPositional(0);
+        if (a.has("per-address") && a.has("subflows")) {
             throw new UsageException("demo", "--subflows and --per-address exclude each other");
         }
-        return new Demo.Options(a.getInt("--subflows", 2, 1, 8), a.has("--per-address"),
-                a.getInt("--megabytes", 64, 1, 100_000), a.getInt("--rate", 200, 0, 100_000), a.has("--busy-poll"));
+        return new Demo.Options(a.getInt("subflows", 2, 1, 8), a.has("per-address"),
+                a.getInt("megabytes", 64, 1, 100_000), a.getInt("rate", 200, 0, 100_000), a.has("busy-poll"));
     }
 
     private int version(String[] args) {
-        Arguments.parse("version", args, 1, Set.of(), Set.of(), Map.of()).atMostPositional(0);
+        Arguments.parse("version", args, 1, Set.of(), Set.of()).atMostPositional(0);
         String version = Main.class.getPackage().getImplementationVersion();
         out.println("mptcp4j " + (version != null ? version : "(development build)") + ", built on "
                 + NativeLibrary.libnl() + ", native library from " + NativeLibrary.origin());

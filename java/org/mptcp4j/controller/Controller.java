@@ -1,6 +1,9 @@
 package org.mptcp4j.controller;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.MptcpEventType;
 
 /**
  * A path-management policy: the event loop calls it for every MPTCP event of its namespace,
@@ -9,6 +12,14 @@ import org.mptcp4j.pm.MptcpEvent;
  * that matter. Events are views valid only during the call.
  */
 public interface Controller {
+    /**
+     * The events this controller wants; the others are dropped in native code before they
+     * reach Java (v0.95's SET_FILTER, done in the receiving process). Read once at start.
+     */
+    default Set<MptcpEventType> eventTypes() {
+        return EnumSet.allOf(MptcpEventType.class);
+    }
+
     /** Before the first event; keep the context. */
     default void start(ControllerContext context) {}
 

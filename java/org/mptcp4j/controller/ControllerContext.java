@@ -1,6 +1,7 @@
 package org.mptcp4j.controller;
 
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.PathManager;
 
 /** What a controller works with. */
@@ -10,4 +11,7 @@ public interface ControllerContext {
 
     /** The network namespace the controller manages. */
     NetworkNamespace namespace();
+
+    /** The namespace's local address ids, consistent with its in-kernel endpoints. */
+    LocalAddressIds localAddressIds();
 }

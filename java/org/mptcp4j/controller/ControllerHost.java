@@ -1,8 +1,11 @@
 package org.mptcp4j.controller;
 
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
@@ -21,11 +24,24 @@ import org.mptcp4j.pm.PathManager;
 public final class ControllerHost implements EventHandler, ControllerContext {
     private final Controller controller;
     private final PathManager pathManager;
+    private final Set<MptcpEventType> wanted;
+    private final boolean wantsClosed;
+    private LocalAddressIds localAddressIds;
     private boolean started;
 
     public ControllerHost(Controller controller, PathManager pathManager) {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.pathManager = Objects.requireNonNull(pathManager, "pathManager");
+        this.wanted = EnumSet.copyOf(controller.eventTypes());
+        this.wantsClosed = wanted.contains(MptcpEventType.CLOSED);
+    }
+
+    /** The controller's event types, and CLOSED, on which the host releases the connection's listeners. */
+    @Override
+    public Set<MptcpEventType> eventTypes() {
+        EnumSet<MptcpEventType> types = EnumSet.copyOf(wanted);
+        types.add(MptcpEventType.CLOSED);
+        return types;
     }
 
     /** Calls the controller's {@link Controller#start}; done by the first event if not before. */
@@ -48,7 +64,12 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         switch (type) {
             case CREATED -> controller.onCreated(event);
             case ESTABLISHED -> controller.onEstablished(event);
-            case CLOSED -> controller.onClosed(event);
+            case CLOSED -> {
+                pathManager.connectionClosed(event.token());
+                if (wantsClosed) {
+                    controller.onClosed(event);
+                }
+            }
             case ANNOUNCED -> controller.onAnnounced(event);
             case REMOVED -> controller.onRemoved(event);
             case SUB_ESTABLISHED -> controller.onSubflowEstablished(event);
@@ -76,6 +97,15 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     @Override
     public NetworkNamespace namespace() {
         return pathManager.namespace();
+    }
+
+    /** Loaded from the namespace's endpoints when first asked for. */
+    @Override
+    public synchronized LocalAddressIds localAddressIds() {
+        if (localAddressIds == null) {
+            localAddressIds = LocalAddressIds.load(pathManager);
+        }
+        return localAddressIds;
     }
 
     public Controller controller() {

@@ -11,8 +11,8 @@ import org.mptcp4j.pm.MptcpAddress;
 
 /**
  * Two hosts in their own network namespaces, a client and a server, joined by N veth pairs:
- * path i carries 10.231.i.1 (client) and 10.231.i.2 (server), on client-side veth c{i} and
- * server-side veth s{i}. Names are unique per process and call; {@link #close()} deletes both
+ * path i carries 10.231.i.1 and fd00:231:i::1 (client), 10.231.i.2 and fd00:231:i::2
+ * (server), on client-side veth c{i} and server-side veth s{i}. Names are unique per process and call; {@link #close()} deletes both
  * namespaces (which deletes the veths), and a shutdown hook does it if the JVM is stopped first.
  */
 public final class Topology implements AutoCloseable {
@@ -66,6 +66,11 @@ public final class Topology implements AutoCloseable {
                     "dev", clientDevice(i));
             Shell.run("ip", "-n", serverName, "addr", "add", serverAddress(i).getHostAddress() + "/24",
                     "dev", serverDevice(i));
+            // nodad: usable at once, not after a second of duplicate address detection.
+            Shell.run("ip", "-n", clientName, "addr", "add", clientAddress6(i).getHostAddress() + "/64",
+                    "dev", clientDevice(i), "nodad");
+            Shell.run("ip", "-n", serverName, "addr", "add", serverAddress6(i).getHostAddress() + "/64",
+                    "dev", serverDevice(i), "nodad");
             Shell.run("ip", "-n", clientName, "link", "set", clientDevice(i), "up");
             Shell.run("ip", "-n", serverName, "link", "set", serverDevice(i), "up");
         }
@@ -83,6 +88,8 @@ public final class Topology implements AutoCloseable {
             String table = Integer.toString(100 + i);
             Shell.run("ip", "-n", clientName, "route", "add", "10.231.0.0/16", "dev", clientDevice(i), "table", table);
             Shell.run("ip", "-n", clientName, "rule", "add", "from", clientAddress(i).getHostAddress(), "table", table);
+            Shell.run("ip", "-n", clientName, "-6", "route", "add", "fd00:231::/32", "dev", clientDevice(i), "table", table);
+            Shell.run("ip", "-n", clientName, "-6", "rule", "add", "from", clientAddress6(i).getHostAddress(), "table", table);
         }
     }
 
@@ -136,6 +143,14 @@ public final class Topology implements AutoCloseable {
 
     public static InetSocketAddress serverEndpoint(int path, int port) {
         return new InetSocketAddress(serverAddress(path), port);
+    }
+
+    public static InetAddress clientAddress6(int path) {
+        return MptcpAddress.literal("fd00:231:" + path + "::1");
+    }
+
+    public static InetAddress serverAddress6(int path) {
+        return MptcpAddress.literal("fd00:231:" + path + "::2");
     }
 
     /** Runs {@code ss} inside the client namespace, e.g. ss("-Mni"). */

@@ -247,11 +247,20 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private IdleStrategy idle = IdleStrategy.blocking();
         private int receiveBuffer = EventSocket.DEFAULT_RECEIVE_BUFFER;
         private int recordCapacity = EventSocket.DEFAULT_RECORD_CAPACITY;
-        private long typeMask = MptcpEventType.allKernelEvents();
+        private long typeMask;
         private String name;
 
         private Builder(EventHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
+            this.typeMask = mask(handler.eventTypes());
+        }
+
+        private static long mask(Iterable<MptcpEventType> types) {
+            long mask = 0;
+            for (MptcpEventType type : types) {
+                mask |= type.mask();
+            }
+            return mask;
         }
 
         /** The namespace whose events to hear (default: the caller's). */
@@ -277,13 +286,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** Only these event types reach the handler; others are dropped in native code. */
+        /**
+         * Only these event types reach the handler (in place of its {@link EventHandler#eventTypes()});
+         * the others are dropped in native code.
+         */
         public Builder eventTypes(MptcpEventType... types) {
-            long mask = MptcpEventType.EVENTS_LOST.mask();
-            for (MptcpEventType type : types) {
-                mask |= type.mask();
-            }
-            this.typeMask = mask;
+            this.typeMask = mask(java.util.List.of(types));
             return this;
         }
 

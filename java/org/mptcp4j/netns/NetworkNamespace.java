@@ -83,6 +83,35 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /**
+     * The index of interface {@code name} in this namespace.
+     *
+     * @throws IllegalArgumentException when there is no such interface
+     */
+    public int interfaceIndex(String name) {
+        NativeLibrary.ensureLoaded();
+        int index;
+        try {
+            index = interfaceIndex(fd(), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException("no interface '" + name + "' in " + this);
+        }
+        return index;
+    }
+
+    /** The name of interface {@code index} in this namespace, or null. */
+    public String interfaceName(int index) {
+        NativeLibrary.ensureLoaded();
+        try {
+            return interfaceName(fd(), index);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Runs {@code action} on the calling thread inside this namespace, then returns the thread
      * to its own. For JDK calls that read the thread's namespace (network interfaces, /proc/sys/net);
      * {@code action} must not start threads or keep sockets it expects in the old namespace.
@@ -127,4 +156,8 @@ public final class NetworkNamespace implements AutoCloseable {
     private static native void leave(int saved);
 
     private static native long inode(int fd) throws IOException;
+
+    private static native int interfaceIndex(int fd, String name) throws IOException;
+
+    private static native String interfaceName(int fd, int index) throws IOException;
 }

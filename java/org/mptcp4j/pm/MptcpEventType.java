@@ -60,13 +60,4 @@ public enum MptcpEventType {
         }
         return id == EVENTS_LOST.id ? EVENTS_LOST : null;
     }
-
-    /** A filter mask holding every kernel event type. */
-    public static long allKernelEvents() {
-        long mask = 0;
-        for (MptcpEventType type : values()) {
-            mask |= type.mask();
-        }
-        return mask;
-    }
 }

@@ -64,6 +64,11 @@ public final class PathManager implements AutoCloseable {
      * Announces {@code address} to the peer of connection {@code token} (ADD_ADDR; the kernel
      * repeats it until the peer echoes it). The address needs an id 1..255; SIGNAL is added to
      * its flags; its port, if set, is announced too.
+     *
+     * <p>An IPv6 address with a port makes a 30-byte option, which does not fit in TCP's 40
+     * bytes beside the timestamps option: on a connection using timestamps the kernel accepts
+     * the command but drops the ADD_ADDR (nstat MPTcpExtAddAddrTxDrop). Announce IPv6 addresses
+     * without a port there.
      */
     public void announce(int token, MptcpAddress address) {
         announce(token, address, false);

@@ -3,13 +3,16 @@ package org.mptcp4j.controller.ndiffports;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
 
@@ -78,13 +81,20 @@ public final class NDiffPortsController implements Controller {
                     addresses.add(a.address());
                 }
             }
-            // Fixed ids per address, so no connection sees one address under two ids.
+            // The namespace's ids: one per address for every connection, endpoints' ids kept.
             locals = new MptcpAddress[addresses.size()];
             for (int i = 0; i < locals.length; i++) {
-                locals[i] = MptcpAddress.of(addresses.get(i), 0).id(i + 1);
+                MptcpAddress a = MptcpAddress.of(addresses.get(i), 0);
+                locals[i] = a.id(context.localAddressIds().idOf(a));
             }
             LOG.log(Level.INFO, () -> "ndiffports: one subflow per local address " + List.of(locals));
         }
+    }
+
+    /** ESTABLISHED is the only event ndiffports acts on; the rest never crosses JNI. */
+    @Override
+    public Set<MptcpEventType> eventTypes() {
+        return EnumSet.of(MptcpEventType.ESTABLISHED);
     }
 
     @Override

@@ -48,11 +48,14 @@ class ZeroAllocationKernelTest {
                 boolean clean = false;
                 for (int window = 0; window < 6 && !clean; window++) {
                     long events = loop.counter(EventCounter.RECORDS);
+                    long filtered = loop.counter(EventCounter.FILTERED);
                     long before = allocatedBytes(thread);
                     connections(t, 20);
                     long allocated = allocatedBytes(thread) - before;
                     long handled = loop.counter(EventCounter.RECORDS) - events;
-                    assertTrue(handled >= 20 * 4, "events handled in the window: " + handled);
+                    // ndiffports wants ESTABLISHED (and its host CLOSED): the rest is dropped natively.
+                    assertTrue(handled >= 20 * 2, "events handled in the window: " + handled);
+                    assertTrue(loop.counter(EventCounter.FILTERED) - filtered >= 20 * 2, "events dropped before Java");
                     windows.add(allocated + " bytes over " + handled + " events");
                     clean = allocated == 0;
                 }

@@ -23,25 +23,30 @@ public final class Transfers {
                 } catch (IOException closed) {
                     return;
                 }
-                Thread reader = new Thread(() -> {
-                    try (socket) {
-                        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
-                        int n;
-                        while ((n = socket.read(buffer)) > 0) {
-                            received.addAndGet(n);
-                            buffer.clear();
-                        }
-                    } catch (IOException e) {
-                        // the client reset; the test sees it on its side
-                    }
-                }, "test-discard-reader");
-                reader.setDaemon(true);
-                reader.start();
+                discardOn(socket, received);
             }
         }, "test-discard-server");
         acceptor.setDaemon(true);
         acceptor.start();
         return acceptor;
+    }
+
+    /** Reads {@code socket} to its end on a thread of its own, counting the bytes; then closes it. */
+    public static void discardOn(MptcpSocket socket, AtomicLong received) {
+        Thread reader = new Thread(() -> {
+            try (socket) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
+                int n;
+                while ((n = socket.read(buffer)) > 0) {
+                    received.addAndGet(n);
+                    buffer.clear();
+                }
+            } catch (IOException e) {
+                // closed or reset; the test sees it on its side
+            }
+        }, "test-discard-reader");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Writes {@code bytes} bytes. */

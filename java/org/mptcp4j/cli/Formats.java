@@ -1,0 +1,58 @@
+package org.mptcp4j.cli;
+
+import java.net.InetAddress;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.MptcpAddress;
+
+/** How the command line prints addresses: {@code ip mptcp endpoint show}'s words, or JSON. */
+final class Formats {
+    private Formats() {}
+
+    /** {@code 10.0.2.1 port 8080 id 2 signal backup dev eth1}. */
+    static String text(MptcpAddress a, NetworkNamespace ns) {
+        StringBuilder s = new StringBuilder(host(a));
+        if (a.port() != 0) {
+            s.append(" port ").append(a.port());
+        }
+        if (a.hasId()) {
+            s.append(" id ").append(a.id());
+        }
+        if (a.flags() != 0) {
+            s.append(' ').append(MptcpAddress.flagNames(a.flags()).replace(',', ' '));
+        }
+        if (a.ifIndex() != 0) {
+            s.append(" dev ").append(device(a, ns));
+        }
+        return s.toString();
+    }
+
+    /** {@code {"address":"10.0.2.1","id":2,"port":8080,"flags":["signal"],"dev":"eth1"}}. */
+    static String json(MptcpAddress a, NetworkNamespace ns) {
+        StringBuilder s = new StringBuilder("{\"address\":\"").append(host(a)).append('"');
+        if (a.hasId()) {
+            s.append(",\"id\":").append(a.id());
+        }
+        if (a.port() != 0) {
+            s.append(",\"port\":").append(a.port());
+        }
+        s.append(",\"flags\":[");
+        if (a.flags() != 0) {
+            s.append('"').append(MptcpAddress.flagNames(a.flags()).replace(",", "\",\"")).append('"');
+        }
+        s.append(']');
+        if (a.ifIndex() != 0) {
+            s.append(",\"dev\":\"").append(device(a, ns)).append('"');
+        }
+        return s.append('}').toString();
+    }
+
+    private static String host(MptcpAddress a) {
+        InetAddress inet = a.inetAddress();
+        return inet == null ? "" : inet.getHostAddress();
+    }
+
+    private static String device(MptcpAddress a, NetworkNamespace ns) {
+        String name = ns.interfaceName(a.ifIndex());
+        return name != null ? name : Integer.toString(a.ifIndex());
+    }
+}

@@ -1,0 +1,382 @@
+package org.mptcp4j.cli;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.Limits;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.socket.MptcpServerSocket;
+
+/**
+ * The path manager's commands on the command line, in {@code ip mptcp}'s words where it has
+ * them: userspace-PM commands on one connection (announce, remove, subflow create|destroy,
+ * set-backup, addrs, listen) and the in-kernel PM's endpoints and limits.
+ */
+final class PathManagerCommands {
+    private static final String NETNS = "\n  -n, --netns NAME   the network namespace (ip netns add NAME); default: this one\n";
+    private static final String TOKEN = "  token TOKEN        the connection, in hex as 'ss -M' and 'mptcp4j monitor' print it\n";
+
+    static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("announce", """
+                    Usage: mptcp4j announce ADDR id ID token TOKEN [port PORT] [dev IFNAME] [backup] [listen]
+
+                    Announces a local address to the peer of a userspace-PM connection (ADD_ADDR);
+                    the kernel repeats it until the peer echoes it. ID is 1..255, the same for the
+                    same address on every connection (mptcp4j's ids keep to that).
+                      port PORT    announce the port too: peers join ADDR:PORT
+                      listen       keep an MPTCP socket listening on ADDR:PORT until interrupted,
+                                   so that the peer's joins there are accepted
+                    An IPv6 address with a port does not fit in the TCP options beside timestamps:
+                    the kernel drops such an ADD_ADDR (nstat MPTcpExtAddAddrTxDrop).
+                    """ + TOKEN + NETNS),
+            Map.entry("remove", """
+                    Usage: mptcp4j remove id ID token TOKEN
+
+                    Withdraws local address ID from a userspace-PM connection (RM_ADDR) and closes
+                    the connection's subflows on it. ID 0 is the initial subflow's address (Linux 6.10).
+                    """ + TOKEN + NETNS),
+            Map.entry("subflow create", """
+                    Usage: mptcp4j subflow create token TOKEN local ADDR [id ID] [lport PORT] [dev IFNAME]
+                                                  [backup] remote ADDR rport PORT
+
+                    Opens a subflow of a userspace-PM connection from the local address to the remote
+                    address and port. The kernel sends the MP_JOIN SYN at once; whether the subflow
+                    comes up shows as SUB_ESTABLISHED or SUB_CLOSED in 'mptcp4j monitor'.
+                      id ID        the local address's id (0 for the initial subflow's address)
+                      lport PORT   the source port; default: any
+                      backup       the subflow is a backup path
+                    """ + TOKEN + NETNS),
+            Map.entry("subflow destroy", """
+                    Usage: mptcp4j subflow destroy token TOKEN local ADDR lport PORT remote ADDR rport PORT
+
+                    Closes the subflow with exactly this 4-tuple (as SUB_ESTABLISHED reported it).
+                    """ + TOKEN + NETNS),
+            Map.entry("set-backup", """
+                    Usage: mptcp4j set-backup token TOKEN local ADDR [lport PORT] remote ADDR [rport PORT]
+                                              backup|nobackup
+
+                    Marks a subflow of a userspace-PM connection as backup or not: the kernel sends
+                    MP_PRIO to the peer (Linux 6.0).
+                    """ + TOKEN + NETNS),
+            Map.entry("addrs", """
+                    Usage: mptcp4j addrs token TOKEN [id ID] [--json]
+
+                    Lists the local addresses of a userspace-PM connection with their ids (Linux 6.9).
+                    """ + TOKEN + NETNS),
+            Map.entry("listen", """
+                    Usage: mptcp4j listen ADDR PORT
+
+                    Keeps an MPTCP socket listening on ADDR:PORT until interrupted, so that peers can
+                    join connections there (the kernel accepts a join only where an MPTCP socket
+                    listens). It accepts no new connections itself.
+                    """ + NETNS),
+            Map.entry("endpoint add", """
+                    Usage: mptcp4j endpoint add ADDR [id ID] [port PORT] [dev IFNAME] [FLAG...]
+
+                    Adds an endpoint of the in-kernel path manager. FLAG is signal (announce it),
+                    subflow (open subflows from it), backup, fullmesh or laminar.
+                    """ + NETNS),
+            Map.entry("endpoint delete", """
+                    Usage: mptcp4j endpoint delete id ID [ADDR]
+
+                    Deletes endpoint ID; ID 0 needs ADDR (the address of the initial subflows).
+                    """ + NETNS),
+            Map.entry("endpoint show", """
+                    Usage: mptcp4j endpoint show [id ID] [--json]
+
+                    Lists the endpoints of the in-kernel path manager, or endpoint ID.
+                    """ + NETNS),
+            Map.entry("endpoint flush", """
+                    Usage: mptcp4j endpoint flush
+
+                    Deletes every endpoint.
+                    """ + NETNS),
+            Map.entry("endpoint set", """
+                    Usage: mptcp4j endpoint set (id ID | ADDR [port PORT]) backup|nobackup|fullmesh|nofullmesh...
+
+                    Changes the backup and fullmesh flags of an endpoint; the others stay as they are.
+                    """ + NETNS),
+            Map.entry("limits show", """
+                    Usage: mptcp4j limits show [--json]
+
+                    Prints the in-kernel path manager's limits per connection.
+                    """ + NETNS),
+            Map.entry("limits set", """
+                    Usage: mptcp4j limits set [subflows N] [add_addr_accepted N]
+
+                    Sets the in-kernel path manager's limits per connection (each 0..8); one left out
+                    keeps its value.
+                    """ + NETNS));
+
+    private static final Map<String, Integer> ENDPOINT_FLAGS = Map.of(
+            "signal", MptcpAddress.FLAG_SIGNAL, "subflow", MptcpAddress.FLAG_SUBFLOW,
+            "backup", MptcpAddress.FLAG_BACKUP, "fullmesh", MptcpAddress.FLAG_FULLMESH,
+            "laminar", MptcpAddress.FLAG_LAMINAR);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PathManagerCommands(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs {@code command} ("announce", "endpoint add", ...) with the words after it. */
+    int run(String command, String[] args, int from) throws Exception {
+        return switch (command) {
+            case "announce" -> announce(Arguments.parse(command, args, from,
+                    Set.of("netns", "id", "token", "port", "dev"), Set.of("backup", "listen")));
+            case "remove" -> remove(Arguments.parse(command, args, from, Set.of("netns", "id", "token"), Set.of()));
+            case "subflow create" -> subflowCreate(Arguments.parse(command, args, from,
+                    Set.of("netns", "token", "local", "id", "lport", "dev", "remote", "rport"), Set.of("backup")));
+            case "subflow destroy" -> subflowDestroy(Arguments.parse(command, args, from,
+                    Set.of("netns", "token", "local", "lport", "remote", "rport"), Set.of()));
+            case "set-backup" -> setBackup(Arguments.parse(command, args, from,
+                    Set.of("netns", "token", "local", "lport", "remote", "rport"), Set.of("backup", "nobackup")));
+            case "addrs" -> addrs(Arguments.parse(command, args, from, Set.of("netns", "token", "id"), Set.of("json")));
+            case "listen" -> listen(Arguments.parse(command, args, from, Set.of("netns"), Set.of()));
+            case "endpoint add" -> endpointAdd(Arguments.parse(command, args, from,
+                    Set.of("netns", "id", "port", "dev"), ENDPOINT_FLAGS.keySet()));
+            case "endpoint delete" -> endpointDelete(Arguments.parse(command, args, from, Set.of("netns", "id"), Set.of()));
+            case "endpoint show" -> endpointShow(Arguments.parse(command, args, from, Set.of("netns", "id"), Set.of("json")));
+            case "endpoint flush" -> withPathManager(Arguments.parse(command, args, from, Set.of("netns"), Set.of())
+                    .atMostPositional(0), PathManager::flushEndpoints);
+            case "endpoint set" -> endpointSet(Arguments.parse(command, args, from, Set.of("netns", "id", "port"),
+                    Set.of("backup", "nobackup", "fullmesh", "nofullmesh")));
+            case "limits show" -> limitsShow(Arguments.parse(command, args, from, Set.of("netns"), Set.of("json")));
+            case "limits set" -> limitsSet(Arguments.parse(command, args, from,
+                    Set.of("netns", "subflows", "subflow", "add_addr_accepted"), Set.of()));
+            default -> throw new IllegalArgumentException(command);
+        };
+    }
+
+    private interface Action {
+        void run(PathManager pm) throws Exception;
+    }
+
+    /**
+     * Opens the namespace and its path manager and runs the action; success prints nothing,
+     * as ip does. Callers check every word before, so that mistakes stay usage errors.
+     */
+    private int withPathManager(Arguments a, Action action) throws Exception {
+        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+            action.run(pm);
+        }
+        return Main.OK;
+    }
+
+    private int remove(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        int token = a.requireToken();
+        int id = a.requireInt("id", 0, 255);
+        return withPathManager(a, pm -> pm.remove(token, id));
+    }
+
+    private int announce(Arguments a) throws Exception {
+        // Every word is checked before anything is opened: mistakes are usage errors.
+        MptcpAddress address = a.address("address", a.positional(1, "the address to announce").get(0))
+                .id(a.requireInt("id", 0, 255)).port(a.getInt("port", 0, 0, 65535))
+                .flags(a.has("backup") ? MptcpAddress.FLAG_BACKUP : 0);
+        int token = a.requireToken();
+        boolean listen = a.has("listen");
+        if (listen && address.port() == 0) {
+            throw new UsageException("announce", "'listen' needs 'port PORT': peers join the announced port");
+        }
+        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+            pm.announce(token, address.ifIndex(a.device(ns)), listen);
+            if (listen) {
+                err.println("mptcp4j announce: listening on " + address.socketAddress() + " for joins; Ctrl-C to stop");
+                Main.awaitInterrupt(pm::close);
+            }
+        }
+        return Main.OK;
+    }
+
+    private int subflowCreate(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        int token = a.requireToken();
+        MptcpAddress local = a.requireAddress("local").port(a.getInt("lport", 0, 0, 65535))
+                .flags(a.has("backup") ? MptcpAddress.FLAG_BACKUP : 0);
+        if (a.has("id")) {
+            local.id(a.requireInt("id", 0, 255));
+        }
+        MptcpAddress remote = a.requireAddress("remote").port(a.requireInt("rport", 1, 65535));
+        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+            pm.createSubflow(token, local.ifIndex(a.device(ns)), remote);
+        }
+        return Main.OK;
+    }
+
+    private int subflowDestroy(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        int token = a.requireToken();
+        MptcpAddress local = a.requireAddress("local").port(a.requireInt("lport", 1, 65535));
+        MptcpAddress remote = a.requireAddress("remote").port(a.requireInt("rport", 1, 65535));
+        return withPathManager(a, pm -> pm.destroySubflow(token, local, remote));
+    }
+
+    private int setBackup(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        if (a.has("backup") == a.has("nobackup")) {
+            throw new UsageException("set-backup", "say 'backup' or 'nobackup'");
+        }
+        int token = a.requireToken();
+        MptcpAddress local = a.requireAddress("local").port(a.getInt("lport", 0, 0, 65535));
+        MptcpAddress remote = a.requireAddress("remote").port(a.getInt("rport", 0, 0, 65535));
+        return withPathManager(a, pm -> pm.setBackup(token, local, remote, a.has("backup")));
+    }
+
+    private int addrs(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        int token = a.requireToken();
+        int id = a.getInt("id", -1, 0, 255);
+        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+            List<MptcpAddress> addresses = id >= 0 ? List.of(pm.localAddress(token, id)) : pm.localAddresses(token);
+            print(addresses, ns, a.has("json"));
+        }
+        return Main.OK;
+    }
+
+    private int listen(Arguments a) throws Exception {
+        List<String> words = a.positional(2, "ADDR PORT");
+        MptcpAddress address = a.address("address", words.get(0));
+        int port;
+        try {
+            port = Integer.parseInt(words.get(1));
+            address.port(port);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("listen", "PORT must be 1..65535, not '" + words.get(1) + "'");
+        }
+        try (NetworkNamespace ns = Main.namespace(a)) {
+            // Closed by the shutdown hook: the process ends with it.
+            MptcpServerSocket socket = MptcpServerSocket.bind(ns, new InetSocketAddress(address.inetAddress(), port), 64);
+            err.println("mptcp4j listen: MPTCP socket listening on " + socket.boundAddress() + "; Ctrl-C to stop");
+            Main.awaitInterrupt(() -> {
+                try {
+                    socket.close();
+                } catch (java.io.IOException e) {
+                    // closing at exit: nothing left to do
+                }
+            });
+        }
+        return Main.OK;
+    }
+
+    private int endpointAdd(Arguments a) throws Exception {
+        MptcpAddress endpoint = a.address("address", a.positional(1, "the endpoint's address").get(0))
+                .port(a.getInt("port", 0, 0, 65535)).flags(flags(a));
+        if (a.has("id")) {
+            endpoint.id(a.requireInt("id", 1, 255));
+        }
+        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+            pm.addEndpoint(endpoint.ifIndex(a.device(ns)));
+        }
+        return Main.OK;
+    }
+
+    private static int flags(Arguments a) {
+        int flags = 0;
+        for (Map.Entry<String, Integer> flag : ENDPOINT_FLAGS.entrySet()) {
+            if (a.has(flag.getKey())) {
+                flags |= flag.getValue();
+            }
+        }
+        return flags;
+    }
+
+    private int endpointDelete(Arguments a) throws Exception {
+        int id = a.requireInt("id", 0, 255);
+        a.atMostPositional(1);
+        MptcpAddress endpoint = a.positional().isEmpty() ? new MptcpAddress() : a.address("address", a.positional().get(0));
+        if (id == 0 && endpoint.family() == 0) {
+            throw new UsageException("endpoint delete", "id 0 needs the address");
+        }
+        return withPathManager(a, pm -> pm.deleteEndpoint(endpoint.id(id)));
+    }
+
+    private int endpointShow(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        int id = a.getInt("id", -1, 0, 255);
+        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+            print(id >= 0 ? List.of(pm.endpoint(id)) : pm.endpoints(), ns, a.has("json"));
+        }
+        return Main.OK;
+    }
+
+    /** Reads the endpoint's flags, changes only the ones named, and sends them back. */
+    private int endpointSet(Arguments a) throws Exception {
+        a.atMostPositional(1);
+        if (a.has("id") == !a.positional().isEmpty()) {
+            throw new UsageException("endpoint set", "name the endpoint by 'id ID' or by its address, one of the two");
+        }
+        if (!(a.has("backup") || a.has("nobackup") || a.has("fullmesh") || a.has("nofullmesh"))) {
+            throw new UsageException("endpoint set", "say what to change: backup, nobackup, fullmesh or nofullmesh");
+        }
+        int id = a.getInt("id", -1, 1, 255);
+        MptcpAddress byAddress = id >= 0 ? null
+                : a.address("address", a.positional().get(0)).port(a.getInt("port", 0, 0, 65535));
+        return withPathManager(a, pm -> {
+            MptcpAddress endpoint = id >= 0 ? pm.endpoint(id) : find(pm, byAddress);
+            int flags = endpoint.flags();
+            flags = a.has("backup") ? flags | MptcpAddress.FLAG_BACKUP : a.has("nobackup") ? flags & ~MptcpAddress.FLAG_BACKUP : flags;
+            flags = a.has("fullmesh") ? flags | MptcpAddress.FLAG_FULLMESH
+                    : a.has("nofullmesh") ? flags & ~MptcpAddress.FLAG_FULLMESH : flags;
+            pm.setEndpointFlags(endpoint.flags(flags));
+        });
+    }
+
+    private static MptcpAddress find(PathManager pm, MptcpAddress address) {
+        for (MptcpAddress endpoint : pm.endpoints()) {
+            if (endpoint.sameAddress(address) && (address.port() == 0 || endpoint.port() == address.port())) {
+                return endpoint;
+            }
+        }
+        throw new UsageException("endpoint set", "no endpoint " + address);
+    }
+
+    private int limitsShow(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        return withPathManager(a, pm -> {
+            Limits limits = pm.limits();
+            out.println(a.has("json") ? "{\"add_addr_accepted\":" + limits.addAddrAccepted() + ",\"subflows\":"
+                    + limits.subflows() + "}" : limits.toString());
+        });
+    }
+
+    private int limitsSet(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        if (a.has("subflows") && a.has("subflow")) {
+            throw new UsageException("limits set", "'subflow' and 'subflows' are the same: give one");
+        }
+        String subflowKey = a.has("subflow") ? "subflow" : "subflows";
+        if (!a.has(subflowKey) && !a.has("add_addr_accepted")) {
+            throw new UsageException("limits set", "give 'subflows N', 'add_addr_accepted N' or both");
+        }
+        // The kernel answers for values above 8 itself, with its own words.
+        int subflows = a.getInt(subflowKey, -1, 0, Integer.MAX_VALUE);
+        int accepted = a.getInt("add_addr_accepted", -1, 0, Integer.MAX_VALUE);
+        return withPathManager(a, pm -> {
+            Limits current = subflows < 0 || accepted < 0 ? pm.limits() : null;
+            pm.setLimits(new Limits(accepted >= 0 ? accepted : current.addAddrAccepted(),
+                    subflows >= 0 ? subflows : current.subflows()));
+        });
+    }
+
+    /** Addresses one per line as {@code ip mptcp endpoint show} prints them, or one JSON array. */
+    private void print(List<MptcpAddress> addresses, NetworkNamespace ns, boolean json) {
+        if (json) {
+            StringBuilder s = new StringBuilder("[");
+            for (MptcpAddress a : addresses) {
+                s.append(s.length() > 1 ? "," : "").append(Formats.json(a, ns));
+            }
+            out.println(s.append(']'));
+        } else {
+            addresses.forEach(a -> out.println(Formats.text(a, ns)));
+        }
+    }
+}

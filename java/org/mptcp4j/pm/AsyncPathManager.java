@@ -1,0 +1,357 @@
+package org.mptcp4j.pm;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.mptcp4j.netlink.CommandRequest;
+import org.mptcp4j.netlink.CommandSocket;
+import org.mptcp4j.netlink.Errno;
+import org.mptcp4j.netlink.ReplyRecord;
+import org.mptcp4j.netns.NetworkNamespace;
+
+/**
+ * The path manager's commands in asynchronous form: each returns at once with a future of the
+ * kernel's answer. One thread of this object sends them on its own command socket, up to a
+ * window of requests in flight, and matches each answer to its request by sequence number
+ * (the native side keeps only answers to this socket's port id); dumps are read to their end.
+ *
+ * <p>Futures complete on that thread, in the order the kernel answers: attach slow work with
+ * the {@code *Async} methods of CompletableFuture. Arguments are copied at the call, so a
+ * caller may reuse its {@link MptcpAddress} objects at once.
+ */
+public final class AsyncPathManager implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AsyncPathManager.class.getName());
+    /** Requests in flight at most: their answers must fit the socket's receive buffer. */
+    public static final int DEFAULT_WINDOW = 256;
+
+    private final NetworkNamespace namespace;
+    private final KernelFeatures features;
+    private final CommandSocket socket;
+    private final AnnouncedListeners listeners;
+    private final int window;
+    private final LinkedBlockingQueue<Pending<?>> submitted = new LinkedBlockingQueue<>();
+    private final Map<Integer, Pending<?>> inFlight = new HashMap<>();
+    private final ArrayDeque<Integer> sendOrder = new ArrayDeque<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private static final Pending<Void> CLOSE = new Pending<>(null, null, ReplyCollector.NONE);
+
+    /** One submitted command: how to write it, what its answers become, and who waits. */
+    private static final class Pending<T> {
+        final PmCommand command;
+        final Consumer<CommandRequest> encoder;
+        final ReplyCollector<T> collector;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        long sentNanos;
+
+        Pending(PmCommand command, Consumer<CommandRequest> encoder, ReplyCollector<T> collector) {
+            this.command = command;
+            this.encoder = encoder;
+            this.collector = collector;
+        }
+
+        void finish(ReplyRecord reply) {
+            if (reply.error() != 0) {
+                future.completeExceptionally(new PathManagerException(command.name(), -reply.error(), reply.text()));
+                return;
+            }
+            try {
+                future.complete(collector.result());
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }
+    }
+
+    private AsyncPathManager(NetworkNamespace namespace, int window) {
+        if (window < 1 || window > 4096) {
+            throw new IllegalArgumentException("window must be 1..4096: " + window);
+        }
+        this.namespace = namespace;
+        this.window = window;
+        this.features = KernelFeatures.probe(namespace);
+        this.socket = CommandSocket.open(namespace);
+        this.listeners = new AnnouncedListeners(namespace);
+        this.thread = new Thread(this::run, "mptcp4j-commands");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** An asynchronous path manager for {@code namespace}, with the default window. */
+    public static AsyncPathManager open(NetworkNamespace namespace) {
+        return open(namespace, DEFAULT_WINDOW);
+    }
+
+    /** An asynchronous path manager for {@code namespace} keeping up to {@code window} requests in flight. */
+    public static AsyncPathManager open(NetworkNamespace namespace, int window) {
+        return new AsyncPathManager(Objects.requireNonNull(namespace, "namespace"), window);
+    }
+
+    public NetworkNamespace namespace() {
+        return namespace;
+    }
+
+    public KernelFeatures features() {
+        return features;
+    }
+
+    // ---- the commands: see PathManager for what each does ----
+
+    public CompletableFuture<Void> announce(int token, MptcpAddress address) {
+        return announce(token, address, false);
+    }
+
+    /** As {@link PathManager#announce(int, MptcpAddress, boolean)}; the listener opens before the request goes out. */
+    public CompletableFuture<Void> announce(int token, MptcpAddress address, boolean listen) {
+        MptcpAddress a = copy(address);
+        if (listen) {
+            try {
+                features.require(KernelFeature.ANNOUNCE);
+                listeners.acquire(token, a);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletableFuture<Void> result = submit(KernelFeature.ANNOUNCE, r -> Requests.announce(r, token, a),
+                ReplyCollector.NONE);
+        if (listen) {
+            result.whenComplete((ok, error) -> {
+                if (error != null) {
+                    listeners.release(token, a.id());
+                }
+            });
+        }
+        return result;
+    }
+
+    public CompletableFuture<Void> remove(int token, int localId) {
+        return submit(KernelFeature.REMOVE, r -> Requests.remove(r, token, localId), ReplyCollector.NONE)
+                .thenApply(ok -> {
+                    listeners.release(token, localId);
+                    return ok;
+                });
+    }
+
+    public CompletableFuture<Void> createSubflow(int token, MptcpAddress local, MptcpAddress remote) {
+        MptcpAddress l = copy(local);
+        MptcpAddress r = copy(remote);
+        return submit(KernelFeature.SUBFLOW_CREATE, req -> Requests.createSubflow(req, token, l, r), ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<Void> destroySubflow(int token, MptcpAddress local, MptcpAddress remote) {
+        MptcpAddress l = copy(local);
+        MptcpAddress r = copy(remote);
+        return submit(KernelFeature.SUBFLOW_DESTROY, req -> Requests.destroySubflow(req, token, l, r), ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<Void> setBackup(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
+        MptcpAddress l = copy(local);
+        MptcpAddress r = copy(remote);
+        return submit(KernelFeature.SUBFLOW_SET_BACKUP, req -> Requests.setBackup(req, token, l, r, backup),
+                ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<List<MptcpAddress>> localAddresses(int token) {
+        return submit(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, -1),
+                ReplyCollector.addresses());
+    }
+
+    public CompletableFuture<MptcpAddress> localAddress(int token, int id) {
+        return submit(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, id),
+                ReplyCollector.address(PmCommand.GET_ADDR));
+    }
+
+    /** Listeners opened for the announcements of connection {@code token} are released. */
+    public void connectionClosed(int token) {
+        listeners.releaseConnection(token);
+    }
+
+    public CompletableFuture<Void> addEndpoint(MptcpAddress endpoint) {
+        MptcpAddress e = copy(endpoint);
+        return submit(KernelFeature.ENDPOINT_ADD, r -> Requests.addEndpoint(r, e), ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<Void> deleteEndpoint(MptcpAddress endpoint) {
+        MptcpAddress e = copy(endpoint);
+        return submit(KernelFeature.ENDPOINT_DELETE, r -> Requests.deleteEndpoint(r, e), ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<MptcpAddress> endpoint(int id) {
+        return submit(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, id), ReplyCollector.address(PmCommand.GET_ADDR));
+    }
+
+    public CompletableFuture<List<MptcpAddress>> endpoints() {
+        return submit(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, -1), ReplyCollector.addresses());
+    }
+
+    public CompletableFuture<Void> flushEndpoints() {
+        return submit(KernelFeature.ENDPOINT_FLUSH, Requests::flushEndpoints, ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<Void> setEndpointFlags(MptcpAddress endpoint) {
+        MptcpAddress e = copy(endpoint);
+        return submit(KernelFeature.ENDPOINT_SET_FLAGS, r -> Requests.setEndpointFlags(r, e), ReplyCollector.NONE);
+    }
+
+    public CompletableFuture<Limits> limits() {
+        return submit(KernelFeature.LIMITS_GET, Requests::limits, ReplyCollector.limits());
+    }
+
+    public CompletableFuture<Void> setLimits(Limits limits) {
+        Objects.requireNonNull(limits);
+        return submit(KernelFeature.LIMITS_SET, r -> Requests.setLimits(r, limits), ReplyCollector.NONE);
+    }
+
+    private static MptcpAddress copy(MptcpAddress address) {
+        return new MptcpAddress().set(Objects.requireNonNull(address));
+    }
+
+    private <T> CompletableFuture<T> submit(KernelFeature feature, Consumer<CommandRequest> encoder,
+            ReplyCollector<T> collector) {
+        if (!features.supports(feature)) {
+            try {
+                features.require(feature);
+            } catch (MptcpException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        Pending<T> pending = new Pending<>(feature.command(), encoder, collector);
+        submitted.add(pending);
+        if (closed && submitted.remove(pending)) {
+            pending.future.completeExceptionally(new IllegalStateException("the path manager is closed"));
+        }
+        return pending.future;
+    }
+
+    /** The command thread: send while the window allows, read answers, complete futures. */
+    private void run() {
+        try {
+            boolean closing = false;
+            while (!closing || !inFlight.isEmpty()) {
+                closing |= sendAllowed(closing);
+                if (!inFlight.isEmpty()) {
+                    receive();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "mptcp4j command thread failed: " + e.getMessage(), e);
+            failInFlight(e);
+        } finally {
+            closed = true;
+            failQueued();
+            socket.close();
+            listeners.close();
+        }
+    }
+
+    /** Sends queued requests while fewer than the window are in flight; true once asked to close. */
+    private boolean sendAllowed(boolean closing) throws InterruptedException {
+        while (!closing && inFlight.size() < window) {
+            Pending<?> next = inFlight.isEmpty() ? submitted.take() : submitted.poll();
+            if (next == null) {
+                return false;
+            }
+            if (next == CLOSE) {
+                return true;
+            }
+            next.encoder.accept(socket.request());
+            int seq = socket.send();
+            if (seq < 0) {
+                next.future.completeExceptionally(new PathManagerException(next.command.name(), -seq, "sending the request"));
+                continue;
+            }
+            next.sentNanos = System.nanoTime();
+            inFlight.put(seq, next);
+            sendOrder.add(seq);
+        }
+        return closing;
+    }
+
+    private void receive() {
+        int n = socket.receive((int) PathManager.TIMEOUT_MILLIS);
+        if (n < 0) {
+            // ENOBUFS: answers were dropped; which requests lost theirs is unknown.
+            failInFlight(new PathManagerException("receive answers", -n, inFlight.size() + " requests in flight lost"));
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            ReplyRecord reply = socket.reply(i);
+            Pending<?> pending = inFlight.get(reply.seq());
+            if (pending == null) {
+                continue;
+            }
+            if (!reply.isFinal()) {
+                pending.collector.onData(reply);
+            } else {
+                inFlight.remove(reply.seq());
+                pending.finish(reply);
+            }
+        }
+        expireOldest();
+    }
+
+    /** Requests sent long ago without an answer fail with ETIMEDOUT; oldest first. */
+    private void expireOldest() {
+        long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PathManager.TIMEOUT_MILLIS);
+        while (!sendOrder.isEmpty()) {
+            Pending<?> oldest = inFlight.get(sendOrder.peek());
+            if (oldest == null) {
+                sendOrder.poll();
+            } else if (oldest.sentNanos < limit) {
+                inFlight.remove(sendOrder.poll());
+                oldest.future.completeExceptionally(new PathManagerException(oldest.command.name(), Errno.ETIMEDOUT,
+                        "no answer from the kernel within " + PathManager.TIMEOUT_MILLIS + " ms"));
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void failInFlight(Exception cause) {
+        for (Pending<?> pending : inFlight.values()) {
+            pending.future.completeExceptionally(cause);
+        }
+        inFlight.clear();
+        sendOrder.clear();
+    }
+
+    private void failQueued() {
+        Pending<?> pending;
+        while ((pending = submitted.poll()) != null) {
+            if (pending != CLOSE) {
+                pending.future.completeExceptionally(new IllegalStateException("the path manager is closed"));
+            }
+        }
+    }
+
+    /**
+     * Sends what was submitted before, lets the requests in flight finish, fails what comes
+     * after, and closes the socket.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        submitted.add(CLOSE);
+        if (Thread.currentThread() == thread) {
+            return; // called from a future's callback: the thread ends after this round
+        }
+        try {
+            thread.join(PathManager.TIMEOUT_MILLIS + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

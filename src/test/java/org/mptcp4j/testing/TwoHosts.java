@@ -1,0 +1,133 @@
+package org.mptcp4j.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+
+/**
+ * A client and a server over two paths, both on the userspace path manager, each with an event
+ * recorder and a path manager, and one MPTCP connection between them over path 1, in IPv4 or
+ * IPv6. Everything is closed and the namespaces deleted by {@link #close()}.
+ */
+public final class TwoHosts implements AutoCloseable {
+    public static final int PORT = 5201;
+
+    public final Topology topology;
+    public final boolean ipv6;
+    public final EventRecorder clientEvents = new EventRecorder();
+    public final EventRecorder serverEvents = new EventRecorder();
+    public final PathManager client;
+    public final PathManager server;
+    public final MptcpSocket clientSocket;
+    public final MptcpSocket serverSocket;
+    public final int clientToken;
+    public final int serverToken;
+    private final EventLoop clientLoop;
+    private final EventLoop serverLoop;
+    private final MptcpServerSocket listener;
+
+    private TwoHosts(boolean ipv6) throws Exception {
+        this.ipv6 = ipv6;
+        topology = Topology.create("m4j-test", 2);
+        try {
+            topology.routeBySource();
+            if (ipv6) {
+                // ADD_ADDR for IPv6 with a port takes 30 of TCP's 40 option bytes: beside
+                // timestamps the kernel drops it (MPTcpExtAddAddrTxDrop).
+                for (String ns : new String[] {topology.clientName(), topology.serverName()}) {
+                    Shell.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_timestamps=0");
+                }
+            }
+            PathManagerMode.set(topology.client(), PathManagerMode.USERSPACE);
+            PathManagerMode.set(topology.server(), PathManagerMode.USERSPACE);
+            client = PathManager.open(topology.client());
+            server = PathManager.open(topology.server());
+            clientLoop = EventLoop.builder(clientEvents).namespace(topology.client()).build();
+            serverLoop = EventLoop.builder(serverEvents).namespace(topology.server()).build();
+            clientLoop.start();
+            serverLoop.start();
+            // Every address: peers may join any of the server's addresses on PORT.
+            listener = MptcpServerSocket.bind(topology.server(),
+                    new InetSocketAddress(MptcpAddress.literal(ipv6 ? "::" : "0.0.0.0"), PORT), 8);
+            AtomicReference<MptcpSocket> accepted = new AtomicReference<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    accepted.set(listener.accept());
+                } catch (IOException e) {
+                    // the test fails below when no connection was accepted
+                }
+            });
+            acceptor.start();
+            clientSocket = MptcpSocket.connect(topology.client(), new InetSocketAddress(serverAddress(1), PORT));
+            Transfers.send(clientSocket, 100);
+            acceptor.join(5000);
+            serverSocket = accepted.get();
+            if (serverSocket == null) {
+                throw new IllegalStateException("the server accepted no connection");
+            }
+            Transfers.discardOn(serverSocket, new AtomicLong());
+            clientToken = Transfers.awaitInfo(clientSocket, i -> i.token() != 0).token();
+            serverToken = Transfers.awaitInfo(serverSocket, i -> i.token() != 0).token();
+        } catch (Exception | Error e) {
+            topology.close();
+            throw e;
+        }
+    }
+
+    public static TwoHosts connect(boolean ipv6) throws Exception {
+        return new TwoHosts(ipv6);
+    }
+
+    public InetAddress clientAddress(int path) {
+        return ipv6 ? Topology.clientAddress6(path) : Topology.clientAddress(path);
+    }
+
+    public InetAddress serverAddress(int path) {
+        return ipv6 ? Topology.serverAddress6(path) : Topology.serverAddress(path);
+    }
+
+    public MptcpAddress client(int path, int port) {
+        return MptcpAddress.of(clientAddress(path), port);
+    }
+
+    public MptcpAddress server(int path, int port) {
+        return MptcpAddress.of(serverAddress(path), port);
+    }
+
+    /** The client's source port of the initial subflow. */
+    public int clientPort() throws IOException {
+        return clientSocket.localAddress().getPort();
+    }
+
+    /** An nstat counter of the client ({@code client} true) or the server namespace. */
+    public long counter(boolean client, String name) throws IOException {
+        String ns = client ? topology.clientName() : topology.serverName();
+        String out = Shell.run("ip", "netns", "exec", ns, "nstat", "-az", name);
+        return out.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.split("\\s+")[1]))
+                .findFirst().orElse(0);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {clientSocket, serverSocket, listener, clientLoop, serverLoop, client, server}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // the namespaces go next, and everything in them
+            }
+        }
+        topology.close();
+    }
+}
