@@ -1,7 +1,7 @@
 package org.mptcp4j.cli;
 
-import java.net.InetAddress;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.pm.MptcpAddress;
 
 /** How the command line prints addresses: {@code ip mptcp endpoint show}'s words, or JSON. */
@@ -47,8 +47,7 @@ final class Formats {
     }
 
     private static String host(MptcpAddress a) {
-        InetAddress inet = a.inetAddress();
-        return inet == null ? "" : inet.getHostAddress();
+        return AddressText.of(a.inetAddress());
     }
 
     private static String device(MptcpAddress a, NetworkNamespace ns) {

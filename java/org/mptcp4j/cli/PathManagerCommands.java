@@ -31,8 +31,8 @@ final class PathManagerCommands {
                       port PORT    announce the port too: peers join ADDR:PORT
                       listen       keep an MPTCP socket listening on ADDR:PORT until interrupted,
                                    so that the peer's joins there are accepted
-                    An IPv6 address with a port does not fit in the TCP options beside timestamps:
-                    the kernel drops such an ADD_ADDR (nstat MPTcpExtAddAddrTxDrop).
+                    An IPv6 (or v4-mapped) address with a port does not fit in the TCP options beside
+                    timestamps: the kernel drops such an ADD_ADDR (nstat MPTcpExtAddAddrTxDrop).
                     """ + TOKEN + NETNS),
             Map.entry("remove", """
                     Usage: mptcp4j remove id ID token TOKEN

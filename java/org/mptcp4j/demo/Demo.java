@@ -15,6 +15,7 @@ import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.pm.EventFormat;
 import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.pm.MptcpException;
@@ -193,7 +194,7 @@ public final class Demo {
     }
 
     private static String text(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return AddressText.of(a.getAddress()) + ":" + a.getPort();
     }
 
     private static long megabytes(long bytes) {

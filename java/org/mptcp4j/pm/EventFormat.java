@@ -74,6 +74,6 @@ public final class EventFormat {
     }
 
     private static String host(InetAddress address) {
-        return address == null ? "" : address.getHostAddress();
+        return AddressText.of(address);
     }
 }

@@ -275,7 +275,7 @@ public final class MptcpAddress {
         } else if (inet instanceof Inet4Address) {
             s.append(inet.getHostAddress());
         } else {
-            s.append('[').append(inet.getHostAddress()).append(']');
+            s.append('[').append(AddressText.of(inet)).append(']');
         }
         if (port != 0) {
             s.append(':').append(port);

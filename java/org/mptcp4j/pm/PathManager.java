@@ -65,10 +65,10 @@ public final class PathManager implements AutoCloseable {
      * repeats it until the peer echoes it). The address needs an id 1..255; SIGNAL is added to
      * its flags; its port, if set, is announced too.
      *
-     * <p>An IPv6 address with a port makes a 30-byte option, which does not fit in TCP's 40
-     * bytes beside the timestamps option: on a connection using timestamps the kernel accepts
-     * the command but drops the ADD_ADDR (nstat MPTcpExtAddAddrTxDrop). Announce IPv6 addresses
-     * without a port there.
+     * <p>An IPv6 address (v4-mapped ones too) with a port makes a 30-byte option, which does not
+     * fit in TCP's 40 bytes beside the timestamps option: on a connection using timestamps the
+     * kernel accepts the command but drops the ADD_ADDR (nstat MPTcpExtAddAddrTxDrop). Announce
+     * IPv6 addresses without a port there.
      */
     public void announce(int token, MptcpAddress address) {
         announce(token, address, false);
@@ -125,7 +125,9 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Closes the subflow of connection {@code token} with exactly this 4-tuple (SUBFLOW_DESTROY):
-     * both ports must be given, as SUB_ESTABLISHED reported them.
+     * both ports must be given, as SUB_ESTABLISHED reported them. Give addresses in the form the
+     * events use: on a v4-mapped connection that is ::ffff:a.b.c.d, and the plain IPv4 form does
+     * not match (ESRCH, observed on Linux 6.18).
      *
      * @throws PathManagerException ESRCH when no subflow matches
      */

@@ -92,7 +92,7 @@ class EventDecoderTest {
         }
         MptcpAddress remote = new MptcpAddress();
         e.copyRemote(remote);
-        assertEquals("[fd00:0:0:0:0:0:0:2]:443", remote.toString());
+        assertEquals("[fd00::2]:443", remote.toString());
     }
 
     @Test

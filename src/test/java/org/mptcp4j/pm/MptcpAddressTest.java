@@ -12,7 +12,7 @@ class MptcpAddressTest {
     void printsLikeIpMptcp() {
         assertEquals("10.0.1.1:5201 id 3 flags signal,backup dev 4",
                 MptcpAddress.parse("10.0.1.1", 5201).id(3).flags(0x5).ifIndex(4).toString());
-        assertEquals("[fd00:0:0:0:0:0:0:1]", MptcpAddress.parse("fd00::1", 0).toString());
+        assertEquals("[fd00::1]", MptcpAddress.parse("fd00::1", 0).toString());
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.socket.MptcpInfo;
 import org.mptcp4j.socket.SubflowInfo;
@@ -14,20 +14,21 @@ import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.SeenEvent;
 import org.mptcp4j.testing.Transfers;
 import org.mptcp4j.testing.TwoHosts;
+import org.mptcp4j.testing.TwoHosts.Family;
 
 /**
- * Each userspace-PM command on a live connection, client and server side, IPv4 and IPv6,
- * judged by what the peer sees: its events, its counters, the kernel's lists.
+ * Each userspace-PM command on a live connection, client and server side, in IPv4, IPv6 and
+ * v4-mapped addresses, judged by what the peer sees: its events, its counters, the kernel's lists.
  */
 @KernelTest
 class UserspaceCommandsKernelTest {
     private static final int TCP_ESTABLISHED = 1;
     private static final int TCP_CLOSE = 7;
 
-    @ParameterizedTest(name = "ipv6={0}")
-    @ValueSource(booleans = {false, true})
-    void announceReachesThePeerWithAndWithoutAPort(boolean ipv6) throws Exception {
-        try (TwoHosts h = TwoHosts.connect(ipv6)) {
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void announceReachesThePeerWithAndWithoutAPort(Family family) throws Exception {
+        try (TwoHosts h = TwoHosts.connect(family)) {
             h.client.announce(h.clientToken, h.client(2, 0).id(2));
             SeenEvent plain = h.serverEvents.await(MptcpEventType.ANNOUNCED, e -> e.remoteId() == 2);
             assertEquals(h.serverToken, plain.token());
@@ -49,10 +50,10 @@ class UserspaceCommandsKernelTest {
      * The server announces its second address with a listener; the client joins it; MP_PRIO,
      * the local address list, destroy and remove follow, each seen by the other side.
      */
-    @ParameterizedTest(name = "ipv6={0}")
-    @ValueSource(booleans = {false, true})
-    void aSubflowToAnAnnouncedAddressThroughItsLife(boolean ipv6) throws Exception {
-        try (TwoHosts h = TwoHosts.connect(ipv6)) {
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void aSubflowToAnAnnouncedAddressThroughItsLife(Family family) throws Exception {
+        try (TwoHosts h = TwoHosts.connect(family)) {
             h.server.announce(h.serverToken, h.server(2, 5202).id(5), true);
             SeenEvent listening = h.serverEvents.await(MptcpEventType.LISTENER_CREATED, e -> e.localPort() == 5202);
             assertEquals(h.serverAddress(2), listening.local());
@@ -99,10 +100,10 @@ class UserspaceCommandsKernelTest {
     }
 
     /** Subflows the other way: the client announces a port with a listener, the server joins it. */
-    @ParameterizedTest(name = "ipv6={0}")
-    @ValueSource(booleans = {false, true})
-    void theServerOpensASubflowTowardsTheClient(boolean ipv6) throws Exception {
-        try (TwoHosts h = TwoHosts.connect(ipv6)) {
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void theServerOpensASubflowTowardsTheClient(Family family) throws Exception {
+        try (TwoHosts h = TwoHosts.connect(family)) {
             h.client.announce(h.clientToken, h.client(2, 6000).id(2), true);
             h.clientEvents.await(MptcpEventType.LISTENER_CREATED, e -> e.localPort() == 6000);
             h.serverEvents.await(MptcpEventType.ANNOUNCED, e -> e.remoteId() == 2 && e.remotePort() == 6000);
@@ -119,10 +120,10 @@ class UserspaceCommandsKernelTest {
         }
     }
 
-    @ParameterizedTest(name = "ipv6={0}")
-    @ValueSource(booleans = {false, true})
-    void removingId0ClosesTheInitialSubflowAndTheConnectionGoesOn(boolean ipv6) throws Exception {
-        try (TwoHosts h = TwoHosts.connect(ipv6)) {
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void removingId0ClosesTheInitialSubflowAndTheConnectionGoesOn(Family family) throws Exception {
+        try (TwoHosts h = TwoHosts.connect(family)) {
             h.client.createSubflow(h.clientToken, h.client(2, 0).id(2), h.server(2, TwoHosts.PORT));
             h.clientEvents.await(MptcpEventType.SUB_ESTABLISHED, e -> e.localId() == 2);
             int initialPort = h.clientPort();
@@ -142,10 +143,10 @@ class UserspaceCommandsKernelTest {
     }
 
     /** What the kernel says, word for word, when a command on a live connection is wrong. */
-    @ParameterizedTest(name = "ipv6={0}")
-    @ValueSource(booleans = {false, true})
-    void refusalsCarryTheKernelsWords(boolean ipv6) throws Exception {
-        try (TwoHosts h = TwoHosts.connect(ipv6)) {
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void refusalsCarryTheKernelsWords(Family family) throws Exception {
+        try (TwoHosts h = TwoHosts.connect(family)) {
             assertRefused("ANNOUNCE: Invalid argument (EINVAL): invalid addr id",
                     () -> h.client.announce(h.clientToken, h.client(2, 0).id(0)));
             assertRefused("ANNOUNCE: Invalid argument (EINVAL): invalid addr id",
@@ -169,6 +170,22 @@ class UserspaceCommandsKernelTest {
                 assertEquals(Errno.EINVAL, e.errno());
                 assertEquals("invalid token", e.extack(), e.getMessage());
             }
+        }
+    }
+
+    /** On a v4-mapped connection the kernel names subflows in the mapped form, and matches only that. */
+    @org.junit.jupiter.api.Test
+    void aV4MappedSubflowIsNamedInItsMappedForm() throws Exception {
+        try (TwoHosts h = TwoHosts.connect(Family.V4_MAPPED)) {
+            h.client.createSubflow(h.clientToken, h.client(2, 0).id(2), h.server(2, TwoHosts.PORT));
+            SeenEvent opened = h.clientEvents.await(MptcpEventType.SUB_ESTABLISHED, e -> e.localId() == 2);
+            assertEquals(MptcpAddress.AF_INET6, opened.family());
+            assertTrue(opened.line().contains("saddr6=::ffff:10.231.2.1"), opened.line());
+            assertRefused("SUBFLOW_DESTROY: No such process (ESRCH): subflow not found",
+                    () -> h.client.destroySubflow(h.clientToken, MptcpAddress.of(org.mptcp4j.demo.Topology.clientAddress(2),
+                            opened.localPort()), MptcpAddress.of(org.mptcp4j.demo.Topology.serverAddress(2), TwoHosts.PORT)));
+            h.client.destroySubflow(h.clientToken, h.client(2, opened.localPort()), h.server(2, TwoHosts.PORT));
+            h.serverEvents.await(MptcpEventType.SUB_CLOSED, e -> e.remotePort() == opened.localPort());
         }
     }
 

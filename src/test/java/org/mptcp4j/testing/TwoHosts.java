@@ -16,14 +16,21 @@ import org.mptcp4j.socket.MptcpSocket;
 
 /**
  * A client and a server over two paths, both on the userspace path manager, each with an event
- * recorder and a path manager, and one MPTCP connection between them over path 1, in IPv4 or
- * IPv6. Everything is closed and the namespaces deleted by {@link #close()}.
+ * recorder and a path manager, and one MPTCP connection between them over path 1, in IPv4,
+ * IPv6, or IPv4 through IPv6 sockets (v4-mapped addresses, ::ffff:10.231.1.1). Everything is
+ * closed and the namespaces deleted by {@link #close()}.
  */
 public final class TwoHosts implements AutoCloseable {
     public static final int PORT = 5201;
 
+    /** The addresses the connection and the commands use. */
+    public enum Family {
+        IPV4, IPV6, V4_MAPPED
+    }
+
     public final Topology topology;
-    public final boolean ipv6;
+    public final Family family;
+    private final boolean ipv6;
     public final EventRecorder clientEvents = new EventRecorder();
     public final EventRecorder serverEvents = new EventRecorder();
     public final PathManager client;
@@ -36,14 +43,15 @@ public final class TwoHosts implements AutoCloseable {
     private final EventLoop serverLoop;
     private final MptcpServerSocket listener;
 
-    private TwoHosts(boolean ipv6) throws Exception {
-        this.ipv6 = ipv6;
+    private TwoHosts(Family family) throws Exception {
+        this.family = family;
+        this.ipv6 = family == Family.IPV6;
         topology = Topology.create("m4j-test", 2);
         try {
             topology.routeBySource();
-            if (ipv6) {
-                // ADD_ADDR for IPv6 with a port takes 30 of TCP's 40 option bytes: beside
-                // timestamps the kernel drops it (MPTcpExtAddAddrTxDrop).
+            if (family != Family.IPV4) {
+                // ADD_ADDR for IPv6 (v4-mapped too) with a port takes 30 of TCP's 40 option
+                // bytes: beside timestamps the kernel drops it (MPTcpExtAddAddrTxDrop).
                 for (String ns : new String[] {topology.clientName(), topology.serverName()}) {
                     Shell.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_timestamps=0");
                 }
@@ -58,7 +66,7 @@ public final class TwoHosts implements AutoCloseable {
             serverLoop.start();
             // Every address: peers may join any of the server's addresses on PORT.
             listener = MptcpServerSocket.bind(topology.server(),
-                    new InetSocketAddress(MptcpAddress.literal(ipv6 ? "::" : "0.0.0.0"), PORT), 8);
+                    new InetSocketAddress(MptcpAddress.literal(family == Family.IPV4 ? "0.0.0.0" : "::"), PORT), 8);
             AtomicReference<MptcpSocket> accepted = new AtomicReference<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -84,16 +92,24 @@ public final class TwoHosts implements AutoCloseable {
         }
     }
 
-    public static TwoHosts connect(boolean ipv6) throws Exception {
-        return new TwoHosts(ipv6);
+    public static TwoHosts connect(Family family) throws Exception {
+        return new TwoHosts(family);
     }
 
     public InetAddress clientAddress(int path) {
-        return ipv6 ? Topology.clientAddress6(path) : Topology.clientAddress(path);
+        return address(Topology.clientAddress(path), Topology.clientAddress6(path));
     }
 
     public InetAddress serverAddress(int path) {
-        return ipv6 ? Topology.serverAddress6(path) : Topology.serverAddress(path);
+        return address(Topology.serverAddress(path), Topology.serverAddress6(path));
+    }
+
+    private InetAddress address(InetAddress v4, InetAddress v6) {
+        return switch (family) {
+            case IPV4 -> v4;
+            case IPV6 -> v6;
+            case V4_MAPPED -> MptcpAddress.literal("::ffff:" + v4.getHostAddress());
+        };
     }
 
     public MptcpAddress client(int path, int port) {

@@ -1,0 +1,176 @@
+package org.mptcp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.testing.EventRecorder;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.SeenEvent;
+import org.mptcp4j.testing.TwoHosts;
+
+/** Each path-manager command typed as a user would, against namespaces; output and errors checked word for word. */
+@KernelTest
+class PathManagerCommandsKernelTest {
+    private record Run(int exit, String out, String err) {}
+
+    private static Run mptcp4j(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String ok(String... args) {
+        Run r = mptcp4j(args);
+        assertEquals(Main.OK, r.exit(), String.join(" ", args) + ": " + r.err());
+        assertEquals("", r.err());
+        return r.out();
+    }
+
+    @Test
+    void endpointsAndLimits() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 2)) {
+            String ns = t.clientName();
+            ok("endpoint", "add", "10.231.2.1", "id", "2", "signal", "dev", "c2", "-n", ns);
+            ok("endpoint", "add", "fd00:231:2::1", "port", "8080", "signal", "backup", "--netns", ns);
+            assertEquals("10.231.2.1 id 2 signal dev c2\nfd00:231:2::1 port 8080 id 3 signal backup\n",
+                    ok("endpoint", "show", "-n", ns));
+            ok("endpoint", "set", "id", "2", "backup", "-n", ns);
+            ok("endpoint", "set", "fd00:231:2::1", "port", "8080", "nobackup", "-n", ns);
+            assertEquals("[{\"address\":\"10.231.2.1\",\"id\":2,\"flags\":[\"signal\",\"backup\"],\"dev\":\"c2\"}]\n",
+                    ok("endpoint", "show", "id", "2", "--json", "-n", ns));
+            assertEquals("fd00:231:2::1 port 8080 id 3 signal\n", ok("endpoint", "show", "id", "3", "-n", ns));
+            ok("endpoint", "delete", "id", "2", "-n", ns);
+            assertEquals("fd00:231:2::1 port 8080 id 3 signal\n", ok("endpoint", "show", "-n", ns));
+            ok("endpoint", "flush", "-n", ns);
+            assertEquals("", ok("endpoint", "show", "-n", ns));
+
+            ok("limits", "set", "subflows", "5", "-n", ns);
+            assertEquals("add_addr_accepted 0 subflows 5\n", ok("limits", "show", "-n", ns), "the other limit kept");
+            ok("limits", "set", "add_addr_accepted", "2", "subflow", "3", "-n", ns);
+            assertEquals("{\"add_addr_accepted\":2,\"subflows\":3}\n", ok("limits", "show", "--json", "-n", ns));
+
+            Run tooMany = mptcp4j("limits", "set", "subflows", "9", "-n", ns);
+            assertEquals(Main.FAILED, tooMany.exit());
+            assertEquals("mptcp4j limits set: SET_LIMITS: Invalid argument (EINVAL): limit greater than maximum (8)\n",
+                    tooMany.err());
+            Run noDevice = mptcp4j("endpoint", "add", "10.231.1.1", "dev", "eth9", "signal", "-n", ns);
+            assertEquals(Main.USAGE, noDevice.exit());
+            assertTrue(noDevice.err().startsWith("mptcp4j endpoint add: no interface 'eth9' in network namespace " + ns),
+                    noDevice.err());
+        }
+    }
+
+    @Test
+    void userspaceCommandsOnALiveConnection() throws Exception {
+        try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV4)) {
+            String client = h.topology.clientName();
+            String token = String.format("%08x", h.clientToken);
+            ok("announce", "10.231.2.1", "id", "2", "token", token, "-n", client);
+            assertEquals(h.serverToken, h.serverEvents.await(MptcpEventType.ANNOUNCED, e -> e.remoteId() == 2).token());
+
+            ok("subflow", "create", "token", token, "local", "10.231.2.1", "id", "2", "remote", "10.231.2.2", "rport",
+                    "5201", "-n", client);
+            SeenEvent opened = h.clientEvents.await(MptcpEventType.SUB_ESTABLISHED, e -> e.localId() == 2);
+            String lport = Integer.toString(opened.localPort());
+            assertEquals("10.231.2.1 id 2 signal\n", ok("addrs", "token", token, "-n", client));
+            assertEquals("[{\"address\":\"10.231.2.1\",\"id\":2,\"flags\":[\"signal\"]}]\n",
+                    ok("addrs", "--token", "0x" + token, "--json", "-n", client));
+
+            ok("set-backup", "token", token, "local", "10.231.2.1", "lport", lport, "remote", "10.231.2.2", "rport", "5201",
+                    "backup", "-n", client);
+            assertTrue(h.serverEvents.await(MptcpEventType.SUB_PRIORITY, e -> e.remotePort() == opened.localPort()).backup());
+
+            ok("subflow", "destroy", "token", token, "local", "10.231.2.1", "lport", lport, "remote", "10.231.2.2",
+                    "rport", "5201", "-n", client);
+            h.serverEvents.await(MptcpEventType.SUB_CLOSED, e -> e.remotePort() == opened.localPort());
+
+            Run gone = mptcp4j("subflow", "destroy", "token", token, "local", "10.231.2.1", "lport", lport, "remote",
+                    "10.231.2.2", "rport", "5201", "-n", client);
+            assertEquals(Main.FAILED, gone.exit());
+            assertEquals("mptcp4j subflow destroy: SUBFLOW_DESTROY: No such process (ESRCH): subflow not found\n", gone.err());
+            Run wrongToken = mptcp4j("remove", "id", "2", "token", "00000001", "-n", client);
+            assertEquals("mptcp4j remove: REMOVE: Invalid argument (EINVAL): invalid token\n", wrongToken.err());
+
+            // Destroying the last subflow on id 2 took the address off the connection's list: announce it again.
+            ok("announce", "10.231.2.1", "id", "2", "token", token, "-n", client);
+            ok("remove", "id", "2", "token", token, "-n", client);
+            h.serverEvents.await(MptcpEventType.REMOVED, e -> e.remoteId() == 2);
+        }
+    }
+
+    @Test
+    void anUnprivilegedCallerIsToldWhatItLacks() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            List<String> asNobody = List.of("ip", "netns", "exec", t.clientName(), "setpriv", "--reuid=65534",
+                    "--regid=65534", "--clear-groups");
+            List<String> jvm = List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"));
+            Shell.Result set = Processes.mptcp4j(asNobody, jvm, false, "limits", "set", "subflows", "4", "add_addr_accepted", "1");
+            assertEquals(Main.FAILED, set.exit(), set.err());
+            assertEquals("mptcp4j limits set: SET_LIMITS: Operation not permitted (EPERM) - path-manager commands need"
+                    + " CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN\n", set.err());
+            Shell.Result show = Processes.mptcp4j(asNobody, jvm, false, "limits", "show");
+            assertEquals(Main.OK, show.exit(), show.err());
+            assertEquals("add_addr_accepted 0 subflows 2\n", show.out(), "reading needs no privilege, and nothing changed");
+        }
+    }
+
+    @Test
+    void listenHoldsAnMptcpListenerUntilStopped() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            EventRecorder events = new EventRecorder();
+            try (EventLoop loop = EventLoop.builder(events).namespace(t.server()).build()) {
+                loop.start();
+                Process listen = new ProcessBuilder(Processes.command(List.of(),
+                        List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                        "listen", "10.231.1.2", "6000", "-n", t.serverName())).redirectErrorStream(true).start();
+                try {
+                    SeenEvent created = events.await(MptcpEventType.LISTENER_CREATED, e -> e.localPort() == 6000);
+                    assertEquals(Topology.serverAddress(1), created.local());
+                    listen.destroy();
+                    assertTrue(listen.waitFor(10, TimeUnit.SECONDS));
+                    events.await(MptcpEventType.LISTENER_CLOSED, e -> e.localPort() == 6000);
+                } finally {
+                    listen.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
+    void monitorInJsonWithTimestamps() throws Exception {
+        try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV4)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread monitor = new Thread(() -> exit.set(main.execute(new String[] {"monitor", "-n", h.topology.serverName(),
+                "--json", "--timestamp", "--count", "1", "--types", "ANNOUNCED"})));
+            monitor.setDaemon(true);
+            monitor.start();
+            for (int i = 0; i < 1000 && err.size() == 0; i++) {
+                Thread.sleep(10);
+            }
+            h.client.announce(h.clientToken, h.client(2, 0).id(2));
+            monitor.join(10_000);
+            assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
+            String line = out.toString(StandardCharsets.UTF_8).trim();
+            assertTrue(line.matches("\\{\"time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\",\"type\":\"ANNOUNCED\","
+                    + "\"token\":\"" + String.format("%08x", h.serverToken) + "\",\"rem_id\":2,\"daddr4\":\"10.231.2.1\","
+                    + "\"dport\":\\d+}"), line);
+        }
+    }
+}

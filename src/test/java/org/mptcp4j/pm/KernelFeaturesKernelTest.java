@@ -1,0 +1,26 @@
+package org.mptcp4j.pm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.testing.KernelTest;
+
+/** The running kernel's family as the probe reads it (this machine: Linux 6.18). */
+@KernelTest
+class KernelFeaturesKernelTest {
+    @Test
+    void theRunningKernelHasEveryFeatureAndSaysWhichNeedCapNetAdmin() {
+        KernelFeatures k = KernelFeatures.probe(NetworkNamespace.current());
+        assertEquals(EnumSet.allOf(KernelFeature.class), k.supported());
+        assertTrue(k.accepts(PmCommand.GET_ADDR, 4, true), "GET_ADDR dump takes a token (6.9)");
+        assertTrue(k.accepts(PmCommand.SUBFLOW_CREATE, 6, false), "SUBFLOW_CREATE takes ADDR_REMOTE");
+        assertFalse(k.accepts(PmCommand.SET_LIMITS, 6, false), "SET_LIMITS takes no remote address");
+        assertTrue(k.needsNetAdmin(PmCommand.ANNOUNCE));
+        assertTrue(k.needsNetAdmin(PmCommand.SET_LIMITS));
+        assertFalse(k.needsNetAdmin(PmCommand.GET_LIMITS), "reading limits is open to all");
+    }
+}
