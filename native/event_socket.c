@@ -2,6 +2,9 @@
  * Natives of org.mptcp4j.netlink.EventSocket: the socket joined to mptcp_pm_events. One poll
  * call receives every pending datagram, decodes it into the records buffer and returns the
  * count; Java then reads the records in place. No call back into Java per event.
+ *
+ * In raw mode (pollRaw) the datagrams are received straight into a Java buffer, undecoded,
+ * for the pure-Java decoder: the same socket, waiting and accounting, no parsing in C.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +40,10 @@ struct event_socket {
 	size_t pending_off;
 	size_t pending_len;
 	uint64_t pending_nanos;
+	/* Raw mode: where datagrams go, and how much of it the current poll filled. */
+	uint8_t *raw;
+	size_t raw_capacity;
+	size_t raw_used;
 	uint8_t rx[RX_BUFFER_SIZE];
 };
 
@@ -69,40 +76,50 @@ static void mark_events_lost(struct event_socket *s, int n)
 	s->decoder.counters[MPTCP4J_COUNTER_LOST]++;
 }
 
-/* Receives without blocking until the socket is empty or the records are full. */
-static int drain(struct event_socket *s, int n)
+/*
+ * Receives one datagram into `buf`; returns its length, 0 when the socket is empty, -ENOBUFS
+ * when the kernel dropped events, -1 for a datagram to skip (counted), or another -errno.
+ */
+static ssize_t receive_datagram(struct event_socket *s, uint8_t *buf, size_t size)
 {
 	uint64_t *counters = s->decoder.counters;
+	struct sockaddr_nl from;
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
+	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t len;
+	while ((len = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+	counters[MPTCP4J_COUNTER_DATAGRAMS]++;
+	if (mh.msg_flags & MSG_TRUNC) {
+		counters[MPTCP4J_COUNTER_TRUNCATED]++;
+		return -1;
+	}
+	if (from.nl_pid != 0) {
+		counters[MPTCP4J_COUNTER_FOREIGN]++;
+		return -1;
+	}
+	return len;
+}
+
+/* Receives and decodes until the socket is empty or the records are full; returns the records. */
+static int drain_records(struct event_socket *s, int n)
+{
 	while (n < s->capacity && s->pending_len == 0) {
-		struct sockaddr_nl from;
-		struct iovec iov = {.iov_base = s->rx, .iov_len = sizeof(s->rx)};
-		struct msghdr mh = {
-			.msg_name = &from,
-			.msg_namelen = sizeof(from),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-		};
-		ssize_t len = recvmsg(s->fd, &mh, MSG_DONTWAIT);
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == ENOBUFS) {
-				mark_events_lost(s, n++);
-				continue;
-			}
-			return n > 0 ? n : -errno;
-		}
-		counters[MPTCP4J_COUNTER_DATAGRAMS]++;
-		if (mh.msg_flags & MSG_TRUNC) {
-			counters[MPTCP4J_COUNTER_TRUNCATED]++;
+		ssize_t len = receive_datagram(s, s->rx, sizeof(s->rx));
+		if (len == 0)
+			break;
+		if (len == -1)
+			continue;
+		if (len == -ENOBUFS) {
+			mark_events_lost(s, n++);
 			continue;
 		}
-		if (from.nl_pid != 0) {
-			counters[MPTCP4J_COUNTER_FOREIGN]++;
-			continue;
-		}
+		if (len < 0)
+			return n > 0 ? n : (int)len;
 		s->pending_off = 0;
 		s->pending_len = (size_t)len;
 		s->pending_nanos = monotonic_nanos();
@@ -111,18 +128,43 @@ static int drain(struct event_socket *s, int n)
 	return n;
 }
 
-static jint poll_events(JNIEnv *env, jclass cls, jlong handle, jint timeout_millis)
+/* Receives datagrams straight into the raw buffer while a whole one still fits; returns the bytes used. */
+static int drain_raw(struct event_socket *s, int used)
 {
-	(void)env;
-	(void)cls;
-	struct event_socket *s = (struct event_socket *)(intptr_t)handle;
-	int n = 0;
-	if (s->pending_len != 0)
-		n = decode_pending(s, n);
+	s->raw_used = (size_t)used;
+	while (s->raw_capacity - s->raw_used >= MPTCP4J_RAW_HEADER_SIZE + RX_BUFFER_SIZE) {
+		struct mptcp4j_raw_datagram *h = (struct mptcp4j_raw_datagram *)(s->raw + s->raw_used);
+		ssize_t len = receive_datagram(s, s->raw + s->raw_used + MPTCP4J_RAW_HEADER_SIZE, RX_BUFFER_SIZE);
+		if (len == 0)
+			break;
+		if (len == -1)
+			continue;
+		h->reserved = 0;
+		h->rx_nanos = monotonic_nanos();
+		if (len == -ENOBUFS) {
+			h->length = MPTCP4J_RAW_EVENTS_LOST;
+			s->decoder.counters[MPTCP4J_COUNTER_LOST]++;
+			s->raw_used += MPTCP4J_RAW_HEADER_SIZE;
+			continue;
+		}
+		if (len < 0)
+			return s->raw_used > 0 ? (int)s->raw_used : (int)len;
+		h->length = (uint32_t)len;
+		s->raw_used += MPTCP4J_RAW_HEADER_SIZE + (((size_t)len + 7) & ~(size_t)7);
+	}
+	return (int)s->raw_used;
+}
+
+/*
+ * Takes what is pending; when nothing is and timeout_millis is not 0, waits in poll(2) for an
+ * event or a wake-up first. Shared by both modes; `drain` says what receiving means.
+ */
+static int wait_and_drain(struct event_socket *s, int timeout_millis, int (*drain)(struct event_socket *, int),
+			  int n)
+{
 	n = drain(s, n);
 	if (n != 0 || timeout_millis == 0)
 		return n;
-
 	struct pollfd fds[2] = {
 		{.fd = s->fd, .events = POLLIN},
 		{.fd = s->wake_fd, .events = POLLIN},
@@ -138,6 +180,26 @@ static jint poll_events(JNIEnv *env, jclass cls, jlong handle, jint timeout_mill
 	if (fds[0].revents & (POLLIN | POLLERR))
 		n = drain(s, 0);
 	return n;
+}
+
+static jint poll_events(JNIEnv *env, jclass cls, jlong handle, jint timeout_millis)
+{
+	(void)env;
+	(void)cls;
+	struct event_socket *s = (struct event_socket *)(intptr_t)handle;
+	int n = s->pending_len != 0 ? decode_pending(s, 0) : 0;
+	if (n >= s->capacity)
+		return n;
+	return wait_and_drain(s, timeout_millis, drain_records, n);
+}
+
+/* Raw mode: fills the raw buffer from its start; returns the bytes used, or -errno. */
+static jint poll_raw(JNIEnv *env, jclass cls, jlong handle, jint timeout_millis)
+{
+	(void)env;
+	(void)cls;
+	struct event_socket *s = (struct event_socket *)(intptr_t)handle;
+	return wait_and_drain(s, timeout_millis, drain_raw, 0);
 }
 
 static void wakeup(JNIEnv *env, jclass cls, jlong handle)
@@ -159,9 +221,16 @@ static void free_socket(struct event_socket *s)
 }
 
 static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_buffer,
-			 jobject records, jobject counters)
+			 jobject records, jobject counters, jobject raw)
 {
 	(void)cls;
+	size_t raw_capacity = 0;
+	uint8_t *raw_address = NULL;
+	if (raw != NULL) {
+		raw_address = m4j_direct_buffer(env, raw, MPTCP4J_RAW_HEADER_SIZE + RX_BUFFER_SIZE, &raw_capacity);
+		if (raw_address == NULL)
+			return 0;
+	}
 	size_t records_size;
 	void *records_address = m4j_direct_buffer(env, records,
 						  sizeof(struct mptcp4j_event_record),
@@ -217,6 +286,8 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_bu
 	s->decoder.counters = counters_address;
 	s->records = records_address;
 	s->capacity = (int)(records_size / sizeof(struct mptcp4j_event_record));
+	s->raw = raw_address;
+	s->raw_capacity = raw_capacity;
 	return (jlong)(intptr_t)s;
 }
 
@@ -251,8 +322,10 @@ static void close_socket(JNIEnv *env, jclass cls, jlong handle)
 int m4j_register_event_socket(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"open", "(IILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J", (void *)open_socket},
+		{"open", "(IILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
+		 (void *)open_socket},
 		{"poll", "(JI)I", (void *)poll_events},
+		{"pollRaw", "(JI)I", (void *)poll_raw},
 		{"wakeup", "(J)V", (void *)wakeup},
 		{"setTypeMask", "(JJ)V", (void *)set_type_mask},
 		{"receiveBufferSize", "(J)I", (void *)receive_buffer_size},

@@ -91,6 +91,21 @@ enum mptcp4j_event_counter {
 	MPTCP4J_COUNTER_COUNT
 };
 
+/*
+ * Raw mode: instead of records, the event socket hands Java the datagrams themselves, each
+ * behind this header and padded to 8 bytes, for the pure-Java decoder. A header whose length
+ * is MPTCP4J_RAW_EVENTS_LOST carries no bytes: the kernel reported ENOBUFS there.
+ */
+struct mptcp4j_raw_datagram {
+	uint32_t length;
+	uint32_t reserved;
+	uint64_t rx_nanos;
+};
+
+#define MPTCP4J_RAW_HEADER_SIZE 16
+#define MPTCP4J_RAW_EVENTS_LOST 0xffffffffu
+_Static_assert(sizeof(struct mptcp4j_raw_datagram) == MPTCP4J_RAW_HEADER_SIZE, "raw header size");
+
 /* Offsets in the order org.mptcp4j.netlink.EventRecord lists them, size first. */
 #define MPTCP4J_EVENT_RECORD_LAYOUT                                                    \
 	{                                                                              \
@@ -114,7 +129,8 @@ enum mptcp4j_event_counter {
 		offsetof(struct mptcp4j_event_record, reset_flags),                    \
 		offsetof(struct mptcp4j_event_record, local_addr),                     \
 		offsetof(struct mptcp4j_event_record, remote_addr),                    \
-		MPTCP4J_COUNTER_COUNT, MPTCP4J_RECORD_EVENTS_LOST                      \
+		MPTCP4J_COUNTER_COUNT, MPTCP4J_RECORD_EVENTS_LOST,                     \
+		MPTCP4J_RAW_HEADER_SIZE, (int32_t)MPTCP4J_RAW_EVENTS_LOST              \
 	}
 
 #endif

@@ -9,6 +9,7 @@ import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Demo;
+import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.netlink.NativeLibrary;
@@ -73,12 +74,13 @@ public final class Main {
                       --types T,...      only these event types, e.g. CREATED,SUB_CLOSED
                                          (the others are dropped before they reach Java)
                       --busy-poll        poll without sleeping (one core busy, lowest latency)
+                      --decoding WHERE   native (libnl, the default) or java (C only receives)
 
                     Needs CAP_NET_ADMIN in the namespace to join the kernel's event group.
                     """,
             "run", """
                     Usage: mptcp4j run [--netns NAME] [--subflows N | --per-address] [--idle STRATEGY]
-                                       [--receive-buffer BYTES] [--verbose]
+                                       [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
 
                     Manages the MPTCP connections of a namespace with the ndiffports controller
                     until interrupted: when a connection this host opened is established, it opens
@@ -93,6 +95,7 @@ public final class Main {
                       -n, --netns NAME        the namespace; default: this one
                       --idle STRATEGY         blocking (default), busy-spin or yielding
                       --receive-buffer BYTES  the event socket's receive buffer (default 2097152)
+                      --decoding WHERE        native (libnl, the default) or java (C only receives)
                       --verbose               print every event as 'monitor' does
                     """,
             "path-manager", """
@@ -250,7 +253,7 @@ public final class Main {
     }
 
     private int monitor(String[] args) throws Exception {
-        Arguments a = Arguments.parse("monitor", args, 1, Set.of("netns", "count", "types"),
+        Arguments a = Arguments.parse("monitor", args, 1, Set.of("netns", "count", "types", "decoding"),
                 Set.of("json", "busy-poll", "timestamp")).atMostPositional(0);
         long count = a.getInt("count", 0, 0, Integer.MAX_VALUE);
         boolean json = a.has("json");
@@ -276,7 +279,8 @@ public final class Main {
                 if (count > 0 && seen.incrementAndGet() >= count) {
                     self[0].stop();
                 }
-            }).namespace(ns).idleStrategy(a.has("busy-poll") ? IdleStrategy.busySpin() : IdleStrategy.blocking());
+            }).namespace(ns).idleStrategy(a.has("busy-poll") ? IdleStrategy.busySpin() : IdleStrategy.blocking())
+                    .decoding(decoding("monitor", a));
             if (types != null) {
                 builder.eventTypes(types);
             }
@@ -287,6 +291,15 @@ public final class Main {
             }
         }
         return OK;
+    }
+
+    private static EventDecoding decoding(String command, Arguments a) {
+        String name = a.get("decoding", "native");
+        return switch (name) {
+            case "native" -> EventDecoding.NATIVE;
+            case "java" -> EventDecoding.JAVA;
+            default -> throw new UsageException(command, "'decoding' is native or java, not '" + name + "'");
+        };
     }
 
     private static MptcpEventType[] eventTypes(String command, String list) {
@@ -304,7 +317,7 @@ public final class Main {
     }
 
     private int run(String[] args) throws Exception {
-        Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer"),
+        Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding"),
                 Set.of("per-address", "verbose")).atMostPositional(0);
         if (a.has("per-address") && a.has("subflows")) {
             throw new UsageException("run", "--subflows and --per-address exclude each other");
@@ -329,7 +342,8 @@ public final class Main {
                         out.flush();
                     }
                     host.onEvent(event);
-                }).namespace(ns).idleStrategy(idle).receiveBufferBytes(receiveBuffer).build()) {
+                }).namespace(ns).idleStrategy(idle).receiveBufferBytes(receiveBuffer).decoding(decoding("run", a))
+                        .build()) {
                     host.start();
                     err.println("mptcp4j run: managing " + ns + " with " + controller + ", idle " + idle);
                     runUntilInterrupted(loop);

@@ -48,7 +48,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         this.idle = b.idle;
         this.name = b.name != null ? b.name
                 : b.namespace == NetworkNamespace.current() ? "mptcp4j-loop" : "mptcp4j-loop-" + b.namespace.name();
-        this.socket = EventSocket.open(b.namespace, b.receiveBuffer, b.recordCapacity);
+        this.socket = EventSocket.open(b.namespace, b.receiveBuffer, b.recordCapacity, b.decoding == EventDecoding.JAVA);
         socket.setTypeMask(b.typeMask);
     }
 
@@ -248,6 +248,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private int receiveBuffer = EventSocket.DEFAULT_RECEIVE_BUFFER;
         private int recordCapacity = EventSocket.DEFAULT_RECORD_CAPACITY;
         private long typeMask;
+        private EventDecoding decoding = EventDecoding.NATIVE;
         private String name;
 
         private Builder(EventHandler handler) {
@@ -292,6 +293,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
          */
         public Builder eventTypes(MptcpEventType... types) {
             this.typeMask = mask(java.util.List.of(types));
+            return this;
+        }
+
+        /** Where events are parsed (default {@link EventDecoding#NATIVE}). */
+        public Builder decoding(EventDecoding decoding) {
+            this.decoding = Objects.requireNonNull(decoding);
             return this;
         }
 

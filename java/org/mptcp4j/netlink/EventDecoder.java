@@ -5,32 +5,49 @@ import java.nio.ByteOrder;
 import org.mptcp4j.pm.EventCounter;
 
 /**
- * The native event decoder applied to bytes given from Java instead of a socket: the same C
- * code {@link EventSocket#poll} runs, for tests and benchmarks of the decoder on its own.
+ * An event decoder applied to bytes given from Java instead of a socket, for tests and
+ * benchmarks of decoding on its own: the same C code {@link EventSocket#poll} runs, or the
+ * pure-Java decoder of the raw mode.
  */
 public final class EventDecoder {
     private final ByteBuffer records;
     private final ByteBuffer counters;
     private final EventRecord record;
     private final int familyId;
+    private final int capacity;
+    /** Null: the native decoder. */
+    private final JavaEventDecoder java;
     private long typeMask = ~0L;
 
-    /** A decoder for messages of generic-netlink family {@code familyId}. */
+    /** A native decoder for messages of generic-netlink family {@code familyId}. */
     public EventDecoder(int familyId, int recordCapacity) {
+        this(familyId, recordCapacity, false);
+    }
+
+    /** A decoder for messages of {@code familyId}: the pure-Java one when {@code java}, else the native one. */
+    public EventDecoder(int familyId, int recordCapacity, boolean java) {
         NativeLibrary.ensureLoaded();
         this.familyId = familyId;
+        this.capacity = recordCapacity;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
+        this.java = java ? new JavaEventDecoder(familyId, records, counters) : null;
     }
 
     public EventDecoder typeMask(long mask) {
         this.typeMask = mask;
+        if (java != null) {
+            java.typeMask(mask);
+        }
         return this;
     }
 
-    /** Decodes one datagram: the first {@code length} bytes of the direct buffer {@code raw}. */
+    /** Decodes one datagram: the first {@code length} bytes of the direct, native-order buffer {@code raw}. */
     public int decode(ByteBuffer raw, int length) {
+        if (java != null) {
+            return java.decode(raw, 0, length, 0, 0, capacity);
+        }
         return decode(raw, length, records, counters, familyId, typeMask);
     }
 

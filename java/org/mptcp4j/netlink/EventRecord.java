@@ -46,11 +46,14 @@ public final class EventRecord implements MptcpEvent {
     /** Counters kept per socket, and the id of the synthetic "events lost" record. */
     static final int COUNTER_COUNT = 8;
     static final int EVENTS_LOST_TYPE = 0x8001;
+    /** Raw mode: a header before each datagram, and the length that marks lost events. */
+    static final int RAW_HEADER_SIZE = 16;
+    static final int RAW_EVENTS_LOST = 0xffffffff;
 
     static final int[] LAYOUT = {
         SIZE, RX_NANOS, ATTRS, TYPE, FAMILY, TOKEN, LOC_ID, REM_ID, BACKUP, ERROR, LOCAL_PORT,
         REMOTE_PORT, FLAGS, SERVER_SIDE, IF_IDX, TIMEOUT, RESET_REASON, RESET_FLAGS, LOCAL_ADDR,
-        REMOTE_ADDR, COUNTER_COUNT, EVENTS_LOST_TYPE,
+        REMOTE_ADDR, COUNTER_COUNT, EVENTS_LOST_TYPE, RAW_HEADER_SIZE, RAW_EVENTS_LOST,
     };
 
     private static final int FLAG_DENY_JOIN_ID0 = 0x1;

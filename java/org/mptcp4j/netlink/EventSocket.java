@@ -20,15 +20,26 @@ public final class EventSocket implements AutoCloseable {
     public static final int DEFAULT_RECEIVE_BUFFER = 2 << 20;
     public static final int DEFAULT_RECORD_CAPACITY = 256;
 
+    /** Raw mode: room for several full datagrams (32 KiB each at most). */
+    private static final int RAW_BUFFER_SIZE = 256 << 10;
+
     private final ByteBuffer records;
     private final ByteBuffer counters;
     private final EventRecord record;
+    private final int capacity;
+    /** Raw mode only: the datagrams native code received, and the Java decoder that reads them. */
+    private final ByteBuffer raw;
+    private final JavaEventDecoder javaDecoder;
+    private int rawPosition;
+    private int rawLimit;
+    /** Bytes of the datagram at rawPosition already decoded when the records ran out. */
+    private int datagramDone;
     private final NetworkNamespace namespace;
     /** Held while native code uses the socket; close takes it before freeing. */
     private final ReentrantLock pollLock = new ReentrantLock();
     private volatile long handle;
 
-    private EventSocket(NetworkNamespace namespace, int receiveBuffer, int recordCapacity) {
+    private EventSocket(NetworkNamespace namespace, int receiveBuffer, int recordCapacity, boolean javaDecoding) {
         if (recordCapacity < 1) {
             throw new IllegalArgumentException("record capacity must be at least 1: " + recordCapacity);
         }
@@ -40,7 +51,10 @@ public final class EventSocket implements AutoCloseable {
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
-        this.handle = open(namespace.fd(), receiveBuffer, records, counters);
+        this.capacity = recordCapacity;
+        this.raw = javaDecoding ? ByteBuffer.allocateDirect(RAW_BUFFER_SIZE).order(ByteOrder.nativeOrder()) : null;
+        this.handle = open(namespace.fd(), receiveBuffer, records, counters, raw);
+        this.javaDecoder = javaDecoding ? new JavaEventDecoder(familyId(handle), records, counters) : null;
     }
 
     /**
@@ -50,7 +64,16 @@ public final class EventSocket implements AutoCloseable {
      *     CAP_NET_ADMIN the caller lacks
      */
     public static EventSocket open(NetworkNamespace namespace, int receiveBuffer, int recordCapacity) {
-        return new EventSocket(namespace, receiveBuffer, recordCapacity);
+        return open(namespace, receiveBuffer, recordCapacity, false);
+    }
+
+    /**
+     * As {@link #open(NetworkNamespace, int, int)}; with {@code javaDecoding} native code only
+     * receives and the datagrams are decoded in Java ({@link JavaEventDecoder}).
+     */
+    public static EventSocket open(NetworkNamespace namespace, int receiveBuffer, int recordCapacity,
+            boolean javaDecoding) {
+        return new EventSocket(namespace, receiveBuffer, recordCapacity, javaDecoding);
     }
 
     /**
@@ -60,6 +83,10 @@ public final class EventSocket implements AutoCloseable {
      * @return the number of records now readable with {@link #record}
      */
     public int poll(int timeoutMillis) {
+        if (javaDecoder != null) {
+            int n = decodeRaw();
+            return n > 0 ? n : pollAndDecodeRaw(timeoutMillis);
+        }
         int n;
         pollLock.lock();
         try {
@@ -69,6 +96,46 @@ public final class EventSocket implements AutoCloseable {
         }
         if (n < 0) {
             throw new MptcpException("receive MPTCP events", -n, null);
+        }
+        return n;
+    }
+
+    private int pollAndDecodeRaw(int timeoutMillis) {
+        int used;
+        pollLock.lock();
+        try {
+            used = pollRaw(handle(), timeoutMillis);
+        } finally {
+            pollLock.unlock();
+        }
+        if (used < 0) {
+            throw new MptcpException("receive MPTCP events", -used, null);
+        }
+        rawPosition = 0;
+        rawLimit = used;
+        datagramDone = 0;
+        return decodeRaw();
+    }
+
+    /** Decodes received datagrams into records until they or the records run out. */
+    private int decodeRaw() {
+        int n = 0;
+        while (rawPosition < rawLimit && n < capacity) {
+            int length = raw.getInt(rawPosition);
+            long rxNanos = raw.getLong(rawPosition + 8);
+            if (length == EventRecord.RAW_EVENTS_LOST) {
+                javaDecoder.lost(rxNanos, n++);
+                rawPosition += EventRecord.RAW_HEADER_SIZE;
+                continue;
+            }
+            int start = rawPosition + EventRecord.RAW_HEADER_SIZE;
+            n += javaDecoder.decode(raw, start + datagramDone, length - datagramDone, rxNanos, n, capacity);
+            datagramDone += javaDecoder.consumed();
+            if (datagramDone < length) {
+                break; // the records are full: the rest of this datagram comes next poll
+            }
+            datagramDone = 0;
+            rawPosition = start + ((length + 7) & ~7);
         }
         return n;
     }
@@ -88,6 +155,14 @@ public final class EventSocket implements AutoCloseable {
     /** Delivers only events whose {@code MptcpEventType.mask()} bit is set; the rest are dropped natively. */
     public void setTypeMask(long mask) {
         setTypeMask(handle(), mask);
+        if (javaDecoder != null) {
+            javaDecoder.typeMask(mask);
+        }
+    }
+
+    /** Whether the datagrams are decoded in Java (native code only receives). */
+    public boolean javaDecoding() {
+        return javaDecoder != null;
     }
 
     public long counter(EventCounter counter) {
@@ -136,9 +211,12 @@ public final class EventSocket implements AutoCloseable {
         }
     }
 
-    private static native long open(int netnsFd, int receiveBuffer, ByteBuffer records, ByteBuffer counters);
+    private static native long open(int netnsFd, int receiveBuffer, ByteBuffer records, ByteBuffer counters,
+            ByteBuffer raw);
 
     private static native int poll(long handle, int timeoutMillis);
+
+    private static native int pollRaw(long handle, int timeoutMillis);
 
     private static native void wakeup(long handle);
 

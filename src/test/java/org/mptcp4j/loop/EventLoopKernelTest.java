@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpAddress;
@@ -28,15 +30,16 @@ import org.mptcp4j.testing.Transfers;
 class EventLoopKernelTest {
     private static final int PORT = 5201;
 
-    @Test
-    void eventsOfARealConnectionCarryItsTokenAddressesPortsAndIds() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EventDecoding.class)
+    void eventsOfARealConnectionCarryItsTokenAddressesPortsAndIds(EventDecoding decoding) throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
             t.allowServerSubflows(8);
             PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
             EventRecorder client = new EventRecorder();
             EventRecorder server = new EventRecorder();
-            try (EventLoop clientLoop = EventLoop.builder(client).namespace(t.client()).build();
-                    EventLoop serverLoop = EventLoop.builder(server).namespace(t.server()).build();
+            try (EventLoop clientLoop = EventLoop.builder(client).namespace(t.client()).decoding(decoding).build();
+                    EventLoop serverLoop = EventLoop.builder(server).namespace(t.server()).decoding(decoding).build();
                     PathManager pm = PathManager.open(t.client())) {
                 clientLoop.start();
                 serverLoop.start();

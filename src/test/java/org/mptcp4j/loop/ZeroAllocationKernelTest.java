@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Topology;
@@ -32,14 +33,16 @@ import org.mptcp4j.testing.Transfers;
 class ZeroAllocationKernelTest {
     private static final int PORT = 5201;
 
-    @Test
-    void theEventPathAllocatesNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(EventDecoding.class)
+    void theEventPathAllocatesNothing(EventDecoding decoding) throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
             t.allowServerSubflows(8);
             PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
             NDiffPortsController controller = NDiffPortsController.sameAddressPair(2);
             try (PathManager pm = PathManager.open(t.client());
-                    EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build();
+                    EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client())
+                            .decoding(decoding).build();
                     MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
                 Thread thread = loop.start();
                 Transfers.discardServer(listener, new AtomicLong());

@@ -14,13 +14,19 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpAttribute;
 import org.mptcp4j.pm.MptcpEventType;
 
-/** The native decoder on hand-built messages: every attribute, both families, and broken input. */
-class EventDecoderTest {
+/**
+ * An event decoder on hand-built messages: every attribute, both families, and broken input.
+ * The same suite runs against the native decoder and the pure-Java one: they must agree.
+ */
+abstract class EventDecoderTest {
     private static final int FAMILY = 0x1c;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
 
-    private final EventDecoder decoder = new EventDecoder(FAMILY, 16);
+    /** Whether to test the pure-Java decoder rather than the native one. */
+    abstract boolean java();
+
+    private final EventDecoder decoder = new EventDecoder(FAMILY, 16, java());
 
     private static GenlMessageBuilder created() {
         return new GenlMessageBuilder().message(FAMILY, 1)
@@ -207,7 +213,7 @@ class EventDecoderTest {
 
     @Test
     void recordCapacityBoundsTheBatch() {
-        EventDecoder small = new EventDecoder(FAMILY, 2);
+        EventDecoder small = new EventDecoder(FAMILY, 2, java());
         GenlMessageBuilder b = new GenlMessageBuilder();
         for (int i = 0; i < 5; i++) {
             b.message(FAMILY, 3).u32(1, i);
@@ -226,7 +232,7 @@ class EventDecoderTest {
     void aDatagramCutAnywhereDecodesExactlyItsWholeMessages() {
         Random random = new Random(42);
         for (int round = 0; round < 2000; round++) {
-            EventDecoder d = new EventDecoder(FAMILY, 16);
+            EventDecoder d = new EventDecoder(FAMILY, 16, java());
             GenlMessageBuilder b = new GenlMessageBuilder();
             int messages = 1 + random.nextInt(8);
             int[] ends = new int[messages];
