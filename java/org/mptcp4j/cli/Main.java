@@ -60,7 +60,7 @@ public final class Main {
 
     private static final Map<String, String> HELP = Map.of(
             "monitor", """
-                    Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll]
+                    Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll] [--decoding WHERE]
 
                     Prints every MPTCP event of a network namespace as it happens, one line per
                     event with every attribute the kernel sent, like 'ip mptcp monitor':

@@ -40,7 +40,7 @@ class MainTest {
     @Test
     void unknownOption() {
         assertUsageError("mptcp4j monitor: unknown option '--colour'", "monitor", "--colour");
-        assertEquals("Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll]",
+        assertEquals("Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll] [--decoding WHERE]",
                 err().lines().toList().get(1));
     }
 
