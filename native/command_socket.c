@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,8 @@ static int encode(struct command_socket *s)
 	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
 	/* Plain requests are acknowledged; a dump ends with NLMSG_DONE instead. */
 	int flags = NLM_F_REQUEST | ((req->present & MPTCP4J_REQ_DUMP) ? NLM_F_DUMP : NLM_F_ACK);
-	if (++s->seq == 0)
+	/* Sequence numbers go back to Java as positive ints. */
+	if (++s->seq > INT32_MAX)
 		s->seq = 1;
 	if (genlmsg_put(msg, s->port_id, s->seq, s->family_id, 0, flags, req->cmd, MPTCP_PM_VER) == NULL)
 		return -EMSGSIZE;
@@ -163,6 +165,25 @@ static jint send_request(JNIEnv *env, jclass cls, jlong handle)
 			return -errno;
 	}
 	return (jint)s->seq;
+}
+
+/* Encodes the request into `out` without sending it: for comparing encoders. Returns the length or -errno. */
+static jint encode_request(JNIEnv *env, jclass cls, jlong handle, jobject out)
+{
+	(void)cls;
+	size_t capacity;
+	uint8_t *dst = m4j_direct_buffer(env, out, 0, &capacity);
+	if (dst == NULL)
+		return -EINVAL;
+	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
+	int rc = encode(s);
+	if (rc < 0)
+		return rc;
+	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
+	if (nlh->nlmsg_len > capacity)
+		return -EMSGSIZE;
+	memcpy(dst, nlh, nlh->nlmsg_len);
+	return (jint)nlh->nlmsg_len;
 }
 
 /* Copies `len` bytes of error text after `*text_used` bytes of the text buffer. */
@@ -377,6 +398,13 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request
 	return (jlong)(intptr_t)s;
 }
 
+static jint port_id(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return (jint)((struct command_socket *)(intptr_t)handle)->port_id;
+}
+
 static jlong foreign_messages(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
@@ -397,7 +425,9 @@ int m4j_register_command_socket(JNIEnv *env)
 		{"open", "(ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
 		 (void *)open_socket},
 		{"send", "(J)I", (void *)send_request},
+		{"encode", "(JLjava/nio/ByteBuffer;)I", (void *)encode_request},
 		{"receive", "(JI)I", (void *)receive_replies},
+		{"portId", "(J)I", (void *)port_id},
 		{"foreignMessages", "(J)J", (void *)foreign_messages},
 		{"close", "(J)V", (void *)close_socket},
 	};

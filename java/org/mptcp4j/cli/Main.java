@@ -2,6 +2,7 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -232,7 +233,15 @@ public final class Main {
         String command = args.length > 2 ? args[1] + " " + args[2] : args[1];
         String text = manual(command);
         if (text == null) {
-            throw new UsageException(null, "no command '" + command + "'");
+            // A group: the manuals of its subcommands.
+            String prefix = command + " ";
+            List<String> group = java.util.stream.Stream.concat(HELP.keySet().stream(), PathManagerCommands.HELP.keySet().stream())
+                    .filter(name -> name.startsWith(prefix)).sorted().toList();
+            if (group.isEmpty()) {
+                throw new UsageException(null, "no command '" + command + "'");
+            }
+            group.forEach(name -> out.print(manual(name) + "\n"));
+            return OK;
         }
         out.print(text);
         return OK;

@@ -248,8 +248,10 @@ final class PathManagerCommands {
         int port;
         try {
             port = Integer.parseInt(words.get(1));
-            address.port(port);
-        } catch (IllegalArgumentException e) {
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535) {
             throw new UsageException("listen", "PORT must be 1..65535, not '" + words.get(1) + "'");
         }
         try (NetworkNamespace ns = Main.namespace(a)) {

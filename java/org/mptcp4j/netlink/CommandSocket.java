@@ -44,6 +44,19 @@ public final class CommandSocket implements AutoCloseable {
     }
 
     /**
+     * Encodes the request into {@code out} (direct) as {@link #send()} would send it, without
+     * sending: how benchmarks compare encoders. Returns the message's length or a negative errno.
+     */
+    public int encode(ByteBuffer out) {
+        return encode(handle(), out);
+    }
+
+    /** The port id the kernel knows this socket by (nlmsg_pid of its requests). */
+    public int portId() {
+        return portId(handle());
+    }
+
+    /**
      * Reads one datagram of answers, waiting up to {@code timeoutMillis} (-1: no limit, 0: not at all).
      *
      * @return answers now readable with {@link #reply(int)}; 0 if none came; a negative errno
@@ -83,6 +96,10 @@ public final class CommandSocket implements AutoCloseable {
     private static native long open(int netnsFd, ByteBuffer request, ByteBuffer replies, ByteBuffer texts);
 
     private static native int send(long handle);
+
+    private static native int encode(long handle, ByteBuffer out);
+
+    private static native int portId(long handle);
 
     private static native int receive(long handle, int timeoutMillis);
 

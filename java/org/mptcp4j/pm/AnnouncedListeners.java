@@ -3,7 +3,6 @@ package org.mptcp4j.pm;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.socket.MptcpServerSocket;
@@ -13,14 +12,18 @@ import org.mptcp4j.socket.MptcpServerSocket;
  * MP_JOIN to an announced address and port only if an MPTCP socket listens there. One socket
  * per address and port, counted by the (connection, address id) announcements that use it and
  * closed when the last is removed or its connection closes.
+ *
+ * <p>An announcement takes a reference with {@link #prepare} before its request goes out, then
+ * {@link #commit}s it once the kernel accepted, or {@link #abort}s it: a refused announcement
+ * never changes what the others hold. Lookups by token box nothing.
  */
 final class AnnouncedListeners implements AutoCloseable {
     private static final int BACKLOG = 64;
 
     private final NetworkNamespace namespace;
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
-    /** token -> address id -> the listener that announcement uses. */
-    private final Map<Integer, Map<Integer, InetSocketAddress>> announcements = new HashMap<>();
+    /** token -> the listener each local address id's announcement uses (index = id). */
+    private final TokenMap<InetSocketAddress[]> announcements = new TokenMap<>();
 
     private static final class Listener {
         final MptcpServerSocket socket;
@@ -35,18 +38,13 @@ final class AnnouncedListeners implements AutoCloseable {
         this.namespace = namespace;
     }
 
-    /** Makes sure an MPTCP socket listens on the address's IP and port for this announcement. */
-    synchronized void acquire(int token, MptcpAddress address) {
+    /** Makes sure an MPTCP socket listens on the address's IP and port and takes a reference to it. */
+    synchronized InetSocketAddress prepare(MptcpAddress address) {
         if (address.port() == 0) {
             throw new IllegalArgumentException("a listener for an announced address needs the port peers will"
                     + " join: set the port of " + address);
         }
         InetSocketAddress key = address.socketAddress();
-        Map<Integer, InetSocketAddress> ids = announcements.computeIfAbsent(token, t -> new HashMap<>());
-        InetSocketAddress previous = ids.get(address.id());
-        if (key.equals(previous)) {
-            return;
-        }
         Listener listener = listeners.get(key);
         if (listener == null) {
             try {
@@ -59,43 +57,66 @@ final class AnnouncedListeners implements AutoCloseable {
             listeners.put(key, listener);
         }
         listener.users++;
-        ids.put(address.id(), key);
+        return key;
+    }
+
+    /** The kernel accepted the announcement of {@code id} on {@code token}: it now holds {@code key}'s reference. */
+    synchronized void commit(int token, int id, InetSocketAddress key) {
+        InetSocketAddress[] ids = announcements.get(token);
+        if (ids == null) {
+            ids = new InetSocketAddress[256];
+            announcements.put(token, ids);
+        }
+        InetSocketAddress previous = ids[id];
+        ids[id] = key;
         if (previous != null) {
             drop(previous);
         }
     }
 
+    /** The kernel refused the announcement: give back the reference {@link #prepare} took. */
+    synchronized void abort(InetSocketAddress key) {
+        drop(key);
+    }
+
     /** The announcement of address {@code id} on connection {@code token} is gone. */
     synchronized void release(int token, int id) {
-        if (announcements.isEmpty()) {
-            return; // no boxing on the common path
+        InetSocketAddress[] ids = announcements.isEmpty() ? null : announcements.get(token);
+        if (ids == null || ids[id] == null) {
+            return;
         }
-        Map<Integer, InetSocketAddress> ids = announcements.get(token);
-        if (ids != null) {
-            InetSocketAddress key = ids.remove(id);
-            if (ids.isEmpty()) {
-                announcements.remove(token);
-            }
-            if (key != null) {
-                drop(key);
-            }
+        InetSocketAddress key = ids[id];
+        ids[id] = null;
+        if (empty(ids)) {
+            announcements.remove(token);
         }
+        drop(key);
     }
 
     /** The connection closed: its announcements no longer need listeners. */
     synchronized void releaseConnection(int token) {
-        if (announcements.isEmpty()) {
-            return;
-        }
-        Map<Integer, InetSocketAddress> ids = announcements.remove(token);
+        InetSocketAddress[] ids = announcements.isEmpty() ? null : announcements.remove(token);
         if (ids != null) {
-            ids.values().forEach(this::drop);
+            for (InetSocketAddress key : ids) {
+                if (key != null) {
+                    drop(key);
+                }
+            }
         }
     }
 
     /** Listening sockets open now. */
     synchronized int size() {
         return listeners.size();
+    }
+
+    private static boolean empty(InetSocketAddress[] ids) {
+        for (InetSocketAddress key : ids) {
+            if (key != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void drop(InetSocketAddress key) {
@@ -108,10 +129,8 @@ final class AnnouncedListeners implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (Iterator<Listener> it = listeners.values().iterator(); it.hasNext();) {
-            closeQuietly(it.next().socket);
-            it.remove();
-        }
+        listeners.values().forEach(listener -> closeQuietly(listener.socket));
+        listeners.clear();
         announcements.clear();
     }
 

@@ -1,6 +1,7 @@
 package org.mptcp4j.pm;
 
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -39,21 +40,26 @@ public final class AsyncPathManager implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<?>> submitted = new LinkedBlockingQueue<>();
     private final Map<Integer, Pending<?>> inFlight = new HashMap<>();
     private final ArrayDeque<Integer> sendOrder = new ArrayDeque<>();
+    /** The kernel runs one dump per socket at a time (EBUSY otherwise): the others wait here. */
+    private final ArrayDeque<Pending<?>> waitingDumps = new ArrayDeque<>();
+    private boolean dumpInFlight;
     private final Thread thread;
     private volatile boolean closed;
 
-    private static final Pending<Void> CLOSE = new Pending<>(null, null, ReplyCollector.NONE);
+    private static final Pending<Void> CLOSE = new Pending<>(null, false, null, ReplyCollector.NONE);
 
     /** One submitted command: how to write it, what its answers become, and who waits. */
     private static final class Pending<T> {
         final PmCommand command;
+        final boolean dump;
         final Consumer<CommandRequest> encoder;
         final ReplyCollector<T> collector;
         final CompletableFuture<T> future = new CompletableFuture<>();
         long sentNanos;
 
-        Pending(PmCommand command, Consumer<CommandRequest> encoder, ReplyCollector<T> collector) {
+        Pending(PmCommand command, boolean dump, Consumer<CommandRequest> encoder, ReplyCollector<T> collector) {
             this.command = command;
+            this.dump = dump;
             this.encoder = encoder;
             this.collector = collector;
         }
@@ -112,24 +118,24 @@ public final class AsyncPathManager implements AutoCloseable {
     /** As {@link PathManager#announce(int, MptcpAddress, boolean)}; the listener opens before the request goes out. */
     public CompletableFuture<Void> announce(int token, MptcpAddress address, boolean listen) {
         MptcpAddress a = copy(address);
-        if (listen) {
-            try {
-                features.require(KernelFeature.ANNOUNCE);
-                listeners.acquire(token, a);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+        if (!listen) {
+            return submit(KernelFeature.ANNOUNCE, r -> Requests.announce(r, token, a), ReplyCollector.NONE);
         }
-        CompletableFuture<Void> result = submit(KernelFeature.ANNOUNCE, r -> Requests.announce(r, token, a),
-                ReplyCollector.NONE);
-        if (listen) {
-            result.whenComplete((ok, error) -> {
-                if (error != null) {
-                    listeners.release(token, a.id());
-                }
-            });
+        InetSocketAddress listener;
+        try {
+            features.require(KernelFeature.ANNOUNCE);
+            listener = listeners.prepare(a);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return result;
+        return submit(KernelFeature.ANNOUNCE, r -> Requests.announce(r, token, a), ReplyCollector.NONE)
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        listeners.commit(token, a.id(), listener);
+                    } else {
+                        listeners.abort(listener);
+                    }
+                });
     }
 
     public CompletableFuture<Void> remove(int token, int localId) {
@@ -160,7 +166,7 @@ public final class AsyncPathManager implements AutoCloseable {
     }
 
     public CompletableFuture<List<MptcpAddress>> localAddresses(int token) {
-        return submit(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, -1),
+        return submitDump(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, -1),
                 ReplyCollector.addresses());
     }
 
@@ -189,7 +195,7 @@ public final class AsyncPathManager implements AutoCloseable {
     }
 
     public CompletableFuture<List<MptcpAddress>> endpoints() {
-        return submit(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, -1), ReplyCollector.addresses());
+        return submitDump(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, -1), ReplyCollector.addresses());
     }
 
     public CompletableFuture<Void> flushEndpoints() {
@@ -216,6 +222,16 @@ public final class AsyncPathManager implements AutoCloseable {
 
     private <T> CompletableFuture<T> submit(KernelFeature feature, Consumer<CommandRequest> encoder,
             ReplyCollector<T> collector) {
+        return submit(feature, false, encoder, collector);
+    }
+
+    private <T> CompletableFuture<T> submitDump(KernelFeature feature, Consumer<CommandRequest> encoder,
+            ReplyCollector<T> collector) {
+        return submit(feature, true, encoder, collector);
+    }
+
+    private <T> CompletableFuture<T> submit(KernelFeature feature, boolean dump, Consumer<CommandRequest> encoder,
+            ReplyCollector<T> collector) {
         if (!features.supports(feature)) {
             try {
                 features.require(feature);
@@ -223,7 +239,7 @@ public final class AsyncPathManager implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        Pending<T> pending = new Pending<>(feature.command(), encoder, collector);
+        Pending<T> pending = new Pending<>(feature.command(), dump, encoder, collector);
         submitted.add(pending);
         if (closed && submitted.remove(pending)) {
             pending.future.completeExceptionally(new IllegalStateException("the path manager is closed"));
@@ -235,7 +251,7 @@ public final class AsyncPathManager implements AutoCloseable {
     private void run() {
         try {
             boolean closing = false;
-            while (!closing || !inFlight.isEmpty()) {
+            while (!closing || !inFlight.isEmpty() || !waitingDumps.isEmpty()) {
                 closing |= sendAllowed(closing);
                 if (!inFlight.isEmpty()) {
                     receive();
@@ -256,14 +272,26 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /** Sends queued requests while fewer than the window are in flight; true once asked to close. */
     private boolean sendAllowed(boolean closing) throws InterruptedException {
-        while (!closing && inFlight.size() < window) {
-            Pending<?> next = inFlight.isEmpty() ? submitted.take() : submitted.poll();
+        while (inFlight.size() < window) {
+            Pending<?> next;
+            if (!dumpInFlight && !waitingDumps.isEmpty()) {
+                next = waitingDumps.poll();
+            } else if (closing) {
+                return true;
+            } else {
+                next = inFlight.isEmpty() ? submitted.take() : submitted.poll();
+            }
             if (next == null) {
                 return false;
             }
             if (next == CLOSE) {
                 return true;
             }
+            if (next.dump && dumpInFlight) {
+                waitingDumps.add(next);
+                continue;
+            }
+            dumpInFlight |= next.dump;
             next.encoder.accept(socket.request());
             int seq = socket.send();
             if (seq < 0) {
@@ -294,6 +322,7 @@ public final class AsyncPathManager implements AutoCloseable {
                 pending.collector.onData(reply);
             } else {
                 inFlight.remove(reply.seq());
+                dumpInFlight &= !pending.dump;
                 pending.finish(reply);
             }
         }
@@ -309,6 +338,7 @@ public final class AsyncPathManager implements AutoCloseable {
                 sendOrder.poll();
             } else if (oldest.sentNanos < limit) {
                 inFlight.remove(sendOrder.poll());
+                dumpInFlight &= !oldest.dump;
                 oldest.future.completeExceptionally(new PathManagerException(oldest.command.name(), Errno.ETIMEDOUT,
                         "no answer from the kernel within " + PathManager.TIMEOUT_MILLIS + " ms"));
             } else {
@@ -323,9 +353,12 @@ public final class AsyncPathManager implements AutoCloseable {
         }
         inFlight.clear();
         sendOrder.clear();
+        dumpInFlight = false;
     }
 
     private void failQueued() {
+        submitted.addAll(waitingDumps);
+        waitingDumps.clear();
         Pending<?> pending;
         while ((pending = submitted.poll()) != null) {
             if (pending != CLOSE) {

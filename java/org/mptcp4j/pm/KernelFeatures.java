@@ -17,12 +17,15 @@ public final class KernelFeatures {
     private final int[] flags;
     private final int[] doAttributes;
     private final int[] dumpAttributes;
+    /** The running kernel's release, major and minor, as uname reports it. */
+    private final int[] release;
     private final boolean[] supported = new boolean[KernelFeature.values().length];
 
-    KernelFeatures(int[] flags, int[] doAttributes, int[] dumpAttributes) {
+    KernelFeatures(int[] flags, int[] doAttributes, int[] dumpAttributes, int[] release) {
         this.flags = flags.clone();
         this.doAttributes = doAttributes.clone();
         this.dumpAttributes = dumpAttributes.clone();
+        this.release = release.clone();
         for (KernelFeature feature : KernelFeature.values()) {
             supported[feature.ordinal()] = computeSupports(feature);
         }
@@ -31,7 +34,23 @@ public final class KernelFeatures {
     /** Reads the features of the kernel as seen from {@code namespace}. */
     public static KernelFeatures probe(NetworkNamespace namespace) {
         int[][] table = KernelFeatureProbe.probe(namespace.fd());
-        return new KernelFeatures(table[0], table[1], table[2]);
+        return new KernelFeatures(table[0], table[1], table[2], release(System.getProperty("os.version", "")));
+    }
+
+    /** "6.18.44-fc" to {6, 18}; {0, 0} when unreadable. */
+    static int[] release(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
+    }
+
+    /**
+     * Whether the command policies say per command which attributes each takes. Before 5.10
+     * there is no policy dump; from 5.19 to 6.6 the family had one policy for all its commands,
+     * so every command seems to take every attribute (GET_ADDR listing the limits gives it away).
+     */
+    private boolean perCommandPolicies() {
+        int getAddr = PmCommand.GET_ADDR.id();
+        return (flags[getAddr] & KernelFeatureProbe.POLICY_KNOWN) != 0 && (doAttributes[getAddr] & 0b1100) == 0;
     }
 
     /** Whether the kernel has the command at all. */
@@ -39,12 +58,12 @@ public final class KernelFeatures {
         return (flags[command.id()] & KernelFeatureProbe.PRESENT) != 0;
     }
 
-    /** Whether the command's policy lists MPTCP_PM_ATTR_{@code attribute} (unknown policies count as yes). */
+    /**
+     * Whether the command's policy lists MPTCP_PM_ATTR_{@code attribute}. Only meaningful with
+     * per-command policies (Linux 6.7 and later); see {@link #supports} for the answer that
+     * falls back to the release number.
+     */
     public boolean accepts(PmCommand command, int attribute, boolean dump) {
-        int f = flags[command.id()];
-        if ((f & KernelFeatureProbe.POLICY_KNOWN) == 0) {
-            return (f & KernelFeatureProbe.PRESENT) != 0;
-        }
         int mask = dump ? dumpAttributes[command.id()] : doAttributes[command.id()];
         return (mask & (1 << attribute)) != 0;
     }
@@ -59,8 +78,17 @@ public final class KernelFeatures {
     }
 
     private boolean computeSupports(KernelFeature feature) {
-        return has(feature.command())
-                && (feature.attribute() == 0 || accepts(feature.command(), feature.attribute(), feature.dump()));
+        if (!has(feature.command())) {
+            return false;
+        }
+        if (feature.attribute() == 0) {
+            return true;
+        }
+        if (perCommandPolicies()) {
+            return accepts(feature.command(), feature.attribute(), feature.dump());
+        }
+        int[] since = release(feature.since());
+        return release[0] > since[0] || (release[0] == since[0] && release[1] >= since[1]);
     }
 
     /** Every supported feature. */

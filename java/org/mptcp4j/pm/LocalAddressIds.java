@@ -94,22 +94,31 @@ public final class LocalAddressIds {
         return new MptcpAddress().setRaw(family[id], address[id], 0).id(id);
     }
 
+    /** Compares in IPv4 form when {@code a} is v4-mapped: the kernel holds them for one address. */
     private boolean matches(int id, MptcpAddress a) {
-        if (family[id] != a.family()) {
+        boolean mapped = a.isV4Mapped();
+        int f = mapped ? MptcpAddress.AF_INET : a.family();
+        if (family[id] != f) {
             return false;
         }
-        int length = a.isIpv6() ? 16 : 4;
+        int offset = mapped ? 12 : 0;
+        int length = f == MptcpAddress.AF_INET6 ? 16 : 4;
         for (int i = 0; i < length; i++) {
-            if (address[id][i] != a.addressByte(i)) {
+            if (address[id][i] != a.addressByte(offset + i)) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Keeps v4-mapped addresses in their IPv4 form. */
     private void store(int id, MptcpAddress a) {
-        family[id] = a.family();
+        boolean mapped = a.isV4Mapped();
+        family[id] = mapped ? MptcpAddress.AF_INET : a.family();
         Arrays.fill(address[id], (byte) 0);
-        a.copyAddress(address[id], 0);
+        int length = family[id] == MptcpAddress.AF_INET6 ? 16 : 4;
+        for (int i = 0; i < length; i++) {
+            address[id][i] = a.addressByte((mapped ? 12 : 0) + i);
+        }
     }
 }

@@ -232,9 +232,18 @@ public final class MptcpAddress {
         System.arraycopy(address, 0, dst, offset, family == AF_INET6 ? 16 : 4);
     }
 
-    /** Whether both hold the same IP address (ports, ids and flags aside). */
+    /**
+     * Whether both hold the same IP address, ports, ids and flags aside, as the kernel compares
+     * addresses: an IPv4 address and its v4-mapped form (::ffff:a.b.c.d) are the same.
+     */
     public boolean sameAddress(MptcpAddress other) {
-        return family == other.family && Arrays.equals(address, other.address);
+        if (family == other.family) {
+            return Arrays.equals(address, other.address);
+        }
+        MptcpAddress v4 = family == AF_INET ? this : other;
+        MptcpAddress mapped = v4 == this ? other : this;
+        return v4.family == AF_INET && mapped.isV4Mapped()
+                && Arrays.equals(v4.address, 0, 4, mapped.address, 12, 16);
     }
 
     /** The IP address as an InetAddress (allocates); a v4-mapped address stays an Inet6Address. */
@@ -254,10 +263,11 @@ public final class MptcpAddress {
         return new InetSocketAddress(inetAddress(), port);
     }
 
+    /** Every part equal, the form of the address included (unlike {@link #sameAddress}). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof MptcpAddress a && sameAddress(a) && port == a.port && id == a.id
-                && flags == a.flags && ifIndex == a.ifIndex;
+        return o instanceof MptcpAddress a && family == a.family && Arrays.equals(address, a.address)
+                && port == a.port && id == a.id && flags == a.flags && ifIndex == a.ifIndex;
     }
 
     @Override

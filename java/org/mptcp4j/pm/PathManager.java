@@ -1,5 +1,6 @@
 package org.mptcp4j.pm;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -82,17 +83,18 @@ public final class PathManager implements AutoCloseable {
      */
     public synchronized void announce(int token, MptcpAddress address, boolean listen) {
         features.require(KernelFeature.ANNOUNCE);
-        if (listen) {
-            listeners.acquire(token, address);
-        }
+        InetSocketAddress listener = listen ? listeners.prepare(address) : null;
         Requests.announce(socket.request(), token, address);
         try {
             exchange(PmCommand.ANNOUNCE, ReplyCollector.NONE);
         } catch (RuntimeException e) {
-            if (listen) {
-                listeners.release(token, address.id());
+            if (listener != null) {
+                listeners.abort(listener);
             }
             throw e;
+        }
+        if (listener != null) {
+            listeners.commit(token, address.id(), listener);
         }
     }
 

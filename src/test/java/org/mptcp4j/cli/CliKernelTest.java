@@ -19,6 +19,7 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.Transfers;
@@ -36,25 +37,19 @@ class CliKernelTest {
     @Test
     void monitorPrintsEveryEventOfANamespaceAndStopsAtItsCount() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1);
-                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8);
+                CommandProcess monitor = CommandProcess.startAndAwaitReady("monitor", "--netns", t.clientName(), "--count",
+                        "2", "--types", "CREATED,ESTABLISHED,CLOSED")) {
             Transfers.discardServer(listener, new AtomicLong());
-            AtomicInteger exit = new AtomicInteger(-1);
-            Thread monitor = new Thread(() -> exit.set(main.execute(new String[] {
-                "monitor", "--netns", t.clientName(), "--count", "2", "--types", "CREATED,ESTABLISHED,CLOSED"})));
-            monitor.setDaemon(true);
-            monitor.start();
-            awaitOutput(() -> err.size() > 0, "the monitor never said it was listening");
             int token;
             try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
                 Transfers.send(socket, 100);
                 token = socket.info().token();
             }
-            monitor.join(10_000);
-            assertFalse(monitor.isAlive(), "the monitor did not stop after 2 events");
-            assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
-            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
-                    "mptcp4j monitor: listening to the MPTCP events of network namespace "));
-            List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+            assertEquals(Main.OK, monitor.awaitExit(), monitor.err());
+            assertTrue(monitor.err().startsWith("mptcp4j monitor: listening to the MPTCP events of network namespace "),
+                    monitor.err());
+            List<String> lines = monitor.out().lines().toList();
             String hex = String.format("%08x", token);
             assertEquals(List.of("CREATED", "ESTABLISHED"), lines.stream().map(l -> l.substring(1, 17).trim()).toList(),
                     "exactly --count events: " + lines);
@@ -62,14 +57,6 @@ class CliKernelTest {
                     lines.get(0));
             assertTrue(lines.get(0).contains("dport=5201"), lines.get(0));
         }
-    }
-
-    private static void awaitOutput(java.util.function.BooleanSupplier condition, String failure)
-            throws InterruptedException {
-        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(condition.getAsBoolean(), failure);
     }
 
     @Test

@@ -106,6 +106,7 @@ class MainTest {
         assertUsageError("mptcp4j limits set: give 'subflows N', 'add_addr_accepted N' or both", "limits", "set");
         assertUsageError("mptcp4j: 'endpoint' needs a subcommand: add, delete, show, flush or set", "endpoint");
         assertUsageError("mptcp4j listen: missing ADDR PORT", "listen", "10.0.0.1");
+        assertUsageError("mptcp4j listen: PORT must be 1..65535, not '0'", "listen", "10.0.0.1", "0");
     }
 
     @Test
@@ -118,5 +119,9 @@ class MainTest {
             assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: mptcp4j " + command), command);
         }
         assertUsageError("mptcp4j: no command 'nothing'", "help", "nothing");
+        out.reset();
+        assertEquals(Main.OK, run("help", "subflow"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: mptcp4j subflow create"), out.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: mptcp4j subflow destroy"));
     }
 }

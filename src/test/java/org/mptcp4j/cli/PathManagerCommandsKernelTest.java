@@ -14,6 +14,7 @@ import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.EventRecorder;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
@@ -152,22 +153,12 @@ class PathManagerCommandsKernelTest {
 
     @Test
     void monitorInJsonWithTimestamps() throws Exception {
-        try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV4)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-            AtomicInteger exit = new AtomicInteger(-1);
-            Thread monitor = new Thread(() -> exit.set(main.execute(new String[] {"monitor", "-n", h.topology.serverName(),
-                "--json", "--timestamp", "--count", "1", "--types", "ANNOUNCED"})));
-            monitor.setDaemon(true);
-            monitor.start();
-            for (int i = 0; i < 1000 && err.size() == 0; i++) {
-                Thread.sleep(10);
-            }
+        try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV4);
+                CommandProcess monitor = CommandProcess.startAndAwaitReady("monitor", "-n", h.topology.serverName(),
+                        "--json", "--timestamp", "--count", "1", "--types", "ANNOUNCED")) {
             h.client.announce(h.clientToken, h.client(2, 0).id(2));
-            monitor.join(10_000);
-            assertEquals(Main.OK, exit.get(), err.toString(StandardCharsets.UTF_8));
-            String line = out.toString(StandardCharsets.UTF_8).trim();
+            assertEquals(Main.OK, monitor.awaitExit(), monitor.err());
+            String line = monitor.out().trim();
             assertTrue(line.matches("\\{\"time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\",\"type\":\"ANNOUNCED\","
                     + "\"token\":\"" + String.format("%08x", h.serverToken) + "\",\"rem_id\":2,\"daddr4\":\"10.231.2.1\","
                     + "\"dport\":\\d+}"), line);

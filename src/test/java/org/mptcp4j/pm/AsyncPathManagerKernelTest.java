@@ -51,6 +51,27 @@ class AsyncPathManagerKernelTest {
         }
     }
 
+    /** The kernel runs one dump per socket at a time: several submitted at once all complete, in full. */
+    @Test
+    void dumpsSubmittedTogetherAreTakenOneAfterTheOther() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1); AsyncPathManager pm = AsyncPathManager.open(t.client())) {
+            for (int id = 1; id <= 3; id++) {
+                pm.addEndpoint(MptcpAddress.parse("10.78.0." + id, 0).id(id).flags(MptcpAddress.FLAG_SIGNAL));
+            }
+            List<CompletableFuture<List<MptcpAddress>>> dumps = new ArrayList<>();
+            List<CompletableFuture<MptcpAddress>> gets = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                dumps.add(pm.endpoints());
+                gets.add(pm.endpoint(1 + i % 3));
+            }
+            for (int i = 0; i < dumps.size(); i++) {
+                assertEquals(List.of(1, 2, 3), dumps.get(i).get(10, TimeUnit.SECONDS).stream().map(MptcpAddress::id).toList(),
+                        "dump " + i);
+                assertEquals(1 + i % 3, gets.get(i).get(10, TimeUnit.SECONDS).id());
+            }
+        }
+    }
+
     @Test
     void closingFailsWhatComesAfterAndFinishesWhatCameBefore() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {

@@ -1,5 +1,6 @@
 package org.mptcp4j.pm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,17 +15,24 @@ class KernelFeaturesTest {
     private static final int POLICY = KernelFeatureProbe.POLICY_KNOWN;
     private static final int TOKEN = 1 << 4;
 
-    /** A 5.15-like kernel: endpoints and limits, SET_FLAGS without a token, no userspace PM. */
+    private static final int[] LINUX_5_15 = {5, 15};
+
+    /** A 5.15 kernel: endpoints and limits under one family-wide policy, no userspace PM. */
     private static KernelFeatures oldKernel() {
+        return familyWide(7, 0b1110, LINUX_5_15);
+    }
+
+    /** Commands 1..{@code lastCommand}, all under one policy listing {@code attributes}, as before 6.7. */
+    private static KernelFeatures familyWide(int lastCommand, int attributes, int[] release) {
         int[] flags = new int[32];
         int[] doAttributes = new int[32];
         int[] dumpAttributes = new int[32];
-        for (int op = 1; op <= 7; op++) {
+        for (int op = 1; op <= lastCommand; op++) {
             flags[op] = PRESENT | POLICY;
-            doAttributes[op] = 0b1110;
-            dumpAttributes[op] = 0b1110;
+            doAttributes[op] = attributes;
+            dumpAttributes[op] = attributes;
         }
-        return new KernelFeatures(flags, doAttributes, dumpAttributes);
+        return new KernelFeatures(flags, doAttributes, dumpAttributes, release);
     }
 
     @Test
@@ -44,21 +52,46 @@ class KernelFeaturesTest {
                 assertThrows(MptcpException.class, () -> k.require(KernelFeature.CONNECTION_ADDRESSES)).getMessage());
     }
 
+    /** 6.1 and 6.6 (long-term kernels) list TOKEN for every command under their one policy. */
     @Test
-    void withoutPoliciesAPresentCommandIsTrusted() {
-        int[] flags = new int[32];
-        flags[7] = PRESENT;
-        KernelFeatures k = new KernelFeatures(flags, new int[32], new int[32]);
-        assertTrue(k.supports(KernelFeature.SUBFLOW_SET_BACKUP), "before 5.10 attributes cannot be known");
-        assertTrue(k.accepts(PmCommand.SET_FLAGS, 4, false));
+    void aFamilyWidePolicyIsReadByTheReleaseNumber() {
+        int all = 0b1111110;
+        KernelFeatures linux61 = familyWide(11, all, new int[] {6, 1});
+        assertTrue(linux61.supports(KernelFeature.SUBFLOW_CREATE));
+        assertTrue(linux61.supports(KernelFeature.SUBFLOW_SET_BACKUP), "SET_FLAGS takes a token since 6.0");
+        assertFalse(linux61.supports(KernelFeature.CONNECTION_ADDRESSES), "GET_ADDR ignores the token before 6.9");
+        KernelFeatures linux519 = familyWide(11, all, new int[] {5, 19});
+        assertFalse(linux519.supports(KernelFeature.SUBFLOW_SET_BACKUP));
     }
 
     @Test
-    void theTokenBitIsAttributeFour() {
+    void withoutPoliciesTheReleaseNumberDecides() {
+        int[] flags = new int[32];
+        flags[3] = PRESENT;
+        flags[7] = PRESENT;
+        assertFalse(new KernelFeatures(flags, new int[32], new int[32], LINUX_5_15).supports(KernelFeature.SUBFLOW_SET_BACKUP));
+        assertTrue(new KernelFeatures(flags, new int[32], new int[32], new int[] {6, 2})
+                .supports(KernelFeature.SUBFLOW_SET_BACKUP));
+    }
+
+    @Test
+    void perCommandPoliciesDecideOnTheirOwn() {
         int[] flags = new int[32];
         int[] doAttributes = new int[32];
+        flags[3] = PRESENT | POLICY;
+        doAttributes[3] = 0b10010; // GET_ADDR: ADDR, TOKEN
         flags[7] = PRESENT | POLICY;
+        doAttributes[7] = 0b10;    // SET_FLAGS without TOKEN, whatever the release says
+        KernelFeatures k = new KernelFeatures(flags, doAttributes, new int[32], new int[] {6, 18});
+        assertFalse(k.supports(KernelFeature.SUBFLOW_SET_BACKUP));
         doAttributes[7] = TOKEN;
-        assertTrue(new KernelFeatures(flags, doAttributes, new int[32]).supports(KernelFeature.SUBFLOW_SET_BACKUP));
+        assertTrue(new KernelFeatures(flags, doAttributes, new int[32], new int[] {6, 18})
+                .supports(KernelFeature.SUBFLOW_SET_BACKUP));
+    }
+
+    @Test
+    void theReleaseIsReadFromUname() {
+        assertArrayEquals(new int[] {6, 18}, KernelFeatures.release("6.18.44-fc-v669"));
+        assertArrayEquals(new int[] {0, 0}, KernelFeatures.release("unknown"));
     }
 }

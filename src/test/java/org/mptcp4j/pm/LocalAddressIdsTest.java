@@ -37,4 +37,15 @@ class LocalAddressIdsTest {
         ids.release(MptcpAddress.parse("10.1.0.7", 0));
         assertEquals(7, ids.idOf(MptcpAddress.parse("10.2.0.0", 0)));
     }
+
+    @Test
+    void anIpv4AddressAndItsV4MappedFormAreOneAddress() {
+        LocalAddressIds ids = new LocalAddressIds();
+        assertEquals(1, ids.idOf(MptcpAddress.parse("10.0.0.1", 0)));
+        assertEquals(1, ids.idOf(MptcpAddress.parse("::ffff:10.0.0.1", 0)));
+        assertEquals(0, ids.idOf(MptcpAddress.parse("::ffff:10.0.0.2", 0), MptcpAddress.parse("10.0.0.2", 40000)),
+                "the initial subflow's address in either form");
+        assertEquals(2, ids.idOf(MptcpAddress.parse("::ffff:10.0.0.3", 0)));
+        assertEquals("10.0.0.3 id 2", ids.addressOf(2).toString(), "kept in IPv4 form");
+    }
 }

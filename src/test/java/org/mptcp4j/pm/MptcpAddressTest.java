@@ -42,4 +42,15 @@ class MptcpAddressTest {
     void flagNamesIncludeUnknownBits() {
         assertEquals("subflow,fullmesh,0x80", MptcpAddress.flagNames(0x8a));
     }
+
+    @Test
+    void sameAddressAsTheKernelComparesButEqualsIsStrict() {
+        MptcpAddress v4 = MptcpAddress.parse("10.0.0.1", 80);
+        MptcpAddress mapped = MptcpAddress.parse("::ffff:10.0.0.1", 80);
+        assertTrue(v4.sameAddress(mapped));
+        assertTrue(mapped.sameAddress(v4));
+        assertFalse(v4.equals(mapped), "equals agrees with hashCode");
+        assertFalse(v4.sameAddress(MptcpAddress.parse("::ffff:10.0.0.2", 0)));
+        assertTrue(new MptcpAddress().set(v4).toV4Mapped().equals(mapped));
+    }
 }

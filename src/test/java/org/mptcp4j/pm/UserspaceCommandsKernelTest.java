@@ -173,6 +173,25 @@ class UserspaceCommandsKernelTest {
         }
     }
 
+    /** A refused announcement leaves the listeners of the accepted ones as they were. */
+    @org.junit.jupiter.api.Test
+    void aRefusedAnnouncementKeepsTheListenersOfTheOthers() throws Exception {
+        try (TwoHosts h = TwoHosts.connect(Family.IPV4)) {
+            h.server.announce(h.serverToken, h.server(2, 7001).id(5), true);
+            h.serverEvents.await(MptcpEventType.LISTENER_CREATED, e -> e.localPort() == 7001);
+            assertRefused("ANNOUNCE: Invalid argument (EINVAL): did not match address and id",
+                    () -> h.server.announce(h.serverToken, h.server(1, 7002).id(5), true));
+            assertEquals(1, h.server.announcedListeners(), "only the listener of the accepted announcement");
+            h.serverEvents.await(MptcpEventType.LISTENER_CLOSED, e -> e.localPort() == 7002);
+
+            h.server.announce(h.serverToken, h.server(2, 7001).id(5), true);
+            assertEquals(1, h.server.announcedListeners(), "announcing again shares the listener");
+            h.server.remove(h.serverToken, 5);
+            h.serverEvents.await(MptcpEventType.LISTENER_CLOSED, e -> e.localPort() == 7001);
+            assertEquals(0, h.server.announcedListeners());
+        }
+    }
+
     /** On a v4-mapped connection the kernel names subflows in the mapped form, and matches only that. */
     @org.junit.jupiter.api.Test
     void aV4MappedSubflowIsNamedInItsMappedForm() throws Exception {

@@ -33,15 +33,16 @@ public final class TwoHosts implements AutoCloseable {
     private final boolean ipv6;
     public final EventRecorder clientEvents = new EventRecorder();
     public final EventRecorder serverEvents = new EventRecorder();
-    public final PathManager client;
-    public final PathManager server;
-    public final MptcpSocket clientSocket;
-    public final MptcpSocket serverSocket;
-    public final int clientToken;
-    public final int serverToken;
-    private final EventLoop clientLoop;
-    private final EventLoop serverLoop;
-    private final MptcpServerSocket listener;
+    // Not final: close() runs on a half-built fixture when setting it up fails.
+    public PathManager client;
+    public PathManager server;
+    public MptcpSocket clientSocket;
+    public MptcpSocket serverSocket;
+    public int clientToken;
+    public int serverToken;
+    private EventLoop clientLoop;
+    private EventLoop serverLoop;
+    private MptcpServerSocket listener;
 
     private TwoHosts(Family family) throws Exception {
         this.family = family;
@@ -87,7 +88,7 @@ public final class TwoHosts implements AutoCloseable {
             clientToken = Transfers.awaitInfo(clientSocket, i -> i.token() != 0).token();
             serverToken = Transfers.awaitInfo(serverSocket, i -> i.token() != 0).token();
         } catch (Exception | Error e) {
-            topology.close();
+            close(); // what was opened so far, then the namespaces
             throw e;
         }
     }

@@ -1,0 +1,71 @@
+package org.mptcp4j.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A long-running mptcp4j command (monitor, listen, run) in its own JVM, so that a test can
+ * wait for it, read what it printed, and always stop it.
+ */
+public final class CommandProcess implements AutoCloseable {
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    private CommandProcess(String... args) throws IOException {
+        out = Files.createTempFile("mptcp4j-test-", ".out");
+        err = Files.createTempFile("mptcp4j-test-", ".err");
+        process = new ProcessBuilder(Processes.command(List.of(),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, args))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    /** Starts {@code mptcp4j args} and waits until it has printed something on stderr (it says when it is ready). */
+    public static CommandProcess startAndAwaitReady(String... args) throws Exception {
+        CommandProcess p = new CommandProcess(args);
+        for (int i = 0; i < 1000 && Files.size(p.err) == 0 && p.process.isAlive(); i++) {
+            Thread.sleep(10);
+        }
+        if (Files.size(p.err) == 0) {
+            p.close();
+            throw new AssertionError("mptcp4j " + String.join(" ", args) + " never said it was ready");
+        }
+        return p;
+    }
+
+    /** Waits up to 10 s for the command to exit on its own; its exit status. */
+    public int awaitExit() throws InterruptedException {
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the command did not exit");
+        return process.exitValue();
+    }
+
+    public String out() throws IOException {
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    public String err() throws IOException {
+        return Files.readString(err, StandardCharsets.UTF_8);
+    }
+
+    /** Stops it (SIGTERM, then SIGKILL) and removes its files. */
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+    }
+}
