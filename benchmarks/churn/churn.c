@@ -2,7 +2,8 @@
  * Load for the churn benchmark: short MPTCP connections at a set rate.
  *   churn ADDR PORT RATE SECONDS THREADS
  * Each connection: connect, one byte there and back (so it becomes ESTABLISHED), close.
- * Prints the connections made and failed.
+ * Prints the connections made and failed and the seconds it really took (more than SECONDS
+ * when the machine cannot keep the rate).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -70,10 +71,12 @@ int main(int argc, char **argv)
 	int threads = atoi(argv[5]);
 	interval_ns = 1e9 * threads / rate;
 	pthread_t t[256];
+	double start = now_ns();
 	for (int i = 0; i < threads && i < 256; i++)
 		pthread_create(&t[i], NULL, worker, NULL);
 	for (int i = 0; i < threads && i < 256; i++)
 		pthread_join(t[i], NULL);
-	printf("{\"made\":%ld,\"failed\":%ld}\n", atomic_load(&made), atomic_load(&failed));
+	printf("{\"made\":%ld,\"failed\":%ld,\"seconds\":%.3f}\n", atomic_load(&made), atomic_load(&failed),
+	       (now_ns() - start) / 1e9);
 	return 0;
 }

@@ -8,6 +8,7 @@ Run through benchmarks/churn/run-churn.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +24,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=5, help="per rate")
     ap.add_argument("--threads", type=int, default=16)
     ap.add_argument("--decoding", default="java")
+    ap.add_argument("--stall-seconds", type=int, default=5, help="then freeze the loop this long (0: skip)")
+    ap.add_argument("--stall-rate", type=int, default=2000)
     ap.add_argument("--jar", required=True)
     ap.add_argument("--churn", required=True)
     ap.add_argument("--pingpong", required=True)
@@ -33,17 +36,21 @@ def main():
     procs = []
     try:
         sh(*t.exec(t.cli, "sysctl", "-qw", "net.mptcp.pm_type=1"))
+        # Thousands of short connections a second: the client reuses TIME_WAIT ports (its namespace only).
+        sh(*t.exec(t.cli, "sysctl", "-qw", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65535"))
         procs.append(subprocess.Popen(t.exec(t.srv, args.pingpong, "server", "5201"),
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        total = len(rates) * (args.seconds + 2) + 5
+        # Reports until stopped at the end.
         monitor = subprocess.Popen(["java", "-cp", args.jar, "org.mptcp4j.benchmarks.ChurnMonitor", t.cli,
-                                    str(total), args.decoding], stdout=subprocess.PIPE, text=True)
+                                    "100000", args.decoding], stdout=subprocess.PIPE, text=True)
         procs.append(monitor)
         ready = json.loads(monitor.stdout.readline())
 
         def read():
             for line in monitor.stdout:
-                lines.append((time.monotonic(), json.loads(line)))
+                report = json.loads(line)
+                if "events" in report:
+                    lines.append((time.monotonic(), report))
         threading.Thread(target=read, daemon=True).start()
         time.sleep(2)
         rows = []
@@ -56,17 +63,33 @@ def main():
             events = after["events"] - before["events"]
             lost = after["lost"] - before["lost"]
             cpu = after["loop_cpu_ns"] - before["loop_cpu_ns"]
-            rows.append({"target_rate": rate, "connections_per_s": result["made"] / args.seconds,
-                         "failed": result["failed"], "events_per_s": events / args.seconds,
+            elapsed = result["seconds"]
+            rows.append({"target_rate": rate, "connections_per_s": result["made"] / elapsed,
+                         "failed": result["failed"], "events_per_s": events / elapsed,
                          "events_per_connection": events / max(result["made"], 1), "lost_reports": lost,
                          "loop_cpu_us_per_1000_events": cpu / 1000 / max(events, 1) * 1000,
                          "heap_kib": after["heap_used"] / 2**10, "rss_mib": after["rss"] / 2**20})
             print(f"rate {rate}: {json.dumps(rows[-1])}", file=sys.stderr)
+        # The backlog: the loop frozen (SIGSTOP) while connections go on, then woken.
+        stall = None
+        if args.stall_seconds:
+            before = lines[-1][1]
+            monitor.send_signal(signal.SIGSTOP)
+            result = json.loads(sh(*t.exec(t.cli, args.churn, "10.231.1.2", "5201", str(args.stall_rate),
+                                           str(args.stall_seconds), str(args.threads))))
+            monitor.send_signal(signal.SIGCONT)
+            time.sleep(3)
+            after = lines[-1][1]
+            stall = {"connections": result["made"], "events_sent": 3 * result["made"],
+                     "events_handled": after["events"] - before["events"], "lost_reports": after["lost"] - before["lost"]}
     finally:
         for p in procs:
             p.terminate()
         t.delete()
     print(f"receive buffer (SO_RCVBUF as applied): {ready['receive_buffer']} bytes, decoding: {args.decoding}\n")
+    if stall:
+        print(f"loop frozen for {args.stall_seconds} s at {args.stall_rate} connections/s: {stall['events_sent']} events"
+              f" sent, {stall['events_handled']} handled after waking, ENOBUFS reported {stall['lost_reports']} time(s)\n")
     print("| target conn/s | made conn/s | events/s handled | events / conn | ENOBUFS reports | loop CPU µs / 1000 events"
           " | heap KiB | RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")

@@ -98,13 +98,15 @@ class Mode:
             time.sleep(0.05)
         raise SystemExit(f"{self.name}: the path manager did not start")
 
-    def run(self, args, count):
+    def run(self, args, count, hold_ms=None, gap_ms=None):
         """count connections, with this mode's path manager awake only meanwhile."""
+        if count == 0:
+            return
         if self.daemon:
             self.daemon.send_signal(signal.SIGCONT)
             time.sleep(0.05)
         sh(*self.t.exec(self.t.cli, args.pingpong, "client", "10.231.1.2", str(PORT), str(count),
-                        str(args.hold_ms), str(args.gap_ms)))
+                        str(args.hold_ms if hold_ms is None else hold_ms), str(args.gap_ms if gap_ms is None else gap_ms)))
         if self.daemon:
             self.daemon.send_signal(signal.SIGSTOP)
 
@@ -166,6 +168,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--connections", type=int, default=500, help="per mode")
     ap.add_argument("--batch", type=int, default=20, help="connections per mode before the next mode's turn")
+    ap.add_argument("--warmup", type=int, default=3000,
+                    help="connections per mode before measuring: the JIT compiles the event path after a few thousand")
     ap.add_argument("--hold-ms", type=int, default=3)
     ap.add_argument("--gap-ms", type=int, default=2)
     ap.add_argument("--stress", type=int, default=0, help="CPU-bound processes competing meanwhile")
@@ -184,8 +188,8 @@ def main():
             t = Topology(str(index))
             topologies.append(t)
             modes.append(Mode(name, args, t))
-        for m in modes:  # warm up: JIT, ARP, route caches; not measured
-            m.run(args, args.batch)
+        for m in modes:  # warm up: the JIT compiles mptcp4j's event path; ARP, route caches; not measured
+            m.run(args, args.warmup, hold_ms=1, gap_ms=0)
         for m in modes:
             m.start_capture(os.path.join(args.out, f"{m.name}.syn.txt"))
         stress = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.stress)]
@@ -218,7 +222,7 @@ def main():
         med = statistics.median(d)
         rows.append((name, len(d), med, percentile(d, 90), percentile(d, 99), med / kernel if kernel else None))
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"stress": args.stress, "delays_us": results}, f)
+        json.dump({"stress": args.stress, "warmup": args.warmup, "delays_us": results}, f)
     print(f"| mode | connections | median µs | p90 µs | p99 µs | median / in-kernel |")
     print(f"|---|---|---|---|---|---|")
     for name, n, med, p90, p99, ratio in rows:

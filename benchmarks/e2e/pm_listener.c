@@ -4,13 +4,18 @@
  * sends SUBFLOW_CREATE from LOCAL_ADDR (id LOCAL_ID) to the connection's remote address and
  * port, waiting for the acknowledgement. What a C daemon such as mptcpd does, without the rest.
  *
- *   pm_listener LOCAL_ADDR LOCAL_ID     (run inside the client's network namespace)
+ *   pm_listener LOCAL_ADDR LOCAL_ID [trace]     (run inside the client's network namespace)
+ *
+ * With "trace", prints for each connection its source port, CLOCK_MONOTONIC when the event was
+ * handed to the callback and when SUBFLOW_CREATE was acknowledged, and first the offset from
+ * CLOCK_MONOTONIC to CLOCK_REALTIME (what tcpdump stamps with), for benchmarks/e2e/breakdown.py.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -21,6 +26,14 @@ static struct nl_sock *commands;
 static int family;
 static struct in_addr local_addr;
 static uint8_t local_id;
+static int trace;
+
+static long long clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+	clock_gettime(clock, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static int create_subflow(uint32_t token, const void *daddr4, uint16_t dport_be)
 {
@@ -62,18 +75,27 @@ static int on_event(struct nl_msg *msg, void *arg)
 		     (tb[MPTCP_ATTR_FLAGS] && (nla_get_u16(tb[MPTCP_ATTR_FLAGS]) & MPTCP_PM_EV_FLAG_SERVER_SIDE));
 	if (server || !tb[MPTCP_ATTR_TOKEN] || !tb[MPTCP_ATTR_DADDR4] || !tb[MPTCP_ATTR_DPORT])
 		return NL_OK;
+	long long received = trace ? clock_ns(CLOCK_MONOTONIC) : 0;
 	int rc = create_subflow(nla_get_u32(tb[MPTCP_ATTR_TOKEN]), nla_data(tb[MPTCP_ATTR_DADDR4]),
 				nla_get_u16(tb[MPTCP_ATTR_DPORT]));
 	if (rc < 0)
 		fprintf(stderr, "pm_listener: SUBFLOW_CREATE: %s\n", nl_geterror(rc));
+	if (trace && tb[MPTCP_ATTR_SPORT])
+		printf("event %u %lld %lld %lld\n", ntohs(nla_get_u16(tb[MPTCP_ATTR_SPORT])), received, received,
+		       clock_ns(CLOCK_MONOTONIC));
 	return NL_OK;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 3 || inet_pton(AF_INET, argv[1], &local_addr) != 1) {
-		fprintf(stderr, "usage: pm_listener LOCAL_IPV4 LOCAL_ID\n");
+	if (argc < 3 || argc > 4 || inet_pton(AF_INET, argv[1], &local_addr) != 1) {
+		fprintf(stderr, "usage: pm_listener LOCAL_IPV4 LOCAL_ID [trace]\n");
 		return 2;
+	}
+	trace = argc == 4 && strcmp(argv[3], "trace") == 0;
+	if (trace) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		printf("offset %lld\n", clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
 	}
 	local_id = (uint8_t)atoi(argv[2]);
 	struct nl_sock *events = nl_socket_alloc();

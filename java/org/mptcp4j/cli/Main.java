@@ -75,7 +75,7 @@ public final class Main {
                       --types T,...      only these event types, e.g. CREATED,SUB_CLOSED
                                          (the others are dropped before they reach Java)
                       --busy-poll        poll without sleeping (one core busy, lowest latency)
-                      --decoding WHERE   native (libnl, the default) or java (C only receives)
+                      --decoding WHERE   java (the default: C only receives) or native (libnl)
 
                     Needs CAP_NET_ADMIN in the namespace to join the kernel's event group.
                     """,
@@ -96,7 +96,7 @@ public final class Main {
                       -n, --netns NAME        the namespace; default: this one
                       --idle STRATEGY         blocking (default), busy-spin or yielding
                       --receive-buffer BYTES  the event socket's receive buffer (default 2097152)
-                      --decoding WHERE        native (libnl, the default) or java (C only receives)
+                      --decoding WHERE        java (the default: C only receives) or native (libnl)
                       --verbose               print every event as 'monitor' does
                     """,
             "path-manager", """
@@ -303,7 +303,7 @@ public final class Main {
     }
 
     private static EventDecoding decoding(String command, Arguments a) {
-        String name = a.get("decoding", "native");
+        String name = a.get("decoding", "java");
         return switch (name) {
             case "native" -> EventDecoding.NATIVE;
             case "java" -> EventDecoding.JAVA;

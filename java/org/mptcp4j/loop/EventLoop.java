@@ -248,7 +248,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private int receiveBuffer = EventSocket.DEFAULT_RECEIVE_BUFFER;
         private int recordCapacity = EventSocket.DEFAULT_RECORD_CAPACITY;
         private long typeMask;
-        private EventDecoding decoding = EventDecoding.NATIVE;
+        private EventDecoding decoding = EventDecoding.JAVA;
         private String name;
 
         private Builder(EventHandler handler) {
@@ -296,7 +296,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** Where events are parsed (default {@link EventDecoding#NATIVE}). */
+        /**
+         * Where events are parsed. The default, {@link EventDecoding#JAVA}, measured faster
+         * (benchmarks/README.md): libnl's out-of-line accessors cost more than JIT-compiled Java.
+         */
         public Builder decoding(EventDecoding decoding) {
             this.decoding = Objects.requireNonNull(decoding);
             return this;
