@@ -57,8 +57,9 @@ class ZeroAllocationKernelTest {
                     long allocated = allocatedBytes(thread) - before;
                     long handled = loop.counter(EventCounter.RECORDS) - events;
                     // ndiffports wants ESTABLISHED (and its host CLOSED): the rest is dropped natively.
-                    assertTrue(handled >= 20 * 2, "events handled in the window: " + handled);
-                    assertTrue(loop.counter(EventCounter.FILTERED) - filtered >= 20 * 2, "events dropped before Java");
+                    // Each connection's ESTABLISHED and CREATED come before it is done; a CLOSED may come later.
+                    assertTrue(handled >= 20, "events handled in the window: " + handled);
+                    assertTrue(loop.counter(EventCounter.FILTERED) - filtered >= 20, "events dropped before Java");
                     windows.add(allocated + " bytes over " + handled + " events");
                     clean = allocated == 0;
                 }
