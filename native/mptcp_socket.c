@@ -12,7 +12,7 @@
 
 #include "jni_support.h"
 #include "mptcp4j/mptcp_uapi.h"
-#include "mptcp4j/socket_info.h"
+#include "diag_record.h"
 #include "network_namespace.h"
 
 #define MAX_SUBFLOWS 32
@@ -38,23 +38,6 @@ static socklen_t to_sockaddr(JNIEnv *env, jbyteArray address, jint port,
 		return sizeof(*sin6);
 	}
 	m4j_throw_illegal_argument(env, "address must be 4 or 16 bytes");
-	return 0;
-}
-
-/* Copies a sockaddr's address into out[16]; returns the port (host order). */
-static uint16_t from_sockaddr(const struct sockaddr_storage *ss, uint8_t out[16])
-{
-	memset(out, 0, 16);
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-		memcpy(out, &sin->sin_addr, 4);
-		return ntohs(sin->sin_port);
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-		memcpy(out, &sin6->sin6_addr, 16);
-		return ntohs(sin6->sin6_port);
-	}
 	return 0;
 }
 
@@ -208,39 +191,20 @@ static jint socket_address(JNIEnv *env, jclass cls, jint fd, jboolean peer, jbyt
 		return -1;
 	}
 	uint8_t addr[16];
-	uint16_t port = from_sockaddr(&ss, addr);
+	uint16_t port = diag_record_address(addr, (const struct sockaddr *)&ss);
 	(*env)->SetByteArrayRegion(env, out, 0, 16, (const jbyte *)addr);
 	return (jint)(((uint32_t)ss.ss_family << 16) | port);
 }
 
-static void fill_subflow(struct mptcp4j_subflow_info *out, const struct mptcp_subflow_info *sf,
-			 const struct tcp_info *ti)
-{
-	memset(out, 0, sizeof(*out));
-	out->id = sf->id;
-	out->family = sf->addrs.sa_family;
-	out->local_port = from_sockaddr(&sf->addrs.ss_local, out->local_addr);
-	out->remote_port = from_sockaddr(&sf->addrs.ss_remote, out->remote_addr);
-	out->state = ti->tcpi_state;
-	out->ca_state = ti->tcpi_ca_state;
-	out->rtt_us = ti->tcpi_rtt;
-	out->rto_us = ti->tcpi_rto;
-	out->backoff = ti->tcpi_backoff;
-	out->retransmits = ti->tcpi_retransmits;
-	out->total_retrans = ti->tcpi_total_retrans;
-	out->bytes_sent = ti->tcpi_bytes_sent;
-	out->bytes_acked = ti->tcpi_bytes_acked;
-	out->bytes_received = ti->tcpi_bytes_received;
-	out->delivery_rate = ti->tcpi_delivery_rate;
-}
-
-/* Writes the connection record then one subflow record each; returns the subflow count. */
+/*
+ * The connection and its subflows as diag records (mptcp4j/diag_record.h): the connection
+ * first, then one per subflow. Returns the number of records.
+ */
 static jint socket_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 {
 	(void)cls;
 	size_t capacity;
-	uint8_t *out = m4j_direct_buffer(env, buffer, sizeof(struct mptcp4j_connection_info),
-					 &capacity);
+	struct mptcp4j_diag_record *out = m4j_direct_buffer(env, buffer, sizeof(struct mptcp4j_diag_record), &capacity);
 	if (out == NULL)
 		return -1;
 	struct mptcp_subflow_info subflows[MAX_SUBFLOWS];
@@ -259,27 +223,33 @@ static jint socket_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 		m4j_throw_io(env, "getsockopt(MPTCP_FULL_INFO)", errno);
 		return -1;
 	}
-	struct mptcp4j_connection_info *conn = (struct mptcp4j_connection_info *)out;
-	memset(conn, 0, sizeof(*conn));
-	conn->token = full.mptcp_info.mptcpi_token;
-	conn->flags = full.mptcp_info.mptcpi_flags;
-	conn->subflows = full.mptcp_info.mptcpi_subflows;
-	conn->subflows_total = full.mptcp_info.mptcpi_subflows_total;
-	conn->retransmits = full.mptcp_info.mptcpi_retransmits;
-	conn->bytes_sent = full.mptcp_info.mptcpi_bytes_sent;
-	conn->bytes_received = full.mptcp_info.mptcpi_bytes_received;
-	conn->bytes_acked = full.mptcp_info.mptcpi_bytes_acked;
-	conn->bytes_retrans = full.mptcp_info.mptcpi_bytes_retrans;
-
+	memset(out, 0, sizeof(*out));
+	out->kind = MPTCP4J_DIAG_CONNECTION;
+	diag_record_mptcp(out, &full.mptcp_info, sizeof(full.mptcp_info));
 	uint32_t count = full.num_subflows < MAX_SUBFLOWS ? full.num_subflows : MAX_SUBFLOWS;
-	size_t room = (capacity - sizeof(*conn)) / sizeof(struct mptcp4j_subflow_info);
+	size_t room = capacity / sizeof(*out) - 1;
 	if (count > room)
 		count = (uint32_t)room;
-	struct mptcp4j_subflow_info *records =
-		(struct mptcp4j_subflow_info *)(out + sizeof(*conn));
-	for (uint32_t i = 0; i < count; i++)
-		fill_subflow(&records[i], &subflows[i], &tcp[i]);
-	return (jint)count;
+	size_t tcp_len = full.size_tcpinfo_kernel < sizeof(struct tcp_info) ? full.size_tcpinfo_kernel : sizeof(struct tcp_info);
+	for (uint32_t i = 0; i < count; i++) {
+		struct mptcp4j_diag_record *r = &out[1 + i];
+		memset(r, 0, sizeof(*r));
+		r->kind = MPTCP4J_DIAG_SUBFLOW;
+		r->token = out->token;
+		r->family = subflows[i].addrs.sa_family;
+		r->local_port = diag_record_address(r->local_addr, &subflows[i].addrs.sa_local);
+		r->remote_port = diag_record_address(r->remote_addr, &subflows[i].addrs.sa_remote);
+		diag_record_tcp(r, &tcp[i], tcp_len);
+	}
+	if (count > 0) {
+		/* The connection's addresses are its first subflow's. */
+		out->family = out[1].family;
+		out->local_port = out[1].local_port;
+		out->remote_port = out[1].remote_port;
+		memcpy(out->local_addr, out[1].local_addr, 16);
+		memcpy(out->remote_addr, out[1].remote_addr, 16);
+	}
+	return (jint)(count + 1);
 }
 
 static const JNINativeMethod methods[] = {

@@ -8,7 +8,7 @@
 #include "mptcp4j/event_record.h"
 #include "mptcp4j/kernel_feature_probe.h"
 #include "mptcp4j/local_address.h"
-#include "mptcp4j/socket_info.h"
+#include "mptcp4j/diag_record.h"
 
 static jintArray to_java(JNIEnv *env, const jint *values, int count)
 {
@@ -39,10 +39,10 @@ static jintArray command_reply_layout(JNIEnv *env, jclass cls)
 	return to_java(env, layout, M4J_ARRAY_LEN(layout));
 }
 
-static jintArray socket_info_layout(JNIEnv *env, jclass cls)
+static jintArray diag_record_layout(JNIEnv *env, jclass cls)
 {
 	(void)cls;
-	static const jint layout[] = MPTCP4J_SOCKET_INFO_LAYOUT;
+	static const jint layout[] = MPTCP4J_DIAG_RECORD_LAYOUT;
 	return to_java(env, layout, M4J_ARRAY_LEN(layout));
 }
 
@@ -72,7 +72,7 @@ int m4j_register_native_library(JNIEnv *env)
 		{"eventRecordLayout", "()[I", (void *)event_record_layout},
 		{"commandRequestLayout", "()[I", (void *)command_request_layout},
 		{"commandReplyLayout", "()[I", (void *)command_reply_layout},
-		{"socketInfoLayout", "()[I", (void *)socket_info_layout},
+		{"diagRecordLayout", "()[I", (void *)diag_record_layout},
 		{"localAddressLayout", "()[I", (void *)local_address_layout},
 		{"kernelFeaturesLayout", "()[I", (void *)kernel_features_layout},
 		{"libnlVersion", "()Ljava/lang/String;", (void *)libnl_version},

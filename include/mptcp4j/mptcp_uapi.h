@@ -108,6 +108,25 @@ enum {
 #define MPTCP_PM_EV_FLAG_DENY_JOIN_ID0 (1u << 0) /* 6.17 */
 #define MPTCP_PM_EV_FLAG_SERVER_SIDE (1u << 1)   /* 6.18 */
 
+/* A subflow's ULP info in sock_diag (INET_DIAG_ULP_INFO / INET_ULP_INFO_MPTCP), 5.7. */
+enum {
+	MPTCP_SUBFLOW_ATTR_TOKEN_REM = 1,     /* u32 */
+	MPTCP_SUBFLOW_ATTR_TOKEN_LOC = 2,     /* u32 */
+	MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ = 3,  /* u32 */
+	MPTCP_SUBFLOW_ATTR_MAP_SEQ = 4,       /* u64 */
+	MPTCP_SUBFLOW_ATTR_MAP_SFSEQ = 5,     /* u32 */
+	MPTCP_SUBFLOW_ATTR_SSN_OFFSET = 6,    /* u32 */
+	MPTCP_SUBFLOW_ATTR_MAP_DATALEN = 7,   /* u16 */
+	MPTCP_SUBFLOW_ATTR_FLAGS = 8,         /* u32 */
+	MPTCP_SUBFLOW_ATTR_ID_REM = 9,        /* u8 */
+	MPTCP_SUBFLOW_ATTR_ID_LOC = 10,       /* u8 */
+	MPTCP_SUBFLOW_ATTR_PAD = 11
+};
+#define MPTCP_SUBFLOW_ATTR_MAX MPTCP_SUBFLOW_ATTR_ID_LOC
+
+#define MPTCP_SUBFLOW_FLAG_BKUP_REM (1u << 4)
+#define MPTCP_SUBFLOW_FLAG_BKUP_LOC (1u << 5)
+
 /* MPTCP socket options (SOL_MPTCP). */
 #define MPTCP_INFO 1          /* 5.16 */
 #define MPTCP_TCPINFO 2       /* 5.16 */

@@ -39,6 +39,7 @@ public final class Main {
               monitor           print every MPTCP event of a network namespace, one line each
               run               manage the subflows of a namespace's connections with a controller
               path-manager      show or select the path manager (kernel or userspace) of a namespace
+              connections       every MPTCP connection of a namespace with its subflows (sock_diag)
 
             Userspace path manager, one connection (token as 'ss -M' and 'monitor' print it):
               announce          announce a local address to the peer (ADD_ADDR)
@@ -163,6 +164,7 @@ public final class Main {
                 case "monitor" -> monitor(args);
                 case "run" -> run(args);
                 case "path-manager" -> pathManager(args);
+                case "connections" -> new ConnectionsCommand(out).run(args);
                 case "demo" -> new Demo(out).run(demoOptions(args));
                 case "version" -> version(args);
                 default -> {
@@ -221,6 +223,9 @@ public final class Main {
     }
 
     private static String manual(String command) {
+        if (command.equals("connections")) {
+            return ConnectionsCommand.HELP;
+        }
         String text = HELP.get(command);
         return text != null ? text : PathManagerCommands.HELP.get(command);
     }

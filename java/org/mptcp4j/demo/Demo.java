@@ -21,10 +21,10 @@ import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.socket.MptcpInfo;
+import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
-import org.mptcp4j.socket.SubflowInfo;
+import org.mptcp4j.diag.SubflowInfo;
 
 /**
  * The demo: a client and a server host in their own network namespaces, two veth paths, an
@@ -68,7 +68,7 @@ public final class Demo {
             PathManagerMode.set(topology.client(), PathManagerMode.USERSPACE);
             NDiffPortsController controller = options.perAddress() ? NDiffPortsController.perLocalAddress()
                     : NDiffPortsController.sameAddressPair(options.subflows());
-            MptcpInfo info = transfer(topology, controller, options);
+            ConnectionInfo info = transfer(topology, controller, options);
             return report(topology, controller, info, expected);
         } finally {
             say("removed the namespaces and everything in them");
@@ -86,7 +86,7 @@ public final class Demo {
                 + (options.rateMbit() > 0 ? ", each path limited to " + options.rateMbit() + " Mbit/s" : ""));
     }
 
-    private MptcpInfo transfer(Topology topology, NDiffPortsController controller, Options options) throws Exception {
+    private ConnectionInfo transfer(Topology topology, NDiffPortsController controller, Options options) throws Exception {
         try (PathManager pm = PathManager.open(topology.client())) {
             ControllerHost host = new ControllerHost(controller, pm);
             EventLoop loop = EventLoop.builder(event -> {
@@ -161,7 +161,7 @@ public final class Demo {
         }
     }
 
-    private void progress(MptcpInfo info) {
+    private void progress(ConnectionInfo info) {
         StringBuilder line = new StringBuilder("sent " + megabytes(info.bytesSent()) + " MB:");
         for (SubflowInfo sf : info.subflows()) {
             line.append("  ").append(sf.local().getPort()).append(' ').append(megabytes(sf.bytesSent())).append(" MB");
@@ -169,7 +169,7 @@ public final class Demo {
         say(line.toString());
     }
 
-    private int report(Topology topology, NDiffPortsController controller, MptcpInfo info, int expected)
+    private int report(Topology topology, NDiffPortsController controller, ConnectionInfo info, int expected)
             throws IOException {
         say("");
         say("connection token " + EventFormat.token(info.token()) + ": " + (info.subflows().size())

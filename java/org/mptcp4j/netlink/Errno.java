@@ -14,6 +14,7 @@ public final class Errno {
     public static final int ENOPROTOOPT = 92;
     public static final int EOPNOTSUPP = 95;
     public static final int ETIMEDOUT = 110;
+    public static final int ENOSPC = 28;
 
     private Errno() {}
 

@@ -143,7 +143,7 @@ public final class NativeLibrary {
         check("event record", EventRecord.LAYOUT, eventRecordLayout());
         check("command request", CommandRequest.LAYOUT, commandRequestLayout());
         check("command reply", ReplyRecord.LAYOUT, commandReplyLayout());
-        check("socket info", SocketInfoLayout.LAYOUT, socketInfoLayout());
+        check("diag record", DiagRecord.LAYOUT, diagRecordLayout());
         check("local address", LocalAddressDump.LAYOUT, localAddressLayout());
         check("kernel features", KernelFeatureProbe.LAYOUT, kernelFeaturesLayout());
     }
@@ -162,7 +162,7 @@ public final class NativeLibrary {
 
     static native int[] commandReplyLayout();
 
-    static native int[] socketInfoLayout();
+    static native int[] diagRecordLayout();
 
     static native int[] localAddressLayout();
 

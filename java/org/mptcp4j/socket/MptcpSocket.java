@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.NativeLibrary;
-import org.mptcp4j.netlink.SocketInfoLayout;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
@@ -23,9 +25,9 @@ public final class MptcpSocket implements AutoCloseable {
     private static final int SHUT_WR = 1;
     private static final int MAX_SUBFLOWS = 32;
 
-    private final ByteBuffer info = ByteBuffer
-            .allocateDirect(SocketInfoLayout.CONNECTION_SIZE + MAX_SUBFLOWS * SocketInfoLayout.SUBFLOW_SIZE)
+    private final ByteBuffer info = ByteBuffer.allocateDirect((1 + MAX_SUBFLOWS) * DiagRecord.SIZE)
             .order(ByteOrder.nativeOrder());
+    private final DiagRecord record = new DiagRecord(info);
     private final SocketDescriptor fd;
 
     MptcpSocket(int fd) {
@@ -39,7 +41,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * Connects to {@code remote} over MPTCP from {@code namespace}. If the peer does not
-     * speak MPTCP the kernel falls back to TCP; {@link MptcpInfo#fallback()} tells.
+     * speak MPTCP the kernel falls back to TCP; {@link ConnectionInfo#fallback()} tells.
      */
     public static MptcpSocket connect(NetworkNamespace namespace, InetSocketAddress remote) throws IOException {
         InetAddress address = resolved(remote);
@@ -147,21 +149,24 @@ public final class MptcpSocket implements AutoCloseable {
         return new InetSocketAddress(InetAddress.getByAddress(exact), familyPort & 0xffff);
     }
 
-    /** The connection's token, counters and subflows now (getsockopt MPTCP_FULL_INFO, Linux 6.5). */
-    public MptcpInfo info() throws IOException {
-        int count;
+    /**
+     * The connection's token, counters and subflows now (getsockopt MPTCP_FULL_INFO, Linux 6.5).
+     * The socket's own view has no address ids or peer token; {@code Connections} has them.
+     */
+    public ConnectionInfo info() throws IOException {
         synchronized (info) {
+            int count;
             int f = fd.acquire();
             try {
                 count = info(f, info);
             } finally {
                 fd.release();
             }
-            List<SubflowInfo> subflows = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                subflows.add(SubflowInfo.read(info, SocketInfoLayout.CONNECTION_SIZE + i * SocketInfoLayout.SUBFLOW_SIZE));
+            List<SubflowInfo> subflows = new ArrayList<>(count - 1);
+            for (int i = 1; i < count; i++) {
+                subflows.add(record.wrap(i).subflowInfo());
             }
-            return MptcpInfo.read(info, subflows);
+            return record.wrap(0).connectionInfo(false, subflows);
         }
     }
 

@@ -23,6 +23,7 @@ import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.Transfers;
+import org.mptcp4j.testing.TwoHosts;
 
 /** The mptcp4j command against the kernel, and the errors a newcomer meets, each one line. */
 @KernelTest
@@ -56,6 +57,24 @@ class CliKernelTest {
             assertTrue(lines.get(0).contains("token=" + hex + " family=2 loc_id=0 rem_id=0 saddr4=10.231.1.1 daddr4=10.231.1.2"),
                     lines.get(0));
             assertTrue(lines.get(0).contains("dport=5201"), lines.get(0));
+        }
+    }
+
+    @Test
+    void connectionsGroupsSubflowsUnderTheirConnection() throws Exception {
+        try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV6)) {
+            assertEquals(Main.OK, main.execute(new String[] {"connections", "-n", h.topology.clientName()}),
+                    err.toString(StandardCharsets.UTF_8));
+            String text = out.toString(StandardCharsets.UTF_8);
+            String token = String.format("%08x", h.clientToken);
+            assertTrue(text.startsWith("token " + token + " client [fd00:231:1::1]:" + h.clientPort()
+                    + " -> [fd00:231:1::2]:5201 established, 0 extra subflows, sent 100 received 0 acked 100"), text);
+            assertTrue(text.contains("\n  subflow [fd00:231:1::1]:" + h.clientPort()
+                    + " -> [fd00:231:1::2]:5201 ids 0/0 established rtt "), text);
+            out.reset();
+            assertEquals(Main.OK, main.execute(new String[] {"connections", "--json", "-n", h.topology.serverName()}));
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("[{\"token\":\"" + String.format("%08x", h.serverToken)
+                    + "\",\"side\":\"server\",\"local\":\"[fd00:231:1::2]:5201\""), out.toString(StandardCharsets.UTF_8));
         }
     }
 

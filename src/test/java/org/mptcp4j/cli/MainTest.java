@@ -111,7 +111,7 @@ class MainTest {
 
     @Test
     void everyCommandHasAManual() {
-        for (String command : new String[] {"monitor", "run", "path-manager", "demo", "version", "announce", "remove",
+        for (String command : new String[] {"monitor", "run", "path-manager", "connections", "demo", "version", "announce", "remove",
             "subflow create", "subflow destroy", "set-backup", "addrs", "listen", "endpoint add", "endpoint delete",
             "endpoint show", "endpoint flush", "endpoint set", "limits show", "limits set"}) {
             out.reset();

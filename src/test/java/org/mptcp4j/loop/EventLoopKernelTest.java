@@ -17,7 +17,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.socket.MptcpInfo;
+import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.EventRecorder;
@@ -82,7 +82,7 @@ class EventLoopKernelTest {
                         assertEquals(0, joined.localId());
                         assertFalse(joined.backup());
 
-                        MptcpInfo info = Transfers.awaitInfo(socket, i -> i.subflows().size() == 2);
+                        ConnectionInfo info = Transfers.awaitInfo(socket, i -> i.subflows().size() == 2);
                         assertEquals(1, info.extraSubflows());
                         assertTrue(info.subflows().stream().anyMatch(s -> s.local().getPort() == joined.localPort()),
                                 "the subflow of the event is the socket's second subflow: " + info);

@@ -13,7 +13,7 @@ class NativeLibraryTest {
         NativeLibrary.ensureLoaded();
         assertArrayEquals(NativeLibrary.eventRecordLayout(), EventRecord.LAYOUT);
         assertArrayEquals(NativeLibrary.commandRequestLayout(), CommandRequest.LAYOUT);
-        assertArrayEquals(NativeLibrary.socketInfoLayout(), SocketInfoLayout.LAYOUT);
+        assertArrayEquals(NativeLibrary.diagRecordLayout(), DiagRecord.LAYOUT);
         assertArrayEquals(NativeLibrary.localAddressLayout(), LocalAddressDump.LAYOUT);
         assertArrayEquals(NativeLibrary.commandReplyLayout(), ReplyRecord.LAYOUT);
         assertArrayEquals(NativeLibrary.kernelFeaturesLayout(), KernelFeatureProbe.LAYOUT);

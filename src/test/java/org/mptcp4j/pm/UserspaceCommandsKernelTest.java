@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.netlink.Errno;
-import org.mptcp4j.socket.MptcpInfo;
-import org.mptcp4j.socket.SubflowInfo;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.SeenEvent;
 import org.mptcp4j.testing.Transfers;
@@ -133,7 +133,7 @@ class UserspaceCommandsKernelTest {
             h.clientEvents.await(MptcpEventType.SUB_CLOSED, e -> e.localPort() == initialPort);
 
             Transfers.send(h.clientSocket, 1 << 20);
-            MptcpInfo info = Transfers.awaitInfo(h.clientSocket, i -> i.bytesAcked() > 1 << 20);
+            ConnectionInfo info = Transfers.awaitInfo(h.clientSocket, i -> i.bytesAcked() > 1 << 20);
             assertTrue(info.bytesAcked() > 1 << 20, "data still flows on the second subflow: " + info);
             for (SubflowInfo sf : info.subflows()) {
                 // The kernel keeps the first subflow in the list, closed.

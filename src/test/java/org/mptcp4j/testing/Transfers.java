@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.mptcp4j.socket.MptcpInfo;
+import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 
@@ -61,9 +61,9 @@ public final class Transfers {
     }
 
     /** Polls the socket's info until {@code condition} holds; returns that info or the last after 10 s. */
-    public static MptcpInfo awaitInfo(MptcpSocket socket, Predicate<MptcpInfo> condition) throws Exception {
+    public static ConnectionInfo awaitInfo(MptcpSocket socket, Predicate<ConnectionInfo> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        MptcpInfo info = socket.info();
+        ConnectionInfo info = socket.info();
         while (!condition.test(info) && System.nanoTime() < deadline) {
             Thread.sleep(10);
             info = socket.info();

@@ -11,10 +11,10 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.socket.MptcpInfo;
+import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
-import org.mptcp4j.socket.SubflowInfo;
+import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Transfers;
 
@@ -23,12 +23,12 @@ import org.mptcp4j.testing.Transfers;
 class NDiffPortsKernelTest {
     private static final int PORT = 5201;
 
-    private static MptcpInfo transferWith(Topology t, NDiffPortsController controller, int expectedExtra)
+    private static ConnectionInfo transferWith(Topology t, NDiffPortsController controller, int expectedExtra)
             throws Exception {
         t.allowServerSubflows(8);
         PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
         AtomicLong received = new AtomicLong();
-        MptcpInfo result;
+        ConnectionInfo result;
         try (PathManager pm = PathManager.open(t.client());
                 EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build();
                 MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
@@ -36,7 +36,7 @@ class NDiffPortsKernelTest {
             Transfers.discardServer(listener, received);
             try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
                 Transfers.send(socket, 1 << 16);
-                MptcpInfo info = Transfers.awaitInfo(socket, i -> i.extraSubflows() == expectedExtra);
+                ConnectionInfo info = Transfers.awaitInfo(socket, i -> i.extraSubflows() == expectedExtra);
                 assertEquals(expectedExtra, info.extraSubflows(), "subflows after ESTABLISHED: " + info);
                 String ss = t.clientSs("-Mni");
                 assertTrue(ss.contains("subflows:" + expectedExtra), ss);
@@ -53,7 +53,7 @@ class NDiffPortsKernelTest {
     void threeExtraSubflowsOverTheSameAddressPairFromDifferentPorts() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
             t.limitRate(1, 200); // a full pipe makes the scheduler use every subflow
-            MptcpInfo info = transferWith(t, NDiffPortsController.sameAddressPair(3), 3);
+            ConnectionInfo info = transferWith(t, NDiffPortsController.sameAddressPair(3), 3);
             assertEquals(4, info.subflows().size());
             assertEquals(4, info.subflows().stream().mapToInt(s -> s.local().getPort()).distinct().count());
             for (SubflowInfo sf : info.subflows()) {
@@ -70,7 +70,7 @@ class NDiffPortsKernelTest {
             t.routeBySource();
             t.limitRate(1, 200);
             t.limitRate(2, 200);
-            MptcpInfo info = transferWith(t, NDiffPortsController.perLocalAddress(), 1);
+            ConnectionInfo info = transferWith(t, NDiffPortsController.perLocalAddress(), 1);
             assertEquals(2, info.subflows().size());
             SubflowInfo second = info.subflows().stream()
                     .filter(s -> s.local().getAddress().equals(Topology.clientAddress(2))).findFirst().orElseThrow();

@@ -1,0 +1,113 @@
+package org.mptcp4j.cli;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.AddressText;
+import org.mptcp4j.pm.EventFormat;
+import org.mptcp4j.pm.KernelSupport;
+
+/** {@code mptcp4j connections}: what {@code ss -Mi} and {@code ss -ti} show, grouped by connection. */
+final class ConnectionsCommand {
+    static final String HELP = """
+            Usage: mptcp4j connections [--netns NAME] [--json]
+
+            Lists every MPTCP connection of a namespace, whoever owns it, with its subflows, from
+            sock_diag (what 'ss -Mi' and 'ss -ti' read):
+              token 1c0ffee5 client 10.0.1.1:40000 -> 10.0.1.2:5201 established, 1 extra subflow, sent 1048576 ...
+                subflow 10.0.2.1:40001 -> 10.0.1.2:5201 ids 2/0 established rtt 18 us rto 204000 us backoff 0 ...
+
+            Options:
+              -n, --netns NAME   the namespace; default: this one
+              --json             one JSON array
+            """;
+
+    private static final String[] STATES = {"?", "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2",
+        "time-wait", "closed", "close-wait", "last-ack", "listen", "closing"};
+
+    private final PrintStream out;
+
+    ConnectionsCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(String[] args) {
+        Arguments a = Arguments.parse("connections", args, 1, Set.of("netns"), Set.of("json")).atMostPositional(0);
+        try (NetworkNamespace ns = Main.namespace(a)) {
+            KernelSupport.requireMptcp(ns);
+            List<ConnectionInfo> connections = Connections.list(ns);
+            if (a.has("json")) {
+                StringBuilder s = new StringBuilder("[");
+                for (ConnectionInfo c : connections) {
+                    s.append(s.length() > 1 ? "," : "").append(json(c));
+                }
+                out.println(s.append(']'));
+            } else {
+                connections.forEach(c -> out.print(text(c)));
+            }
+        }
+        return Main.OK;
+    }
+
+    private static String state(int state) {
+        return state >= 0 && state < STATES.length ? STATES[state] : Integer.toString(state);
+    }
+
+    private static String address(InetSocketAddress a) {
+        String host = AddressText.of(a.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    static String text(ConnectionInfo c) {
+        StringBuilder s = new StringBuilder();
+        s.append("token ").append(EventFormat.token(c.token())).append(c.serverSide() ? " server " : " client ")
+                .append(address(c.local())).append(" -> ").append(address(c.remote())).append(' ')
+                .append(state(c.state())).append(", ").append(c.extraSubflows()).append(" extra subflow")
+                .append(c.extraSubflows() == 1 ? "" : "s").append(", sent ").append(c.bytesSent())
+                .append(" received ").append(c.bytesReceived()).append(" acked ").append(c.bytesAcked())
+                .append(" retransmitted ").append(c.bytesRetransmitted());
+        if (c.fallback()) {
+            s.append(", fallen back to TCP");
+        }
+        s.append('\n');
+        for (SubflowInfo f : c.subflows()) {
+            s.append("  subflow ").append(address(f.local())).append(" -> ").append(address(f.remote()))
+                    .append(" ids ").append(f.localId()).append('/').append(f.remoteId()).append(' ')
+                    .append(state(f.state())).append(f.backup() ? " backup" : "").append(f.peerBackup() ? " peer-backup" : "")
+                    .append(" rtt ").append(f.rttMicros()).append(" us rto ").append(f.rtoMicros())
+                    .append(" us backoff ").append(f.backoff()).append(" retransmits ").append(f.totalRetransmits())
+                    .append(" sent ").append(f.bytesSent()).append(" acked ").append(f.bytesAcked())
+                    .append(" received ").append(f.bytesReceived()).append(" delivery_rate ").append(f.deliveryRate())
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
+    static String json(ConnectionInfo c) {
+        StringBuilder s = new StringBuilder("{\"token\":\"").append(EventFormat.token(c.token())).append("\",\"side\":\"")
+                .append(c.serverSide() ? "server" : "client").append("\",\"local\":\"").append(address(c.local()))
+                .append("\",\"remote\":\"").append(address(c.remote())).append("\",\"state\":\"").append(state(c.state()))
+                .append("\",\"extra_subflows\":").append(c.extraSubflows()).append(",\"fallback\":").append(c.fallback())
+                .append(",\"bytes_sent\":").append(c.bytesSent()).append(",\"bytes_received\":").append(c.bytesReceived())
+                .append(",\"bytes_acked\":").append(c.bytesAcked()).append(",\"bytes_retransmitted\":")
+                .append(c.bytesRetransmitted()).append(",\"subflows\":[");
+        boolean first = true;
+        for (SubflowInfo f : c.subflows()) {
+            s.append(first ? "" : ",").append("{\"local\":\"").append(address(f.local())).append("\",\"remote\":\"")
+                    .append(address(f.remote())).append("\",\"local_id\":").append(f.localId()).append(",\"remote_id\":")
+                    .append(f.remoteId()).append(",\"state\":\"").append(state(f.state())).append("\",\"backup\":")
+                    .append(f.backup()).append(",\"rtt_us\":").append(f.rttMicros()).append(",\"rto_us\":")
+                    .append(f.rtoMicros()).append(",\"backoff\":").append(f.backoff()).append(",\"retransmits\":")
+                    .append(f.totalRetransmits()).append(",\"bytes_sent\":").append(f.bytesSent()).append(",\"bytes_acked\":")
+                    .append(f.bytesAcked()).append(",\"bytes_received\":").append(f.bytesReceived())
+                    .append(",\"delivery_rate\":").append(f.deliveryRate()).append('}');
+            first = false;
+        }
+        return s.append("]}").toString();
+    }
+}

@@ -1,0 +1,35 @@
+package org.mptcp4j.diag;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * An MPTCP connection as the kernel reports it (struct mptcp_info, from sock_diag or the
+ * socket's own MPTCP_FULL_INFO), with its subflows.
+ *
+ * @param token the local token, as events and {@code ss -M} name the connection
+ * @param local the connection's local address and port (its first subflow's)
+ * @param remote the remote address and port
+ * @param state the connection's TCP-like state (1 established)
+ * @param serverSide whether this host accepted it (its local port is one an MPTCP socket listens on)
+ * @param flags MPTCP_INFO_FLAG_*: bit 0 fallback to TCP, bit 1 remote key received
+ * @param extraSubflows subflows besides the initial one (mptcpi_subflows)
+ * @param addAddrSignal ADD_ADDRs sent
+ * @param addAddrAccepted ADD_ADDRs accepted
+ * @param localAddressesUsed local addresses in use
+ * @param retransmits MPTCP-level retransmissions
+ * @param bytesSent bytes sent at the MPTCP level
+ * @param bytesReceived bytes received at the MPTCP level
+ * @param bytesAcked bytes acknowledged at the MPTCP level
+ * @param bytesRetransmitted bytes retransmitted
+ * @param subflows every subflow
+ */
+public record ConnectionInfo(int token, InetSocketAddress local, InetSocketAddress remote, int state, boolean serverSide,
+        int flags, int extraSubflows, int addAddrSignal, int addAddrAccepted, int localAddressesUsed, long retransmits,
+        long bytesSent, long bytesReceived, long bytesAcked, long bytesRetransmitted, List<SubflowInfo> subflows) {
+
+    /** The kernel fell back to plain TCP (the peer does not speak MPTCP). */
+    public boolean fallback() {
+        return (flags & 1) != 0;
+    }
+}
