@@ -32,6 +32,8 @@ struct event_socket {
 	struct nl_sock *sk;
 	int fd;
 	int wake_fd;
+	/* Another socket the loop reads (the rtnetlink monitor), waited on in the same poll(2); -1 if none. */
+	int attached_fd;
 	int receive_buffer;
 	struct event_decoder decoder;
 	struct mptcp4j_event_record *records;
@@ -165,11 +167,12 @@ static int wait_and_drain(struct event_socket *s, int timeout_millis, int (*drai
 	n = drain(s, n);
 	if (n != 0 || timeout_millis == 0)
 		return n;
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{.fd = s->fd, .events = POLLIN},
 		{.fd = s->wake_fd, .events = POLLIN},
+		{.fd = s->attached_fd, .events = POLLIN},
 	};
-	int rc = poll(fds, 2, timeout_millis);
+	int rc = poll(fds, s->attached_fd >= 0 ? 3 : 2, timeout_millis);
 	if (rc < 0)
 		return errno == EINTR ? 0 : -errno;
 	if (fds[1].revents & POLLIN) {
@@ -247,6 +250,7 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_bu
 		m4j_throw_mptcp(env, "allocate event socket", ENOMEM, NULL);
 		return 0;
 	}
+	s->attached_fd = -1;
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->wake_fd < 0) {
 		m4j_throw_mptcp(env, "create eventfd", errno, NULL);
@@ -298,6 +302,14 @@ static void set_type_mask(JNIEnv *env, jclass cls, jlong handle, jlong mask)
 	((struct event_socket *)(intptr_t)handle)->decoder.type_mask = (uint64_t)mask;
 }
 
+/* The loop's poll also returns when `fd` is readable (-1: stop watching it). */
+static void attach(JNIEnv *env, jclass cls, jlong handle, jint fd)
+{
+	(void)env;
+	(void)cls;
+	((struct event_socket *)(intptr_t)handle)->attached_fd = fd;
+}
+
 static jint receive_buffer_size(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
@@ -328,6 +340,7 @@ int m4j_register_event_socket(JNIEnv *env)
 		{"pollRaw", "(JI)I", (void *)poll_raw},
 		{"wakeup", "(J)V", (void *)wakeup},
 		{"setTypeMask", "(JJ)V", (void *)set_type_mask},
+		{"attach", "(JI)V", (void *)attach},
 		{"receiveBufferSize", "(J)I", (void *)receive_buffer_size},
 		{"familyId", "(J)I", (void *)family_id},
 		{"close", "(J)V", (void *)close_socket},

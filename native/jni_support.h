@@ -41,5 +41,6 @@ int m4j_register_mptcp_socket(JNIEnv *env);
 int m4j_register_local_address_dump(JNIEnv *env);
 int m4j_register_kernel_feature_probe(JNIEnv *env);
 int m4j_register_sock_diag(JNIEnv *env);
+int m4j_register_rtnl_monitor(JNIEnv *env);
 
 #endif

@@ -23,7 +23,7 @@
  *  +---------------+---------------+---------------+---------------+
  *  |          local_port           |          remote_port          | 24
  *  +-------------------------------+---------------+---------------+
- *  |             flags             |  server_side  |   reserved    | 28
+ *  |             flags             |  server_side  |  prefix_len   | 28
  *  +-------------------------------+---------------+---------------+
  *  |                            if_idx                             | 32
  *  |                            timeout                            | 36
@@ -56,7 +56,8 @@ struct mptcp4j_event_record {
 	uint16_t remote_port;
 	uint16_t flags;
 	uint8_t server_side;
-	uint8_t reserved;
+	/* Local address events: the address's prefix length. */
+	uint8_t prefix_len;
 	int32_t if_idx;
 	uint32_t timeout;
 	uint32_t reset_reason;
@@ -72,8 +73,16 @@ _Static_assert(sizeof(struct mptcp4j_event_record) == MPTCP4J_EVENT_RECORD_SIZE,
 /*
  * Record types beyond the kernel's event ids. EVENTS_LOST marks the place in the stream
  * where the kernel reported ENOBUFS: events were dropped there, how many is unknown.
+ * The rtnetlink monitor (native/rtnl_monitor.c) writes the local address and link records:
+ * family, local_addr, prefix_len, if_idx, flags (IFA_F_* or IFF_*, low 16 bits), and the
+ * interface's name NUL-padded in remote_addr. Java writes the SUBFLOW_TIMEOUT records
+ * (0x8020) from sock_diag.
  */
 #define MPTCP4J_RECORD_EVENTS_LOST 0x8001
+#define MPTCP4J_RECORD_LOCAL_ADDRESS_ADDED 0x8010
+#define MPTCP4J_RECORD_LOCAL_ADDRESS_REMOVED 0x8011
+#define MPTCP4J_RECORD_LINK_UP 0x8012
+#define MPTCP4J_RECORD_LINK_DOWN 0x8013
 
 /*
  * Counters the decoder keeps for one event socket, in a buffer Java reads directly.
@@ -123,6 +132,7 @@ _Static_assert(sizeof(struct mptcp4j_raw_datagram) == MPTCP4J_RAW_HEADER_SIZE, "
 		offsetof(struct mptcp4j_event_record, remote_port),                    \
 		offsetof(struct mptcp4j_event_record, flags),                          \
 		offsetof(struct mptcp4j_event_record, server_side),                    \
+		offsetof(struct mptcp4j_event_record, prefix_len),                     \
 		offsetof(struct mptcp4j_event_record, if_idx),                         \
 		offsetof(struct mptcp4j_event_record, timeout),                        \
 		offsetof(struct mptcp4j_event_record, reset_reason),                   \
@@ -130,6 +140,8 @@ _Static_assert(sizeof(struct mptcp4j_raw_datagram) == MPTCP4J_RAW_HEADER_SIZE, "
 		offsetof(struct mptcp4j_event_record, local_addr),                     \
 		offsetof(struct mptcp4j_event_record, remote_addr),                    \
 		MPTCP4J_COUNTER_COUNT, MPTCP4J_RECORD_EVENTS_LOST,                     \
+		MPTCP4J_RECORD_LOCAL_ADDRESS_ADDED, MPTCP4J_RECORD_LOCAL_ADDRESS_REMOVED, \
+		MPTCP4J_RECORD_LINK_UP, MPTCP4J_RECORD_LINK_DOWN,                      \
 		MPTCP4J_RAW_HEADER_SIZE, (int32_t)MPTCP4J_RAW_EVENTS_LOST              \
 	}
 

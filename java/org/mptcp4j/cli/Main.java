@@ -2,6 +2,7 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,8 @@ import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Demo;
+import org.mptcp4j.diag.LocalAddressFilter;
+import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
@@ -63,10 +66,13 @@ public final class Main {
     private static final Map<String, String> HELP = Map.of(
             "monitor", """
                     Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll] [--decoding WHERE]
+                                           [--dev IF,...] [--not-dev IF,...] [--loopback] [--link-local]
 
                     Prints every MPTCP event of a network namespace as it happens, one line per
-                    event with every attribute the kernel sent, like 'ip mptcp monitor':
+                    event with every attribute the kernel sent, like 'ip mptcp monitor', and the
+                    namespace's local address and link changes (from rtnetlink):
                       [     ESTABLISHED] token=1c0ffee5 family=2 loc_id=0 rem_id=0 saddr4=... dport=5201
+                      [LOCAL_ADDRESS_ADDED] family=2 saddr4=10.0.9.1 flags=0x80 if_idx=3 prefixlen=24 dev=eth1
 
                     Options:
                       -n, --netns NAME   the namespace (ip netns add NAME); default: this one
@@ -77,6 +83,10 @@ public final class Main {
                                          (the others are dropped before they reach Java)
                       --busy-poll        poll without sleeping (one core busy, lowest latency)
                       --decoding WHERE   java (the default: C only receives) or native (libnl)
+                      --dev IF,...       local address and link changes of these interfaces only
+                      --not-dev IF,...   never of these interfaces
+                      --loopback         also loopback addresses (left out by default)
+                      --link-local       also link-local addresses (left out by default)
 
                     Needs CAP_NET_ADMIN in the namespace to join the kernel's event group.
                     """,
@@ -92,6 +102,9 @@ public final class Main {
 
                     The namespace must use the userspace path manager for its new connections
                     (mptcp4j path-manager userspace); connections of the in-kernel one are left alone.
+                    At start, and whenever the kernel dropped events, every established connection
+                    is found again (sock_diag) and printed as 'discovered'; those that lack their
+                    subflows get them, so a restarted daemon manages what it never saw created.
 
                     Options:
                       -n, --netns NAME        the namespace; default: this one
@@ -267,8 +280,8 @@ public final class Main {
     }
 
     private int monitor(String[] args) throws Exception {
-        Arguments a = Arguments.parse("monitor", args, 1, Set.of("netns", "count", "types", "decoding"),
-                Set.of("json", "busy-poll", "timestamp")).atMostPositional(0);
+        Arguments a = Arguments.parse("monitor", args, 1, Set.of("netns", "count", "types", "decoding", "dev", "not-dev"),
+                Set.of("json", "busy-poll", "timestamp", "loopback", "link-local")).atMostPositional(0);
         long count = a.getInt("count", 0, 0, Integer.MAX_VALUE);
         boolean json = a.has("json");
         EventClock clock = a.has("timestamp") ? new EventClock() : null;
@@ -298,13 +311,43 @@ public final class Main {
             if (types != null) {
                 builder.eventTypes(types);
             }
+            builder.localAddressFilter(localAddressFilter(a));
             try (EventLoop loop = builder.build()) {
                 self[0] = loop;
-                err.println("mptcp4j monitor: listening to the MPTCP events of " + ns);
+                err.println("mptcp4j monitor: listening to the MPTCP events" + (loop.watchesLocalAddresses() ? " and local address changes" : "") + " of " + ns);
                 runUntilInterrupted(loop);
             }
         }
         return OK;
+    }
+
+    private static LocalAddressFilter localAddressFilter(Arguments a) {
+        LocalAddressFilter filter = LocalAddressFilter.standard();
+        if (a.has("loopback")) {
+            filter = filter.withLoopback();
+        }
+        if (a.has("link-local")) {
+            filter = filter.withLinkLocal();
+        }
+        if (a.has("dev")) {
+            filter = filter.allow(interfaceNames("monitor", a.get("dev", "")));
+        }
+        if (a.has("not-dev")) {
+            filter = filter.deny(interfaceNames("monitor", a.get("not-dev", "")));
+        }
+        return filter;
+    }
+
+    private static List<String> interfaceNames(String command, String list) {
+        List<String> names = new ArrayList<>();
+        for (String name : list.split(",")) {
+            String n = name.trim();
+            if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(":")) {
+                throw new UsageException(command, "'" + n + "' is not an interface name");
+            }
+            names.add(n);
+        }
+        return names;
     }
 
     private static EventDecoding decoding(String command, Arguments a) {
@@ -349,16 +392,16 @@ public final class Main {
         try (NetworkNamespace ns = namespace(a)) {
             PathManagerMode.requireUserspace(ns);
             try (PathManager pm = PathManager.open(ns)) {
-                ControllerHost host = new ControllerHost(controller, pm);
-                try (EventLoop loop = EventLoop.builder(event -> {
-                    if (verbose) {
-                        out.println(EventFormat.line(event));
-                        out.flush();
-                    }
-                    host.onEvent(event);
-                }).namespace(ns).idleStrategy(idle).receiveBufferBytes(receiveBuffer).decoding(decoding("run", a))
-                        .build()) {
-                    host.start();
+                ControllerHost host = new ControllerHost(controller, pm).onDiscovery(d -> {
+                    out.print("discovered " + ConnectionsCommand.text(d.connection()));
+                    out.flush();
+                });
+                EventHandler handler = verbose ? EventHandler.observed(host, event -> {
+                    out.println(EventFormat.line(event));
+                    out.flush();
+                }) : host;
+                try (EventLoop loop = EventLoop.builder(handler).namespace(ns).idleStrategy(idle)
+                        .receiveBufferBytes(receiveBuffer).decoding(decoding("run", a)).build()) {
                     err.println("mptcp4j run: managing " + ns + " with " + controller + ", idle " + idle);
                     runUntilInterrupted(loop);
                     host.stop();

@@ -49,8 +49,36 @@ public interface Controller {
 
     default void onListenerClosed(MptcpEvent event) {}
 
-    /** The kernel dropped events (ENOBUFS): state learned from events may be stale. */
+    /**
+     * The kernel dropped events (ENOBUFS): state learned from events may be stale. Every
+     * connection is then found again and reported through {@link #onConnectionDiscovered}.
+     */
     default void onEventsLost() {}
+
+    /**
+     * A connection found by resync (at start, and after lost events) rather than by its
+     * events: one this controller may never have seen created, or may have seen already.
+     * Handle it so that a second report of the same connection changes nothing.
+     */
+    default void onConnectionDiscovered(DiscoveredConnection connection) {}
+
+    /**
+     * A retransmission timeout fired on a subflow of a connection watched with
+     * {@link ControllerContext#watchTimeouts}; {@code event.timeout()} is its RTO in microseconds.
+     */
+    default void onSubflowTimeout(MptcpEvent event) {}
+
+    /** An address was added to an interface of the namespace (after the loop's address filter). */
+    default void onLocalAddressAdded(MptcpEvent event) {}
+
+    /** An address was removed from an interface of the namespace. */
+    default void onLocalAddressRemoved(MptcpEvent event) {}
+
+    /** An interface of the namespace is up and running. */
+    default void onLinkUp(MptcpEvent event) {}
+
+    /** An interface of the namespace went down or away. */
+    default void onLinkDown(MptcpEvent event) {}
 
     /** After the loop stops. */
     default void stop() {}

@@ -14,4 +14,13 @@ public interface ControllerContext {
 
     /** The namespace's local address ids, consistent with its in-kernel endpoints. */
     LocalAddressIds localAddressIds();
+
+    /**
+     * Watches the subflows of connection {@code token} for retransmission timeouts, reported
+     * through {@link Controller#onSubflowTimeout}, until it closes or
+     * {@link #stopWatchingTimeouts}. From the loop's thread.
+     */
+    void watchTimeouts(int token);
+
+    void stopWatchingTimeouts(int token);
 }

@@ -1,13 +1,25 @@
 package org.mptcp4j.controller;
 
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.LocalAddressIds;
+import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
 
 /**
@@ -20,28 +32,77 @@ import org.mptcp4j.pm.PathManager;
  *     loop.run();
  * }
  * }</pre>
+ *
+ * <p>When the loop starts, and after the kernel dropped events, the host finds every
+ * established connection of the namespace (sock_diag, and GET_ADDR by token for the ids the
+ * userspace path manager holds), takes their local address ids into its allocator and reports
+ * each to the controller as {@link Controller#onConnectionDiscovered discovered}. It also runs
+ * the timeout watcher for the connections the controller asks it to.
  */
 public final class ControllerHost implements EventHandler, ControllerContext {
+    private static final System.Logger LOG = System.getLogger(ControllerHost.class.getName());
+    /** TCP_ESTABLISHED: connections in other states get no new subflows. */
+    private static final int ESTABLISHED = 1;
+
     private final Controller controller;
     private final PathManager pathManager;
     private final Set<MptcpEventType> wanted;
-    private final boolean wantsClosed;
+    private final SubflowTimeoutWatcher timeoutWatcher = new SubflowTimeoutWatcher();
+    private Duration timeoutInterval = Duration.ofMillis(100);
+    private Consumer<DiscoveredConnection> discoveryListener = d -> {};
     private LocalAddressIds localAddressIds;
+    private EventLoop loop;
+    private EventLoop.Scheduled timeoutLooks;
     private boolean started;
+    private boolean resyncPending;
+    private long discovered;
+    private long resyncs;
+    private long timeoutsReported;
 
     public ControllerHost(Controller controller, PathManager pathManager) {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.pathManager = Objects.requireNonNull(pathManager, "pathManager");
-        this.wanted = EnumSet.copyOf(controller.eventTypes());
-        this.wantsClosed = wanted.contains(MptcpEventType.CLOSED);
+        this.wanted = EnumSet.of(MptcpEventType.EVENTS_LOST);
+        wanted.addAll(controller.eventTypes());
     }
 
-    /** The controller's event types, and CLOSED, on which the host releases the connection's listeners. */
+    /**
+     * How often watched subflows are looked at for retransmission timeouts (default 100 ms);
+     * set before the loop starts.
+     */
+    public ControllerHost timeoutInterval(Duration interval) {
+        if (interval.toMillis() < 1) {
+            throw new IllegalArgumentException("timeout interval below 1 ms: " + interval);
+        }
+        this.timeoutInterval = interval;
+        return this;
+    }
+
+    /** Also told of every discovered connection, after the controller (the CLI prints them). */
+    public ControllerHost onDiscovery(Consumer<DiscoveredConnection> listener) {
+        this.discoveryListener = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /**
+     * The controller's event types, and CLOSED, on which the host releases the connection's
+     * listeners and stops watching it.
+     */
     @Override
     public Set<MptcpEventType> eventTypes() {
         EnumSet<MptcpEventType> types = EnumSet.copyOf(wanted);
         types.add(MptcpEventType.CLOSED);
         return types;
+    }
+
+    /** Finds the connections that exist already, starts the controller and reports them. */
+    @Override
+    public void onLoopStart(EventLoop eventLoop) {
+        this.loop = eventLoop;
+        resync();
+        if (!timeoutWatcher.isIdle() && timeoutLooks == null) {
+            scheduleTimeoutLooks();
+        }
     }
 
     /** Calls the controller's {@link Controller#start}; done by the first event if not before. */
@@ -61,15 +122,19 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         if (type == null) {
             return;
         }
+        if (type == MptcpEventType.CLOSED) {
+            pathManager.connectionClosed(event.token());
+            timeoutWatcher.forget(event.token());
+        } else if (type == MptcpEventType.EVENTS_LOST) {
+            resyncPending = true;
+        }
+        if (!wanted.contains(type)) {
+            return; // the loop may deliver more than the controller asked for (an observer wants it)
+        }
         switch (type) {
             case CREATED -> controller.onCreated(event);
             case ESTABLISHED -> controller.onEstablished(event);
-            case CLOSED -> {
-                pathManager.connectionClosed(event.token());
-                if (wantsClosed) {
-                    controller.onClosed(event);
-                }
-            }
+            case CLOSED -> controller.onClosed(event);
             case ANNOUNCED -> controller.onAnnounced(event);
             case REMOVED -> controller.onRemoved(event);
             case SUB_ESTABLISHED -> controller.onSubflowEstablished(event);
@@ -78,11 +143,143 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             case LISTENER_CREATED -> controller.onListenerCreated(event);
             case LISTENER_CLOSED -> controller.onListenerClosed(event);
             case EVENTS_LOST -> controller.onEventsLost();
+            case LOCAL_ADDRESS_ADDED -> controller.onLocalAddressAdded(event);
+            case LOCAL_ADDRESS_REMOVED -> controller.onLocalAddressRemoved(event);
+            case LINK_UP -> controller.onLinkUp(event);
+            case LINK_DOWN -> controller.onLinkDown(event);
         }
+    }
+
+    /** After a poll that reported lost events: finds every connection again. */
+    @Override
+    public void onBatchEnd() {
+        if (resyncPending) {
+            resync();
+        }
+    }
+
+    /**
+     * Finds every established MPTCP connection of the namespace (plain-TCP fallbacks aside),
+     * keeps the local address ids each uses, and reports each to the controller. The loop
+     * calls this at start and after lost events; from the loop's thread.
+     *
+     * @return what was found
+     */
+    public List<DiscoveredConnection> resync() {
+        resyncPending = false;
+        resyncs++;
+        List<DiscoveredConnection> found = new ArrayList<>();
+        for (ConnectionInfo c : Connections.list(namespace())) {
+            if (c.state() == ESTABLISHED && !c.fallback()) {
+                DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(c.token()));
+                adoptIds(d);
+                found.add(d);
+            }
+        }
+        // Started after the ids were taken over, so that the controller's first ids agree with them.
+        if (!started) {
+            start();
+        }
+        for (DiscoveredConnection d : found) {
+            discovered++;
+            try {
+                controller.onConnectionDiscovered(d);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "controller failed on discovered connection "
+                        + Integer.toHexString(d.token()) + ": " + e.getMessage(), e);
+            }
+            discoveryListener.accept(d);
+        }
+        LOG.log(Level.DEBUG, () -> "resync: " + found.size() + " connection(s)");
+        return found;
+    }
+
+    /** GET_ADDR by token; nothing for connections the userspace path manager does not run. */
+    private List<MptcpAddress> userspaceAddresses(int token) {
+        try {
+            return pathManager.localAddresses(token);
+        } catch (MptcpException e) {
+            LOG.log(Level.DEBUG, () -> "resync: no userspace addresses for " + Integer.toHexString(token) + ": "
+                    + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** The ids a connection uses stay with their addresses, so new subflows agree with them. */
+    private void adoptIds(DiscoveredConnection d) {
+        LocalAddressIds ids = localAddressIds();
+        for (MptcpAddress a : d.localAddresses()) {
+            adopt(ids, a, d.token());
+        }
+        for (SubflowInfo s : d.connection().subflows()) {
+            if (s.localId() != 0) {
+                adopt(ids, MptcpAddress.of(s.local().getAddress(), 0).id(s.localId()), d.token());
+            }
+        }
+    }
+
+    private static void adopt(LocalAddressIds ids, MptcpAddress a, int token) {
+        if (a.id() != 0 && !ids.adopt(a)) {
+            LOG.log(Level.WARNING, () -> "resync: connection " + Integer.toHexString(token) + " uses id " + a.id()
+                    + " for " + a + ", which this host gave another address");
+        }
+    }
+
+    @Override
+    public void watchTimeouts(int token) {
+        timeoutWatcher.watch(token);
+        if (loop != null && timeoutLooks == null) {
+            scheduleTimeoutLooks();
+        }
+    }
+
+    @Override
+    public void stopWatchingTimeouts(int token) {
+        timeoutWatcher.forget(token);
+    }
+
+    private void scheduleTimeoutLooks() {
+        timeoutLooks = loop.schedule(timeoutInterval, this::lookForTimeouts);
+    }
+
+    private void lookForTimeouts() {
+        if (timeoutWatcher.isIdle()) {
+            return;
+        }
+        timeoutWatcher.look(namespace().fd());
+        EventRecordWriter reports = timeoutWatcher.reports();
+        for (int i = 0; i < reports.count(); i++) {
+            timeoutsReported++;
+            MptcpEvent event = reports.record(i);
+            try {
+                controller.onSubflowTimeout(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "controller failed on a subflow timeout: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Connections reported as discovered so far. */
+    public long discoveredConnections() {
+        return discovered;
+    }
+
+    /** Resyncs run so far (the one at start included). */
+    public long resyncs() {
+        return resyncs;
+    }
+
+    /** Subflow timeouts reported so far. */
+    public long subflowTimeouts() {
+        return timeoutsReported;
     }
 
     /** Calls the controller's {@link Controller#stop}. */
     public void stop() {
+        if (timeoutLooks != null) {
+            timeoutLooks.cancel();
+            timeoutLooks = null;
+        }
         if (started) {
             started = false;
             controller.stop();

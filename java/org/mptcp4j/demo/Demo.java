@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.netns.NetworkNamespace;
@@ -89,15 +90,12 @@ public final class Demo {
     private ConnectionInfo transfer(Topology topology, NDiffPortsController controller, Options options) throws Exception {
         try (PathManager pm = PathManager.open(topology.client())) {
             ControllerHost host = new ControllerHost(controller, pm);
-            EventLoop loop = EventLoop.builder(event -> {
-                say("  event " + EventFormat.line(event));
-                host.onEvent(event);
-            }).namespace(topology.client())
+            EventLoop loop = EventLoop.builder(EventHandler.observed(host, event -> say("  event " + EventFormat.line(event))))
+                    .namespace(topology.client())
                     .idleStrategy(options.busyPoll() ? IdleStrategy.busySpin() : IdleStrategy.blocking())
                     .name("mptcp4j-demo-loop").build();
             try (loop; MptcpServerSocket server = MptcpServerSocket.bind(topology.server(),
                     new InetSocketAddress("0.0.0.0", PORT), 16)) {
-                host.start();
                 loop.start();
                 AtomicLong received = new AtomicLong();
                 AtomicReference<Exception> serverError = new AtomicReference<>();

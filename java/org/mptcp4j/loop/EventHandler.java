@@ -17,10 +17,51 @@ public interface EventHandler {
     default void onBatchEnd() {}
 
     /**
+     * On the loop's thread before its first poll: a place to look at the namespace as it is
+     * now and to {@link EventLoop#schedule schedule} periodic work.
+     */
+    default void onLoopStart(EventLoop loop) {}
+
+    /**
      * The event types this handler wants; the loop has the others dropped in native code,
      * before they cross JNI. Read once, when the loop is built. {@code EVENTS_LOST} always comes.
+     * Asking for a local address or link type makes the loop watch rtnetlink too.
      */
     default Set<MptcpEventType> eventTypes() {
         return EnumSet.allOf(MptcpEventType.class);
+    }
+
+    /**
+     * A handler that shows each event to {@code observer} (printing, recording) before
+     * {@code handler} gets it. It wants the types either wants; {@code handler} also sees the
+     * batch ends and the loop start.
+     */
+    static EventHandler observed(EventHandler handler, EventHandler observer) {
+        EnumSet<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);
+        types.addAll(handler.eventTypes());
+        types.addAll(observer.eventTypes());
+        return new EventHandler() {
+            @Override
+            public void onEvent(MptcpEvent event) {
+                observer.onEvent(event);
+                handler.onEvent(event);
+            }
+
+            @Override
+            public void onBatchEnd() {
+                observer.onBatchEnd();
+                handler.onBatchEnd();
+            }
+
+            @Override
+            public void onLoopStart(EventLoop loop) {
+                handler.onLoopStart(loop);
+            }
+
+            @Override
+            public Set<MptcpEventType> eventTypes() {
+                return types;
+            }
+        };
     }
 }

@@ -1,12 +1,20 @@
 package org.mptcp4j.loop;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.mptcp4j.diag.LocalAddressFilter;
+import org.mptcp4j.netlink.EventRecord;
 import org.mptcp4j.netlink.EventSocket;
+import org.mptcp4j.netlink.RtnlMonitor;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpEvent;
@@ -24,16 +32,29 @@ import org.mptcp4j.pm.MptcpEventType;
  * }
  * }</pre>
  *
+ * <p>When the handler wants local address or link events, the loop also watches the
+ * namespace's rtnetlink groups, in the same wait. Periodic work runs on the loop's thread too
+ * ({@link #schedule}).
+ *
  * <p>Other threads talk to the loop through {@link #execute(Runnable)} and {@link #stop()}.
  * One thread runs the loop: {@link #run()} or {@link #start()}, once.
  */
 public final class EventLoop implements Runnable, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
 
+    /** Local address and link changes in one poll at most; more wait for the next. */
+    private static final int RTNL_RECORDS = 64;
+
     private final EventSocket socket;
+    /** The rtnetlink side, when the handler wants local address or link events; else null. */
+    private final RtnlMonitor rtnl;
+    private final LocalAddressFilter localAddressFilter;
+    private final boolean wantsAddresses;
+    private final boolean wantsLinks;
     private final EventHandler handler;
     private final IdleStrategy idle;
     private final String name;
+    private final Set<MptcpEventType> types;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
@@ -42,6 +63,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private boolean terminated;
     private volatile Thread thread;
     private long handlerErrors;
+    /** Periodic work, touched only by the loop's thread; the earliest due time, MAX_VALUE if none. */
+    private final List<ScheduledWork> scheduled = new ArrayList<>();
+    private long nextDueNanos = Long.MAX_VALUE;
 
     private EventLoop(Builder b) {
         this.handler = b.handler;
@@ -49,7 +73,30 @@ public final class EventLoop implements Runnable, AutoCloseable {
         this.name = b.name != null ? b.name
                 : b.namespace == NetworkNamespace.current() ? "mptcp4j-loop" : "mptcp4j-loop-" + b.namespace.name();
         this.socket = EventSocket.open(b.namespace, b.receiveBuffer, b.recordCapacity, b.decoding == EventDecoding.JAVA);
-        socket.setTypeMask(b.typeMask);
+        long mask = 0;
+        for (MptcpEventType type : b.types) {
+            mask |= type.mask();
+        }
+        socket.setTypeMask(mask);
+        this.wantsAddresses = b.types.contains(MptcpEventType.LOCAL_ADDRESS_ADDED)
+                || b.types.contains(MptcpEventType.LOCAL_ADDRESS_REMOVED);
+        this.wantsLinks = b.types.contains(MptcpEventType.LINK_UP) || b.types.contains(MptcpEventType.LINK_DOWN);
+        this.localAddressFilter = b.localAddressFilter;
+        RtnlMonitor monitor = null;
+        if (wantsAddresses || wantsLinks) {
+            try {
+                monitor = RtnlMonitor.open(b.namespace, RTNL_RECORDS);
+                socket.attach(monitor.fd());
+            } catch (RuntimeException e) {
+                if (monitor != null) {
+                    monitor.close();
+                }
+                socket.close();
+                throw e;
+            }
+        }
+        this.rtnl = monitor;
+        this.types = EnumSet.copyOf(b.types);
     }
 
     /** A loop that hands events to {@code handler}; set the rest on the builder. */
@@ -72,11 +119,20 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private void loop() {
         thread = Thread.currentThread();
         try {
+            try {
+                handler.onLoopStart(this);
+            } catch (RuntimeException e) {
+                handlerErrors++;
+                LOG.log(Level.WARNING, name + ": handler failed at loop start: " + e.getMessage(), e);
+            }
             while (!stopRequested) {
                 doWork();
             }
         } finally {
             socket.close();
+            if (rtnl != null) {
+                rtnl.close();
+            }
             thread = null;
             finished.countDown();
             failLeftoverTasks();
@@ -95,15 +151,19 @@ public final class EventLoop implements Runnable, AutoCloseable {
     }
 
     /**
-     * One round: polls (waiting as the idle strategy says when nothing is pending), hands
-     * every event to the handler, runs queued tasks.
+     * One round: polls (waiting as the idle strategy says when nothing is pending, and no
+     * longer than until the next scheduled work), hands every event to the handler, runs
+     * queued tasks and the scheduled work that is due.
      *
      * @return events plus tasks handled
      */
     public int doWork() {
-        int n = socket.poll(tasks.isEmpty() ? idle.receiveTimeoutMillis() : 0);
+        int n = socket.poll(receiveTimeoutMillis());
         for (int i = 0; i < n; i++) {
             dispatch(socket.record(i));
+        }
+        if (rtnl != null) {
+            n += dispatchLocalChanges();
         }
         if (n > 0) {
             try {
@@ -114,10 +174,38 @@ public final class EventLoop implements Runnable, AutoCloseable {
             }
         }
         int work = n + runTasks();
+        if (nextDueNanos != Long.MAX_VALUE) {
+            work += runScheduled(System.nanoTime());
+        }
         if (work == 0) {
             idle.idle();
         }
         return work;
+    }
+
+    private int receiveTimeoutMillis() {
+        int timeout = tasks.isEmpty() ? idle.receiveTimeoutMillis() : 0;
+        if (timeout == 0 || nextDueNanos == Long.MAX_VALUE) {
+            return timeout;
+        }
+        long untilDue = Math.max(0, (nextDueNanos - System.nanoTime() + 999_999) / 1_000_000);
+        return (int) (timeout < 0 ? Math.min(untilDue, Integer.MAX_VALUE) : Math.min(timeout, untilDue));
+    }
+
+    /** The local address and link records of this round that the handler asked for and the filter passes. */
+    private int dispatchLocalChanges() {
+        int m = rtnl.poll();
+        int handled = 0;
+        for (int i = 0; i < m; i++) {
+            EventRecord record = rtnl.record(i);
+            MptcpEventType type = record.type();
+            boolean link = type == MptcpEventType.LINK_UP || type == MptcpEventType.LINK_DOWN;
+            if ((link ? wantsLinks : wantsAddresses) && types.contains(type) && localAddressFilter.accepts(record)) {
+                dispatch(record);
+                handled++;
+            }
+        }
+        return handled;
     }
 
     private void dispatch(MptcpEvent event) {
@@ -142,6 +230,85 @@ public final class EventLoop implements Runnable, AutoCloseable {
             done++;
         }
         return done;
+    }
+
+    private int runScheduled(long now) {
+        if (now < nextDueNanos) {
+            return 0;
+        }
+        int ran = 0;
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < scheduled.size(); i++) {
+            ScheduledWork work = scheduled.get(i);
+            if (work.cancelled) {
+                scheduled.remove(i--);
+                continue;
+            }
+            if (now >= work.dueNanos) {
+                // Missed periods are skipped, not caught up: the next run is a period from now.
+                work.dueNanos = now + work.periodNanos;
+                ran++;
+                try {
+                    work.action.run();
+                } catch (RuntimeException e) {
+                    handlerErrors++;
+                    LOG.log(Level.WARNING, name + ": scheduled work failed: " + e.getMessage(), e);
+                }
+            }
+            if (!work.cancelled) {
+                next = Math.min(next, work.dueNanos);
+            }
+        }
+        nextDueNanos = next;
+        return ran;
+    }
+
+    /**
+     * Runs {@code action} on the loop's thread every {@code period}, the first time one period
+     * from now, until cancelled or the loop stops. Call from the loop's thread (a handler, a
+     * task, {@link EventHandler#onLoopStart}) or before the loop runs.
+     *
+     * @return what cancels it
+     * @throws IllegalStateException when called from another thread while the loop runs
+     */
+    public Scheduled schedule(Duration period, Runnable action) {
+        long periodNanos = period.toNanos();
+        if (periodNanos < 1_000_000) {
+            throw new IllegalArgumentException("period below 1 ms: " + period);
+        }
+        Thread running = thread;
+        if (running != null && running != Thread.currentThread()) {
+            throw new IllegalStateException(name + ": schedule from the loop's thread (use execute)");
+        }
+        ScheduledWork work = new ScheduledWork(periodNanos, System.nanoTime() + periodNanos,
+                Objects.requireNonNull(action));
+        scheduled.add(work);
+        nextDueNanos = Math.min(nextDueNanos, work.dueNanos);
+        return work;
+    }
+
+    /** Periodic work on a loop; {@link #cancel()} it from the loop's thread. */
+    public interface Scheduled {
+        /** It will not run again. */
+        void cancel();
+    }
+
+    private static final class ScheduledWork implements Scheduled {
+        final long periodNanos;
+        final Runnable action;
+        long dueNanos;
+        boolean cancelled;
+
+        ScheduledWork(long periodNanos, long dueNanos, Runnable action) {
+            this.periodNanos = periodNanos;
+            this.dueNanos = dueNanos;
+            this.action = action;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
     }
 
     /**
@@ -237,7 +404,15 @@ public final class EventLoop implements Runnable, AutoCloseable {
             }
         } else {
             socket.close();
+            if (rtnl != null) {
+                rtnl.close();
+            }
         }
+    }
+
+    /** Whether the loop watches rtnetlink for local address and link changes. */
+    public boolean watchesLocalAddresses() {
+        return rtnl != null;
     }
 
     /** Settings of a loop; {@link #build()} opens its socket, so errors surface there. */
@@ -247,21 +422,18 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private IdleStrategy idle = IdleStrategy.blocking();
         private int receiveBuffer = EventSocket.DEFAULT_RECEIVE_BUFFER;
         private int recordCapacity = EventSocket.DEFAULT_RECORD_CAPACITY;
-        private long typeMask;
+        private Set<MptcpEventType> types;
+        private LocalAddressFilter localAddressFilter = LocalAddressFilter.standard();
         private EventDecoding decoding = EventDecoding.JAVA;
         private String name;
 
         private Builder(EventHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
-            this.typeMask = mask(handler.eventTypes());
+            this.types = copy(handler.eventTypes());
         }
 
-        private static long mask(Iterable<MptcpEventType> types) {
-            long mask = 0;
-            for (MptcpEventType type : types) {
-                mask |= type.mask();
-            }
-            return mask;
+        private static Set<MptcpEventType> copy(java.util.Collection<MptcpEventType> types) {
+            return types.isEmpty() ? EnumSet.noneOf(MptcpEventType.class) : EnumSet.copyOf(types);
         }
 
         /** The namespace whose events to hear (default: the caller's). */
@@ -292,7 +464,16 @@ public final class EventLoop implements Runnable, AutoCloseable {
          * the others are dropped in native code.
          */
         public Builder eventTypes(MptcpEventType... types) {
-            this.typeMask = mask(java.util.List.of(types));
+            this.types = copy(List.of(types));
+            return this;
+        }
+
+        /**
+         * Which local address and link events pass (default {@link LocalAddressFilter#standard()}:
+         * loopback and link-local addresses left out).
+         */
+        public Builder localAddressFilter(LocalAddressFilter filter) {
+            this.localAddressFilter = Objects.requireNonNull(filter);
             return this;
         }
 

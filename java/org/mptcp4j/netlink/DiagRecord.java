@@ -83,6 +83,11 @@ public final class DiagRecord {
         return buffer.getInt(base + 16);
     }
 
+    /** A subflow this host marked as backup (MPTCP_SUBFLOW_FLAG_BKUP_LOC). */
+    public boolean backup() {
+        return (flags() & 0x20) != 0;
+    }
+
     public int localId() {
         return buffer.get(base + 20) & 0xff;
     }

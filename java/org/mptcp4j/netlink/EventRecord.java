@@ -18,7 +18,7 @@ import org.mptcp4j.pm.MptcpEventType;
  * <pre>
  *   0 rx_nanos u64 | 8 attrs u32 | 12 type u16 | 14 family u16 | 16 token u32
  *  20 loc_id u8 | 21 rem_id u8 | 22 backup u8 | 23 error u8 | 24 local_port u16 | 26 remote_port u16
- *  28 flags u16 | 30 server_side u8 | 31 - | 32 if_idx s32 | 36 timeout u32 | 40 reset_reason u32
+ *  28 flags u16 | 30 server_side u8 | 31 prefix_len u8 | 32 if_idx s32 | 36 timeout u32 | 40 reset_reason u32
  *  44 reset_flags u32 | 48 local_addr[16] | 64 remote_addr[16] | 80
  * </pre>
  */
@@ -37,6 +37,7 @@ public final class EventRecord implements MptcpEvent {
     static final int REMOTE_PORT = 26;
     static final int FLAGS = 28;
     static final int SERVER_SIDE = 30;
+    static final int PREFIX_LEN = 31;
     static final int IF_IDX = 32;
     static final int TIMEOUT = 36;
     static final int RESET_REASON = 40;
@@ -46,14 +47,19 @@ public final class EventRecord implements MptcpEvent {
     /** Counters kept per socket, and the id of the synthetic "events lost" record. */
     static final int COUNTER_COUNT = 8;
     static final int EVENTS_LOST_TYPE = 0x8001;
+    static final int LOCAL_ADDRESS_ADDED_TYPE = 0x8010;
+    static final int LOCAL_ADDRESS_REMOVED_TYPE = 0x8011;
+    static final int LINK_UP_TYPE = 0x8012;
+    static final int LINK_DOWN_TYPE = 0x8013;
     /** Raw mode: a header before each datagram, and the length that marks lost events. */
     static final int RAW_HEADER_SIZE = 16;
     static final int RAW_EVENTS_LOST = 0xffffffff;
 
     static final int[] LAYOUT = {
         SIZE, RX_NANOS, ATTRS, TYPE, FAMILY, TOKEN, LOC_ID, REM_ID, BACKUP, ERROR, LOCAL_PORT,
-        REMOTE_PORT, FLAGS, SERVER_SIDE, IF_IDX, TIMEOUT, RESET_REASON, RESET_FLAGS, LOCAL_ADDR,
-        REMOTE_ADDR, COUNTER_COUNT, EVENTS_LOST_TYPE, RAW_HEADER_SIZE, RAW_EVENTS_LOST,
+        REMOTE_PORT, FLAGS, SERVER_SIDE, PREFIX_LEN, IF_IDX, TIMEOUT, RESET_REASON, RESET_FLAGS, LOCAL_ADDR,
+        REMOTE_ADDR, COUNTER_COUNT, EVENTS_LOST_TYPE, LOCAL_ADDRESS_ADDED_TYPE, LOCAL_ADDRESS_REMOVED_TYPE,
+        LINK_UP_TYPE, LINK_DOWN_TYPE, RAW_HEADER_SIZE, RAW_EVENTS_LOST,
     };
 
     private static final int FLAG_DENY_JOIN_ID0 = 0x1;
@@ -237,6 +243,43 @@ public final class EventRecord implements MptcpEvent {
     @Override
     public int resetFlags() {
         return buffer.getInt(base + RESET_FLAGS);
+    }
+
+    @Override
+    public int prefixLength() {
+        return buffer.get(base + PREFIX_LEN) & 0xff;
+    }
+
+    @Override
+    public String interfaceName() {
+        int start = base + REMOTE_ADDR;
+        int length = 0;
+        while (length < 16 && buffer.get(start + length) != 0) {
+            length++;
+        }
+        byte[] name = new byte[length];
+        buffer.get(start, name, 0, length);
+        return new String(name, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Byte {@code index} of the local address (0..15). */
+    public int localAddressByte(int index) {
+        return buffer.get(base + LOCAL_ADDR + index) & 0xff;
+    }
+
+    /** Whether the interface name in the record (local address and link events) is {@code name}, NUL-padded. */
+    public boolean interfaceNameIs(byte[] name) {
+        int start = base + REMOTE_ADDR;
+        for (int i = 0; i < 16; i++) {
+            byte expected = i < name.length ? name[i] : 0;
+            if (buffer.get(start + i) != expected) {
+                return false;
+            }
+            if (expected == 0) {
+                return true;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -160,6 +160,11 @@ public final class EventSocket implements AutoCloseable {
         }
     }
 
+    /** Makes a blocking {@link #poll} also return when {@code fd} is readable (-1: no other socket). */
+    public void attach(int fd) {
+        attach(handle(), fd);
+    }
+
     /** Whether the datagrams are decoded in Java (native code only receives). */
     public boolean javaDecoding() {
         return javaDecoder != null;
@@ -221,6 +226,8 @@ public final class EventSocket implements AutoCloseable {
     private static native void wakeup(long handle);
 
     private static native void setTypeMask(long handle, long mask);
+
+    private static native void attach(long handle, int fd);
 
     private static native int receiveBufferSize(long handle);
 

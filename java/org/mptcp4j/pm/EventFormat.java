@@ -23,6 +23,12 @@ public final class EventFormat {
                 s.append(' ').append(attribute.label()).append('=').append(value(event, attribute));
             }
         }
+        if (isLocal(event)) {
+            if (isAddress(event)) {
+                s.append(" prefixlen=").append(event.prefixLength());
+            }
+            s.append(" dev=").append(event.interfaceName());
+        }
         return s.toString();
     }
 
@@ -38,7 +44,24 @@ public final class EventFormat {
                 s.append(quoted ? "\"" + value + "\"" : value);
             }
         }
+        if (isLocal(event)) {
+            if (isAddress(event)) {
+                s.append(",\"prefixlen\":").append(event.prefixLength());
+            }
+            // Interface names may hold any printable byte but '/' and ':'.
+            String dev = event.interfaceName().replace("\\", "\\\\").replace("\"", "\\\"");
+            s.append(",\"dev\":\"").append(dev).append('"');
+        }
         return s.append('}').toString();
+    }
+
+    /** A local address or link change (rtnetlink), which names its interface. */
+    private static boolean isLocal(MptcpEvent event) {
+        return isAddress(event) || event.type() == MptcpEventType.LINK_UP || event.type() == MptcpEventType.LINK_DOWN;
+    }
+
+    private static boolean isAddress(MptcpEvent event) {
+        return event.type() == MptcpEventType.LOCAL_ADDRESS_ADDED || event.type() == MptcpEventType.LOCAL_ADDRESS_REMOVED;
     }
 
     private static String typeName(MptcpEvent event) {

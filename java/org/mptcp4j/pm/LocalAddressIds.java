@@ -77,6 +77,24 @@ public final class LocalAddressIds {
         return free;
     }
 
+    /**
+     * Takes note that a connection already uses {@code local} under {@code local.id()} (found
+     * by resync): the id stays with that address.
+     *
+     * @return false when the id is out of 1..255 or another address holds it already
+     */
+    public synchronized boolean adopt(MptcpAddress local) {
+        int id = local.id();
+        if (id < 1 || id > MAX_ID) {
+            return false;
+        }
+        if (family[id] == 0) {
+            store(id, local);
+            return true;
+        }
+        return matches(id, local);
+    }
+
     /** Forgets the id of {@code local} unless an endpoint holds it; it may be given out again. */
     public synchronized void release(MptcpAddress local) {
         for (int id = 1; id <= MAX_ID; id++) {

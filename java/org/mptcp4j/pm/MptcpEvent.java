@@ -12,6 +12,8 @@ import java.net.InetAddress;
  * <p>"Local" and "remote" are from this host's side: the kernel's saddr / sport are the local
  * address and port, daddr / dport the remote ones. For {@link MptcpEventType#ANNOUNCED} the
  * remote address is the one the peer announced; for listener events only the local side is set.
+ * Local address and link events (from rtnetlink) carry the address as the local one, its
+ * prefix length, the interface's index and name, and IFA_F_* or IFF_* flags.
  * Fields whose attribute was absent read as 0; {@link #has} tells absent from zero.
  */
 public interface MptcpEvent {
@@ -107,6 +109,12 @@ public interface MptcpEvent {
     /** The MP_TCPRST flags received. */
     int resetFlags();
 
-    /** CLOCK_MONOTONIC nanoseconds when the event's datagram was received. */
+    /** Local address events: the address's prefix length. */
+    int prefixLength();
+
+    /** Local address and link events: the interface's name (allocates). */
+    String interfaceName();
+
+    /** CLOCK_MONOTONIC nanoseconds when the event's datagram was received (or the loop made it). */
     long receivedNanos();
 }

@@ -25,7 +25,21 @@ public enum MptcpEventType {
      * Not a kernel event: the kernel reported ENOBUFS here, events were dropped. State learned
      * from events may be stale and must be rebuilt.
      */
-    EVENTS_LOST(0x8001);
+    EVENTS_LOST(0x8001),
+    /** Not from mptcp_pm: an address was added to an interface of the namespace (rtnetlink, the paper's new_local_addr). */
+    LOCAL_ADDRESS_ADDED(0x8010),
+    /** Not from mptcp_pm: an address was removed (rtnetlink, del_local_addr). */
+    LOCAL_ADDRESS_REMOVED(0x8011),
+    /** Not from mptcp_pm: an interface is up and running. */
+    LINK_UP(0x8012),
+    /** Not from mptcp_pm: an interface went down or away. */
+    LINK_DOWN(0x8013),
+    /**
+     * Not from the kernel: a retransmission timeout fired on a watched subflow (its backoff or
+     * retransmissions grew between two looks through sock_diag); {@code timeout()} is the
+     * subflow's RTO in microseconds.
+     */
+    SUBFLOW_TIMEOUT(0x8020);
 
     private static final MptcpEventType[] BY_ID = new MptcpEventType[17];
 
@@ -58,6 +72,19 @@ public enum MptcpEventType {
         if (id >= 0 && id < BY_ID.length) {
             return BY_ID[id];
         }
-        return id == EVENTS_LOST.id ? EVENTS_LOST : null;
+        return switch (id) {
+            case 0x8001 -> EVENTS_LOST;
+            case 0x8010 -> LOCAL_ADDRESS_ADDED;
+            case 0x8011 -> LOCAL_ADDRESS_REMOVED;
+            case 0x8012 -> LINK_UP;
+            case 0x8013 -> LINK_DOWN;
+            case 0x8020 -> SUBFLOW_TIMEOUT;
+            default -> null;
+        };
+    }
+
+    /** Whether the kernel's mptcp_pm family sends it (rather than mptcp4j or rtnetlink). */
+    public boolean fromKernel() {
+        return id < 64;
     }
 }

@@ -3,20 +3,27 @@ package org.mptcp4j.pm;
 import java.util.Arrays;
 
 /**
- * A map from connection token (any int) to a value, open addressing with linear probing, so
- * that lookups on the command path box nothing. Not thread-safe.
+ * A map from connection token (any int) to a value, open addressing with linear probing:
+ * what a controller keeps per connection, with lookups that box nothing. It allocates only
+ * when it grows. Not thread-safe; values are not null.
  */
-final class TokenMap<V> {
+public final class TokenMap<V> {
     private int[] keys = new int[16];
     private Object[] values = new Object[16];
     private int size;
 
-    V get(int token) {
+    /** An empty map. */
+    public TokenMap() {}
+
+    /** The value for {@code token}, or null. */
+    public V get(int token) {
         int slot = find(token);
         return slot < 0 ? null : value(slot);
     }
 
-    void put(int token, V value) {
+    /** Maps {@code token} to {@code value}, replacing what it had. */
+    public void put(int token, V value) {
+        java.util.Objects.requireNonNull(value, "value");
         if ((size + 1) * 2 > keys.length) {
             grow();
         }
@@ -31,7 +38,8 @@ final class TokenMap<V> {
         values[slot] = value;
     }
 
-    V remove(int token) {
+    /** Removes {@code token}'s value and returns it, or null. */
+    public V remove(int token) {
         int slot = find(token);
         if (slot < 0) {
             return null;
@@ -50,11 +58,19 @@ final class TokenMap<V> {
         return removed;
     }
 
-    boolean isEmpty() {
+    public boolean containsKey(int token) {
+        return find(token) >= 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
         return size == 0;
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(values, null);
         size = 0;
     }

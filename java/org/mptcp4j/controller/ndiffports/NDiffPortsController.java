@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Set;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
+import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddresses;
+import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.TokenMap;
 
 /**
  * ndiffports: when a connection this host opened is established, open more subflows to the
@@ -31,6 +35,9 @@ import org.mptcp4j.pm.PathManagerException;
  * Only client-side connections get subflows (a server cannot reach a client behind NAT), and
  * none towards a peer that refuses joins to its initial address (deny-join-id0).
  * Nothing is allocated from the ESTABLISHED event to the last SUBFLOW_CREATE.
+ *
+ * <p>A connection found by resync (the daemon restarted, or events were lost) gets the
+ * subflows it still lacks; one already served is left alone, however often it is reported.
  */
 public final class NDiffPortsController implements Controller {
     private static final System.Logger LOG = System.getLogger(NDiffPortsController.class.getName());
@@ -41,6 +48,8 @@ public final class NDiffPortsController implements Controller {
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
     private MptcpAddress[] locals = new MptcpAddress[0];
+    /** Connections given their subflows, until they close. */
+    private final TokenMap<Boolean> served = new TokenMap<>();
     private PathManager pathManager;
     private long requested;
     private long failed;
@@ -91,17 +100,18 @@ public final class NDiffPortsController implements Controller {
         }
     }
 
-    /** ESTABLISHED is the only event ndiffports acts on; the rest never crosses JNI. */
+    /** ESTABLISHED and CLOSED are the only events ndiffports acts on; the rest never crosses JNI. */
     @Override
     public Set<MptcpEventType> eventTypes() {
-        return EnumSet.of(MptcpEventType.ESTABLISHED);
+        return EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
     }
 
     @Override
     public void onEstablished(MptcpEvent event) {
-        if (event.serverSide() || event.denyJoinId0()) {
+        if (event.serverSide() || event.denyJoinId0() || served.containsKey(event.token())) {
             return;
         }
+        served.put(event.token(), Boolean.TRUE);
         event.copyRemote(remote);
         event.copyLocal(local);
         int token = event.token();
@@ -118,6 +128,52 @@ public final class NDiffPortsController implements Controller {
                 create(token, local);
             }
         }
+    }
+
+    @Override
+    public void onClosed(MptcpEvent event) {
+        served.remove(event.token());
+    }
+
+    /** Opens the subflows a connection found by resync lacks, counting those it has. */
+    @Override
+    public void onConnectionDiscovered(DiscoveredConnection discovered) {
+        ConnectionInfo c = discovered.connection();
+        if (c.serverSide() || served.containsKey(c.token())) {
+            return;
+        }
+        served.put(c.token(), Boolean.TRUE);
+        MptcpAddress initial = MptcpAddress.of(c.local().getAddress(), 0);
+        remote.set(c.remote().getAddress(), c.remote().getPort());
+        if (perLocalAddress) {
+            for (MptcpAddress from : locals) {
+                if (from.family() == initial.family() && !from.sameAddress(initial) && !usesLocal(c, from)) {
+                    create(c.token(), from);
+                }
+            }
+        } else {
+            // The initial subflow is one of those over the initial pair; it is not an extra one.
+            int missing = subflows + 1 - subflowsFrom(c, initial);
+            for (int i = 0; i < missing; i++) {
+                create(c.token(), initial);
+            }
+        }
+    }
+
+    private boolean usesLocal(ConnectionInfo c, MptcpAddress local) {
+        return subflowsFrom(c, local) > 0;
+    }
+
+    /** Open subflows of {@code c} from {@code local} to the connection's remote address. */
+    private int subflowsFrom(ConnectionInfo c, MptcpAddress local) {
+        int n = 0;
+        for (SubflowInfo s : c.subflows()) {
+            if (s.state() == 1 && local.sameAddress(MptcpAddress.of(s.local().getAddress(), 0))
+                    && remote.sameAddress(MptcpAddress.of(s.remote().getAddress(), 0))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void create(int token, MptcpAddress from) {

@@ -136,4 +136,40 @@ class EventLoopKernelTest {
             loop.close();
         }
     }
+
+    @Test
+    void scheduledWorkRunsOnTheLoopsThreadUntilCancelled() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            AtomicLong runs = new AtomicLong();
+            AtomicLong elsewhere = new AtomicLong();
+            EventLoop.Scheduled[] scheduled = new EventLoop.Scheduled[1];
+            java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+            try (EventLoop loop = EventLoop.builder(event -> {}).namespace(t.client())
+                    .eventTypes(MptcpEventType.CREATED).build()) {
+                scheduled[0] = loop.schedule(java.time.Duration.ofMillis(5), () -> {
+                    if (Thread.currentThread() != loop.thread()) {
+                        elsewhere.incrementAndGet();
+                    }
+                    if (runs.incrementAndGet() == 3) {
+                        scheduled[0].cancel();
+                        cancelled.countDown();
+                    }
+                });
+                loop.start();
+                assertTrue(cancelled.await(10, java.util.concurrent.TimeUnit.SECONDS), "ran three times: " + runs);
+                assertThrows(IllegalStateException.class,
+                        () -> loop.schedule(java.time.Duration.ofMillis(5), () -> { }), "only from the loop's thread");
+                // A task on the loop runs after any round in which the cancelled work could have run again.
+                for (int i = 0; i < 3; i++) {
+                    java.util.concurrent.CountDownLatch round = new java.util.concurrent.CountDownLatch(1);
+                    Thread.sleep(20);
+                    loop.execute(round::countDown);
+                    assertTrue(round.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                assertEquals(3, runs.get(), "cancelled work does not run again");
+                assertEquals(0, elsewhere.get());
+                assertThrows(IllegalArgumentException.class, () -> loop.schedule(java.time.Duration.ZERO, () -> { }));
+            }
+        }
+    }
 }

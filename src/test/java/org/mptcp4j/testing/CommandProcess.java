@@ -45,6 +45,12 @@ public final class CommandProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as a crash would: no shutdown hook runs. Waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the command survived SIGKILL");
+    }
+
     public String out() throws IOException {
         return Files.readString(out, StandardCharsets.UTF_8);
     }

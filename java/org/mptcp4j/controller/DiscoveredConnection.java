@@ -1,0 +1,28 @@
+package org.mptcp4j.controller;
+
+import java.util.List;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.pm.MptcpAddress;
+
+/**
+ * A connection that existed before the controller heard of it, found by resync: at start, or
+ * after the kernel dropped events. What a controller needs to manage it as if it had seen it
+ * created.
+ *
+ * @param connection the connection and its subflows, from sock_diag
+ * @param localAddresses the local addresses the userspace path manager holds for it, with
+ *     their ids (GET_ADDR dump by token); empty when the in-kernel path manager runs it
+ */
+public record DiscoveredConnection(ConnectionInfo connection, List<MptcpAddress> localAddresses) {
+    public DiscoveredConnection {
+        localAddresses = List.copyOf(localAddresses);
+    }
+
+    public int token() {
+        return connection.token();
+    }
+
+    public boolean serverSide() {
+        return connection.serverSide();
+    }
+}

@@ -1,0 +1,318 @@
+package org.mptcp4j.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * Resync: connections the controller never saw created (opened before it started, or whose
+ * events the kernel dropped) are discovered with their subflows and ids, and get managed.
+ */
+@KernelTest
+class ResyncKernelTest {
+    private static final int PORT = 5201;
+
+    /** ndiffports, with a record of what was discovered and how often events were lost. */
+    static final class Recording implements Controller {
+        final NDiffPortsController ndiffports;
+        final Map<Integer, DiscoveredConnection> discovered = new ConcurrentHashMap<>();
+        final AtomicLong discoveries = new AtomicLong();
+        final AtomicLong eventsLost = new AtomicLong();
+
+        Recording(NDiffPortsController ndiffports) {
+            this.ndiffports = ndiffports;
+        }
+
+        @Override
+        public Set<MptcpEventType> eventTypes() {
+            return ndiffports.eventTypes();
+        }
+
+        @Override
+        public void start(ControllerContext context) {
+            ndiffports.start(context);
+        }
+
+        @Override
+        public void onEstablished(MptcpEvent event) {
+            ndiffports.onEstablished(event);
+        }
+
+        @Override
+        public void onClosed(MptcpEvent event) {
+            ndiffports.onClosed(event);
+        }
+
+        @Override
+        public void onEventsLost() {
+            eventsLost.incrementAndGet();
+        }
+
+        @Override
+        public void onConnectionDiscovered(DiscoveredConnection connection) {
+            discovered.put(connection.token(), connection);
+            discoveries.incrementAndGet();
+            ndiffports.onConnectionDiscovered(connection);
+        }
+    }
+
+    private static MptcpSocket connect(Topology t) throws Exception {
+        MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT));
+        Transfers.send(socket, 100); // ESTABLISHED waits for the peer's first DATA_ACK
+        return socket;
+    }
+
+    private static void closeAll(List<MptcpSocket> sockets) throws Exception {
+        for (MptcpSocket s : sockets) {
+            s.close();
+        }
+    }
+
+    private static SubflowInfo subflowFrom(ConnectionInfo info, InetAddress local) {
+        return info.subflows().stream().filter(s -> s.local().getAddress().equals(local)).findFirst().orElseThrow(
+                () -> new AssertionError("no subflow from " + local + ": " + info));
+    }
+
+    @Test
+    void connectionsFromBeforeTheStartAreDiscoveredWithTheirSubflowsAndIdsAndGetWhatTheyLack() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 2);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16)) {
+            t.routeBySource();
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            List<MptcpSocket> sockets = new ArrayList<>();
+            try (PathManager pm = PathManager.open(t.client())) {
+                // A first daemon gives the first connection its subflow from path 2, then goes away.
+                // Its id 1 went to another address first, so its ids for the local addresses in
+                // order (path 1, path 2) are 2 and 3, where a fresh allocator would say 1 and 2.
+                ControllerHost firstHost = new ControllerHost(NDiffPortsController.perLocalAddress(), pm);
+                assertEquals(1, firstHost.localAddressIds().idOf(MptcpAddress.of(InetAddress.getByName("10.9.9.9"), 0)));
+                try (EventLoop loop = EventLoop.builder(firstHost).namespace(t.client()).build()) {
+                    loop.start();
+                    sockets.add(connect(t));
+                    ConnectionInfo first = Transfers.awaitInfo(sockets.get(0), i -> i.extraSubflows() == 1);
+                    assertEquals(1, first.extraSubflows(), first.toString());
+                }
+                // The second connection opens while no daemon runs: nobody gives it a subflow.
+                sockets.add(connect(t));
+                Thread.sleep(200);
+                assertEquals(0, sockets.get(1).info().extraSubflows());
+
+                Recording recording = new Recording(NDiffPortsController.perLocalAddress());
+                ControllerHost host = new ControllerHost(recording, pm);
+                try (EventLoop loop = EventLoop.builder(host).namespace(t.client()).build()) {
+                    loop.start();
+                    int firstToken = sockets.get(0).info().token();
+                    int secondToken = sockets.get(1).info().token();
+                    ConnectionInfo second = Transfers.awaitInfo(sockets.get(1), i -> i.extraSubflows() == 1);
+                    assertEquals(1, second.extraSubflows(), "the late connection got its subflow: " + second);
+
+                    assertEquals(Set.of(firstToken, secondToken), recording.discovered.keySet());
+                    DiscoveredConnection first = recording.discovered.get(firstToken);
+                    assertFalse(first.serverSide());
+                    assertEquals(2, first.connection().subflows().size(), first.toString());
+                    SubflowInfo fromPath2 = subflowFrom(first.connection(), Topology.clientAddress(2));
+                    int secondPathId = fromPath2.localId();
+                    assertEquals(3, secondPathId, fromPath2.toString());
+                    // GET_ADDR by token: the address the first daemon used, under the same id.
+                    MptcpAddress expected = MptcpAddress.of(Topology.clientAddress(2), 0).id(secondPathId);
+                    assertTrue(first.localAddresses().stream().anyMatch(a -> a.sameAddress(expected)
+                            && a.id() == expected.id()), first.localAddresses().toString());
+                    // The new host's allocator took the id over.
+                    MptcpAddress held = host.localAddressIds().addressOf(secondPathId);
+                    assertTrue(held != null && held.sameAddress(expected), String.valueOf(held));
+
+                    DiscoveredConnection late = recording.discovered.get(secondToken);
+                    assertEquals(1, late.connection().subflows().size(), late.toString());
+                    assertEquals(Topology.clientAddress(1), late.connection().local().getAddress());
+
+                    // The first connection already had its subflow: none added.
+                    assertEquals(1, recording.ndiffports.requested());
+                    assertEquals(0, recording.ndiffports.failed());
+                    assertEquals(1, sockets.get(0).info().extraSubflows());
+                    // The late connection's subflow uses the id the address has on the older one.
+                    ConnectionInfo lateNow = Connections.list(t.client()).stream()
+                            .filter(c -> c.token() == secondToken).findFirst().orElseThrow();
+                    assertEquals(secondPathId, subflowFrom(lateNow, Topology.clientAddress(2)).localId(), lateNow.toString());
+                } finally {
+                    closeAll(sockets);
+                }
+            }
+        }
+    }
+
+    @Test
+    void lostEventsAreDetectedAndAfterResyncNoConnectionIsUnmanaged() throws Exception {
+        int connections = 24;
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            Recording recording = new Recording(NDiffPortsController.sameAddressPair(1));
+            List<MptcpSocket> sockets = new ArrayList<>();
+            try (PathManager pm = PathManager.open(t.client())) {
+                ControllerHost host = new ControllerHost(recording, pm);
+                // The smallest receive buffer the kernel allows: a burst overruns it.
+                try (EventLoop loop = EventLoop.builder(host).namespace(t.client()).receiveBufferBytes(4096).build()) {
+                    loop.start();
+                    // Hold the loop in a task while the burst comes, as a busy or stalled daemon would be.
+                    CountDownLatch burstDone = new CountDownLatch(1);
+                    CountDownLatch held = new CountDownLatch(1);
+                    loop.execute(() -> {
+                        held.countDown();
+                        try {
+                            burstDone.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    assertTrue(held.await(10, TimeUnit.SECONDS));
+                    try {
+                        for (int i = 0; i < connections; i++) {
+                            sockets.add(connect(t));
+                        }
+                    } finally {
+                        burstDone.countDown();
+                    }
+                    for (MptcpSocket s : sockets) {
+                        ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 1);
+                        assertEquals(1, info.extraSubflows(), "every connection is managed: " + info);
+                    }
+                    assertTrue(loop.counter(EventCounter.LOST) > 0, "the kernel dropped events");
+                    assertTrue(recording.eventsLost.get() > 0);
+                    assertTrue(host.resyncs() >= 2, "a resync at start and one after the loss: " + host.resyncs());
+                    Set<Integer> tokens = new HashSet<>();
+                    for (MptcpSocket s : sockets) {
+                        tokens.add(s.info().token());
+                    }
+                    assertTrue(recording.discovered.keySet().containsAll(tokens));
+                    // Whether through an event or a discovery, each connection got exactly one subflow.
+                    assertEquals(connections, recording.ndiffports.requested());
+                    assertEquals(0, recording.ndiffports.failed());
+                    Thread.sleep(200);
+                    for (MptcpSocket s : sockets) {
+                        assertEquals(1, s.info().extraSubflows(), s.info().toString());
+                    }
+                } finally {
+                    closeAll(sockets);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDaemonKilledWithLiveConnectionsDiscoversEveryConnectionAndSubflowWhenRestarted() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            List<MptcpSocket> sockets = new ArrayList<>();
+            try {
+                try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--netns", t.clientName(),
+                        "--subflows", "2")) {
+                    for (int i = 0; i < 3; i++) {
+                        sockets.add(connect(t));
+                    }
+                    for (MptcpSocket s : sockets) {
+                        assertEquals(2, Transfers.awaitInfo(s, i -> i.extraSubflows() == 2).extraSubflows());
+                    }
+                    daemon.kill();
+                }
+                // While no daemon runs, two more connections come and get nothing.
+                for (int i = 0; i < 2; i++) {
+                    sockets.add(connect(t));
+                }
+                Thread.sleep(200);
+                assertEquals(0, sockets.get(4).info().extraSubflows());
+
+                try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--netns", t.clientName(),
+                        "--subflows", "2")) {
+                    for (MptcpSocket s : sockets) {
+                        ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 2);
+                        assertEquals(2, info.extraSubflows(), "managed after the restart: " + info);
+                    }
+                    String out = awaitLines(daemon, "discovered token", sockets.size());
+                    for (MptcpSocket s : sockets) {
+                        ConnectionInfo info = s.info();
+                        String token = String.format("%08x", info.token());
+                        List<String> block = discoveredBlock(out, token);
+                        assertFalse(block.isEmpty(), "connection " + token + " discovered: " + out);
+                        assertTrue(block.get(0).contains(" client "), block.get(0));
+                    }
+                    // The three older connections were discovered with all three subflows each.
+                    for (MptcpSocket s : sockets.subList(0, 3)) {
+                        List<String> block = discoveredBlock(out, String.format("%08x", s.info().token()));
+                        assertEquals(3, block.stream().filter(l -> l.startsWith("  subflow ")).count(), block.toString());
+                    }
+                    Thread.sleep(200);
+                    for (MptcpSocket s : sockets) {
+                        assertEquals(2, s.info().extraSubflows(), "no subflow added twice: " + s.info());
+                    }
+                }
+            } finally {
+                closeAll(sockets);
+            }
+        }
+    }
+
+    /** Waits up to 10 s until the daemon printed {@code count} lines starting with {@code prefix}; its output. */
+    private static String awaitLines(CommandProcess daemon, String prefix, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String out = daemon.out();
+        while (out.lines().filter(l -> l.startsWith(prefix)).count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            out = daemon.out();
+        }
+        return out;
+    }
+
+    /** The "discovered token T" line and the subflow lines under it. */
+    private static List<String> discoveredBlock(String out, String token) {
+        List<String> lines = out.lines().collect(Collectors.toList());
+        List<String> block = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("discovered token " + token)) {
+                block.add(lines.get(i));
+                for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("  subflow "); j++) {
+                    block.add(lines.get(j));
+                }
+                break;
+            }
+        }
+        return block;
+    }
+}
