@@ -286,6 +286,7 @@ public final class Main {
         boolean json = a.has("json");
         EventClock clock = a.has("timestamp") ? new EventClock() : null;
         MptcpEventType[] types = a.has("types") ? eventTypes("monitor", a.get("types", "")) : null;
+        LocalAddressFilter filter = localAddressFilter(a);
         try (NetworkNamespace ns = namespace(a)) {
             KernelSupport.requireMptcp(ns);
             AtomicLong seen = new AtomicLong();
@@ -311,7 +312,7 @@ public final class Main {
             if (types != null) {
                 builder.eventTypes(types);
             }
-            builder.localAddressFilter(localAddressFilter(a));
+            builder.localAddressFilter(filter);
             try (EventLoop loop = builder.build()) {
                 self[0] = loop;
                 err.println("mptcp4j monitor: listening to the MPTCP events" + (loop.watchesLocalAddresses() ? " and local address changes" : "") + " of " + ns);

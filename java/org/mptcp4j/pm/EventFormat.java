@@ -38,7 +38,12 @@ public final class EventFormat {
         s.append("{\"type\":\"").append(typeName(event)).append('"');
         for (MptcpAttribute attribute : MptcpAttribute.values()) {
             if (event.has(attribute)) {
-                String value = value(event, attribute);
+                // Flags are hex in text, plain numbers in JSON (which has no hex).
+                String value = switch (attribute) {
+                    case FLAGS -> Integer.toString(event.flags());
+                    case RESET_FLAGS -> Integer.toUnsignedString(event.resetFlags());
+                    default -> value(event, attribute);
+                };
                 boolean quoted = attribute == MptcpAttribute.TOKEN || attribute.label().contains("addr");
                 s.append(",\"").append(attribute.label()).append("\":");
                 s.append(quoted ? "\"" + value + "\"" : value);

@@ -61,6 +61,23 @@ class CliKernelTest {
     }
 
     @Test
+    void monitorPrintsLocalAddressChangesAsJson() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                CommandProcess monitor = CommandProcess.startAndAwaitReady("monitor", "--netns", t.clientName(), "--json",
+                        "--count", "2", "--types", "LOCAL_ADDRESS_ADDED,LOCAL_ADDRESS_REMOVED", "--dev", t.clientDevice(1))) {
+            assertTrue(monitor.err().contains("and local address changes"), monitor.err());
+            Shell.run("ip", "-n", t.clientName(), "addr", "add", "10.99.0.1/24", "dev", t.clientDevice(1));
+            Shell.run("ip", "-n", t.clientName(), "addr", "del", "10.99.0.1/24", "dev", t.clientDevice(1));
+            assertEquals(Main.OK, monitor.awaitExit(), monitor.err());
+            int ifIndex = t.client().interfaceIndex(t.clientDevice(1));
+            String expected = "\"family\":2,\"saddr4\":\"10.99.0.1\",\"flags\":128,\"if_idx\":" + ifIndex
+                    + ",\"prefixlen\":24,\"dev\":\"" + t.clientDevice(1) + "\"}";
+            assertEquals(List.of("{\"type\":\"LOCAL_ADDRESS_ADDED\"," + expected,
+                    "{\"type\":\"LOCAL_ADDRESS_REMOVED\"," + expected), monitor.out().lines().toList());
+        }
+    }
+
+    @Test
     void connectionsGroupsSubflowsUnderTheirConnection() throws Exception {
         try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV6)) {
             assertEquals(Main.OK, main.execute(new String[] {"connections", "-n", h.topology.clientName()}),

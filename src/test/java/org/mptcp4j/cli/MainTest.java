@@ -45,6 +45,13 @@ class MainTest {
     }
 
     @Test
+    void interfaceNameThatCannotBeOne() {
+        assertUsageError("mptcp4j monitor: 'eth0/1' is not an interface name", "monitor", "--dev", "eth0/1");
+        assertUsageError("mptcp4j monitor: 'averyveryverylongname' is not an interface name", "monitor", "--not-dev",
+                "lo,averyveryverylongname");
+    }
+
+    @Test
     void optionWithoutItsValue() {
         assertUsageError("mptcp4j monitor: 'netns' needs a value", "monitor", "--netns");
     }
