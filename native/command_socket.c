@@ -21,6 +21,7 @@
 
 #include "genl_socket.h"
 #include "jni_support.h"
+#include "netlink_error.h"
 #include "mptcp4j/command_reply.h"
 #include "mptcp4j/command_request.h"
 #include "mptcp4j/mptcp_uapi.h"
@@ -200,27 +201,14 @@ static void put_text(struct command_socket *s, struct mptcp4j_reply_record *r, c
 	*text_used += len;
 }
 
-/* The extended-ack attributes at `tlv_off` of a final message: the message or the missing attribute. */
+/* The extended-ack text at `tlv_off` of a final message, into the reply's text. */
 static void read_extack(struct command_socket *s, struct nlmsghdr *nlh, size_t tlv_off,
 			struct mptcp4j_reply_record *r, size_t *text_used)
 {
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || tlv_off >= nlh->nlmsg_len)
-		return;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((uint8_t *)nlh + tlv_off),
-		      (int)(nlh->nlmsg_len - tlv_off), NULL) != 0)
-		return;
-	if (tb[NLMSGERR_ATTR_MSG] != NULL) {
-		const char *text = nla_data(tb[NLMSGERR_ATTR_MSG]);
-		put_text(s, r, text, strnlen(text, (size_t)nla_len(tb[NLMSGERR_ATTR_MSG])), text_used);
-	} else if (tb[NLMSGERR_ATTR_MISS_TYPE] != NULL && nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4) {
-		char missing[48];
-		int len = snprintf(missing, sizeof(missing), "missing attribute %u%s",
-				   nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]),
-				   tb[NLMSGERR_ATTR_MISS_NEST] ? " in a nested address" : "");
-		if (len > 0)
-			put_text(s, r, missing, (size_t)len, text_used);
-	}
+	char text[512];
+	size_t len = netlink_extack_text(nlh, tlv_off, text, sizeof(text));
+	if (len > 0)
+		put_text(s, r, text, len, text_used);
 }
 
 /* NLMSG_ERROR ends a plain request: error 0 is the acknowledgement. */

@@ -26,6 +26,12 @@ void diag_record_tcp(struct mptcp4j_diag_record *r, const void *info, size_t len
 	r->bytes_sent = HAS(&ti, len, tcpi_bytes_sent) ? ti.tcpi_bytes_sent : 0;
 	r->bytes_retrans = HAS(&ti, len, tcpi_bytes_retrans) ? ti.tcpi_bytes_retrans : 0;
 	r->delivery_rate = HAS(&ti, len, tcpi_delivery_rate) ? ti.tcpi_delivery_rate : 0;
+	/* Newer than the build machine's struct tcp_info: read at its offset when the kernel sent it. */
+	if (len >= TCPI_TOTAL_RTO_OFFSET + sizeof(uint16_t)) {
+		uint16_t total_rto;
+		memcpy(&total_rto, (const uint8_t *)info + TCPI_TOTAL_RTO_OFFSET, sizeof(total_rto));
+		r->rto_timeouts = total_rto;
+	}
 }
 
 void diag_record_mptcp(struct mptcp4j_diag_record *r, const struct mptcp_info *info, size_t len)

@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <linux/inet_diag.h>
@@ -17,7 +19,14 @@
 
 #include "diag_record.h"
 #include "jni_support.h"
+#include "netlink_error.h"
 #include "network_namespace.h"
+
+/* A sock_diag socket opened once in its namespace, dumped as often as asked. */
+struct sock_diag {
+	struct nl_sock *sk;
+	struct netlink_error error;
+};
 
 struct dump {
 	struct mptcp4j_diag_record *out;
@@ -82,15 +91,12 @@ static int on_socket(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY || !nlmsg_valid_hdr(nlh, sizeof(struct inet_diag_msg)))
 		return NL_SKIP;
-	if (d->count >= d->capacity) {
-		d->overflow = 1;
-		return NL_SKIP;
-	}
 	const struct inet_diag_msg *m = nlmsg_data(nlh);
 	struct nlattr *tb[INET_DIAG_MAX + 1];
 	if (nlmsg_parse(nlh, sizeof(*m), tb, INET_DIAG_MAX, NULL) < 0)
 		return NL_SKIP;
-	struct mptcp4j_diag_record *r = &d->out[d->count];
+	struct mptcp4j_diag_record scratch;
+	struct mptcp4j_diag_record *r = d->count < d->capacity ? &d->out[d->count] : &scratch;
 	memset(r, 0, sizeof(*r));
 	if (d->protocol == IPPROTO_TCP) {
 		if (!read_subflow(tb[INET_DIAG_ULP_INFO], r))
@@ -104,6 +110,9 @@ static int on_socket(struct nl_msg *msg, void *arg)
 			diag_record_mptcp(r, nla_data(tb[INET_DIAG_INFO]), (size_t)nla_len(tb[INET_DIAG_INFO]));
 		read_id(r, m);
 	}
+	/* Past the buffer's end: keep counting, so Java sizes the next buffer once. */
+	if (d->count >= d->capacity)
+		d->overflow = 1;
 	d->count++;
 	return NL_OK;
 }
@@ -133,52 +142,81 @@ static int dump_family(struct nl_sock *sk, struct dump *d, int family, int proto
 	return rc;
 }
 
-static jint dump_sockets(JNIEnv *env, jclass cls, jint netns_fd, jobject buffer)
+static jlong open_sock_diag(JNIEnv *env, jclass cls, jint netns_fd)
 {
 	(void)cls;
+	struct sock_diag *s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->sk = nl_socket_alloc()) == NULL) {
+		free(s);
+		m4j_throw_mptcp(env, "allocate sock_diag socket", ENOMEM, NULL);
+		return 0;
+	}
+	int saved;
+	int rc = network_namespace_enter(netns_fd, &saved);
+	if (rc < 0) {
+		nl_socket_free(s->sk);
+		free(s);
+		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
+		return 0;
+	}
+	int nlerr = nl_connect(s->sk, NETLINK_SOCK_DIAG);
+	int connect_errno = errno;
+	network_namespace_leave(saved);
+	if (nlerr >= 0)
+		nlerr = netlink_error_capture(s->sk, &s->error);
+	if (nlerr < 0) {
+		nl_socket_free(s->sk);
+		free(s);
+		m4j_throw_mptcp(env, "connect sock_diag socket", connect_errno, nl_geterror(nlerr));
+		return 0;
+	}
+	return (jlong)(intptr_t)s;
+}
+
+/* Fills the buffer; returns the record count, -count when they did not all fit, or -1 with an exception. */
+static jint dump_sockets(JNIEnv *env, jclass cls, jlong handle, jobject buffer)
+{
+	(void)cls;
+	struct sock_diag *s = (struct sock_diag *)(intptr_t)handle;
 	size_t capacity;
 	struct mptcp4j_diag_record *out = m4j_direct_buffer(env, buffer, 0, &capacity);
 	if (out == NULL)
 		return -1;
 	struct dump d = {.out = out, .capacity = (int)(capacity / sizeof(*out))};
-	struct nl_sock *sk = nl_socket_alloc();
-	if (sk == NULL) {
-		m4j_throw_mptcp(env, "allocate sock_diag socket", ENOMEM, NULL);
-		return -1;
-	}
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
-		return -1;
-	}
-	int nlerr = nl_connect(sk, NETLINK_SOCK_DIAG);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "connect sock_diag socket", connect_errno, nl_geterror(nlerr));
-		return -1;
-	}
-	nlerr = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_socket, &d);
+	s->error.error = 0;
+	int nlerr = nl_socket_modify_cb(s->sk, NL_CB_VALID, NL_CB_CUSTOM, on_socket, &d);
 	/* Connections and listeners first, then the subflows that refer to them. */
 	static const int families[] = {AF_INET, AF_INET6};
 	for (int p = 0; p < 2 && nlerr >= 0; p++)
-		for (int f = 0; f < 2 && nlerr >= 0; f++)
-			nlerr = dump_family(sk, &d, families[f], p == 0 ? IPPROTO_MPTCP : IPPROTO_TCP);
-	nl_socket_free(sk);
+		for (int f = 0; f < 2 && nlerr >= 0 && s->error.error == 0; f++)
+			nlerr = dump_family(s->sk, &d, families[f], p == 0 ? IPPROTO_MPTCP : IPPROTO_TCP);
+	if (s->error.error != 0) {
+		m4j_throw_mptcp(env, "dump sockets (SOCK_DIAG_BY_FAMILY)", s->error.error,
+				s->error.message[0] ? s->error.message : NULL);
+		return -1;
+	}
 	if (nlerr < 0) {
 		m4j_throw_mptcp(env, "dump sockets (SOCK_DIAG_BY_FAMILY)", 0, nl_geterror(nlerr));
 		return -1;
 	}
-	return d.overflow ? -ENOSPC : d.count;
+	return d.overflow ? -d.count : d.count;
+}
+
+static void close_sock_diag(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	struct sock_diag *s = (struct sock_diag *)(intptr_t)handle;
+	nl_socket_free(s->sk);
+	free(s);
 }
 
 int m4j_register_sock_diag(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"dump", "(ILjava/nio/ByteBuffer;)I", (void *)dump_sockets},
+		{"open", "(I)J", (void *)open_sock_diag},
+		{"dump", "(JLjava/nio/ByteBuffer;)I", (void *)dump_sockets},
+		{"close", "(J)V", (void *)close_sock_diag},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/SockDiag", methods, M4J_ARRAY_LEN(methods));
 }

@@ -19,7 +19,7 @@
  *  +---------------+---------------+---------------+---------------+
  *  |          retransmits | rtt_us | rttvar_us | rto_us            |  28..43
  *  |          total_retrans | snd_cwnd | lost | if_index           |  44..59
- *  |          (4 bytes reserved)                                   |  60
+ *  |  rto_timeouts (subflow: tcpi_total_rto, Linux 6.7; else 0)    |  60
  *  |  bytes_sent | bytes_received | bytes_acked | bytes_retrans    |  64..95 (u64 each)
  *  |  delivery_rate (bytes/s) | cookie (sock_diag's socket id)     |  96..111
  *  |  local_addr[16] | remote_addr[16]                             | 112..143
@@ -61,7 +61,7 @@ struct mptcp4j_diag_record {
 	uint32_t snd_cwnd;
 	uint32_t lost;
 	uint32_t if_index;
-	uint32_t reserved;
+	uint32_t rto_timeouts;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t bytes_acked;
@@ -102,6 +102,7 @@ _Static_assert(sizeof(struct mptcp4j_diag_record) == MPTCP4J_DIAG_RECORD_SIZE, "
 		offsetof(struct mptcp4j_diag_record, snd_cwnd),                        \
 		offsetof(struct mptcp4j_diag_record, lost),                            \
 		offsetof(struct mptcp4j_diag_record, if_index),                        \
+		offsetof(struct mptcp4j_diag_record, rto_timeouts),                    \
 		offsetof(struct mptcp4j_diag_record, bytes_sent),                      \
 		offsetof(struct mptcp4j_diag_record, bytes_received),                  \
 		offsetof(struct mptcp4j_diag_record, bytes_acked),                     \

@@ -203,4 +203,10 @@ struct mptcp_full_info {
 	struct mptcp_info mptcp_info;
 };
 
+/*
+ * struct tcp_info grew after the build machine's headers: tcpi_rcv_wnd and tcpi_rehash (6.2)
+ * at 232 and 236, then tcpi_total_rto (u16, 6.7), the number of retransmission timeouts.
+ */
+#define TCPI_TOTAL_RTO_OFFSET 240
+
 #endif

@@ -405,7 +405,6 @@ public final class Main {
                         .receiveBufferBytes(receiveBuffer).decoding(decoding("run", a)).build()) {
                     err.println("mptcp4j run: managing " + ns + " with " + controller + ", idle " + idle);
                     runUntilInterrupted(loop);
-                    host.stop();
                 }
             }
         }

@@ -2,6 +2,7 @@ package org.mptcp4j.controller;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 
@@ -61,6 +62,13 @@ public interface Controller {
      * Handle it so that a second report of the same connection changes nothing.
      */
     default void onConnectionDiscovered(DiscoveredConnection connection) {}
+
+    /**
+     * After the connections of a resync were reported: a connection for which
+     * {@code open.test(token)} is false is gone, though its CLOSED event may have been lost
+     * with the others. Forget what is kept for it.
+     */
+    default void onResyncDone(IntPredicate open) {}
 
     /**
      * A retransmission timeout fired on a subflow of a connection watched with

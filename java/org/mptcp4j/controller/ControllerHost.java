@@ -4,10 +4,12 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.SubflowInfo;
@@ -47,7 +49,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private final Controller controller;
     private final PathManager pathManager;
     private final Set<MptcpEventType> wanted;
-    private final SubflowTimeoutWatcher timeoutWatcher = new SubflowTimeoutWatcher();
+    private final SubflowTimeoutWatcher timeoutWatcher;
     private Duration timeoutInterval = Duration.ofMillis(100);
     private Consumer<DiscoveredConnection> discoveryListener = d -> {};
     private LocalAddressIds localAddressIds;
@@ -62,7 +64,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     public ControllerHost(Controller controller, PathManager pathManager) {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.pathManager = Objects.requireNonNull(pathManager, "pathManager");
-        this.wanted = EnumSet.of(MptcpEventType.EVENTS_LOST);
+        this.timeoutWatcher = new SubflowTimeoutWatcher(pathManager.namespace());
+        // What the host itself delivers: a controller that asked for timeouts wants them.
+        this.wanted = EnumSet.of(MptcpEventType.EVENTS_LOST, MptcpEventType.SUBFLOW_TIMEOUT);
         wanted.addAll(controller.eventTypes());
     }
 
@@ -147,6 +151,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             case LOCAL_ADDRESS_REMOVED -> controller.onLocalAddressRemoved(event);
             case LINK_UP -> controller.onLinkUp(event);
             case LINK_DOWN -> controller.onLinkDown(event);
+            case SUBFLOW_TIMEOUT -> controller.onSubflowTimeout(event);
         }
     }
 
@@ -169,13 +174,18 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         resyncPending = false;
         resyncs++;
         List<DiscoveredConnection> found = new ArrayList<>();
+        Set<Integer> open = new HashSet<>();
         for (ConnectionInfo c : Connections.list(namespace())) {
+            open.add(c.token());
             if (c.state() == ESTABLISHED && !c.fallback()) {
                 DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(c.token()));
                 adoptIds(d);
                 found.add(d);
             }
         }
+        IntPredicate isOpen = open::contains;
+        pathManager.retainConnections(isOpen);
+        timeoutWatcher.retain(isOpen);
         // Started after the ids were taken over, so that the controller's first ids agree with them.
         if (!started) {
             start();
@@ -189,6 +199,11 @@ public final class ControllerHost implements EventHandler, ControllerContext {
                         + Integer.toHexString(d.token()) + ": " + e.getMessage(), e);
             }
             discoveryListener.accept(d);
+        }
+        try {
+            controller.onResyncDone(isOpen);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "controller failed after a resync: " + e.getMessage(), e);
         }
         LOG.log(Level.DEBUG, () -> "resync: " + found.size() + " connection(s)");
         return found;
@@ -246,16 +261,12 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         if (timeoutWatcher.isIdle()) {
             return;
         }
-        timeoutWatcher.look(namespace().fd());
+        timeoutWatcher.look();
         EventRecordWriter reports = timeoutWatcher.reports();
         for (int i = 0; i < reports.count(); i++) {
             timeoutsReported++;
-            MptcpEvent event = reports.record(i);
-            try {
-                controller.onSubflowTimeout(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "controller failed on a subflow timeout: " + e.getMessage(), e);
-            }
+            // Through the loop's handler, so that whatever observes it sees these too.
+            loop.deliver(reports.record(i));
         }
     }
 
@@ -274,12 +285,19 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return timeoutsReported;
     }
 
-    /** Calls the controller's {@link Controller#stop}. */
-    public void stop() {
+    /** The loop is ending: the timeout watcher closes its socket and the controller stops. */
+    @Override
+    public void onLoopEnd() {
         if (timeoutLooks != null) {
             timeoutLooks.cancel();
             timeoutLooks = null;
         }
+        timeoutWatcher.close();
+        stop();
+    }
+
+    /** Calls the controller's {@link Controller#stop} (the loop's end does it too). */
+    public void stop() {
         if (started) {
             started = false;
             controller.stop();

@@ -113,8 +113,6 @@ public final class Demo {
                     // Read before closing: the subflows are still there.
                     return socket.info();
                 }
-            } finally {
-                host.stop();
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param local the connection's local address and port (its first subflow's)
  * @param remote the remote address and port
  * @param state the connection's TCP-like state (1 established)
- * @param serverSide whether this host accepted it (its local port is one an MPTCP socket listens on)
+ * @param serverSide whether this host accepted it (its initial subflow did not send MP_CAPABLE first)
  * @param flags MPTCP_INFO_FLAG_*: bit 0 fallback to TCP, bit 1 remote key received
  * @param extraSubflows subflows besides the initial one (mptcpi_subflows)
  * @param addAddrSignal ADD_ADDRs sent

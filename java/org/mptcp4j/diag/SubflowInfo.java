@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
  * @param backoff RTO backoff exponent: more than 0 while retransmission timeouts repeat
  * @param retransmits retransmissions of the current segment
  * @param totalRetransmits retransmissions over the subflow's life
+ * @param rtoTimeouts retransmission timeouts over the subflow's life (Linux 6.7; 0 before, and
+ *     in the socket's own view)
  * @param bytesSent bytes sent (retransmissions included)
  * @param bytesAcked bytes acknowledged by the peer
  * @param bytesReceived bytes received
@@ -28,7 +30,7 @@ import java.net.InetSocketAddress;
  */
 public record SubflowInfo(InetSocketAddress local, InetSocketAddress remote, int state, int localId, int remoteId,
         int token, int remoteToken, int flags, long rttMicros, long rtoMicros, int backoff, long retransmits,
-        long totalRetransmits, long bytesSent, long bytesAcked, long bytesReceived, long deliveryRate, int ifIndex) {
+        long totalRetransmits, int rtoTimeouts, long bytesSent, long bytesAcked, long bytesReceived, long deliveryRate, int ifIndex) {
 
     private static final int BACKUP_LOCAL = 1 << 5;
     private static final int BACKUP_REMOTE = 1 << 4;

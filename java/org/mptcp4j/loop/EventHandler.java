@@ -22,6 +22,9 @@ public interface EventHandler {
      */
     default void onLoopStart(EventLoop loop) {}
 
+    /** On the loop's thread after its last round, before its sockets close. */
+    default void onLoopEnd() {}
+
     /**
      * The event types this handler wants; the loop has the others dropped in native code,
      * before they cross JNI. Read once, when the loop is built. {@code EVENTS_LOST} always comes.
@@ -34,7 +37,7 @@ public interface EventHandler {
     /**
      * A handler that shows each event to {@code observer} (printing, recording) before
      * {@code handler} gets it. It wants the types either wants; {@code handler} also sees the
-     * batch ends and the loop start.
+     * batch ends, the loop's start and its end.
      */
     static EventHandler observed(EventHandler handler, EventHandler observer) {
         EnumSet<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);
@@ -56,6 +59,11 @@ public interface EventHandler {
             @Override
             public void onLoopStart(EventLoop loop) {
                 handler.onLoopStart(loop);
+            }
+
+            @Override
+            public void onLoopEnd() {
+                handler.onLoopEnd();
             }
 
             @Override

@@ -44,13 +44,16 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /** Local address and link changes in one poll at most; more wait for the next. */
     private static final int RTNL_RECORDS = 64;
+    /**
+     * While MPTCP events keep the loop busy, rtnetlink is read this often at most (a wait that
+     * ends without MPTCP events reads it at once): local changes cost the event path nothing.
+     */
+    private static final long RTNL_PERIOD_NANOS = 10_000_000;
 
     private final EventSocket socket;
     /** The rtnetlink side, when the handler wants local address or link events; else null. */
     private final RtnlMonitor rtnl;
     private final LocalAddressFilter localAddressFilter;
-    private final boolean wantsAddresses;
-    private final boolean wantsLinks;
     private final EventHandler handler;
     private final IdleStrategy idle;
     private final String name;
@@ -66,6 +69,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
     /** Periodic work, touched only by the loop's thread; the earliest due time, MAX_VALUE if none. */
     private final List<ScheduledWork> scheduled = new ArrayList<>();
     private long nextDueNanos = Long.MAX_VALUE;
+    private long nextRtnlNanos;
 
     private EventLoop(Builder b) {
         this.handler = b.handler;
@@ -78,12 +82,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
             mask |= type.mask();
         }
         socket.setTypeMask(mask);
-        this.wantsAddresses = b.types.contains(MptcpEventType.LOCAL_ADDRESS_ADDED)
-                || b.types.contains(MptcpEventType.LOCAL_ADDRESS_REMOVED);
-        this.wantsLinks = b.types.contains(MptcpEventType.LINK_UP) || b.types.contains(MptcpEventType.LINK_DOWN);
         this.localAddressFilter = b.localAddressFilter;
         RtnlMonitor monitor = null;
-        if (wantsAddresses || wantsLinks) {
+        if (b.types.contains(MptcpEventType.LOCAL_ADDRESS_ADDED) || b.types.contains(MptcpEventType.LOCAL_ADDRESS_REMOVED)
+                || b.types.contains(MptcpEventType.LINK_UP) || b.types.contains(MptcpEventType.LINK_DOWN)) {
             try {
                 monitor = RtnlMonitor.open(b.namespace, RTNL_RECORDS);
                 socket.attach(monitor.fd());
@@ -129,6 +131,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
                 doWork();
             }
         } finally {
+            try {
+                handler.onLoopEnd();
+            } catch (RuntimeException e) {
+                handlerErrors++;
+                LOG.log(Level.WARNING, name + ": handler failed at loop end: " + e.getMessage(), e);
+            }
             socket.close();
             if (rtnl != null) {
                 rtnl.close();
@@ -158,11 +166,13 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * @return events plus tasks handled
      */
     public int doWork() {
-        int n = socket.poll(receiveTimeoutMillis());
+        int timeout = receiveTimeoutMillis();
+        int n = socket.poll(timeout);
         for (int i = 0; i < n; i++) {
             dispatch(socket.record(i));
         }
-        if (rtnl != null) {
+        if (rtnl != null && ((n == 0 && timeout != 0) || System.nanoTime() - nextRtnlNanos >= 0)) {
+            nextRtnlNanos = System.nanoTime() + RTNL_PERIOD_NANOS;
             n += dispatchLocalChanges();
         }
         if (n > 0) {
@@ -183,6 +193,19 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return work;
     }
 
+    /**
+     * Hands {@code event}, made on the loop's thread (a timeout a controller host saw), to the
+     * handler as if it had been polled.
+     *
+     * @throws IllegalStateException from another thread
+     */
+    public void deliver(MptcpEvent event) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException(name + ": deliver from the loop's thread");
+        }
+        dispatch(event);
+    }
+
     private int receiveTimeoutMillis() {
         int timeout = tasks.isEmpty() ? idle.receiveTimeoutMillis() : 0;
         if (timeout == 0 || nextDueNanos == Long.MAX_VALUE) {
@@ -192,15 +215,23 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return (int) (timeout < 0 ? Math.min(untilDue, Integer.MAX_VALUE) : Math.min(timeout, untilDue));
     }
 
-    /** The local address and link records of this round that the handler asked for and the filter passes. */
+    /**
+     * The local address and link records pending that the handler asked for and the filter
+     * passes; EVENTS_LOST when the kernel dropped some.
+     */
     private int dispatchLocalChanges() {
-        int m = rtnl.poll();
+        int m;
+        try {
+            m = rtnl.poll();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, name + ": reading local address changes failed: " + e.getMessage(), e);
+            return 0;
+        }
         int handled = 0;
         for (int i = 0; i < m; i++) {
             EventRecord record = rtnl.record(i);
             MptcpEventType type = record.type();
-            boolean link = type == MptcpEventType.LINK_UP || type == MptcpEventType.LINK_DOWN;
-            if ((link ? wantsLinks : wantsAddresses) && types.contains(type) && localAddressFilter.accepts(record)) {
+            if (type == MptcpEventType.EVENTS_LOST || (types.contains(type) && localAddressFilter.accepts(record))) {
                 dispatch(record);
                 handled++;
             }
@@ -276,8 +307,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         if (periodNanos < 1_000_000) {
             throw new IllegalArgumentException("period below 1 ms: " + period);
         }
-        Thread running = thread;
-        if (running != null && running != Thread.currentThread()) {
+        if (started.get() && Thread.currentThread() != thread) {
             throw new IllegalStateException(name + ": schedule from the loop's thread (use execute)");
         }
         ScheduledWork work = new ScheduledWork(periodNanos, System.nanoTime() + periodNanos,

@@ -19,7 +19,7 @@ import org.mptcp4j.diag.SubflowInfo;
  *   0 kind u8 | 1 state u8 | 2 family u16 | 4 local_port u16 | 6 remote_port u16 | 8 token u32
  *  12 remote_token u32 | 16 flags u32 | 20 loc_id | 21 rem_id | 22 subflows | 23 subflows_total
  *  24 add_addr_signal | 25 add_addr_accepted | 26 local_addr_used | 27 backoff | 28 retransmits u32
- *  32 rtt_us | 36 rttvar_us | 40 rto_us | 44 total_retrans | 48 snd_cwnd | 52 lost | 56 if_index
+ *  32 rtt_us | 36 rttvar_us | 40 rto_us | 44 total_retrans | 48 snd_cwnd | 52 lost | 56 if_index | 60 rto_timeouts
  *  64 bytes_sent u64 | 72 bytes_received | 80 bytes_acked | 88 bytes_retrans | 96 delivery_rate
  * 104 cookie u64 | 112 local_addr[16] | 128 remote_addr[16] | 144
  * </pre>
@@ -30,7 +30,7 @@ public final class DiagRecord {
     public static final int SUBFLOW = 2;
     public static final int LISTENER = 3;
     static final int[] LAYOUT = {
-        SIZE, 0, 1, 2, 4, 6, 8, 12, 16, 20, 21, 22, 23, 24, 25, 26, 27, 28, 32, 36, 40, 44, 48, 52, 56,
+        SIZE, 0, 1, 2, 4, 6, 8, 12, 16, 20, 21, 22, 23, 24, 25, 26, 27, 28, 32, 36, 40, 44, 48, 52, 56, 60,
         64, 72, 80, 88, 96, 104, 112, 128,
     };
 
@@ -152,6 +152,11 @@ public final class DiagRecord {
         return buffer.getInt(base + 56);
     }
 
+    /** Retransmission timeouts over the subflow's life (tcpi_total_rto, Linux 6.7; 0 before). */
+    public int rtoTimeouts() {
+        return buffer.getInt(base + 60);
+    }
+
     public long bytesSent() {
         return buffer.getLong(base + 64);
     }
@@ -190,13 +195,18 @@ public final class DiagRecord {
     /** The subflow this record describes (allocates). */
     public SubflowInfo subflowInfo() {
         return new SubflowInfo(local(), remote(), state(), localId(), remoteId(), token(), remoteToken(), flags(),
-                rttMicros(), rtoMicros(), backoff(), retransmits(), totalRetransmits(), bytesSent(), bytesAcked(),
-                bytesReceived(), deliveryRate(), ifIndex());
+                rttMicros(), rtoMicros(), backoff(), retransmits(), totalRetransmits(), rtoTimeouts(), bytesSent(),
+                bytesAcked(), bytesReceived(), deliveryRate(), ifIndex());
     }
 
     /** The connection this record describes, with these subflows (allocates). */
     public ConnectionInfo connectionInfo(boolean serverSide, List<SubflowInfo> subflows) {
-        return new ConnectionInfo(token(), local(), remote(), state(), serverSide, flags(), subflows(), addAddrSignal(),
+        return connectionInfo(state(), serverSide, subflows);
+    }
+
+    /** As {@link #connectionInfo(boolean, List)}, in {@code state} (a source that has none of its own). */
+    public ConnectionInfo connectionInfo(int state, boolean serverSide, List<SubflowInfo> subflows) {
+        return new ConnectionInfo(token(), local(), remote(), state, serverSide, flags(), subflows(), addAddrSignal(),
                 addAddrAccepted(), localAddressesUsed(), retransmits(), bytesSent(), bytesReceived(), bytesAcked(),
                 bytesRetransmitted(), List.copyOf(subflows));
     }

@@ -105,6 +105,15 @@ final class AnnouncedListeners implements AutoCloseable {
         }
     }
 
+    /** Releases the listeners of every connection for which {@code open} is false. */
+    synchronized void releaseConnectionsNotOpen(java.util.function.IntPredicate open) {
+        for (int token : announcements.tokens()) {
+            if (!open.test(token)) {
+                releaseConnection(token);
+            }
+        }
+    }
+
     /** Listening sockets open now. */
     synchronized int size() {
         return listeners.size();

@@ -22,8 +22,9 @@ public enum MptcpEventType {
     /** An MPTCP listening socket was closed (Linux 6.2). */
     LISTENER_CLOSED(16),
     /**
-     * Not a kernel event: the kernel reported ENOBUFS here, events were dropped. State learned
-     * from events may be stale and must be rebuilt.
+     * Not a kernel event: the kernel reported ENOBUFS here, events were dropped (MPTCP events,
+     * or local address and link changes when the loop watches them). State learned from events
+     * may be stale and must be rebuilt.
      */
     EVENTS_LOST(0x8001),
     /** Not from mptcp_pm: an address was added to an interface of the namespace (rtnetlink, the paper's new_local_addr). */

@@ -168,6 +168,14 @@ public final class PathManager implements AutoCloseable {
         listeners.releaseConnection(token);
     }
 
+    /**
+     * Every connection for which {@code open} is false is gone, though its CLOSED event may
+     * have been lost: listeners opened for its announcements are released.
+     */
+    public void retainConnections(java.util.function.IntPredicate open) {
+        listeners.releaseConnectionsNotOpen(open);
+    }
+
     /** MPTCP listening sockets open for announced addresses. */
     public int announcedListeners() {
         return listeners.size();

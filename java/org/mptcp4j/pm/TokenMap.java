@@ -58,6 +58,27 @@ public final class TokenMap<V> {
         return removed;
     }
 
+    /** The tokens mapped now, in no order (allocates: for housekeeping, not the event path). */
+    public int[] tokens() {
+        int[] tokens = new int[size];
+        int n = 0;
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (values[slot] != null) {
+                tokens[n++] = keys[slot];
+            }
+        }
+        return tokens;
+    }
+
+    /** Removes every token for which {@code keep} is false. */
+    public void retainTokens(java.util.function.IntPredicate keep) {
+        for (int token : tokens()) {
+            if (!keep.test(token)) {
+                remove(token);
+            }
+        }
+    }
+
     public boolean containsKey(int token) {
         return find(token) >= 0;
     }

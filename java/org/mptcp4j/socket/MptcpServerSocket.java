@@ -37,7 +37,7 @@ public final class MptcpServerSocket implements AutoCloseable {
     public MptcpSocket accept() throws IOException {
         int f = fd.acquire();
         try {
-            return new MptcpSocket(MptcpSocket.accept(f));
+            return new MptcpSocket(MptcpSocket.accept(f), true);
         } finally {
             fd.release();
         }

@@ -29,9 +29,11 @@ public final class MptcpSocket implements AutoCloseable {
             .order(ByteOrder.nativeOrder());
     private final DiagRecord record = new DiagRecord(info);
     private final SocketDescriptor fd;
+    private final boolean accepted;
 
-    MptcpSocket(int fd) {
+    MptcpSocket(int fd, boolean accepted) {
         this.fd = new SocketDescriptor(fd);
+        this.accepted = accepted;
     }
 
     /** Connects to {@code remote} over MPTCP from the caller's namespace. */
@@ -52,7 +54,7 @@ public final class MptcpSocket implements AutoCloseable {
             close(fd);
             throw new IOException("connect to " + remote + " over MPTCP: " + e.getMessage(), e);
         }
-        return new MptcpSocket(fd);
+        return new MptcpSocket(fd, false);
     }
 
     static InetAddress resolved(InetSocketAddress address) throws IOException {
@@ -151,7 +153,8 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * The connection's token, counters and subflows now (getsockopt MPTCP_FULL_INFO, Linux 6.5).
-     * The socket's own view has no address ids or peer token; {@code Connections} has them.
+     * The socket's own view has no address ids or peer token ({@code Connections} has them);
+     * the connection's state is its first subflow's.
      */
     public ConnectionInfo info() throws IOException {
         synchronized (info) {
@@ -166,7 +169,8 @@ public final class MptcpSocket implements AutoCloseable {
             for (int i = 1; i < count; i++) {
                 subflows.add(record.wrap(i).subflowInfo());
             }
-            return record.wrap(0).connectionInfo(false, subflows);
+            int state = subflows.isEmpty() ? 0 : subflows.get(0).state();
+            return record.wrap(0).connectionInfo(state, accepted, subflows);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
@@ -38,6 +39,8 @@ import org.mptcp4j.pm.TokenMap;
  *
  * <p>A connection found by resync (the daemon restarted, or events were lost) gets the
  * subflows it still lacks; one already served is left alone, however often it is reported.
+ * sock_diag does not tell whether the peer refuses joins to its initial address: there the
+ * kernel refuses the subflows, which count as {@link #failed()}.
  */
 public final class NDiffPortsController implements Controller {
     private static final System.Logger LOG = System.getLogger(NDiffPortsController.class.getName());
@@ -160,6 +163,11 @@ public final class NDiffPortsController implements Controller {
         }
     }
 
+    @Override
+    public void onResyncDone(IntPredicate open) {
+        served.retainTokens(open);
+    }
+
     private boolean usesLocal(ConnectionInfo c, MptcpAddress local) {
         return subflowsFrom(c, local) > 0;
     }
@@ -168,7 +176,8 @@ public final class NDiffPortsController implements Controller {
     private int subflowsFrom(ConnectionInfo c, MptcpAddress local) {
         int n = 0;
         for (SubflowInfo s : c.subflows()) {
-            if (s.state() == 1 && local.sameAddress(MptcpAddress.of(s.local().getAddress(), 0))
+            // Established, or still opening (SYN_SENT): either way it need not be asked for again.
+            if ((s.state() == 1 || s.state() == 2) && local.sameAddress(MptcpAddress.of(s.local().getAddress(), 0))
                     && remote.sameAddress(MptcpAddress.of(s.remote().getAddress(), 0))) {
                 n++;
             }

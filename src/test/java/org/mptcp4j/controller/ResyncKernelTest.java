@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -32,6 +31,7 @@ import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.HeldLoop;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Transfers;
 
@@ -188,24 +188,14 @@ class ResyncKernelTest {
                 // The smallest receive buffer the kernel allows: a burst overruns it.
                 try (EventLoop loop = EventLoop.builder(host).namespace(t.client()).receiveBufferBytes(4096).build()) {
                     loop.start();
-                    // Hold the loop in a task while the burst comes, as a busy or stalled daemon would be.
-                    CountDownLatch burstDone = new CountDownLatch(1);
-                    CountDownLatch held = new CountDownLatch(1);
-                    loop.execute(() -> {
-                        held.countDown();
-                        try {
-                            burstDone.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                    assertTrue(held.await(10, TimeUnit.SECONDS));
+                    // Hold the loop while the burst comes, as a busy or stalled daemon would be.
+                    HeldLoop held = HeldLoop.hold(loop);
                     try {
                         for (int i = 0; i < connections; i++) {
                             sockets.add(connect(t));
                         }
                     } finally {
-                        burstDone.countDown();
+                        held.release();
                     }
                     for (MptcpSocket s : sockets) {
                         ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 1);

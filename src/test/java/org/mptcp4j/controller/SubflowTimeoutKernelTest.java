@@ -120,7 +120,9 @@ class SubflowTimeoutKernelTest {
                     }
                     // Backoff doubles the RTO from one timeout to the next.
                     assertTrue(controller.rtos.get(controller.rtos.size() - 1) > controller.rtos.get(0), controller.rtos.toString());
-                    assertEquals(seen.size(), host.subflowTimeouts());
+                    loop.stop();
+                    loop.awaitTermination();
+                    assertEquals(controller.timeouts.size(), host.subflowTimeouts());
                 }
             }
         }

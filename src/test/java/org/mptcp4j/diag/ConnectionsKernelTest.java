@@ -69,4 +69,25 @@ class ConnectionsKernelTest {
             assertEquals(h.serverToken, server.get(0).token());
         }
     }
+
+    @Test
+    void theServerSideIsKnownAfterItsListenerClosed() throws Exception {
+        try (org.mptcp4j.demo.Topology t = org.mptcp4j.demo.Topology.create("m4j-test", 1)) {
+            org.mptcp4j.socket.MptcpServerSocket listener = org.mptcp4j.socket.MptcpServerSocket.bind(t.server(),
+                    new java.net.InetSocketAddress("0.0.0.0", 5201), 8);
+            try (org.mptcp4j.socket.MptcpSocket client = org.mptcp4j.socket.MptcpSocket.connect(t.client(),
+                    org.mptcp4j.demo.Topology.serverEndpoint(1, 5201));
+                    org.mptcp4j.socket.MptcpSocket accepted = listener.accept()) {
+                listener.close();
+                Transfers.send(client, 100);
+                List<ConnectionInfo> server = Connections.list(t.server());
+                assertEquals(1, server.size(), server.toString());
+                assertEquals(accepted.info().token(), server.get(0).token());
+                assertTrue(server.get(0).serverSide(), "accepted here, though nothing listens any more: " + server);
+                List<ConnectionInfo> clients = Connections.list(t.client());
+                assertEquals(1, clients.size(), clients.toString());
+                assertFalse(clients.get(0).serverSide());
+            }
+        }
+    }
 }

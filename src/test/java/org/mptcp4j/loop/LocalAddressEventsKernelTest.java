@@ -16,6 +16,7 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.testing.HeldLoop;
 import org.mptcp4j.testing.KernelTest;
 
 /**
@@ -103,6 +104,31 @@ class LocalAddressEventsKernelTest {
         }
     }
 
+    private static String lineOf(String ipAddrShow, String address) {
+        return ipAddrShow.lines().filter(l -> l.contains(address)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anIpv6AddressIsAddedOnceItsDuplicateAddressDetectionIsDone() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            String dev = t.clientDevice(1);
+            ChangeRecorder recorder = new ChangeRecorder();
+            try (EventLoop loop = EventLoop.builder(recorder).namespace(t.client()).build()) {
+                loop.start();
+                ip(t, "addr", "add", "fd00:98::1/64", "dev", dev);
+                String tentative = Shell.run("ip", "-n", t.clientName(), "-6", "addr", "show", "dev", dev);
+                Change added = recorder.await(MptcpEventType.LOCAL_ADDRESS_ADDED);
+                assertEquals(InetAddress.getByName("fd00:98::1"), added.address());
+                String now = Shell.run("ip", "-n", t.clientName(), "-6", "addr", "show", "dev", dev);
+                assertTrue(lineOf(tentative, "fd00:98::1").contains("tentative"), "in DAD when added: " + tentative);
+                assertFalse(lineOf(now, "fd00:98::1").contains("tentative"), "reported once usable: " + now);
+                // One report: the tentative announcement before it was not one.
+                ip(t, "addr", "add", "10.99.0.1/24", "dev", dev);
+                assertEquals(InetAddress.getByName("10.99.0.1"), recorder.await(MptcpEventType.LOCAL_ADDRESS_ADDED).address());
+            }
+        }
+    }
+
     @Test
     void loopbackLinkLocalAndDeniedInterfacesAreFilteredOut() throws Exception {
         try (Topology t = Topology.create("m4j-test", 2)) {
@@ -143,6 +169,41 @@ class LocalAddressEventsKernelTest {
                 assertEquals(InetAddress.getByName("10.96.0.1"), passed.address());
                 assertEquals(second, passed.device());
                 assertTrue(onlySecond.changes.isEmpty(), onlySecond.changes.toString());
+            }
+        }
+    }
+
+    @Test
+    void changesTheKernelDroppedAreReportedAsLostAndTheLoopGoesOn() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            String dev = t.clientDevice(1);
+            ChangeRecorder recorder = new ChangeRecorder();
+            try (EventLoop loop = EventLoop.builder(recorder).namespace(t.client()).build()) {
+                loop.start();
+                // Hold the loop while far more changes come than the rtnetlink socket's buffer keeps.
+                java.nio.file.Path batch = java.nio.file.Files.createTempFile("m4j-addrs", ".batch");
+                HeldLoop held = HeldLoop.hold(loop);
+                try {
+                    StringBuilder commands = new StringBuilder();
+                    for (int i = 0; i < 3000; i++) {
+                        commands.append("addr add 10.100.").append(i / 250).append('.').append(i % 250 + 1)
+                                .append("/32 dev ").append(dev).append('\n');
+                    }
+                    java.nio.file.Files.writeString(batch, commands);
+                    Shell.run("ip", "-n", t.clientName(), "-batch", batch.toString());
+                } finally {
+                    held.release();
+                    java.nio.file.Files.deleteIfExists(batch);
+                }
+                assertEquals(MptcpEventType.EVENTS_LOST, recorder.await(MptcpEventType.EVENTS_LOST).type(),
+                        "the overrun is reported");
+                // The loop still reads changes after it.
+                ip(t, "addr", "add", "10.99.0.1/24", "dev", dev);
+                Change next;
+                do {
+                    next = recorder.await(MptcpEventType.LOCAL_ADDRESS_ADDED);
+                } while (!next.address().equals(InetAddress.getByName("10.99.0.1")));
+                assertTrue(loop.isRunning());
             }
         }
     }

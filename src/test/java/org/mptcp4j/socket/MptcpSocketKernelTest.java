@@ -22,6 +22,21 @@ class MptcpSocketKernelTest {
     private static final int PORT = 5201;
 
     @Test
+    void ownInfoTellsTheSideAndTheState() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8);
+                MptcpSocket client = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT));
+                MptcpSocket accepted = listener.accept()) {
+            org.mptcp4j.diag.ConnectionInfo mine = client.info();
+            org.mptcp4j.diag.ConnectionInfo theirs = accepted.info();
+            assertEquals(1, mine.state(), mine.toString());
+            assertEquals(1, theirs.state(), theirs.toString());
+            assertTrue(theirs.serverSide());
+            assertTrue(!mine.serverSide());
+        }
+    }
+
+    @Test
     void closeWakesACallBlockedInTheSocket() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1);
                 MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
