@@ -90,4 +90,31 @@ class ConnectionsKernelTest {
             }
         }
     }
+
+    @Test
+    void moreConnectionsThanTheFirstBufferHoldsAreAllListed() throws Exception {
+        int connections = 150; // with their subflows, more records than the first buffer's 256
+        try (org.mptcp4j.demo.Topology t = org.mptcp4j.demo.Topology.create("m4j-test", 1);
+                org.mptcp4j.socket.MptcpServerSocket listener = org.mptcp4j.socket.MptcpServerSocket.bind(t.server(),
+                        new java.net.InetSocketAddress("0.0.0.0", 5201), 256)) {
+            Transfers.discardServer(listener, new java.util.concurrent.atomic.AtomicLong());
+            List<org.mptcp4j.socket.MptcpSocket> sockets = new java.util.ArrayList<>();
+            try {
+                java.util.Set<Integer> tokens = new java.util.HashSet<>();
+                for (int i = 0; i < connections; i++) {
+                    org.mptcp4j.socket.MptcpSocket s = org.mptcp4j.socket.MptcpSocket.connect(t.client(),
+                            org.mptcp4j.demo.Topology.serverEndpoint(1, 5201));
+                    sockets.add(s);
+                    tokens.add(s.info().token());
+                }
+                List<ConnectionInfo> listed = Connections.list(t.client());
+                assertEquals(tokens, listed.stream().map(ConnectionInfo::token).collect(java.util.stream.Collectors.toSet()));
+                assertTrue(listed.stream().allMatch(c -> c.subflows().size() == 1), "each with its subflow");
+            } finally {
+                for (org.mptcp4j.socket.MptcpSocket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
 }
