@@ -20,4 +20,9 @@ module org.mptcp4j {
     exports org.mptcp4j.diag;
     exports org.mptcp4j.socket;
     exports org.mptcp4j.netns;
+
+    uses org.mptcp4j.controller.ControllerProvider;
+
+    provides org.mptcp4j.controller.ControllerProvider with
+            org.mptcp4j.controller.ndiffports.NDiffPortsProvider;
 }

@@ -1,14 +1,22 @@
 package org.mptcp4j.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.controller.ConnectionPolicy;
+import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Demo;
 import org.mptcp4j.diag.LocalAddressFilter;
@@ -41,6 +49,7 @@ public final class Main {
               demo              two namespaced hosts, a real MPTCP transfer, mptcp4j opening its subflows
               monitor           print every MPTCP event of a network namespace, one line each
               run               manage the subflows of a namespace's connections with a controller
+              controllers       the controllers 'run' and policies can name, with their parameters
               path-manager      show or select the path manager (kernel or userspace) of a namespace
               connections       every MPTCP connection of a namespace with its subflows (sock_diag)
 
@@ -91,14 +100,20 @@ public final class Main {
                     Needs CAP_NET_ADMIN in the namespace to join the kernel's event group.
                     """,
             "run", """
-                    Usage: mptcp4j run [--netns NAME] [--subflows N | --per-address] [--idle STRATEGY]
-                                       [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
+                    Usage: mptcp4j run [--netns NAME] [--subflows N | --per-address | --controller NAME [PARAM=VALUE ...]
+                                       | --policy FILE] [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
 
-                    Manages the MPTCP connections of a namespace with the ndiffports controller
-                    until interrupted: when a connection this host opened is established, it opens
+                    Manages the MPTCP connections of a namespace until interrupted, by default with
+                    the ndiffports controller: when a connection this host opened is established, it opens
                       --subflows N     N more subflows over the same address pair, from different
                                        source ports (default 2, at most 8), or
                       --per-address    one more subflow from each other local address.
+                    Or with any controller by name and its parameters ('mptcp4j controllers' lists them):
+                      --controller NAME [PARAM=VALUE ...]
+                    Or with a policy file: rules that pick each connection's controller by its
+                    addresses, ports and side, one per line, the first match wins:
+                      remote 10.1.0.0/16 port 443 side client -> ndiffports subflows=4
+                      default -> ndiffports per-address=true
 
                     The namespace must use the userspace path manager for its new connections
                     (mptcp4j path-manager userspace); connections of the in-kernel one are left alone.
@@ -140,6 +155,13 @@ public final class Main {
                       --rate MBIT      rate limit of each client path with tc tbf (default 200; 0: none)
                       --busy-poll      run the event loop busy-polling
                     """,
+            "controllers", """
+                    Usage: mptcp4j controllers
+
+                    Lists the controllers 'run --controller NAME' and policy files can name, each
+                    with what it does and its parameters: mptcp4j's own, and any a jar on the class
+                    path provides (META-INF/services/org.mptcp4j.controller.ControllerProvider).
+                    """,
             "version", """
                     Usage: mptcp4j version
 
@@ -176,6 +198,7 @@ public final class Main {
                 case "help", "--help", "-h" -> help(args);
                 case "monitor" -> monitor(args);
                 case "run" -> run(args);
+                case "controllers" -> controllers(args);
                 case "path-manager" -> pathManager(args);
                 case "connections" -> new ConnectionsCommand(out).run(args);
                 case "demo" -> new Demo(out).run(demoOptions(args));
@@ -375,13 +398,9 @@ public final class Main {
     }
 
     private int run(String[] args) throws Exception {
-        Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding"),
-                Set.of("per-address", "verbose")).atMostPositional(0);
-        if (a.has("per-address") && a.has("subflows")) {
-            throw new UsageException("run", "--subflows and --per-address exclude each other");
-        }
-        NDiffPortsController controller = a.has("per-address") ? NDiffPortsController.perLocalAddress()
-                : NDiffPortsController.sameAddressPair(a.getInt("subflows", 2, 1, 8));
+        Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding",
+                "controller", "policy"), Set.of("per-address", "verbose"));
+        Controller controller = runController(a);
         IdleStrategy idle;
         try {
             idle = IdleStrategy.named(a.get("idle", "blocking"));
@@ -407,6 +426,52 @@ public final class Main {
                     runUntilInterrupted(loop);
                 }
             }
+        }
+        return OK;
+    }
+
+    /** The controller 'run' is asked for: ndiffports by its options, one by name, or a policy file. */
+    private static Controller runController(Arguments a) {
+        long ways = java.util.stream.Stream.of("subflows", "per-address", "controller", "policy").filter(a::has).count();
+        if (ways > 1) {
+            throw new UsageException("run", "choose one of --subflows, --per-address, --controller and --policy");
+        }
+        try {
+            if (a.has("policy")) {
+                a.atMostPositional(0);
+                Path file = Path.of(a.get("policy", ""));
+                String text;
+                try {
+                    text = Files.readString(file);
+                } catch (IOException e) {
+                    throw new UsageException("run", "cannot read the policy file " + file + ": " + e.getMessage());
+                }
+                return ConnectionPolicy.parse(text);
+            }
+            if (a.has("controller")) {
+                Map<String, String> parameters = new LinkedHashMap<>();
+                for (String word : a.positional()) {
+                    int eq = word.indexOf('=');
+                    if (eq <= 0) {
+                        throw new UsageException("run", "'" + word + "' is not PARAM=VALUE");
+                    }
+                    parameters.put(word.substring(0, eq), word.substring(eq + 1));
+                }
+                return Controllers.create(a.get("controller", ""), parameters);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("run", e.getMessage());
+        }
+        a.atMostPositional(0);
+        return a.has("per-address") ? NDiffPortsController.perLocalAddress()
+                : NDiffPortsController.sameAddressPair(a.getInt("subflows", 2, 1, 8));
+    }
+
+    private int controllers(String[] args) {
+        Arguments.parse("controllers", args, 1, Set.of(), Set.of()).atMostPositional(0);
+        for (ControllerProvider p : Controllers.providers()) {
+            out.println(p.name() + ": " + p.description());
+            p.parameters().forEach((name, meaning) -> out.println("  " + name + "=...  " + meaning));
         }
         return OK;
     }

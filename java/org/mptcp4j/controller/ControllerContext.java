@@ -1,10 +1,15 @@
 package org.mptcp4j.controller;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.PathManager;
 
-/** What a controller works with. */
+/** What a controller works with; its methods are for the loop's thread. */
 public interface ControllerContext {
     /** Commands to the kernel's path manager of this namespace. */
     PathManager pathManager();
@@ -23,4 +28,31 @@ public interface ControllerContext {
     void watchTimeouts(int token);
 
     void stopWatchingTimeouts(int token);
+
+    /** Every MPTCP connection of the namespace now, with its subflows' tcp_info (sock_diag). */
+    List<ConnectionInfo> connections();
+
+    /** Connection {@code token} now, with its subflows, or null when it is gone. */
+    ConnectionInfo connection(int token);
+
+    /**
+     * State kept per connection, made by {@code factory} on first use and dropped when the
+     * connection closes or a resync finds it gone.
+     */
+    <S> PerConnection<S> perConnection(IntFunction<S> factory);
+
+    /**
+     * Runs {@code action} on the loop's thread every {@code period}, first one period from
+     * now, until cancelled or the loop stops (re-creating failed subflows later, measuring).
+     *
+     * @throws IllegalStateException before the loop runs
+     */
+    EventLoop.Scheduled schedule(Duration period, Runnable action);
+
+    /**
+     * Runs {@code action} once on the loop's thread after {@code delay}.
+     *
+     * @throws IllegalStateException before the loop runs
+     */
+    EventLoop.Scheduled runLater(Duration delay, Runnable action);
 }

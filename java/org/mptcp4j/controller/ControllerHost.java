@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
@@ -52,6 +53,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private final SubflowTimeoutWatcher timeoutWatcher;
     private Duration timeoutInterval = Duration.ofMillis(100);
     private Consumer<DiscoveredConnection> discoveryListener = d -> {};
+    private final List<PerConnection<?>> perConnection = new ArrayList<>();
     private LocalAddressIds localAddressIds;
     private EventLoop loop;
     private EventLoop.Scheduled timeoutLooks;
@@ -132,26 +134,13 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         } else if (type == MptcpEventType.EVENTS_LOST) {
             resyncPending = true;
         }
-        if (!wanted.contains(type)) {
-            return; // the loop may deliver more than the controller asked for (an observer wants it)
+        if (wanted.contains(type)) { // the loop may deliver more than the controller asked for (an observer wants it)
+            Callbacks.deliver(controller, type, event);
         }
-        switch (type) {
-            case CREATED -> controller.onCreated(event);
-            case ESTABLISHED -> controller.onEstablished(event);
-            case CLOSED -> controller.onClosed(event);
-            case ANNOUNCED -> controller.onAnnounced(event);
-            case REMOVED -> controller.onRemoved(event);
-            case SUB_ESTABLISHED -> controller.onSubflowEstablished(event);
-            case SUB_CLOSED -> controller.onSubflowClosed(event);
-            case SUB_PRIORITY -> controller.onSubflowPriority(event);
-            case LISTENER_CREATED -> controller.onListenerCreated(event);
-            case LISTENER_CLOSED -> controller.onListenerClosed(event);
-            case EVENTS_LOST -> controller.onEventsLost();
-            case LOCAL_ADDRESS_ADDED -> controller.onLocalAddressAdded(event);
-            case LOCAL_ADDRESS_REMOVED -> controller.onLocalAddressRemoved(event);
-            case LINK_UP -> controller.onLinkUp(event);
-            case LINK_DOWN -> controller.onLinkDown(event);
-            case SUBFLOW_TIMEOUT -> controller.onSubflowTimeout(event);
+        if (type == MptcpEventType.CLOSED) {
+            for (int i = 0; i < perConnection.size(); i++) {
+                perConnection.get(i).remove(event.token());
+            }
         }
     }
 
@@ -186,6 +175,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         IntPredicate isOpen = open::contains;
         pathManager.retainConnections(isOpen);
         timeoutWatcher.retain(isOpen);
+        for (PerConnection<?> states : perConnection) {
+            states.retain(isOpen);
+        }
         // Started after the ids were taken over, so that the controller's first ids agree with them.
         if (!started) {
             start();
@@ -251,6 +243,45 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     @Override
     public void stopWatchingTimeouts(int token) {
         timeoutWatcher.forget(token);
+    }
+
+    @Override
+    public List<ConnectionInfo> connections() {
+        return Connections.list(namespace());
+    }
+
+    @Override
+    public ConnectionInfo connection(int token) {
+        for (ConnectionInfo c : connections()) {
+            if (c.token() == token) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public <S> PerConnection<S> perConnection(IntFunction<S> factory) {
+        PerConnection<S> states = new PerConnection<>(Objects.requireNonNull(factory));
+        perConnection.add(states);
+        return states;
+    }
+
+    @Override
+    public EventLoop.Scheduled schedule(Duration period, Runnable action) {
+        return running().schedule(period, action);
+    }
+
+    @Override
+    public EventLoop.Scheduled runLater(Duration delay, Runnable action) {
+        return running().runLater(delay, action);
+    }
+
+    private EventLoop running() {
+        if (loop == null) {
+            throw new IllegalStateException("the controller host runs in no event loop yet");
+        }
+        return loop;
     }
 
     private void scheduleTimeoutLooks() {

@@ -278,6 +278,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
             if (now >= work.dueNanos) {
                 // Missed periods are skipped, not caught up: the next run is a period from now.
                 work.dueNanos = now + work.periodNanos;
+                if (!work.repeats) {
+                    work.cancelled = true;
+                }
                 ran++;
                 try {
                     work.action.run();
@@ -307,11 +310,27 @@ public final class EventLoop implements Runnable, AutoCloseable {
         if (periodNanos < 1_000_000) {
             throw new IllegalArgumentException("period below 1 ms: " + period);
         }
+        return add(new ScheduledWork(periodNanos, true, Objects.requireNonNull(action)));
+    }
+
+    /**
+     * Runs {@code action} once on the loop's thread after {@code delay}; from the same threads
+     * as {@link #schedule}.
+     *
+     * @return what cancels it before it runs
+     */
+    public Scheduled runLater(Duration delay, Runnable action) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("negative delay: " + delay);
+        }
+        return add(new ScheduledWork(delay.toNanos(), false, Objects.requireNonNull(action)));
+    }
+
+    private Scheduled add(ScheduledWork work) {
         if (started.get() && Thread.currentThread() != thread) {
             throw new IllegalStateException(name + ": schedule from the loop's thread (use execute)");
         }
-        ScheduledWork work = new ScheduledWork(periodNanos, System.nanoTime() + periodNanos,
-                Objects.requireNonNull(action));
+        work.dueNanos = System.nanoTime() + work.periodNanos;
         scheduled.add(work);
         nextDueNanos = Math.min(nextDueNanos, work.dueNanos);
         return work;
@@ -325,13 +344,14 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     private static final class ScheduledWork implements Scheduled {
         final long periodNanos;
+        final boolean repeats;
         final Runnable action;
         long dueNanos;
         boolean cancelled;
 
-        ScheduledWork(long periodNanos, long dueNanos, Runnable action) {
+        ScheduledWork(long periodNanos, boolean repeats, Runnable action) {
             this.periodNanos = periodNanos;
-            this.dueNanos = dueNanos;
+            this.repeats = repeats;
             this.action = action;
         }
 

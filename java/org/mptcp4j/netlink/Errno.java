@@ -15,6 +15,7 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     public static final int ETIMEDOUT = 110;
     public static final int ENOSPC = 28;
+    public static final int EADDRINUSE = 98;
 
     private Errno() {}
 

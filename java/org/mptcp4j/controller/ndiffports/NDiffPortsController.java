@@ -14,6 +14,7 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
@@ -45,9 +46,16 @@ import org.mptcp4j.pm.TokenMap;
 public final class NDiffPortsController implements Controller {
     private static final System.Logger LOG = System.getLogger(NDiffPortsController.class.getName());
 
+    /** A source port the kernel refused as taken: the next one of the range is tried, so many times. */
+    private static final int PORT_ATTEMPTS = 8;
+
     private final int subflows;
     private final boolean perLocalAddress;
     private final List<InetAddress> configuredLocals;
+    /** Source ports to use in turn, 0 when the kernel picks them. */
+    private final int firstPort;
+    private final int lastPort;
+    private int nextPort;
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
     private MptcpAddress[] locals = new MptcpAddress[0];
@@ -57,10 +65,14 @@ public final class NDiffPortsController implements Controller {
     private long requested;
     private long failed;
 
-    private NDiffPortsController(int subflows, boolean perLocalAddress, List<InetAddress> locals) {
+    private NDiffPortsController(int subflows, boolean perLocalAddress, List<InetAddress> locals, int firstPort,
+            int lastPort) {
         this.subflows = subflows;
         this.perLocalAddress = perLocalAddress;
         this.configuredLocals = locals;
+        this.firstPort = firstPort;
+        this.lastPort = lastPort;
+        this.nextPort = firstPort;
     }
 
     /** N extra subflows per connection over the initial address pair, N in 1..8. */
@@ -69,17 +81,34 @@ public final class NDiffPortsController implements Controller {
             throw new IllegalArgumentException("extra subflows must be 1..8 (the kernel's per-connection limit): "
                     + extraSubflows);
         }
-        return new NDiffPortsController(extraSubflows, false, List.of());
+        return new NDiffPortsController(extraSubflows, false, List.of(), 0, 0);
     }
 
     /** One subflow from each other usable local address, found in the namespace at start. */
     public static NDiffPortsController perLocalAddress() {
-        return new NDiffPortsController(1, true, null);
+        return new NDiffPortsController(1, true, null, 0, 0);
     }
 
     /** One subflow from each of {@code addresses} that the connection does not already use. */
     public static NDiffPortsController perLocalAddress(List<InetAddress> addresses) {
-        return new NDiffPortsController(1, true, List.copyOf(addresses));
+        return new NDiffPortsController(1, true, List.copyOf(addresses), 0, 0);
+    }
+
+    /**
+     * The same, with each subflow's source port taken in turn from {@code first..last} rather
+     * than left to the kernel: the port is what ECMP hashes, so choosing it chooses the path
+     * (a port the kernel reports taken is skipped).
+     */
+    public NDiffPortsController withSourcePorts(int first, int last) {
+        if (first < 1 || last > 65535 || first > last) {
+            throw new IllegalArgumentException("source ports must be a range within 1..65535: " + first + "-" + last);
+        }
+        return new NDiffPortsController(subflows, perLocalAddress, configuredLocals, first, last);
+    }
+
+    /** The first and last source port used in turn, or null when the kernel picks them. */
+    public int[] sourcePorts() {
+        return firstPort == 0 ? null : new int[] {firstPort, lastPort};
     }
 
     @Override
@@ -187,13 +216,34 @@ public final class NDiffPortsController implements Controller {
 
     private void create(int token, MptcpAddress from) {
         requested++;
-        try {
-            pathManager.createSubflow(token, from, remote);
-        } catch (PathManagerException e) {
-            failed++;
-            LOG.log(Level.WARNING, () -> "ndiffports: token " + Integer.toHexString(token) + ": subflow "
-                    + from + " -> " + remote + ": " + e.getMessage());
+        int attempts = firstPort == 0 ? 1 : PORT_ATTEMPTS;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (firstPort != 0) {
+                from.port(takePort());
+            }
+            try {
+                pathManager.createSubflow(token, from, remote);
+                return;
+            } catch (PathManagerException e) {
+                if (e.errno() == Errno.EADDRINUSE && attempt < attempts) {
+                    continue;
+                }
+                failed++;
+                LOG.log(Level.WARNING, () -> "ndiffports: token " + Integer.toHexString(token) + ": subflow "
+                        + from + " -> " + remote + ": " + e.getMessage());
+                return;
+            } finally {
+                if (firstPort != 0) {
+                    from.port(0);
+                }
+            }
         }
+    }
+
+    private int takePort() {
+        int port = nextPort;
+        nextPort = port == lastPort ? firstPort : port + 1;
+        return port;
     }
 
     /** SUBFLOW_CREATE requests sent. */
@@ -208,7 +258,8 @@ public final class NDiffPortsController implements Controller {
 
     @Override
     public String toString() {
-        return perLocalAddress ? "ndiffports (one subflow per local address)"
-                : "ndiffports (" + subflows + " extra subflows per connection)";
+        String ports = firstPort == 0 ? "" : ", source ports " + firstPort + "-" + lastPort;
+        return perLocalAddress ? "ndiffports (one subflow per local address" + ports + ")"
+                : "ndiffports (" + subflows + " extra subflows per connection" + ports + ")";
     }
 }

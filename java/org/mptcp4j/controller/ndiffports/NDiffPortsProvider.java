@@ -1,0 +1,62 @@
+package org.mptcp4j.controller.ndiffports;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerParameters;
+import org.mptcp4j.controller.ControllerProvider;
+
+/** {@code ndiffports}: see {@link NDiffPortsController}. */
+public final class NDiffPortsProvider implements ControllerProvider {
+    /** Made by the ServiceLoader. */
+    public NDiffPortsProvider() {}
+
+    @Override
+    public String name() {
+        return "ndiffports";
+    }
+
+    @Override
+    public String description() {
+        return "more subflows on the connections this host opens: N over the same address pair, or one per local address";
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("subflows", "extra subflows over the initial address pair, 1..8 (default 2)");
+        p.put("per-address", "true: instead, one subflow from each other local address (default false)");
+        p.put("addresses", "with per-address: these local addresses (default: every usable one)");
+        p.put("ports", "source ports FIRST-LAST taken in turn (default: the kernel picks)");
+        return p;
+    }
+
+    @Override
+    public Controller create(ControllerParameters parameters) {
+        boolean perAddress = parameters.bool("per-address", false);
+        int subflows = parameters.integer("subflows", 2, 1, 8);
+        List<InetAddress> addresses = parameters.addresses("addresses");
+        String ports = parameters.string("ports", null);
+        parameters.requireAllRead();
+        NDiffPortsController controller = !perAddress ? NDiffPortsController.sameAddressPair(subflows)
+                : addresses.isEmpty() ? NDiffPortsController.perLocalAddress()
+                : NDiffPortsController.perLocalAddress(addresses);
+        if (ports != null) {
+            String[] range = ports.split("-");
+            try {
+                int first = Integer.parseInt(range[0].trim());
+                int last = range.length == 2 ? Integer.parseInt(range[1].trim()) : first;
+                if (range.length > 2) {
+                    throw new NumberFormatException();
+                }
+                controller = controller.withSourcePorts(first, last);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("ndiffports: parameter 'ports' must be a range FIRST-LAST within"
+                        + " 1..65535, not '" + ports + "'");
+            }
+        }
+        return controller;
+    }
+}
