@@ -1,0 +1,56 @@
+package org.mptcp4j.controller.fullmesh;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerParameters;
+import org.mptcp4j.controller.ControllerProvider;
+
+/** {@code fullmesh}: see {@link FullMeshController}. */
+public final class FullMeshProvider implements ControllerProvider {
+    /** Made by the ServiceLoader. */
+    public FullMeshProvider() {}
+
+    @Override
+    public String name() {
+        return "fullmesh";
+    }
+
+    @Override
+    public String description() {
+        return "a subflow between every local and every peer address, following address and link changes,"
+                + " failed subflows opened again with backoff";
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("side", "client: only connections this host opened (default); any: every connection");
+        p.put("max-subflows", "subflows per connection at most, the initial one included (default 8)");
+        p.put("backoff", "wait before opening a failed subflow again, doubled per failure in a row (default 500ms)");
+        p.put("max-backoff", "the longest such wait (default 30s)");
+        p.put("give-up-after", "failures in a row after which an address pair is left alone (default 6)");
+        p.put("remember-failing", "how long such a pair is left alone, on every connection (default 5m)");
+        p.put("addresses", "the local addresses to use (default: every usable one, following changes)");
+        return p;
+    }
+
+    @Override
+    public Controller create(ControllerParameters p) {
+        FullMeshController.Settings d = FullMeshController.Settings.DEFAULT;
+        String side = p.string("side", "client");
+        if (!side.equals("client") && !side.equals("any")) {
+            throw new IllegalArgumentException("fullmesh: parameter 'side' must be client or any, not '" + side + "'");
+        }
+        FullMeshController.Settings settings = new FullMeshController.Settings(side.equals("client"),
+                p.integer("max-subflows", d.maxSubflows(), 1, FullMeshController.MAX_LOCALS * FullMeshController.MAX_REMOTES),
+                p.duration("backoff", d.backoff(), Duration.ofMillis(10)),
+                p.duration("max-backoff", d.maxBackoff(), Duration.ofMillis(10)),
+                p.integer("give-up-after", d.giveUpAfter(), 1, 1000),
+                p.duration("remember-failing", d.rememberFailing(), Duration.ZERO),
+                p.addresses("addresses"));
+        p.requireAllRead();
+        return new FullMeshController(settings);
+    }
+}
