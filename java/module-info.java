@@ -16,6 +16,7 @@ module org.mptcp4j {
     exports org.mptcp4j.pm;
     exports org.mptcp4j.loop;
     exports org.mptcp4j.controller;
+    exports org.mptcp4j.controller.backup;
     exports org.mptcp4j.controller.fullmesh;
     exports org.mptcp4j.controller.ndiffports;
     exports org.mptcp4j.diag;
@@ -25,6 +26,7 @@ module org.mptcp4j {
     uses org.mptcp4j.controller.ControllerProvider;
 
     provides org.mptcp4j.controller.ControllerProvider with
+            org.mptcp4j.controller.backup.BackupOnDemandProvider,
             org.mptcp4j.controller.fullmesh.FullMeshProvider,
             org.mptcp4j.controller.ndiffports.NDiffPortsProvider;
 }

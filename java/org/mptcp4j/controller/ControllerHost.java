@@ -153,7 +153,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     }
 
     /**
-     * Finds every established MPTCP connection of the namespace (plain-TCP fallbacks aside),
+     * Finds every fully established MPTCP connection of the namespace (plain-TCP fallbacks aside),
      * keeps the local address ids each uses, and reports each to the controller. The loop
      * calls this at start and after lost events; from the loop's thread.
      *
@@ -166,7 +166,8 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         Set<Integer> open = new HashSet<>();
         for (ConnectionInfo c : Connections.list(namespace())) {
             open.add(c.token());
-            if (c.state() == ESTABLISHED && !c.fallback()) {
+            // Not yet fully established: its ESTABLISHED event is still to come.
+            if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
                 DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(c.token()));
                 adoptIds(d);
                 found.add(d);

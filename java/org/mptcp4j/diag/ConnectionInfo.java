@@ -28,6 +28,14 @@ public record ConnectionInfo(int token, InetSocketAddress local, InetSocketAddre
         int flags, int extraSubflows, int addAddrSignal, int addAddrAccepted, int localAddressesUsed, long retransmits,
         long bytesSent, long bytesReceived, long bytesAcked, long bytesRetransmitted, List<SubflowInfo> subflows) {
 
+    /**
+     * MPTCP is fully established: a subflow completed its MPTCP handshake. Only then can new
+     * subflows join (the kernel refuses them with ENOTCONN before); sock_diag's view only.
+     */
+    public boolean fullyEstablished() {
+        return subflows.stream().anyMatch(SubflowInfo::fullyEstablished);
+    }
+
     /** The kernel fell back to plain TCP (the peer does not speak MPTCP). */
     public boolean fallback() {
         return (flags & 1) != 0;

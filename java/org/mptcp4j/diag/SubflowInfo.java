@@ -33,7 +33,13 @@ public record SubflowInfo(InetSocketAddress local, InetSocketAddress remote, int
         long totalRetransmits, int rtoTimeouts, long bytesSent, long bytesAcked, long bytesReceived, long deliveryRate, int ifIndex) {
 
     private static final int BACKUP_LOCAL = 1 << 5;
+    private static final int FULLY_ESTABLISHED = 1 << 6;
     private static final int BACKUP_REMOTE = 1 << 4;
+
+    /** The MPTCP handshake of this subflow is complete (MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED). */
+    public boolean fullyEstablished() {
+        return (flags & FULLY_ESTABLISHED) != 0;
+    }
 
     /** This host marked the subflow as backup. */
     public boolean backup() {

@@ -1,0 +1,131 @@
+package org.mptcp4j.controller.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * backup-on-demand over two paths with data flowing: the secondary path stays out while the
+ * primary works, comes in when the primary is blackholed, and goes out again once the
+ * primary works again.
+ */
+@KernelTest
+class BackupOnDemandKernelTest {
+    private static final int PORT = 5201;
+
+    private static SubflowInfo on(ConnectionInfo info, int path) {
+        return info.subflows().stream().filter(s -> s.state() == 1)
+                .filter(s -> s.local().getAddress().equals(Topology.clientAddress(path))).findFirst().orElse(null);
+    }
+
+    /** The connection as sock_diag shows it (with the subflows' backup flags, which the socket's own view lacks). */
+    private static ConnectionInfo info(Topology t, int token) {
+        return Connections.list(t.client()).stream().filter(c -> c.token() == token).findFirst().orElseThrow();
+    }
+
+    private static ConnectionInfo await(Topology t, int token, Predicate<ConnectionInfo> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        ConnectionInfo info = info(t, token);
+        while (!condition.test(info) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            info = info(t, token);
+        }
+        return info;
+    }
+
+    private static long acked(ConnectionInfo info, int path) {
+        SubflowInfo s = on(info, path);
+        return s == null ? 0 : s.bytesAcked();
+    }
+
+    @ParameterizedTest
+    @EnumSource(BackupOnDemandController.Mode.class)
+    void theSecondaryComesInWhileThePrimaryIsBlackholedAndGoesOutWhenItRecovers(BackupOnDemandController.Mode mode)
+            throws Exception {
+        try (Topology t = Topology.create("m4j-test", 2);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+            t.routeBySource();
+            t.allowServerSubflows(8);
+            t.limitRate(1, 40);
+            t.limitRate(2, 40);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            BackupOnDemandController controller = new BackupOnDemandController(new BackupOnDemandController.Settings(
+                    Topology.clientAddress(2), mode, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(100)));
+            try (PathManager pm = PathManager.open(t.client());
+                    EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm).timeoutInterval(Duration.ofMillis(50)))
+                            .namespace(t.client()).build();
+                    MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                loop.start();
+                int token = socket.info().token();
+                Thread sender = new Thread(() -> {
+                    try {
+                        Transfers.send(socket, 1L << 40);
+                    } catch (Exception closedAtTheEnd) {
+                        // the test closes the socket under it
+                    }
+                }, "test-sender");
+                sender.setDaemon(true);
+                sender.start();
+
+                // While the primary works, the secondary carries nothing.
+                ConnectionInfo calm = await(t, token, i -> acked(i, 1) > (4 << 20)
+                        && (mode == BackupOnDemandController.Mode.OPEN || on(i, 2) != null));
+                assertTrue(acked(calm, 1) > (4 << 20), calm.toString());
+                if (mode == BackupOnDemandController.Mode.OPEN) {
+                    assertNull(on(calm, 2), "no secondary subflow yet: " + calm);
+                } else {
+                    assertTrue(on(calm, 2).backup(), "the secondary waits as a backup: " + calm);
+                    assertTrue(acked(calm, 2) < (256 << 10), "and carries next to nothing: " + calm);
+                }
+                assertEquals(0, controller.failovers());
+
+                // Blackhole the primary path: its timeouts bring the secondary in.
+                Shell.run("ip", "netns", "exec", t.serverName(), "iptables", "-A", "INPUT", "-i", t.serverDevice(1), "-j",
+                        "DROP");
+                ConnectionInfo trouble = await(t, token, i -> on(i, 2) != null && !on(i, 2).backup());
+                long acked2 = acked(trouble, 2);
+                ConnectionInfo over = await(t, token, i -> acked(i, 2) > acked2 + (4 << 20));
+                assertTrue(acked(over, 2) > acked2 + (4 << 20), "the secondary carries the data: " + over);
+                assertFalse(on(over, 2).backup(), over.toString());
+                assertEquals(1, controller.failovers());
+
+                // The primary works again: after a quiet second the secondary goes back to waiting.
+                Shell.run("ip", "netns", "exec", t.serverName(), "iptables", "-F", "INPUT");
+                ConnectionInfo back = await(t, token, i -> mode == BackupOnDemandController.Mode.OPEN ? on(i, 2) == null
+                        : on(i, 2) != null && on(i, 2).backup());
+                if (mode == BackupOnDemandController.Mode.OPEN) {
+                    assertNull(on(back, 2), "the secondary closed: " + back);
+                } else {
+                    assertTrue(on(back, 2).backup(), "the secondary is a backup again: " + back);
+                }
+                assertEquals(1, controller.recoveries());
+                long acked1 = acked(back, 1);
+                ConnectionInfo primary = await(t, token, i -> acked(i, 1) > acked1 + (4 << 20));
+                assertTrue(acked(primary, 1) > acked1 + (4 << 20), "the primary carries the data again: " + primary);
+            }
+        }
+    }
+}
