@@ -19,6 +19,7 @@ module org.mptcp4j {
     exports org.mptcp4j.controller.backup;
     exports org.mptcp4j.controller.fullmesh;
     exports org.mptcp4j.controller.ndiffports;
+    exports org.mptcp4j.controller.ratetarget;
     exports org.mptcp4j.diag;
     exports org.mptcp4j.socket;
     exports org.mptcp4j.netns;
@@ -28,5 +29,6 @@ module org.mptcp4j {
     provides org.mptcp4j.controller.ControllerProvider with
             org.mptcp4j.controller.backup.BackupOnDemandProvider,
             org.mptcp4j.controller.fullmesh.FullMeshProvider,
-            org.mptcp4j.controller.ndiffports.NDiffPortsProvider;
+            org.mptcp4j.controller.ndiffports.NDiffPortsProvider,
+            org.mptcp4j.controller.ratetarget.RateTargetProvider;
 }

@@ -1,0 +1,221 @@
+package org.mptcp4j.controller.ratetarget;
+
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerContext;
+import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.controller.PerConnection;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PathManagerException;
+
+/**
+ * rate-target (the SMAPP paper's smarter streaming): a connection gets a secondary path only
+ * while it delivers less than a target rate, and gives it up once its primary path alone
+ * delivers the target. Every {@code check}, it measures how many bytes the peer acknowledged
+ * since the last look, on the connection and on its primary subflow; {@code samples} looks in a
+ * row below the target bring the secondary in, as many with the primary alone at or above it
+ * send it away. Only connections this host opened are managed.
+ */
+public final class RateTargetController implements Controller {
+    private static final System.Logger LOG = System.getLogger(RateTargetController.class.getName());
+    private static final int ESTABLISHED = 1;
+
+    /**
+     * @param targetBitsPerSecond the rate a connection should reach
+     * @param secondary the local address of the secondary path
+     * @param check how often the rates are measured
+     * @param samples looks in a row that decide a change
+     */
+    public record Settings(long targetBitsPerSecond, InetAddress secondary, Duration check, int samples) {
+        public Settings {
+            Objects.requireNonNull(secondary, "secondary");
+            if (targetBitsPerSecond <= 0 || samples < 1 || check.toMillis() < 10) {
+                throw new IllegalArgumentException("a positive target, at least one sample, a check of 10 ms or more");
+            }
+        }
+    }
+
+    /** One connection's measurements. */
+    static final class Rates {
+        final MptcpAddress primaryLocal = new MptcpAddress();
+        final MptcpAddress remote = new MptcpAddress();
+        int primaryPort;
+        int secondaryPort;
+        boolean secondaryWanted;
+        long lastAcked = -1;
+        long lastPrimaryAcked = -1;
+        long lastNanos;
+        int below;
+        int primaryAbove;
+        /** The last measured rates, bits per second. */
+        long rate;
+        long primaryRate;
+    }
+
+    private final Settings settings;
+    private final MptcpAddress secondary;
+    private final MptcpAddress scratch = new MptcpAddress();
+    private final MptcpAddress eventLocal = new MptcpAddress();
+    private ControllerContext context;
+    private PerConnection<Rates> connections;
+    private long added;
+    private long removed;
+
+    public RateTargetController(Settings settings) {
+        this.settings = Objects.requireNonNull(settings);
+        this.secondary = MptcpAddress.of(settings.secondary(), 0);
+    }
+
+    @Override
+    public Set<MptcpEventType> eventTypes() {
+        return EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED, MptcpEventType.SUB_ESTABLISHED,
+                MptcpEventType.SUB_CLOSED);
+    }
+
+    @Override
+    public void start(ControllerContext ctx) {
+        this.context = ctx;
+        this.connections = ctx.perConnection(token -> new Rates());
+        secondary.id(ctx.localAddressIds().idOf(secondary));
+        ctx.schedule(settings.check(), this::measure);
+    }
+
+    @Override
+    public void onEstablished(MptcpEvent event) {
+        if (event.serverSide() || connections.contains(event.token())) {
+            return;
+        }
+        Rates r = connections.get(event.token());
+        event.copyLocal(r.primaryLocal);
+        r.primaryLocal.port(0).id(0);
+        event.copyRemote(r.remote);
+        r.primaryPort = event.localPort();
+    }
+
+    @Override
+    public void onConnectionDiscovered(DiscoveredConnection discovered) {
+        ConnectionInfo c = discovered.connection();
+        if (c.serverSide() || connections.contains(c.token())) {
+            return;
+        }
+        Rates r = connections.get(c.token());
+        r.primaryLocal.set(c.local().getAddress(), 0).id(0);
+        r.remote.set(c.remote().getAddress(), c.remote().getPort());
+        r.primaryPort = c.local().getPort();
+        for (SubflowInfo s : c.subflows()) {
+            scratch.set(s.local().getAddress(), 0);
+            if (s.state() == ESTABLISHED && scratch.sameAddress(secondary)) {
+                r.secondaryPort = s.local().getPort();
+                r.secondaryWanted = true;
+            }
+        }
+    }
+
+    @Override
+    public void onSubflowEstablished(MptcpEvent event) {
+        Rates r = connections.peek(event.token());
+        event.copyLocal(eventLocal);
+        if (r != null && eventLocal.sameAddress(secondary)) {
+            r.secondaryPort = event.localPort();
+        }
+    }
+
+    @Override
+    public void onSubflowClosed(MptcpEvent event) {
+        Rates r = connections.peek(event.token());
+        event.copyLocal(eventLocal);
+        if (r != null && eventLocal.sameAddress(secondary) && event.localPort() == r.secondaryPort) {
+            r.secondaryPort = 0;
+        }
+    }
+
+    /** Measures every managed connection and brings the secondary in or sends it away. */
+    private void measure() {
+        if (connections.size() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (ConnectionInfo c : context.connections()) {
+            Rates r = connections.peek(c.token());
+            if (r == null) {
+                continue;
+            }
+            long primaryAcked = 0;
+            for (SubflowInfo s : c.subflows()) {
+                if (s.local().getPort() == r.primaryPort) {
+                    primaryAcked = s.bytesAcked();
+                }
+            }
+            if (r.lastAcked >= 0) {
+                double seconds = (now - r.lastNanos) / 1e9;
+                r.rate = (long) ((c.bytesAcked() - r.lastAcked) * 8 / seconds);
+                r.primaryRate = (long) (Math.max(0, primaryAcked - r.lastPrimaryAcked) * 8 / seconds);
+                decide(c.token(), r);
+            }
+            r.lastAcked = c.bytesAcked();
+            r.lastPrimaryAcked = primaryAcked;
+            r.lastNanos = now;
+        }
+    }
+
+    private void decide(int token, Rates r) {
+        long target = settings.targetBitsPerSecond();
+        r.below = r.rate < target ? r.below + 1 : 0;
+        r.primaryAbove = r.primaryRate >= target ? r.primaryAbove + 1 : 0;
+        if (!r.secondaryWanted && r.below >= settings.samples()) {
+            r.secondaryWanted = true;
+            r.primaryAbove = 0;
+            added++;
+            LOG.log(Level.INFO, () -> "rate-target: " + Integer.toHexString(token) + ": " + r.rate / 1000
+                    + " kbit/s, below the target: secondary path in use");
+            scratch.set(secondary).port(0);
+            if (r.remote.isV4Mapped()) {
+                scratch.toV4Mapped();
+            }
+            try {
+                context.pathManager().createSubflow(token, scratch, r.remote);
+            } catch (PathManagerException e) {
+                LOG.log(Level.WARNING, () -> "rate-target: secondary subflow: " + e.getMessage());
+            }
+        } else if (r.secondaryWanted && r.primaryAbove >= settings.samples() && r.secondaryPort != 0) {
+            r.secondaryWanted = false;
+            r.below = 0;
+            removed++;
+            LOG.log(Level.INFO, () -> "rate-target: " + Integer.toHexString(token) + ": the primary alone delivers "
+                    + r.primaryRate / 1000 + " kbit/s: secondary path closed");
+            scratch.set(secondary).port(r.secondaryPort);
+            if (r.remote.isV4Mapped()) {
+                scratch.toV4Mapped();
+            }
+            try {
+                context.pathManager().destroySubflow(token, scratch, r.remote);
+            } catch (PathManagerException e) {
+                LOG.log(Level.DEBUG, () -> "rate-target: close the secondary: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Times a secondary path was brought in. */
+    public long added() {
+        return added;
+    }
+
+    /** Times a secondary path was closed. */
+    public long removed() {
+        return removed;
+    }
+
+    @Override
+    public String toString() {
+        return "rate-target (" + settings.targetBitsPerSecond() / 1000 + " kbit/s, secondary " + secondary + ")";
+    }
+}
