@@ -16,8 +16,10 @@ module org.mptcp4j {
     exports org.mptcp4j.pm;
     exports org.mptcp4j.loop;
     exports org.mptcp4j.controller;
+    exports org.mptcp4j.controller.announce;
     exports org.mptcp4j.controller.backup;
     exports org.mptcp4j.controller.fullmesh;
+    exports org.mptcp4j.controller.joinguard;
     exports org.mptcp4j.controller.ndiffports;
     exports org.mptcp4j.controller.ratetarget;
     exports org.mptcp4j.diag;
@@ -27,8 +29,10 @@ module org.mptcp4j {
     uses org.mptcp4j.controller.ControllerProvider;
 
     provides org.mptcp4j.controller.ControllerProvider with
+            org.mptcp4j.controller.announce.AnnounceProvider,
             org.mptcp4j.controller.backup.BackupOnDemandProvider,
             org.mptcp4j.controller.fullmesh.FullMeshProvider,
+            org.mptcp4j.controller.joinguard.JoinGuardProvider,
             org.mptcp4j.controller.ndiffports.NDiffPortsProvider,
             org.mptcp4j.controller.ratetarget.RateTargetProvider;
 }

@@ -1,0 +1,77 @@
+package org.mptcp4j.testing;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+
+/**
+ * Two hosts with two paths, the server's userspace path manager run by a controller under
+ * test, an MPTCP server on port 5201; the client's side is up to the test.
+ */
+public final class ServerPolicy implements AutoCloseable {
+    public static final int PORT = 5201;
+
+    public final Topology topology;
+    public final PathManager serverPm;
+    public final EventLoop serverLoop;
+    private final MptcpServerSocket listener;
+
+    public ServerPolicy(Controller serverController) throws Exception {
+        topology = Topology.create("m4j-test", 2);
+        try {
+            topology.routeBySource();
+            PathManagerMode.set(topology.server(), PathManagerMode.USERSPACE);
+            listener = MptcpServerSocket.bind(topology.server(), new InetSocketAddress("0.0.0.0", PORT), 16);
+            Transfers.discardServer(listener, new AtomicLong());
+            serverPm = PathManager.open(topology.server());
+            serverLoop = EventLoop.builder(new ControllerHost(serverController, serverPm)).namespace(topology.server())
+                    .build();
+            serverLoop.start();
+        } catch (Exception | Error e) {
+            topology.close();
+            throw e;
+        }
+    }
+
+    /** Connection {@code token} of {@code namespace} once {@code condition} holds, or as it is after 10 s. */
+    public static ConnectionInfo await(NetworkNamespace namespace, int token, Predicate<ConnectionInfo> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ConnectionInfo info = find(namespace, token);
+        while ((info == null || !condition.test(info)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            info = find(namespace, token);
+        }
+        return info;
+    }
+
+    private static ConnectionInfo find(NetworkNamespace namespace, int token) {
+        List<ConnectionInfo> all = Connections.list(namespace);
+        return all.stream().filter(c -> c.token() == token).findFirst().orElse(null);
+    }
+
+    /** Established subflows. */
+    public static long established(ConnectionInfo info) {
+        return info.subflows().stream().filter(s -> s.state() == 1).count();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+        serverLoop.close();
+        serverPm.close();
+        listener.close();
+        topology.close();
+    }
+}
