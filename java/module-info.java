@@ -18,6 +18,7 @@ module org.mptcp4j {
     exports org.mptcp4j.controller;
     exports org.mptcp4j.controller.announce;
     exports org.mptcp4j.controller.backup;
+    exports org.mptcp4j.controller.ecmp;
     exports org.mptcp4j.controller.fullmesh;
     exports org.mptcp4j.controller.joinguard;
     exports org.mptcp4j.controller.ndiffports;
@@ -31,6 +32,7 @@ module org.mptcp4j {
     provides org.mptcp4j.controller.ControllerProvider with
             org.mptcp4j.controller.announce.AnnounceProvider,
             org.mptcp4j.controller.backup.BackupOnDemandProvider,
+            org.mptcp4j.controller.ecmp.EcmpRefreshProvider,
             org.mptcp4j.controller.fullmesh.FullMeshProvider,
             org.mptcp4j.controller.joinguard.JoinGuardProvider,
             org.mptcp4j.controller.ndiffports.NDiffPortsProvider,

@@ -77,6 +77,23 @@ public final class ControllerParameters {
         throw invalid(name, v, min + ".." + max);
     }
 
+    /** A decimal number in {@code min..max}. */
+    public double decimal(String name, double defaultValue, double min, double max) {
+        String v = raw(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what was expected
+        }
+        throw invalid(name, v, "a number in " + min + ".." + max);
+    }
+
     /** A duration such as {@code 250ms}, {@code 2s}, {@code 1m}, at least {@code min}. */
     public Duration duration(String name, Duration defaultValue, Duration min) {
         String v = raw(name);

@@ -214,6 +214,16 @@ public final class NDiffPortsController implements Controller {
         return n;
     }
 
+    /**
+     * Opens a subflow of connection {@code token} from {@code from} (its id set) to {@code to},
+     * the source port from this controller's range when it has one: for controllers built on
+     * ndiffports that move subflows.
+     */
+    public void createSubflow(int token, MptcpAddress from, MptcpAddress to) {
+        remote.set(to);
+        create(token, from);
+    }
+
     private void create(int token, MptcpAddress from) {
         requested++;
         int attempts = firstPort == 0 ? 1 : PORT_ATTEMPTS;

@@ -1,0 +1,171 @@
+package org.mptcp4j.controller.ecmp;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerContext;
+import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.controller.PerConnection;
+import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PathManagerException;
+
+/**
+ * ecmp-refresh (the SMAPP paper's flow-based load balancing): ndiffports' subflows over one
+ * address pair, each from its own source port, which is what ECMP routers hash to pick a
+ * path; every {@code interval} the subflows of each connection are measured and, when the
+ * same subflow is the worst {@code STRIKES} looks in a row, delivering less than
+ * {@code ratio} of the best (tcp_info's delivery rate), it is closed and a new subflow opened
+ * from another source port: a flow that hashed onto a slow or lossy path moves, until every
+ * subflow is on a good one. Subflows sharing one good path trade places as the worst, and
+ * are left alone. One replacement per connection per look.
+ */
+public final class EcmpRefreshController implements Controller {
+    private static final System.Logger LOG = System.getLogger(EcmpRefreshController.class.getName());
+    private static final int ESTABLISHED = 1;
+    /** Looks in a row a subflow must be the worst, far behind the best, to be moved. */
+    static final int STRIKES = 3;
+
+    /**
+     * @param subflows extra subflows per connection
+     * @param interval how often subflows are measured
+     * @param ratio the worst subflow is replaced when its delivery rate is below this share of the best's
+     * @param firstPort with lastPort, the source ports to take in turn; 0: the kernel picks
+     * @param lastPort the last source port of the range
+     */
+    public record Settings(int subflows, Duration interval, double ratio, int firstPort, int lastPort) {
+        public Settings {
+            if (ratio <= 0 || ratio >= 1 || interval.toMillis() < 10) {
+                throw new IllegalArgumentException("a ratio between 0 and 1 and an interval of 10 ms or more");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final NDiffPortsController ndiffports;
+    private final MptcpAddress local = new MptcpAddress();
+    private final MptcpAddress remote = new MptcpAddress();
+    private ControllerContext context;
+    /** The connections this controller opened subflows for: the last worst subflow's port and its strikes. */
+    private PerConnection<int[]> connections;
+    private long replaced;
+
+    public EcmpRefreshController(Settings settings) {
+        this.settings = Objects.requireNonNull(settings);
+        NDiffPortsController n = NDiffPortsController.sameAddressPair(settings.subflows());
+        this.ndiffports = settings.firstPort() == 0 ? n : n.withSourcePorts(settings.firstPort(), settings.lastPort());
+    }
+
+    @Override
+    public Set<MptcpEventType> eventTypes() {
+        return EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
+    }
+
+    @Override
+    public void start(ControllerContext ctx) {
+        this.context = ctx;
+        this.connections = ctx.perConnection(token -> new int[2]);
+        ndiffports.start(ctx);
+        ctx.schedule(settings.interval(), this::measure);
+    }
+
+    @Override
+    public void onEstablished(MptcpEvent event) {
+        if (event.serverSide() || event.denyJoinId0()) {
+            return;
+        }
+        connections.get(event.token());
+        ndiffports.onEstablished(event);
+    }
+
+    @Override
+    public void onClosed(MptcpEvent event) {
+        ndiffports.onClosed(event);
+    }
+
+    @Override
+    public void onConnectionDiscovered(DiscoveredConnection discovered) {
+        if (discovered.serverSide()) {
+            return;
+        }
+        connections.get(discovered.token());
+        ndiffports.onConnectionDiscovered(discovered);
+    }
+
+    @Override
+    public void onResyncDone(IntPredicate open) {
+        ndiffports.onResyncDone(open);
+    }
+
+    /** Replaces, on each connection, the worst subflow if it is far behind the best. */
+    private void measure() {
+        if (connections.size() == 0) {
+            return;
+        }
+        for (ConnectionInfo c : context.connections()) {
+            if (!connections.contains(c.token())) {
+                continue;
+            }
+            SubflowInfo best = null;
+            SubflowInfo worst = null;
+            for (SubflowInfo s : c.subflows()) {
+                if (s.state() != ESTABLISHED || s.bytesAcked() <= 1) {
+                    continue; // a subflow that has carried nothing yet has no rate to judge
+                }
+                if (best == null || s.deliveryRate() > best.deliveryRate()) {
+                    best = s;
+                }
+                if (worst == null || s.deliveryRate() < worst.deliveryRate()) {
+                    worst = s;
+                }
+            }
+            int[] strikes = connections.get(c.token());
+            if (best == null || worst == best || worst.deliveryRate() >= settings.ratio() * best.deliveryRate()) {
+                strikes[1] = 0;
+                continue;
+            }
+            int port = worst.local().getPort();
+            strikes[1] = strikes[0] == port ? strikes[1] + 1 : 1;
+            strikes[0] = port;
+            if (strikes[1] >= STRIKES) {
+                strikes[1] = 0;
+                replace(c.token(), worst, best);
+            }
+        }
+    }
+
+    private void replace(int token, SubflowInfo worst, SubflowInfo best) {
+        replaced++;
+        LOG.log(Level.INFO, () -> "ecmp-refresh: " + Integer.toHexString(token) + ": subflow from port "
+                + worst.local().getPort() + " delivers " + worst.deliveryRate() * 8 / 1000 + " kbit/s, the best "
+                + best.deliveryRate() * 8 / 1000 + ": moved to another source port");
+        local.set(worst.local().getAddress(), worst.local().getPort());
+        remote.set(worst.remote().getAddress(), worst.remote().getPort());
+        try {
+            context.pathManager().destroySubflow(token, local, remote);
+        } catch (PathManagerException e) {
+            LOG.log(Level.WARNING, () -> "ecmp-refresh: " + Integer.toHexString(token) + ": " + e.getMessage());
+            return;
+        }
+        ndiffports.createSubflow(token, local.port(0).id(worst.localId()), remote);
+    }
+
+    /** Subflows moved to another source port. */
+    public long replaced() {
+        return replaced;
+    }
+
+    @Override
+    public String toString() {
+        return "ecmp-refresh (" + settings.subflows() + " extra subflows, worst below " + settings.ratio()
+                + " of the best moved every " + settings.interval().toMillis() + " ms)";
+    }
+}

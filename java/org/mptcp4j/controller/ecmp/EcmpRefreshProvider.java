@@ -1,0 +1,55 @@
+package org.mptcp4j.controller.ecmp;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerParameters;
+import org.mptcp4j.controller.ControllerProvider;
+
+/** {@code ecmp-refresh}: see {@link EcmpRefreshController}. */
+public final class EcmpRefreshProvider implements ControllerProvider {
+    /** Made by the ServiceLoader. */
+    public EcmpRefreshProvider() {}
+
+    @Override
+    public String name() {
+        return "ecmp-refresh";
+    }
+
+    @Override
+    public String description() {
+        return "ndiffports that moves its slowest subflow to another source port, so that flows leave bad ECMP paths";
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("subflows", "extra subflows per connection, 1..8 (default 3)");
+        p.put("interval", "how often subflows are measured (default 2s)");
+        p.put("ratio", "the worst is moved when it delivers less than this share of the best, 0.01..0.99 (default 0.5)");
+        p.put("ports", "source ports FIRST-LAST taken in turn (default: the kernel picks)");
+        return p;
+    }
+
+    @Override
+    public Controller create(ControllerParameters p) {
+        int subflows = p.integer("subflows", 3, 1, 8);
+        Duration interval = p.duration("interval", Duration.ofSeconds(2), Duration.ofMillis(10));
+        double ratio = p.decimal("ratio", 0.5, 0.01, 0.99);
+        String ports = p.string("ports", null);
+        p.requireAllRead();
+        int first = 0;
+        int last = 0;
+        if (ports != null) {
+            String[] range = ports.split("-");
+            try {
+                first = Integer.parseInt(range[0].trim());
+                last = Integer.parseInt(range[range.length - 1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ecmp-refresh: parameter 'ports' must be FIRST-LAST, not '" + ports + "'");
+            }
+        }
+        return new EcmpRefreshController(new EcmpRefreshController.Settings(subflows, interval, ratio, first, last));
+    }
+}
