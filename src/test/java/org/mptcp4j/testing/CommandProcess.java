@@ -18,17 +18,23 @@ public final class CommandProcess implements AutoCloseable {
     private final Path out;
     private final Path err;
 
-    private CommandProcess(String... args) throws IOException {
+    private CommandProcess(boolean testClasses, String... args) throws IOException {
         out = Files.createTempFile("mptcp4j-test-", ".out");
         err = Files.createTempFile("mptcp4j-test-", ".err");
-        process = new ProcessBuilder(Processes.command(List.of(),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, args))
+        List<String> command = Processes.command(List.of(),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, args);
+        process = new ProcessBuilder(testClasses ? Processes.withTestClasses(command) : command)
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
     /** Starts {@code mptcp4j args} and waits until it has printed something on stderr (it says when it is ready). */
     public static CommandProcess startAndAwaitReady(String... args) throws Exception {
-        CommandProcess p = new CommandProcess(args);
+        return startAndAwaitReady(false, args);
+    }
+
+    /** As {@link #startAndAwaitReady(String...)}, with the tests' classes on the class path when asked. */
+    public static CommandProcess startAndAwaitReady(boolean testClasses, String... args) throws Exception {
+        CommandProcess p = new CommandProcess(testClasses, args);
         for (int i = 0; i < 1000 && Files.size(p.err) == 0 && p.process.isAlive(); i++) {
             Thread.sleep(10);
         }

@@ -16,6 +16,17 @@ public final class Processes {
         return Shell.execute(command(wrapper, jvmOptions, platformJarOnClassPath, args));
     }
 
+    /**
+     * The same command with the tests' classes on the class path too: what a user's jar of
+     * controllers is to the mptcp4j command.
+     */
+    public static List<String> withTestClasses(List<String> command) {
+        List<String> changed = new ArrayList<>(command);
+        int cp = changed.indexOf("-cp");
+        changed.set(cp + 1, changed.get(cp + 1) + ":" + System.getProperty("mptcp4j.test.testClasses"));
+        return changed;
+    }
+
     /** The command line of {@link #mptcp4j}, to start it without waiting. */
     public static List<String> command(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
             String... args) {

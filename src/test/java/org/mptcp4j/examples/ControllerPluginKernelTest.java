@@ -1,0 +1,64 @@
+package org.mptcp4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.ServerPolicy;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * A controller of one's own, in a jar on the class path with its ServiceLoader entry (here: the
+ * tests' classes), is listed by 'mptcp4j controllers' and run by name, in a policy file too.
+ */
+@KernelTest
+class ControllerPluginKernelTest {
+    @Test
+    void aControllerOnTheClassPathIsListedAndRunByName() throws Exception {
+        Shell.Result listed = Shell.execute(Processes.withTestClasses(Processes.command(List.of(),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "controllers")));
+        assertEquals(0, listed.exit(), listed.err());
+        assertTrue(listed.out().contains("backup-path: a backup subflow from a second local address"), listed.out());
+        assertTrue(listed.out().contains("fullmesh: "), listed.out());
+
+        try (Topology t = Topology.create("m4j-test", 2);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", 5201), 8)) {
+            t.routeBySource();
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            java.nio.file.Path policy = java.nio.file.Files.createTempFile("m4j-policy", ".txt");
+            try {
+                // Connections to port 5201 get the plugin's backup path; the rest are left alone.
+                java.nio.file.Files.writeString(policy, "port 5201 side client -> backup-path address=10.231.2.1\n"
+                        + "default -> none\n");
+                try (CommandProcess daemon = CommandProcess.startAndAwaitReady(true, "run", "--netns", t.clientName(),
+                        "--policy", policy.toString());
+                        MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, 5201))) {
+                    Transfers.send(socket, 1000);
+                    int token = socket.info().token();
+                    ConnectionInfo info = ServerPolicy.await(t.client(), token, c -> c.subflows().stream()
+                            .anyMatch(s -> s.state() == 1 && s.local().getAddress().equals(Topology.clientAddress(2))));
+                    assertTrue(info.subflows().stream().anyMatch(s -> s.state() == 1 && s.backup()
+                            && s.local().getAddress().equals(Topology.clientAddress(2))),
+                            "the plugin's backup subflow: " + info + "\n" + daemon.err());
+                    assertTrue(daemon.err().contains("policy [port 5201 side client -> " ), daemon.err());
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(policy);
+            }
+        }
+    }
+}
