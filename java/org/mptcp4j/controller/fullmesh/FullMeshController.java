@@ -29,9 +29,9 @@ import org.mptcp4j.pm.PathManagerException;
  *   <li>When a connection is established, a subflow from each local address to the peer's
  *       address, and to each address the peer announces later.</li>
  *   <li>An address added to an interface gets its subflows on every connection; an address
- *       removed takes its subflows with it. A link going down closes its subflows at once, so
- *       that their data moves to the other paths without waiting for timeouts; a link coming
- *       up opens them again.</li>
+ *       removed takes its subflows with it. The subflows of a link that goes down are closed a
+ *       second later, if it is still down (the kernel moves their data to the other subflows
+ *       fastest while they exist); a link coming up opens them again.</li>
  *   <li>A subflow that fails or closes while its connection lives is opened again after a
  *       backoff that doubles with each failure in a row (the SMAPP paper's smart long-lived
  *       connections); a pair of addresses that fails {@code giveUpAfter} times in a row is
@@ -48,6 +48,12 @@ public final class FullMeshController implements Controller {
     static final int MAX_LOCALS = 16;
     static final int MAX_REMOTES = 8;
     private static final Duration CHECK_PERIOD = Duration.ofMillis(50);
+    /**
+     * How long the subflows of a link that went down are left to the kernel, which moves their
+     * data to the other subflows fastest while they exist (benchmarks/README.md, failover),
+     * before they are closed.
+     */
+    static final Duration LINK_DOWN_GRACE = Duration.ofSeconds(1);
 
     /** What is known of the subflow between one local and one remote address of a connection. */
     static final byte NONE = 0;
@@ -329,8 +335,12 @@ public final class FullMeshController implements Controller {
         }
         Mesh mesh = meshes.peek(event.token());
         byte state = mesh.state[pair];
+        if (state == LINK_DOWN) {
+            mesh.localPort[pair] = 0; // gone with its link; opened again when the link is up
+            return;
+        }
         if (state != UP && state != PENDING) {
-            return; // closed on purpose (address gone, link down) or already counted
+            return; // closed on purpose (address gone) or already counted
         }
         // The ports must match, or this is another subflow of the same pair closing.
         if (mesh.localPort[pair] != 0 && mesh.localPort[pair] != event.localPort()) {
@@ -410,7 +420,24 @@ public final class FullMeshController implements Controller {
         for (int l = 0; l < localCount; l++) {
             if (localPresent[l] && localIfIndex[l] == event.ifIndex() && !localLinkDown[l]) {
                 localLinkDown[l] = true;
-                closeSubflowsFrom(l, LINK_DOWN);
+                int local = l;
+                for (int token : meshes.tokens()) {
+                    Mesh mesh = meshes.peek(token);
+                    for (int r = 0; r < MAX_REMOTES; r++) {
+                        int pair = l * MAX_REMOTES + r;
+                        if (mesh.state[pair] == UP || mesh.state[pair] == PENDING) {
+                            mesh.state[pair] = LINK_DOWN;
+                        } else if (mesh.state[pair] == RETRY) {
+                            mesh.reset(pair);
+                            mesh.state[pair] = LINK_DOWN;
+                        }
+                    }
+                }
+                context.runLater(LINK_DOWN_GRACE, () -> {
+                    if (localLinkDown[local]) {
+                        closeSubflowsFrom(local, LINK_DOWN);
+                    }
+                });
             }
         }
     }
@@ -424,7 +451,9 @@ public final class FullMeshController implements Controller {
                     Mesh mesh = meshes.peek(token);
                     for (int r = 0; r < MAX_REMOTES; r++) {
                         int pair = l * MAX_REMOTES + r;
-                        if (mesh.state[pair] == LINK_DOWN || mesh.state[pair] == RETRY) {
+                        if (mesh.state[pair] == LINK_DOWN && mesh.localPort[pair] != 0) {
+                            mesh.state[pair] = UP; // it outlived the outage
+                        } else if (mesh.state[pair] == LINK_DOWN || mesh.state[pair] == RETRY) {
                             mesh.reset(pair);
                         }
                     }
@@ -442,8 +471,10 @@ public final class FullMeshController implements Controller {
                 int pair = l * MAX_REMOTES + r;
                 byte state = mesh.state[pair];
                 mesh.state[pair] = after;
-                if ((state == UP || state == PENDING) && mesh.localPort[pair] != 0 && mesh.remotePresent[r]) {
+                if ((state == UP || state == PENDING || state == LINK_DOWN) && mesh.localPort[pair] != 0
+                        && mesh.remotePresent[r]) {
                     destroy(mesh, l, r, mesh.localPort[pair]);
+                    mesh.localPort[pair] = 0;
                 }
                 if (after == NONE) {
                     mesh.reset(pair);
