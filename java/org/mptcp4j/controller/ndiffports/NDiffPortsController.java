@@ -59,8 +59,11 @@ public final class NDiffPortsController implements Controller {
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
     private MptcpAddress[] locals = new MptcpAddress[0];
-    /** Connections given their subflows, until they close. */
-    private final TokenMap<Boolean> served = new TokenMap<>();
+    /**
+     * Connections given their subflows, until they close; with chosen source ports, the local
+     * address ids the connection used for them so far (see {@link #create}).
+     */
+    private final TokenMap<int[]> served = new TokenMap<>();
     private PathManager pathManager;
     private long requested;
     private long failed;
@@ -143,7 +146,7 @@ public final class NDiffPortsController implements Controller {
         if (event.serverSide() || event.denyJoinId0() || served.containsKey(event.token())) {
             return;
         }
-        served.put(event.token(), Boolean.TRUE);
+        served.put(event.token(), new int[1]);
         event.copyRemote(remote);
         event.copyLocal(local);
         int token = event.token();
@@ -174,7 +177,7 @@ public final class NDiffPortsController implements Controller {
         if (c.serverSide() || served.containsKey(c.token())) {
             return;
         }
-        served.put(c.token(), Boolean.TRUE);
+        served.put(c.token(), new int[1]);
         MptcpAddress initial = MptcpAddress.of(c.local().getAddress(), 0);
         remote.set(c.remote().getAddress(), c.remote().getPort());
         if (perLocalAddress) {
@@ -227,9 +230,14 @@ public final class NDiffPortsController implements Controller {
     private void create(int token, MptcpAddress from) {
         requested++;
         int attempts = firstPort == 0 ? 1 : PORT_ATTEMPTS;
+        int id = from.id();
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (firstPort != 0) {
-                from.port(takePort());
+                // The kernel holds an address with a port as an address of its own: each needs its
+                // own id on the connection ("did not match address and id" otherwise). They count
+                // down from 255, away from the namespace's ids, which count up from 1.
+                int[] used = served.get(token);
+                from.port(takePort()).id(used == null ? id : 255 - used[0]++);
             }
             try {
                 pathManager.createSubflow(token, from, remote);
@@ -244,7 +252,7 @@ public final class NDiffPortsController implements Controller {
                 return;
             } finally {
                 if (firstPort != 0) {
-                    from.port(0);
+                    from.port(0).id(id);
                 }
             }
         }

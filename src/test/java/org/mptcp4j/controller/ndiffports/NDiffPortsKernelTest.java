@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ControllerHost;
@@ -75,6 +76,17 @@ class NDiffPortsKernelTest {
             SubflowInfo second = info.subflows().stream()
                     .filter(s -> s.local().getAddress().equals(Topology.clientAddress(2))).findFirst().orElseThrow();
             assertTrue(second.bytesAcked() > 0, second.toString());
+        }
+    }
+
+    @Test
+    void sourcePortsComeFromTheChosenRange() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            NDiffPortsController controller = NDiffPortsController.sameAddressPair(3).withSourcePorts(40100, 40109);
+            ConnectionInfo info = transferWith(t, controller, 3);
+            List<Integer> ports = info.subflows().stream().map(s -> s.local().getPort()).sorted().toList();
+            // The initial subflow's port is the kernel's; the three joins take 40100, 40101, 40102.
+            assertTrue(ports.containsAll(List.of(40100, 40101, 40102)), ports.toString());
         }
     }
 }
