@@ -471,7 +471,9 @@ public final class Main {
         Arguments.parse("controllers", args, 1, Set.of(), Set.of()).atMostPositional(0);
         for (ControllerProvider p : Controllers.providers()) {
             out.println(p.name() + ": " + p.description());
-            p.parameters().forEach((name, meaning) -> out.println("  " + name + "=...  " + meaning));
+            int width = p.parameters().keySet().stream().mapToInt(String::length).max().orElse(0);
+            p.parameters().forEach((name, meaning) -> out.println("  " + name + " ".repeat(width - name.length() + 2)
+                    + meaning));
         }
         return OK;
     }

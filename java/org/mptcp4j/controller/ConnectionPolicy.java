@@ -121,7 +121,23 @@ public final class ConnectionPolicy implements Controller {
             controllers.add(controller);
             wants.add(copyOf(controller.eventTypes()));
         }
-        this.distinct = controllers.stream().distinct().filter(c -> c != NONE).toList();
+        List<Controller> unique = new ArrayList<>();
+        for (Controller c : controllers) {
+            if (c != NONE && indexOf(unique, c) < 0) {
+                unique.add(c);
+            }
+        }
+        this.distinct = List.copyOf(unique);
+    }
+
+    /** Where {@code c} itself (not an equal one) is in {@code list}, or -1. */
+    private static int indexOf(List<Controller> list, Controller c) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Set<MptcpEventType> copyOf(Set<MptcpEventType> types) {
@@ -277,11 +293,14 @@ public final class ConnectionPolicy implements Controller {
             c = type == MptcpEventType.CREATED || type == MptcpEventType.ESTABLISHED ? choose(event) : chooseLate(token);
             chosen.put(token, c);
         }
-        if (c != NONE && wants.get(controllers.indexOf(c)).contains(type)) {
-            Callbacks.deliver(c, type, event);
-        }
-        if (type == MptcpEventType.CLOSED) {
-            chosen.remove(token);
+        try {
+            if (c != NONE && wants.get(indexOf(controllers, c)).contains(type)) {
+                Callbacks.deliver(c, type, event);
+            }
+        } finally {
+            if (type == MptcpEventType.CLOSED) {
+                chosen.remove(token);
+            }
         }
     }
 
@@ -319,9 +338,13 @@ public final class ConnectionPolicy implements Controller {
     private void broadcast(MptcpEventType type, MptcpEvent event) {
         for (int i = 0; i < controllers.size(); i++) {
             Controller c = controllers.get(i);
-            // Each controller once, though several rules may name it.
-            if (c != NONE && controllers.indexOf(c) == i && wants.get(i).contains(type)) {
-                Callbacks.deliver(c, type, event);
+            // Each controller once, though several rules may name it; one failing stops no other.
+            if (c != NONE && indexOf(controllers, c) == i && wants.get(i).contains(type)) {
+                try {
+                    Callbacks.deliver(c, type, event);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "policy: " + c + " failed on " + type + ": " + e.getMessage(), e);
+                }
             }
         }
     }

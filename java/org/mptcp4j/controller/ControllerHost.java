@@ -134,12 +134,15 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         } else if (type == MptcpEventType.EVENTS_LOST) {
             resyncPending = true;
         }
-        if (wanted.contains(type)) { // the loop may deliver more than the controller asked for (an observer wants it)
-            Callbacks.deliver(controller, type, event);
-        }
-        if (type == MptcpEventType.CLOSED) {
-            for (int i = 0; i < perConnection.size(); i++) {
-                perConnection.get(i).remove(event.token());
+        try {
+            if (wanted.contains(type)) { // the loop may deliver more than the controller asked for (an observer wants it)
+                Callbacks.deliver(controller, type, event);
+            }
+        } finally {
+            if (type == MptcpEventType.CLOSED) { // also when the controller failed on it
+                for (int i = 0; i < perConnection.size(); i++) {
+                    perConnection.get(i).remove(event.token());
+                }
             }
         }
     }

@@ -1,7 +1,6 @@
 package org.mptcp4j.controller;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.mptcp4j.pm.MptcpAddress;
 
 /**
  * The parameters a controller is made with ({@code name=value} pairs from the command line, a
@@ -154,17 +154,32 @@ public final class ControllerParameters {
             return addresses;
         }
         for (String part : v.split(",")) {
-            String a = part.trim();
-            if (!a.matches("[0-9a-fA-F:.]+")) {
-                throw invalid(name, v, "a comma-separated list of IP addresses");
-            }
             try {
-                addresses.add(InetAddress.getByName(a));
-            } catch (UnknownHostException e) {
+                addresses.add(MptcpAddress.literal(part.trim()));
+            } catch (IllegalArgumentException e) {
                 throw invalid(name, v, "a comma-separated list of IP addresses");
             }
         }
         return addresses;
+    }
+
+    /** A port range {@code FIRST-LAST} (or one port) within 1..65535, as {first, last}; null when absent. */
+    public int[] portRange(String name) {
+        String v = raw(name);
+        if (v == null) {
+            return null;
+        }
+        String[] range = v.trim().split("-", -1);
+        try {
+            int first = Integer.parseInt(range[0].trim());
+            int last = range.length == 2 ? Integer.parseInt(range[1].trim()) : first;
+            if (range.length <= 2 && first >= 1 && first <= last && last <= 65535) {
+                return new int[] {first, last};
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what was expected
+        }
+        throw invalid(name, v, "a port range FIRST-LAST within 1..65535");
     }
 
     /** A comma-separated list of whole numbers in {@code min..max} (empty when absent). */

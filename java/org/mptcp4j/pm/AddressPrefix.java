@@ -39,6 +39,15 @@ public final class AddressPrefix {
                 throw new IllegalArgumentException("'" + text + "': the prefix length must be 0.." + max);
             }
         }
+        if (raw.length == 16 && length >= 96 && MptcpAddress.of(address, 0).isV4Mapped()) {
+            // ::ffff:a.b.c.d/N is the IPv4 prefix a.b.c.d/(N-96), which contains the mapped form too.
+            raw = java.util.Arrays.copyOfRange(raw, 12, 16);
+            length -= 96;
+        }
+        // Host bits cleared: 10.1.2.3/8 is 10.0.0.0/8.
+        for (int bit = length; bit < raw.length * 8; bit++) {
+            raw[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
         return new AddressPrefix(raw, length);
     }
 

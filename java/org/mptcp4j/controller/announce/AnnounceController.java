@@ -44,8 +44,8 @@ public final class AnnounceController implements Controller {
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
     private ControllerContext context;
-    private long announcements;
-    private long refused;
+    private volatile long announcements;
+    private volatile long refused;
 
     public AnnounceController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);

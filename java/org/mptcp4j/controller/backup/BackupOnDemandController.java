@@ -56,6 +56,9 @@ public final class BackupOnDemandController implements Controller {
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
             Objects.requireNonNull(mode, "mode");
+            if (recoverAfter.isNegative() || retryPrimary.toMillis() < 1 || check.toMillis() < 1) {
+                throw new IllegalArgumentException("recover after 0 or more, retry and check every 1 ms or more");
+            }
         }
 
         /** The defaults: open on demand, 3 s to recover, the primary retried every second. */
@@ -86,8 +89,8 @@ public final class BackupOnDemandController implements Controller {
     private final MptcpAddress eventLocal = new MptcpAddress();
     private ControllerContext context;
     private PerConnection<Paths> connections;
-    private long failovers;
-    private long recoveries;
+    private volatile long failovers;
+    private volatile long recoveries;
 
     public BackupOnDemandController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
@@ -178,6 +181,9 @@ public final class BackupOnDemandController implements Controller {
         }
         event.copyLocal(eventLocal);
         if (eventLocal.sameAddress(p.primaryLocal)) {
+            if (p.primaryPort != event.localPort()) {
+                p.primaryAckedAtTrouble = 0; // a new primary subflow counts its bytes from 0
+            }
             p.primaryUp = true;
             p.primaryPort = event.localPort();
         } else if (eventLocal.sameAddress(secondary)) {
@@ -253,11 +259,12 @@ public final class BackupOnDemandController implements Controller {
         if (settings.mode() == Mode.STANDBY) {
             setBackup(token, p, true);
         } else {
-            scratch.set(secondary).port(p.secondaryPort);
+            MptcpAddress local = secondaryAddress(p, p.secondaryPort, 0);
+            p.secondaryPort = 0;
             try {
-                context.pathManager().destroySubflow(token, scratch, p.remote);
+                context.pathManager().destroySubflow(token, local, p.remote);
             } catch (PathManagerException e) {
-                LOG.log(Level.DEBUG, () -> "backup-on-demand: close the secondary: " + e.getMessage());
+                LOG.log(Level.WARNING, () -> "backup-on-demand: close the secondary: " + e.getMessage());
             }
         }
     }
@@ -281,11 +288,13 @@ public final class BackupOnDemandController implements Controller {
     }
 
     private void openSecondary(int token, Paths p, boolean backup) {
-        scratch.set(secondary).port(0).flags(backup ? MptcpAddress.FLAG_BACKUP : 0);
-        if (p.remote.isV4Mapped()) {
-            scratch.toV4Mapped();
-        }
-        create(token, scratch, p.remote);
+        create(token, secondaryAddress(p, 0, backup ? MptcpAddress.FLAG_BACKUP : 0), p.remote);
+    }
+
+    /** The secondary's local address in the form the connection uses (v4-mapped on a v4-mapped one). */
+    private MptcpAddress secondaryAddress(Paths p, int port, int flags) {
+        scratch.set(secondary).port(port).flags(flags);
+        return p.remote.isV4Mapped() ? scratch.toV4Mapped() : scratch;
     }
 
     private void create(int token, MptcpAddress local, MptcpAddress remote) {
@@ -298,12 +307,8 @@ public final class BackupOnDemandController implements Controller {
     }
 
     private void setBackup(int token, Paths p, boolean backup) {
-        scratch.set(secondary).port(0).flags(0);
-        if (p.remote.isV4Mapped()) {
-            scratch.toV4Mapped();
-        }
         try {
-            context.pathManager().setBackup(token, scratch, p.remote, backup);
+            context.pathManager().setBackup(token, secondaryAddress(p, 0, 0), p.remote, backup);
         } catch (PathManagerException e) {
             LOG.log(Level.WARNING, () -> "backup-on-demand: " + Integer.toHexString(token) + ": set backup " + backup
                     + ": " + e.getMessage());

@@ -37,11 +37,14 @@ public final class BackupOnDemandProvider implements ControllerProvider {
     @Override
     public Controller create(ControllerParameters p) {
         List<InetAddress> secondary = p.addresses("secondary");
+        String mode = p.string("mode", "open");
+        Duration recoverAfter = p.duration("recover-after", Duration.ofSeconds(3), Duration.ofMillis(100));
+        Duration retryPrimary = p.duration("retry-primary", Duration.ofSeconds(1), Duration.ofMillis(100));
+        p.requireAllRead();
         if (secondary.size() != 1) {
             throw new IllegalArgumentException("backup-on-demand: parameter 'secondary' must be one local address");
         }
         BackupOnDemandController.Settings d = BackupOnDemandController.Settings.of(secondary.get(0));
-        String mode = p.string("mode", "open");
         BackupOnDemandController.Mode m = switch (mode) {
             case "open" -> BackupOnDemandController.Mode.OPEN;
             case "standby" -> BackupOnDemandController.Mode.STANDBY;
@@ -49,9 +52,7 @@ public final class BackupOnDemandProvider implements ControllerProvider {
                     + " not '" + mode + "'");
         };
         BackupOnDemandController.Settings settings = new BackupOnDemandController.Settings(secondary.get(0), m,
-                p.duration("recover-after", d.recoverAfter(), Duration.ofMillis(100)),
-                p.duration("retry-primary", d.retryPrimary(), Duration.ofMillis(100)), d.check());
-        p.requireAllRead();
+                recoverAfter, retryPrimary, d.check());
         return new BackupOnDemandController(settings);
     }
 }

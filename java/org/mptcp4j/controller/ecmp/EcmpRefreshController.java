@@ -56,7 +56,7 @@ public final class EcmpRefreshController implements Controller {
     private ControllerContext context;
     /** The connections this controller opened subflows for: the last worst subflow's port and its strikes. */
     private PerConnection<int[]> connections;
-    private long replaced;
+    private volatile long replaced;
 
     public EcmpRefreshController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);

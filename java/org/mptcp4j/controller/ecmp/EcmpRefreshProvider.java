@@ -37,19 +37,10 @@ public final class EcmpRefreshProvider implements ControllerProvider {
         int subflows = p.integer("subflows", 3, 1, 8);
         Duration interval = p.duration("interval", Duration.ofSeconds(2), Duration.ofMillis(10));
         double ratio = p.decimal("ratio", 0.5, 0.01, 0.99);
-        String ports = p.string("ports", null);
+        int[] ports = p.portRange("ports");
         p.requireAllRead();
-        int first = 0;
-        int last = 0;
-        if (ports != null) {
-            String[] range = ports.split("-");
-            try {
-                first = Integer.parseInt(range[0].trim());
-                last = Integer.parseInt(range[range.length - 1].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("ecmp-refresh: parameter 'ports' must be FIRST-LAST, not '" + ports + "'");
-            }
-        }
+        int first = ports == null ? 0 : ports[0];
+        int last = ports == null ? 0 : ports[1];
         return new EcmpRefreshController(new EcmpRefreshController.Settings(subflows, interval, ratio, first, last));
     }
 }

@@ -85,6 +85,10 @@ public final class FullMeshController implements Controller {
             if (giveUpAfter < 1) {
                 throw new IllegalArgumentException("give up after at least 1 failure");
             }
+            if (backoff.toMillis() < 1 || maxBackoff.compareTo(backoff) < 0 || rememberFailing.isNegative()) {
+                throw new IllegalArgumentException("a backoff of 1 ms or more, a max backoff no shorter, a memory not"
+                        + " negative");
+            }
             addresses = List.copyOf(addresses);
         }
     }
@@ -173,8 +177,8 @@ public final class FullMeshController implements Controller {
     private final MptcpAddress to = new MptcpAddress();
     private ControllerContext context;
     private PerConnection<Mesh> meshes;
-    private long created;
-    private long failed;
+    private volatile long created;
+    private volatile long failed;
 
     public FullMeshController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
@@ -218,13 +222,17 @@ public final class FullMeshController implements Controller {
     private int addLocal(MptcpAddress address, int ifIndex) {
         int l = localIndex(address);
         if (l < 0) {
-            if (localCount == MAX_LOCALS) {
+            l = freeLocalSlot();
+            if (l < 0) {
                 LOG.log(Level.WARNING, () -> "fullmesh: more than " + MAX_LOCALS + " local addresses; " + address
                         + " is not used");
                 return -1;
             }
-            l = localCount++;
-            locals[l] = new MptcpAddress().set(address).port(0);
+            if (l == localCount) {
+                localCount++;
+                locals[l] = new MptcpAddress();
+            }
+            locals[l].set(address).port(0);
             locals[l].id(context.localAddressIds().idOf(locals[l]));
         }
         localPresent[l] = true;
@@ -233,6 +241,25 @@ public final class FullMeshController implements Controller {
             localIfIndex[l] = ifIndex;
         }
         return l;
+    }
+
+    /** A slot for a new address: a fresh one, or one whose address went away (its pairs cleared). */
+    private int freeLocalSlot() {
+        if (localCount < MAX_LOCALS) {
+            return localCount;
+        }
+        for (int l = 0; l < MAX_LOCALS; l++) {
+            if (!localPresent[l]) {
+                for (int token : meshes.tokens()) {
+                    Mesh mesh = meshes.peek(token);
+                    for (int r = 0; r < MAX_REMOTES; r++) {
+                        mesh.reset(l * MAX_REMOTES + r);
+                    }
+                }
+                return l;
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -263,10 +290,18 @@ public final class FullMeshController implements Controller {
     @Override
     public void onConnectionDiscovered(DiscoveredConnection discovered) {
         ConnectionInfo c = discovered.connection();
-        if ((settings.clientOnly() && c.serverSide()) || meshes.contains(c.token())) {
+        if (settings.clientOnly() && c.serverSide()) {
             return;
         }
         Mesh mesh = meshes.get(c.token());
+        if (mesh.ready) {
+            // Seen again after lost events: a subflow whose SUB_CLOSED was lost is open no more.
+            for (int pair = 0; pair < mesh.state.length; pair++) {
+                if (mesh.state[pair] == UP || mesh.state[pair] == PENDING) {
+                    mesh.reset(pair);
+                }
+            }
+        }
         eventLocal.set(c.local().getAddress(), 0);
         eventRemote.set(c.remote().getAddress(), c.remote().getPort());
         begin(mesh, eventLocal, eventRemote, c.local().getPort());
@@ -383,10 +418,10 @@ public final class FullMeshController implements Controller {
 
     @Override
     public void onLocalAddressAdded(MptcpEvent event) {
-        if (!settings.addresses().isEmpty()) {
+        event.copyLocal(eventLocal);
+        if (!settings.addresses().isEmpty() && !configured(eventLocal)) {
             return;
         }
-        event.copyLocal(eventLocal);
         int known = localIndex(eventLocal);
         if (known >= 0 && localPresent[known]) {
             return; // reported again (a lifetime refresh): nothing new
@@ -403,6 +438,15 @@ public final class FullMeshController implements Controller {
                 fill(mesh);
             }
         }
+    }
+
+    private boolean configured(MptcpAddress address) {
+        for (InetAddress a : settings.addresses()) {
+            if (address.sameAddress(from.set(a, 0))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

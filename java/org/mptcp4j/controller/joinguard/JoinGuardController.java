@@ -91,8 +91,8 @@ public final class JoinGuardController implements Controller {
     private final MptcpAddress remote = new MptcpAddress();
     private ControllerContext context;
     private PerConnection<Joins> connections;
-    private long admitted;
-    private long refused;
+    private volatile long admitted;
+    private volatile long refused;
 
     public JoinGuardController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
@@ -120,9 +120,8 @@ public final class JoinGuardController implements Controller {
 
     @Override
     public void onConnectionDiscovered(DiscoveredConnection discovered) {
-        if (connections.contains(discovered.token())) {
-            return;
-        }
+        // Counted again from what the kernel has: a SUB_CLOSED may have been lost.
+        connections.remove(discovered.token());
         Joins joins = connections.get(discovered.token());
         joins.server = discovered.serverSide();
         for (SubflowInfo s : discovered.connection().subflows()) {

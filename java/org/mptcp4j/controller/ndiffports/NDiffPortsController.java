@@ -65,8 +65,8 @@ public final class NDiffPortsController implements Controller {
      */
     private final TokenMap<int[]> served = new TokenMap<>();
     private PathManager pathManager;
-    private long requested;
-    private long failed;
+    private volatile long requested;
+    private volatile long failed;
 
     private NDiffPortsController(int subflows, boolean perLocalAddress, List<InetAddress> locals, int firstPort,
             int lastPort) {
@@ -178,7 +178,7 @@ public final class NDiffPortsController implements Controller {
             return;
         }
         served.put(c.token(), new int[1]);
-        MptcpAddress initial = MptcpAddress.of(c.local().getAddress(), 0);
+        MptcpAddress initial = MptcpAddress.of(c.local().getAddress(), 0).id(0);
         remote.set(c.remote().getAddress(), c.remote().getPort());
         if (perLocalAddress) {
             for (MptcpAddress from : locals) {
@@ -231,13 +231,19 @@ public final class NDiffPortsController implements Controller {
         requested++;
         int attempts = firstPort == 0 ? 1 : PORT_ATTEMPTS;
         int id = from.id();
+        int portId = id;
+        if (firstPort != 0) {
+            portId = portId(token, id);
+            if (portId < 0) {
+                failed++;
+                LOG.log(Level.WARNING, () -> "ndiffports: token " + Integer.toHexString(token)
+                        + ": no local address id left for another source port");
+                return;
+            }
+        }
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (firstPort != 0) {
-                // The kernel holds an address with a port as an address of its own: each needs its
-                // own id on the connection ("did not match address and id" otherwise). They count
-                // down from 255, away from the namespace's ids, which count up from 1.
-                int[] used = served.get(token);
-                from.port(takePort()).id(used == null ? id : 255 - used[0]++);
+                from.port(takePort()).id(portId);
             }
             try {
                 pathManager.createSubflow(token, from, remote);
@@ -256,6 +262,20 @@ public final class NDiffPortsController implements Controller {
                 }
             }
         }
+    }
+
+    /**
+     * The id for a subflow with a chosen source port: the kernel holds an address with a port as
+     * an address of its own, each needing its own id on the connection ("did not match address
+     * and id" otherwise). A caller's id above 0 is kept (a moved subflow's); new ones count down
+     * from 255, away from the namespace's ids, which count up from 1; -1 when 128 are used.
+     */
+    private int portId(int token, int id) {
+        int[] used = served.get(token);
+        if (id > 0 || used == null) {
+            return id;
+        }
+        return used[0] < 128 ? 255 - used[0]++ : -1;
     }
 
     private int takePort() {

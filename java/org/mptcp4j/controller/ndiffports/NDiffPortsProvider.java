@@ -38,24 +38,13 @@ public final class NDiffPortsProvider implements ControllerProvider {
         boolean perAddress = parameters.bool("per-address", false);
         int subflows = parameters.integer("subflows", 2, 1, 8);
         List<InetAddress> addresses = parameters.addresses("addresses");
-        String ports = parameters.string("ports", null);
+        int[] ports = parameters.portRange("ports");
         parameters.requireAllRead();
         NDiffPortsController controller = !perAddress ? NDiffPortsController.sameAddressPair(subflows)
                 : addresses.isEmpty() ? NDiffPortsController.perLocalAddress()
                 : NDiffPortsController.perLocalAddress(addresses);
         if (ports != null) {
-            String[] range = ports.split("-");
-            try {
-                int first = Integer.parseInt(range[0].trim());
-                int last = range.length == 2 ? Integer.parseInt(range[1].trim()) : first;
-                if (range.length > 2) {
-                    throw new NumberFormatException();
-                }
-                controller = controller.withSourcePorts(first, last);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("ndiffports: parameter 'ports' must be a range FIRST-LAST within"
-                        + " 1..65535, not '" + ports + "'");
-            }
+            controller = controller.withSourcePorts(ports[0], ports[1]);
         }
         return controller;
     }

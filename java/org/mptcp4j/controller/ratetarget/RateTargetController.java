@@ -20,10 +20,12 @@ import org.mptcp4j.pm.PathManagerException;
 /**
  * rate-target (the SMAPP paper's smarter streaming): a connection gets a secondary path only
  * while it delivers less than a target rate, and gives it up once its primary path alone
- * delivers the target. Every {@code check}, it measures how many bytes the peer acknowledged
- * since the last look, on the connection and on its primary subflow; {@code samples} looks in a
- * row below the target bring the secondary in, as many with the primary alone at or above it
- * send it away. Only connections this host opened are managed.
+ * delivers the target. Every {@code check}, it measures the bytes that moved since the last
+ * look, on the connection and on its primary subflow, in whichever direction carried more
+ * (acknowledged by the peer when this host sends, received when it streams in);
+ * {@code samples} looks in a row below the target bring the secondary in, as many with the
+ * primary alone at or above it send it away. A secondary that fails is asked for again at the
+ * next looks below the target. Only connections this host opened are managed.
  */
 public final class RateTargetController implements Controller {
     private static final System.Logger LOG = System.getLogger(RateTargetController.class.getName());
@@ -51,8 +53,8 @@ public final class RateTargetController implements Controller {
         int primaryPort;
         int secondaryPort;
         boolean secondaryWanted;
-        long lastAcked = -1;
-        long lastPrimaryAcked = -1;
+        long lastMoved = -1;
+        long lastPrimaryMoved = -1;
         long lastNanos;
         int below;
         int primaryAbove;
@@ -67,8 +69,8 @@ public final class RateTargetController implements Controller {
     private final MptcpAddress eventLocal = new MptcpAddress();
     private ControllerContext context;
     private PerConnection<Rates> connections;
-    private long added;
-    private long removed;
+    private volatile long added;
+    private volatile long removed;
 
     public RateTargetController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
@@ -133,8 +135,11 @@ public final class RateTargetController implements Controller {
     public void onSubflowClosed(MptcpEvent event) {
         Rates r = connections.peek(event.token());
         event.copyLocal(eventLocal);
-        if (r != null && eventLocal.sameAddress(secondary) && event.localPort() == r.secondaryPort) {
+        // The secondary closed, or its join failed before it was established.
+        if (r != null && eventLocal.sameAddress(secondary) && (r.secondaryPort == 0 || event.localPort() == r.secondaryPort)) {
             r.secondaryPort = 0;
+            r.secondaryWanted = false; // closed or failed: asked for again while below the target
+            r.below = 0;
         }
     }
 
@@ -149,20 +154,21 @@ public final class RateTargetController implements Controller {
             if (r == null) {
                 continue;
             }
-            long primaryAcked = 0;
+            long primaryMoved = 0;
             for (SubflowInfo s : c.subflows()) {
                 if (s.local().getPort() == r.primaryPort) {
-                    primaryAcked = s.bytesAcked();
+                    primaryMoved = Math.max(s.bytesAcked(), s.bytesReceived());
                 }
             }
-            if (r.lastAcked >= 0) {
+            long moved = Math.max(c.bytesAcked(), c.bytesReceived());
+            if (r.lastMoved >= 0) {
                 double seconds = (now - r.lastNanos) / 1e9;
-                r.rate = (long) ((c.bytesAcked() - r.lastAcked) * 8 / seconds);
-                r.primaryRate = (long) (Math.max(0, primaryAcked - r.lastPrimaryAcked) * 8 / seconds);
+                r.rate = (long) (Math.max(0, moved - r.lastMoved) * 8 / seconds);
+                r.primaryRate = (long) (Math.max(0, primaryMoved - r.lastPrimaryMoved) * 8 / seconds);
                 decide(c.token(), r);
             }
-            r.lastAcked = c.bytesAcked();
-            r.lastPrimaryAcked = primaryAcked;
+            r.lastMoved = moved;
+            r.lastPrimaryMoved = primaryMoved;
             r.lastNanos = now;
         }
     }
@@ -184,6 +190,7 @@ public final class RateTargetController implements Controller {
             try {
                 context.pathManager().createSubflow(token, scratch, r.remote);
             } catch (PathManagerException e) {
+                r.secondaryWanted = false; // asked for again at the next looks below the target
                 LOG.log(Level.WARNING, () -> "rate-target: secondary subflow: " + e.getMessage());
             }
         } else if (r.secondaryWanted && r.primaryAbove >= settings.samples() && r.secondaryPort != 0) {

@@ -1,7 +1,6 @@
 package org.mptcp4j.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -25,6 +24,13 @@ import org.mptcp4j.testing.Transfers;
 /** Two connections to two ports, two rules: each connection gets its rule's controller, and keeps it until it closes. */
 @KernelTest
 class ConnectionPolicyKernelTest {
+    /** Asks on the loop's thread, where the policy's state lives. */
+    private static boolean onLoop(EventLoop loop, java.util.function.BooleanSupplier question) throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> answer = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> answer.complete(question.getAsBoolean()));
+        return answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Test
     void eachConnectionGetsTheControllerOfTheFirstRuleItMatches() throws Exception {
         NDiffPortsController three = NDiffPortsController.sameAddressPair(3);
@@ -58,14 +64,19 @@ class ConnectionPolicyKernelTest {
                     assertEquals(2, ServerPolicy.established(infoB), "the default: one extra subflow " + infoB);
                     assertEquals(3, three.requested());
                     assertEquals(1, one.requested());
-                    assertTrue(policy.controllerOf(toA) == three && policy.controllerOf(toB) == one);
+                    int ta = toA;
+                    int tb = toB;
+                    assertTrue(onLoop(loop, () -> policy.controllerOf(ta) == three && policy.controllerOf(tb) == one));
                 }
+                int ta = toA;
+                int tb = toB;
                 long deadline = System.nanoTime() + 10_000_000_000L;
-                while ((policy.controllerOf(toA) != null || policy.controllerOf(toB) != null) && System.nanoTime() < deadline) {
+                while (!onLoop(loop, () -> policy.controllerOf(ta) == null && policy.controllerOf(tb) == null)
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertNull(policy.controllerOf(toA), "forgotten once closed");
-                assertNull(policy.controllerOf(toB));
+                assertTrue(onLoop(loop, () -> policy.controllerOf(ta) == null && policy.controllerOf(tb) == null),
+                        "forgotten once closed");
             }
         }
     }

@@ -39,5 +39,8 @@ class AddressPrefixTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AddressPrefix.parse("example.com/8"))
                 .getMessage().contains("not an IP address"));
         assertEquals("fd00::/16", AddressPrefix.parse("fd00::/16").toString());
+        assertEquals(AddressPrefix.parse("10.0.0.0/8"), AddressPrefix.parse("10.1.2.3/8"), "host bits cleared");
+        assertEquals(AddressPrefix.parse("10.0.0.0/8"), AddressPrefix.parse("::ffff:10.0.0.0/104"),
+                "a v4-mapped prefix is its IPv4 one");
     }
 }

@@ -149,7 +149,7 @@ class FullMeshKernelTest {
     }
 
     @Test
-    void aPulledCableClosesItsSubflowsAtOnceAndPuttingItBackOpensThemAgain() throws Exception {
+    void aPulledCableClosesItsSubflowsAndPuttingItBackOpensThemAgain() throws Exception {
         try (Mesh m = new Mesh(FullMeshController.Settings.DEFAULT); MptcpSocket socket = m.connect()) {
             assertEquals(FULL, pairs(await(socket, i -> pairs(i).equals(FULL))));
             // The server's end of path 2 goes down: the client's c2 loses its carrier.
@@ -167,7 +167,7 @@ class FullMeshKernelTest {
     @Test
     void aPairThatKeepsFailingIsLeftAloneForAWhileOnEveryConnection() throws Exception {
         FullMeshController.Settings settings = new FullMeshController.Settings(true, 8, Duration.ofMillis(50),
-                Duration.ofMillis(400), 3, Duration.ofSeconds(3), List.of());
+                Duration.ofMillis(400), 3, Duration.ofSeconds(6), List.of());
         try (Mesh m = new Mesh(settings)) {
             // The server refuses every join from the client's second address at once.
             Shell.run("ip", "netns", "exec", m.t.serverName(), "iptables", "-A", "INPUT", "-s", "10.231.2.1", "-p", "tcp",
@@ -182,7 +182,6 @@ class FullMeshKernelTest {
                 }
                 assertEquals(6, m.closed.stream().filter(fromSecond).count(), m.closed.toString());
                 assertEquals(PATH_1_ONLY, pairs(await(first, i -> pairs(i).equals(PATH_1_ONLY))));
-                Thread.sleep(1000);
                 try (MptcpSocket second2 = m.connect()) {
                     assertEquals(PATH_1_ONLY, pairs(await(second2, i -> pairs(i).equals(PATH_1_ONLY))));
                     Thread.sleep(500);

@@ -80,4 +80,33 @@ class JoinGuardKernelTest {
             assertEquals(0, loop.handlerErrors());
         }
     }
+
+    @Test
+    void joinsFromOutsideTheAllowedPrefixesOrBeyondThePerAddressLimitAreClosed() throws Exception {
+        JoinGuardController guard = new JoinGuardController(new JoinGuardController.Settings(8, 2,
+                List.of(AddressPrefix.parse("10.231.1.0/24")), List.of()));
+        NDiffPortsController client = NDiffPortsController.perLocalAddress(
+                List.of(Topology.clientAddress(1), Topology.clientAddress(2)));
+        NDiffPortsController more = NDiffPortsController.sameAddressPair(2);
+        try (ServerPolicy s = new ServerPolicy(guard);
+                PathManager pm = clientPathManager(s);
+                EventLoop loop = clientLoop(s, client, pm);
+                MptcpSocket socket = connect(s)) {
+            int token = socket.info().token();
+            // The join from 10.231.2.1 is outside 10.231.1.0/24.
+            ConnectionInfo info = ServerPolicy.await(s.topology.client(), token, c -> guard.refused() == 1);
+            assertEquals(1, guard.refused(), info.toString());
+            assertEquals(1, ServerPolicy.established(info), info.toString());
+            loop.stop();
+            loop.awaitTermination();
+            // Two more from 10.231.1.1: the first makes two from that address, the limit; the second is closed.
+            try (EventLoop again = clientLoop(s, more, pm)) {
+                ConnectionInfo after = ServerPolicy.await(s.topology.client(), token,
+                        c -> guard.refused() == 2 && ServerPolicy.established(c) == 2);
+                assertEquals(2, guard.refused(), after.toString());
+                assertEquals(2, ServerPolicy.established(after), after.toString());
+                assertEquals(0, again.handlerErrors());
+            }
+        }
+    }
 }
