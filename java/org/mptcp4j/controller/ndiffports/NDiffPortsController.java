@@ -64,6 +64,8 @@ public final class NDiffPortsController implements Controller {
      * address ids the connection used for them so far (see {@link #create}).
      */
     private final TokenMap<int[]> served = new TokenMap<>();
+    /** What a served connection maps to when the kernel picks the ports: nothing to count, nothing allocated. */
+    private static final int[] KERNEL_PORTS = new int[0];
     private PathManager pathManager;
     private volatile long requested;
     private volatile long failed;
@@ -146,7 +148,7 @@ public final class NDiffPortsController implements Controller {
         if (event.serverSide() || event.denyJoinId0() || served.containsKey(event.token())) {
             return;
         }
-        served.put(event.token(), new int[1]);
+        served.put(event.token(), firstPort == 0 ? KERNEL_PORTS : new int[1]);
         event.copyRemote(remote);
         event.copyLocal(local);
         int token = event.token();
@@ -177,7 +179,7 @@ public final class NDiffPortsController implements Controller {
         if (c.serverSide() || served.containsKey(c.token())) {
             return;
         }
-        served.put(c.token(), new int[1]);
+        served.put(c.token(), firstPort == 0 ? KERNEL_PORTS : new int[1]);
         MptcpAddress initial = MptcpAddress.of(c.local().getAddress(), 0).id(0);
         remote.set(c.remote().getAddress(), c.remote().getPort());
         if (perLocalAddress) {
@@ -272,7 +274,7 @@ public final class NDiffPortsController implements Controller {
      */
     private int portId(int token, int id) {
         int[] used = served.get(token);
-        if (id > 0 || used == null) {
+        if (id > 0 || used == null || used.length == 0) {
             return id;
         }
         return used[0] < 128 ? 255 - used[0]++ : -1;
