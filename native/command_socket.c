@@ -289,19 +289,11 @@ static jint receive_replies(JNIEnv *env, jclass cls, jlong handle, jint timeout_
 		if (rc == 0)
 			return 0;
 	}
-	struct sockaddr_nl from;
-	struct iovec iov = {.iov_base = s->rx, .iov_len = sizeof(s->rx)};
-	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
-	ssize_t len;
-	while ((len = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;
-		if (errno != EINTR)
-			return -errno;
-	}
-	if (mh.msg_flags & MSG_TRUNC)
-		return -EMSGSIZE;
-	if (from.nl_pid != 0) {
+	uint32_t sender;
+	ssize_t len = genl_socket_receive(s->fd, s->rx, sizeof(s->rx), &sender);
+	if (len <= 0)
+		return (int)len;
+	if (sender != 0) {
 		s->foreign++;
 		return 0;
 	}

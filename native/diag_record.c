@@ -4,8 +4,6 @@
 #include <string.h>
 #include <linux/tcp.h>
 
-/* Reads `field` of `info` only if the kernel's struct was long enough to hold it. */
-#define HAS(info, len, field) (offsetof(__typeof__(*(info)), field) + sizeof((info)->field) <= (len))
 
 void diag_record_tcp(struct mptcp4j_diag_record *r, const void *info, size_t len)
 {
@@ -23,9 +21,10 @@ void diag_record_tcp(struct mptcp4j_diag_record *r, const void *info, size_t len
 	r->lost = ti.tcpi_lost;
 	r->bytes_acked = ti.tcpi_bytes_acked;
 	r->bytes_received = ti.tcpi_bytes_received;
-	r->bytes_sent = HAS(&ti, len, tcpi_bytes_sent) ? ti.tcpi_bytes_sent : 0;
-	r->bytes_retrans = HAS(&ti, len, tcpi_bytes_retrans) ? ti.tcpi_bytes_retrans : 0;
-	r->delivery_rate = HAS(&ti, len, tcpi_delivery_rate) ? ti.tcpi_delivery_rate : 0;
+	/* Fields past what an older kernel sent stay 0: the copy above is cut to its length. */
+	r->bytes_sent = ti.tcpi_bytes_sent;
+	r->bytes_retrans = ti.tcpi_bytes_retrans;
+	r->delivery_rate = ti.tcpi_delivery_rate;
 	/* Newer than the build machine's struct tcp_info: read at its offset when the kernel sent it. */
 	if (len >= TCPI_TOTAL_RTO_OFFSET + sizeof(uint16_t)) {
 		uint16_t total_rto;

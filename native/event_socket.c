@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/errno.h>
@@ -49,14 +48,6 @@ struct event_socket {
 	uint8_t rx[RX_BUFFER_SIZE];
 };
 
-static uint64_t monotonic_nanos(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int decode_pending(struct event_socket *s, int n)
 {
 	size_t consumed;
@@ -74,7 +65,7 @@ static void mark_events_lost(struct event_socket *s, int n)
 	struct mptcp4j_event_record *r = &s->records[n];
 	memset(r, 0, sizeof(*r));
 	r->type = MPTCP4J_RECORD_EVENTS_LOST;
-	r->rx_nanos = monotonic_nanos();
+	r->rx_nanos = m4j_monotonic_nanos();
 	s->decoder.counters[MPTCP4J_COUNTER_LOST]++;
 }
 
@@ -85,22 +76,16 @@ static void mark_events_lost(struct event_socket *s, int n)
 static ssize_t receive_datagram(struct event_socket *s, uint8_t *buf, size_t size)
 {
 	uint64_t *counters = s->decoder.counters;
-	struct sockaddr_nl from;
-	struct iovec iov = {.iov_base = buf, .iov_len = size};
-	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
-	ssize_t len;
-	while ((len = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;
-		if (errno != EINTR)
-			return -errno;
-	}
+	uint32_t sender;
+	ssize_t len = genl_socket_receive(s->fd, buf, size, &sender);
+	if (len == 0 || (len < 0 && len != -EMSGSIZE))
+		return len;
 	counters[MPTCP4J_COUNTER_DATAGRAMS]++;
-	if (mh.msg_flags & MSG_TRUNC) {
+	if (len == -EMSGSIZE) {
 		counters[MPTCP4J_COUNTER_TRUNCATED]++;
 		return -1;
 	}
-	if (from.nl_pid != 0) {
+	if (sender != 0) {
 		counters[MPTCP4J_COUNTER_FOREIGN]++;
 		return -1;
 	}
@@ -124,7 +109,7 @@ static int drain_records(struct event_socket *s, int n)
 			return n > 0 ? n : (int)len;
 		s->pending_off = 0;
 		s->pending_len = (size_t)len;
-		s->pending_nanos = monotonic_nanos();
+		s->pending_nanos = m4j_monotonic_nanos();
 		n = decode_pending(s, n);
 	}
 	return n;
@@ -142,7 +127,7 @@ static int drain_raw(struct event_socket *s, int used)
 		if (len == -1)
 			continue;
 		h->reserved = 0;
-		h->rx_nanos = monotonic_nanos();
+		h->rx_nanos = m4j_monotonic_nanos();
 		if (len == -ENOBUFS) {
 			h->length = MPTCP4J_RAW_EVENTS_LOST;
 			s->decoder.counters[MPTCP4J_COUNTER_LOST]++;

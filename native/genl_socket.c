@@ -62,3 +62,19 @@ int genl_socket_set_receive_buffer(struct nl_sock *sk, int bytes)
 		return -errno;
 	return actual;
 }
+
+ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
+	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t len;
+	while ((len = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+	*sender = from.nl_pid;
+	return (mh.msg_flags & MSG_TRUNC) ? -EMSGSIZE : len;
+}

@@ -6,6 +6,8 @@
 #define MPTCP4J_GENL_SOCKET_H
 
 #include <jni.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <netlink/netlink.h>
 
 /*
@@ -14,6 +16,13 @@
  * pending on failure.
  */
 struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id);
+
+/*
+ * Receives one datagram from netlink socket fd without waiting. Returns its length, 0 when
+ * none is pending, -EMSGSIZE when it was cut to size, or -errno (-ENOBUFS: the kernel dropped
+ * messages). *sender is the port id that sent it (0: the kernel).
+ */
+ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender);
 
 /* Sets SO_RCVBUF to bytes (forced past rmem_max when allowed); returns the size in effect. */
 int genl_socket_set_receive_buffer(struct nl_sock *sk, int bytes);

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "jni_support.h"
 
+#include <time.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +85,12 @@ void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *ca
 	if (capacity != NULL)
 		*capacity = (size_t)size;
 	return address;
+}
+
+uint64_t m4j_monotonic_nanos(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

@@ -7,6 +7,7 @@
 
 #include <jni.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define M4J_ARRAY_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -26,6 +27,9 @@ void m4j_throw_illegal_argument(JNIEnv *env, const char *message);
  * IllegalArgumentException pending otherwise. *capacity receives its size when not NULL.
  */
 void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *capacity);
+
+/* CLOCK_MONOTONIC in nanoseconds, as System.nanoTime() reads it; 0 if the clock fails. */
+uint64_t m4j_monotonic_nanos(void);
 
 /* "ENAME" for an errno value, or "E?" when the C library has no name for it. */
 const char *m4j_errno_name(int err);

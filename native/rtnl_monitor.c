@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
@@ -35,14 +34,6 @@ struct rtnl_monitor {
 	uint8_t *state;
 	char (*names)[IFNAMSIZ];
 };
-
-static uint64_t monotonic_nanos(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int is_up(unsigned flags)
 {
@@ -80,7 +71,7 @@ static struct mptcp4j_event_record *next_record(struct rtnl_monitor *m, uint16_t
 	struct mptcp4j_event_record *r = &m->records[m->count++];
 	memset(r, 0, sizeof(*r));
 	r->type = type;
-	r->rx_nanos = monotonic_nanos();
+	r->rx_nanos = m4j_monotonic_nanos();
 	r->if_idx = ifindex;
 	r->attrs = 1u << 15; /* MPTCP_ATTR_IF_IDX */
 	if (track_link(m, ifindex))
@@ -172,7 +163,7 @@ static void mark_lost(struct rtnl_monitor *m)
 		struct mptcp4j_event_record *r = &m->records[m->count++];
 		memset(r, 0, sizeof(*r));
 		r->type = MPTCP4J_RECORD_EVENTS_LOST;
-		r->rx_nanos = monotonic_nanos();
+		r->rx_nanos = m4j_monotonic_nanos();
 	}
 	memset(m->state, 0, (size_t)m->links);
 }

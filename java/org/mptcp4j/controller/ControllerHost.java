@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.ObjIntConsumer;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.SubflowInfo;
@@ -165,9 +166,20 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     public List<DiscoveredConnection> resync() {
         resyncPending = false;
         resyncs++;
+        List<ConnectionInfo> all;
+        try {
+            all = Connections.list(namespace());
+        } catch (MptcpException e) {
+            // Nothing is forgotten on a failed look: the state stays as the events left it.
+            LOG.log(Level.WARNING, "resync: " + e.getMessage());
+            if (!started) {
+                start();
+            }
+            return List.of();
+        }
         List<DiscoveredConnection> found = new ArrayList<>();
         Set<Integer> open = new HashSet<>();
-        for (ConnectionInfo c : Connections.list(namespace())) {
+        for (ConnectionInfo c : all) {
             open.add(c.token());
             // Not yet fully established: its ESTABLISHED event is still to come.
             if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
@@ -265,8 +277,8 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     }
 
     @Override
-    public <S> PerConnection<S> perConnection(IntFunction<S> factory) {
-        PerConnection<S> states = new PerConnection<>(Objects.requireNonNull(factory));
+    public <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse) {
+        PerConnection<S> states = new PerConnection<>(Objects.requireNonNull(factory), reuse);
         perConnection.add(states);
         return states;
     }

@@ -31,20 +31,6 @@ public final class ControllerParameters {
         return new ControllerParameters(controller, values);
     }
 
-    /** No parameters: every one takes its default. */
-    public static ControllerParameters none(String controller) {
-        return new ControllerParameters(controller, Map.of());
-    }
-
-    public String controller() {
-        return controller;
-    }
-
-    /** The values as given. */
-    public Map<String, String> values() {
-        return Map.copyOf(values);
-    }
-
     private String raw(String name) {
         read.add(name);
         return values.get(name);
@@ -180,27 +166,6 @@ public final class ControllerParameters {
             // the message below says what was expected
         }
         throw invalid(name, v, "a port range FIRST-LAST within 1..65535");
-    }
-
-    /** A comma-separated list of whole numbers in {@code min..max} (empty when absent). */
-    public List<Integer> integers(String name, int min, int max) {
-        String v = raw(name);
-        List<Integer> numbers = new ArrayList<>();
-        if (v == null || v.isBlank()) {
-            return numbers;
-        }
-        for (String part : v.split(",")) {
-            try {
-                int n = Integer.parseInt(part.trim());
-                if (n < min || n > max) {
-                    throw invalid(name, v, "a comma-separated list of numbers in " + min + ".." + max);
-                }
-                numbers.add(n);
-            } catch (NumberFormatException e) {
-                throw invalid(name, v, "a comma-separated list of numbers in " + min + ".." + max);
-            }
-        }
-        return numbers;
     }
 
     /**

@@ -1,30 +1,46 @@
 package org.mptcp4j.controller;
 
+import java.util.ArrayDeque;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.ObjIntConsumer;
 import org.mptcp4j.pm.TokenMap;
 
 /**
  * A controller's state for each connection, made on first use and dropped by the host when
  * the connection closes or a resync finds it gone: the bookkeeping every policy needs,
  * without leaks. Made with {@link ControllerContext#perConnection}; used on the loop's thread.
- * Lookups box nothing.
+ * Lookups box nothing; with a {@code reuse} function, states of closed connections are kept
+ * and readied for new ones, so that nothing is allocated per connection once there have been
+ * as many as are open at once.
  *
  * @param <S> the state of one connection
  */
 public final class PerConnection<S> {
+    /** States of closed connections kept for reuse at most. */
+    private static final int MAX_SPARE = 4096;
+
     private final TokenMap<S> states = new TokenMap<>();
     private final IntFunction<S> factory;
+    private final ObjIntConsumer<S> reuse;
+    private final ArrayDeque<S> spare;
 
-    PerConnection(IntFunction<S> factory) {
+    PerConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse) {
         this.factory = factory;
+        this.reuse = reuse;
+        this.spare = reuse == null ? null : new ArrayDeque<>();
     }
 
-    /** The state of connection {@code token}, made by the factory if it has none yet. */
+    /** The state of connection {@code token}: made by the factory, or a closed connection's readied, if it has none yet. */
     public S get(int token) {
         S state = states.get(token);
         if (state == null) {
-            state = factory.apply(token);
+            state = spare == null ? null : spare.poll();
+            if (state != null) {
+                reuse.accept(state, token);
+            } else {
+                state = factory.apply(token);
+            }
             states.put(token, state);
         }
         return state;
@@ -40,9 +56,12 @@ public final class PerConnection<S> {
         return states.containsKey(token);
     }
 
-    /** Drops the state of connection {@code token}; returns it, or null. */
-    public S remove(int token) {
-        return states.remove(token);
+    /** Drops the state of connection {@code token} (kept for reuse when there is a reuse function). */
+    public void remove(int token) {
+        S state = states.remove(token);
+        if (state != null && spare != null && spare.size() < MAX_SPARE) {
+            spare.push(state);
+        }
     }
 
     /** Connections with state. */
@@ -56,6 +75,10 @@ public final class PerConnection<S> {
     }
 
     void retain(IntPredicate open) {
-        states.retainTokens(open);
+        for (int token : states.tokens()) {
+            if (!open.test(token)) {
+                remove(token);
+            }
+        }
     }
 }

@@ -224,7 +224,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         try {
             m = rtnl.poll();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, name + ": reading local address changes failed: " + e.getMessage(), e);
+            LOG.log(Level.WARNING, name + ": reading local address changes failed: " + e.getMessage());
             return 0;
         }
         int handled = 0;

@@ -73,16 +73,6 @@ public final class AddressPrefix {
         return (address.addressByte(offset + full) & mask) == (bytes[full] & mask);
     }
 
-    /** Whether {@code address} is in this prefix. */
-    public boolean contains(InetAddress address) {
-        return contains(MptcpAddress.of(address, 0));
-    }
-
-    /** The prefix length in bits. */
-    public int length() {
-        return length;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof AddressPrefix p && p.length == length && Arrays.equals(p.bytes, bytes);

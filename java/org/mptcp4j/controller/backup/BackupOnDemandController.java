@@ -75,12 +75,22 @@ public final class BackupOnDemandController implements Controller {
         int primaryPort;
         boolean primaryUp;
         int secondaryPort;
-        /** Both paths in use, since troubleNanos; the primary's bytes acked then. */
+        /** Both paths in use; the primary's bytes acked when that began. */
         boolean failedOver;
-        long troubleNanos;
         long lastTimeoutNanos;
         long primaryAckedAtTrouble;
         long nextPrimaryRetryNanos;
+
+        /** Readies the paths of a closed connection for another (the addresses are set anew). */
+        void clear() {
+            primaryPort = 0;
+            primaryUp = false;
+            secondaryPort = 0;
+            failedOver = false;
+            lastTimeoutNanos = 0;
+            primaryAckedAtTrouble = 0;
+            nextPrimaryRetryNanos = 0;
+        }
     }
 
     private final Settings settings;
@@ -106,7 +116,7 @@ public final class BackupOnDemandController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new Paths());
+        this.connections = ctx.perConnection(token -> new Paths(), (paths, token) -> paths.clear());
         secondary.id(ctx.localAddressIds().idOf(secondary));
         ctx.schedule(settings.check(), this::look);
     }
@@ -143,7 +153,6 @@ public final class BackupOnDemandController implements Controller {
                 p.secondaryPort = s.local().getPort();
                 // A regular secondary means the primary was in trouble when the last daemon stopped.
                 p.failedOver = !s.backup();
-                p.troubleNanos = System.nanoTime();
             }
         }
         begin(c.token(), p);
@@ -213,7 +222,6 @@ public final class BackupOnDemandController implements Controller {
     /** Brings the secondary path in. */
     private void failOver(int token, Paths p) {
         p.failedOver = true;
-        p.troubleNanos = System.nanoTime();
         p.primaryAckedAtTrouble = primaryAcked(token, p);
         failovers++;
         if (p.secondaryPort != 0) {

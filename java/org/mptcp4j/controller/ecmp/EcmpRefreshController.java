@@ -72,7 +72,7 @@ public final class EcmpRefreshController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new int[2]);
+        this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> java.util.Arrays.fill(strikes, 0));
         ndiffports.start(ctx);
         ctx.schedule(settings.interval(), this::measure);
     }

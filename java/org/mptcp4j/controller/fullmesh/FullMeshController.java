@@ -95,7 +95,7 @@ public final class FullMeshController implements Controller {
 
     /** One connection's mesh: its remote addresses and the state of each local x remote pair. */
     static final class Mesh {
-        final int token;
+        int token;
         final MptcpAddress initialLocal = new MptcpAddress();
         final MptcpAddress[] remotes = new MptcpAddress[MAX_REMOTES];
         final int[] remoteIds = new int[MAX_REMOTES];
@@ -109,6 +109,18 @@ public final class FullMeshController implements Controller {
 
         Mesh(int token) {
             this.token = token;
+        }
+
+        /** Readies the mesh of a closed connection for connection {@code newToken}. */
+        void reuse(int newToken) {
+            token = newToken;
+            remoteCount = 0;
+            java.util.Arrays.fill(remotePresent, false);
+            java.util.Arrays.fill(state, NONE);
+            java.util.Arrays.fill(failures, 0);
+            java.util.Arrays.fill(retryAt, 0);
+            java.util.Arrays.fill(localPort, 0);
+            ready = false;
         }
 
         int subflows() {
@@ -143,7 +155,9 @@ public final class FullMeshController implements Controller {
             }
             if (r == remoteCount) {
                 remoteCount++;
-                remotes[r] = new MptcpAddress();
+                if (remotes[r] == null) {
+                    remotes[r] = new MptcpAddress(); // kept when the mesh is reused
+                }
             }
             remotes[r].set(address).port(port).id(0);
             remoteIds[r] = id;
@@ -195,7 +209,7 @@ public final class FullMeshController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.meshes = ctx.perConnection(Mesh::new);
+        this.meshes = ctx.perConnection(Mesh::new, Mesh::reuse);
         if (settings.addresses().isEmpty()) {
             for (LocalAddress a : LocalAddresses.usableForSubflows(ctx.namespace())) {
                 addLocal(MptcpAddress.of(a.address(), 0), a.ifIndex());
@@ -637,10 +651,6 @@ public final class FullMeshController implements Controller {
     /** SUBFLOW_CREATE requests the kernel refused at once. */
     public long failed() {
         return failed;
-    }
-
-    public Settings settings() {
-        return settings;
     }
 
     @Override

@@ -107,7 +107,10 @@ public final class JoinGuardController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new Joins());
+        this.connections = ctx.perConnection(token -> new Joins(), (joins, token) -> {
+            joins.count = 0;
+            joins.server = false;
+        });
     }
 
     @Override

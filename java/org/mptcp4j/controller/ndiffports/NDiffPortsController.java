@@ -111,11 +111,6 @@ public final class NDiffPortsController implements Controller {
         return new NDiffPortsController(subflows, perLocalAddress, configuredLocals, first, last);
     }
 
-    /** The first and last source port used in turn, or null when the kernel picks them. */
-    public int[] sourcePorts() {
-        return firstPort == 0 ? null : new int[] {firstPort, lastPort};
-    }
-
     @Override
     public void start(ControllerContext context) {
         this.pathManager = context.pathManager();

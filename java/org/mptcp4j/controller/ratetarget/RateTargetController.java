@@ -61,6 +61,20 @@ public final class RateTargetController implements Controller {
         /** The last measured rates, bits per second. */
         long rate;
         long primaryRate;
+
+        /** Readies the measurements of a closed connection for another (the addresses are set anew). */
+        void clear() {
+            primaryPort = 0;
+            secondaryPort = 0;
+            secondaryWanted = false;
+            lastMoved = -1;
+            lastPrimaryMoved = -1;
+            lastNanos = 0;
+            below = 0;
+            primaryAbove = 0;
+            rate = 0;
+            primaryRate = 0;
+        }
     }
 
     private final Settings settings;
@@ -86,7 +100,7 @@ public final class RateTargetController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new Rates());
+        this.connections = ctx.perConnection(token -> new Rates(), (rates, token) -> rates.clear());
         secondary.id(ctx.localAddressIds().idOf(secondary));
         ctx.schedule(settings.check(), this::measure);
     }

@@ -58,8 +58,8 @@ class ConnectionPolicyKernelTest {
                     Transfers.send(sb, 1000);
                     toA = sa.info().token();
                     toB = sb.info().token();
-                    ConnectionInfo infoA = ServerPolicy.await(t.client(), toA, c -> ServerPolicy.established(c) == 4);
-                    ConnectionInfo infoB = ServerPolicy.await(t.client(), toB, c -> ServerPolicy.established(c) == 2);
+                    ConnectionInfo infoA = Transfers.awaitConnection(t.client(), toA, 10, c -> ServerPolicy.established(c) == 4);
+                    ConnectionInfo infoB = Transfers.awaitConnection(t.client(), toB, 10, c -> ServerPolicy.established(c) == 2);
                     assertEquals(4, ServerPolicy.established(infoA), "port 5201: three extra subflows " + infoA);
                     assertEquals(2, ServerPolicy.established(infoB), "the default: one extra subflow " + infoB);
                     assertEquals(3, three.requested());

@@ -140,6 +140,7 @@ class ResyncKernelTest {
                     assertEquals(1, second.extraSubflows(), "the late connection got its subflow: " + second);
 
                     assertEquals(Set.of(firstToken, secondToken), recording.discovered.keySet());
+                    assertEquals(2, host.discoveredConnections());
                     DiscoveredConnection first = recording.discovered.get(firstToken);
                     assertFalse(first.serverSide());
                     assertEquals(2, first.connection().subflows().size(), first.toString());

@@ -82,15 +82,7 @@ class SubflowTimeoutKernelTest {
                 try (EventLoop loop = EventLoop.builder(host).namespace(t.client()).build();
                         MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
                     loop.start();
-                    Thread sender = new Thread(() -> {
-                        try {
-                            Transfers.send(socket, 1L << 40);
-                        } catch (Exception closedAtTheEnd) {
-                            // the test closes the socket under it
-                        }
-                    }, "test-sender");
-                    sender.setDaemon(true);
-                    sender.start();
+                    Transfers.sendUntilClosed(socket);
                     ConnectionInfo both = Transfers.awaitInfo(socket,
                             i -> i.subflows().size() == 2 && i.subflows().stream().allMatch(s -> s.bytesAcked() > 0));
                     assertEquals(2, both.subflows().size(), both.toString());

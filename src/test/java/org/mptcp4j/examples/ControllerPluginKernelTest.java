@@ -16,7 +16,6 @@ import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
-import org.mptcp4j.testing.ServerPolicy;
 import org.mptcp4j.testing.Transfers;
 
 /**
@@ -49,7 +48,7 @@ class ControllerPluginKernelTest {
                         MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, 5201))) {
                     Transfers.send(socket, 1000);
                     int token = socket.info().token();
-                    ConnectionInfo info = ServerPolicy.await(t.client(), token, c -> c.subflows().stream()
+                    ConnectionInfo info = Transfers.awaitConnection(t.client(), token, 10, c -> c.subflows().stream()
                             .anyMatch(s -> s.state() == 1 && s.local().getAddress().equals(Topology.clientAddress(2))));
                     assertTrue(info.subflows().stream().anyMatch(s -> s.state() == 1 && s.backup()
                             && s.local().getAddress().equals(Topology.clientAddress(2))),

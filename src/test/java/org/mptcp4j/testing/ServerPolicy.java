@@ -1,17 +1,12 @@
 package org.mptcp4j.testing;
 
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.socket.MptcpServerSocket;
@@ -43,23 +38,6 @@ public final class ServerPolicy implements AutoCloseable {
             topology.close();
             throw e;
         }
-    }
-
-    /** Connection {@code token} of {@code namespace} once {@code condition} holds, or as it is after 10 s. */
-    public static ConnectionInfo await(NetworkNamespace namespace, int token, Predicate<ConnectionInfo> condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        ConnectionInfo info = find(namespace, token);
-        while ((info == null || !condition.test(info)) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            info = find(namespace, token);
-        }
-        return info;
-    }
-
-    private static ConnectionInfo find(NetworkNamespace namespace, int token) {
-        List<ConnectionInfo> all = Connections.list(namespace);
-        return all.stream().filter(c -> c.token() == token).findFirst().orElse(null);
     }
 
     /** Established subflows. */

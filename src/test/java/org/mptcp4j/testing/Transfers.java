@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 
@@ -60,13 +62,52 @@ public final class Transfers {
         }
     }
 
+    /** Writes without pause on a thread of its own until the socket is closed under it. */
+    public static void sendUntilClosed(MptcpSocket socket) {
+        Thread sender = new Thread(() -> {
+            try {
+                send(socket, Long.MAX_VALUE);
+            } catch (IOException closedAtTheEnd) {
+                // the test closes the socket under it
+            }
+        }, "test-sender");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
     /** Polls the socket's info until {@code condition} holds; returns that info or the last after 10 s. */
     public static ConnectionInfo awaitInfo(MptcpSocket socket, Predicate<ConnectionInfo> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        ConnectionInfo info = socket.info();
+        return awaitInfo(socket, 10, condition);
+    }
+
+    /** As {@link #awaitInfo(MptcpSocket, Predicate)}, waiting up to {@code seconds}. */
+    public static ConnectionInfo awaitInfo(MptcpSocket socket, int seconds, Predicate<ConnectionInfo> condition)
+            throws Exception {
+        return await(socket::info, seconds, condition);
+    }
+
+    /**
+     * Polls connection {@code token} of {@code namespace} as sock_diag shows it (with the
+     * subflows' ids and flags, which the socket's own view lacks) until {@code condition} holds;
+     * returns that, the last one after {@code seconds}, or null when it is gone.
+     */
+    public static ConnectionInfo awaitConnection(NetworkNamespace namespace, int token, int seconds,
+            Predicate<ConnectionInfo> condition) throws Exception {
+        return await(() -> Connections.list(namespace).stream().filter(c -> c.token() == token).findFirst()
+                .orElse(null), seconds, c -> c != null && condition.test(c));
+    }
+
+    private interface Source {
+        ConnectionInfo get() throws Exception;
+    }
+
+    private static ConnectionInfo await(Source source, int seconds, Predicate<ConnectionInfo> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ConnectionInfo info = source.get();
         while (!condition.test(info) && System.nanoTime() < deadline) {
             Thread.sleep(10);
-            info = socket.info();
+            info = source.get();
         }
         return info;
     }

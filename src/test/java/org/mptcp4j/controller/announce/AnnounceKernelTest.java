@@ -33,7 +33,7 @@ class AnnounceKernelTest {
                 Transfers.send(socket, 1000);
                 token = socket.info().token();
                 int expectedPort = port == 0 ? ServerPolicy.PORT : port;
-                ConnectionInfo client = ServerPolicy.await(s.topology.client(), token, c -> c.subflows().stream()
+                ConnectionInfo client = Transfers.awaitConnection(s.topology.client(), token, 10, c -> c.subflows().stream()
                         .anyMatch(f -> f.state() == 1 && f.remote().getAddress().equals(Topology.serverAddress(2))));
                 assertTrue(client.subflows().stream().anyMatch(f -> f.state() == 1
                         && f.remote().getAddress().equals(Topology.serverAddress(2))

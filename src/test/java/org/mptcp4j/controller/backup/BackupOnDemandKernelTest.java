@@ -1,22 +1,18 @@
 package org.mptcp4j.controller.backup;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
@@ -38,21 +34,6 @@ class BackupOnDemandKernelTest {
     private static SubflowInfo on(ConnectionInfo info, int path) {
         return info.subflows().stream().filter(s -> s.state() == 1)
                 .filter(s -> s.local().getAddress().equals(Topology.clientAddress(path))).findFirst().orElse(null);
-    }
-
-    /** The connection as sock_diag shows it (with the subflows' backup flags, which the socket's own view lacks). */
-    private static ConnectionInfo info(Topology t, int token) {
-        return Connections.list(t.client()).stream().filter(c -> c.token() == token).findFirst().orElseThrow();
-    }
-
-    private static ConnectionInfo await(Topology t, int token, Predicate<ConnectionInfo> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        ConnectionInfo info = info(t, token);
-        while (!condition.test(info) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            info = info(t, token);
-        }
-        return info;
     }
 
     private static long acked(ConnectionInfo info, int path) {
@@ -80,18 +61,10 @@ class BackupOnDemandKernelTest {
                     MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
                 loop.start();
                 int token = socket.info().token();
-                Thread sender = new Thread(() -> {
-                    try {
-                        Transfers.send(socket, 1L << 40);
-                    } catch (Exception closedAtTheEnd) {
-                        // the test closes the socket under it
-                    }
-                }, "test-sender");
-                sender.setDaemon(true);
-                sender.start();
+                Transfers.sendUntilClosed(socket);
 
                 // While the primary works, the secondary carries nothing.
-                ConnectionInfo calm = await(t, token, i -> acked(i, 1) > (4 << 20)
+                ConnectionInfo calm = Transfers.awaitConnection(t.client(), token, 30, i -> acked(i, 1) > (4 << 20)
                         && (mode == BackupOnDemandController.Mode.OPEN || on(i, 2) != null));
                 assertTrue(acked(calm, 1) > (4 << 20), calm.toString());
                 if (mode == BackupOnDemandController.Mode.OPEN) {
@@ -104,16 +77,16 @@ class BackupOnDemandKernelTest {
                 // Blackhole the primary path: its timeouts bring the secondary in.
                 Shell.run("ip", "netns", "exec", t.serverName(), "iptables", "-A", "INPUT", "-i", t.serverDevice(1), "-j",
                         "DROP");
-                ConnectionInfo trouble = await(t, token, i -> on(i, 2) != null && !on(i, 2).backup());
+                ConnectionInfo trouble = Transfers.awaitConnection(t.client(), token, 30, i -> on(i, 2) != null && !on(i, 2).backup());
                 long acked2 = acked(trouble, 2);
-                ConnectionInfo over = await(t, token, i -> acked(i, 2) > acked2 + (4 << 20));
+                ConnectionInfo over = Transfers.awaitConnection(t.client(), token, 30, i -> acked(i, 2) > acked2 + (4 << 20));
                 assertTrue(acked(over, 2) > acked2 + (4 << 20), "the secondary carries the data: " + over);
                 assertFalse(on(over, 2).backup(), over.toString());
                 assertTrue(controller.failovers() >= 1);
 
                 // The primary works again: after a quiet second the secondary goes back to waiting.
                 Shell.run("ip", "netns", "exec", t.serverName(), "iptables", "-F", "INPUT");
-                ConnectionInfo back = await(t, token, i -> mode == BackupOnDemandController.Mode.OPEN ? on(i, 2) == null
+                ConnectionInfo back = Transfers.awaitConnection(t.client(), token, 30, i -> mode == BackupOnDemandController.Mode.OPEN ? on(i, 2) == null
                         : on(i, 2) != null && on(i, 2).backup());
                 if (mode == BackupOnDemandController.Mode.OPEN) {
                     assertNull(on(back, 2), "the secondary closed: " + back);
@@ -122,7 +95,7 @@ class BackupOnDemandKernelTest {
                 }
                 assertTrue(controller.recoveries() >= 1);
                 long acked1 = acked(back, 1);
-                ConnectionInfo primary = await(t, token, i -> acked(i, 1) > acked1 + (4 << 20));
+                ConnectionInfo primary = Transfers.awaitConnection(t.client(), token, 30, i -> acked(i, 1) > acked1 + (4 << 20));
                 assertTrue(acked(primary, 1) > acked1 + (4 << 20), "the primary carries the data again: " + primary);
             }
         }

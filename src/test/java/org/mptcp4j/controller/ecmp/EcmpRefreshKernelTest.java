@@ -66,15 +66,7 @@ class EcmpRefreshKernelTest {
                 loop.start();
                 try (MptcpSocket socket = MptcpSocket.connect(t.client(),
                         new InetSocketAddress(InetAddress.getByName("10.231.9.2"), PORT))) {
-                    Thread sender = new Thread(() -> {
-                        try {
-                            Transfers.send(socket, 1L << 40);
-                        } catch (Exception closedAtTheEnd) {
-                            // the test closes the socket under it
-                        }
-                    }, "test-sender");
-                    sender.setDaemon(true);
-                    sender.start();
+                    Transfers.sendUntilClosed(socket);
                     Thread.sleep(300);
                     boolean slowPathUsedAtFirst = sentInASecond(t, 2) > 50_000;
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);

@@ -106,10 +106,6 @@ class FullMeshKernelTest {
             "10.231.2.1>10.231.1.2", "10.231.2.1>10.231.2.2");
     private static final Set<String> PATH_1_ONLY = Set.of("10.231.1.1>10.231.1.2", "10.231.1.1>10.231.2.2");
 
-    private static ConnectionInfo await(MptcpSocket socket, Predicate<ConnectionInfo> condition) throws Exception {
-        return Transfers.awaitInfo(socket, condition);
-    }
-
     @Test
     void everyLocalAddressToEveryPeerAddressAndBytesOnAllUnderRandomLoss() throws Exception {
         try (Mesh m = new Mesh(FullMeshController.Settings.DEFAULT)) {
@@ -119,14 +115,16 @@ class FullMeshKernelTest {
             Shell.run("ip", "netns", "exec", m.t.clientName(), "iptables", "-A", "OUTPUT", "-o", m.t.clientDevice(2),
                     "-m", "statistic", "--mode", "random", "--probability", "0.02", "-j", "DROP");
             try (MptcpSocket socket = m.connect()) {
-                ConnectionInfo info = await(socket, i -> pairs(i).equals(FULL));
+                ConnectionInfo info = Transfers.awaitInfo(socket, i -> pairs(i).equals(FULL));
                 assertEquals(FULL, pairs(info), info.toString());
                 Transfers.send(socket, 16 << 20);
-                ConnectionInfo after = await(socket, i -> i.subflows().stream().allMatch(s -> s.bytesAcked() > 100_000));
+                ConnectionInfo after = Transfers.awaitInfo(socket, i -> i.subflows().stream().allMatch(s -> s.bytesAcked() > 100_000));
                 for (SubflowInfo s : after.subflows()) {
                     assertTrue(s.bytesAcked() > 100_000, "every path pair carries bytes: " + s);
                 }
                 assertEquals(FULL, pairs(after), "no subflow lost to the loss: " + after);
+                assertEquals(3, m.controller.created(), "three SUBFLOW_CREATEs, one per missing pair");
+                assertEquals(0, m.controller.failed());
                 assertTrue(after.subflows().stream().filter(s -> s.local().getAddress().equals(Topology.clientAddress(2)))
                         .mapToLong(SubflowInfo::totalRetransmits).sum() > 0, "path 2 did lose packets: " + after);
             }
@@ -136,31 +134,31 @@ class FullMeshKernelTest {
     @Test
     void anAddressRemovedTakesItsSubflowsAndComesBackWithThem() throws Exception {
         try (Mesh m = new Mesh(FullMeshController.Settings.DEFAULT); MptcpSocket socket = m.connect()) {
-            assertEquals(FULL, pairs(await(socket, i -> pairs(i).equals(FULL))));
+            assertEquals(FULL, pairs(Transfers.awaitInfo(socket, i -> pairs(i).equals(FULL))));
             Shell.run("ip", "-n", m.t.clientName(), "addr", "del", "10.231.2.1/24", "dev", m.t.clientDevice(2));
-            assertEquals(PATH_1_ONLY, pairs(await(socket, i -> pairs(i).equals(PATH_1_ONLY))));
+            assertEquals(PATH_1_ONLY, pairs(Transfers.awaitInfo(socket, i -> pairs(i).equals(PATH_1_ONLY))));
             Transfers.send(socket, 1 << 20); // the connection goes on over path 1
             Shell.run("ip", "-n", m.t.clientName(), "addr", "add", "10.231.2.1/24", "dev", m.t.clientDevice(2));
             // The route by source went with the address; put it back as the topology had it.
             Shell.run("ip", "-n", m.t.clientName(), "route", "add", "10.231.0.0/16", "dev", m.t.clientDevice(2), "table",
                     "102");
-            assertEquals(FULL, pairs(await(socket, i -> pairs(i).equals(FULL))));
+            assertEquals(FULL, pairs(Transfers.awaitInfo(socket, i -> pairs(i).equals(FULL))));
         }
     }
 
     @Test
     void aPulledCableClosesItsSubflowsAndPuttingItBackOpensThemAgain() throws Exception {
         try (Mesh m = new Mesh(FullMeshController.Settings.DEFAULT); MptcpSocket socket = m.connect()) {
-            assertEquals(FULL, pairs(await(socket, i -> pairs(i).equals(FULL))));
+            assertEquals(FULL, pairs(Transfers.awaitInfo(socket, i -> pairs(i).equals(FULL))));
             // The server's end of path 2 goes down: the client's c2 loses its carrier.
             Shell.run("ip", "-n", m.t.serverName(), "link", "set", m.t.serverDevice(2), "down");
-            assertEquals(PATH_1_ONLY, pairs(await(socket, i -> pairs(i).equals(PATH_1_ONLY))));
+            assertEquals(PATH_1_ONLY, pairs(Transfers.awaitInfo(socket, i -> pairs(i).equals(PATH_1_ONLY))));
             long acked = socket.info().bytesAcked();
             Transfers.send(socket, 1 << 20);
-            assertTrue(await(socket, i -> i.bytesAcked() >= acked + (1 << 20)).bytesAcked() >= acked + (1 << 20),
+            assertTrue(Transfers.awaitInfo(socket, i -> i.bytesAcked() >= acked + (1 << 20)).bytesAcked() >= acked + (1 << 20),
                     "the data goes over path 1");
             Shell.run("ip", "-n", m.t.serverName(), "link", "set", m.t.serverDevice(2), "up");
-            assertEquals(FULL, pairs(await(socket, i -> pairs(i).equals(FULL))));
+            assertEquals(FULL, pairs(Transfers.awaitInfo(socket, i -> pairs(i).equals(FULL))));
         }
     }
 
@@ -181,15 +179,15 @@ class FullMeshKernelTest {
                     Thread.sleep(20);
                 }
                 assertEquals(6, m.closed.stream().filter(fromSecond).count(), m.closed.toString());
-                assertEquals(PATH_1_ONLY, pairs(await(first, i -> pairs(i).equals(PATH_1_ONLY))));
+                assertEquals(PATH_1_ONLY, pairs(Transfers.awaitInfo(first, i -> pairs(i).equals(PATH_1_ONLY))));
                 try (MptcpSocket second2 = m.connect()) {
-                    assertEquals(PATH_1_ONLY, pairs(await(second2, i -> pairs(i).equals(PATH_1_ONLY))));
+                    assertEquals(PATH_1_ONLY, pairs(Transfers.awaitInfo(second2, i -> pairs(i).equals(PATH_1_ONLY))));
                     Thread.sleep(500);
                     assertEquals(6, m.closed.stream().filter(fromSecond).count(),
                             "while remembered, no connection tries the failing pairs: " + m.closed);
                     // Once the memory runs out, they are tried again.
                     Shell.run("ip", "netns", "exec", m.t.serverName(), "iptables", "-F", "INPUT");
-                    assertEquals(FULL, pairs(await(second2, i -> pairs(i).equals(FULL))));
+                    assertEquals(FULL, pairs(Transfers.awaitInfo(second2, i -> pairs(i).equals(FULL))));
                 }
             }
         }

@@ -49,7 +49,7 @@ class JoinGuardKernelTest {
                 MptcpSocket socket = connect(s)) {
             int token = socket.info().token();
             // Three joins: one is let stay, two are closed.
-            ConnectionInfo info = ServerPolicy.await(s.topology.client(), token,
+            ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10,
                     c -> ServerPolicy.established(c) == 2 && guard.refused() == 2);
             assertEquals(3, client.requested());
             assertEquals(2, guard.refused(), info.toString());
@@ -70,7 +70,7 @@ class JoinGuardKernelTest {
                 EventLoop loop = clientLoop(s, client, pm);
                 MptcpSocket socket = connect(s)) {
             int token = socket.info().token();
-            ConnectionInfo info = ServerPolicy.await(s.topology.client(), token, c -> guard.refused() == 1
+            ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10, c -> guard.refused() == 1
                     && c.subflows().stream().noneMatch(f -> f.state() == 1
                             && f.local().getAddress().equals(Topology.clientAddress(2))));
             assertEquals(1, guard.refused(), info.toString());
@@ -94,14 +94,14 @@ class JoinGuardKernelTest {
                 MptcpSocket socket = connect(s)) {
             int token = socket.info().token();
             // The join from 10.231.2.1 is outside 10.231.1.0/24.
-            ConnectionInfo info = ServerPolicy.await(s.topology.client(), token, c -> guard.refused() == 1);
+            ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10, c -> guard.refused() == 1);
             assertEquals(1, guard.refused(), info.toString());
             assertEquals(1, ServerPolicy.established(info), info.toString());
             loop.stop();
             loop.awaitTermination();
             // Two more from 10.231.1.1: the first makes two from that address, the limit; the second is closed.
             try (EventLoop again = clientLoop(s, more, pm)) {
-                ConnectionInfo after = ServerPolicy.await(s.topology.client(), token,
+                ConnectionInfo after = Transfers.awaitConnection(s.topology.client(), token, 10,
                         c -> guard.refused() == 2 && ServerPolicy.established(c) == 2);
                 assertEquals(2, guard.refused(), after.toString());
                 assertEquals(2, ServerPolicy.established(after), after.toString());

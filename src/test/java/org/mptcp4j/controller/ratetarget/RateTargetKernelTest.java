@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.demo.Shell;
@@ -36,16 +34,6 @@ class RateTargetKernelTest {
                 .filter(s -> s.local().getAddress().equals(Topology.clientAddress(path))).findFirst().orElse(null);
     }
 
-    private static ConnectionInfo await(MptcpSocket socket, Predicate<ConnectionInfo> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        ConnectionInfo info = socket.info();
-        while (!condition.test(info) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            info = socket.info();
-        }
-        return info;
-    }
-
     @Test
     void theSecondaryIsUsedOnlyWhileTheConnectionIsBelowItsTarget() throws Exception {
         try (Topology t = Topology.create("m4j-test", 2);
@@ -62,17 +50,9 @@ class RateTargetKernelTest {
                     EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build();
                     MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
                 loop.start();
-                Thread sender = new Thread(() -> {
-                    try {
-                        Transfers.send(socket, 1L << 40);
-                    } catch (Exception closedAtTheEnd) {
-                        // the test closes the socket under it
-                    }
-                }, "test-sender");
-                sender.setDaemon(true);
-                sender.start();
+                Transfers.sendUntilClosed(socket);
 
-                ConnectionInfo slow = await(socket, i -> on(i, 2) != null && on(i, 2).bytesAcked() > (4 << 20));
+                ConnectionInfo slow = Transfers.awaitInfo(socket, 30, i -> on(i, 2) != null && on(i, 2).bytesAcked() > (4 << 20));
                 assertTrue(on(slow, 2) != null && on(slow, 2).bytesAcked() > (4 << 20),
                         "10 Mbit/s is below the target: the secondary carries data: " + slow);
                 assertEquals(1, controller.added());
@@ -80,11 +60,11 @@ class RateTargetKernelTest {
                 // The primary now delivers the target alone.
                 Shell.run("tc", "-n", t.clientName(), "qdisc", "change", "dev", t.clientDevice(1), "root", "tbf", "rate",
                         "200mbit", "burst", "256kbit", "latency", "20ms");
-                ConnectionInfo fast = await(socket, i -> on(i, 2) == null);
+                ConnectionInfo fast = Transfers.awaitInfo(socket, 30, i -> on(i, 2) == null);
                 assertNull(on(fast, 2), "the secondary closed: " + fast);
                 assertEquals(1, controller.removed());
                 long acked = fast.bytesAcked();
-                ConnectionInfo after = await(socket, i -> i.bytesAcked() > acked + (8 << 20));
+                ConnectionInfo after = Transfers.awaitInfo(socket, 30, i -> i.bytesAcked() > acked + (8 << 20));
                 assertTrue(after.bytesAcked() > acked + (8 << 20), "the primary alone carries on: " + after);
             }
         }
