@@ -13,6 +13,10 @@
  * The native binding ({@code org.mptcp4j.netlink}), the command line and the demo are internal.
  */
 module org.mptcp4j {
+    requires org.slf4j;
+    requires jdk.httpserver;      // the metrics endpoint
+    requires jdk.unsupported;     // sun.misc.Signal: SIGHUP reloads the daemon
+
     exports org.mptcp4j.pm;
     exports org.mptcp4j.loop;
     exports org.mptcp4j.controller;
@@ -26,6 +30,9 @@ module org.mptcp4j {
     exports org.mptcp4j.diag;
     exports org.mptcp4j.socket;
     exports org.mptcp4j.netns;
+
+    // Named by the daemon with -Dslf4j.provider, never provided: applications keep their own binding.
+    exports org.mptcp4j.logging to org.slf4j;
 
     uses org.mptcp4j.controller.ControllerProvider;
 

@@ -177,8 +177,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // One line per log record, for a terminal.
-        System.setProperty("java.util.logging.SimpleFormatter.format", "mptcp4j: %4$s: %5$s%6$s%n");
+        // mptcp4j's own structured log lines, unless the operator named another SLF4J binding.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.mptcp4j.logging.LogfmtServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN"); // not SLF4J's note that it was chosen
+        }
         System.exit(new Main(System.out, System.err).execute(args));
     }
 

@@ -1,6 +1,7 @@
 package org.mptcp4j.controller;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ import org.mptcp4j.pm.TokenMap;
  * the matched connections unmanaged.
  */
 public final class ConnectionPolicy implements Controller {
-    private static final System.Logger LOG = System.getLogger(ConnectionPolicy.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicy.class);
 
     /** Which end opened the connection. */
     public enum Side {
@@ -314,7 +315,7 @@ public final class ConnectionPolicy implements Controller {
     private Controller chooseLate(int token) {
         ConnectionInfo info = context == null ? null : context.connection(token);
         if (info == null) {
-            LOG.log(Level.DEBUG, () -> "policy: connection " + Integer.toHexString(token) + " is gone; left alone");
+            LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " is gone; left alone");
             return NONE;
         }
         return choose(info);
@@ -343,7 +344,7 @@ public final class ConnectionPolicy implements Controller {
                 try {
                     Callbacks.deliver(c, type, event);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "policy: " + c + " failed on " + type + ": " + e.getMessage(), e);
+                    LOG.warn("policy: " + c + " failed on " + type + ": " + e.getMessage(), e);
                 }
             }
         }

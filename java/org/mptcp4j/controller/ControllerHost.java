@@ -1,6 +1,7 @@
 package org.mptcp4j.controller;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,7 +45,7 @@ import org.mptcp4j.pm.PathManager;
  * the timeout watcher for the connections the controller asks it to.
  */
 public final class ControllerHost implements EventHandler, ControllerContext {
-    private static final System.Logger LOG = System.getLogger(ControllerHost.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerHost.class);
     /** TCP_ESTABLISHED: connections in other states get no new subflows. */
     private static final int ESTABLISHED = 1;
 
@@ -171,7 +172,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             all = Connections.list(namespace());
         } catch (MptcpException e) {
             // Nothing is forgotten on a failed look: the state stays as the events left it.
-            LOG.log(Level.WARNING, "resync: " + e.getMessage());
+            LOG.warn("resync: " + e.getMessage());
             if (!started) {
                 start();
             }
@@ -203,7 +204,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             try {
                 controller.onConnectionDiscovered(d);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "controller failed on discovered connection "
+                LOG.warn("controller failed on discovered connection "
                         + Integer.toHexString(d.token()) + ": " + e.getMessage(), e);
             }
             discoveryListener.accept(d);
@@ -211,9 +212,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         try {
             controller.onResyncDone(isOpen);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "controller failed after a resync: " + e.getMessage(), e);
+            LOG.warn("controller failed after a resync: " + e.getMessage(), e);
         }
-        LOG.log(Level.DEBUG, () -> "resync: " + found.size() + " connection(s)");
+        LOG.atDebug().log(() -> "resync: " + found.size() + " connection(s)");
         return found;
     }
 
@@ -222,7 +223,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         try {
             return pathManager.localAddresses(token);
         } catch (MptcpException e) {
-            LOG.log(Level.DEBUG, () -> "resync: no userspace addresses for " + Integer.toHexString(token) + ": "
+            LOG.atDebug().log(() -> "resync: no userspace addresses for " + Integer.toHexString(token) + ": "
                     + e.getMessage());
             return List.of();
         }
@@ -243,7 +244,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     private static void adopt(LocalAddressIds ids, MptcpAddress a, int token) {
         if (a.id() != 0 && !ids.adopt(a)) {
-            LOG.log(Level.WARNING, () -> "resync: connection " + Integer.toHexString(token) + " uses id " + a.id()
+            LOG.atWarn().log(() -> "resync: connection " + Integer.toHexString(token) + " uses id " + a.id()
                     + " for " + a + ", which this host gave another address");
         }
     }

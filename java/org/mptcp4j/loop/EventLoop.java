@@ -1,6 +1,8 @@
 package org.mptcp4j.loop;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -40,7 +42,7 @@ import org.mptcp4j.pm.MptcpEventType;
  * One thread runs the loop: {@link #run()} or {@link #start()}, once.
  */
 public final class EventLoop implements Runnable, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
 
     /** Local address and link changes in one poll at most; more wait for the next. */
     private static final int RTNL_RECORDS = 64;
@@ -57,6 +59,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private final EventHandler handler;
     private final IdleStrategy idle;
     private final String name;
+    /** The namespace's name in the loop thread's log lines (MDC "netns"); null for the caller's own. */
+    private final String netns;
     private final Set<MptcpEventType> types;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -76,6 +80,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         this.idle = b.idle;
         this.name = b.name != null ? b.name
                 : b.namespace == NetworkNamespace.current() ? "mptcp4j-loop" : "mptcp4j-loop-" + b.namespace.name();
+        this.netns = b.namespace == NetworkNamespace.current() ? null : b.namespace.name();
         this.socket = EventSocket.open(b.namespace, b.receiveBuffer, b.recordCapacity, b.decoding == EventDecoding.JAVA);
         long mask = 0;
         for (MptcpEventType type : b.types) {
@@ -120,12 +125,15 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     private void loop() {
         thread = Thread.currentThread();
+        if (netns != null) {
+            MDC.put("netns", netns);
+        }
         try {
             try {
                 handler.onLoopStart(this);
             } catch (RuntimeException e) {
                 handlerErrors++;
-                LOG.log(Level.WARNING, name + ": handler failed at loop start: " + e.getMessage(), e);
+                LOG.warn(name + ": handler failed at loop start: " + e.getMessage(), e);
             }
             while (!stopRequested) {
                 doWork();
@@ -135,13 +143,14 @@ public final class EventLoop implements Runnable, AutoCloseable {
                 handler.onLoopEnd();
             } catch (RuntimeException e) {
                 handlerErrors++;
-                LOG.log(Level.WARNING, name + ": handler failed at loop end: " + e.getMessage(), e);
+                LOG.warn(name + ": handler failed at loop end: " + e.getMessage(), e);
             }
             socket.close();
             if (rtnl != null) {
                 rtnl.close();
             }
             thread = null;
+            MDC.remove("netns");
             finished.countDown();
             failLeftoverTasks();
         }
@@ -180,7 +189,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
                 handler.onBatchEnd();
             } catch (RuntimeException e) {
                 handlerErrors++;
-                LOG.log(Level.WARNING, name + ": handler failed at the end of a batch: " + e.getMessage(), e);
+                LOG.warn(name + ": handler failed at the end of a batch: " + e.getMessage(), e);
             }
         }
         int work = n + runTasks();
@@ -224,7 +233,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         try {
             m = rtnl.poll();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, name + ": reading local address changes failed: " + e.getMessage());
+            LOG.warn(name + ": reading local address changes failed: " + e.getMessage());
             return 0;
         }
         int handled = 0;
@@ -244,8 +253,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
             handler.onEvent(event);
         } catch (RuntimeException e) {
             handlerErrors++;
-            LOG.log(Level.WARNING, () -> name + ": handler failed on " + event.type() + " token "
-                    + Integer.toHexString(event.token()) + ": " + e.getMessage(), e);
+            LOG.atWarn().setCause(e).addKeyValue("token", Integer.toHexString(event.token()))
+                    .log(() -> name + ": handler failed on " + event.type() + ": " + e.getMessage());
         }
     }
 
@@ -256,7 +265,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, name + ": task failed: " + e.getMessage(), e);
+                LOG.warn(name + ": task failed: " + e.getMessage(), e);
             }
             done++;
         }
@@ -286,7 +295,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
                     work.action.run();
                 } catch (RuntimeException e) {
                     handlerErrors++;
-                    LOG.log(Level.WARNING, name + ": scheduled work failed: " + e.getMessage(), e);
+                    LOG.warn(name + ": scheduled work failed: " + e.getMessage(), e);
                 }
             }
             if (!work.cancelled) {
@@ -387,7 +396,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             }
         }
         if (dropped > 0) {
-            LOG.log(Level.WARNING, name + ": stopped with " + dropped + " task(s) not run");
+            LOG.warn(name + ": stopped with " + dropped + " task(s) not run");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.mptcp4j.pm;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ import org.mptcp4j.netns.NetworkNamespace;
  * caller may reuse its {@link MptcpAddress} objects at once.
  */
 public final class AsyncPathManager implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(AsyncPathManager.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncPathManager.class);
     /** Requests in flight at most: their answers must fit the socket's receive buffer. */
     public static final int DEFAULT_WINDOW = 256;
 
@@ -260,7 +261,7 @@ public final class AsyncPathManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "mptcp4j command thread failed: " + e.getMessage(), e);
+            LOG.error("mptcp4j command thread failed: " + e.getMessage(), e);
             failInFlight(e);
         } finally {
             closed = true;

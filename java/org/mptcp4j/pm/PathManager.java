@@ -28,6 +28,7 @@ public final class PathManager implements AutoCloseable {
     private final NetworkNamespace namespace;
     private final KernelFeatures features;
     private final AnnouncedListeners listeners;
+    private volatile CommandObserver observer = CommandObserver.NONE;
 
     private PathManager(NetworkNamespace namespace) {
         this.namespace = namespace;
@@ -52,6 +53,11 @@ public final class PathManager implements AutoCloseable {
 
     public NetworkNamespace namespace() {
         return namespace;
+    }
+
+    /** Tells {@code observer} of every command from now on (one observer; it replaces the last). */
+    public void observe(CommandObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** What the running kernel offers. */
@@ -248,11 +254,26 @@ public final class PathManager implements AutoCloseable {
 
     /** Sends the request written into the socket and collects the answers until the final one. */
     private <T> T exchange(PmCommand command, ReplyCollector<T> collector) {
+        long start = System.nanoTime();
+        int errno = Errno.ETIMEDOUT; // unless an answer or an error says otherwise
+        try {
+            T result = exchange(command, collector, start);
+            errno = 0;
+            return result;
+        } catch (PathManagerException e) {
+            errno = e.errno();
+            throw e;
+        } finally {
+            observer.commandDone(command, errno, start);
+        }
+    }
+
+    private <T> T exchange(PmCommand command, ReplyCollector<T> collector, long start) {
         int seq = socket.send();
         if (seq < 0) {
             throw new PathManagerException(command.name(), -seq, "sending the request");
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {

@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.announce;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,7 +24,7 @@ import org.mptcp4j.pm.PathManagerException;
  * Addresses of the other family than the connection's are not announced.
  */
 public final class AnnounceController implements Controller {
-    private static final System.Logger LOG = System.getLogger(AnnounceController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AnnounceController.class);
 
     /**
      * @param addresses the local addresses to announce
@@ -97,7 +98,7 @@ public final class AnnounceController implements Controller {
                 context.pathManager().announce(token, address, settings.port() != 0);
             } catch (PathManagerException e) {
                 refused++;
-                LOG.log(Level.WARNING, () -> "announce: " + Integer.toHexString(token) + ": " + address + ": "
+                LOG.atWarn().log(() -> "announce: " + Integer.toHexString(token) + ": " + address + ": "
                         + e.getMessage());
             }
         }

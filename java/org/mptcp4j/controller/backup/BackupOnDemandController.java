@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.backup;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -36,7 +37,7 @@ import org.mptcp4j.pm.PathManagerException;
  * this host opened are managed.
  */
 public final class BackupOnDemandController implements Controller {
-    private static final System.Logger LOG = System.getLogger(BackupOnDemandController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BackupOnDemandController.class);
     private static final int ESTABLISHED = 1;
 
     /** How the secondary path waits. */
@@ -176,7 +177,7 @@ public final class BackupOnDemandController implements Controller {
         }
         p.lastTimeoutNanos = System.nanoTime();
         if (!p.failedOver) {
-            LOG.log(Level.INFO, () -> "backup-on-demand: " + Integer.toHexString(event.token()) + ": primary timed out"
+            LOG.atInfo().log(() -> "backup-on-demand: " + Integer.toHexString(event.token()) + ": primary timed out"
                     + " (rto " + event.timeout() / 1000 + " ms): secondary path in use");
             failOver(event.token(), p);
         }
@@ -260,7 +261,7 @@ public final class BackupOnDemandController implements Controller {
     private void recover(int token, Paths p) {
         p.failedOver = false;
         recoveries++;
-        LOG.log(Level.INFO, () -> "backup-on-demand: " + Integer.toHexString(token) + ": primary recovered");
+        LOG.atInfo().log(() -> "backup-on-demand: " + Integer.toHexString(token) + ": primary recovered");
         if (p.secondaryPort == 0) {
             return;
         }
@@ -272,7 +273,7 @@ public final class BackupOnDemandController implements Controller {
             try {
                 context.pathManager().destroySubflow(token, local, p.remote);
             } catch (PathManagerException e) {
-                LOG.log(Level.WARNING, () -> "backup-on-demand: close the secondary: " + e.getMessage());
+                LOG.atWarn().log(() -> "backup-on-demand: close the secondary: " + e.getMessage());
             }
         }
     }
@@ -309,7 +310,7 @@ public final class BackupOnDemandController implements Controller {
         try {
             context.pathManager().createSubflow(token, local, remote);
         } catch (PathManagerException e) {
-            LOG.log(Level.WARNING, () -> "backup-on-demand: " + Integer.toHexString(token) + ": subflow " + local
+            LOG.atWarn().log(() -> "backup-on-demand: " + Integer.toHexString(token) + ": subflow " + local
                     + " -> " + remote + ": " + e.getMessage());
         }
     }
@@ -318,7 +319,7 @@ public final class BackupOnDemandController implements Controller {
         try {
             context.pathManager().setBackup(token, secondaryAddress(p, 0, 0), p.remote, backup);
         } catch (PathManagerException e) {
-            LOG.log(Level.WARNING, () -> "backup-on-demand: " + Integer.toHexString(token) + ": set backup " + backup
+            LOG.atWarn().log(() -> "backup-on-demand: " + Integer.toHexString(token) + ": set backup " + backup
                     + ": " + e.getMessage());
         }
     }

@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.ecmp;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -29,7 +30,7 @@ import org.mptcp4j.pm.PathManagerException;
  * are left alone. One replacement per connection per look.
  */
 public final class EcmpRefreshController implements Controller {
-    private static final System.Logger LOG = System.getLogger(EcmpRefreshController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(EcmpRefreshController.class);
     private static final int ESTABLISHED = 1;
     /** Looks in a row a subflow must be the worst, far behind the best, to be moved. */
     static final int STRIKES = 3;
@@ -144,7 +145,7 @@ public final class EcmpRefreshController implements Controller {
 
     private void replace(int token, SubflowInfo worst, SubflowInfo best) {
         replaced++;
-        LOG.log(Level.INFO, () -> "ecmp-refresh: " + Integer.toHexString(token) + ": subflow from port "
+        LOG.atInfo().log(() -> "ecmp-refresh: " + Integer.toHexString(token) + ": subflow from port "
                 + worst.local().getPort() + " delivers " + worst.deliveryRate() * 8 / 1000 + " kbit/s, the best "
                 + best.deliveryRate() * 8 / 1000 + ": moved to another source port");
         local.set(worst.local().getAddress(), worst.local().getPort());
@@ -152,7 +153,7 @@ public final class EcmpRefreshController implements Controller {
         try {
             context.pathManager().destroySubflow(token, local, remote);
         } catch (PathManagerException e) {
-            LOG.log(Level.WARNING, () -> "ecmp-refresh: " + Integer.toHexString(token) + ": " + e.getMessage());
+            LOG.atWarn().log(() -> "ecmp-refresh: " + Integer.toHexString(token) + ": " + e.getMessage());
             return;
         }
         ndiffports.createSubflow(token, local.port(0).id(worst.localId()), remote);

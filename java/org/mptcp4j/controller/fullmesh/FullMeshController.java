@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.fullmesh;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -43,7 +44,7 @@ import org.mptcp4j.pm.PathManagerException;
  * clients' other addresses). At most {@code maxSubflows} subflows per connection.
  */
 public final class FullMeshController implements Controller {
-    private static final System.Logger LOG = System.getLogger(FullMeshController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FullMeshController.class);
 
     static final int MAX_LOCALS = 16;
     static final int MAX_REMOTES = 8;
@@ -220,7 +221,7 @@ public final class FullMeshController implements Controller {
             }
         }
         ctx.schedule(CHECK_PERIOD, this::retryDue);
-        LOG.log(Level.INFO, () -> "fullmesh: local addresses " + java.util.Arrays.asList(locals).subList(0, localCount));
+        LOG.atInfo().log(() -> "fullmesh: local addresses " + java.util.Arrays.asList(locals).subList(0, localCount));
     }
 
     private int localIndex(MptcpAddress address) {
@@ -238,7 +239,7 @@ public final class FullMeshController implements Controller {
         if (l < 0) {
             l = freeLocalSlot();
             if (l < 0) {
-                LOG.log(Level.WARNING, () -> "fullmesh: more than " + MAX_LOCALS + " local addresses; " + address
+                LOG.atWarn().log(() -> "fullmesh: more than " + MAX_LOCALS + " local addresses; " + address
                         + " is not used");
                 return -1;
             }
@@ -408,7 +409,7 @@ public final class FullMeshController implements Controller {
             mesh.state[pair] = RETRY;
             mesh.retryAt[pair] = until;
             mesh.failures[pair] = 0;
-            LOG.log(Level.INFO, () -> "fullmesh: " + pairText(mesh, pair) + " failed " + n + " times in a row;"
+            LOG.atInfo().log(() -> "fullmesh: " + pairText(mesh, pair) + " failed " + n + " times in a row;"
                     + " left alone for " + settings.rememberFailing());
             return;
         }
@@ -547,7 +548,7 @@ public final class FullMeshController implements Controller {
         try {
             context.pathManager().destroySubflow(mesh.token, from, to);
         } catch (PathManagerException e) {
-            LOG.log(Level.DEBUG, () -> "fullmesh: close " + from + " -> " + to + ": " + e.getMessage());
+            LOG.atDebug().log(() -> "fullmesh: close " + from + " -> " + to + ": " + e.getMessage());
         }
     }
 
@@ -595,7 +596,7 @@ public final class FullMeshController implements Controller {
             return true;
         } catch (PathManagerException e) {
             failed++;
-            LOG.log(Level.DEBUG, () -> "fullmesh: " + Integer.toHexString(mesh.token) + ": subflow " + from + " -> "
+            LOG.atDebug().log(() -> "fullmesh: " + Integer.toHexString(mesh.token) + ": subflow " + from + " -> "
                     + to + ": " + e.getMessage());
             failedPair(mesh, pair);
             return false;

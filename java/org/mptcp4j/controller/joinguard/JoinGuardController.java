@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.joinguard;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +27,7 @@ import org.mptcp4j.pm.PathManagerException;
  * closing it right after is the nearest the userspace path manager allows.
  */
 public final class JoinGuardController implements Controller {
-    private static final System.Logger LOG = System.getLogger(JoinGuardController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JoinGuardController.class);
     /** Subflows tracked per connection at most (the kernel allows no more anyway). */
     private static final int MAX_TRACKED = 64;
 
@@ -150,12 +151,12 @@ public final class JoinGuardController implements Controller {
         }
         refused++;
         event.copyLocal(local);
-        LOG.log(Level.INFO, () -> "join-guard: " + Integer.toHexString(event.token()) + ": join from " + remote
+        LOG.atInfo().log(() -> "join-guard: " + Integer.toHexString(event.token()) + ": join from " + remote
                 + " closed: " + broken);
         try {
             context.pathManager().destroySubflow(event.token(), local, remote);
         } catch (PathManagerException e) {
-            LOG.log(Level.WARNING, () -> "join-guard: close the join from " + remote + ": " + e.getMessage());
+            LOG.atWarn().log(() -> "join-guard: close the join from " + remote + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.ndiffports;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,7 +45,7 @@ import org.mptcp4j.pm.TokenMap;
  * kernel refuses the subflows, which count as {@link #failed()}.
  */
 public final class NDiffPortsController implements Controller {
-    private static final System.Logger LOG = System.getLogger(NDiffPortsController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NDiffPortsController.class);
 
     /** A source port the kernel refused as taken: the next one of the range is tried, so many times. */
     private static final int PORT_ATTEMPTS = 8;
@@ -128,7 +129,7 @@ public final class NDiffPortsController implements Controller {
                 MptcpAddress a = MptcpAddress.of(addresses.get(i), 0);
                 locals[i] = a.id(context.localAddressIds().idOf(a));
             }
-            LOG.log(Level.INFO, () -> "ndiffports: one subflow per local address " + List.of(locals));
+            LOG.atInfo().log(() -> "ndiffports: one subflow per local address " + List.of(locals));
         }
     }
 
@@ -233,7 +234,7 @@ public final class NDiffPortsController implements Controller {
             portId = portId(token, id);
             if (portId < 0) {
                 failed++;
-                LOG.log(Level.WARNING, () -> "ndiffports: token " + Integer.toHexString(token)
+                LOG.atWarn().log(() -> "ndiffports: token " + Integer.toHexString(token)
                         + ": no local address id left for another source port");
                 return;
             }
@@ -250,7 +251,7 @@ public final class NDiffPortsController implements Controller {
                     continue;
                 }
                 failed++;
-                LOG.log(Level.WARNING, () -> "ndiffports: token " + Integer.toHexString(token) + ": subflow "
+                LOG.atWarn().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow "
                         + from + " -> " + remote + ": " + e.getMessage());
                 return;
             } finally {

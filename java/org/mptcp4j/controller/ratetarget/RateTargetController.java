@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.ratetarget;
 
-import java.lang.System.Logger.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -28,7 +29,7 @@ import org.mptcp4j.pm.PathManagerException;
  * next looks below the target. Only connections this host opened are managed.
  */
 public final class RateTargetController implements Controller {
-    private static final System.Logger LOG = System.getLogger(RateTargetController.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RateTargetController.class);
     private static final int ESTABLISHED = 1;
 
     /**
@@ -195,7 +196,7 @@ public final class RateTargetController implements Controller {
             r.secondaryWanted = true;
             r.primaryAbove = 0;
             added++;
-            LOG.log(Level.INFO, () -> "rate-target: " + Integer.toHexString(token) + ": " + r.rate / 1000
+            LOG.atInfo().log(() -> "rate-target: " + Integer.toHexString(token) + ": " + r.rate / 1000
                     + " kbit/s, below the target: secondary path in use");
             scratch.set(secondary).port(0);
             if (r.remote.isV4Mapped()) {
@@ -205,13 +206,13 @@ public final class RateTargetController implements Controller {
                 context.pathManager().createSubflow(token, scratch, r.remote);
             } catch (PathManagerException e) {
                 r.secondaryWanted = false; // asked for again at the next looks below the target
-                LOG.log(Level.WARNING, () -> "rate-target: secondary subflow: " + e.getMessage());
+                LOG.atWarn().log(() -> "rate-target: secondary subflow: " + e.getMessage());
             }
         } else if (r.secondaryWanted && r.primaryAbove >= settings.samples() && r.secondaryPort != 0) {
             r.secondaryWanted = false;
             r.below = 0;
             removed++;
-            LOG.log(Level.INFO, () -> "rate-target: " + Integer.toHexString(token) + ": the primary alone delivers "
+            LOG.atInfo().log(() -> "rate-target: " + Integer.toHexString(token) + ": the primary alone delivers "
                     + r.primaryRate / 1000 + " kbit/s: secondary path closed");
             scratch.set(secondary).port(r.secondaryPort);
             if (r.remote.isV4Mapped()) {
@@ -220,7 +221,7 @@ public final class RateTargetController implements Controller {
             try {
                 context.pathManager().destroySubflow(token, scratch, r.remote);
             } catch (PathManagerException e) {
-                LOG.log(Level.DEBUG, () -> "rate-target: close the secondary: " + e.getMessage());
+                LOG.atDebug().log(() -> "rate-target: close the secondary: " + e.getMessage());
             }
         }
     }
