@@ -181,7 +181,8 @@ public final class ControllerParameters {
         }
     }
 
-    static Duration parseDuration(String v) {
+    /** A duration like {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}; null if it is not one. */
+    public static Duration parseDuration(String v) {
         String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}};
         for (String[] unit : units) {
             if (v.endsWith(unit[0])) {

@@ -94,7 +94,8 @@ class JoinGuardKernelTest {
                 MptcpSocket socket = connect(s)) {
             int token = socket.info().token();
             // The join from 10.231.2.1 is outside 10.231.1.0/24.
-            ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10, c -> guard.refused() == 1);
+            ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10,
+                    c -> guard.refused() == 1 && ServerPolicy.established(c) == 1);
             assertEquals(1, guard.refused(), info.toString());
             assertEquals(1, ServerPolicy.established(info), info.toString());
             loop.stop();
