@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mptcp4j.cli.Arguments.UsageException;
-import org.mptcp4j.controller.ConnectionPolicy;
-import org.mptcp4j.controller.Controller;
-import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.ControllerProvider;
 import org.mptcp4j.controller.Controllers;
-import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.daemon.ConfigException;
+import org.mptcp4j.daemon.Daemon;
+import org.mptcp4j.daemon.DaemonConfig;
+import org.mptcp4j.daemon.DaemonException;
 import org.mptcp4j.demo.Demo;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.loop.EventHandler;
@@ -223,7 +224,7 @@ public final class Main {
                 help.lines().takeWhile(line -> !line.isBlank()).forEach(err::println);
             }
             return USAGE;
-        } catch (MptcpException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (MptcpException | UncheckedIOException | IllegalArgumentException | DaemonException e) {
             err.println("mptcp4j " + command + ": " + e.getMessage());
             return FAILED;
         } catch (Exception e) {
@@ -402,72 +403,90 @@ public final class Main {
 
     private int run(String[] args) throws Exception {
         Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding",
-                "controller", "policy"), Set.of("per-address", "verbose"));
-        Controller controller = runController(a);
-        IdleStrategy idle;
-        try {
-            idle = IdleStrategy.named(a.get("idle", "blocking"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("run", e.getMessage());
-        }
-        int receiveBuffer = a.getInt("receive-buffer", 2 << 20, 4096, 1 << 30);
+                "controller", "policy", "config", "log-level", "log-format", "metrics", "control-socket"),
+                Set.of("per-address", "verbose"));
+        DaemonConfig.Overrides overrides = runOverrides(a);
+        Path file = a.has("config") ? Path.of(a.get("config", ""))
+                : Files.exists(DaemonConfig.DEFAULT_FILE) ? DaemonConfig.DEFAULT_FILE : null;
         boolean verbose = a.has("verbose");
-        try (NetworkNamespace ns = namespace(a)) {
-            PathManagerMode.requireUserspace(ns);
-            try (PathManager pm = PathManager.open(ns)) {
-                ControllerHost host = new ControllerHost(controller, pm).onDiscovery(d -> {
+        Daemon.Listener listener = new Daemon.Listener() {
+            @Override
+            public void discovered(String label, DiscoveredConnection d) {
+                synchronized (out) {
                     out.print("discovered " + ConnectionsCommand.text(d.connection()));
                     out.flush();
-                });
-                EventHandler handler = verbose ? EventHandler.observed(host, event -> {
-                    out.println(EventFormat.line(event));
-                    out.flush();
-                }) : host;
-                try (EventLoop loop = EventLoop.builder(handler).namespace(ns).idleStrategy(idle)
-                        .receiveBufferBytes(receiveBuffer).decoding(decoding("run", a)).build()) {
-                    err.println("mptcp4j run: managing " + ns + " with " + controller + ", idle " + idle);
-                    runUntilInterrupted(loop);
                 }
             }
+
+            @Override
+            public EventHandler eventObserver() {
+                return verbose ? event -> {
+                    synchronized (out) {
+                        out.println(EventFormat.line(event));
+                        out.flush();
+                    }
+                } : null;
+            }
+        };
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(() -> DaemonConfig.load(file, overrides), listener);
+        } catch (ConfigException e) {
+            if (e.getMessage().startsWith(DaemonConfig.COMMAND_LINE + ": ")) { // a flag's value: a usage error
+                throw new UsageException("run", e.getMessage().substring(DaemonConfig.COMMAND_LINE.length() + 2)
+                        .replaceFirst("^--[a-z-]+: ", ""));
+            }
+            err.println("mptcp4j run: " + e.getMessage());
+            return USAGE;
         }
+        daemon.installSignalHandlers();
+        err.println("mptcp4j run: managing " + String.join(", ", daemon.namespaces().stream()
+                .map(m -> m.label() + " with " + m.controller() + ", idle " + m.config().idle()).toList())
+                + (file != null ? " (configuration " + file + ")" : ""));
+        daemon.run();
         return OK;
     }
 
-    /** The controller 'run' is asked for: ndiffports by its options, one by name, or a policy file. */
-    private static Controller runController(Arguments a) {
+    /** What run's flags set, over the configuration file. */
+    private static DaemonConfig.Overrides runOverrides(Arguments a) {
         long ways = java.util.stream.Stream.of("subflows", "per-address", "controller", "policy").filter(a::has).count();
         if (ways > 1) {
             throw new UsageException("run", "choose one of --subflows, --per-address, --controller and --policy");
         }
-        try {
-            if (a.has("policy")) {
-                a.atMostPositional(0);
-                Path file = Path.of(a.get("policy", ""));
-                String text;
-                try {
-                    text = Files.readString(file);
-                } catch (IOException e) {
-                    throw new UsageException("run", "cannot read the policy file " + file + ": " + e.getMessage());
+        DaemonConfig.Overrides o = new DaemonConfig.Overrides();
+        if (a.has("controller")) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (String word : a.positional()) {
+                int eq = word.indexOf('=');
+                if (eq <= 0) {
+                    throw new UsageException("run", "'" + word + "' is not PARAM=VALUE");
                 }
-                return ConnectionPolicy.parse(text);
+                parameters.put(word.substring(0, eq), word.substring(eq + 1));
             }
-            if (a.has("controller")) {
-                Map<String, String> parameters = new LinkedHashMap<>();
-                for (String word : a.positional()) {
-                    int eq = word.indexOf('=');
-                    if (eq <= 0) {
-                        throw new UsageException("run", "'" + word + "' is not PARAM=VALUE");
-                    }
-                    parameters.put(word.substring(0, eq), word.substring(eq + 1));
-                }
-                return Controllers.create(a.get("controller", ""), parameters);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("run", e.getMessage());
+            o.controller("--controller", a.get("controller", ""), parameters);
+        } else {
+            a.atMostPositional(0);
         }
-        a.atMostPositional(0);
-        return a.has("per-address") ? NDiffPortsController.perLocalAddress()
-                : NDiffPortsController.sameAddressPair(a.getInt("subflows", 2, 1, 8));
+        if (a.has("subflows")) {
+            o.controller("--subflows", "ndiffports", Map.of("subflows", Integer.toString(a.getInt("subflows", 2, 1, 8))));
+        }
+        if (a.has("per-address")) {
+            o.controller("--per-address", "ndiffports", Map.of("per-address", "true"));
+        }
+        for (String key : List.of("policy", "idle", "receive-buffer", "decoding", "log-level", "log-format", "metrics",
+                "control-socket")) {
+            if (a.has(key)) {
+                o.set("--" + key, key, a.get(key, ""));
+            }
+        }
+        if (a.has("netns")) {
+            List<String> names = java.util.Arrays.stream(a.get("netns", "").split(",")).map(String::strip).toList();
+            if (names.stream().anyMatch(String::isEmpty)) {
+                throw new UsageException("run", "--netns takes NAME[,NAME...]: '" + a.get("netns", "") + "'");
+            }
+            o.namespaces(names);
+        }
+        return o;
     }
 
     private int controllers(String[] args) {

@@ -104,10 +104,14 @@ public final class ConnectionPolicy implements Controller {
     };
 
     private final List<Match> matches;
+    /** The rules' controllers (index i: matches.get(i)), then those assigned to connections by name. */
     private final List<Controller> controllers;
     /** controllers.get(i)'s event types, read once. */
     private final List<Set<MptcpEventType>> wants;
     private final List<Controller> distinct;
+    /** Controllers assigned to connections ({@link #assign}), by name and parameters: one instance each. */
+    private final Map<String, Controller> assigned = new LinkedHashMap<>();
+    private boolean assignable;
     private final TokenMap<Controller> chosen = new TokenMap<>();
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
@@ -128,7 +132,7 @@ public final class ConnectionPolicy implements Controller {
                 unique.add(c);
             }
         }
-        this.distinct = List.copyOf(unique);
+        this.distinct = unique;
     }
 
     /** Where {@code c} itself (not an equal one) is in {@code list}, or -1. */
@@ -250,10 +254,52 @@ public final class ConnectionPolicy implements Controller {
         return Controllers.create(words[0], parameters);
     }
 
+    /**
+     * Lets {@link #assign} give connections controllers the rules do not name: the policy then
+     * asks for every connection event, since such a controller may want any. Call before the
+     * policy is hosted.
+     */
+    public ConnectionPolicy assignable() {
+        this.assignable = true;
+        return this;
+    }
+
+    /**
+     * From now on, connection {@code connection} is managed by the controller named {@code name}
+     * with {@code parameters} (one instance per name and parameters, started when first
+     * assigned), which hears of the connection at once as discovered; the controller that had
+     * it hears no more of it. From the loop's thread (a smart application asks for its own
+     * connection through the daemon's control socket).
+     *
+     * @return the controller now managing the connection
+     * @throws IllegalStateException when the policy was not made {@link #assignable()}
+     * @throws IllegalArgumentException when no controller has that name or a parameter is wrong
+     */
+    public Controller assign(DiscoveredConnection connection, String name, Map<String, String> parameters) {
+        if (!assignable) {
+            throw new IllegalStateException("this policy takes no assignments");
+        }
+        String key = name + new java.util.TreeMap<>(parameters);
+        Controller c = assigned.get(key);
+        if (c == null) {
+            c = Controllers.create(name, parameters);
+            if (context != null) {
+                c.start(context);
+            }
+            assigned.put(key, c);
+            controllers.add(c);
+            wants.add(copyOf(c.eventTypes()));
+            distinct.add(c);
+        }
+        chosen.put(connection.token(), c);
+        c.onConnectionDiscovered(connection);
+        return c;
+    }
+
     @Override
     public Set<MptcpEventType> eventTypes() {
-        EnumSet<MptcpEventType> types = EnumSet.of(MptcpEventType.CREATED, MptcpEventType.ESTABLISHED,
-                MptcpEventType.CLOSED);
+        EnumSet<MptcpEventType> types = assignable ? EnumSet.range(MptcpEventType.CREATED, MptcpEventType.SUB_PRIORITY)
+                : EnumSet.of(MptcpEventType.CREATED, MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
         for (Set<MptcpEventType> w : wants) {
             types.addAll(w);
         }

@@ -249,6 +249,31 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
     }
 
+    /**
+     * Hands connection {@code token} to the controller named {@code name} with
+     * {@code parameters}, through the hosted {@link ConnectionPolicy#assign policy}; from the
+     * loop's thread.
+     *
+     * @throws IllegalArgumentException when there is no such established connection, or no such
+     *     controller, or a parameter is wrong
+     * @throws IllegalStateException when the hosted controller is not an assignable policy
+     */
+    public Controller assign(int token, String name, java.util.Map<String, String> parameters) {
+        if (!(controller instanceof ConnectionPolicy policy)) {
+            throw new IllegalStateException("the hosted controller is not a policy");
+        }
+        ConnectionInfo c = connection(token);
+        if (c == null || c.state() != ESTABLISHED || c.fallback()) {
+            throw new IllegalArgumentException("no established MPTCP connection with token " + Integer.toHexString(token));
+        }
+        DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(token));
+        adoptIds(d);
+        if (!started) {
+            start();
+        }
+        return policy.assign(d, name, parameters);
+    }
+
     @Override
     public void watchTimeouts(int token) {
         timeoutWatcher.watch(token);

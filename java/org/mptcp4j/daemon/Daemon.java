@@ -1,0 +1,236 @@
+package org.mptcp4j.daemon;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.loop.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mptcp4j service: manages every namespace its configuration names, each on an event loop
+ * thread of its own; reloads the configuration on SIGHUP (an invalid one is reported and the
+ * running one kept; a namespace whose settings did not change is not touched, one whose did
+ * gets a new loop without losing its connections); stops cleanly on SIGTERM and SIGINT; drops a
+ * namespace that disappeared, with a log line.
+ *
+ * <pre>{@code
+ * Daemon daemon = Daemon.start(() -> DaemonConfig.load(file, overrides), listener);
+ * daemon.installSignalHandlers();
+ * daemon.run();   // until SIGTERM or stop()
+ * }</pre>
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** How often namespaces are checked for having disappeared. */
+    private static final long WATCH_MILLIS = 1000;
+
+    /** Reads the configuration (again, on reload). */
+    @FunctionalInterface
+    public interface ConfigSource {
+        DaemonConfig load() throws ConfigException;
+    }
+
+    /** Told of what the daemon finds: the command line prints it. */
+    public interface Listener {
+        /** A connection a resync found in namespace {@code label} (at start, after a reload, after lost events). */
+        default void discovered(String label, DiscoveredConnection connection) {}
+
+        /** Sees every event of every namespace when not null (on the namespace's loop thread). */
+        default EventHandler eventObserver() {
+            return null;
+        }
+    }
+
+    private enum Request { RELOAD, STOP }
+
+    private final ConfigSource source;
+    private final Listener listener;
+    private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    /** By configuration target; guarded by this. */
+    private final Map<String, ManagedNamespace> namespaces = new LinkedHashMap<>();
+    private volatile DaemonConfig config;
+    private volatile boolean stopped;
+
+    private Daemon(ConfigSource source, Listener listener) {
+        this.source = source;
+        this.listener = listener;
+    }
+
+    /**
+     * Loads the configuration and starts managing every namespace it names.
+     *
+     * @throws ConfigException when the configuration is wrong (nothing started)
+     * @throws RuntimeException when a namespace cannot be managed (those started are stopped again)
+     */
+    public static Daemon start(ConfigSource source, Listener listener) throws ConfigException {
+        Daemon d = new Daemon(Objects.requireNonNull(source), Objects.requireNonNull(listener));
+        DaemonConfig config = source.load();
+        config.applyLogSettings();
+        d.config = config;
+        try {
+            for (NamespaceConfig n : config.namespaces()) {
+                d.namespaces.put(n.target(), d.startNamespace(n));
+            }
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    private ManagedNamespace startNamespace(NamespaceConfig n) {
+        return ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver());
+    }
+
+    /** SIGHUP reloads, SIGTERM and SIGINT stop {@link #run}. */
+    public void installSignalHandlers() {
+        Signals.handle("HUP", () -> requests.add(Request.RELOAD));
+        Signals.handle("TERM", () -> requests.add(Request.STOP));
+        Signals.handle("INT", () -> requests.add(Request.STOP));
+    }
+
+    /** Serves reload requests and watches the namespaces until {@link #stop()}; then closes everything. */
+    public void run() throws InterruptedException {
+        try {
+            while (true) {
+                Request r = requests.poll(WATCH_MILLIS, TimeUnit.MILLISECONDS);
+                if (r == Request.STOP) {
+                    LOG.info("stopping");
+                    return;
+                }
+                if (r == Request.RELOAD) {
+                    try {
+                        reload();
+                    } catch (ConfigException e) {
+                        // logged by reload; the running configuration goes on
+                    }
+                }
+                dropGoneNamespaces();
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /** Asks {@link #run} to reload the configuration, as SIGHUP does. */
+    public void requestReload() {
+        requests.add(Request.RELOAD);
+    }
+
+    /** Asks {@link #run} to stop, as SIGTERM does. */
+    public void stop() {
+        requests.add(Request.STOP);
+    }
+
+    /**
+     * Reads the configuration again and applies it: namespaces no longer named are dropped, new
+     * ones started, changed ones reconfigured. A wrong configuration changes nothing.
+     *
+     * @return what changed, one line per namespace touched
+     * @throws ConfigException when the configuration is wrong (the running one is kept)
+     */
+    public synchronized List<String> reload() throws InterruptedException, ConfigException {
+        DaemonConfig next;
+        try {
+            next = source.load();
+        } catch (ConfigException e) {
+            LOG.error("reload failed, the running configuration is kept: {}", e.getMessage());
+            throw e;
+        }
+        next.applyLogSettings();
+        List<String> changes = new ArrayList<>();
+        Map<String, NamespaceConfig> wanted = new LinkedHashMap<>();
+        next.namespaces().forEach(n -> wanted.put(n.target(), n));
+        for (var it = namespaces.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!wanted.containsKey(e.getKey())) {
+                e.getValue().close();
+                it.remove();
+                LOG.info("namespace {} is no longer in the configuration: not managed any more", e.getValue().label());
+                changes.add(e.getValue().label() + ": no longer managed");
+            }
+        }
+        for (NamespaceConfig n : wanted.values()) {
+            ManagedNamespace m = namespaces.get(n.target());
+            try {
+                if (m == null) {
+                    namespaces.put(n.target(), startNamespace(n));
+                    changes.add(n.label() + ": managed with " + n.controllerText());
+                } else if (m.reload(n)) {
+                    changes.add(n.label() + ": now managed with " + n.controllerText());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("reload: namespace {}: {}", n.label(), e.getMessage());
+                changes.add(n.label() + ": failed: " + e.getMessage());
+            }
+        }
+        config = next;
+        LOG.atInfo().addKeyValue("changes", changes.size()).log("configuration reloaded");
+        return changes;
+    }
+
+    private synchronized void dropGoneNamespaces() {
+        for (var it = namespaces.values().iterator(); it.hasNext(); ) {
+            ManagedNamespace m = it.next();
+            if (m.gone()) {
+                LOG.warn("namespace {} is gone (deleted, or its process ended): no longer managed", m.label());
+                it.remove();
+                m.close();
+            } else if (!m.running()) {
+                LOG.error("namespace {}: its event loop ended: no longer managed", m.label());
+                it.remove();
+                m.close();
+            }
+        }
+    }
+
+    /** The namespaces managed now, in configuration order. */
+    public synchronized List<ManagedNamespace> namespaces() {
+        return List.copyOf(namespaces.values());
+    }
+
+    /**
+     * The namespace named {@code name} ("self" or "" for the daemon's own, an ip netns name or a
+     * path); null with one namespace managed: that one.
+     *
+     * @throws DaemonException naming the managed ones when there is no such namespace
+     */
+    public synchronized ManagedNamespace namespace(String name) {
+        if (name == null && namespaces.size() == 1) {
+            return namespaces.values().iterator().next();
+        }
+        for (ManagedNamespace m : namespaces.values()) {
+            if (m.label().equals(name) || m.config().target().equals(name)) {
+                return m;
+            }
+        }
+        List<String> labels = namespaces.values().stream().map(ManagedNamespace::label).toList();
+        throw new DaemonException(name == null ? "several namespaces are managed: name one with -n (" + String.join(", ", labels) + ")"
+                : "namespace '" + name + "' is not managed (managed: " + String.join(", ", labels) + ")");
+    }
+
+    /** The configuration in force. */
+    public DaemonConfig config() {
+        return config;
+    }
+
+    /** Stops every namespace's loop and closes what the daemon opened. */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (ManagedNamespace m : namespaces.values()) {
+            m.close();
+        }
+        namespaces.clear();
+    }
+}

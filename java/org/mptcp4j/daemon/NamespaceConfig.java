@@ -1,0 +1,73 @@
+package org.mptcp4j.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.mptcp4j.controller.ConnectionPolicy;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.Controllers;
+import org.mptcp4j.diag.LocalAddressFilter;
+import org.mptcp4j.loop.EventDecoding;
+import org.mptcp4j.loop.IdleStrategy;
+import org.mptcp4j.netns.NetworkNamespace;
+
+/**
+ * How one namespace is managed: which namespace, with which controller (a named one with its
+ * parameters, or a policy's rules), which local addresses controllers hear of, and the event
+ * loop's settings. Equal configurations need no restart on reload.
+ *
+ * @param target the namespace: "" for the daemon's own, an {@code ip netns} name, or an absolute path
+ * @param pathManager the controller's name when there is no policy
+ * @param parameters its parameters
+ * @param policyFile the policy's file, or null
+ * @param policyText the policy's rules as read (a changed file is a changed configuration)
+ */
+public record NamespaceConfig(String target, String pathManager, Map<String, String> parameters, Path policyFile,
+        String policyText, boolean loopback, boolean linkLocal, List<String> interfaces, List<String> excludeInterfaces,
+        String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval) {
+
+    /** Opens the namespace this configuration names. */
+    NetworkNamespace open() {
+        if (target.isEmpty()) {
+            return NetworkNamespace.current();
+        }
+        return target.startsWith("/") ? NetworkNamespace.at(Path.of(target)) : NetworkNamespace.named(target);
+    }
+
+    /** The namespace as log lines and metrics name it. */
+    public String label() {
+        return target.isEmpty() ? "self" : target;
+    }
+
+    /** A new controller (each run of a namespace has its own: controllers keep state). */
+    Controller newController() {
+        return policyText != null ? ConnectionPolicy.parse(policyText) : Controllers.create(pathManager, parameters);
+    }
+
+    IdleStrategy idleStrategy() {
+        return IdleStrategy.named(idle);
+    }
+
+    LocalAddressFilter localAddressFilter() {
+        LocalAddressFilter filter = LocalAddressFilter.standard();
+        if (loopback) {
+            filter = filter.withLoopback();
+        }
+        if (linkLocal) {
+            filter = filter.withLinkLocal();
+        }
+        if (!interfaces.isEmpty()) {
+            filter = filter.allow(interfaces);
+        }
+        if (!excludeInterfaces.isEmpty()) {
+            filter = filter.deny(excludeInterfaces);
+        }
+        return filter;
+    }
+
+    /** What manages the connections, for logs and {@code ctl policy}. */
+    public String controllerText() {
+        return policyFile != null ? "policy " + policyFile : pathManager + (parameters.isEmpty() ? "" : " " + parameters);
+    }
+}
