@@ -1,5 +1,6 @@
 package org.mptcp4j.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -55,6 +56,29 @@ public final class CommandProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the command survived SIGKILL");
+    }
+
+    /** Sends SIG{@code name} (HUP, TERM ...), as kill(1) does. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name);
+    }
+
+    /** SIGTERM, and its exit status once it exited on its own (within 10 s). */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    /** Waits up to {@code seconds} for {@code text} on stderr; stderr so far (the caller asserts). */
+    public String awaitErr(String text, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String err = err();
+        while (!err.contains(text) && System.nanoTime() < deadline && process.isAlive()) {
+            Thread.sleep(20);
+            err = err();
+        }
+        return err();
     }
 
     public String out() throws IOException {

@@ -1,0 +1,217 @@
+package org.mptcp4j.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.logging.LogSettings;
+import org.mptcp4j.loop.EventDecoding;
+import org.slf4j.event.Level;
+
+/** Every kind of configuration mistake is reported with the file, the line, the key and what is accepted. */
+class DaemonConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private DaemonConfig load(String text) throws Exception {
+        return DaemonConfig.load(write("mptcp4j.conf", text), new DaemonConfig.Overrides());
+    }
+
+    private String error(String text) throws IOException {
+        Path file = write("mptcp4j.conf", text);
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(file, new DaemonConfig.Overrides()));
+        return e.getMessage().replace(file.toString(), "F");
+    }
+
+    @Test
+    void aFullConfigurationIsRead() throws Exception {
+        Path policy = write("policy", "remote 10.1.0.0/16 -> fullmesh\ndefault -> none\n");
+        DaemonConfig c = load("""
+                # the daemon
+                [core]
+                log = stderr            # mptcpd's key
+                log-level = debug
+                log-format = json
+                path-manager = ndiffports
+                notify-flags = skip_loopback,existing
+                interfaces = eth0, eth1
+                idle = busy-spin
+                receive-buffer = 512K
+                decoding = native
+                timeout-interval = 250ms
+                control-socket = /run/m4j/ctl.sock
+                metrics = 127.0.0.1:9464
+
+                [controller ndiffports]
+                subflows = 3
+
+                [namespace blue]
+                path-manager = fullmesh
+                exclude-interfaces = docker0
+
+                [namespace /proc/1/ns/net]
+                policy = policy
+                idle = blocking
+                """);
+        assertTrue(c.logEnabled());
+        assertEquals(Level.DEBUG, c.logLevel());
+        assertEquals(LogSettings.Format.JSON, c.logFormat());
+        assertEquals(Path.of("/run/m4j/ctl.sock"), c.controlSocket());
+        assertEquals("127.0.0.1:9464", c.metrics());
+        assertEquals(2, c.namespaces().size());
+        NamespaceConfig blue = c.namespaces().get(0);
+        assertEquals("blue", blue.target());
+        assertEquals("fullmesh", blue.pathManager());
+        assertEquals(Map.of(), blue.parameters());
+        assertFalse(blue.loopback());
+        assertTrue(blue.linkLocal()); // notify-flags lists what to skip: link-local was not listed
+        assertEquals(List.of("eth0", "eth1"), blue.interfaces());
+        assertEquals(List.of("docker0"), blue.excludeInterfaces());
+        assertEquals("busy-spin", blue.idle());
+        assertEquals(512 * 1024, blue.receiveBuffer());
+        assertEquals(EventDecoding.NATIVE, blue.decoding());
+        assertEquals(Duration.ofMillis(250), blue.timeoutInterval());
+        NamespaceConfig proc = c.namespaces().get(1);
+        assertEquals("/proc/1/ns/net", proc.target());
+        assertEquals(policy, proc.policyFile());
+        assertEquals(Files.readString(policy), proc.policyText());
+        assertEquals("blocking", proc.idle());
+        assertTrue(proc.newController().toString().startsWith("policy [remote 10.1.0.0/16 -> fullmesh"),
+                proc.newController().toString());
+    }
+
+    @Test
+    void withoutNamespaceSectionsTheDaemonsOwnIsManagedWithDefaults() throws Exception {
+        DaemonConfig c = load("[controller ndiffports]\nsubflows = 4\n");
+        assertEquals(1, c.namespaces().size());
+        NamespaceConfig own = c.namespaces().get(0);
+        assertEquals("", own.target());
+        assertEquals("self", own.label());
+        assertEquals("ndiffports", own.pathManager());
+        assertEquals(Map.of("subflows", "4"), own.parameters());
+        assertEquals("blocking", own.idle());
+        assertEquals(2 << 20, own.receiveBuffer());
+        assertFalse(own.loopback());
+        assertFalse(own.linkLocal());
+        assertEquals(DaemonConfig.DEFAULT_CONTROL_SOCKET, c.controlSocket());
+        assertEquals("off", c.metrics());
+        assertEquals(Level.INFO, c.logLevel());
+    }
+
+    @Test
+    void flagsOverrideTheFileEverywhere() throws Exception {
+        Path file = write("mptcp4j.conf", """
+                [core]
+                idle = busy-spin
+                policy = /nonexistent/policy
+                [namespace blue]
+                idle = yielding
+                [namespace red]
+                """);
+        DaemonConfig c = DaemonConfig.load(file, new DaemonConfig.Overrides().set("--idle", "idle", "blocking")
+                .controller("--controller", "ndiffports", Map.of("subflows", "5")).namespaces(List.of("blue", "green")));
+        assertEquals(List.of("blue", "green"), c.namespaces().stream().map(NamespaceConfig::target).toList());
+        for (NamespaceConfig n : c.namespaces()) {
+            assertEquals("blocking", n.idle());
+            assertNull(n.policyFile()); // --controller replaces the file's policy (never read)
+            assertEquals(Map.of("subflows", "5"), n.parameters());
+        }
+    }
+
+    @Test
+    void anUnknownKeyNamesTheAcceptedOnes() throws IOException {
+        String e = error("[core]\nidel = blocking\n");
+        assertTrue(e.startsWith("F:2: unknown key 'idel' in [core]; accepted: control-socket, decoding,"), e);
+    }
+
+    @Test
+    void aCoreKeyInANamespaceSectionSaysWhereItBelongs() throws IOException {
+        assertTrue(error("[namespace blue]\nmetrics = 9464\n").startsWith(
+                "F:2: unknown key 'metrics' in [namespace blue] (it belongs in [core]); accepted: "), error("[namespace blue]\nmetrics = 9464\n"));
+    }
+
+    @Test
+    void aWrongValueNamesTheKeyAndTheAcceptedValues() throws IOException {
+        assertEquals("F:3: [core] idle: unknown idle strategy 'lazy': expected blocking, busy-spin or yielding",
+                error("[core]\n\nidle = lazy\n"));
+        assertEquals("F:2: [namespace blue] decoding: 'c' is not accepted (java, native)",
+                error("[namespace blue]\ndecoding = c\n"));
+        assertEquals("F:2: [core] log: 'syslog' is not accepted (stderr, null)", error("[core]\nlog = syslog\n"));
+        assertEquals("F:2: [core] log-level: 'loud' is not a log level (error, warn, info, debug, trace)",
+                error("[core]\nlog-level = loud\n"));
+        assertEquals("F:2: [core] receive-buffer: '1K' is not accepted (bytes from 4096 to 1G, with an optional K, M or G: 2M)",
+                error("[core]\nreceive-buffer = 1K\n"));
+        assertEquals("F:2: [core] notify-flags: 'check_route' is not accepted (skip_loopback, skip_link_local, existing)",
+                error("[core]\nnotify-flags = skip_loopback,check_route\n"));
+        assertEquals("F:2: [core] timeout-interval: 'soon' is not accepted (a duration of 1ms or more: 100ms, 2s)",
+                error("[core]\ntimeout-interval = soon\n"));
+        assertEquals("F:2: [core] control-socket: 'ctl.sock' is not accepted (an absolute path, or off)",
+                error("[core]\ncontrol-socket = ctl.sock\n"));
+    }
+
+    @Test
+    void syntaxMistakesNameTheLine() throws IOException {
+        assertEquals("F:1: 'idle = blocking' before any section (start with [core])", error("idle = blocking\n"));
+        assertEquals("F:2: expected 'key = value' or '[section]', not 'blocking'", error("[core]\nblocking\n"));
+        assertEquals("F:2: a section header ends with ']': [core", error("# x\n[core\n"));
+        assertEquals("F:3: key 'idle' again in [core] (first at line 2)", error("[core]\nidle = blocking\nidle = yielding\n"));
+        assertEquals("F:2: section [core] again (first at line 1)", error("[core]\n[core]\n"));
+        assertEquals("F:1: unknown section [daemon] (there are [core], [controller NAME] and [namespace NAME-OR-PATH])",
+                error("[daemon]\n"));
+        assertEquals("F:1: [namespace] needs a name: [namespace blue] or [namespace /proc/PID/ns/net]", error("[namespace]\n"));
+        assertEquals("F:1: 'a/b' is neither a namespace name (ip netns) nor an absolute path", error("[namespace a/b]\n"));
+    }
+
+    @Test
+    void controllerMistakesNameTheParametersLine() throws IOException {
+        assertTrue(error("[core]\npath-manager = meshy\n").startsWith(
+                "F:2: [core] path-manager: no controller named 'meshy' (there are: "), error("[core]\npath-manager = meshy\n"));
+        assertTrue(error("[controller meshy]\n").startsWith("F:1: no controller named 'meshy' (there are: "));
+        assertEquals("F:3: [controller ndiffports] subflows: ndiffports: parameter 'subflows' must be 1..8, not '99'",
+                error("[controller ndiffports]\n# two paths\nsubflows = 99\n"));
+        String unknown = error("[controller ndiffports]\nsubflow = 2\n");
+        assertTrue(unknown.startsWith("F:2: [controller ndiffports] subflow: ndiffports: unknown parameter 'subflow'"), unknown);
+        assertEquals("F:3: [core] policy: path-manager (line 2) and policy exclude each other",
+                error("[core]\npath-manager = fullmesh\npolicy = p\n"));
+    }
+
+    @Test
+    void aPolicyMistakeNamesThePolicyFileAndItsLine() throws IOException {
+        Path policy = write("rules", "remote 10.0.0.0/8 -> fullmesh\nport 99999 -> ndiffports\n");
+        String e = error("[core]\npolicy = rules\n");
+        assertEquals(policy + ":2: a port is 1..65535, not '99999'", e);
+        String missing = error("[core]\npolicy = /nonexistent/rules\n");
+        assertTrue(missing.startsWith("F:2: [core] policy: cannot read the policy file /nonexistent/rules: "), missing);
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> DaemonConfig.load(dir.resolve("none.conf"), new DaemonConfig.Overrides()));
+        assertTrue(e.getMessage().startsWith(dir.resolve("none.conf") + ": cannot read the configuration file: "),
+                e.getMessage());
+    }
+
+    @Test
+    void aNamespaceNamedTwiceOnTheCommandLineIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(null,
+                new DaemonConfig.Overrides().namespaces(List.of("blue", "blue"))));
+        assertEquals("command line: -n: namespace 'blue' named twice", e.getMessage());
+    }
+}

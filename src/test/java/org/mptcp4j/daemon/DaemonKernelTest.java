@@ -1,0 +1,140 @@
+package org.mptcp4j.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Transfers;
+
+/** The daemon as operators run it: a configuration file, signals, several namespaces. */
+@KernelTest
+class DaemonKernelTest {
+    private static final int PORT = 5201;
+
+    @TempDir
+    Path dir;
+
+    /** A client namespace on the userspace path manager and a server discarding what it gets. */
+    private record Hosts(Topology topology, MptcpServerSocket listener) implements AutoCloseable {
+        static Hosts create() throws Exception {
+            Topology t = Topology.create("m4j-test", 1);
+            try {
+                t.allowServerSubflows(8);
+                PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16);
+                Transfers.discardServer(listener, new AtomicLong());
+                return new Hosts(t, listener);
+            } catch (Exception e) {
+                t.close();
+                throw e;
+            }
+        }
+
+        String clientName() {
+            return topology.clientName();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            try {
+                listener.close();
+            } finally {
+                topology.close();
+            }
+        }
+    }
+
+    private static MptcpSocket connect(Hosts h) throws Exception {
+        MptcpSocket s = MptcpSocket.connect(h.topology().client(), Topology.serverEndpoint(1, PORT));
+        Transfers.send(s, 1000); // the peer's ack makes the connection fully established: subflows can join
+        return s;
+    }
+
+    private static String ndiffports(int subflows) {
+        return "[core]\npath-manager = ndiffports\ncontrol-socket = off\n[controller ndiffports]\nsubflows = " + subflows + "\n";
+    }
+
+    @Test
+    void aReloadKeepsEveryConnectionAWrongFileChangesNothingAndSigtermStopsCleanly() throws Exception {
+        Path config = dir.resolve("mptcp4j.conf");
+        Files.writeString(config, ndiffports(1));
+        try (Hosts t = Hosts.create();
+                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
+                        "-n", t.clientName());
+                MptcpSocket first = connect(t)) {
+            ConnectionInfo before = Transfers.awaitInfo(first, i -> i.extraSubflows() == 1);
+            SubflowInfo initial = before.subflows().get(0);
+
+            Files.writeString(config, ndiffports(3));
+            daemon.signal("HUP");
+            String err = daemon.awaitErr("configuration reloaded", 10);
+            assertTrue(err.contains("namespace " + t.clientName() + " reconfigured"), err);
+            // The connection goes on: the same first subflow, data still acknowledged, and the new
+            // run found it and gave it what the new settings ask for.
+            ConnectionInfo after = Transfers.awaitInfo(first, i -> i.extraSubflows() == 3);
+            assertTrue(after.subflows().stream().anyMatch(s -> s.local().equals(initial.local()) && s.state() == 1), after.toString());
+            long acked = after.bytesAcked();
+            Transfers.send(first, 100_000);
+            assertTrue(Transfers.awaitInfo(first, i -> i.bytesAcked() >= acked + 100_000).bytesAcked() >= acked + 100_000);
+            assertTrue(daemon.out().contains("discovered token " + String.format("%08x", before.token())), daemon.out());
+            try (MptcpSocket second = connect(t)) {
+                assertEquals(3, Transfers.awaitInfo(second, i -> i.extraSubflows() == 3).extraSubflows());
+            }
+
+            Files.writeString(config, "[core]\ncontrol-socket = off\nidle = lazy\n");
+            daemon.signal("HUP");
+            err = daemon.awaitErr("reload failed", 10);
+            assertTrue(err.contains("reload failed, the running configuration is kept: " + config
+                    + ":3: [core] idle: unknown idle strategy 'lazy'"), err);
+            try (MptcpSocket third = connect(t)) {
+                assertEquals(3, Transfers.awaitInfo(third, i -> i.extraSubflows() == 3).extraSubflows());
+            }
+
+            assertEquals(0, daemon.terminate(), daemon.err());
+            assertTrue(daemon.err().contains("msg=stopping"), daemon.err());
+            assertEquals(1, first.info().subflows().stream().filter(s -> s.local().equals(initial.local())).count());
+        }
+    }
+
+    @Test
+    void twoNamespacesAreManagedWithIndependentPoliciesAndOneThatDisappearsIsDropped() throws Exception {
+        try (Hosts a = Hosts.create(); Hosts b = Hosts.create()) {
+            Path rules = dir.resolve("b.policy");
+            Files.writeString(rules, "port " + PORT + " -> ndiffports subflows=3\ndefault -> none\n");
+            Path config = dir.resolve("mptcp4j.conf");
+            Files.writeString(config, ndiffports(1) + "[namespace " + a.clientName() + "]\n[namespace " + b.clientName()
+                    + "]\npolicy = b.policy\n");
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString())) {
+                try (MptcpSocket inA = connect(a); MptcpSocket inB = connect(b)) {
+                    assertEquals(1, Transfers.awaitInfo(inA, i -> i.extraSubflows() == 1).extraSubflows());
+                    assertEquals(3, Transfers.awaitInfo(inB, i -> i.extraSubflows() == 3).extraSubflows());
+                }
+                String err = daemon.err();
+                assertTrue(err.contains("netns=" + a.clientName()) && err.contains("netns=" + b.clientName()), err);
+
+                Shell.run("ip", "netns", "del", b.clientName());
+                err = daemon.awaitErr("namespace " + b.clientName() + " is gone", 10);
+                assertTrue(err.contains("namespace " + b.clientName() + " is gone (deleted, or its process ended): no longer managed"), err);
+                try (MptcpSocket again = connect(a)) {
+                    assertEquals(1, Transfers.awaitInfo(again, i -> i.extraSubflows() == 1).extraSubflows(),
+                            "the other namespace is still managed");
+                }
+                assertEquals(0, daemon.terminate(), daemon.err());
+            }
+        }
+    }
+}
