@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Limits;
@@ -120,10 +121,40 @@ final class PathManagerCommands {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Function<Arguments, Target> targets;
 
+    /**
+     * The namespace and path manager a command works on: opened for it and closed after, or a
+     * running daemon's, left open.
+     */
+    record Target(NetworkNamespace namespace, PathManager pathManager, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                pathManager.close();
+                namespace.close();
+            }
+        }
+    }
+
+    /** Commands that open the namespace named by -n and a path manager there. */
     PathManagerCommands(PrintStream out, PrintStream err) {
+        this(out, err, a -> {
+            NetworkNamespace ns = Main.namespace(a);
+            try {
+                return new Target(ns, PathManager.open(ns), true);
+            } catch (RuntimeException e) {
+                ns.close();
+                throw e;
+            }
+        });
+    }
+
+    /** Commands run against {@code targets}' path managers (a daemon's, over its control socket). */
+    PathManagerCommands(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
         this.out = out;
         this.err = err;
+        this.targets = targets;
     }
 
     /** Runs {@code command} ("announce", "endpoint add", ...) with the words after it. */
@@ -164,7 +195,9 @@ final class PathManagerCommands {
      * as ip does. Callers check every word before, so that mistakes stay usage errors.
      */
     private int withPathManager(Arguments a, Action action) throws Exception {
-        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+        try (Target target = targets.apply(a)) {
+            NetworkNamespace ns = target.namespace();
+            PathManager pm = target.pathManager();
             action.run(pm);
         }
         return Main.OK;
@@ -187,11 +220,15 @@ final class PathManagerCommands {
         if (listen && address.port() == 0) {
             throw new UsageException("announce", "'listen' needs 'port PORT': peers join the announced port");
         }
-        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+        try (Target target = targets.apply(a)) {
+            NetworkNamespace ns = target.namespace();
+            PathManager pm = target.pathManager();
             pm.announce(token, address.ifIndex(a.device(ns)), listen);
             if (listen) {
                 err.println("mptcp4j announce: listening on " + address.socketAddress() + " for joins; Ctrl-C to stop");
-                Main.awaitInterrupt(pm::close);
+                if (target.owned()) { // a daemon's path manager keeps the listener open itself
+                    Main.awaitInterrupt(pm::close);
+                }
             }
         }
         return Main.OK;
@@ -206,7 +243,9 @@ final class PathManagerCommands {
             local.id(a.requireInt("id", 0, 255));
         }
         MptcpAddress remote = a.requireAddress("remote").port(a.requireInt("rport", 1, 65535));
-        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+        try (Target target = targets.apply(a)) {
+            NetworkNamespace ns = target.namespace();
+            PathManager pm = target.pathManager();
             pm.createSubflow(token, local.ifIndex(a.device(ns)), remote);
         }
         return Main.OK;
@@ -235,7 +274,9 @@ final class PathManagerCommands {
         a.atMostPositional(0);
         int token = a.requireToken();
         int id = a.getInt("id", -1, 0, 255);
-        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+        try (Target target = targets.apply(a)) {
+            NetworkNamespace ns = target.namespace();
+            PathManager pm = target.pathManager();
             List<MptcpAddress> addresses = id >= 0 ? List.of(pm.localAddress(token, id)) : pm.localAddresses(token);
             print(addresses, ns, a.has("json"));
         }
@@ -275,7 +316,9 @@ final class PathManagerCommands {
         if (a.has("id")) {
             endpoint.id(a.requireInt("id", 1, 255));
         }
-        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+        try (Target target = targets.apply(a)) {
+            NetworkNamespace ns = target.namespace();
+            PathManager pm = target.pathManager();
             pm.addEndpoint(endpoint.ifIndex(a.device(ns)));
         }
         return Main.OK;
@@ -304,7 +347,9 @@ final class PathManagerCommands {
     private int endpointShow(Arguments a) throws Exception {
         a.atMostPositional(0);
         int id = a.getInt("id", -1, 0, 255);
-        try (NetworkNamespace ns = Main.namespace(a); PathManager pm = PathManager.open(ns)) {
+        try (Target target = targets.apply(a)) {
+            NetworkNamespace ns = target.namespace();
+            PathManager pm = target.pathManager();
             print(id >= 0 ? List.of(pm.endpoint(id)) : pm.endpoints(), ns, a.has("json"));
         }
         return Main.OK;
