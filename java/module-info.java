@@ -6,6 +6,7 @@
  *   <li>{@link org.mptcp4j.loop}: the event loop and its idle strategies;</li>
  *   <li>{@link org.mptcp4j.controller}: the controller SPI, and shipped controllers below it;</li>
  *   <li>{@link org.mptcp4j.diag}: what the kernel knows of the namespace's addresses;</li>
+ *   <li>{@link org.mptcp4j.control}: the daemon's control socket, its server and a client;</li>
  *   <li>{@link org.mptcp4j.socket}: MPTCP sockets for applications;</li>
  *   <li>{@link org.mptcp4j.netns}: network namespaces.</li>
  * </ul>
@@ -16,6 +17,7 @@ module org.mptcp4j {
     requires org.slf4j;
     requires jdk.httpserver;      // the metrics endpoint
     requires jdk.unsupported;     // sun.misc.Signal: SIGHUP reloads the daemon
+    requires transitive jdk.net;  // the control socket: SO_PEERCRED; UnixDomainPrincipal is in its API
 
     exports org.mptcp4j.pm;
     exports org.mptcp4j.loop;
@@ -30,6 +32,7 @@ module org.mptcp4j {
     exports org.mptcp4j.diag;
     exports org.mptcp4j.socket;
     exports org.mptcp4j.netns;
+    exports org.mptcp4j.control;
 
     // Named by the daemon with -Dslf4j.provider, never provided: applications keep their own binding.
     exports org.mptcp4j.logging to org.slf4j;

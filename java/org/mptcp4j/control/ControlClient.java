@@ -1,0 +1,124 @@
+package org.mptcp4j.control;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A connection to the daemon's control socket: requests, each answered in turn. Not for
+ * several threads at once. The protocol is described in the {@linkplain org.mptcp4j.control package}.
+ */
+public final class ControlClient implements AutoCloseable {
+    private final Path socket;
+    private final SocketChannel channel;
+    private final BufferedReader in;
+
+    private ControlClient(Path socket, SocketChannel channel) {
+        this.socket = socket;
+        this.channel = channel;
+        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Connects to the daemon listening on {@code socket}.
+     *
+     * @throws IOException "no mptcp4j daemon listens on PATH ..." when the file is missing or
+     *     nobody listens on it, "permission denied on PATH: ..." when this user may not
+     *     connect to it
+     */
+    public static ControlClient connect(Path socket) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return new ControlClient(socket, channel);
+        } catch (IOException e) {
+            channel.close();
+            // The JDK reports ENOENT and EACCES as SocketExceptions told apart only by their text: ask the file system.
+            if (e instanceof ConnectException || Files.notExists(socket)) {
+                throw new IOException("no mptcp4j daemon listens on " + socket
+                        + " (is it running? is that its control-socket setting?)", e);
+            }
+            if (!Files.isWritable(socket)) {
+                throw new IOException("permission denied on " + socket + ": run as root or as the daemon's user", e);
+            }
+            throw new IOException("cannot connect to " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The request line of these words, joined by spaces.
+     *
+     * @throws IllegalArgumentException for no words, an empty word or one with a blank or line break in it
+     */
+    public static String line(List<String> words) {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("a request needs at least one word");
+        }
+        for (String word : words) {
+            if (word.isEmpty() || word.chars().anyMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+                throw new IllegalArgumentException("'" + word + "' is not one word: words have no blanks");
+            }
+        }
+        return String.join(" ", words);
+    }
+
+    /** Sends the request of these words and returns its answer. */
+    public ControlResponse request(List<String> words) throws IOException {
+        return request(line(words));
+    }
+
+    /**
+     * Sends one request line (without its newline) and returns its answer.
+     *
+     * @throws IllegalArgumentException when {@code line} has a line break
+     * @throws IOException when the connection failed or the daemon closed it
+     */
+    public ControlResponse request(String line) throws IOException {
+        if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a request is one line: '" + line + "'");
+        }
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            // A daemon that refused this client answered and closed before reading: its answer is still queued.
+            try {
+                ControlResponse refusal = ControlResponse.read(in);
+                if (refusal != null) {
+                    return refusal;
+                }
+            } catch (IOException unread) {
+                e.addSuppressed(unread);
+            }
+            throw new IOException("the mptcp4j daemon on " + socket + " closed the connection: " + e.getMessage(), e);
+        }
+        ControlResponse response;
+        try {
+            response = ControlResponse.read(in);
+        } catch (IOException e) {
+            throw new IOException("reading the answer of the mptcp4j daemon on " + socket + ": " + e.getMessage(), e);
+        }
+        if (response == null) {
+            throw new EOFException("the mptcp4j daemon on " + socket + " closed the connection");
+        }
+        return response;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
