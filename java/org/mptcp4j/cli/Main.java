@@ -53,6 +53,7 @@ public final class Main {
               controllers       the controllers 'run' and policies can name, with their parameters
               path-manager      show or select the path manager (kernel or userspace) of a namespace
               connections       every MPTCP connection of a namespace with its subflows (sock_diag)
+              ctl               query and command a running daemon over its control socket
 
             Userspace path manager, one connection (token as 'ss -M' and 'monitor' print it):
               announce          announce a local address to the peer (ADD_ADDR)
@@ -205,6 +206,7 @@ public final class Main {
                 case "controllers" -> controllers(args);
                 case "path-manager" -> pathManager(args);
                 case "connections" -> new ConnectionsCommand(out).run(args);
+                case "ctl" -> new ControlCommand(out, err).run(args);
                 case "demo" -> new Demo(out).run(demoOptions(args));
                 case "version" -> version(args);
                 default -> {
@@ -265,6 +267,9 @@ public final class Main {
     private static String manual(String command) {
         if (command.equals("connections")) {
             return ConnectionsCommand.HELP;
+        }
+        if (command.equals("ctl")) {
+            return ControlCommand.HELP;
         }
         String text = HELP.get(command);
         return text != null ? text : PathManagerCommands.HELP.get(command);
@@ -438,6 +443,12 @@ public final class Main {
             }
             err.println("mptcp4j run: " + e.getMessage());
             return USAGE;
+        }
+        try {
+            daemon.serveControl(new DaemonControl(daemon, null));
+        } catch (RuntimeException e) {
+            daemon.close();
+            throw e;
         }
         daemon.installSignalHandlers();
         err.println("mptcp4j run: managing " + String.join(", ", daemon.namespaces().stream()

@@ -1,5 +1,7 @@
 package org.mptcp4j.daemon;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.mptcp4j.control.ControlHandler;
+import org.mptcp4j.control.ControlServer;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.loop.EventHandler;
 import org.slf4j.Logger;
@@ -57,6 +61,10 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, ManagedNamespace> namespaces = new LinkedHashMap<>();
     private volatile DaemonConfig config;
     private volatile boolean stopped;
+    /** Guarded by this: the control socket's server, its path, and what answers there. */
+    private ControlHandler controlHandler;
+    private ControlServer control;
+    private Path controlPath;
 
     private Daemon(ConfigSource source, Listener listener) {
         this.source = source;
@@ -87,6 +95,46 @@ public final class Daemon implements AutoCloseable {
 
     private ManagedNamespace startNamespace(NamespaceConfig n) {
         return ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver());
+    }
+
+    /**
+     * Answers requests on the configured control socket with {@code handler} (from now on, and
+     * on the socket a reload configures).
+     *
+     * @throws DaemonException when the socket cannot be served
+     */
+    public synchronized void serveControl(ControlHandler handler) {
+        this.controlHandler = Objects.requireNonNull(handler);
+        applyControlSocket();
+    }
+
+    private void applyControlSocket() {
+        Path wanted = config.controlSocket();
+        if (controlHandler == null || Objects.equals(wanted, controlPath)) {
+            return;
+        }
+        closeControl();
+        if (wanted != null) {
+            try {
+                control = ControlServer.start(wanted, controlHandler);
+            } catch (IOException e) {
+                throw new DaemonException("control socket " + wanted + ": " + e.getMessage(), e);
+            }
+            controlPath = wanted;
+            LOG.atInfo().addKeyValue("path", wanted).log("control socket listening");
+        }
+    }
+
+    private void closeControl() {
+        if (control != null) {
+            try {
+                control.close();
+            } catch (IOException e) {
+                LOG.warn("closing the control socket {}: {}", controlPath, e.getMessage());
+            }
+            control = null;
+            controlPath = null;
+        }
     }
 
     /** SIGHUP reloads, SIGTERM and SIGINT stop {@link #run}. */
@@ -172,6 +220,12 @@ public final class Daemon implements AutoCloseable {
             }
         }
         config = next;
+        try {
+            applyControlSocket();
+        } catch (DaemonException e) {
+            LOG.error("reload: {}", e.getMessage());
+            changes.add("control socket: failed: " + e.getMessage());
+        }
         LOG.atInfo().addKeyValue("changes", changes.size()).log("configuration reloaded");
         return changes;
     }
@@ -228,6 +282,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         stopped = true;
+        closeControl();
         for (ManagedNamespace m : namespaces.values()) {
             m.close();
         }

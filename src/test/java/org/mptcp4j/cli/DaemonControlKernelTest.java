@@ -1,0 +1,117 @@
+package org.mptcp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.pm.AddressText;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.Transfers;
+
+/** {@code mptcp4j ctl} against a daemon managing a namespace: queries, commands, a connection handed to another controller. */
+@KernelTest
+class DaemonControlKernelTest {
+    private static final int PORT = 5201;
+
+    @TempDir
+    Path dir;
+
+    private Shell.Result ctl(Path socket, String... words) throws Exception {
+        List<String> args = new ArrayList<>(List.of("ctl", "--socket", socket.toString()));
+        args.addAll(List.of(words));
+        return Processes.mptcp4j(List.of(), List.of(), false, args.toArray(String[]::new));
+    }
+
+    @Test
+    void ctlQueriesAndCommandsTheRunningDaemon() throws Exception {
+        Path socket = dir.resolve("run/control.sock");
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(),
+                    "--control-socket", socket.toString(), "--controller", "ndiffports", "subflows=1");
+                    MptcpSocket socketA = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(socketA, 1000);
+                daemon.awaitErr("mptcp4j run: managing", 10); // said once the control socket listens
+                ConnectionInfo info = Transfers.awaitInfo(socketA, i -> i.extraSubflows() == 1);
+                String token = String.format("%08x", info.token());
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+
+                Shell.Result namespaces = ctl(socket, "namespaces");
+                assertEquals(0, namespaces.exit(), namespaces.err());
+                assertEquals(t.clientName() + ": ndiffports (1 extra subflows per connection), idle blocking\n", namespaces.out());
+
+                Shell.Result connections = ctl(socket, "connections");
+                assertEquals(0, connections.exit(), connections.err());
+                assertTrue(connections.out().startsWith("token " + token + " client 10.231.1.1:"), connections.out());
+                assertTrue(connections.out().lines().findFirst().orElseThrow()
+                        .endsWith(", managed by ndiffports (1 extra subflows per connection)"), connections.out());
+                assertEquals(2, connections.out().lines().filter(l -> l.startsWith("  subflow ")).count(), connections.out());
+
+                Shell.Result json = ctl(socket, "-n", t.clientName(), "--json", "connections");
+                assertTrue(json.out().startsWith("[{\"netns\":\"" + t.clientName() + "\",\"controller\":\"ndiffports"),
+                        json.out());
+
+                // The smart application's request: its connection gets another controller at once.
+                Shell.Result policy = ctl(socket, "policy", "token", token, "ndiffports", "subflows=3");
+                assertEquals(0, policy.exit(), policy.err());
+                assertEquals("connection " + token + " in " + t.clientName()
+                        + " is managed by ndiffports (3 extra subflows per connection)\n", policy.out());
+                ConnectionInfo four = Transfers.awaitInfo(socketA, i -> i.extraSubflows() == 3);
+                assertEquals(3, four.extraSubflows(), four.toString());
+                Shell.Result subflows = ctl(socket, "subflows", "token", token);
+                assertEquals(4, subflows.out().lines().filter(l -> l.startsWith("token " + token + " subflow ")).count(),
+                        subflows.out());
+                assertTrue(ctl(socket, "connections").out().contains("managed by ndiffports (3 extra subflows per connection)"));
+
+                // A command to the kernel through the daemon's path manager: one extra subflow closed.
+                SubflowInfo extra = four.subflows().stream().filter(s -> s.state() == 1 && !s.local().equals(four.local()))
+                        .findFirst().orElseThrow();
+                Shell.Result destroy = ctl(socket, "subflow", "destroy", "token", token,
+                        "local", AddressText.of(extra.local().getAddress()), "lport", Integer.toString(extra.local().getPort()),
+                        "remote", AddressText.of(extra.remote().getAddress()), "rport", Integer.toString(PORT));
+                assertEquals(0, destroy.exit(), destroy.err());
+                assertEquals("done\n", destroy.out());
+                Transfers.awaitInfo(socketA, i -> i.subflows().stream().noneMatch(s -> s.local().equals(extra.local())));
+
+                // The kernel's refusal reaches the caller with its errno and words.
+                Shell.Result refused = ctl(socket, "subflow", "create", "token", "00000001", "local", "10.231.1.1",
+                        "remote", "10.231.1.2", "rport", Integer.toString(PORT));
+                assertEquals(Main.FAILED, refused.exit(), refused.out());
+                assertTrue(refused.err().startsWith("mptcp4j ctl: SUBFLOW_CREATE: Invalid argument (EINVAL)"), refused.err());
+
+                Shell.Result unknown = ctl(socket, "frobnicate");
+                assertEquals(Main.USAGE, unknown.exit());
+                assertTrue(unknown.err().startsWith("mptcp4j ctl: unknown command 'frobnicate' (commands: namespaces,"),
+                        unknown.err());
+                Shell.Result gone = ctl(socket, "policy", "token", "0000beef", "fullmesh");
+                assertEquals(Main.USAGE, gone.exit());
+                assertTrue(gone.err().contains("no established MPTCP connection with token beef"), gone.err());
+                Shell.Result reload = ctl(socket, "reload");
+                assertEquals("reloaded: nothing changed\n", reload.out(), reload.err());
+
+                assertEquals(0, daemon.terminate(), daemon.err());
+                assertTrue(Files.notExists(socket), "the socket file is removed at exit");
+            }
+        }
+    }
+}
