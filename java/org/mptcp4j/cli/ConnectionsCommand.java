@@ -14,19 +14,6 @@ import org.mptcp4j.pm.KernelSupport;
 
 /** {@code mptcp4j connections}: what {@code ss -Mi} and {@code ss -ti} show, grouped by connection. */
 final class ConnectionsCommand {
-    static final String HELP = """
-            Usage: mptcp4j connections [--netns NAME] [--json]
-
-            Lists every MPTCP connection of a namespace, whoever owns it, with its subflows, from
-            sock_diag (what 'ss -Mi' and 'ss -ti' read):
-              token 1c0ffee5 client 10.0.1.1:40000 -> 10.0.1.2:5201 established, 1 extra subflow, sent 1048576 ...
-                subflow 10.0.2.1:40001 -> 10.0.1.2:5201 ids 2/0 established rtt 18 us rto 204000 us backoff 0 ...
-
-            Options:
-              -n, --netns NAME   the namespace; default: this one
-              --json             one JSON array
-            """;
-
     private static final String[] STATES = {"?", "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2",
         "time-wait", "closed", "close-wait", "last-ack", "listen", "closing"};
 

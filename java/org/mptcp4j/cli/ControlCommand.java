@@ -11,10 +11,7 @@ import org.mptcp4j.control.ControlResponse;
 
 /** {@code mptcp4j ctl}: one request to the running daemon over its control socket. */
 final class ControlCommand {
-    // Starts with the usage paragraph, which Main prints after a command-line mistake.
     static final String HELP = """
-            Usage: mptcp4j ctl [--socket PATH] [-n NAME] [--json] COMMAND [WORDS...]
-
             NAME
                 mptcp4j ctl - ask the running mptcp4j daemon, or tell it what to do
 
@@ -31,7 +28,8 @@ final class ControlCommand {
                 namespaces          the namespaces the daemon manages
                 connections         the namespace's connections with their subflows
                 subflows [token T]  the subflows of every connection, or of connection T
-                policy              the rules of the namespace's policy, in order
+                policy              what manages each namespace's connections: its controller,
+                                    or its policy's rules in order
                 policy token T CONTROLLER [PARAM=VALUE...]
                                     manage connection T with that controller from now on:
                                     how an application asks for its own connection's policy
@@ -40,15 +38,16 @@ final class ControlCommand {
                 announce ...        announce a local address (ADD_ADDR)
                 remove ...          withdraw an announced address (RM_ADDR)
                 set-backup ...      mark a subflow as backup or not (MP_PRIO)
-                                    these five take the words of the mptcp4j commands of the
+                addrs token T       the connection's local addresses and ids
+                                    these six take the words of the mptcp4j commands of the
                                     same names ('mptcp4j help subflow create', ...)
                 reload              re-read the configuration, as SIGHUP does
                 metrics             the metrics, in Prometheus text format
 
             OPTIONS
                 --socket PATH       the daemon's control socket (default /run/mptcp4j/control.sock)
-                -n, --netns NAME    the namespace the request is about, for a daemon that
-                                    manages several
+                -n, --netns NAME    the namespace the request is about (as 'ctl namespaces' names
+                                    it); needed only when the daemon manages several
                 --json              JSON instead of text, for the commands that list things
 
             EXIT STATUS

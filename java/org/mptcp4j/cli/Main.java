@@ -40,135 +40,7 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    private static final String USAGE_TEXT = """
-            Usage: mptcp4j COMMAND [OPTIONS]
-
-            A userspace path manager for Multipath TCP: hears the kernel's MPTCP events and
-            decides which subflows each connection gets.
-
-            Commands:
-              demo              two namespaced hosts, a real MPTCP transfer, mptcp4j opening its subflows
-              monitor           print every MPTCP event of a network namespace, one line each
-              run               manage the subflows of a namespace's connections with a controller
-              controllers       the controllers 'run' and policies can name, with their parameters
-              path-manager      show or select the path manager (kernel or userspace) of a namespace
-              connections       every MPTCP connection of a namespace with its subflows (sock_diag)
-              ctl               query and command a running daemon over its control socket
-
-            Userspace path manager, one connection (token as 'ss -M' and 'monitor' print it):
-              announce          announce a local address to the peer (ADD_ADDR)
-              remove            withdraw an announced address (RM_ADDR)
-              subflow create    open a subflow
-              subflow destroy   close a subflow
-              set-backup        mark a subflow as backup or not (MP_PRIO)
-              addrs             the connection's local addresses and ids
-              listen            keep an MPTCP socket listening where peers may join
-
-            In-kernel path manager:
-              endpoint add | delete | show | flush | set
-              limits show | set
-
-              version           print the versions of mptcp4j and of the libnl it uses
-              help COMMAND      the manual of a command
-
-            Needs Linux 5.19 or later with MPTCP, and root or CAP_NET_ADMIN.
-            """;
-
-    private static final Map<String, String> HELP = Map.of(
-            "monitor", """
-                    Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll] [--decoding WHERE]
-                                           [--dev IF,...] [--not-dev IF,...] [--loopback] [--link-local]
-
-                    Prints every MPTCP event of a network namespace as it happens, one line per
-                    event with every attribute the kernel sent, like 'ip mptcp monitor', and the
-                    namespace's local address and link changes (from rtnetlink):
-                      [     ESTABLISHED] token=1c0ffee5 family=2 loc_id=0 rem_id=0 saddr4=... dport=5201
-                      [LOCAL_ADDRESS_ADDED] family=2 saddr4=10.0.9.1 flags=0x80 if_idx=3 prefixlen=24 dev=eth1
-
-                    Options:
-                      -n, --netns NAME   the namespace (ip netns add NAME); default: this one
-                      --json             one JSON object per line instead
-                      --timestamp        start each line with the time the event was received
-                      --count N          exit after N events
-                      --types T,...      only these event types, e.g. CREATED,SUB_CLOSED
-                                         (the others are dropped before they reach Java)
-                      --busy-poll        poll without sleeping (one core busy, lowest latency)
-                      --decoding WHERE   java (the default: C only receives) or native (libnl)
-                      --dev IF,...       local address and link changes of these interfaces only
-                      --not-dev IF,...   never of these interfaces
-                      --loopback         also loopback addresses (left out by default)
-                      --link-local       also link-local addresses (left out by default)
-
-                    Needs CAP_NET_ADMIN in the namespace to join the kernel's event group.
-                    """,
-            "run", """
-                    Usage: mptcp4j run [--netns NAME] [--subflows N | --per-address | --controller NAME [PARAM=VALUE ...]
-                                       | --policy FILE] [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
-
-                    Manages the MPTCP connections of a namespace until interrupted, by default with
-                    the ndiffports controller: when a connection this host opened is established, it opens
-                      --subflows N     N more subflows over the same address pair, from different
-                                       source ports (default 2, at most 8), or
-                      --per-address    one more subflow from each other local address.
-                    Or with any controller by name and its parameters ('mptcp4j controllers' lists them):
-                      --controller NAME [PARAM=VALUE ...]
-                    Or with a policy file: rules that pick each connection's controller by its
-                    addresses, ports and side, one per line, the first match wins:
-                      remote 10.1.0.0/16 port 443 side client -> ndiffports subflows=4
-                      default -> ndiffports per-address=true
-
-                    The namespace must use the userspace path manager for its new connections
-                    (mptcp4j path-manager userspace); connections of the in-kernel one are left alone.
-                    At start, and whenever the kernel dropped events, every established connection
-                    is found again (sock_diag) and printed as 'discovered'; those that lack their
-                    subflows get them, so a restarted daemon manages what it never saw created.
-
-                    Options:
-                      -n, --netns NAME        the namespace; default: this one
-                      --idle STRATEGY         blocking (default), busy-spin or yielding
-                      --receive-buffer BYTES  the event socket's receive buffer (default 2097152)
-                      --decoding WHERE        java (the default: C only receives) or native (libnl)
-                      --verbose               print every event as 'monitor' does
-                    """,
-            "path-manager", """
-                    Usage: mptcp4j path-manager [--netns NAME] [kernel | userspace]
-
-                    Without an argument, prints the path manager new MPTCP connections of the
-                    namespace get. With one, selects it: 'userspace' lets mptcp4j decide.
-                    Sets net.mptcp.path_manager (Linux 6.15), or net.mptcp.pm_type before.
-                    Existing connections keep the path manager they started with.
-
-                    Options:
-                      -n, --netns NAME   the namespace; default: this one
-                    """,
-            "demo", """
-                    Usage: mptcp4j demo [--subflows N | --per-address] [--megabytes M] [--rate MBIT] [--busy-poll]
-
-                    Creates two hosts in their own network namespaces joined by two veth paths,
-                    selects the userspace path manager on the client, runs mptcp4j there with the
-                    ndiffports controller, and sends data over MPTCP from client to server. Prints
-                    the events as they come and the bytes each subflow carried, then deletes
-                    everything it created (also on Ctrl-C). Needs root.
-
-                    Options:
-                      --subflows N     extra subflows over the first path (default 2)
-                      --per-address    instead, one extra subflow from the second path's address
-                      --megabytes M    data to send (default 64)
-                      --rate MBIT      rate limit of each client path with tc tbf (default 200; 0: none)
-                      --busy-poll      run the event loop busy-polling
-                    """,
-            "controllers", """
-                    Usage: mptcp4j controllers
-
-                    Lists the controllers 'run --controller NAME' and policy files can name, each
-                    with what it does and its parameters: mptcp4j's own, and any a jar on the class
-                    path provides (META-INF/services/org.mptcp4j.controller.ControllerProvider).
-                    """,
-            "version", """
-                    Usage: mptcp4j version
-
-                    Prints the versions of mptcp4j and of the libnl it was built against.
-                    """);
+    private static final String USAGE_TEXT = Manuals.MPTCP4J;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -219,11 +91,11 @@ public final class Main {
         } catch (UsageException e) {
             String name = e.command == null ? "mptcp4j" : "mptcp4j " + e.command;
             err.println(name + ": " + e.getMessage());
-            String help = e.command == null ? null : manual(e.command);
-            if (help == null) {
+            String usage = e.command == null ? null : Manuals.usage(e.command);
+            if (usage == null) {
                 err.println("See 'mptcp4j help'.");
             } else {
-                help.lines().takeWhile(line -> !line.isBlank()).forEach(err::println);
+                err.print(usage);
             }
             return USAGE;
         } catch (MptcpException | UncheckedIOException | IllegalArgumentException | DaemonException e) {
@@ -264,33 +136,20 @@ public final class Main {
         return false;
     }
 
-    private static String manual(String command) {
-        if (command.equals("connections")) {
-            return ConnectionsCommand.HELP;
-        }
-        if (command.equals("ctl")) {
-            return ControlCommand.HELP;
-        }
-        String text = HELP.get(command);
-        return text != null ? text : PathManagerCommands.HELP.get(command);
-    }
-
     private int help(String[] args) {
         if (args.length < 2) {
             out.print(USAGE_TEXT);
             return OK;
         }
         String command = args.length > 2 ? args[1] + " " + args[2] : args[1];
-        String text = manual(command);
+        String text = Manuals.page(command);
         if (text == null) {
             // A group: the manuals of its subcommands.
-            String prefix = command + " ";
-            List<String> group = java.util.stream.Stream.concat(HELP.keySet().stream(), PathManagerCommands.HELP.keySet().stream())
-                    .filter(name -> name.startsWith(prefix)).sorted().toList();
+            List<String> group = Manuals.commands().stream().filter(name -> name.startsWith(command + " ")).toList();
             if (group.isEmpty()) {
                 throw new UsageException(null, "no command '" + command + "'");
             }
-            group.forEach(name -> out.print(manual(name) + "\n"));
+            group.forEach(name -> out.print(Manuals.page(name) + "\n"));
             return OK;
         }
         out.print(text);

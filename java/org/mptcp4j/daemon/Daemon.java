@@ -117,6 +117,9 @@ public final class Daemon implements AutoCloseable {
         if (wanted != null) {
             try {
                 control = ControlServer.start(wanted, controlHandler);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new DaemonException("control socket " + wanted + ": permission denied on " + e.getFile()
+                        + " (run as root, name a place this user may write with control-socket, or off)", e);
             } catch (IOException e) {
                 throw new DaemonException("control socket " + wanted + ": " + e.getMessage(), e);
             }

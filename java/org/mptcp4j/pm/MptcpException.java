@@ -76,6 +76,12 @@ public class MptcpException extends RuntimeException {
         if (operation.contains("group mptcp_pm_events") && errno == Errno.ENOENT) {
             return "this kernel sends no MPTCP events: mptcp4j needs Linux 5.19 or later";
         }
+        // setns() into another namespace needs CAP_SYS_ADMIN, which a path manager otherwise does without.
+        if (errno == Errno.EPERM && operation.startsWith("enter network namespace")
+                || detail != null && detail.contains("setns(CLONE_NEWNET): Operation not permitted")) {
+            return "entering another network namespace needs CAP_SYS_ADMIN: run as root, or start mptcp4j inside"
+                    + " that namespace (ip netns exec NAME, systemd's NetworkNamespacePath=) with CAP_NET_ADMIN alone";
+        }
         if ((errno == Errno.EPERM || errno == Errno.EACCES) && !operation.startsWith("join")) {
             return "path-manager commands need CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN";
         }

@@ -22,6 +22,7 @@ import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.ReadableCopy;
 import org.mptcp4j.testing.Transfers;
 import org.mptcp4j.testing.TwoHosts;
 
@@ -125,8 +126,10 @@ class CliKernelTest {
 
     @Test
     void unprivilegedUserGetsOneClearLine() throws Exception {
-        Shell.Result r = Processes.mptcp4j(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "monitor");
+        Shell.Result r;
+        try (ReadableCopy copy = ReadableCopy.create()) {
+            r = Shell.execute(copy.command(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), "monitor"));
+        }
         assertEquals(Main.FAILED, r.exit(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("mptcp4j monitor: join multicast group mptcp_pm_events: Operation not permitted (EPERM)"),

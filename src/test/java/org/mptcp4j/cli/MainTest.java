@@ -40,8 +40,9 @@ class MainTest {
     @Test
     void unknownOption() {
         assertUsageError("mptcp4j monitor: unknown option '--colour'", "monitor", "--colour");
-        assertEquals("Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll] [--decoding WHERE]",
-                err().lines().toList().get(1));
+        assertEquals(List.of("Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll]",
+                "                       [--decoding WHERE] [--dev IF,...] [--not-dev IF,...] [--loopback] [--link-local]"),
+                err().lines().skip(1).toList());
     }
 
     @Test
@@ -93,7 +94,7 @@ class MainTest {
     @Test
     void noCommandPrintsUsage() {
         assertEquals(Main.USAGE, run());
-        assertTrue(err().startsWith("Usage: mptcp4j COMMAND"), err());
+        assertTrue(err().startsWith("NAME\n    mptcp4j - a userspace path manager for Multipath TCP\n"), err());
     }
 
     @Test
@@ -118,17 +119,44 @@ class MainTest {
 
     @Test
     void everyCommandHasAManual() {
-        for (String command : new String[] {"monitor", "run", "path-manager", "connections", "demo", "version", "announce", "remove",
-            "subflow create", "subflow destroy", "set-backup", "addrs", "listen", "endpoint add", "endpoint delete",
-            "endpoint show", "endpoint flush", "endpoint set", "limits show", "limits set"}) {
+        for (String command : new String[] {"help", "monitor", "run", "controllers", "path-manager", "connections", "demo",
+            "version", "announce", "remove", "subflow create", "subflow destroy", "set-backup", "addrs", "listen",
+            "endpoint add", "endpoint delete", "endpoint show", "endpoint flush", "endpoint set", "limits show",
+            "limits set"}) {
             out.reset();
             assertEquals(Main.OK, run((command + " --help").split(" ")));
-            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: mptcp4j " + command), command);
+            String page = out.toString(StandardCharsets.UTF_8);
+            assertTrue(page.startsWith("NAME\n    mptcp4j " + command + " - "), page);
+            out.reset();
+            assertEquals(Main.OK, run(("help " + command).split(" ")));
+            assertEquals(page, out.toString(StandardCharsets.UTF_8));
         }
         assertUsageError("mptcp4j: no command 'nothing'", "help", "nothing");
         out.reset();
         assertEquals(Main.OK, run("help", "subflow"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: mptcp4j subflow create"), out.toString());
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: mptcp4j subflow destroy"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("NAME\n    mptcp4j subflow create - "), out.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\nNAME\n    mptcp4j subflow destroy - "));
+    }
+
+    @Test
+    void everyManualIsAManPageListedInTheOverview() {
+        for (String command : Manuals.commands()) {
+            String page = Manuals.page(command);
+            for (String section : new String[] {"NAME\n", "\nSYNOPSIS\n    mptcp4j " + command, "\nDESCRIPTION\n"}) {
+                assertTrue(page.contains(section), command + " lacks " + section.trim());
+            }
+            assertTrue(Manuals.usage(command).startsWith("Usage: mptcp4j " + command), command);
+            assertTrue(Manuals.MPTCP4J.contains("\n    " + command + " "), command + " is not in the overview");
+        }
+    }
+
+    @Test
+    void runsManualHasTheDaemonsOptionsSignalsAndFiles() {
+        String page = Manuals.page("run");
+        for (String text : new String[] {"--config FILE", "-n, --netns NAME[,NAME|PATH...]", "--log-level LEVEL",
+            "--log-format FORMAT", "--metrics [HOST:]PORT|off", "--control-socket PATH|off", "\nSIGNALS\n", "SIGHUP",
+            "SIGTERM", "\nFILES\n", "/etc/mptcp4j/mptcp4j.conf", "CAP_SYS_ADMIN"}) {
+            assertTrue(page.contains(text), text);
+        }
     }
 }

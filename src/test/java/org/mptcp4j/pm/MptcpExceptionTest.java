@@ -27,4 +27,12 @@ class MptcpExceptionTest {
         assertEquals("SUBFLOW_CREATE: Operation not permitted (EPERM) - path-manager commands need CAP_NET_ADMIN:"
                 + " run as root or grant CAP_NET_ADMIN", e.getMessage());
     }
+
+    @Test
+    void anotherNamespaceWithoutCapSysAdmin() {
+        assertEquals("enter network namespace: Operation not permitted (EPERM) - entering another network namespace needs"
+                + " CAP_SYS_ADMIN: run as root, or start mptcp4j inside that namespace (ip netns exec NAME, systemd's"
+                + " NetworkNamespacePath=) with CAP_NET_ADMIN alone",
+                new MptcpException("enter network namespace", Errno.EPERM, null).getMessage());
+    }
 }
