@@ -135,6 +135,14 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theShippedConfigurationLoads() throws Exception {
+        DaemonConfig c = DaemonConfig.load(Path.of("packaging/mptcp4j.conf"), new DaemonConfig.Overrides());
+        assertEquals("127.0.0.1:9464", c.metrics());
+        assertEquals(DaemonConfig.DEFAULT_CONTROL_SOCKET, c.controlSocket());
+        assertEquals("ndiffports", c.namespaces().get(0).pathManager());
+    }
+
+    @Test
     void anUnknownKeyNamesTheAcceptedOnes() throws IOException {
         String e = error("[core]\nidel = blocking\n");
         assertTrue(e.startsWith("F:2: unknown key 'idel' in [core]; accepted: control-socket, decoding,"), e);
