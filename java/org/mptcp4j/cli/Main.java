@@ -19,6 +19,7 @@ import org.mptcp4j.daemon.ConfigException;
 import org.mptcp4j.daemon.Daemon;
 import org.mptcp4j.daemon.DaemonConfig;
 import org.mptcp4j.daemon.DaemonException;
+import org.mptcp4j.daemon.PluginDirectory;
 import org.mptcp4j.demo.Demo;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.loop.EventHandler;
@@ -267,7 +268,7 @@ public final class Main {
 
     private int run(String[] args) throws Exception {
         Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding",
-                "controller", "policy", "config", "log-level", "log-format", "metrics", "control-socket"),
+                "controller", "policy", "config", "log-level", "log-format", "metrics", "control-socket", "plugin-dir"),
                 Set.of("per-address", "verbose"));
         DaemonConfig.Overrides overrides = runOverrides(a);
         Path file = a.has("config") ? Path.of(a.get("config", ""))
@@ -344,7 +345,7 @@ public final class Main {
             o.controller("--per-address", "ndiffports", Map.of("per-address", "true"));
         }
         for (String key : List.of("policy", "idle", "receive-buffer", "decoding", "log-level", "log-format", "metrics",
-                "control-socket")) {
+                "control-socket", "plugin-dir")) {
             if (a.has(key)) {
                 o.set("--" + key, key, a.get(key, ""));
             }
@@ -360,7 +361,15 @@ public final class Main {
     }
 
     private int controllers(String[] args) {
-        Arguments.parse("controllers", args, 1, Set.of(), Set.of()).atMostPositional(0);
+        Arguments a = Arguments.parse("controllers", args, 1, Set.of("plugin-dir"), Set.of()).atMostPositional(0);
+        if (a.has("plugin-dir")) {
+            Path dir = Path.of(a.get("plugin-dir", ""));
+            try {
+                PluginDirectory.load(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the plugin directory " + dir + ": " + e, e);
+            }
+        }
         for (ControllerProvider p : Controllers.providers()) {
             out.println(p.name() + ": " + p.description());
             int width = p.parameters().keySet().stream().mapToInt(String::length).max().orElse(0);

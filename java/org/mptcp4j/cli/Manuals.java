@@ -189,6 +189,7 @@ final class Manuals {
                                                     127.0.0.1 when left out (this host only); off (the default): none
                         --control-socket PATH|off   the Unix socket 'mptcp4j ctl' talks to (default
                                                     /run/mptcp4j/control.sock); off: none
+                        --plugin-dir DIR            also the controllers of the jars in DIR (mptcpd's plugin-dir)
 
                     CONFIGURATION
                         An INI file like mptcpd's. [core] holds the daemon's settings: log, log-level,
@@ -196,7 +197,8 @@ final class Manuals {
                         file), notify-flags (skip_link_local, skip_loopback: which local addresses
                         controllers hear of), interfaces and exclude-interfaces, idle, receive-buffer
                         (bytes, K or M), decoding, timeout-interval (how often watched subflows are
-                        looked at for retransmission timeouts), control-socket and metrics.
+                        looked at for retransmission timeouts), control-socket, metrics and plugin-dir
+                        (a directory of jars with more controllers, as mptcpd's plugin-dir).
                         [controller NAME] gives a controller's parameters. [namespace NAME] (an
                         'ip netns' name or a path) adds a namespace to manage and may override
                         path-manager, policy, notify-flags, interfaces, exclude-interfaces, idle,
@@ -237,13 +239,16 @@ final class Manuals {
                         mptcp4j controllers - the controllers 'run' and policies can name, with their parameters
 
                     SYNOPSIS
-                        mptcp4j controllers
+                        mptcp4j controllers [--plugin-dir DIR]
 
                     DESCRIPTION
                         Lists the controllers 'run --controller NAME', the configuration's path-manager
                         key and policy files can name, each with what it does and its parameters:
-                        mptcp4j's own, and any a jar on the class path provides
+                        mptcp4j's own, and any a jar on the class path or in the plugin directory provides
                         (META-INF/services/org.mptcp4j.controller.ControllerProvider).
+
+                    OPTIONS
+                        --plugin-dir DIR   also the controllers of the jars in DIR (the plugin-dir setting)
                     """),
             Map.entry("path-manager", """
                     NAME

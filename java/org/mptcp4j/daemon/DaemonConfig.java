@@ -43,7 +43,7 @@ public final class DaemonConfig {
     public static final String COMMAND_LINE = "command line";
 
     /** Keys only [core] takes. */
-    static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics");
+    static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir");
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
             "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval"));
@@ -122,7 +122,17 @@ public final class DaemonConfig {
             }
             sections = IniFile.parse(source, text);
         }
-        IniFile.Section core = null;
+        IniFile.Section core = sections.stream().filter(x -> x.kind().equals("core")).findFirst().orElse(null);
+        Settings settings = new Settings(source, core, overrides);
+        // Before anything names a controller: the plugins' controllers can be named too.
+        Value pluginDir = settings.core("plugin-dir", "");
+        if (!pluginDir.text().isEmpty()) {
+            try {
+                PluginDirectory.load(relativeTo(source, pluginDir.text()));
+            } catch (IOException e) {
+                throw pluginDir.wrong("cannot read the plugin directory: " + e);
+            }
+        }
         Map<String, IniFile.Section> controllers = new LinkedHashMap<>();
         Map<String, IniFile.Section> namespaceSections = new LinkedHashMap<>();
         for (IniFile.Section s : sections) {
@@ -131,7 +141,6 @@ public final class DaemonConfig {
                     if (!s.name().isEmpty()) {
                         throw new ConfigException(source, s.line(), "[core] takes no name");
                     }
-                    core = s;
                     checkKeys(source, s, union(CORE_KEYS, NAMESPACE_KEYS));
                 }
                 case "controller" -> {
@@ -150,7 +159,6 @@ public final class DaemonConfig {
                         + "] (there are [core], [controller NAME] and [namespace NAME-OR-PATH])");
             }
         }
-        Settings settings = new Settings(source, core, overrides);
         boolean logEnabled = switch (settings.core("log", "stderr").text()) {
             case "stderr" -> true;
             case "null" -> false;

@@ -1,12 +1,19 @@
 package org.mptcp4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
@@ -53,10 +60,52 @@ class ControllerPluginKernelTest {
                     assertTrue(info.subflows().stream().anyMatch(s -> s.state() == 1 && s.backup()
                             && s.local().getAddress().equals(Topology.clientAddress(2))),
                             "the plugin's backup subflow: " + info + "\n" + daemon.err());
-                    assertTrue(daemon.err().contains("policy [port 5201 side client -> " ), daemon.err());
+                    String err = daemon.awaitErr("policy [port 5201 side client -> ", 10);
+                    assertTrue(err.contains("policy [port 5201 side client -> "), err);
                 }
             } finally {
                 java.nio.file.Files.deleteIfExists(policy);
+            }
+        }
+    }
+
+    /** mptcpd's plugin-dir: a jar of one's own in a directory, not on the class path. */
+    @Test
+    void aControllerInThePluginDirectoryIsListedAndRunByName(@TempDir Path plugins) throws Exception {
+        Path classes = Path.of(System.getProperty("mptcp4j.test.testClasses"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("backup-path.jar")))) {
+            for (String name : List.of("BackupPath.class", "BackupPathProvider.class")) {
+                jar.putNextEntry(new JarEntry("org/mptcp4j/examples/" + name));
+                jar.write(Files.readAllBytes(classes.resolve("org/mptcp4j/examples").resolve(name)));
+            }
+            jar.putNextEntry(new JarEntry("META-INF/services/org.mptcp4j.controller.ControllerProvider"));
+            jar.write("org.mptcp4j.examples.BackupPathProvider\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> jvm = List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"));
+        Shell.Result without = Shell.execute(Processes.command(List.of(), jvm, false, "controllers"));
+        assertFalse(without.out().contains("backup-path:"), "not on the class path: " + without.out());
+        Shell.Result listed = Shell.execute(Processes.command(List.of(), jvm, false, "controllers", "--plugin-dir",
+                plugins.toString()));
+        assertEquals(0, listed.exit(), listed.err());
+        assertTrue(listed.out().contains("backup-path: a backup subflow from a second local address"), listed.out());
+
+        try (Topology t = Topology.create("m4j-test", 2);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", 5201), 8)) {
+            t.routeBySource();
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            Path config = plugins.resolve("mptcp4j.conf");
+            Files.writeString(config, "[core]\nplugin-dir = .\npath-manager = backup-path\ncontrol-socket = off\n"
+                    + "[controller backup-path]\naddress = 10.231.2.1\n");
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
+                    "-n", t.clientName());
+                    MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, 5201))) {
+                Transfers.send(socket, 1000);
+                ConnectionInfo info = Transfers.awaitConnection(t.client(), socket.info().token(), 10, c -> c.subflows()
+                        .stream().anyMatch(s -> s.state() == 1 && s.backup() && s.local().getAddress().equals(Topology.clientAddress(2))));
+                assertTrue(info.subflows().stream().anyMatch(s -> s.state() == 1 && s.backup()
+                        && s.local().getAddress().equals(Topology.clientAddress(2))), info + "\n" + daemon.err());
             }
         }
     }
