@@ -30,6 +30,7 @@ module org.mptcp4j {
     exports org.mptcp4j.diag;
     exports org.mptcp4j.socket;
     exports org.mptcp4j.netns;
+    exports org.mptcp4j.metrics;
 
     // Named by the daemon with -Dslf4j.provider, never provided: applications keep their own binding.
     exports org.mptcp4j.logging to org.slf4j;
