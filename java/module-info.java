@@ -7,6 +7,7 @@
  *   <li>{@link org.mptcp4j.controller}: the controller SPI, and shipped controllers below it;</li>
  *   <li>{@link org.mptcp4j.diag}: what the kernel knows of the namespace's addresses;</li>
  *   <li>{@link org.mptcp4j.control}: the daemon's control socket, its server and a client;</li>
+ *   <li>{@link org.mptcp4j.metrics}: counters of events and commands, served to Prometheus;</li>
  *   <li>{@link org.mptcp4j.socket}: MPTCP sockets for applications;</li>
  *   <li>{@link org.mptcp4j.netns}: network namespaces.</li>
  * </ul>
@@ -33,6 +34,7 @@ module org.mptcp4j {
     exports org.mptcp4j.socket;
     exports org.mptcp4j.netns;
     exports org.mptcp4j.control;
+    exports org.mptcp4j.metrics;
 
     // Named by the daemon with -Dslf4j.provider, never provided: applications keep their own binding.
     exports org.mptcp4j.logging to org.slf4j;

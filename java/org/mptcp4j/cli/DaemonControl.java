@@ -39,7 +39,7 @@ final class DaemonControl implements ControlHandler {
     private final Daemon daemon;
     private final Supplier<String> metrics;
 
-    /** @param metrics the Prometheus text of the daemon's metrics, or null when they are off */
+    /** @param metrics the Prometheus text of the daemon's metrics (served here also when the endpoint is off) */
     DaemonControl(Daemon daemon, Supplier<String> metrics) {
         this.daemon = daemon;
         this.metrics = metrics;
@@ -70,9 +70,6 @@ final class DaemonControl implements ControlHandler {
                 }
                 case "metrics" -> {
                     Arguments.parse(command, args, from, Set.of(), Set.of()).atMostPositional(0);
-                    if (metrics == null) {
-                        return ControlResponse.error(0, "metrics are off (the metrics setting)");
-                    }
                     metrics.get().lines().filter(l -> !l.isEmpty()).forEach(out::println);
                 }
                 default -> {

@@ -26,6 +26,7 @@ import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
+import org.mptcp4j.metrics.TextFormat;
 import org.mptcp4j.netlink.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventFormat;
@@ -305,7 +306,8 @@ public final class Main {
             return USAGE;
         }
         try {
-            daemon.serveControl(new DaemonControl(daemon, null));
+            daemon.serveControl(new DaemonControl(daemon, () -> TextFormat.write(daemon.metrics())));
+            daemon.serveMetrics();
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
@@ -313,7 +315,8 @@ public final class Main {
         daemon.installSignalHandlers();
         err.println("mptcp4j run: managing " + String.join(", ", daemon.namespaces().stream()
                 .map(m -> m.label() + " with " + m.controller() + ", idle " + m.config().idle()).toList())
-                + (file != null ? " (configuration " + file + ")" : ""));
+                + (file != null ? " (configuration " + file + ")" : "")
+                + (daemon.metricsUrl() != null ? ", metrics at " + daemon.metricsUrl() : ""));
         daemon.run();
         return OK;
     }

@@ -55,6 +55,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private final SubflowTimeoutWatcher timeoutWatcher;
     private Duration timeoutInterval = Duration.ofMillis(100);
     private Consumer<DiscoveredConnection> discoveryListener = d -> {};
+    private Consumer<IntPredicate> resyncListener = open -> {};
     private final List<PerConnection<?>> perConnection = new ArrayList<>();
     private LocalAddressIds localAddressIds;
     private EventLoop loop;
@@ -89,6 +90,12 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     /** Also told of every discovered connection, after the controller (the CLI prints them). */
     public ControllerHost onDiscovery(Consumer<DiscoveredConnection> listener) {
         this.discoveryListener = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /** Also told when a resync is done, with which connections are open (metrics forget the others). */
+    public ControllerHost onResyncDone(Consumer<IntPredicate> listener) {
+        this.resyncListener = Objects.requireNonNull(listener);
         return this;
     }
 
@@ -214,6 +221,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         } catch (RuntimeException e) {
             LOG.warn("controller failed after a resync: " + e.getMessage(), e);
         }
+        resyncListener.accept(isOpen);
         LOG.atDebug().log(() -> "resync: " + found.size() + " connection(s)");
         return found;
     }

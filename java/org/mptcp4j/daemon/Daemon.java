@@ -14,6 +14,9 @@ import org.mptcp4j.control.ControlHandler;
 import org.mptcp4j.control.ControlServer;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.loop.EventHandler;
+import org.mptcp4j.metrics.MetricsServer;
+import org.mptcp4j.metrics.PathManagerMetrics;
+import org.mptcp4j.pm.AddressText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,9 @@ public final class Daemon implements AutoCloseable {
     private ControlHandler controlHandler;
     private ControlServer control;
     private Path controlPath;
+    /** Guarded by this: the metrics endpoint and the address it was asked for ("off": none). */
+    private MetricsServer metricsServer;
+    private String metricsAddress = "off";
 
     private Daemon(ConfigSource source, Listener listener) {
         this.source = source;
@@ -138,6 +144,48 @@ public final class Daemon implements AutoCloseable {
             control = null;
             controlPath = null;
         }
+    }
+
+    /**
+     * Serves the namespaces' metrics where the configuration says (from now on, and where a
+     * reload says).
+     *
+     * @throws DaemonException when the address cannot be bound
+     */
+    public synchronized void serveMetrics() {
+        String wanted = config.metrics();
+        if (wanted.equals(metricsAddress)) {
+            return;
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
+        }
+        metricsAddress = "off";
+        if (!wanted.equals("off")) {
+            try {
+                metricsServer = MetricsServer.start(MetricsServer.parseAddress(wanted), this::metrics);
+            } catch (IOException e) {
+                throw new DaemonException("metrics " + wanted + ": " + e.getMessage(), e);
+            }
+            metricsAddress = wanted;
+            LOG.atInfo().addKeyValue("url", metricsUrl()).log("metrics served");
+        }
+    }
+
+    /** Where the metrics are served, or null when they are off. */
+    public synchronized String metricsUrl() {
+        if (metricsServer == null) {
+            return null;
+        }
+        java.net.InetSocketAddress a = metricsServer.address();
+        String host = AddressText.of(a.getAddress());
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort() + MetricsServer.PATH;
+    }
+
+    /** The counters of every managed namespace. */
+    public List<PathManagerMetrics> metrics() {
+        return namespaces().stream().map(ManagedNamespace::metrics).toList();
     }
 
     /** SIGHUP reloads, SIGTERM and SIGINT stop {@link #run}. */
@@ -229,6 +277,12 @@ public final class Daemon implements AutoCloseable {
             LOG.error("reload: {}", e.getMessage());
             changes.add("control socket: failed: " + e.getMessage());
         }
+        try {
+            serveMetrics();
+        } catch (DaemonException e) {
+            LOG.error("reload: {}", e.getMessage());
+            changes.add("metrics: failed: " + e.getMessage());
+        }
         LOG.atInfo().addKeyValue("changes", changes.size()).log("configuration reloaded");
         return changes;
     }
@@ -286,6 +340,10 @@ public final class Daemon implements AutoCloseable {
         }
         stopped = true;
         closeControl();
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
+        }
         for (ManagedNamespace m : namespaces.values()) {
             m.close();
         }

@@ -20,6 +20,7 @@ import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.logging.LogSettings;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.IdleStrategy;
+import org.mptcp4j.metrics.MetricsServer;
 import org.slf4j.event.Level;
 
 /**
@@ -176,7 +177,9 @@ public final class DaemonConfig {
             controlSocket = Path.of(socket.text());
         }
         Value metrics = settings.core("metrics", "off");
-        // The address is checked when the server starts (MetricsServer.parseAddress).
+        if (!metrics.text().equals("off")) {
+            parse(metrics, MetricsServer::parseAddress);
+        }
         List<String> targets = new ArrayList<>(overrides.namespaces != null ? overrides.namespaces
                 : namespaceSections.isEmpty() ? List.of("") : namespaceSections.keySet());
         List<NamespaceConfig> namespaces = new ArrayList<>();

@@ -17,6 +17,8 @@ import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.metrics.PathManagerMetrics;
+import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
@@ -41,6 +43,8 @@ public final class ManagedNamespace implements AutoCloseable {
     private final PathManager pathManager;
     private final Consumer<DiscoveredConnection> discoveries;
     private final EventHandler observer;
+    /** Kept across runs: a reload does not reset the counters. */
+    private final PathManagerMetrics metrics;
     private volatile Run run;
 
     /** A run of the loop with the controller a configuration asked for. */
@@ -48,12 +52,20 @@ public final class ManagedNamespace implements AutoCloseable {
 
     private ManagedNamespace(NamespaceConfig config, NetworkNamespace namespace, PathManager pathManager,
             Consumer<DiscoveredConnection> discoveries, EventHandler observer) {
-        this.discoveries = discoveries;
-        this.observer = observer;
         this.label = config.label();
+        this.pathManager = pathManager;
         this.namespace = namespace;
         this.inode = namespace.inode();
-        this.pathManager = pathManager;
+        this.discoveries = discoveries;
+        this.observer = observer;
+        this.metrics = new PathManagerMetrics(label);
+        pathManager.observe(metrics);
+        metrics.counterFunction("mptcp4j_netlink_messages_malformed_total",
+                "Event messages with a bad header or attribute, skipped (since the event loop started)",
+                () -> run.loop().counter(EventCounter.MALFORMED));
+        metrics.counterFunction("mptcp4j_netlink_messages_truncated_total",
+                "Event datagrams or messages cut short, skipped (since the event loop started)",
+                () -> run.loop().counter(EventCounter.TRUNCATED));
     }
 
     /**
@@ -99,9 +111,13 @@ public final class ManagedNamespace implements AutoCloseable {
                     LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
                             .addKeyValue("subflows", d.connection().subflows().size())
                             .log("discovered connection {} -> {}", d.connection().local(), d.connection().remote());
+                    metrics.connectionDiscovered(d.token(), d.connection().subflows().size());
                     discoveries.accept(d);
+                }).onResyncDone(open -> {
+                    metrics.resync();
+                    metrics.resyncDone(open);
                 });
-        EventHandler handler = observer == null ? host : EventHandler.observed(host, observer);
+        EventHandler handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
         EventLoop loop = EventLoop.builder(handler).namespace(namespace).idleStrategy(config.idleStrategy())
                 .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                 .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
@@ -195,6 +211,11 @@ public final class ManagedNamespace implements AutoCloseable {
 
     public EventLoop loop() {
         return run.loop();
+    }
+
+    /** The namespace's counters. */
+    public PathManagerMetrics metrics() {
+        return metrics;
     }
 
     public PathManager pathManager() {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
@@ -17,6 +20,7 @@ import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Transfers;
 
@@ -136,5 +140,54 @@ class DaemonKernelTest {
                 assertEquals(0, daemon.terminate(), daemon.err());
             }
         }
+    }
+
+    @Test
+    void theMetricsEndpointCountsWhatTheDaemonSawAndDid() throws Exception {
+        try (Hosts t = Hosts.create();
+                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
+                        "off", "--metrics", "127.0.0.1:0", "--controller", "ndiffports", "subflows=2")) {
+            String err = daemon.awaitErr("metrics at http://", 10);
+            Matcher url = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err);
+            assertTrue(url.find(), err);
+            InetSocketAddress endpoint = new InetSocketAddress("127.0.0.1", Integer.parseInt(url.group(1)));
+            String ns = "{netns=\"" + t.clientName() + "\"";
+            try (MptcpSocket a = connect(t); MptcpSocket b = connect(t)) {
+                Transfers.awaitInfo(a, i -> i.extraSubflows() == 2);
+                Transfers.awaitInfo(b, i -> i.extraSubflows() == 2);
+                String open = scrapeUntil(endpoint, ns + ",type=\"SUB_ESTABLISHED\"} 4");
+                assertTrue(open.contains("mptcp4j_connections" + ns + "} 2\n"), open);
+                assertTrue(open.contains("mptcp4j_subflows" + ns + "} 6\n"), open);
+            }
+            // Both closed: every event the two connections made, each command the daemon sent.
+            String closed = scrapeUntil(endpoint, ns + ",type=\"CLOSED\"} 2");
+            for (String line : List.of("mptcp4j_events_total" + ns + ",type=\"CREATED\"} 2",
+                    "mptcp4j_events_total" + ns + ",type=\"ESTABLISHED\"} 2",
+                    "mptcp4j_events_total" + ns + ",type=\"SUB_ESTABLISHED\"} 4",
+                    "mptcp4j_commands_total" + ns + ",command=\"SUBFLOW_CREATE\",result=\"ok\"} 4",
+                    "mptcp4j_event_to_command_seconds_count" + ns + "} 4",
+                    "mptcp4j_resyncs_total" + ns + "} 1",
+                    "mptcp4j_events_lost_total" + ns + "} 0",
+                    "mptcp4j_connections" + ns + "} 0",
+                    "mptcp4j_subflows" + ns + "} 0")) {
+                assertTrue(closed.lines().anyMatch(line::equals), line + " in:\n" + closed);
+            }
+            assertEquals(0, daemon.terminate(), daemon.err());
+        }
+    }
+
+    /** Scrapes until a line starts with {@code sample} (events reach the daemon a little after the sockets close). */
+    private static String scrapeUntil(InetSocketAddress endpoint, String sample) throws Exception {
+        String body = "";
+        for (int i = 0; i < 500; i++) {
+            HttpClient.Response r = HttpClient.request(endpoint, "GET", "/metrics");
+            assertEquals(200, r.status(), r.body());
+            body = r.body();
+            if (body.lines().anyMatch(l -> l.endsWith(sample))) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        return body;
     }
 }

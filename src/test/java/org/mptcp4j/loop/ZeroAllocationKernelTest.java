@@ -8,14 +8,19 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Topology;
+import org.mptcp4j.metrics.PathManagerMetrics;
 import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.pm.PmCommand;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.KernelTest;
@@ -27,7 +32,8 @@ import org.mptcp4j.testing.Transfers;
  *
  * <p>The JIT may allocate once on the thread while it recompiles (a deoptimization
  * rematerializes objects), so the counter is read over several windows of 20 connections:
- * an allocation per event would show in every window, so one window must stay at zero.
+ * an allocation per event would show in every window, so one window must stay at zero. The
+ * metrics' counting handler and command observer are checked the same way.
  */
 @KernelTest
 class ZeroAllocationKernelTest {
@@ -37,37 +43,80 @@ class ZeroAllocationKernelTest {
     @EnumSource(EventDecoding.class)
     void theEventPathAllocatesNothing(EventDecoding decoding) throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
-            t.allowServerSubflows(8);
-            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
             NDiffPortsController controller = NDiffPortsController.sameAddressPair(2);
-            try (PathManager pm = PathManager.open(t.client());
+            try (PathManager pm = userspaceClient(t);
                     EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client())
-                            .decoding(decoding).build();
-                    MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
-                Thread thread = loop.start();
-                Transfers.discardServer(listener, new AtomicLong());
-                connections(t, 40); // warm up: class loading, first-call paths
-                List<String> windows = new ArrayList<>();
-                boolean clean = false;
-                for (int window = 0; window < 6 && !clean; window++) {
-                    long events = loop.counter(EventCounter.RECORDS);
-                    long filtered = loop.counter(EventCounter.FILTERED);
-                    long before = allocatedBytes(thread);
-                    connections(t, 20);
-                    long allocated = allocatedBytes(thread) - before;
-                    long handled = loop.counter(EventCounter.RECORDS) - events;
+                            .decoding(decoding).build()) {
+                assertSomeWindowAllocatesNothing(t, loop, filtered -> {
                     // ndiffports wants ESTABLISHED (and its host CLOSED): the rest is dropped natively.
-                    // Each connection's ESTABLISHED and CREATED come before it is done; a CLOSED may come later.
-                    assertTrue(handled >= 20, "events handled in the window: " + handled);
-                    assertTrue(loop.counter(EventCounter.FILTERED) - filtered >= 20, "events dropped before Java");
-                    windows.add(allocated + " bytes over " + handled + " events");
-                    clean = allocated == 0;
-                }
-                assertTrue(clean, "the loop thread allocated in every window: " + windows);
+                    assertTrue(filtered >= 20, "events dropped before Java: " + filtered);
+                });
             }
             assertEquals(0, controller.failed());
             assertTrue(controller.requested() >= 2 * 60);
+        }
+    }
+
+    /** The metrics' counting handler and command observer add nothing to that, and count every event. */
+    @Test
+    void countingForMetricsAllocatesNothing() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            NDiffPortsController controller = NDiffPortsController.sameAddressPair(2);
+            PathManagerMetrics metrics = new PathManagerMetrics(t.clientName());
+            try (PathManager pm = userspaceClient(t);
+                    EventLoop loop = EventLoop.builder(metrics.counting(new ControllerHost(controller, pm)))
+                            .namespace(t.client()).build()) {
+                pm.observe(metrics);
+                // The metrics want the subflow events too: little is dropped natively.
+                assertSomeWindowAllocatesNothing(t, loop, filtered -> {});
+                loop.stop();
+                loop.awaitTermination(); // every record it polled was handled
+                long counted = 0;
+                for (MptcpEventType type : MptcpEventType.values()) {
+                    counted += metrics.events(type);
+                }
+                assertEquals(loop.counter(EventCounter.RECORDS), counted);
+            }
             assertEquals(0, controller.failed());
+            assertEquals(controller.requested(), metrics.commands(PmCommand.SUBFLOW_CREATE, 0));
+            assertTrue(controller.requested() >= 2 * 60);
+        }
+    }
+
+    /** The client on the userspace path manager, the server taking 8 subflows per connection. */
+    private static PathManager userspaceClient(Topology t) throws Exception {
+        t.allowServerSubflows(8);
+        PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+        return PathManager.open(t.client());
+    }
+
+    /**
+     * Starts {@code loop}, warms it up, then opens windows of 20 connections until the loop
+     * thread allocated nothing over one; {@code checkFiltered} is given the events each window
+     * dropped natively.
+     */
+    private static void assertSomeWindowAllocatesNothing(Topology t, EventLoop loop, LongConsumer checkFiltered)
+            throws Exception {
+        try (MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
+            Thread thread = loop.start();
+            Transfers.discardServer(listener, new AtomicLong());
+            connections(t, 40); // warm up: class loading, first-call paths
+            List<String> windows = new ArrayList<>();
+            boolean clean = false;
+            for (int window = 0; window < 6 && !clean; window++) {
+                long events = loop.counter(EventCounter.RECORDS);
+                long filtered = loop.counter(EventCounter.FILTERED);
+                long before = allocatedBytes(thread);
+                connections(t, 20);
+                long allocated = allocatedBytes(thread) - before;
+                long handled = loop.counter(EventCounter.RECORDS) - events;
+                // Each connection's ESTABLISHED and CREATED come before it is done; a CLOSED may come later.
+                assertTrue(handled >= 20, "events handled in the window: " + handled);
+                checkFiltered.accept(loop.counter(EventCounter.FILTERED) - filtered);
+                windows.add(allocated + " bytes over " + handled + " events");
+                clean = allocated == 0;
+            }
+            assertTrue(clean, "the loop thread allocated in every window: " + windows);
         }
     }
 

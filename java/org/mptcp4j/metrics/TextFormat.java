@@ -1,0 +1,44 @@
+package org.mptcp4j.metrics;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Prometheus text exposition format, version 0.0.4, of several namespaces' metrics: each
+ * family once, with its HELP and TYPE lines, followed by the samples of every namespace.
+ */
+public final class TextFormat {
+    /** The Content-Type of the format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private TextFormat() {}
+
+    /** The metrics of {@code sources}, built-in families first, then the functions by name. */
+    public static String write(Collection<? extends PathManagerMetrics> sources) {
+        Samples out = new Samples();
+        for (Family family : PathManagerMetrics.FAMILIES) {
+            out.header(family);
+            for (PathManagerMetrics source : sources) {
+                family.samples().accept(source, out);
+            }
+        }
+        // A function name may be exposed by several sources: its first registration gives the header.
+        Map<String, Family> functions = new LinkedHashMap<>();
+        for (PathManagerMetrics source : sources) {
+            for (Family family : source.functions()) {
+                functions.putIfAbsent(family.name(), family);
+            }
+        }
+        for (Family first : functions.values()) {
+            out.header(first);
+            for (PathManagerMetrics source : sources) {
+                Family family = source.functionNamed(first.name());
+                if (family != null) {
+                    family.samples().accept(source, out);
+                }
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,124 @@
+package org.mptcp4j.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.testing.HttpClient;
+import org.mptcp4j.testing.HttpClient.Response;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PmCommand;
+
+class MetricsServerTest {
+    static Response request(InetSocketAddress server, String method, String path) throws IOException {
+        return HttpClient.request(server, method, path);
+    }
+
+    static String scrape(InetSocketAddress server) throws IOException {
+        Response response = request(server, "GET", MetricsServer.PATH);
+        assertEquals(200, response.status(), response.body());
+        assertEquals(TextFormat.CONTENT_TYPE, response.contentType());
+        return response.body();
+    }
+
+    @Test
+    void parseAddressTakesAPortAnAddressAndPortOrABracketedIpv6() throws Exception {
+        assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9464), MetricsServer.parseAddress("9464"));
+        assertEquals(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 80), MetricsServer.parseAddress("0.0.0.0:80"));
+        assertEquals(new InetSocketAddress(InetAddress.getByName("::1"), 0), MetricsServer.parseAddress("[::1]:0"));
+        assertEquals(new InetSocketAddress(InetAddress.getByName("fd00::1"), 65535),
+                MetricsServer.parseAddress("[fd00::1]:65535"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "port", "localhost:9464", "::1:9464", "[::1]", "[::1]:", "[10.0.0.1]:80",
+        "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:+80", ":9464", "9464:", "1.2.3.4:99999999999"})
+    void parseAddressRefusesOtherFormsNamingTheAcceptedOnes(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetricsServer.parseAddress(text));
+        assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected PORT, IPV4:PORT or [IPV6]:PORT"), e.getMessage());
+    }
+
+    @Test
+    void getAndHeadOfMetricsAnswerTheTextFormat() throws Exception {
+        PathManagerMetrics metrics = new PathManagerMetrics("ns1");
+        metrics.commandDone(PmCommand.SUBFLOW_CREATE, 0, System.nanoTime());
+        metrics.counting(event -> {}).onEvent(PathManagerMetricsTest.event(MptcpEventType.CREATED, 1));
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> List.of(metrics))) {
+            assertEquals(InetAddress.getByName("127.0.0.1"), server.address().getAddress());
+            assertNotEquals(0, server.address().getPort());
+            String body = scrape(server.address());
+            assertEquals(TextFormat.write(List.of(metrics)), body);
+            assertTrue(body.contains("mptcp4j_commands_total{netns=\"ns1\",command=\"SUBFLOW_CREATE\",result=\"ok\"} 1\n"), body);
+            assertTrue(body.contains("mptcp4j_connections{netns=\"ns1\"} 1\n"), body);
+            assertEquals(body, request(server.address(), "GET", MetricsServer.PATH + "?name=x").body(), "a query changes nothing");
+            assertEquals(new Response(200, TextFormat.CONTENT_TYPE, null, ""), request(server.address(), "HEAD", MetricsServer.PATH));
+        }
+    }
+
+    @Test
+    void otherPathsAreNotFoundAndOtherMethodsNotAllowed() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), List::of)) {
+            for (String path : List.of("/", "/metrics/", "/metricsx", "/other")) {
+                Response response = request(server.address(), "GET", path);
+                assertEquals(404, response.status(), path);
+                assertTrue(response.body().contains("/metrics"), response.body());
+            }
+            for (String method : List.of("POST", "PUT", "DELETE")) {
+                Response response = request(server.address(), method, MetricsServer.PATH);
+                assertEquals(405, response.status(), method);
+                assertEquals("GET, HEAD", response.allow());
+            }
+        }
+    }
+
+    @Test
+    void aFailingFunctionAnswers500WithTheReason() throws Exception {
+        PathManagerMetrics metrics = new PathManagerMetrics("ns1");
+        metrics.gaugeFunction("mptcp4j_broken", "Fails.", () -> {
+            throw new IllegalStateException("socket closed");
+        });
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> List.of(metrics))) {
+            Response response = request(server.address(), "GET", MetricsServer.PATH);
+            assertEquals(500, response.status());
+            assertTrue(response.body().contains("socket closed"), response.body());
+        }
+    }
+
+    @Test
+    void itRunsOnDaemonThreadsAndCloseStopsIt() throws Exception {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        List<Thread> scrapers = new CopyOnWriteArrayList<>();
+        InetSocketAddress address;
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> {
+            scrapers.add(Thread.currentThread());
+            return List.of();
+        })) {
+            address = server.address();
+            scrape(address);
+            Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+            started.removeAll(before);
+            assertTrue(started.stream().filter(Thread::isAlive).allMatch(Thread::isDaemon), "non-daemon: " + started);
+            assertEquals(1, scrapers.size());
+            assertTrue(scrapers.get(0).isDaemon(), scrapers.get(0).getName());
+        }
+        assertThrows(ConnectException.class, () -> request(address, "GET", MetricsServer.PATH));
+    }
+}
