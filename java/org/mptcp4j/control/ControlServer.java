@@ -46,6 +46,8 @@ public final class ControlServer implements AutoCloseable {
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
 
     private final Path socket;
+    /** The directory made for the socket, removed again at close when empty; null if it existed. */
+    private Path createdDirectory;
     private final ServerSocketChannel server;
     private final ControlHandler handler;
     private final Predicate<UnixDomainPrincipal> allowedPeers;
@@ -88,8 +90,10 @@ public final class ControlServer implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(allowedPeers, "allowedPeers");
         Path parent = socket.toAbsolutePath().getParent();
+        Path created = null;
         if (Files.notExists(parent)) {
             Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+            created = parent;
         }
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
         removeStale(socket, address);
@@ -103,6 +107,7 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
         }
         ControlServer control = new ControlServer(socket, server, handler, allowedPeers);
+        control.createdDirectory = created;
         Thread acceptor = new Thread(control::acceptLoop, "mptcp4j-control");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -250,7 +255,7 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes the clients' connections and deletes the socket file. */
+    /** Stops accepting, closes the clients' connections, deletes the socket file (and the directory made for it). */
     @Override
     public void close() throws IOException {
         List<SocketChannel> open;
@@ -266,6 +271,13 @@ public final class ControlServer implements AutoCloseable {
             open.forEach(ControlServer::closeQuietly);
         } finally {
             Files.deleteIfExists(socket);
+            if (createdDirectory != null) {
+                try {
+                    Files.deleteIfExists(createdDirectory);
+                } catch (java.nio.file.DirectoryNotEmptyException e) {
+                    // something else was put there: it stays
+                }
+            }
         }
     }
 

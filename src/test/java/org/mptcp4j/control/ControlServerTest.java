@@ -108,14 +108,15 @@ class ControlServerTest {
     }
 
     @Test
-    void createdDirectoryIs0700AndSocketFile0600UntilClose() throws IOException {
+    void createdDirectoryIs0700AndSocketFile0600BothRemovedAtClose() throws IOException {
         Path socket = dir.resolve("run/mptcp4j/control.sock");
         server = ControlServer.start(socket, ControlServerTest::fake);
         assertEquals("rw-------", mode(socket));
         assertEquals("rwx------", mode(socket.getParent()));
         server.close();
         assertFalse(Files.exists(socket), "close() deletes the socket file");
-        assertTrue(Files.isDirectory(socket.getParent()));
+        assertFalse(Files.exists(socket.getParent()), "and the directory it made");
+        assertTrue(Files.isDirectory(socket.getParent().getParent()));
     }
 
     @Test

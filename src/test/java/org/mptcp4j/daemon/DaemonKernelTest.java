@@ -117,27 +117,37 @@ class DaemonKernelTest {
     @Test
     void twoNamespacesAreManagedWithIndependentPoliciesAndOneThatDisappearsIsDropped() throws Exception {
         try (Hosts a = Hosts.create(); Hosts b = Hosts.create()) {
-            Path rules = dir.resolve("b.policy");
-            Files.writeString(rules, "port " + PORT + " -> ndiffports subflows=3\ndefault -> none\n");
-            Path config = dir.resolve("mptcp4j.conf");
-            Files.writeString(config, ndiffports(1) + "[namespace " + a.clientName() + "]\n[namespace " + b.clientName()
-                    + "]\npolicy = b.policy\n");
-            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString())) {
-                try (MptcpSocket inA = connect(a); MptcpSocket inB = connect(b)) {
-                    assertEquals(1, Transfers.awaitInfo(inA, i -> i.extraSubflows() == 1).extraSubflows());
-                    assertEquals(3, Transfers.awaitInfo(inB, i -> i.extraSubflows() == 3).extraSubflows());
-                }
-                String err = daemon.err();
-                assertTrue(err.contains("netns=" + a.clientName()) && err.contains("netns=" + b.clientName()), err);
+            // b named as a process's namespace: it disappears when the process ends and the name goes.
+            Process holder = new ProcessBuilder("ip", "netns", "exec", b.clientName(), "sleep", "120").start();
+            try {
+                String bPath = "/proc/" + holder.pid() + "/ns/net";
+                Path rules = dir.resolve("b.policy");
+                Files.writeString(rules, "port " + PORT + " -> ndiffports subflows=3\ndefault -> none\n");
+                Path config = dir.resolve("mptcp4j.conf");
+                Files.writeString(config, ndiffports(1) + "[namespace " + a.clientName() + "]\n[namespace " + bPath
+                        + "]\npolicy = b.policy\n");
+                try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString())) {
+                    try (MptcpSocket inA = connect(a); MptcpSocket inB = connect(b)) {
+                        assertEquals(1, Transfers.awaitInfo(inA, i -> i.extraSubflows() == 1).extraSubflows());
+                        assertEquals(3, Transfers.awaitInfo(inB, i -> i.extraSubflows() == 3).extraSubflows());
+                    }
+                    String err = daemon.awaitErr("mptcp4j run: managing", 10);
+                    assertTrue(err.contains("netns=" + a.clientName()) && err.contains("netns=" + bPath), err);
 
-                Shell.run("ip", "netns", "del", b.clientName());
-                err = daemon.awaitErr("namespace " + b.clientName() + " is gone", 10);
-                assertTrue(err.contains("namespace " + b.clientName() + " is gone (deleted, or its process ended): no longer managed"), err);
-                try (MptcpSocket again = connect(a)) {
-                    assertEquals(1, Transfers.awaitInfo(again, i -> i.extraSubflows() == 1).extraSubflows(),
-                            "the other namespace is still managed");
+                    holder.destroy();
+                    holder.waitFor();
+                    Shell.run("ip", "netns", "del", b.clientName());
+                    err = daemon.awaitErr("namespace " + bPath + " is gone", 10);
+                    assertTrue(err.contains("namespace " + bPath + " is gone (deleted, or its process ended): no longer managed"),
+                            err);
+                    try (MptcpSocket again = connect(a)) {
+                        assertEquals(1, Transfers.awaitInfo(again, i -> i.extraSubflows() == 1).extraSubflows(),
+                                "the other namespace is still managed");
+                    }
+                    assertEquals(0, daemon.terminate(), daemon.err());
                 }
-                assertEquals(0, daemon.terminate(), daemon.err());
+            } finally {
+                holder.destroyForcibly();
             }
         }
     }
