@@ -41,7 +41,7 @@ int m4j_register_network_namespace(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
 int m4j_register_event_socket(JNIEnv *env);
 int m4j_register_command_socket(JNIEnv *env);
-int m4j_register_mptcp_socket(JNIEnv *env);
+int m4j_register_mptcp_channels(JNIEnv *env);
 int m4j_register_local_address_dump(JNIEnv *env);
 int m4j_register_kernel_feature_probe(JNIEnv *env);
 int m4j_register_sock_diag(JNIEnv *env);

@@ -1,55 +1,55 @@
 package org.mptcp4j.socket;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
- * A listening MPTCP socket: accepts MPTCP connections (and plain TCP ones, which the kernel
- * falls back for) and the MP_JOIN subflows of its connections.
+ * A listening, blocking MPTCP socket over an {@link MptcpChannels MPTCP server channel}:
+ * accepts MPTCP connections (and plain TCP ones, which the kernel falls back for) and the
+ * MP_JOIN subflows of its connections.
  */
 public final class MptcpServerSocket implements AutoCloseable {
-    private final SocketDescriptor fd;
+    private final ServerSocketChannel channel;
     private final InetSocketAddress bound;
 
-    private MptcpServerSocket(int fd, InetSocketAddress bound) {
-        this.fd = new SocketDescriptor(fd);
+    private MptcpServerSocket(ServerSocketChannel channel, InetSocketAddress bound) {
+        this.channel = channel;
         this.bound = bound;
     }
 
     /** Listens on {@code address} (0.0.0.0 or :: for every address) in {@code namespace}. */
     public static MptcpServerSocket bind(NetworkNamespace namespace, InetSocketAddress address, int backlog)
             throws IOException {
-        InetAddress ip = MptcpSocket.resolved(address);
-        int fd = MptcpSocket.open(namespace, ip);
+        ServerSocketChannel channel = MptcpChannels.openServerSocketChannel(namespace, MptcpSocket.family(address),
+                MptcpChannels.Fallback.FAIL);
         try {
-            MptcpSocket.bind(fd, ip.getAddress(), address.getPort());
-            MptcpSocket.listen(fd, backlog);
+            channel.bind(address, backlog);
         } catch (IOException e) {
-            MptcpSocket.close(fd);
+            channel.close();
             throw new IOException("listen on " + address + " over MPTCP: " + e.getMessage(), e);
         }
-        return new MptcpServerSocket(fd, address);
+        return new MptcpServerSocket(channel, address);
     }
 
     /** Waits for the next connection. */
     public MptcpSocket accept() throws IOException {
-        int f = fd.acquire();
-        try {
-            return new MptcpSocket(MptcpSocket.accept(f), true);
-        } finally {
-            fd.release();
-        }
+        return new MptcpSocket(channel.accept());
     }
 
     public InetSocketAddress boundAddress() {
         return bound;
     }
 
+    /** The JDK channel under it. */
+    public ServerSocketChannel channel() {
+        return channel;
+    }
+
     /** Closes the socket; a thread blocked in {@link #accept()} gets an IOException. */
     @Override
     public void close() throws IOException {
-        fd.close();
+        channel.close();
     }
 }

@@ -1,0 +1,212 @@
+package org.mptcp4j.socket;
+
+import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.netlink.DiagRecord;
+import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.netns.NetworkNamespace;
+
+/**
+ * MPTCP sockets as the JDK's own channels. The JDK cannot open an IPPROTO_MPTCP socket; this
+ * class opens a standard {@link SocketChannel} or {@link ServerSocketChannel} and puts an
+ * MPTCP socket under it (same descriptor, same options), so the channel works with
+ * {@link java.nio.channels.Selector}, blocking I/O, its {@link Socket} adaptor and every NIO
+ * framework built on them, and channels accepted from an MPTCP server channel are MPTCP too.
+ *
+ * <pre>{@code
+ * try (SocketChannel channel = MptcpChannels.openSocketChannel()) {
+ *     channel.connect(new InetSocketAddress("192.0.2.1", 443));
+ *     ConnectionInfo own = MptcpChannels.info(channel);   // token, counters, each subflow's tcp_info
+ * }
+ * }</pre>
+ *
+ * <p>A peer that does not speak MPTCP gets plain TCP from the kernel, which
+ * {@link #fellBackToTcp} tells. Where the kernel has no MPTCP (or it is disabled) opening fails
+ * with an {@link IOException} saying so, unless the caller asked for {@link Fallback#TCP}.
+ */
+public final class MptcpChannels {
+    static final int IPPROTO_TCP = 6;
+    static final int IPPROTO_MPTCP = 262;
+    private static final int MAX_SUBFLOWS = 32;
+    /** Channels this class connected: their connections are this host's; accepted ones are the peer's. */
+    private static final Set<SocketChannel> OPENED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+    private MptcpChannels() {}
+
+    /** What to do where the kernel cannot open an MPTCP socket. */
+    public enum Fallback {
+        /** Fail with an {@link IOException} saying why (the default). */
+        FAIL,
+        /** Open a plain TCP socket instead (in the same namespace). */
+        TCP
+    }
+
+    /** An unconnected MPTCP socket channel in this namespace, of the JDK's default family (IPv6 dual-stack where it can). */
+    public static SocketChannel openSocketChannel() throws IOException {
+        return openSocketChannel(NetworkNamespace.current(), null, Fallback.FAIL);
+    }
+
+    /**
+     * An unconnected MPTCP socket channel.
+     *
+     * @param namespace where its connection lives (its subflows' routes and addresses)
+     * @param family INET or INET6; null for the JDK's default
+     * @param fallback what to do where the kernel cannot open an MPTCP socket
+     */
+    public static SocketChannel openSocketChannel(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
+            throws IOException {
+        SocketChannel channel = family == null ? SocketChannel.open() : SocketChannel.open(family);
+        replace(channel, namespace, fallback);
+        OPENED.add(channel);
+        return channel;
+    }
+
+    /** An unbound MPTCP server socket channel in this namespace, of the JDK's default family. */
+    public static ServerSocketChannel openServerSocketChannel() throws IOException {
+        return openServerSocketChannel(NetworkNamespace.current(), null, Fallback.FAIL);
+    }
+
+    /**
+     * An unbound MPTCP server socket channel: it accepts MPTCP connections (plain TCP ones too,
+     * which the kernel falls back for) and their subflows' joins.
+     */
+    public static ServerSocketChannel openServerSocketChannel(NetworkNamespace namespace, ProtocolFamily family,
+            Fallback fallback) throws IOException {
+        ServerSocketChannel channel = family == null ? ServerSocketChannel.open() : ServerSocketChannel.open(family);
+        replace(channel, namespace, fallback);
+        return channel;
+    }
+
+    /** A blocking, unconnected MPTCP {@link Socket}: the socket adaptor of an MPTCP channel. */
+    public static Socket openSocket(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
+            throws IOException {
+        return openSocketChannel(namespace, family, fallback).socket();
+    }
+
+    /** A blocking, unbound MPTCP {@link ServerSocket}: the socket adaptor of an MPTCP server channel. */
+    public static ServerSocket openServerSocket(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
+            throws IOException {
+        return openServerSocketChannel(namespace, family, fallback).socket();
+    }
+
+    private static void replace(NetworkChannel channel, NetworkNamespace namespace, Fallback fallback) throws IOException {
+        NativeLibrary.ensureLoaded();
+        int fd = fd(channel);
+        try {
+            try {
+                replace(fd, namespace.fd(), IPPROTO_MPTCP);
+            } catch (IOException e) {
+                String message = e.getMessage();
+                boolean noMptcp = message.contains("EPROTONOSUPPORT") || message.contains("ENOPROTOOPT");
+                if (!noMptcp || fallback == Fallback.FAIL) {
+                    throw noMptcp ? noMptcp(namespace, e) : e;
+                }
+                if (namespace != NetworkNamespace.current()) {
+                    replace(fd, namespace.fd(), IPPROTO_TCP); // the JDK's TCP socket is in this namespace
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static IOException noMptcp(NetworkNamespace namespace, IOException e) {
+        String message = e.getMessage();
+        return message.contains("EPROTONOSUPPORT")
+                ? new IOException("this kernel has no MPTCP (" + message + "): MPTCP sockets need Linux 5.6 or later"
+                        + " with CONFIG_MPTCP", e)
+                : new IOException("MPTCP is disabled in " + namespace + " (" + message + "): sysctl -w net.mptcp.enabled=1", e);
+    }
+
+    /** Whether the channel's socket is an MPTCP one (false for plain TCP, or a fallback socket made with {@link Fallback#TCP}). */
+    public static boolean isMptcp(NetworkChannel channel) throws IOException {
+        return protocol(open(channel)) == IPPROTO_MPTCP;
+    }
+
+    /**
+     * The connection's token, counters and subflows now, as the channel's own socket sees them
+     * (getsockopt MPTCP_FULL_INFO, Linux 6.5): each subflow's addresses and tcp_info. The
+     * socket's own view has no address ids or peer token (sock_diag's
+     * {@link org.mptcp4j.diag.Connections} has them). Give the token to a path manager to ask
+     * for a policy on this connection.
+     *
+     * @throws IOException when the channel is closed, not MPTCP, or not connected
+     */
+    public static ConnectionInfo info(SocketChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((1 + MAX_SUBFLOWS) * DiagRecord.SIZE).order(ByteOrder.nativeOrder());
+        int count;
+        try {
+            count = info(open(channel), buffer);
+        } catch (IOException e) {
+            throw fellBack(e) ? new IOException("the connection fell back to TCP: it has no MPTCP info (" + e.getMessage()
+                    + ")", e) : e;
+        }
+        DiagRecord record = new DiagRecord(buffer);
+        List<SubflowInfo> subflows = new ArrayList<>(count - 1);
+        for (int i = 1; i < count; i++) {
+            subflows.add(record.wrap(i).subflowInfo());
+        }
+        int state = subflows.isEmpty() ? 0 : subflows.get(0).state();
+        return record.wrap(0).connectionInfo(state, !OPENED.contains(channel), subflows);
+    }
+
+    /** The connection's token, as events and {@code ss -M} name it. */
+    public static int token(SocketChannel channel) throws IOException {
+        return info(channel).token();
+    }
+
+    /**
+     * Whether the connection fell back to plain TCP: the peer did not answer MP_CAPABLE (it does
+     * not speak MPTCP, or a middlebox stripped the option), or the socket is a plain TCP one.
+     */
+    public static boolean fellBackToTcp(SocketChannel channel) throws IOException {
+        if (!isMptcp(channel)) {
+            return true;
+        }
+        try {
+            return info(channel).fallback();
+        } catch (IOException e) {
+            if (e.getCause() instanceof IOException cause && fellBack(cause)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** After a fallback the kernel hands SOL_MPTCP options to the remaining TCP subflow, which has none. */
+    private static boolean fellBack(IOException e) {
+        return String.valueOf(e.getMessage()).contains("EOPNOTSUPP");
+    }
+
+    private static int open(NetworkChannel channel) throws IOException {
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        NativeLibrary.ensureLoaded();
+        return fd(channel);
+    }
+
+    static native int fd(Object channel);
+
+    static native void replace(int fd, int netnsFd, int protocol) throws IOException;
+
+    static native int protocol(int fd) throws IOException;
+
+    static native int info(int fd, ByteBuffer out) throws IOException;
+}
