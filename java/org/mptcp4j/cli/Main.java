@@ -306,7 +306,7 @@ public final class Main {
             return USAGE;
         }
         try {
-            daemon.serveControl(new DaemonControl(daemon, () -> TextFormat.write(daemon.metrics())));
+            daemon.serveControl(new DaemonControl(daemon, () -> TextFormat.write(daemon.metrics(), true)));
             daemon.serveMetrics();
         } catch (RuntimeException e) {
             daemon.close();

@@ -148,7 +148,7 @@ public final class MetricsServer implements AutoCloseable {
             }
             byte[] body;
             try {
-                body = TextFormat.write(sources.get()).getBytes(StandardCharsets.UTF_8);
+                body = TextFormat.write(sources.get(), true).getBytes(StandardCharsets.UTF_8);
             } catch (RuntimeException e) {
                 // A function registered by the daemon failed: the scraper sees why, the log too.
                 LOG.warn("metrics: writing the exposition failed: " + e, e);

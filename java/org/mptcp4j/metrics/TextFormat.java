@@ -16,6 +16,14 @@ public final class TextFormat {
 
     /** The metrics of {@code sources}, built-in families first, then the functions by name. */
     public static String write(Collection<? extends PathManagerMetrics> sources) {
+        return write(sources, false);
+    }
+
+    /**
+     * As {@link #write(Collection)}, followed by the process's own gauges (resident memory, open
+     * descriptors, heap) when {@code process}: what an endpoint serving the whole process shows.
+     */
+    public static String write(Collection<? extends PathManagerMetrics> sources, boolean process) {
         Samples out = new Samples();
         for (Family family : PathManagerMetrics.FAMILIES) {
             out.header(family);
@@ -38,6 +46,9 @@ public final class TextFormat {
                     family.samples().accept(source, out);
                 }
             }
+        }
+        if (process) {
+            ProcessMetrics.write(out);
         }
         return out.toString();
     }

@@ -58,6 +58,11 @@ public final class CommandProcess implements AutoCloseable {
         assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the command survived SIGKILL");
     }
 
+    /** The process id (jcmd, /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Sends SIG{@code name} (HUP, TERM ...), as kill(1) does. */
     public void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();

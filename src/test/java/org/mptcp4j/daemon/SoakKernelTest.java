@@ -1,0 +1,166 @@
+package org.mptcp4j.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.HttpClient;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * The daemon under connection churn: its memory and descriptors stay flat and it loses no event.
+ * 60 seconds in the suite; {@code benchmarks/soak/run-soak} runs it for 30 minutes
+ * ({@code -Dmptcp4j.soak.seconds=1800}) and records what it printed.
+ */
+@KernelTest
+class SoakKernelTest {
+    private static final int SECONDS = Integer.getInteger("mptcp4j.soak.seconds", 60);
+    /** New connections per second, each sending 16 KiB and closing. */
+    private static final int RATE = Integer.getInteger("mptcp4j.soak.rate", 40);
+    private static final int SAMPLES = 12;
+    private static final int PORT = 5201;
+
+    /** One look at the daemon: after a full GC, so that the heap is what it keeps. */
+    private record Sample(long seconds, long rss, long fds, long heap, long created) {}
+
+    @Test
+    void underConnectionChurnTheDaemonStaysFlatAndLosesNoEvent() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 256)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
+                    "off", "--metrics", "127.0.0.1:0", "--log-level", "warn", "--controller", "ndiffports", "subflows=2")) {
+                soak(t, daemon);
+            }
+        }
+    }
+
+    private static void soak(Topology t, CommandProcess daemon) throws Exception {
+        {
+            String err = daemon.awaitErr("metrics at http://", 10);
+            Matcher url = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err);
+            assertTrue(url.find(), err);
+            InetSocketAddress endpoint = new InetSocketAddress("127.0.0.1", Integer.parseInt(url.group(1)));
+            long pid = daemon.pid();
+
+            AtomicBoolean churning = new AtomicBoolean(true);
+            AtomicLong opened = new AtomicLong();
+            Thread churn = new Thread(() -> churn(t, churning, opened), "soak-churn");
+            churn.start();
+            List<Sample> samples = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 1; i <= SAMPLES; i++) {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS) / SAMPLES);
+                Shell.run(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run");
+                Map<String, Long> m = scrape(endpoint);
+                Sample s = new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                        m.get("process_resident_memory_bytes"), m.get("process_open_fds"), m.get("jvm_memory_heap_used_bytes"),
+                        m.getOrDefault(events(t, "CREATED"), 0L));
+                samples.add(s);
+                System.out.printf("soak t=%ds rss=%d KiB fds=%d heap-after-gc=%d KiB connections=%d%n", s.seconds(),
+                        s.rss() / 1024, s.fds(), s.heap() / 1024, s.created());
+            }
+            churning.set(false);
+            churn.join();
+
+            // Every connection's events arrived and each got its two SUBFLOW_CREATEs tried.
+            long n = opened.get();
+            Map<String, Long> end = scrapeUntil(endpoint, events(t, "CLOSED"), n);
+            System.out.printf("soak: %d connections in %d s (%.1f/s), events %d, lost %d%n", n, SECONDS,
+                    n / (double) SECONDS, end.entrySet().stream().filter(e -> e.getKey().startsWith("mptcp4j_events_total"))
+                            .mapToLong(Map.Entry::getValue).sum(), end.get(series(t, "mptcp4j_events_lost_total")));
+            assertEquals(0, end.get(series(t, "mptcp4j_events_lost_total")), "no event lost");
+            assertEquals(n, end.get(events(t, "CREATED")));
+            assertEquals(n, end.get(events(t, "CLOSED")));
+            long creates = end.entrySet().stream().filter(e -> e.getKey().startsWith(
+                    "mptcp4j_commands_total{netns=\"" + t.clientName() + "\",command=\"SUBFLOW_CREATE\""))
+                    .mapToLong(Map.Entry::getValue).sum();
+            assertEquals(2 * n, creates, "two SUBFLOW_CREATEs per connection, refused ones included: " + end);
+
+            // Flat once warm: the samples after the first quarter against the one ending it.
+            Sample warm = samples.get(SAMPLES / 4 - 1);
+            for (Sample s : samples.subList(SAMPLES / 4, SAMPLES)) {
+                assertTrue(Math.abs(s.fds() - warm.fds()) <= 2, "descriptors flat: " + samples);
+                assertTrue(s.heap() - warm.heap() < 8L << 20, "heap after GC flat: " + samples);
+                assertTrue(s.rss() - warm.rss() < 48L << 20, "resident memory flat: " + samples);
+            }
+            assertEquals(0, daemon.terminate(), daemon.err());
+        }
+    }
+
+    /** Opens RATE connections a second, each sending 16 KiB then closing, until told to stop. */
+    private static void churn(Topology t, AtomicBoolean churning, AtomicLong opened) {
+        ByteBuffer data = ByteBuffer.allocate(16 * 1024);
+        long next = System.nanoTime();
+        while (churning.get()) {
+            try (MptcpSocket s = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                opened.incrementAndGet();
+                s.writeFully(data.clear());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            next += TimeUnit.SECONDS.toNanos(1) / RATE;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String series(Topology t, String name) {
+        return name + "{netns=\"" + t.clientName() + "\"}";
+    }
+
+    private static String events(Topology t, String type) {
+        return "mptcp4j_events_total{netns=\"" + t.clientName() + "\",type=\"" + type + "\"}";
+    }
+
+    /** Every sample of the endpoint, by its name and labels. */
+    private static Map<String, Long> scrape(InetSocketAddress endpoint) throws Exception {
+        HttpClient.Response r = HttpClient.request(endpoint, "GET", "/metrics");
+        assertEquals(200, r.status(), r.body());
+        Map<String, Long> samples = new TreeMap<>();
+        for (String line : r.body().lines().toList()) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0 && line.substring(space + 1).matches("-?\\d+")) {
+                samples.put(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
+    /** Scrapes until {@code series} reaches {@code value} (events arrive a little after the sockets close), 30 s at most. */
+    private static Map<String, Long> scrapeUntil(InetSocketAddress endpoint, String series, long value) throws Exception {
+        Map<String, Long> m = scrape(endpoint);
+        for (int i = 0; i < 1500 && m.getOrDefault(series, 0L) < value; i++) {
+            Thread.sleep(20);
+            m = scrape(endpoint);
+        }
+        return m;
+    }
+}
