@@ -48,7 +48,8 @@ final class ControlCommand {
                 --socket PATH       the daemon's control socket (default /run/mptcp4j/control.sock)
                 -n, --netns NAME    the namespace the request is about (as 'ctl namespaces' names
                                     it); needed only when the daemon manages several
-                --json              JSON instead of text, for the commands that list things
+                --json              for connections and subflows: one JSON array of the connections
+                                    (each with its netns, controller and subflows) instead of text
 
             EXIT STATUS
                 0   done

@@ -36,6 +36,8 @@ final class DaemonControl implements ControlHandler {
     private static final String COMMANDS = "namespaces, connections, subflows, policy, reload, metrics, "
             + "subflow create, subflow destroy, announce, remove, set-backup, addrs";
 
+    private static final int EINVAL = 22;
+
     private final Daemon daemon;
     private final Supplier<String> metrics;
 
@@ -58,13 +60,22 @@ final class DaemonControl implements ControlHandler {
             command = args[0].equals("subflow") && args.length > 1 ? "subflow " + args[1] : args[0];
             int from = command.indexOf(' ') > 0 ? 2 : 1;
             switch (command) {
-                case "namespaces" -> namespaces(Arguments.parse(command, args, from, Set.of(), Set.of()).atMostPositional(0), out);
+                case "namespaces" -> {
+                    Arguments.parse(command, args, from, Set.of(), Set.of()).atMostPositional(0);
+                    namespaces(out);
+                }
                 case "connections", "subflows" -> connections(command, Arguments.parse(command, args, from,
                         Set.of("netns", "token"), Set.of("json")).atMostPositional(0), out);
                 case "policy" -> policy(Arguments.parse(command, args, from, Set.of("netns", "token"), Set.of()), out);
                 case "reload" -> {
                     Arguments.parse(command, args, from, Set.of(), Set.of()).atMostPositional(0);
-                    List<String> changes = daemon.reload();
+                    List<String> changes;
+                    try {
+                        changes = daemon.reload();
+                    } catch (ConfigException e) {
+                        // The daemon's file is wrong, not the request: a failure (exit 1), the running configuration kept.
+                        return ControlResponse.error(EINVAL, "reload: " + e.getMessage() + "; the running configuration is kept");
+                    }
                     out.println(changes.isEmpty() ? "reloaded: nothing changed" : "reloaded:");
                     changes.forEach(c -> out.println("  " + c));
                 }
@@ -76,10 +87,7 @@ final class DaemonControl implements ControlHandler {
                     if (!PATH_MANAGER_COMMANDS.contains(command)) {
                         return ControlResponse.error(0, "unknown command '" + command + "' (commands: " + COMMANDS + ")");
                     }
-                    new PathManagerCommands(out, out, a -> {
-                        ManagedNamespace m = namespace(a);
-                        return new PathManagerCommands.Target(m.namespace(), m.pathManager(), false);
-                    }).run(command, args, from);
+                    pathManagerCommand(command, args, from, out);
                     if (buffer.size() == 0) {
                         out.println("done");
                     }
@@ -90,13 +98,14 @@ final class DaemonControl implements ControlHandler {
             return ControlResponse.error(0, (e.command != null ? e.command + ": " : "") + e.getMessage());
         } catch (MptcpException e) {
             return ControlResponse.error(e.errno(), e.getMessage());
-        } catch (DaemonException | ConfigException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException e) { // what the request named does not exist or is refused
             return ControlResponse.error(0, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ControlResponse.error(0, "interrupted");
-        } catch (Exception e) {
-            return ControlResponse.error(0, (command != null ? command + ": " : "") + e);
+            return ControlResponse.error(0, "internal error: interrupted");
+        } catch (Exception e) { // the daemon failed, not the request
+            return ControlResponse.error(0, "internal error: " + (command != null ? command + ": " : "")
+                    + (e instanceof DaemonException ? e.getMessage() : e.toString()));
         }
     }
 
@@ -116,11 +125,43 @@ final class DaemonControl implements ControlHandler {
         return ordered.toArray(String[]::new);
     }
 
+    /**
+     * A path-manager command on the daemon's own path manager, on the namespace's loop thread
+     * (between events, as the controllers' commands); the ids it used are then kept by the
+     * controllers' allocator, so that they never give one to another address.
+     */
+    private void pathManagerCommand(String command, String[] args, int from, PrintStream out) throws Exception {
+        ManagedNamespace m = daemon.namespace(valueOf(args, from, "-n", "--netns", "netns"));
+        PathManagerCommands commands = new PathManagerCommands(out, out,
+                a -> new PathManagerCommands.Target(m.namespace(), m.pathManager(), false));
+        m.onLoop(host -> {
+            int status = commands.run(command, args, from);
+            String token = valueOf(args, from, "token", "--token");
+            if (token != null && (command.equals("subflow create") || command.equals("announce"))) {
+                host.adoptAddresses(Arguments.parse(command, new String[] {"token", token}, 0, Set.of("token"), Set.of())
+                        .requireToken());
+            }
+            return status;
+        });
+    }
+
+    /** The word after the first of {@code keys}, or null; the command checks every word itself. */
+    private static String valueOf(String[] args, int from, String... keys) {
+        for (int i = from; i + 1 < args.length; i++) {
+            for (String key : keys) {
+                if (args[i].equals(key)) {
+                    return args[i + 1];
+                }
+            }
+        }
+        return null;
+    }
+
     private ManagedNamespace namespace(Arguments a) {
         return daemon.namespace(a.has("netns") ? a.get("netns", "") : null);
     }
 
-    private void namespaces(Arguments a, PrintStream out) {
+    private void namespaces(PrintStream out) {
         for (ManagedNamespace m : daemon.namespaces()) {
             out.println(m.label() + ": " + m.controller() + ", idle " + m.config().idle()
                     + (m.running() ? "" : ", event loop stopped"));
@@ -140,9 +181,9 @@ final class DaemonControl implements ControlHandler {
         if (only != null && all.isEmpty()) {
             throw new IllegalArgumentException("no connection with token " + EventFormat.token(only) + " in " + m.label());
         }
-        Map<Integer, String> managers = m.onLoop(() -> {
+        Map<Integer, String> managers = m.onLoop(host -> {
             Map<Integer, String> names = new HashMap<>();
-            ConnectionPolicy policy = (ConnectionPolicy) m.host().controller();
+            ConnectionPolicy policy = (ConnectionPolicy) host.controller();
             for (ConnectionInfo c : all) {
                 Controller chosen = policy.controllerOf(c.token());
                 names.put(c.token(), chosen == null ? "none" : chosen.toString());
@@ -152,8 +193,8 @@ final class DaemonControl implements ControlHandler {
         if (a.has("json")) {
             List<String> objects = new ArrayList<>();
             for (ConnectionInfo c : all) {
-                objects.add("{\"netns\":\"" + m.label() + "\",\"controller\":\"" + managers.get(c.token()).replace("\"", "'")
-                        + "\"," + ConnectionsCommand.json(c).substring(1));
+                objects.add("{\"netns\":" + EventFormat.jsonString(m.label()) + ",\"controller\":"
+                        + EventFormat.jsonString(managers.get(c.token())) + "," + ConnectionsCommand.json(c).substring(1));
             }
             out.println("[" + String.join(",", objects) + "]");
             return;
@@ -194,7 +235,7 @@ final class DaemonControl implements ControlHandler {
             parameters.put(word.substring(0, eq), word.substring(eq + 1));
         }
         ManagedNamespace m = namespace(a);
-        Controller c = m.onLoop(() -> m.host().assign(token, words.get(0), parameters));
+        Controller c = m.assign(token, words.get(0), parameters);
         out.println("connection " + EventFormat.token(token) + " in " + m.label() + " is managed by " + c);
     }
 }

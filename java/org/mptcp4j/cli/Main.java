@@ -294,25 +294,23 @@ public final class Main {
                 } : null;
             }
         };
-        Daemon daemon;
+        Daemon daemon = Daemon.create(() -> DaemonConfig.load(file, overrides), listener);
         try {
-            daemon = Daemon.start(() -> DaemonConfig.load(file, overrides), listener);
+            daemon.installSignalHandlers(); // first: a SIGHUP while starting is a reload, not the JVM's exit
+            daemon.start();
+            daemon.serveControl(new DaemonControl(daemon, () -> TextFormat.write(daemon.metrics(), true)));
+            daemon.serveMetrics();
         } catch (ConfigException e) {
+            daemon.close();
             if (e.getMessage().startsWith(DaemonConfig.COMMAND_LINE + ": ")) { // a flag's value: a usage error
-                throw new UsageException("run", e.getMessage().substring(DaemonConfig.COMMAND_LINE.length() + 2)
-                        .replaceFirst("^--[a-z-]+: ", ""));
+                throw new UsageException("run", e.getMessage().substring(DaemonConfig.COMMAND_LINE.length() + 2));
             }
             err.println("mptcp4j run: " + e.getMessage());
             return USAGE;
-        }
-        try {
-            daemon.serveControl(new DaemonControl(daemon, () -> TextFormat.write(daemon.metrics(), true)));
-            daemon.serveMetrics();
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
         }
-        daemon.installSignalHandlers();
         err.println("mptcp4j run: managing " + String.join(", ", daemon.namespaces().stream()
                 .map(m -> m.label() + " with " + m.controller() + ", idle " + m.config().idle()).toList())
                 + (file != null ? " (configuration " + file + ")" : "")
@@ -342,10 +340,10 @@ public final class Main {
             a.atMostPositional(0);
         }
         if (a.has("subflows")) {
-            o.controller("--subflows", "ndiffports", Map.of("subflows", Integer.toString(a.getInt("subflows", 2, 1, 8))));
+            o.controllerExactly("--subflows", "ndiffports", Map.of("subflows", Integer.toString(a.getInt("subflows", 2, 1, 8))));
         }
         if (a.has("per-address")) {
-            o.controller("--per-address", "ndiffports", Map.of("per-address", "true"));
+            o.controllerExactly("--per-address", "ndiffports", Map.of("per-address", "true"));
         }
         for (String key : List.of("policy", "idle", "receive-buffer", "decoding", "log-level", "log-format", "metrics",
                 "control-socket", "plugin-dir")) {

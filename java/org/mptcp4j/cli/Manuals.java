@@ -144,7 +144,7 @@ final class Manuals {
                                     [--subflows N | --per-address | --controller NAME [PARAM=VALUE ...] | --policy FILE]
                                     [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
                                     [--log-level LEVEL] [--log-format logfmt|json] [--metrics [HOST:]PORT|off]
-                                    [--control-socket PATH|off]
+                                    [--control-socket PATH|off] [--plugin-dir DIR]
 
                     DESCRIPTION
                         Manages the MPTCP connections of one or more network namespaces until stopped,
@@ -195,14 +195,17 @@ final class Manuals {
                         An INI file like mptcpd's. [core] holds the daemon's settings: log, log-level,
                         log-format, path-manager (the controller of every connection) or policy (a policy
                         file), notify-flags (skip_link_local, skip_loopback: which local addresses
-                        controllers hear of), interfaces and exclude-interfaces, idle, receive-buffer
-                        (bytes, K or M), decoding, timeout-interval (how often watched subflows are
-                        looked at for retransmission timeouts), control-socket, metrics and plugin-dir
-                        (a directory of jars with more controllers, as mptcpd's plugin-dir).
-                        [controller NAME] gives a controller's parameters. [namespace NAME] (an
-                        'ip netns' name or a path) adds a namespace to manage and may override
-                        path-manager, policy, notify-flags, interfaces, exclude-interfaces, idle,
-                        receive-buffer, decoding and timeout-interval for it. The shipped file,
+                        controllers hear of; without the key both are skipped, with it only those
+                        listed), interfaces and exclude-interfaces, idle, receive-buffer (bytes, K, M
+                        or G), decoding, timeout-interval (how often watched subflows are looked at for
+                        retransmission timeouts), control-socket, metrics and plugin-dir (a directory
+                        of jars with more controllers, as mptcpd's plugin-dir). [controller NAME] gives
+                        a controller's parameters, also where a policy rule or 'ctl policy' names it
+                        (their own parameters over these); every such section is checked at load.
+                        [namespace NAME] (an 'ip netns' name or a path) adds a namespace to manage and
+                        may override path-manager, policy, notify-flags, interfaces,
+                        exclude-interfaces, idle, receive-buffer, decoding and timeout-interval for it.
+                        Paths in the file are relative to its directory. The shipped file,
                         commented, is packaging/mptcp4j.conf.
 
                     SIGNALS

@@ -132,11 +132,11 @@ final class PathManagerCommands {
             NetworkNamespace ns = target.namespace();
             PathManager pm = target.pathManager();
             pm.announce(token, address.ifIndex(a.device(ns)), listen);
-            if (listen) {
+            if (listen && target.owned()) {
                 err.println("mptcp4j announce: listening on " + address.socketAddress() + " for joins; Ctrl-C to stop");
-                if (target.owned()) { // a daemon's path manager keeps the listener open itself
-                    Main.awaitInterrupt(pm::close);
-                }
+                Main.awaitInterrupt(pm::close);
+            } else if (listen) { // a daemon's path manager: its listener lives until the connection closes
+                err.println("listening on " + address.socketAddress() + " for joins while the connection lasts");
             }
         }
         return Main.OK;

@@ -162,6 +162,14 @@ public final class ConnectionPolicy implements Controller {
      * @throws IllegalArgumentException naming the line and what is wrong with it
      */
     public static ConnectionPolicy parse(String text) {
+        return parse(text, Map.of());
+    }
+
+    /**
+     * As {@link #parse(String)}, a controller's parameters being {@code defaults.get(name)}
+     * with the rule's own over them (the daemon's [controller NAME] sections).
+     */
+    public static ConnectionPolicy parse(String text, Map<String, Map<String, String>> defaults) {
         Map<Match, Controller> rules = new LinkedHashMap<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -178,7 +186,7 @@ public final class ConnectionPolicy implements Controller {
                 if (rules.containsKey(match)) {
                     throw new IllegalArgumentException("the same match as an earlier rule: " + match);
                 }
-                rules.put(match, parseController(line.substring(arrow + 2).trim().split("\\s+")));
+                rules.put(match, parseController(line.substring(arrow + 2).trim().split("\\s+"), defaults));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("policy line " + (i + 1) + ": " + e.getMessage(), e);
             }
@@ -233,11 +241,11 @@ public final class ConnectionPolicy implements Controller {
         throw new IllegalArgumentException("a port is 1..65535, not '" + value + "'");
     }
 
-    private static Controller parseController(String[] words) {
+    private static Controller parseController(String[] words, Map<String, Map<String, String>> defaults) {
         if (words.length == 0 || words[0].isEmpty()) {
             throw new IllegalArgumentException("no controller after '->'");
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
+        Map<String, String> parameters = new LinkedHashMap<>(defaults.getOrDefault(words[0], Map.of()));
         for (int w = 1; w < words.length; w++) {
             int eq = words[w].indexOf('=');
             if (eq <= 0) {
@@ -256,8 +264,8 @@ public final class ConnectionPolicy implements Controller {
 
     /**
      * Lets {@link #assign} give connections controllers the rules do not name: the policy then
-     * asks for every connection event, since such a controller may want any. Call before the
-     * policy is hosted.
+     * asks for every event (local address and link changes included), since such a controller
+     * may want any. Call before the policy is hosted.
      */
     public ConnectionPolicy assignable() {
         this.assignable = true;
@@ -298,7 +306,7 @@ public final class ConnectionPolicy implements Controller {
 
     @Override
     public Set<MptcpEventType> eventTypes() {
-        EnumSet<MptcpEventType> types = assignable ? EnumSet.range(MptcpEventType.CREATED, MptcpEventType.SUB_PRIORITY)
+        EnumSet<MptcpEventType> types = assignable ? EnumSet.allOf(MptcpEventType.class)
                 : EnumSet.of(MptcpEventType.CREATED, MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
         for (Set<MptcpEventType> w : wants) {
             types.addAll(w);

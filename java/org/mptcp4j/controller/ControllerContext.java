@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.ObjIntConsumer;
 import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.LocalAddress;
+import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.LocalAddressIds;
@@ -20,6 +22,14 @@ public interface ControllerContext {
 
     /** The namespace's local address ids, consistent with its in-kernel endpoints. */
     LocalAddressIds localAddressIds();
+
+    /**
+     * The namespace's addresses new subflows can start from now, as the loop's
+     * {@link org.mptcp4j.diag.LocalAddressFilter} lets through (interfaces allowed and denied).
+     */
+    default List<LocalAddress> usableLocalAddresses() {
+        return LocalAddresses.usableForSubflows(namespace());
+    }
 
     /**
      * Watches the subflows of connection {@code token} for retransmission timeouts, reported

@@ -15,6 +15,9 @@ import java.util.function.IntPredicate;
 import java.util.function.ObjIntConsumer;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
+import org.mptcp4j.diag.LocalAddress;
+import org.mptcp4j.diag.LocalAddressFilter;
+import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
@@ -237,6 +240,18 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
     }
 
+    /**
+     * Keeps the ids connection {@code token} uses now (GET_ADDR by token) in the host's
+     * allocator: after a command from outside the controllers (the daemon's control socket) gave
+     * one, so that the controllers never give it to another address. From the loop's thread.
+     */
+    public void adoptAddresses(int token) {
+        LocalAddressIds ids = localAddressIds();
+        for (MptcpAddress a : userspaceAddresses(token)) {
+            adopt(ids, a, token);
+        }
+    }
+
     /** The ids a connection uses stay with their addresses, so new subflows agree with them. */
     private void adoptIds(DiscoveredConnection d) {
         LocalAddressIds ids = localAddressIds();
@@ -279,6 +294,11 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         if (!started) {
             start();
         }
+        // The controller that had it forgets it, as on CLOSED: its timers stop acting on it.
+        for (int i = 0; i < perConnection.size(); i++) {
+            perConnection.get(i).remove(token);
+        }
+        timeoutWatcher.forget(token);
         return policy.assign(d, name, parameters);
     }
 
@@ -293,6 +313,22 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     @Override
     public void stopWatchingTimeouts(int token) {
         timeoutWatcher.forget(token);
+    }
+
+    @Override
+    public List<LocalAddress> usableLocalAddresses() {
+        List<LocalAddress> usable = LocalAddresses.usableForSubflows(namespace());
+        if (loop == null) {
+            return usable;
+        }
+        LocalAddressFilter filter = loop.localAddressFilter();
+        List<LocalAddress> passed = new ArrayList<>();
+        for (LocalAddress a : usable) {
+            if (filter.accepts(a.address(), namespace().interfaceName(a.ifIndex()))) {
+                passed.add(a);
+            }
+        }
+        return passed;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.mptcp4j.control.ControlHandler;
 import org.mptcp4j.control.ControlServer;
 import org.mptcp4j.controller.DiscoveredConnection;
@@ -28,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * namespace that disappeared, with a log line.
  *
  * <pre>{@code
- * Daemon daemon = Daemon.start(() -> DaemonConfig.load(file, overrides), listener);
- * daemon.installSignalHandlers();
- * daemon.run();   // until SIGTERM or stop()
+ * Daemon daemon = Daemon.create(() -> DaemonConfig.load(file, overrides), listener);
+ * daemon.installSignalHandlers();   // first: a SIGHUP during start is a reload, not an exit
+ * daemon.start();
+ * daemon.run();                     // until SIGTERM or stop()
  * }</pre>
  */
 public final class Daemon implements AutoCloseable {
@@ -77,30 +77,42 @@ public final class Daemon implements AutoCloseable {
         this.listener = listener;
     }
 
+    /** A daemon that reads its configuration from {@code source}; {@link #start()} starts it. */
+    public static Daemon create(ConfigSource source, Listener listener) {
+        return new Daemon(Objects.requireNonNull(source), Objects.requireNonNull(listener));
+    }
+
     /**
      * Loads the configuration and starts managing every namespace it names.
      *
      * @throws ConfigException when the configuration is wrong (nothing started)
      * @throws RuntimeException when a namespace cannot be managed (those started are stopped again)
      */
-    public static Daemon start(ConfigSource source, Listener listener) throws ConfigException {
-        Daemon d = new Daemon(Objects.requireNonNull(source), Objects.requireNonNull(listener));
-        DaemonConfig config = source.load();
-        config.applyLogSettings();
-        d.config = config;
+    public synchronized void start() throws ConfigException {
+        DaemonConfig loaded = source.load();
+        loaded.applyLogSettings();
+        config = loaded;
         try {
-            for (NamespaceConfig n : config.namespaces()) {
-                d.namespaces.put(n.target(), d.startNamespace(n));
+            for (NamespaceConfig n : loaded.namespaces()) {
+                namespaces.put(n.target(), startNamespace(n));
             }
         } catch (RuntimeException e) {
-            d.close();
+            close();
             throw e;
         }
-        return d;
     }
 
+    /** Starts managing {@code n}, unless another entry names the same namespace. */
     private ManagedNamespace startNamespace(NamespaceConfig n) {
-        return ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver());
+        ManagedNamespace m = ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver());
+        for (ManagedNamespace other : namespaces.values()) {
+            if (other.inode() == m.inode()) {
+                m.close();
+                throw new DaemonException("'" + n.label() + "' and '" + other.label()
+                        + "' are the same network namespace: name it once");
+            }
+        }
+        return m;
     }
 
     /**
@@ -119,17 +131,22 @@ public final class Daemon implements AutoCloseable {
         if (controlHandler == null || Objects.equals(wanted, controlPath)) {
             return;
         }
-        closeControl();
+        ControlServer next = null;
         if (wanted != null) {
             try {
-                control = ControlServer.start(wanted, controlHandler);
+                // The new socket first: if it cannot be served, the old one goes on.
+                next = ControlServer.start(wanted, controlHandler);
             } catch (java.nio.file.AccessDeniedException e) {
                 throw new DaemonException("control socket " + wanted + ": permission denied on " + e.getFile()
                         + " (run as root, name a place this user may write with control-socket, or off)", e);
             } catch (IOException e) {
                 throw new DaemonException("control socket " + wanted + ": " + e.getMessage(), e);
             }
-            controlPath = wanted;
+        }
+        closeControl();
+        control = next;
+        controlPath = wanted;
+        if (wanted != null) {
             LOG.atInfo().addKeyValue("path", wanted).log("control socket listening");
         }
     }
@@ -157,18 +174,21 @@ public final class Daemon implements AutoCloseable {
         if (wanted.equals(metricsAddress)) {
             return;
         }
-        if (metricsServer != null) {
-            metricsServer.close();
-            metricsServer = null;
-        }
-        metricsAddress = "off";
+        MetricsServer next = null;
         if (!wanted.equals("off")) {
             try {
-                metricsServer = MetricsServer.start(MetricsServer.parseAddress(wanted), this::metrics);
+                // The new endpoint first: if it cannot be bound, the old one goes on.
+                next = MetricsServer.start(MetricsServer.parseAddress(wanted), this::metrics);
             } catch (IOException e) {
                 throw new DaemonException("metrics " + wanted + ": " + e.getMessage(), e);
             }
-            metricsAddress = wanted;
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        metricsServer = next;
+        metricsAddress = wanted;
+        if (next != null) {
             LOG.atInfo().addKeyValue("url", metricsUrl()).log("metrics served");
         }
     }
@@ -211,7 +231,7 @@ public final class Daemon implements AutoCloseable {
                         // logged by reload; the running configuration goes on
                     }
                 }
-                dropGoneNamespaces();
+                watchNamespaces();
             }
         } finally {
             close();
@@ -287,17 +307,23 @@ public final class Daemon implements AutoCloseable {
         return changes;
     }
 
-    private synchronized void dropGoneNamespaces() {
+    /** Drops the namespaces that are gone, starts again the loops that ended on a failure. */
+    private synchronized void watchNamespaces() {
         for (var it = namespaces.values().iterator(); it.hasNext(); ) {
             ManagedNamespace m = it.next();
             if (m.gone()) {
                 LOG.warn("namespace {} is gone (deleted, or its process ended): no longer managed", m.label());
                 it.remove();
                 m.close();
-            } else if (!m.running()) {
-                LOG.error("namespace {}: its event loop ended: no longer managed", m.label());
-                it.remove();
-                m.close();
+            } else {
+                try {
+                    m.restartIfFailed();
+                } catch (RuntimeException e) {
+                    LOG.error("namespace {}: cannot start its event loop again: {}", m.label(), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -316,6 +342,9 @@ public final class Daemon implements AutoCloseable {
     public synchronized ManagedNamespace namespace(String name) {
         if (name == null && namespaces.size() == 1) {
             return namespaces.values().iterator().next();
+        }
+        if (namespaces.isEmpty()) {
+            throw new DaemonException("no namespace is managed now");
         }
         for (ManagedNamespace m : namespaces.values()) {
             if (m.label().equals(name) || m.config().target().equals(name)) {

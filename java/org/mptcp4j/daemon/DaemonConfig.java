@@ -74,6 +74,7 @@ public final class DaemonConfig {
     public static final class Overrides {
         private final Map<String, Value> values = new LinkedHashMap<>();
         private final Map<String, String> parameters = new LinkedHashMap<>();
+        private boolean exact;
         private List<String> namespaces;
 
         /** {@code key} (a configuration key) set by {@code flag} (e.g. "--idle"). */
@@ -86,6 +87,13 @@ public final class DaemonConfig {
         public Overrides controller(String flag, String name, Map<String, String> parameters) {
             set(flag, "path-manager", name);
             this.parameters.putAll(parameters);
+            return this;
+        }
+
+        /** The controller for every connection with exactly these parameters, its section's ignored. */
+        public Overrides controllerExactly(String flag, String name, Map<String, String> parameters) {
+            controller(flag, name, parameters);
+            exact = true;
             return this;
         }
 
@@ -129,7 +137,7 @@ public final class DaemonConfig {
         Value pluginDir = settings.core("plugin-dir", "");
         if (!pluginDir.text().isEmpty()) {
             try {
-                PluginDirectory.load(relativeTo(source, pluginDir.text()));
+                PluginDirectory.load(relativeTo(pluginDir.source(), pluginDir.text()));
             } catch (IOException e) {
                 throw pluginDir.wrong("cannot read the plugin directory: " + e);
             }
@@ -176,6 +184,17 @@ public final class DaemonConfig {
             }
             controlSocket = Path.of(socket.text());
         }
+        Map<String, Map<String, String>> defaults = new LinkedHashMap<>();
+        for (IniFile.Section section : controllers.values()) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            section.entries().forEach(e -> parameters.put(e.key(), e.value()));
+            try {
+                Controllers.create(section.name(), parameters); // every section checked, used or not
+            } catch (IllegalArgumentException e) {
+                throw controllerError(source, section, null, e);
+            }
+            defaults.put(section.name(), Map.copyOf(parameters));
+        }
         Value metrics = settings.core("metrics", "off");
         if (!metrics.text().equals("off")) {
             parse(metrics, MetricsServer::parseAddress);
@@ -188,13 +207,14 @@ public final class DaemonConfig {
             if (!seen.add(target)) {
                 throw new ConfigException(COMMAND_LINE, 0, "-n: namespace '" + target + "' named twice");
             }
-            namespaces.add(namespace(settings, target, namespaceSections.get(target), controllers, overrides));
+            namespaces.add(namespace(settings, target, namespaceSections.get(target), controllers, defaults, overrides));
         }
         return new DaemonConfig(file, logEnabled, level, format, controlSocket, metrics.text(), namespaces);
     }
 
     private static NamespaceConfig namespace(Settings settings, String target, IniFile.Section section,
-            Map<String, IniFile.Section> controllers, Overrides overrides) throws ConfigException {
+            Map<String, IniFile.Section> controllers, Map<String, Map<String, String>> defaults, Overrides overrides)
+            throws ConfigException {
         Value pathManager = settings.namespace(section, "path-manager");
         Value policy = settings.namespace(section, "policy");
         // The more specific setting wins: the command line, then the namespace's section, then [core].
@@ -204,14 +224,14 @@ public final class DaemonConfig {
         String name = DEFAULT_CONTROLLER;
         Map<String, String> parameters = new LinkedHashMap<>();
         if (usePolicy) {
-            policyFile = relativeTo(settings.source, policy.text());
+            policyFile = relativeTo(policy.source(), policy.text());
             try {
                 policyText = Files.readString(policyFile);
             } catch (IOException e) {
                 throw policy.wrong("cannot read the policy file " + policyFile + ": " + e.getMessage());
             }
             try {
-                ConnectionPolicy.parse(policyText);
+                ConnectionPolicy.parse(policyText, defaults);
             } catch (IllegalArgumentException e) {
                 Matcher m = POLICY_LINE.matcher(String.valueOf(e.getMessage()));
                 throw m.matches() ? new ConfigException(policyFile.toString(), Integer.parseInt(m.group(1)), m.group(2))
@@ -226,10 +246,11 @@ public final class DaemonConfig {
                 }
             }
             IniFile.Section params = controllers.get(name);
-            if (params != null) {
+            boolean fromFlags = pathManager != null && pathManager.source().equals(COMMAND_LINE);
+            if (params != null && !(fromFlags && overrides.exact)) {
                 params.entries().forEach(e -> parameters.put(e.key(), e.value()));
             }
-            if (pathManager != null && pathManager.source().equals(COMMAND_LINE)) {
+            if (fromFlags) {
                 parameters.putAll(overrides.parameters);
             }
             try {
@@ -271,7 +292,7 @@ public final class DaemonConfig {
             throw interval.wrong("'" + interval.text() + "' is not accepted (a duration of 1ms or more: 100ms, 2s)");
         }
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
-                interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval);
+                interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, Map.copyOf(defaults));
     }
 
     /** A controller's refusal of its parameters, at the line of the parameter it names. */
@@ -296,9 +317,10 @@ public final class DaemonConfig {
         return v.source().equals(COMMAND_LINE) ? 3 : v.where().startsWith("[namespace") ? 2 : 1;
     }
 
+    /** A path as written where it was set: in a file, relative to the file's directory; in a flag, to the working one. */
     private static Path relativeTo(String source, String path) {
         Path p = Path.of(path);
-        if (p.isAbsolute() || source.equals(COMMAND_LINE)) {
+        if (p.isAbsolute() || source.equals(COMMAND_LINE) || source.equals("default")) {
             return p;
         }
         Path dir = Path.of(source).toAbsolutePath().getParent();

@@ -3,23 +3,24 @@ package org.mptcp4j.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.metrics.PathManagerMetrics;
-import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
@@ -28,14 +29,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One namespace the daemon manages: its path manager (kept for the namespace's lifetime, with
- * the listeners it opened for announcements) and a run of its event loop, on a thread of its
- * own, hosting the configured controller. A reload replaces the run: the new loop subscribes
- * to the kernel's events before the old one stops, and finds every connection again when it
- * starts, so no connection is dropped and no event falls between the two.
+ * the listeners it opened for announcements), its counters, and a run of its event loop, on a
+ * thread of its own, hosting the configured controller. A reload replaces the run: the new loop
+ * subscribes to the kernel's events before the old one stops, finds every connection again when
+ * it starts, and gets back the connections handed to other controllers ({@link #assign}), so no
+ * connection is dropped and no event falls between the two.
  */
 public final class ManagedNamespace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedNamespace.class);
     private static final long STOP_SECONDS = 10;
+    /** A run that died is started again after this long at the earliest. */
+    private static final long RESTART_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String label;
     private final NetworkNamespace namespace;
@@ -45,10 +49,15 @@ public final class ManagedNamespace implements AutoCloseable {
     private final EventHandler observer;
     /** Kept across runs: a reload does not reset the counters. */
     private final PathManagerMetrics metrics;
+    /** Connections handed to a controller by name ({@link #assign}), given back to every new run. */
+    private final Map<Integer, Assignment> assignments = new ConcurrentHashMap<>();
     private volatile Run run;
+    private long lastRestart;
 
     /** A run of the loop with the controller a configuration asked for. */
     private record Run(NamespaceConfig config, Controller controller, ControllerHost host, EventLoop loop) {}
+
+    private record Assignment(String controller, Map<String, String> parameters) {}
 
     private ManagedNamespace(NamespaceConfig config, NetworkNamespace namespace, PathManager pathManager,
             Consumer<DiscoveredConnection> discoveries, EventHandler observer) {
@@ -100,7 +109,10 @@ public final class ManagedNamespace implements AutoCloseable {
         }
     }
 
-    /** A loop hosting a new controller; subscribed to the kernel's events, not yet running. */
+    /**
+     * A loop hosting a new controller, subscribed to the kernel's events, not yet running; the
+     * connections handed to other controllers are handed again once it has found them.
+     */
     private Run newRun(NamespaceConfig config) {
         Controller controller = config.newController();
         // A policy, always: the control socket may hand a connection to another controller.
@@ -116,12 +128,27 @@ public final class ManagedNamespace implements AutoCloseable {
                 }).onResyncDone(open -> {
                     metrics.resync();
                     metrics.resyncDone(open);
+                    assignments.keySet().removeIf(token -> !open.test(token));
                 });
         EventHandler handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
         EventLoop loop = EventLoop.builder(handler).namespace(namespace).idleStrategy(config.idleStrategy())
                 .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                 .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
+        // Runs after the loop's start-up resync.
+        for (Map.Entry<Integer, Assignment> a : assignments.entrySet()) {
+            loop.execute(() -> reassign(host, a.getKey(), a.getValue()));
+        }
         return new Run(config, controller, host, loop);
+    }
+
+    private void reassign(ControllerHost host, int token, Assignment a) {
+        try {
+            host.assign(token, a.controller(), a.parameters());
+        } catch (RuntimeException e) {
+            assignments.remove(token);
+            LOG.atWarn().addKeyValue("token", Integer.toHexString(token))
+                    .log("connection no longer handed to {}: {}", a.controller(), e.getMessage());
+        }
     }
 
     /**
@@ -130,43 +157,114 @@ public final class ManagedNamespace implements AutoCloseable {
      * @return whether anything changed
      * @throws RuntimeException when the new run cannot start; the old one goes on
      */
-    boolean reload(NamespaceConfig config) throws InterruptedException {
+    synchronized boolean reload(NamespaceConfig config) throws InterruptedException {
         Run old = run;
         if (config.equals(old.config())) {
             return false;
         }
-        Run next = newRun(config);
-        old.loop().stop();
-        if (!old.loop().finishedWithin(STOP_SECONDS)) {
-            LOG.warn("namespace {}: the old event loop did not stop within {} s", label, STOP_SECONDS);
-        }
-        run = next;
-        next.loop().start();
+        replace(old, newRun(config));
         LOG.atInfo().addKeyValue("netns", label).addKeyValue("controller", config.controllerText())
                 .log("namespace {} reconfigured", label);
         return true;
     }
 
     /**
-     * Runs {@code task} on the namespace's loop thread (controllers and their state live there)
-     * and returns its result.
+     * Stops {@code old} and starts {@code next} in its place. Requests for the loop made
+     * meanwhile wait in {@code next}'s queue. When {@code old} does not stop, {@code next} is
+     * closed and {@code old} stays: two loops never manage one namespace.
      */
-    public <T> T onLoop(Callable<T> task) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        run.loop().execute(() -> {
-            try {
-                result.complete(task.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
+    private void replace(Run old, Run next) throws InterruptedException {
+        run = next;
+        boolean stopped = false;
         try {
-            return result.get(PathManager.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            throw new DaemonException("namespace " + label + ": its event loop did not answer within "
-                    + PathManager.TIMEOUT_MILLIS + " ms", e);
+            old.loop().stop();
+            stopped = old.loop().finishedWithin(STOP_SECONDS);
+        } finally {
+            if (!stopped) {
+                run = old;
+                next.loop().close();
+            }
+        }
+        if (!stopped) {
+            throw new DaemonException("namespace " + label + ": its event loop did not stop within " + STOP_SECONDS
+                    + " s; the running configuration is kept");
+        }
+        next.loop().start();
+    }
+
+    /**
+     * Starts the run again if its loop ended without being stopped (a controller's error), at
+     * most every 5 s; from the daemon's watch.
+     *
+     * @return whether the loop is running (again)
+     */
+    synchronized boolean restartIfFailed() throws InterruptedException {
+        Run r = run;
+        if (r.loop().isRunning()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (lastRestart != 0 && now - lastRestart < RESTART_NANOS) {
+            return false;
+        }
+        lastRestart = now;
+        LOG.atError().setCause(r.loop().failure()).addKeyValue("netns", label)
+                .log("namespace {}: the event loop ended ({}); starting it again", label, r.loop().failure());
+        replace(r, newRun(r.config()));
+        return true;
+    }
+
+    /**
+     * Hands connection {@code token} to the controller named {@code name} with {@code parameters}
+     * over its configured ones ([controller NAME]); kept across reloads until the connection closes.
+     *
+     * @return the controller now managing it
+     */
+    public Controller assign(int token, String name, Map<String, String> parameters) throws Exception {
+        Map<String, String> merged = new LinkedHashMap<>(run.config().controllerDefaults().getOrDefault(name, Map.of()));
+        merged.putAll(parameters);
+        Controller c = onLoop(host -> host.assign(token, name, merged));
+        assignments.put(token, new Assignment(name, Map.copyOf(merged)));
+        return c;
+    }
+
+    /** Work for the loop's thread, given the current run's host. */
+    @FunctionalInterface
+    public interface LoopTask<T> {
+        T run(ControllerHost host) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} on the namespace's loop thread (controllers and their state live there)
+     * and returns its result; a reload in between hands it to the new loop.
+     */
+    public <T> T onLoop(LoopTask<T> task) throws Exception {
+        Run r = run;
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            r.loop().execute(() -> {
+                try {
+                    result.complete(task.run(r.host()));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (IllegalStateException stopped) {
+            throw new DaemonException("namespace " + label + ": its event loop has stopped", stopped);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PathManager.TIMEOUT_MILLIS);
+        while (true) {
+            try {
+                return result.get(100, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            } catch (TimeoutException e) {
+                // A loop that ended drops its queued tasks: say so rather than wait.
+                if (r.loop().finishedWithin(0) || System.nanoTime() > deadline) {
+                    throw new DaemonException("namespace " + label + ": its event loop did not answer"
+                            + (r.loop().finishedWithin(0) ? " (it stopped)" : " within " + PathManager.TIMEOUT_MILLIS + " ms"));
+                }
+            }
         }
     }
 
@@ -187,9 +285,14 @@ public final class ManagedNamespace implements AutoCloseable {
         }
     }
 
-    /** Whether the loop thread still runs (it ends only when stopped, or when the JVM failed it). */
+    /** Whether the loop thread runs. */
     public boolean running() {
         return run.loop().isRunning();
+    }
+
+    /** The namespace's identity (its nsfs inode): two names of one namespace have the same. */
+    long inode() {
+        return inode;
     }
 
     public String label() {
@@ -203,14 +306,6 @@ public final class ManagedNamespace implements AutoCloseable {
     /** The controller (or policy) the configuration asked for. */
     public Controller controller() {
         return run.controller();
-    }
-
-    public ControllerHost host() {
-        return run.host();
-    }
-
-    public EventLoop loop() {
-        return run.loop();
     }
 
     /** The namespace's counters. */
@@ -228,7 +323,7 @@ public final class ManagedNamespace implements AutoCloseable {
 
     /** Stops the loop, closes the path manager (and its listeners) and the namespace. */
     @Override
-    public void close() {
+    public synchronized void close() {
         Run r = run;
         r.loop().stop();
         try {

@@ -22,10 +22,13 @@ import org.mptcp4j.netns.NetworkNamespace;
  * @param parameters its parameters
  * @param policyFile the policy's file, or null
  * @param policyText the policy's rules as read (a changed file is a changed configuration)
+ * @param controllerDefaults each [controller NAME] section's parameters, under those a policy
+ *     rule or a connection's assignment gives
  */
 public record NamespaceConfig(String target, String pathManager, Map<String, String> parameters, Path policyFile,
         String policyText, boolean loopback, boolean linkLocal, List<String> interfaces, List<String> excludeInterfaces,
-        String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval) {
+        String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval,
+        Map<String, Map<String, String>> controllerDefaults) {
 
     /** Opens the namespace this configuration names. */
     NetworkNamespace open() {
@@ -42,7 +45,8 @@ public record NamespaceConfig(String target, String pathManager, Map<String, Str
 
     /** A new controller (each run of a namespace has its own: controllers keep state). */
     Controller newController() {
-        return policyText != null ? ConnectionPolicy.parse(policyText) : Controllers.create(pathManager, parameters);
+        return policyText != null ? ConnectionPolicy.parse(policyText, controllerDefaults)
+                : Controllers.create(pathManager, parameters);
     }
 
     IdleStrategy idleStrategy() {

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -17,6 +19,9 @@ import java.util.stream.Stream;
  * daemon starts afterwards (event loops) inherit.
  */
 public final class PluginDirectory {
+    /** One loader per directory and jar set: a reload that finds the same jars makes no new loader. */
+    private static final Map<List<String>, URLClassLoader> LOADERS = new ConcurrentHashMap<>();
+
     private PluginDirectory() {}
 
     /**
@@ -31,18 +36,20 @@ public final class PluginDirectory {
         try (Stream<Path> files = Files.list(directory)) {
             jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
         }
+        List<String> key = new ArrayList<>();
+        key.add(directory.toRealPath().toString());
         List<URL> urls = new ArrayList<>();
         for (Path jar : jars) {
+            key.add(jar.getFileName() + "@" + Files.getLastModifiedTime(jar).toMillis() + "/" + Files.size(jar));
             try {
                 urls.add(jar.toUri().toURL());
             } catch (MalformedURLException e) {
                 throw new IOException(jar + ": " + e.getMessage(), e);
             }
         }
-        // Closed with the JVM: controllers made from it live as long as the daemon.
-        @SuppressWarnings("resource")
-        URLClassLoader loader = new URLClassLoader("mptcp4j-plugins", urls.toArray(URL[]::new),
-                PluginDirectory.class.getClassLoader());
+        // Kept for the JVM's life: controllers made from it live as long as the daemon.
+        URLClassLoader loader = LOADERS.computeIfAbsent(List.copyOf(key), k -> new URLClassLoader("mptcp4j-plugins",
+                urls.toArray(URL[]::new), PluginDirectory.class.getClassLoader()));
         Thread.currentThread().setContextClassLoader(loader);
         return jars;
     }

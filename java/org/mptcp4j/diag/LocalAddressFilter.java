@@ -54,6 +54,17 @@ public final class LocalAddressFilter {
         return new LocalAddressFilter(loopback, linkLocal, allowed, interfaces);
     }
 
+    /**
+     * Whether {@code address}, on the interface named {@code interfaceName}, passes: for the
+     * addresses there already, which no event announced.
+     */
+    public boolean accepts(java.net.InetAddress address, String interfaceName) {
+        if ((!denied.isEmpty() && denied.contains(interfaceName)) || (!allowed.isEmpty() && !allowed.contains(interfaceName))) {
+            return false;
+        }
+        return (loopback || !address.isLoopbackAddress()) && (linkLocal || !address.isLinkLocalAddress());
+    }
+
     /** Whether {@code event}, a local address or link event, passes. */
     public boolean accepts(MptcpEvent event) {
         if ((deniedBytes.length > 0 && named(event, denied, deniedBytes))

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.mptcp4j.pm.EventFormat;
 import org.slf4j.MDC;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
@@ -118,8 +119,7 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
             if (line.length() > 0) {
                 line.append(',');
             }
-            quoteJson(line.append('"'), key).append("\":");
-            quoteJson(line.append('"'), value).append('"');
+            line.append(EventFormat.jsonString(key)).append(':').append(EventFormat.jsonString(value));
             return;
         }
         if (line.length() > 0) {
@@ -134,6 +134,8 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
                     case '"' -> line.append("\\\"");
                     case '\\' -> line.append("\\\\");
                     case '\n' -> line.append("\\n");
+                    case '\r' -> line.append("\\r");
+                    case '\t' -> line.append("\\t");
                     default -> line.append(c);
                 }
             }
@@ -141,25 +143,5 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
         } else {
             line.append(value);
         }
-    }
-
-    private static StringBuilder quoteJson(StringBuilder line, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> line.append("\\\"");
-                case '\\' -> line.append("\\\\");
-                case '\n' -> line.append("\\n");
-                case '\t' -> line.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        line.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        line.append(c);
-                    }
-                }
-            }
-        }
-        return line;
     }
 }

@@ -69,6 +69,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
     /** Guarded by {@code tasks}: no task is accepted once set. */
     private boolean terminated;
     private volatile Thread thread;
+    private volatile Throwable failure;
     private long handlerErrors;
     /** Periodic work, touched only by the loop's thread; the earliest due time, MAX_VALUE if none. */
     private final List<ScheduledWork> scheduled = new ArrayList<>();
@@ -138,6 +139,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
             while (!stopRequested) {
                 doWork();
             }
+        } catch (RuntimeException | Error e) {
+            // A failure no handler call caught (a controller's Error, a broken socket): kept and said, not lost.
+            failure = e;
+            LOG.error(name + ": the event loop stopped on " + e, e);
         } finally {
             try {
                 handler.onLoopEnd();
@@ -416,9 +421,14 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return finished.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    /** Whether a thread is inside {@link #run()}. */
+    /** Whether the loop was started and has not finished (from the call to {@link #start()} on). */
     public boolean isRunning() {
-        return thread != null;
+        return started.get() && finished.getCount() > 0;
+    }
+
+    /** What ended the loop when it did not end by {@link #stop()}; null otherwise. */
+    public Throwable failure() {
+        return failure;
     }
 
     /** What the native side counted on this loop's socket. */
@@ -461,12 +471,19 @@ public final class EventLoop implements Runnable, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        } else {
+        } else if (started.compareAndSet(false, true)) { // never run: finished, its queued tasks failed
             socket.close();
             if (rtnl != null) {
                 rtnl.close();
             }
+            finished.countDown();
+            failLeftoverTasks();
         }
+    }
+
+    /** Which local address and link changes reach the handler (and which addresses controllers use). */
+    public LocalAddressFilter localAddressFilter() {
+        return localAddressFilter;
     }
 
     /** Whether the loop watches rtnetlink for local address and link changes. */

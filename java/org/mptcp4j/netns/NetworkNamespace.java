@@ -76,6 +76,9 @@ public final class NetworkNamespace implements AutoCloseable {
     public long inode() {
         NativeLibrary.ensureLoaded();
         try {
+            if (this == CURRENT) {
+                return ((Number) java.nio.file.Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino")).longValue();
+            }
             return inode(fd());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,7 +16,6 @@ import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
-import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
@@ -212,7 +211,7 @@ public final class FullMeshController implements Controller {
         this.context = ctx;
         this.meshes = ctx.perConnection(Mesh::new, Mesh::reuse);
         if (settings.addresses().isEmpty()) {
-            for (LocalAddress a : LocalAddresses.usableForSubflows(ctx.namespace())) {
+            for (LocalAddress a : ctx.usableLocalAddresses()) {
                 addLocal(MptcpAddress.of(a.address(), 0), a.ifIndex());
             }
         } else {

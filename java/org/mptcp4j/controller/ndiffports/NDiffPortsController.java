@@ -13,7 +13,6 @@ import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
-import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.pm.MptcpAddress;
@@ -119,7 +118,7 @@ public final class NDiffPortsController implements Controller {
             List<InetAddress> addresses = configuredLocals;
             if (addresses == null) {
                 addresses = new ArrayList<>();
-                for (LocalAddress a : LocalAddresses.usableForSubflows(context.namespace())) {
+                for (LocalAddress a : context.usableLocalAddresses()) {
                     addresses.add(a.address());
                 }
             }

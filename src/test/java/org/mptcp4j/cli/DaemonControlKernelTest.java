@@ -114,4 +114,48 @@ class DaemonControlKernelTest {
             }
         }
     }
+
+    @Test
+    void aConnectionHandedToAControllerKeepsItAcrossAReload() throws Exception {
+        Path socket = dir.resolve("control.sock");
+        Path config = dir.resolve("mptcp4j.conf");
+        String common = "control-socket = " + socket + "\npath-manager = ndiffports\n[controller ndiffports]\nsubflows = 1\n";
+        Files.writeString(config, "[core]\n" + common);
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(), "-n",
+                    t.clientName());
+                    MptcpSocket app = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(app, 1000);
+                daemon.awaitErr("mptcp4j run: managing", 10);
+                String token = String.format("%08x", Transfers.awaitInfo(app, i -> i.extraSubflows() == 1).token());
+                // Its own parameters over the [controller ndiffports] section's.
+                assertEquals(0, ctl(socket, "policy", "token", token, "ndiffports", "subflows=3").exit());
+                Transfers.awaitInfo(app, i -> i.extraSubflows() == 3);
+
+                Files.writeString(config, "[core]\nidle = yielding\n" + common);
+                Shell.Result reload = ctl(socket, "reload");
+                assertEquals("reloaded:\n  " + t.clientName() + ": now managed with ndiffports {subflows=1}\n", reload.out(),
+                        reload.err());
+                Shell.Result after = ctl(socket, "connections");
+                for (int i = 0; i < 100 && !after.out().contains("managed by ndiffports (3 extra"); i++) {
+                    Thread.sleep(50);
+                    after = ctl(socket, "connections");
+                }
+                assertTrue(after.out().lines().findFirst().orElseThrow()
+                        .endsWith(", managed by ndiffports (3 extra subflows per connection)"), after.out());
+                assertEquals(3, app.info().extraSubflows(), "no subflow lost or doubled");
+
+                Files.writeString(config, "[core]\nidle = lazy\n" + common);
+                Shell.Result wrong = ctl(socket, "reload");
+                assertEquals(Main.FAILED, wrong.exit(), wrong.err());
+                assertTrue(wrong.err().startsWith("mptcp4j ctl: reload: " + config + ":2: [core] idle: unknown idle strategy"),
+                        wrong.err());
+                assertEquals(0, daemon.terminate(), daemon.err());
+            }
+        }
+    }
 }

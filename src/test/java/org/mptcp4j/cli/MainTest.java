@@ -81,7 +81,7 @@ class MainTest {
 
     @Test
     void unknownIdleStrategy() {
-        assertUsageError("mptcp4j run: unknown idle strategy 'lazy': expected blocking, busy-spin or yielding", "run",
+        assertUsageError("mptcp4j run: --idle: unknown idle strategy 'lazy': expected blocking, busy-spin or yielding", "run",
                 "--idle", "lazy");
     }
 

@@ -22,6 +22,7 @@ import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.Transfers;
 
 /** The daemon as operators run it: a configuration file, signals, several namespaces. */
@@ -148,6 +149,65 @@ class DaemonKernelTest {
                 }
             } finally {
                 holder.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void manyReloadsInARowKeepTheNamespaceManaged() throws Exception {
+        Path config = dir.resolve("mptcp4j.conf");
+        Files.writeString(config, ndiffports(1));
+        try (Hosts t = Hosts.create();
+                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
+                        "-n", t.clientName())) {
+            daemon.awaitErr("mptcp4j run: managing", 10);
+            for (int i = 0; i < 20; i++) {
+                Files.writeString(config, ndiffports(1).replace("[core]\n", "[core]\nidle = " + (i % 2 == 0 ? "yielding" : "blocking")
+                        + "\n"));
+                daemon.signal("HUP");
+                int reloaded = 0;
+                for (int wait = 0; wait < 500 && reloaded < i + 1; wait++) { // each HUP's reload done before the next
+                    Thread.sleep(20);
+                    reloaded = (int) daemon.err().lines().filter(l -> l.contains("msg=\"configuration reloaded\"")).count();
+                }
+                assertEquals(i + 1, reloaded, daemon.err());
+            }
+            String err = daemon.err();
+            assertEquals(20, err.lines().filter(l -> l.contains("reconfigured")).count(), err);
+            assertTrue(!err.contains("event loop ended") && !err.contains("no longer managed"), err);
+            try (MptcpSocket s = connect(t)) {
+                assertEquals(1, Transfers.awaitInfo(s, i -> i.extraSubflows() == 1).extraSubflows(), "still managed");
+            }
+            assertEquals(0, daemon.terminate(), daemon.err());
+        }
+    }
+
+    @Test
+    void oneNamespaceNamedTwiceIsRefused() throws Exception {
+        try (Hosts t = Hosts.create()) {
+            Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")),
+                    false, "run", "--control-socket", "off",
+                    "-n", t.clientName() + ",/run/netns/" + t.clientName());
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().lines().anyMatch(l -> l.equals("mptcp4j run: '/run/netns/" + t.clientName() + "' and '"
+                    + t.clientName() + "' are the same network namespace: name it once")), r.err());
+        }
+    }
+
+    @Test
+    void addressesOnAnExcludedInterfaceAreNotUsedEvenWhenThereAtStart() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 2)) {
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Path config = dir.resolve("mptcp4j.conf");
+            Files.writeString(config, "[core]\npath-manager = fullmesh\ncontrol-socket = off\nexclude-interfaces = "
+                    + t.clientDevice(2) + "\n");
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
+                    "-n", t.clientName())) {
+                String err = daemon.awaitErr("fullmesh: local addresses", 10);
+                assertTrue(err.contains("msg=\"fullmesh: local addresses [10.231.1.1 id 1"), err);
+                assertTrue(err.lines().filter(l -> l.contains("fullmesh: local addresses")).noneMatch(l -> l.contains("10.231.2.1")),
+                        err);
+                assertEquals(0, daemon.terminate(), daemon.err());
             }
         }
     }
