@@ -33,7 +33,6 @@ import org.mptcp4j.pm.EventFormat;
 import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.MptcpException;
-import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 
 /** The {@code mptcp4j} command. Exit status: 0 done, 1 failed, 2 command-line mistake. */

@@ -7,9 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
@@ -17,12 +14,12 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 
 /** The daemon as operators run it: a configuration file, signals, several namespaces. */
@@ -33,42 +30,6 @@ class DaemonKernelTest {
     @TempDir
     Path dir;
 
-    /** A client namespace on the userspace path manager and a server discarding what it gets. */
-    private record Hosts(Topology topology, MptcpServerSocket listener) implements AutoCloseable {
-        static Hosts create() throws Exception {
-            Topology t = Topology.create("m4j-test", 1);
-            try {
-                t.allowServerSubflows(8);
-                PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
-                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16);
-                Transfers.discardServer(listener, new AtomicLong());
-                return new Hosts(t, listener);
-            } catch (Exception e) {
-                t.close();
-                throw e;
-            }
-        }
-
-        String clientName() {
-            return topology.clientName();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            try {
-                listener.close();
-            } finally {
-                topology.close();
-            }
-        }
-    }
-
-    private static MptcpSocket connect(Hosts h) throws Exception {
-        MptcpSocket s = MptcpSocket.connect(h.topology().client(), Topology.serverEndpoint(1, PORT));
-        Transfers.send(s, 1000); // the peer's ack makes the connection fully established: subflows can join
-        return s;
-    }
-
     private static String ndiffports(int subflows) {
         return "[core]\npath-manager = ndiffports\ncontrol-socket = off\n[controller ndiffports]\nsubflows = " + subflows + "\n";
     }
@@ -77,10 +38,10 @@ class DaemonKernelTest {
     void aReloadKeepsEveryConnectionAWrongFileChangesNothingAndSigtermStopsCleanly() throws Exception {
         Path config = dir.resolve("mptcp4j.conf");
         Files.writeString(config, ndiffports(1));
-        try (Hosts t = Hosts.create();
+        try (ServedTopology t = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
                         "-n", t.clientName());
-                MptcpSocket first = connect(t)) {
+                MptcpSocket first = t.connect()) {
             ConnectionInfo before = Transfers.awaitInfo(first, i -> i.extraSubflows() == 1);
             SubflowInfo initial = before.subflows().get(0);
 
@@ -96,7 +57,7 @@ class DaemonKernelTest {
             Transfers.send(first, 100_000);
             assertTrue(Transfers.awaitInfo(first, i -> i.bytesAcked() >= acked + 100_000).bytesAcked() >= acked + 100_000);
             assertTrue(daemon.out().contains("discovered token " + String.format("%08x", before.token())), daemon.out());
-            try (MptcpSocket second = connect(t)) {
+            try (MptcpSocket second = t.connect()) {
                 assertEquals(3, Transfers.awaitInfo(second, i -> i.extraSubflows() == 3).extraSubflows());
             }
 
@@ -105,7 +66,7 @@ class DaemonKernelTest {
             err = daemon.awaitErr("reload failed", 10);
             assertTrue(err.contains("reload failed, the running configuration is kept: " + config
                     + ":3: [core] idle: unknown idle strategy 'lazy'"), err);
-            try (MptcpSocket third = connect(t)) {
+            try (MptcpSocket third = t.connect()) {
                 assertEquals(3, Transfers.awaitInfo(third, i -> i.extraSubflows() == 3).extraSubflows());
             }
 
@@ -117,7 +78,7 @@ class DaemonKernelTest {
 
     @Test
     void twoNamespacesAreManagedWithIndependentPoliciesAndOneThatDisappearsIsDropped() throws Exception {
-        try (Hosts a = Hosts.create(); Hosts b = Hosts.create()) {
+        try (ServedTopology a = ServedTopology.create(1); ServedTopology b = ServedTopology.create(1)) {
             // b named as a process's namespace: it disappears when the process ends and the name goes.
             Process holder = new ProcessBuilder("ip", "netns", "exec", b.clientName(), "sleep", "120").start();
             try {
@@ -128,7 +89,7 @@ class DaemonKernelTest {
                 Files.writeString(config, ndiffports(1) + "[namespace " + a.clientName() + "]\n[namespace " + bPath
                         + "]\npolicy = b.policy\n");
                 try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString())) {
-                    try (MptcpSocket inA = connect(a); MptcpSocket inB = connect(b)) {
+                    try (MptcpSocket inA = a.connect(); MptcpSocket inB = b.connect()) {
                         assertEquals(1, Transfers.awaitInfo(inA, i -> i.extraSubflows() == 1).extraSubflows());
                         assertEquals(3, Transfers.awaitInfo(inB, i -> i.extraSubflows() == 3).extraSubflows());
                     }
@@ -141,7 +102,7 @@ class DaemonKernelTest {
                     err = daemon.awaitErr("namespace " + bPath + " is gone", 10);
                     assertTrue(err.contains("namespace " + bPath + " is gone (deleted, or its process ended): no longer managed"),
                             err);
-                    try (MptcpSocket again = connect(a)) {
+                    try (MptcpSocket again = a.connect()) {
                         assertEquals(1, Transfers.awaitInfo(again, i -> i.extraSubflows() == 1).extraSubflows(),
                                 "the other namespace is still managed");
                     }
@@ -157,7 +118,7 @@ class DaemonKernelTest {
     void manyReloadsInARowKeepTheNamespaceManaged() throws Exception {
         Path config = dir.resolve("mptcp4j.conf");
         Files.writeString(config, ndiffports(1));
-        try (Hosts t = Hosts.create();
+        try (ServedTopology t = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
                         "-n", t.clientName())) {
             daemon.awaitErr("mptcp4j run: managing", 10);
@@ -175,7 +136,7 @@ class DaemonKernelTest {
             String err = daemon.err();
             assertEquals(20, err.lines().filter(l -> l.contains("reconfigured")).count(), err);
             assertTrue(!err.contains("event loop ended") && !err.contains("no longer managed"), err);
-            try (MptcpSocket s = connect(t)) {
+            try (MptcpSocket s = t.connect()) {
                 assertEquals(1, Transfers.awaitInfo(s, i -> i.extraSubflows() == 1).extraSubflows(), "still managed");
             }
             assertEquals(0, daemon.terminate(), daemon.err());
@@ -184,7 +145,7 @@ class DaemonKernelTest {
 
     @Test
     void oneNamespaceNamedTwiceIsRefused() throws Exception {
-        try (Hosts t = Hosts.create()) {
+        try (ServedTopology t = ServedTopology.create(1)) {
             Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")),
                     false, "run", "--control-socket", "off",
                     "-n", t.clientName() + ",/run/netns/" + t.clientName());
@@ -214,15 +175,12 @@ class DaemonKernelTest {
 
     @Test
     void theMetricsEndpointCountsWhatTheDaemonSawAndDid() throws Exception {
-        try (Hosts t = Hosts.create();
+        try (ServedTopology t = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
                         "off", "--metrics", "127.0.0.1:0", "--controller", "ndiffports", "subflows=2")) {
-            String err = daemon.awaitErr("metrics at http://", 10);
-            Matcher url = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err);
-            assertTrue(url.find(), err);
-            InetSocketAddress endpoint = new InetSocketAddress("127.0.0.1", Integer.parseInt(url.group(1)));
+            InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
             String ns = "{netns=\"" + t.clientName() + "\"";
-            try (MptcpSocket a = connect(t); MptcpSocket b = connect(t)) {
+            try (MptcpSocket a = t.connect(); MptcpSocket b = t.connect()) {
                 Transfers.awaitInfo(a, i -> i.extraSubflows() == 2);
                 Transfers.awaitInfo(b, i -> i.extraSubflows() == 2);
                 String open = scrapeUntil(endpoint, ns + ",type=\"SUB_ESTABLISHED\"} 4");

@@ -9,12 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
@@ -58,10 +55,7 @@ class SoakKernelTest {
 
     private static void soak(Topology t, CommandProcess daemon) throws Exception {
         {
-            String err = daemon.awaitErr("metrics at http://", 10);
-            Matcher url = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err);
-            assertTrue(url.find(), err);
-            InetSocketAddress endpoint = new InetSocketAddress("127.0.0.1", Integer.parseInt(url.group(1)));
+            InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
             long pid = daemon.pid();
 
             AtomicBoolean churning = new AtomicBoolean(true);
@@ -140,18 +134,8 @@ class SoakKernelTest {
         return "mptcp4j_events_total{netns=\"" + t.clientName() + "\",type=\"" + type + "\"}";
     }
 
-    /** Every sample of the endpoint, by its name and labels. */
     private static Map<String, Long> scrape(InetSocketAddress endpoint) throws Exception {
-        HttpClient.Response r = HttpClient.request(endpoint, "GET", "/metrics");
-        assertEquals(200, r.status(), r.body());
-        Map<String, Long> samples = new TreeMap<>();
-        for (String line : r.body().lines().toList()) {
-            int space = line.lastIndexOf(' ');
-            if (!line.startsWith("#") && space > 0 && line.substring(space + 1).matches("-?\\d+")) {
-                samples.put(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
-            }
-        }
-        return samples;
+        return HttpClient.samples(endpoint);
     }
 
     /** Scrapes until {@code series} reaches {@code value} (events arrive a little after the sockets close), 30 s at most. */

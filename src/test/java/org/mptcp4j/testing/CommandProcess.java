@@ -86,6 +86,15 @@ public final class CommandProcess implements AutoCloseable {
         return err();
     }
 
+    /** Where a daemon started with {@code --metrics 127.0.0.1:0} serves them, as it said on stderr. */
+    public java.net.InetSocketAddress awaitMetricsEndpoint() throws IOException, InterruptedException {
+        String err = awaitErr("metrics at http://", 10);
+        java.util.regex.Matcher url = java.util.regex.Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics")
+                .matcher(err);
+        assertTrue(url.find(), err);
+        return new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(url.group(1)));
+    }
+
     public String out() throws IOException {
         return Files.readString(out, StandardCharsets.UTF_8);
     }

@@ -31,4 +31,20 @@ public final class HttpClient {
             connection.disconnect();
         }
     }
+
+    /** Every numeric sample of a Prometheus endpoint's /metrics, by its name and labels. */
+    public static java.util.Map<String, Long> samples(InetSocketAddress endpoint) throws IOException {
+        Response r = request(endpoint, "GET", "/metrics");
+        if (r.status() != 200) {
+            throw new IOException("GET /metrics: " + r.status() + " " + r.body());
+        }
+        java.util.Map<String, Long> samples = new java.util.TreeMap<>();
+        for (String line : r.body().lines().toList()) {
+            int space = line.lastIndexOf(' ');
+            if (!line.startsWith("#") && space > 0 && line.substring(space + 1).matches("-?\\d+")) {
+                samples.put(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
 }
