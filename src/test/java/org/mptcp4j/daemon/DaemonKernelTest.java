@@ -56,7 +56,8 @@ class DaemonKernelTest {
             long acked = after.bytesAcked();
             Transfers.send(first, 100_000);
             assertTrue(Transfers.awaitInfo(first, i -> i.bytesAcked() >= acked + 100_000).bytesAcked() >= acked + 100_000);
-            assertTrue(daemon.out().contains("discovered token " + String.format("%08x", before.token())), daemon.out());
+            String discovered = "discovered token " + String.format("%08x", before.token());
+            assertTrue(daemon.awaitOut(discovered, 10).contains(discovered), daemon.out());
             try (MptcpSocket second = t.connect()) {
                 assertEquals(3, Transfers.awaitInfo(second, i -> i.extraSubflows() == 3).extraSubflows());
             }

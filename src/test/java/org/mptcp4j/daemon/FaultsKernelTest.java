@@ -67,7 +67,7 @@ class FaultsKernelTest {
                         assertEquals(2, s.info().extraSubflows(), "managed once: " + s.info());
                     }
                     assertTrue(all.size() > 40, "connections made during the test: " + all.size());
-                    assertTrue(second.out().contains("discovered token"), second.out());
+                    assertTrue(second.awaitOut("discovered token", 10).contains("discovered token"), second.out());
                     assertEquals(0, second.terminate(), second.err());
                 }
             } finally {

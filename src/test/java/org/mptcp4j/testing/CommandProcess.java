@@ -86,6 +86,15 @@ public final class CommandProcess implements AutoCloseable {
         return err();
     }
 
+    /** Waits up to {@code seconds} for {@code text} on stdout; stdout so far (the caller asserts). */
+    public String awaitOut(String text, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!out().contains(text) && System.nanoTime() < deadline && process.isAlive()) {
+            Thread.sleep(20);
+        }
+        return out();
+    }
+
     /** Where a daemon started with {@code --metrics 127.0.0.1:0} serves them, as it said on stderr. */
     public java.net.InetSocketAddress awaitMetricsEndpoint() throws IOException, InterruptedException {
         String err = awaitErr("metrics at http://", 10);
