@@ -68,7 +68,9 @@ static uint64_t hash(const void *data, size_t len)
 static int save(const char *dir, const char *name, const void *data, size_t len)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s-%016llx", dir, name, (unsigned long long)hash(data, len));
+	if (snprintf(path, sizeof(path), "%s/%s-%016llx", dir, name, (unsigned long long)hash(data, len)) >=
+	    (int)sizeof(path))
+		return ENAMETOOLONG;
 	FILE *f = fopen(path, "wb");
 	if (f == NULL)
 		return errno;

@@ -251,10 +251,9 @@ static void every_captured_request_encodes(void)
 static struct mptcp4j_reply_record records[MPTCP4J_REPLY_CAPACITY];
 static char texts[MPTCP4J_REPLY_TEXT_SIZE];
 
-/* Decodes the captured answer named `prefix`; returns its record count (-1: no such file). */
-static int decode_reply(const char *prefix, uint64_t *foreign)
+/* Decodes a captured answer; returns its record count (-1: no answer). */
+static int decode_answer(const struct corpus_file *f, uint64_t *foreign)
 {
-	const struct corpus_file *f = corpus_find(&replies, prefix);
 	EXPECT(f != NULL);
 	if (f == NULL || f->len < NLMSG_HDRLEN)
 		return -1;
@@ -269,11 +268,11 @@ static int decode_reply(const char *prefix, uint64_t *foreign)
 	return n;
 }
 
-/* An error and its extended-ack text, as the kernel answered `prefix`. */
-static void expect_error(const char *prefix, int error, const char *text)
+/* An error and its extended-ack text, as the kernel answered the command `name`. */
+static void expect_error(const char *name, int error, const char *text)
 {
 	uint64_t foreign;
-	EXPECT(decode_reply(prefix, &foreign) == 1);
+	EXPECT(decode_answer(corpus_find(&replies, name), &foreign) == 1);
 	EXPECT(records[0].kind == MPTCP4J_REPLY_ACK && records[0].error == error);
 	EXPECT(records[0].text_len == strlen(text) && memcmp(texts + records[0].text_off, text, strlen(text)) == 0);
 	EXPECT(foreign == 0);
@@ -281,12 +280,12 @@ static void expect_error(const char *prefix, int error, const char *text)
 
 static void captured_answers_decode(void)
 {
-	expect_error("bad-token-", -EINVAL, "invalid token");
-	expect_error("destroy4-none-", -ESRCH, "subflow not found");
-	expect_error("limits-too-high-", -EINVAL, "limit greater than maximum (8)");
-	expect_error("missing-addr-", -EINVAL, "missing attribute 1");
-	expect_error("remove-unknown-", -EINVAL, "address with id 99 not found");
-	expect_error("announce4-", 0, "");
+	expect_error("bad-token", -EINVAL, "invalid token");
+	expect_error("destroy4-none", -ESRCH, "subflow not found");
+	expect_error("limits-too-high", -EINVAL, "limit greater than maximum (8)");
+	expect_error("missing-addr", -EINVAL, "missing attribute 1");
+	expect_error("remove-unknown", -EINVAL, "address with id 99 not found");
+	expect_error("announce4", 0, "");
 
 	uint64_t foreign;
 	/* GET_LIMITS answers with its data, then the acknowledgement: two datagrams. */
@@ -297,7 +296,7 @@ static void captured_answers_decode(void)
 			limits = &replies.files[i];
 	EXPECT(limits != NULL);
 	if (limits != NULL) {
-		EXPECT(decode_reply(limits->name, &foreign) == 1);
+		EXPECT(decode_answer(limits, &foreign) == 1);
 		EXPECT(records[0].kind == MPTCP4J_REPLY_DATA && records[0].seq == 1);
 		EXPECT(records[0].present == (MPTCP4J_REPLY_HAS_RCV_ADD_ADDRS | MPTCP4J_REPLY_HAS_SUBFLOWS));
 		EXPECT(records[0].subflows == 4 && records[0].rcv_add_addrs == 4);
@@ -308,7 +307,7 @@ static void captured_answers_decode(void)
 		if (strncmp(replies.files[i].name, "endpoints-", 10) != 0 ||
 		    ((struct nlmsghdr *)replies.files[i].data)->nlmsg_type != FAMILY_ID)
 			continue;
-		int n = decode_reply(replies.files[i].name, &foreign);
+		int n = decode_answer(&replies.files[i], &foreign);
 		EXPECT(n == 2);
 		for (int r = 0; r < n; r++) {
 			EXPECT(records[r].kind == MPTCP4J_REPLY_DATA && (records[r].present & MPTCP4J_REPLY_HAS_ADDR));
@@ -322,7 +321,7 @@ static void captured_answers_decode(void)
 	}
 	EXPECT(found == 1);
 	/* Answers for another socket are foreign. */
-	const struct corpus_file *f = corpus_find(&replies, "bad-token-");
+	const struct corpus_file *f = corpus_find(&replies, "bad-token");
 	if (f != NULL) {
 		uint8_t *buf = malloc(f->len);
 		if (buf == NULL)
@@ -371,7 +370,8 @@ static void captured_dumps_parse(void)
 static int load(const char *root, const char *name, struct corpus *c)
 {
 	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/%s", root, name);
+	if (snprintf(dir, sizeof(dir), "%s/%s", root, name) >= (int)sizeof(dir))
+		return ENAMETOOLONG;
 	return corpus_load(dir, c);
 }
 

@@ -15,7 +15,8 @@ static int by_name(const void *a, const void *b)
 static int read_file(const char *dir, struct corpus_file *f)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, f->name);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, f->name) >= (int)sizeof(path))
+		return ENAMETOOLONG;
 	FILE *in = fopen(path, "rb");
 	if (in == NULL)
 		return errno;
@@ -62,9 +63,11 @@ int corpus_load(const char *dir, struct corpus *c)
 		}
 		struct corpus_file *f = &c->files[c->count];
 		memset(f, 0, sizeof(*f));
-		snprintf(f->name, sizeof(f->name), "%s", e->d_name);
 		c->count++;
-		err = read_file(dir, f);
+		if (snprintf(f->name, sizeof(f->name), "%s", e->d_name) >= (int)sizeof(f->name))
+			err = ENAMETOOLONG;
+		else
+			err = read_file(dir, f);
 	}
 	if (closedir(d) != 0 && err == 0)
 		err = errno;
@@ -84,10 +87,13 @@ void corpus_free(struct corpus *c)
 	memset(c, 0, sizeof(*c));
 }
 
-const struct corpus_file *corpus_find(const struct corpus *c, const char *prefix)
+const struct corpus_file *corpus_find(const struct corpus *c, const char *name)
 {
-	for (size_t i = 0; i < c->count; i++)
-		if (strncmp(c->files[i].name, prefix, strlen(prefix)) == 0)
+	size_t len = strlen(name);
+	for (size_t i = 0; i < c->count; i++) {
+		const char *f = c->files[i].name;
+		if (strncmp(f, name, len) == 0 && f[len] == '-' && strlen(f + len + 1) == 16)
 			return &c->files[i];
+	}
 	return NULL;
 }

@@ -21,7 +21,7 @@ int corpus_load(const char *dir, struct corpus *c);
 
 void corpus_free(struct corpus *c);
 
-/* The first file whose name starts with `prefix`, or NULL. */
-const struct corpus_file *corpus_find(const struct corpus *c, const char *prefix);
+/* The first capture named `name` (files are NAME-HASH, the hash 16 hex digits), or NULL. */
+const struct corpus_file *corpus_find(const struct corpus *c, const char *name);
 
 #endif

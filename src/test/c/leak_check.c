@@ -130,8 +130,8 @@ int main(int argc, char **argv)
 	struct corpus corpora[4];
 	for (int i = 0; i < 4; i++) {
 		char dir[4096];
-		snprintf(dir, sizeof(dir), "%s/%s", argv[1], names[i]);
-		if (corpus_load(dir, &corpora[i]) != 0)
+		if (snprintf(dir, sizeof(dir), "%s/%s", argv[1], names[i]) >= (int)sizeof(dir) ||
+		    corpus_load(dir, &corpora[i]) != 0)
 			return 1;
 		if (corpora[i].count == 0) {
 			fprintf(stderr, "leak_check: %s is empty\n", dir);

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.pm.EventCounter;
 
@@ -57,9 +58,13 @@ class EventDecoderFuzzTest {
     private final JavaEventDecoder batches = new JavaEventDecoder(FAMILY, batchRecords, batchCounters);
     private final long[] totals = new long[EventRecord.COUNTER_COUNT];
 
+    @BeforeAll
+    static void loadTheNativeDecoder() {
+        NativeLibrary.ensureLoaded();
+    }
+
     @Test
     void mutatedCapturedEventsDecodeAsTheNativeDecoderDoes() {
-        NativeLibrary.ensureLoaded();
         long inputs = Long.getLong("mptcp4j.fuzz.inputs", 200_000);
         long seed = Long.getLong("mptcp4j.fuzz.seed", 0x6d70746370346aL);
         SplittableRandom random = new SplittableRandom(seed);
