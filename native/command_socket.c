@@ -10,23 +10,18 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
 #include "command_codec.h"
 #include "genl_socket.h"
 #include "jni_support.h"
-#include "netlink_error.h"
 #include "mptcp4j/command_reply.h"
 #include "mptcp4j/command_request.h"
-#include "mptcp4j/mptcp_uapi.h"
 
 /* Room for the acknowledgements of a full window of pipelined requests. */
 #define RECEIVE_BUFFER_BYTES (4 << 20)

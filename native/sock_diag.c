@@ -9,11 +9,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <netinet/in.h>
-#include <linux/inet_diag.h>
-#include <linux/sock_diag.h>
-#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
