@@ -1,6 +1,6 @@
 /*
  * Filling mptcp4j_diag_record (mptcp4j/diag_record.h) from what the kernel hands out, shared by
- * the socket's own info (mptcp_socket.c) and the sock_diag dumps (sock_diag.c).
+ * the socket's own info (mptcp_channels.c) and the sock_diag dumps (sock_diag.c).
  */
 #ifndef MPTCP4J_DIAG_RECORD_FILL_H
 #define MPTCP4J_DIAG_RECORD_FILL_H

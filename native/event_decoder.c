@@ -1,4 +1,7 @@
-/* Natives of org.mptcp4j.netlink.EventDecoder, and the decoder the event socket runs. */
+/*
+ * The decoder the event socket runs. No JNI here, so that the fuzzers and the C tests link it
+ * alone; the natives of org.mptcp4j.netlink.EventDecoder are in event_decoder_jni.c.
+ */
 #include "event_decoder.h"
 
 #include <arpa/inet.h>
@@ -8,7 +11,6 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#include "jni_support.h"
 #include "mptcp4j/mptcp_uapi.h"
 
 /* Exact sizes: a longer fixed-size attribute is as wrong as a shorter one. */
@@ -143,44 +145,4 @@ int event_decoder_decode(const struct event_decoder *decoder, uint8_t *buf, size
 	}
 	*consumed = off;
 	return n;
-}
-
-/* Decodes bytes from a Java buffer: the unit tests' and benchmarks' way into the decoder. */
-static jint decode(JNIEnv *env, jclass cls, jobject raw, jint len, jobject records,
-		   jobject counters, jint family_id, jlong type_mask)
-{
-	(void)cls;
-	size_t raw_cap, rec_cap;
-	uint8_t *in = m4j_direct_buffer(env, raw, 0, &raw_cap);
-	if (in == NULL)
-		return -1;
-	struct mptcp4j_event_record *out = m4j_direct_buffer(env, records, 0, &rec_cap);
-	if (out == NULL)
-		return -1;
-	uint64_t *cnt = m4j_direct_buffer(env, counters,
-					  MPTCP4J_COUNTER_COUNT * sizeof(uint64_t), NULL);
-	if (cnt == NULL)
-		return -1;
-	if (len < 0 || (size_t)len > raw_cap) {
-		m4j_throw_illegal_argument(env, "length outside the raw buffer");
-		return -1;
-	}
-	struct event_decoder decoder = {
-		.family_id = (uint16_t)family_id,
-		.type_mask = (uint64_t)type_mask,
-		.counters = cnt,
-	};
-	size_t consumed;
-	return event_decoder_decode(&decoder, in, (size_t)len, 0, out,
-				    (int)(rec_cap / sizeof(*out)), &consumed);
-}
-
-int m4j_register_event_decoder(JNIEnv *env)
-{
-	static const JNINativeMethod methods[] = {
-		{"decode", "(Ljava/nio/ByteBuffer;ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;IJ)I",
-		 (void *)decode},
-	};
-	return m4j_register(env, "org/mptcp4j/netlink/EventDecoder", methods,
-			    M4J_ARRAY_LEN(methods));
 }

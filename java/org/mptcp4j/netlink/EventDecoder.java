@@ -59,6 +59,7 @@ public final class EventDecoder {
         return counters.getLong(counter.ordinal() * Long.BYTES);
     }
 
-    private static native int decode(ByteBuffer raw, int length, ByteBuffer records, ByteBuffer counters,
+    /** The native decoder into the caller's buffers: the fuzz test compares its records with the Java one's byte for byte. */
+    static native int decode(ByteBuffer raw, int length, ByteBuffer records, ByteBuffer counters,
             int familyId, long typeMask);
 }

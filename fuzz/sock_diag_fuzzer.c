@@ -1,0 +1,42 @@
+/*
+ * libFuzzer target: diag_message_parse() (native/diag_message.c), which reads each message of
+ * a sock_diag dump (struct inet_diag_msg, INET_DIAG_INFO's tcp_info or mptcp_info, the ULP
+ * info of MPTCP subflows), on any datagram, as a dump of MPTCP sockets and as one of TCP
+ * sockets. Checks that a record is of the kind the dump gives and names the message's family.
+ * Seeds: dumps captured from the kernel (fuzz/corpus/sock_diag).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+
+#include "diag_message.h"
+#include "fuzz_check.h"
+#include "mptcp4j/mptcp_uapi.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 65536)
+		return 0;
+	/* An exact-size copy: ASan sees a read one byte past the datagram. */
+	uint8_t *buf = malloc(size > 0 ? size : 1);
+	CHECK(buf != NULL);
+	if (size > 0)
+		memcpy(buf, data, size);
+	int remaining = (int)size;
+	for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, remaining);
+	     nlh = nlmsg_next(nlh, &remaining)) {
+		struct mptcp4j_diag_record r;
+		if (diag_message_parse(nlh, IPPROTO_MPTCP, &r)) {
+			CHECK(r.kind == MPTCP4J_DIAG_CONNECTION || r.kind == MPTCP4J_DIAG_LISTENER);
+			CHECK(r.family == ((const struct inet_diag_msg *)NLMSG_DATA(nlh))->idiag_family);
+		}
+		if (diag_message_parse(nlh, IPPROTO_TCP, &r)) {
+			CHECK(r.kind == MPTCP4J_DIAG_SUBFLOW);
+			CHECK(r.family == ((const struct inet_diag_msg *)NLMSG_DATA(nlh))->idiag_family);
+		}
+	}
+	CHECK(size == 0 || memcmp(buf, data, size) == 0);
+	free(buf);
+	return 0;
+}
