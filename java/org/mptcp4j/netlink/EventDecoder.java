@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
 
 /**
@@ -26,13 +27,27 @@ public final class EventDecoder {
 
     /** A decoder for messages of {@code familyId}: the pure-Java one when {@code java}, else the native one. */
     public EventDecoder(int familyId, int recordCapacity, boolean java) {
+        this(familyId, recordCapacity, java, Dialect.UPSTREAM);
+    }
+
+    /**
+     * A decoder for messages of {@code familyId} in {@code dialect}.
+     *
+     * @throws UnsupportedOperationException for the native decoder in the v0.95 dialect, which
+     *     only the Java decoder reads
+     */
+    public EventDecoder(int familyId, int recordCapacity, boolean java, Dialect dialect) {
+        if (!java && dialect != Dialect.UPSTREAM) {
+            throw new UnsupportedOperationException("the native decoder reads upstream mptcp_pm events only: decode "
+                    + dialect + " events in Java");
+        }
         NativeLibrary.ensureLoaded();
         this.familyId = familyId;
         this.capacity = recordCapacity;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
-        this.java = java ? new JavaEventDecoder(familyId, records, counters) : null;
+        this.java = java ? new JavaEventDecoder(familyId, records, counters, dialect) : null;
     }
 
     public EventDecoder typeMask(long mask) {

@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
 
 /**
@@ -24,6 +25,7 @@ final class JavaEventDecoder {
     private static final int[] LENGTH = {0, 4, 2, 1, 1, 4, 16, 4, 16, 2, 2, 1, 1, 2, 4, 4, 4, 4, 1};
 
     private final int familyId;
+    private final boolean hostOrderPorts;
     private final ByteBuffer records;
     private final ByteBuffer counters;
     /** Offset of each attribute of the message being decoded, 0 when absent. */
@@ -31,9 +33,15 @@ final class JavaEventDecoder {
     private long typeMask = ~0L;
     private int consumed;
 
-    /** Decodes messages of {@code familyId} into {@code records}, counting in {@code counters}. */
+    /** Decodes upstream messages of {@code familyId} into {@code records}, counting in {@code counters}. */
     JavaEventDecoder(int familyId, ByteBuffer records, ByteBuffer counters) {
+        this(familyId, records, counters, Dialect.UPSTREAM);
+    }
+
+    /** Decodes messages of {@code familyId}, in {@code dialect}, into {@code records}, counting in {@code counters}. */
+    JavaEventDecoder(int familyId, ByteBuffer records, ByteBuffer counters, Dialect dialect) {
         this.familyId = familyId;
+        this.hostOrderPorts = dialect.hostOrderPorts();
         this.records = records.duplicate().order(ByteOrder.nativeOrder());
         this.counters = counters.duplicate().order(ByteOrder.nativeOrder());
     }
@@ -152,12 +160,12 @@ final class JavaEventDecoder {
         copyBytes(raw, 6, r + EventRecord.LOCAL_ADDR, 16);
         copyBytes(raw, 7, r + EventRecord.REMOTE_ADDR, 4);
         copyBytes(raw, 8, r + EventRecord.REMOTE_ADDR, 16);
-        // Event ports travel in network order, unlike the command attributes' ports.
+        // Upstream event ports travel in network order, unlike its command attributes' ports; v0.95's in host order.
         if (at[9] != 0) {
-            records.putShort(r + EventRecord.LOCAL_PORT, (short) bigEndianShort(raw, at[9]));
+            records.putShort(r + EventRecord.LOCAL_PORT, (short) port(raw, at[9]));
         }
         if (at[10] != 0) {
-            records.putShort(r + EventRecord.REMOTE_PORT, (short) bigEndianShort(raw, at[10]));
+            records.putShort(r + EventRecord.REMOTE_PORT, (short) port(raw, at[10]));
         }
         copyByte(raw, 11, r + EventRecord.BACKUP);
         copyByte(raw, 12, r + EventRecord.ERROR);
@@ -171,8 +179,8 @@ final class JavaEventDecoder {
         copyByte(raw, 18, r + EventRecord.SERVER_SIDE);
     }
 
-    private static int bigEndianShort(ByteBuffer raw, int offset) {
-        return (raw.get(offset) & 0xff) << 8 | (raw.get(offset + 1) & 0xff);
+    private int port(ByteBuffer raw, int offset) {
+        return hostOrderPorts ? raw.getShort(offset) & 0xffff : (raw.get(offset) & 0xff) << 8 | (raw.get(offset + 1) & 0xff);
     }
 
     private void copyByte(ByteBuffer raw, int attribute, int to) {
