@@ -1,0 +1,181 @@
+package org.mptcp4j.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.mptcp4j.pm.MptcpAddress;
+
+/**
+ * The commands of the multipath-tcp.org v0.95 {@code mptcp} family, as complete netlink
+ * messages: flat attributes in the events' attribute space, integers and ports in host order
+ * (the kernel applies {@code htons} to the ports it reads), IPv4 addresses as on the wire.
+ * Attribute and command numbers from v0.95's include/uapi/linux/mptcp.h.
+ */
+final class V095CommandEncoder {
+    static final int CMD_ANNOUNCE = 4;
+    static final int CMD_REMOVE = 5;
+    static final int CMD_SUB_CREATE = 8;
+    static final int CMD_SUB_DESTROY = 9;
+    static final int CMD_SUB_PRIORITY = 12;
+    static final int CMD_SET_FILTER = 14;
+    static final int CMD_EXIST = 15;
+    static final int VERSION = 1;
+
+    private static final int ATTR_TOKEN = 1;
+    private static final int ATTR_FAMILY = 2;
+    private static final int ATTR_LOC_ID = 3;
+    private static final int ATTR_REM_ID = 4;
+    private static final int ATTR_SADDR4 = 5;
+    private static final int ATTR_SADDR6 = 6;
+    private static final int ATTR_DADDR4 = 7;
+    private static final int ATTR_DADDR6 = 8;
+    private static final int ATTR_SPORT = 9;
+    private static final int ATTR_DPORT = 10;
+    private static final int ATTR_BACKUP = 11;
+    private static final int ATTR_FLAGS = 13;
+    private static final int ATTR_IF_IDX = 15;
+    private static final int NLM_F_REQUEST_ACK = 0x1 | 0x4;
+
+    private final ByteBuffer out;
+    private final int familyId;
+
+    /** Writes into {@code out} (its order set to the host's) messages to family {@code familyId}. */
+    V095CommandEncoder(ByteBuffer out, int familyId) {
+        this.out = out.order(ByteOrder.nativeOrder());
+        this.familyId = familyId;
+    }
+
+    /** MPTCP_CMD_ANNOUNCE: announce {@code local} (its id, optional port, backup flag, interface). */
+    int announce(int seq, int portId, int token, MptcpAddress local, boolean backup) {
+        start(CMD_ANNOUNCE, seq, portId);
+        u32(ATTR_TOKEN, token);
+        u8(ATTR_LOC_ID, local.id());
+        address(local, ATTR_SADDR4, ATTR_SADDR6);
+        if (local.port() != 0) {
+            u16(ATTR_SPORT, local.port());
+        }
+        u8(ATTR_BACKUP, backup ? 1 : 0);
+        if (local.ifIndex() != 0) {
+            u32(ATTR_IF_IDX, local.ifIndex());
+        }
+        return end();
+    }
+
+    /** MPTCP_CMD_REMOVE: withdraw local address {@code localId}. */
+    int remove(int seq, int portId, int token, int localId) {
+        start(CMD_REMOVE, seq, portId);
+        u32(ATTR_TOKEN, token);
+        u8(ATTR_LOC_ID, localId);
+        return end();
+    }
+
+    /** MPTCP_CMD_SUB_CREATE: a subflow from {@code local} (id, optional address and port) to {@code remote} (id, address, port). */
+    int subflowCreate(int seq, int portId, int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
+        start(CMD_SUB_CREATE, seq, portId);
+        u32(ATTR_TOKEN, token);
+        u8(ATTR_LOC_ID, local.id());
+        u8(ATTR_REM_ID, remote.id());
+        address(remote, ATTR_DADDR4, ATTR_DADDR6);
+        u16(ATTR_DPORT, remote.port());
+        if (local.family() != 0) { // without it the kernel takes the address it holds for the id
+            bytes(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
+        }
+        if (local.port() != 0) {
+            u16(ATTR_SPORT, local.port());
+        }
+        u8(ATTR_BACKUP, backup ? 1 : 0);
+        if (local.ifIndex() != 0) {
+            u32(ATTR_IF_IDX, local.ifIndex());
+        }
+        return end();
+    }
+
+    /** MPTCP_CMD_SUB_DESTROY: the subflow with this 4-tuple. */
+    int subflowDestroy(int seq, int portId, int token, MptcpAddress local, MptcpAddress remote) {
+        start(CMD_SUB_DESTROY, seq, portId);
+        fourTuple(token, local, remote);
+        return end();
+    }
+
+    /** MPTCP_CMD_SUB_PRIORITY: the subflow with this 4-tuple becomes backup or not (MP_PRIO). */
+    int subflowPriority(int seq, int portId, int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
+        start(CMD_SUB_PRIORITY, seq, portId);
+        fourTuple(token, local, remote);
+        u8(ATTR_BACKUP, backup ? 1 : 0);
+        return end();
+    }
+
+    /** MPTCP_CMD_SET_FILTER: the events wanted, MPTCPF_EVENT_* bits (the kernel drops the others for every listener). */
+    int setFilter(int seq, int portId, int eventFlags) {
+        start(CMD_SET_FILTER, seq, portId);
+        u16(ATTR_FLAGS, eventFlags);
+        return end();
+    }
+
+    /** MPTCP_CMD_EXIST: answered 0 when {@code token} is a live connection, ENOTCONN otherwise. */
+    int exist(int seq, int portId, int token) {
+        start(CMD_EXIST, seq, portId);
+        u32(ATTR_TOKEN, token);
+        return end();
+    }
+
+    private void fourTuple(int token, MptcpAddress local, MptcpAddress remote) {
+        u32(ATTR_TOKEN, token);
+        u16(ATTR_FAMILY, local.family());
+        bytes(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
+        bytes(remote.isIpv6() ? ATTR_DADDR6 : ATTR_DADDR4, remote);
+        u16(ATTR_SPORT, local.port());
+        u16(ATTR_DPORT, remote.port());
+    }
+
+    private void address(MptcpAddress a, int v4, int v6) {
+        u16(ATTR_FAMILY, a.family());
+        bytes(a.isIpv6() ? v6 : v4, a);
+    }
+
+    private void start(int command, int seq, int portId) {
+        out.clear();
+        out.putInt(0).putShort((short) familyId).putShort((short) NLM_F_REQUEST_ACK).putInt(seq).putInt(portId);
+        out.put((byte) command).put((byte) VERSION).putShort((short) 0);
+    }
+
+    private int end() {
+        out.putInt(0, out.position());
+        out.flip();
+        return out.limit();
+    }
+
+    private void header(int type, int payload) {
+        out.putShort((short) (4 + payload)).putShort((short) type);
+    }
+
+    private void pad() {
+        while ((out.position() & 3) != 0) {
+            out.put((byte) 0);
+        }
+    }
+
+    private void u8(int type, int value) {
+        header(type, 1);
+        out.put((byte) value);
+        pad();
+    }
+
+    private void u16(int type, int value) {
+        header(type, 2);
+        out.putShort((short) value);
+        pad();
+    }
+
+    private void u32(int type, int value) {
+        header(type, 4);
+        out.putInt(value);
+    }
+
+    private void bytes(int type, MptcpAddress a) {
+        int length = a.isIpv6() ? 16 : 4;
+        header(type, length);
+        for (int i = 0; i < length; i++) {
+            out.put(a.addressByte(i));
+        }
+    }
+}
