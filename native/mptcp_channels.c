@@ -17,6 +17,9 @@
 #include "network_namespace.h"
 
 #define MAX_SUBFLOWS 32
+#ifndef TCP_IS_MPTCP
+#define TCP_IS_MPTCP 43 /* 5.16 */
+#endif
 
 /*
  * The descriptor under a JDK channel: sun.nio.ch.SocketChannelImpl and ServerSocketChannelImpl
@@ -157,10 +160,21 @@ static jint channels_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 	return (jint)(count + 1);
 }
 
+/* TCP_IS_MPTCP (5.16): 1 while the connection speaks MPTCP, 0 once it fell back to TCP. */
+static jint channels_tcp_is_mptcp(JNIEnv *env, jclass cls, jint fd)
+{
+	(void)cls;
+	int value = int_option(fd, IPPROTO_TCP, TCP_IS_MPTCP);
+	if (value < 0)
+		m4j_throw_io(env, "getsockopt(TCP_IS_MPTCP)", errno);
+	return value;
+}
+
 static const JNINativeMethod methods[] = {
 	{"fd", "(Ljava/lang/Object;)I", (void *)channels_fd},
 	{"replace", "(III)V", (void *)channels_replace},
 	{"protocol", "(I)I", (void *)channels_protocol},
+	{"tcpIsMptcp", "(I)I", (void *)channels_tcp_is_mptcp},
 	{"info", "(ILjava/nio/ByteBuffer;)I", (void *)channels_info},
 };
 

@@ -146,16 +146,28 @@ public final class MptcpChannels {
      * {@link org.mptcp4j.diag.Connections} has them). Give the token to a path manager to ask
      * for a policy on this connection.
      *
-     * @throws IOException when the channel is closed, not MPTCP, or not connected
+     * <p>{@link ConnectionInfo#serverSide()} is true for a channel this class did not open (one
+     * accepted from a server channel); a client channel made MPTCP by other means reads as a
+     * server's.
+     *
+     * @throws IOException when the channel is closed, not MPTCP, not connected, or fell back to TCP
      */
     public static ConnectionInfo info(SocketChannel channel) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect((1 + MAX_SUBFLOWS) * DiagRecord.SIZE).order(ByteOrder.nativeOrder());
+        int fd = open(channel);
         int count;
         try {
-            count = info(open(channel), buffer);
+            count = info(fd, buffer);
         } catch (IOException e) {
-            throw fellBack(e) ? new IOException("the connection fell back to TCP: it has no MPTCP info (" + e.getMessage()
-                    + ")", e) : e;
+            if (channel.isOpen() && protocol(fd) == IPPROTO_MPTCP && tcpIsMptcp(fd) == 0) {
+                throw new IOException("the connection fell back to TCP: it has no MPTCP info (" + e.getMessage() + ")", e);
+            }
+            throw String.valueOf(e.getMessage()).contains("EOPNOTSUPP")
+                    ? new IOException("MPTCP_FULL_INFO needs Linux 6.5 (" + e.getMessage() + ")", e) : e;
+        }
+        // The descriptor may have been closed, and its number reused, while the kernel answered.
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
         }
         DiagRecord record = new DiagRecord(buffer);
         List<SubflowInfo> subflows = new ArrayList<>(count - 1);
@@ -173,25 +185,16 @@ public final class MptcpChannels {
 
     /**
      * Whether the connection fell back to plain TCP: the peer did not answer MP_CAPABLE (it does
-     * not speak MPTCP, or a middlebox stripped the option), or the socket is a plain TCP one.
+     * not speak MPTCP, or a middlebox stripped the option), or the socket is a plain TCP one
+     * (TCP_IS_MPTCP, Linux 5.16).
      */
     public static boolean fellBackToTcp(SocketChannel channel) throws IOException {
-        if (!isMptcp(channel)) {
-            return true;
+        int fd = open(channel);
+        boolean fellBack = protocol(fd) != IPPROTO_MPTCP || tcpIsMptcp(fd) == 0;
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
         }
-        try {
-            return info(channel).fallback();
-        } catch (IOException e) {
-            if (e.getCause() instanceof IOException cause && fellBack(cause)) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    /** After a fallback the kernel hands SOL_MPTCP options to the remaining TCP subflow, which has none. */
-    private static boolean fellBack(IOException e) {
-        return String.valueOf(e.getMessage()).contains("EOPNOTSUPP");
+        return fellBack;
     }
 
     private static int open(NetworkChannel channel) throws IOException {
@@ -207,6 +210,9 @@ public final class MptcpChannels {
     static native void replace(int fd, int netnsFd, int protocol) throws IOException;
 
     static native int protocol(int fd) throws IOException;
+
+    /** TCP_IS_MPTCP: 1 while the connection speaks MPTCP, 0 after a fallback (Linux 5.16). */
+    static native int tcpIsMptcp(int fd) throws IOException;
 
     static native int info(int fd, ByteBuffer out) throws IOException;
 }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
@@ -32,6 +33,7 @@ class FaultsKernelTest {
     void killedUnderLoadAndStartedAgainEveryConnectionGetsItsSubflowsOnce() throws Exception {
         List<MptcpSocket> sockets = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicReference<Exception> loadFailure = new AtomicReference<>();
         try (ServedTopology served = ServedTopology.create(1)) {
             Topology t = served.topology();
             Thread load = new Thread(() -> {
@@ -40,7 +42,8 @@ class FaultsKernelTest {
                         sockets.add(served.connect());
                         Thread.sleep(30);
                     } catch (Exception e) {
-                        throw new IllegalStateException(e);
+                        loadFailure.set(e); // said by the test, not lost with the thread
+                        return;
                     }
                 }
             }, "load");
@@ -56,6 +59,7 @@ class FaultsKernelTest {
                     Thread.sleep(1500);
                     loading.set(false);
                     load.join();
+                    assertEquals(null, loadFailure.get(), "every connection of the load made");
                     List<MptcpSocket> all = List.copyOf(sockets);
                     for (MptcpSocket s : all) {
                         ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 2);
@@ -90,10 +94,10 @@ class FaultsKernelTest {
                     "off", "--metrics", "127.0.0.1:0", "--controller", "fullmesh", "backoff=100ms", "max-backoff=500ms");
                     MptcpSocket socket = served.connect()) {
                 InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
-                Thread sender = new Thread(() -> Transfers.sendUntilClosed(socket), "sender");
-                sender.start();
+                Thread sender = Transfers.sendUntilClosed(socket);
                 String second = "/" + Topology.clientAddress(2).getHostAddress() + ":";
-                Transfers.awaitInfo(socket, i -> onSecondPath(i, second));
+                assertTrue(onSecondPath(Transfers.awaitInfo(socket, i -> onSecondPath(i, second)), second),
+                        "the second path in use before the flaps");
                 String ns = "{netns=\"" + t.clientName() + "\"";
                 for (int flap = 1; flap <= 5; flap++) {
                     Shell.run("ip", "-n", t.clientName(), "link", "set", t.clientDevice(2), "down");

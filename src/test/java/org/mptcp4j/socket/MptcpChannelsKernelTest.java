@@ -60,56 +60,62 @@ class MptcpChannelsKernelTest {
             client.register(selector, SelectionKey.OP_CONNECT);
             ByteBuffer toSend = ByteBuffer.wrap(sent);
             SocketChannel accepted = null;
-            ByteBuffer echo = ByteBuffer.allocate(64 * 1024);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            // One thread, one selector: accept, connect, send, echo back, receive.
-            while (received.hasRemaining() && System.nanoTime() < deadline) {
-                selector.select(100);
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (key.isAcceptable()) {
-                        accepted = server.accept();
-                        accepted.configureBlocking(false);
-                        accepted.register(selector, SelectionKey.OP_READ);
-                    } else if (key.channel() == client) {
-                        if (key.isConnectable() && client.finishConnect()) {
-                            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                        }
-                        if (key.isValid() && key.isWritable()) {
-                            client.write(toSend);
-                            if (!toSend.hasRemaining()) {
-                                key.interestOps(SelectionKey.OP_READ);
+            try {
+                ByteBuffer echo = ByteBuffer.allocate(64 * 1024);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                // One thread, one selector: accept, connect, send, echo back, receive.
+                while (received.hasRemaining() && System.nanoTime() < deadline) {
+                    selector.select(100);
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        if (key.isAcceptable()) {
+                            accepted = server.accept();
+                            accepted.configureBlocking(false);
+                            accepted.register(selector, SelectionKey.OP_READ);
+                        } else if (key.channel() == client) {
+                            if (key.isConnectable() && client.finishConnect()) {
+                                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                             }
-                        }
-                        if (key.isValid() && key.isReadable()) {
-                            client.read(received);
-                        }
-                    } else if (key.isReadable()) {
-                        SocketChannel peer = (SocketChannel) key.channel();
-                        if (peer.read(echo) > 0) {
+                            if (key.isValid() && key.isWritable()) {
+                                client.write(toSend);
+                                if (!toSend.hasRemaining()) {
+                                    key.interestOps(SelectionKey.OP_READ);
+                                }
+                            }
+                            if (key.isValid() && key.isReadable()) {
+                                client.read(received);
+                            }
+                        } else {
+                            // The echo side: reads while it has room, writes back what it holds, never spins.
+                            SocketChannel peer = (SocketChannel) key.channel();
+                            if (key.isReadable() && echo.hasRemaining()) {
+                                peer.read(echo);
+                            }
                             echo.flip();
-                            while (echo.hasRemaining()) {
-                                peer.write(echo);
-                            }
-                            echo.clear();
+                            peer.write(echo);
+                            echo.compact();
+                            key.interestOps(echo.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
                         }
                     }
+                    selector.selectedKeys().clear();
                 }
-                selector.selectedKeys().clear();
+                assertArrayEquals(sent, received.array(), "echoed over MPTCP");
+                assertTrue(MptcpChannels.isMptcp(server));
+                assertTrue(MptcpChannels.isMptcp(client));
+                assertTrue(accepted != null && MptcpChannels.isMptcp(accepted), "accepted from an MPTCP listener: MPTCP");
+                assertFalse(MptcpChannels.fellBackToTcp(client));
+                ConnectionInfo own = MptcpChannels.info(client);
+                ConnectionInfo peer = MptcpChannels.info(accepted);
+                assertFalse(own.serverSide());
+                assertTrue(peer.serverSide());
+                assertTrue(own.token() != 0 && peer.token() != 0 && own.token() != peer.token(), own + "\n" + peer);
+                assertEquals(sent.length, own.bytesAcked(), own.toString());
+                assertEquals(sent.length, peer.bytesReceived(), peer.toString());
+                assertEquals(client.getLocalAddress(), own.local());
+            } finally {
+                if (accepted != null) {
+                    accepted.close();
+                }
             }
-            assertArrayEquals(sent, received.array(), "echoed over MPTCP");
-            assertTrue(MptcpChannels.isMptcp(server));
-            assertTrue(MptcpChannels.isMptcp(client));
-            assertTrue(accepted != null && MptcpChannels.isMptcp(accepted), "accepted from an MPTCP listener: MPTCP");
-            assertFalse(MptcpChannels.fellBackToTcp(client));
-            ConnectionInfo own = MptcpChannels.info(client);
-            ConnectionInfo peer = MptcpChannels.info(accepted);
-            assertFalse(own.serverSide());
-            assertTrue(peer.serverSide());
-            assertTrue(own.token() != 0 && peer.token() != 0 && own.token() != peer.token(), own + "\n" + peer);
-            assertEquals(sent.length, own.bytesAcked(), own.toString());
-            assertEquals(sent.length, peer.bytesReceived(), peer.toString());
-            assertEquals(client.getLocalAddress(), own.local());
-            accepted.close();
         }
     }
 
@@ -180,22 +186,27 @@ class MptcpChannelsKernelTest {
             assertTrue(refused.getMessage().startsWith("MPTCP is disabled in network namespace " + t.serverName()
                     + " (socket(IPPROTO_MPTCP): "), refused.getMessage());
             try (ServerSocketChannel tcp = MptcpChannels.openServerSocketChannel(t.server(), StandardProtocolFamily.INET,
-                    Fallback.TCP);
-                    SocketChannel client = MptcpChannels.openSocketChannel(t.client(), StandardProtocolFamily.INET,
-                            Fallback.FAIL)) {
+                    Fallback.TCP)) {
                 assertFalse(MptcpChannels.isMptcp(tcp), "plain TCP, as asked");
                 tcp.bind(new InetSocketAddress("0.0.0.0", PORT));
-                client.connect(SERVER);
-                try (SocketChannel accepted = tcp.accept()) {
-                    client.write(ByteBuffer.wrap(new byte[1000]));
-                    ByteBuffer in = ByteBuffer.allocate(1000);
-                    while (in.hasRemaining() && accepted.read(in) > 0) {
-                        // until all arrived
+                // An IPv4 socket, and the JDK's default: dual-stack IPv6 reaching the peer v4-mapped.
+                for (StandardProtocolFamily family : new StandardProtocolFamily[] {StandardProtocolFamily.INET, null}) {
+                    try (SocketChannel client = MptcpChannels.openSocketChannel(t.client(), family, Fallback.FAIL)) {
+                        client.connect(SERVER);
+                        try (SocketChannel accepted = tcp.accept()) {
+                            client.write(ByteBuffer.wrap(new byte[1000]));
+                            ByteBuffer in = ByteBuffer.allocate(1000);
+                            while (in.hasRemaining() && accepted.read(in) > 0) {
+                                // until all arrived
+                            }
+                            assertFalse(in.hasRemaining());
+                            assertTrue(MptcpChannels.isMptcp(client), family + ": an MPTCP socket still");
+                            assertTrue(MptcpChannels.fellBackToTcp(client), family + ": whose connection fell back to TCP");
+                            IOException noInfo = assertThrows(IOException.class, () -> MptcpChannels.info(client));
+                            assertTrue(noInfo.getMessage().startsWith("the connection fell back to TCP"), noInfo.getMessage());
+                            assertTrue(MptcpChannels.fellBackToTcp(accepted), "the TCP side is TCP");
+                        }
                     }
-                    assertFalse(in.hasRemaining());
-                    assertTrue(MptcpChannels.isMptcp(client), "an MPTCP socket still");
-                    assertTrue(MptcpChannels.fellBackToTcp(client), "whose connection fell back to TCP");
-                    assertTrue(MptcpChannels.fellBackToTcp(accepted), "the TCP side is TCP");
                 }
             }
         }

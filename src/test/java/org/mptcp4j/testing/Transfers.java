@@ -63,7 +63,7 @@ public final class Transfers {
     }
 
     /** Writes without pause on a thread of its own until the socket is closed under it. */
-    public static void sendUntilClosed(MptcpSocket socket) {
+    public static Thread sendUntilClosed(MptcpSocket socket) {
         Thread sender = new Thread(() -> {
             try {
                 send(socket, Long.MAX_VALUE);
@@ -73,6 +73,7 @@ public final class Transfers {
         }, "test-sender");
         sender.setDaemon(true);
         sender.start();
+        return sender;
     }
 
     /** Polls the socket's info until {@code condition} holds; returns that info or the last after 10 s. */
