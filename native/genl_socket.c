@@ -12,7 +12,7 @@
 #include "mptcp4j/mptcp_uapi.h"
 #include "network_namespace.h"
 
-struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
+struct nl_sock *genl_socket_connect(JNIEnv *env, int netns_fd)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	if (sk == NULL) {
@@ -34,6 +34,14 @@ struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
 		m4j_throw_mptcp(env, "connect generic netlink socket", connect_errno, nl_geterror(nlerr));
 		return NULL;
 	}
+	return sk;
+}
+
+struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
+{
+	struct nl_sock *sk = genl_socket_connect(env, netns_fd);
+	if (sk == NULL)
+		return NULL;
 	int id = genl_ctrl_resolve(sk, MPTCP_PM_NAME);
 	if (id < 0) {
 		nl_socket_free(sk);

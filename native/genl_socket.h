@@ -15,6 +15,9 @@
  * caller's) and resolves mptcp_pm into *family_id. Returns NULL with a MptcpException
  * pending on failure.
  */
+/* A generic-netlink socket connected in netns_fd (-1: this one); NULL with an MptcpException pending. */
+struct nl_sock *genl_socket_connect(JNIEnv *env, int netns_fd);
+
 struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id);
 
 /*

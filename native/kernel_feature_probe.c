@@ -8,6 +8,8 @@
 #include <string.h>
 #include <linux/genetlink.h>
 #include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -151,10 +153,32 @@ static void probe_features(JNIEnv *env, jclass cls, jint netns_fd, jobject out)
 	nl_socket_free(sk);
 }
 
+/* The id of generic-netlink family `name` in netns_fd, or -ENOENT when the kernel has none. */
+static jint probe_family_id(JNIEnv *env, jclass cls, jint netns_fd, jstring name)
+{
+	(void)cls;
+	const char *family = (*env)->GetStringUTFChars(env, name, NULL);
+	if (family == NULL)
+		return -ENOMEM;
+	jint id = -ENOENT;
+	struct nl_sock *sk = genl_socket_connect(env, netns_fd);
+	if (sk != NULL) {
+		int rc = genl_ctrl_resolve(sk, family);
+		if (rc >= 0)
+			id = rc;
+		else if (rc != -NLE_OBJ_NOTFOUND)
+			m4j_throw_mptcp(env, "resolve a generic netlink family", 0, nl_geterror(rc));
+		nl_socket_free(sk);
+	}
+	(*env)->ReleaseStringUTFChars(env, name, family);
+	return id;
+}
+
 int m4j_register_kernel_feature_probe(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
 		{"probe", "(ILjava/nio/ByteBuffer;)V", (void *)probe_features},
+		{"familyId", "(ILjava/lang/String;)I", (void *)probe_family_id},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/KernelFeatureProbe", methods,
 			    M4J_ARRAY_LEN(methods));

@@ -38,4 +38,10 @@ public final class KernelFeatureProbe {
     }
 
     private static native void probe(int netnsFd, ByteBuffer out);
+
+    /**
+     * The id of generic-netlink family {@code name} in the namespace, or a negative number when
+     * the kernel has no such family.
+     */
+    public static native int familyId(int netnsFd, String name);
 }

@@ -1,5 +1,10 @@
 package org.mptcp4j.pm;
 
+import org.mptcp4j.netlink.Errno;
+import org.mptcp4j.netlink.KernelFeatureProbe;
+import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.netns.NetworkNamespace;
+
 /**
  * The two generic-netlink path-manager interfaces a Linux kernel may offer. The upstream
  * {@code mptcp_pm} family (5.19 and later) is the one mptcp4j drives; the out-of-tree
@@ -26,6 +31,22 @@ public enum Dialect {
         this.family = family;
         this.eventGroup = eventGroup;
         this.hostOrderPorts = hostOrderPorts;
+    }
+
+    /**
+     * The dialect the kernel of {@code namespace} offers, upstream's when it has both.
+     *
+     * @throws MptcpException (ENOENT) naming both families when it has neither
+     */
+    public static Dialect detect(NetworkNamespace namespace) {
+        NativeLibrary.ensureLoaded();
+        for (Dialect d : values()) {
+            if (KernelFeatureProbe.familyId(namespace.fd(), d.family) >= 0) {
+                return d;
+            }
+        }
+        throw new MptcpException("find the MPTCP path manager", Errno.ENOENT,
+                "the kernel has neither the mptcp_pm family (Linux 5.19+) nor the multipath-tcp.org v0.95 mptcp family");
     }
 
     /** The generic-netlink family's name. */

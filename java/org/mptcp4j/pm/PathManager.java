@@ -32,9 +32,23 @@ public final class PathManager implements AutoCloseable {
 
     private PathManager(NetworkNamespace namespace) {
         this.namespace = namespace;
-        this.features = KernelFeatures.probe(namespace);
+        this.features = probe(namespace);
         this.socket = CommandSocket.open(namespace);
         this.listeners = new AnnouncedListeners(namespace);
+    }
+
+    /** The kernel's mptcp_pm operations; a v0.95 kernel is named as such rather than as one without MPTCP. */
+    private static KernelFeatures probe(NetworkNamespace namespace) {
+        try {
+            return KernelFeatures.probe(namespace);
+        } catch (MptcpException e) {
+            if (e.errno() == Errno.ENOENT && Dialect.detect(namespace) == Dialect.V095) {
+                throw new MptcpException("open the path manager", Errno.EOPNOTSUPP, "this kernel offers the"
+                        + " multipath-tcp.org v0.95 mptcp family, not mptcp_pm: mptcp4j decodes v0.95 events and encodes"
+                        + " its commands, but does not drive that kernel yet");
+            }
+            throw e;
+        }
     }
 
     /** A path manager for the caller's network namespace. */
