@@ -17,9 +17,6 @@
 #include "network_namespace.h"
 
 #define MAX_SUBFLOWS 32
-#ifndef TCP_IS_MPTCP
-#define TCP_IS_MPTCP 43 /* 5.16 */
-#endif
 
 /*
  * The descriptor under a JDK channel: sun.nio.ch.SocketChannelImpl and ServerSocketChannelImpl
@@ -94,14 +91,14 @@ static void channels_replace(JNIEnv *env, jclass cls, jint fd, jint netns_fd, ji
 		m4j_throw_io(env, "close the spare descriptor", errno);
 }
 
-/* SO_PROTOCOL: IPPROTO_MPTCP (262) or IPPROTO_TCP (6). */
-static jint channels_protocol(JNIEnv *env, jclass cls, jint fd)
+/* An int socket option the Java side asks for (SO_PROTOCOL, TCP_IS_MPTCP); -1 with an IOException. */
+static jint channels_option(JNIEnv *env, jclass cls, jint fd, jint level, jint name)
 {
 	(void)cls;
-	int protocol = int_option(fd, SOL_SOCKET, SO_PROTOCOL);
-	if (protocol < 0)
-		m4j_throw_io(env, "getsockopt(SO_PROTOCOL)", errno);
-	return protocol;
+	int value = int_option(fd, level, name);
+	if (value < 0)
+		m4j_throw_io(env, "getsockopt", errno);
+	return value;
 }
 
 /*
@@ -160,21 +157,10 @@ static jint channels_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 	return (jint)(count + 1);
 }
 
-/* TCP_IS_MPTCP (5.16): 1 while the connection speaks MPTCP, 0 once it fell back to TCP. */
-static jint channels_tcp_is_mptcp(JNIEnv *env, jclass cls, jint fd)
-{
-	(void)cls;
-	int value = int_option(fd, IPPROTO_TCP, TCP_IS_MPTCP);
-	if (value < 0)
-		m4j_throw_io(env, "getsockopt(TCP_IS_MPTCP)", errno);
-	return value;
-}
-
 static const JNINativeMethod methods[] = {
 	{"fd", "(Ljava/lang/Object;)I", (void *)channels_fd},
 	{"replace", "(III)V", (void *)channels_replace},
-	{"protocol", "(I)I", (void *)channels_protocol},
-	{"tcpIsMptcp", "(I)I", (void *)channels_tcp_is_mptcp},
+	{"option", "(III)I", (void *)channels_option},
 	{"info", "(ILjava/nio/ByteBuffer;)I", (void *)channels_info},
 };
 

@@ -50,14 +50,7 @@ final class V095CommandEncoder {
         u32(ATTR_TOKEN, token);
         u8(ATTR_LOC_ID, local.id());
         address(local, ATTR_SADDR4, ATTR_SADDR6);
-        if (local.port() != 0) {
-            u16(ATTR_SPORT, local.port());
-        }
-        u8(ATTR_BACKUP, backup ? 1 : 0);
-        if (local.ifIndex() != 0) {
-            u32(ATTR_IF_IDX, local.ifIndex());
-        }
-        return end();
+        return localOptions(local, backup);
     }
 
     /** MPTCP_CMD_REMOVE: withdraw local address {@code localId}. */
@@ -79,14 +72,7 @@ final class V095CommandEncoder {
         if (local.family() != 0) { // without it the kernel takes the address it holds for the id
             bytes(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
         }
-        if (local.port() != 0) {
-            u16(ATTR_SPORT, local.port());
-        }
-        u8(ATTR_BACKUP, backup ? 1 : 0);
-        if (local.ifIndex() != 0) {
-            u32(ATTR_IF_IDX, local.ifIndex());
-        }
-        return end();
+        return localOptions(local, backup);
     }
 
     /** MPTCP_CMD_SUB_DESTROY: the subflow with this 4-tuple. */
@@ -115,6 +101,18 @@ final class V095CommandEncoder {
     int exist(int seq, int portId, int token) {
         start(CMD_EXIST, seq, portId);
         u32(ATTR_TOKEN, token);
+        return end();
+    }
+
+    /** The local side's optional port, its backup flag and optional interface; ends the message. */
+    private int localOptions(MptcpAddress local, boolean backup) {
+        if (local.port() != 0) {
+            u16(ATTR_SPORT, local.port());
+        }
+        u8(ATTR_BACKUP, backup ? 1 : 0);
+        if (local.ifIndex() != 0) {
+            u32(ATTR_IF_IDX, local.ifIndex());
+        }
         return end();
     }
 

@@ -42,6 +42,9 @@ import org.mptcp4j.netns.NetworkNamespace;
 public final class MptcpChannels {
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_MPTCP = 262;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_PROTOCOL = 38;
+    private static final int TCP_IS_MPTCP = 43;
     private static final int MAX_SUBFLOWS = 32;
     /** Channels this class connected: their connections are this host's; accepted ones are the peer's. */
     private static final Set<SocketChannel> OPENED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -209,10 +212,18 @@ public final class MptcpChannels {
 
     static native void replace(int fd, int netnsFd, int protocol) throws IOException;
 
-    static native int protocol(int fd) throws IOException;
+    /** SO_PROTOCOL: IPPROTO_MPTCP or IPPROTO_TCP. */
+    private static int protocol(int fd) throws IOException {
+        return option(fd, SOL_SOCKET, SO_PROTOCOL);
+    }
 
     /** TCP_IS_MPTCP: 1 while the connection speaks MPTCP, 0 after a fallback (Linux 5.16). */
-    static native int tcpIsMptcp(int fd) throws IOException;
+    private static int tcpIsMptcp(int fd) throws IOException {
+        return option(fd, IPPROTO_TCP, TCP_IS_MPTCP);
+    }
+
+    /** getsockopt of an int option. */
+    static native int option(int fd, int level, int name) throws IOException;
 
     static native int info(int fd, ByteBuffer out) throws IOException;
 }

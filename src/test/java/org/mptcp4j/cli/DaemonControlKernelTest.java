@@ -3,13 +3,11 @@ package org.mptcp4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
@@ -17,18 +15,17 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.pm.AddressText;
-import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
+import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 
 /** {@code mptcp4j ctl} against a daemon managing a namespace: queries, commands, a connection handed to another controller. */
 @KernelTest
 class DaemonControlKernelTest {
-    private static final int PORT = 5201;
+    private static final int PORT = ServedTopology.PORT;
 
     @TempDir
     Path dir;
@@ -42,15 +39,11 @@ class DaemonControlKernelTest {
     @Test
     void ctlQueriesAndCommandsTheRunningDaemon() throws Exception {
         Path socket = dir.resolve("run/control.sock");
-        try (Topology t = Topology.create("m4j-test", 1);
-                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16)) {
-            t.allowServerSubflows(8);
-            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
-            Transfers.discardServer(listener, new AtomicLong());
+        try (ServedTopology served = ServedTopology.create(1)) {
+            Topology t = served.topology();
             try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(),
                     "--control-socket", socket.toString(), "--controller", "ndiffports", "subflows=1");
-                    MptcpSocket socketA = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
-                Transfers.send(socketA, 1000);
+                    MptcpSocket socketA = served.connect()) {
                 daemon.awaitErr("mptcp4j run: managing", 10); // said once the control socket listens
                 ConnectionInfo info = Transfers.awaitInfo(socketA, i -> i.extraSubflows() == 1);
                 String token = String.format("%08x", info.token());
@@ -121,15 +114,11 @@ class DaemonControlKernelTest {
         Path config = dir.resolve("mptcp4j.conf");
         String common = "control-socket = " + socket + "\npath-manager = ndiffports\n[controller ndiffports]\nsubflows = 1\n";
         Files.writeString(config, "[core]\n" + common);
-        try (Topology t = Topology.create("m4j-test", 1);
-                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 16)) {
-            t.allowServerSubflows(8);
-            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
-            Transfers.discardServer(listener, new AtomicLong());
+        try (ServedTopology served = ServedTopology.create(1)) {
+            Topology t = served.topology();
             try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(), "-n",
                     t.clientName());
-                    MptcpSocket app = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
-                Transfers.send(app, 1000);
+                    MptcpSocket app = served.connect()) {
                 daemon.awaitErr("mptcp4j run: managing", 10);
                 String token = String.format("%08x", Transfers.awaitInfo(app, i -> i.extraSubflows() == 1).token());
                 // Its own parameters over the [controller ndiffports] section's.

@@ -244,6 +244,8 @@ class ControlServerTest {
 
     @Test
     void otherUserCannotConnectToTheSocketFile() throws IOException {
+        // As the kernel tests: skipped with the reason on a developer machine, a failure under CI.
+        assertTrue(SELF.equals("root") || !"true".equals(System.getenv("CI")), "needs root to run clients as nobody");
         assumeTrue(SELF.equals("root"), "needs root to run clients as nobody");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // only the socket's mode in the way
         List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");

@@ -16,13 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
-import org.mptcp4j.testing.Transfers;
+import org.mptcp4j.testing.ServedTopology;
 
 /**
  * The daemon under connection churn: its memory and descriptors stay flat and it loses no event.
@@ -35,18 +33,14 @@ class SoakKernelTest {
     /** New connections per second, each sending 16 KiB and closing. */
     private static final int RATE = Integer.getInteger("mptcp4j.soak.rate", 40);
     private static final int SAMPLES = 12;
-    private static final int PORT = 5201;
 
     /** One look at the daemon: after a full GC, so that the heap is what it keeps. */
     private record Sample(long seconds, long rss, long fds, long heap, long created) {}
 
     @Test
     void underConnectionChurnTheDaemonStaysFlatAndLosesNoEvent() throws Exception {
-        try (Topology t = Topology.create("m4j-test", 1);
-                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 256)) {
-            t.allowServerSubflows(8);
-            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
-            Transfers.discardServer(listener, new AtomicLong());
+        try (ServedTopology served = ServedTopology.create(1)) {
+            Topology t = served.topology();
             try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
                     "off", "--metrics", "127.0.0.1:0", "--log-level", "warn", "--controller", "ndiffports", "subflows=2")) {
                 soak(t, daemon);
@@ -115,7 +109,7 @@ class SoakKernelTest {
         ByteBuffer data = ByteBuffer.allocate(16 * 1024);
         long next = System.nanoTime();
         while (churning.get()) {
-            try (MptcpSocket s = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+            try (MptcpSocket s = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, ServedTopology.PORT))) {
                 opened.incrementAndGet();
                 s.writeFully(data.clear());
             } catch (java.io.IOException e) {
