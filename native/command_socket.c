@@ -1,7 +1,8 @@
 /*
  * Natives of org.mptcp4j.netlink.CommandSocket: a socket of its own for path-manager
  * commands, apart from the event socket. Java writes a request (mptcp4j/command_request.h);
- * send() encodes it with libnl and sends it without waiting, so requests can be pipelined;
+ * send() encodes it with libnl (upstream mptcp_pm) and sends it without waiting, so requests
+ * can be pipelined; sendMessage() sends one Java encoded (v0.95 mptcp) the same way;
  * receive() reads one datagram of answers and decodes every message addressed to this socket
  * into reply records (mptcp4j/command_reply.h) that Java matches to requests by sequence number.
  * The encoding and decoding themselves are in command_codec.c.
@@ -12,7 +13,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
@@ -58,6 +61,32 @@ static jint send_request(JNIEnv *env, jclass cls, jlong handle)
 		return rc;
 	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
 	while (send(s->fd, nlh, nlh->nlmsg_len, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return (jint)s->seq;
+}
+
+/*
+ * Sends the `length` bytes of a message Java encoded (a v0.95 command) under the next sequence
+ * number and this socket's port id; returns the sequence number (> 0) or -errno.
+ */
+static jint send_message(JNIEnv *env, jclass cls, jlong handle, jobject message, jint length)
+{
+	(void)cls;
+	size_t capacity;
+	uint8_t *bytes = m4j_direct_buffer(env, message, 0, &capacity);
+	if (bytes == NULL)
+		return -EINVAL;
+	if (length < (jint)NLMSG_HDRLEN || (size_t)length > capacity)
+		return -EINVAL;
+	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
+	if (++s->seq > INT32_MAX)
+		s->seq = 1;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)bytes;
+	nlh->nlmsg_seq = s->seq;
+	nlh->nlmsg_pid = s->port_id;
+	while (send(s->fd, nlh, (size_t)length, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
 	}
@@ -118,29 +147,31 @@ static void free_socket(struct command_socket *s)
 		nlmsg_free(s->msg);
 	if (s->sk != NULL)
 		nl_socket_free(s->sk);
+	else if (s->fd >= 0)
+		(void)close(s->fd);
 	free(s);
 }
 
-static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request, jobject replies,
-			 jobject texts)
+/* What both ways of opening share: the buffers Java gave and the reused message. NULL with an exception pending. */
+static struct command_socket *alloc_socket(JNIEnv *env, jobject request, jobject replies, jobject texts)
 {
-	(void)cls;
 	const struct mptcp4j_command_request *req =
 		m4j_direct_buffer(env, request, sizeof(struct mptcp4j_command_request), NULL);
 	if (req == NULL)
-		return 0;
+		return NULL;
 	struct mptcp4j_reply_record *rep = m4j_direct_buffer(
 		env, replies, MPTCP4J_REPLY_CAPACITY * sizeof(struct mptcp4j_reply_record), NULL);
 	if (rep == NULL)
-		return 0;
+		return NULL;
 	char *text = m4j_direct_buffer(env, texts, MPTCP4J_REPLY_TEXT_SIZE, NULL);
 	if (text == NULL)
-		return 0;
+		return NULL;
 	struct command_socket *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		m4j_throw_mptcp(env, "allocate command socket", ENOMEM, NULL);
-		return 0;
+		return NULL;
 	}
+	s->fd = -1;
 	s->request = req;
 	s->replies.records = rep;
 	s->replies.texts = text;
@@ -148,9 +179,23 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request
 	if (s->msg == NULL) {
 		m4j_throw_mptcp(env, "allocate netlink message", ENOMEM, NULL);
 		free_socket(s);
-		return 0;
+		return NULL;
 	}
-	s->sk = genl_socket_open(env, netns_fd, &s->family_id);
+	return s;
+}
+
+/* A socket in netns_fd for the commands of generic-netlink family `family_name`. */
+static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jstring family_name, jobject request,
+			 jobject replies, jobject texts)
+{
+	(void)cls;
+	char family[GENL_NAMSIZ];
+	if (genl_socket_name(env, family_name, family, sizeof(family)) < 0)
+		return 0;
+	struct command_socket *s = alloc_socket(env, request, replies, texts);
+	if (s == NULL)
+		return 0;
+	s->sk = genl_socket_open(env, netns_fd, family, &s->family_id);
 	if (s->sk == NULL) {
 		free_socket(s);
 		return 0;
@@ -168,11 +213,37 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jobject request
 	return (jlong)(intptr_t)s;
 }
 
+/*
+ * A socket over `fd`, a connected datagram socket whose peer answers in the kernel's place (a
+ * replay of recorded traffic) as family family_id, to requests from port_id. Owns fd from now on.
+ */
+static jlong adopt_socket(JNIEnv *env, jclass cls, jint fd, jint family_id, jint port_id, jobject request,
+			  jobject replies, jobject texts)
+{
+	(void)cls;
+	struct command_socket *s = alloc_socket(env, request, replies, texts);
+	if (s == NULL) {
+		(void)close(fd);
+		return 0;
+	}
+	s->fd = fd;
+	s->family_id = family_id;
+	s->port_id = (uint32_t)port_id;
+	return (jlong)(intptr_t)s;
+}
+
 static jint port_id(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
 	return (jint)((struct command_socket *)(intptr_t)handle)->port_id;
+}
+
+static jint family_id(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return (jint)((struct command_socket *)(intptr_t)handle)->family_id;
 }
 
 static jlong foreign_messages(JNIEnv *env, jclass cls, jlong handle)
@@ -192,12 +263,16 @@ static void close_socket(JNIEnv *env, jclass cls, jlong handle)
 int m4j_register_command_socket(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"open", "(ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
+		{"open", "(ILjava/lang/String;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
 		 (void *)open_socket},
+		{"adopt", "(IIILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
+		 (void *)adopt_socket},
 		{"send", "(J)I", (void *)send_request},
+		{"sendMessage", "(JLjava/nio/ByteBuffer;I)I", (void *)send_message},
 		{"encode", "(JLjava/nio/ByteBuffer;)I", (void *)encode_request},
 		{"receive", "(JI)I", (void *)receive_replies},
 		{"portId", "(J)I", (void *)port_id},
+		{"familyId", "(J)I", (void *)family_id},
 		{"foreignMessages", "(J)J", (void *)foreign_messages},
 		{"close", "(J)V", (void *)close_socket},
 	};

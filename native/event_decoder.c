@@ -45,6 +45,12 @@ static int has_trailing_bytes(struct genlmsghdr *gh, int attrlen)
 	return rem > 0;
 }
 
+static uint16_t port(const struct event_decoder *d, struct nlattr *a)
+{
+	uint16_t value = nla_get_u16(a);
+	return d->host_order_ports ? value : ntohs(value);
+}
+
 static int decode_message(const struct event_decoder *d, struct nlmsghdr *nlh,
 			  uint64_t rx_nanos, struct mptcp4j_event_record *r)
 {
@@ -98,11 +104,11 @@ static int decode_message(const struct event_decoder *d, struct nlmsghdr *nlh,
 		memcpy(r->remote_addr, nla_data(tb[MPTCP_ATTR_DADDR4]), 4);
 	if (tb[MPTCP_ATTR_DADDR6])
 		memcpy(r->remote_addr, nla_data(tb[MPTCP_ATTR_DADDR6]), 16);
-	/* Event ports travel in network order, unlike the command attributes' ports. */
+	/* Upstream event ports travel in network order, unlike its command ports; v0.95's in host order. */
 	if (tb[MPTCP_ATTR_SPORT])
-		r->local_port = ntohs(nla_get_u16(tb[MPTCP_ATTR_SPORT]));
+		r->local_port = port(d, tb[MPTCP_ATTR_SPORT]);
 	if (tb[MPTCP_ATTR_DPORT])
-		r->remote_port = ntohs(nla_get_u16(tb[MPTCP_ATTR_DPORT]));
+		r->remote_port = port(d, tb[MPTCP_ATTR_DPORT]);
 	if (tb[MPTCP_ATTR_BACKUP])
 		r->backup = nla_get_u8(tb[MPTCP_ATTR_BACKUP]);
 	if (tb[MPTCP_ATTR_ERROR])

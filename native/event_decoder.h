@@ -1,11 +1,12 @@
 /*
- * The one decoder of mptcp_pm events: raw netlink bytes in, fixed-layout records out
+ * The one decoder of path-manager events (upstream mptcp_pm and v0.95 mptcp): raw netlink bytes in, fixed-layout records out
  * (mptcp4j/event_record.h). Validates every header and attribute; a message that fails is
  * counted and skipped, never trusted.
  */
 #ifndef MPTCP4J_EVENT_DECODER_H
 #define MPTCP4J_EVENT_DECODER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,8 @@
 
 struct event_decoder {
 	uint16_t family_id;
+	/* v0.95 sends ports as host-order u16s; upstream in network order. */
+	bool host_order_ports;
 	/* bit n set: deliver events of type n; other types are counted as filtered. */
 	uint64_t type_mask;
 	uint64_t *counters; /* MPTCP4J_COUNTER_COUNT entries */

@@ -4,7 +4,7 @@
 
 /* Decodes bytes from a Java buffer: the unit tests' and benchmarks' way into the decoder. */
 static jint decode(JNIEnv *env, jclass cls, jobject raw, jint len, jobject records,
-		   jobject counters, jint family_id, jlong type_mask)
+		   jobject counters, jint family_id, jlong type_mask, jboolean host_order_ports)
 {
 	(void)cls;
 	size_t raw_cap, rec_cap;
@@ -24,6 +24,7 @@ static jint decode(JNIEnv *env, jclass cls, jobject raw, jint len, jobject recor
 	}
 	struct event_decoder decoder = {
 		.family_id = (uint16_t)family_id,
+		.host_order_ports = host_order_ports,
 		.type_mask = (uint64_t)type_mask,
 		.counters = cnt,
 	};
@@ -35,7 +36,7 @@ static jint decode(JNIEnv *env, jclass cls, jobject raw, jint len, jobject recor
 int m4j_register_event_decoder(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"decode", "(Ljava/nio/ByteBuffer;ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;IJ)I",
+		{"decode", "(Ljava/nio/ByteBuffer;ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;IJZ)I",
 		 (void *)decode},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/EventDecoder", methods,

@@ -1,5 +1,7 @@
 /*
- * Natives of org.mptcp4j.netlink.EventSocket: the socket joined to mptcp_pm_events. One poll
+ * Natives of org.mptcp4j.netlink.EventSocket: the socket joined to the path manager's events
+ * group (mptcp_pm_events upstream, mptcp_events on v0.95), or a socket adopted from a stand-in
+ * for the kernel that replays recorded events. One poll
  * call receives every pending datagram, decodes it into the records buffer and returns the
  * count; Java then reads the records in place. No call back into Java per event.
  *
@@ -9,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/errno.h>
+#include <linux/genetlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/socket.h>
 
@@ -203,58 +207,78 @@ static void free_socket(struct event_socket *s)
 {
 	if (s->sk != NULL)
 		nl_socket_free(s->sk);
+	else if (s->fd >= 0)
+		(void)close(s->fd);
 	if (s->wake_fd >= 0)
 		(void)close(s->wake_fd);
 	free(s);
 }
 
-static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_buffer,
-			 jobject records, jobject counters, jobject raw)
+/* What both ways of opening share: the buffers Java gave and the wake-up eventfd. NULL with an exception pending. */
+static struct event_socket *alloc_socket(JNIEnv *env, jobject records, jobject counters, jobject raw)
 {
-	(void)cls;
 	size_t raw_capacity = 0;
 	uint8_t *raw_address = NULL;
 	if (raw != NULL) {
 		raw_address = m4j_direct_buffer(env, raw, MPTCP4J_RAW_HEADER_SIZE + RX_BUFFER_SIZE, &raw_capacity);
 		if (raw_address == NULL)
-			return 0;
+			return NULL;
 	}
 	size_t records_size;
 	void *records_address = m4j_direct_buffer(env, records,
 						  sizeof(struct mptcp4j_event_record),
 						  &records_size);
 	if (records_address == NULL)
-		return 0;
+		return NULL;
 	uint64_t *counters_address = m4j_direct_buffer(
 		env, counters, MPTCP4J_COUNTER_COUNT * sizeof(uint64_t), NULL);
 	if (counters_address == NULL)
-		return 0;
+		return NULL;
 
 	struct event_socket *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		m4j_throw_mptcp(env, "allocate event socket", ENOMEM, NULL);
-		return 0;
+		return NULL;
 	}
+	s->fd = -1;
 	s->attached_fd = -1;
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->wake_fd < 0) {
 		m4j_throw_mptcp(env, "create eventfd", errno, NULL);
 		free_socket(s);
-		return 0;
+		return NULL;
 	}
+	s->decoder.type_mask = ~UINT64_C(0);
+	s->decoder.counters = counters_address;
+	s->records = records_address;
+	s->capacity = (int)(records_size / sizeof(struct mptcp4j_event_record));
+	s->raw = raw_address;
+	s->raw_capacity = raw_capacity;
+	return s;
+}
+
+/* A socket joined to `group` of `family` in netns_fd: the kernel's events. */
+static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jstring family_name, jstring group_name,
+			 jboolean host_order_ports, jint receive_buffer, jobject records, jobject counters,
+			 jobject raw)
+{
+	(void)cls;
+	char family[GENL_NAMSIZ], group_text[GENL_NAMSIZ];
+	if (genl_socket_name(env, family_name, family, sizeof(family)) < 0 ||
+	    genl_socket_name(env, group_name, group_text, sizeof(group_text)) < 0)
+		return 0;
+	struct event_socket *s = alloc_socket(env, records, counters, raw);
+	if (s == NULL)
+		return 0;
 	int family_id;
-	s->sk = genl_socket_open(env, netns_fd, &family_id);
+	s->sk = genl_socket_open(env, netns_fd, family, &family_id);
 	if (s->sk == NULL) {
 		free_socket(s);
 		return 0;
 	}
 	s->fd = nl_socket_get_fd(s->sk);
-	int group = genl_ctrl_resolve_grp(s->sk, MPTCP_PM_NAME, MPTCP_PM_EV_GRP_NAME);
+	int group = genl_socket_group(env, s->sk, family, group_text);
 	if (group < 0) {
-		if (group == -NLE_OBJ_NOTFOUND)
-			m4j_throw_mptcp(env, "resolve multicast group mptcp_pm_events", ENOENT, NULL);
-		else
-			m4j_throw_mptcp(env, "resolve multicast group mptcp_pm_events", 0, nl_geterror(group));
 		free_socket(s);
 		return 0;
 	}
@@ -266,17 +290,36 @@ static jlong open_socket(JNIEnv *env, jclass cls, jint netns_fd, jint receive_bu
 	}
 	/* setsockopt directly rather than through libnl, which folds errno into its own codes. */
 	if (setsockopt(s->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) != 0) {
-		m4j_throw_mptcp(env, "join multicast group mptcp_pm_events", errno, NULL);
+		char what[96];
+		snprintf(what, sizeof(what), "join multicast group %s", group_text);
+		m4j_throw_mptcp(env, what, errno, NULL);
 		free_socket(s);
 		return 0;
 	}
 	s->decoder.family_id = (uint16_t)family_id;
-	s->decoder.type_mask = ~UINT64_C(0);
-	s->decoder.counters = counters_address;
-	s->records = records_address;
-	s->capacity = (int)(records_size / sizeof(struct mptcp4j_event_record));
-	s->raw = raw_address;
-	s->raw_capacity = raw_capacity;
+	s->decoder.host_order_ports = host_order_ports;
+	return (jlong)(intptr_t)s;
+}
+
+/*
+ * A socket over `fd`, a connected datagram socket whose peer writes event messages of family
+ * family_id in the kernel's place (a replay of recorded traffic). The socket owns fd from now on.
+ */
+static jlong adopt_socket(JNIEnv *env, jclass cls, jint fd, jint family_id, jboolean host_order_ports,
+			  jobject records, jobject counters, jobject raw)
+{
+	(void)cls;
+	struct event_socket *s = alloc_socket(env, records, counters, raw);
+	if (s == NULL) {
+		(void)close(fd);
+		return 0;
+	}
+	s->fd = fd;
+	s->decoder.family_id = (uint16_t)family_id;
+	s->decoder.host_order_ports = host_order_ports;
+	int size = 0;
+	socklen_t len = sizeof(size);
+	s->receive_buffer = getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0 ? size : 0;
 	return (jlong)(intptr_t)s;
 }
 
@@ -319,8 +362,10 @@ static void close_socket(JNIEnv *env, jclass cls, jlong handle)
 int m4j_register_event_socket(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"open", "(IILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
+		{"open", "(ILjava/lang/String;Ljava/lang/String;ZILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
 		 (void *)open_socket},
+		{"adopt", "(IIZLjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
+		 (void *)adopt_socket},
 		{"poll", "(JI)I", (void *)poll_events},
 		{"pollRaw", "(JI)I", (void *)poll_raw},
 		{"wakeup", "(J)V", (void *)wakeup},

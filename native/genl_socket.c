@@ -2,6 +2,7 @@
 #include "genl_socket.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -37,24 +38,55 @@ struct nl_sock *genl_socket_connect(JNIEnv *env, int netns_fd)
 	return sk;
 }
 
-struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id)
+struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, const char *family, int *family_id)
 {
 	struct nl_sock *sk = genl_socket_connect(env, netns_fd);
 	if (sk == NULL)
 		return NULL;
-	int id = genl_ctrl_resolve(sk, MPTCP_PM_NAME);
+	int id = genl_ctrl_resolve(sk, family);
 	if (id < 0) {
+		char what[96];
+		snprintf(what, sizeof(what), "resolve generic netlink family %s", family);
 		nl_socket_free(sk);
 		if (id == -NLE_OBJ_NOTFOUND)
-			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", ENOENT,
-					NULL);
+			m4j_throw_mptcp(env, what, ENOENT, NULL);
 		else
-			m4j_throw_mptcp(env, "resolve generic netlink family mptcp_pm", 0,
-					nl_geterror(id));
+			m4j_throw_mptcp(env, what, 0, nl_geterror(id));
 		return NULL;
 	}
 	*family_id = id;
 	return sk;
+}
+
+int genl_socket_group(JNIEnv *env, struct nl_sock *sk, const char *family, const char *group)
+{
+	int id = genl_ctrl_resolve_grp(sk, family, group);
+	if (id < 0) {
+		char what[96];
+		snprintf(what, sizeof(what), "resolve multicast group %s", group);
+		if (id == -NLE_OBJ_NOTFOUND)
+			m4j_throw_mptcp(env, what, ENOENT, NULL);
+		else
+			m4j_throw_mptcp(env, what, 0, nl_geterror(id));
+		return -1;
+	}
+	return id;
+}
+
+int genl_socket_name(JNIEnv *env, jstring name, char *buf, size_t size)
+{
+	if (name == NULL) {
+		m4j_throw_mptcp(env, "resolve generic netlink family", EINVAL, "no name given");
+		return -1;
+	}
+	jsize length = (*env)->GetStringUTFLength(env, name);
+	if ((size_t)length >= size) {
+		m4j_throw_mptcp(env, "resolve generic netlink family", ENAMETOOLONG, NULL);
+		return -1;
+	}
+	(*env)->GetStringUTFRegion(env, name, 0, (*env)->GetStringLength(env, name), buf);
+	buf[length] = '\0';
+	return (*env)->ExceptionCheck(env) ? -1 : 0;
 }
 
 int genl_socket_set_receive_buffer(struct nl_sock *sk, int bytes)
@@ -73,7 +105,7 @@ int genl_socket_set_receive_buffer(struct nl_sock *sk, int bytes)
 
 ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender)
 {
-	struct sockaddr_nl from;
+	struct sockaddr_nl from = {0};
 	struct iovec iov = {.iov_base = buf, .iov_len = size};
 	struct msghdr mh = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t len;
@@ -83,6 +115,6 @@ ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender)
 		if (errno != EINTR)
 			return -errno;
 	}
-	*sender = from.nl_pid;
+	*sender = from.nl_family == AF_NETLINK ? from.nl_pid : 0;
 	return (mh.msg_flags & MSG_TRUNC) ? -EMSGSIZE : len;
 }

@@ -10,20 +10,29 @@
 #include <sys/types.h>
 #include <netlink/netlink.h>
 
-/*
- * Connects a new NETLINK_GENERIC socket inside the namespace open at netns_fd (-1: the
- * caller's) and resolves mptcp_pm into *family_id. Returns NULL with a MptcpException
- * pending on failure.
- */
 /* A generic-netlink socket connected in netns_fd (-1: this one); NULL with an MptcpException pending. */
 struct nl_sock *genl_socket_connect(JNIEnv *env, int netns_fd);
 
-struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, int *family_id);
+/*
+ * Connects a socket as genl_socket_connect does and resolves the path-manager family `family`
+ * ("mptcp_pm" upstream, "mptcp" v0.95) into *family_id. NULL with an MptcpException pending.
+ */
+struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, const char *family, int *family_id);
+
+/* The multicast group `group` of `family`, or -1 with an MptcpException pending. */
+int genl_socket_group(JNIEnv *env, struct nl_sock *sk, const char *family, const char *group);
+
+/*
+ * Reads a Java string into buf (size bytes, NUL-terminated). Returns 0, or -1 with an
+ * exception pending when it is null or too long.
+ */
+int genl_socket_name(JNIEnv *env, jstring name, char *buf, size_t size);
 
 /*
  * Receives one datagram from netlink socket fd without waiting. Returns its length, 0 when
  * none is pending, -EMSGSIZE when it was cut to size, or -errno (-ENOBUFS: the kernel dropped
- * messages). *sender is the port id that sent it (0: the kernel).
+ * messages). *sender is the port id that sent it (0: the kernel, and the peer of a connected
+ * socket pair standing in for it, which has no netlink address).
  */
 ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender);
 

@@ -121,7 +121,7 @@ static void probe_features(JNIEnv *env, jclass cls, jint netns_fd, jobject out)
 	if (ops == NULL)
 		return;
 	int family_id;
-	struct nl_sock *sk = genl_socket_open(env, netns_fd, &family_id);
+	struct nl_sock *sk = genl_socket_open(env, netns_fd, MPTCP_PM_NAME, &family_id);
 	if (sk == NULL)
 		return;
 	struct probe p;
@@ -157,20 +157,22 @@ static void probe_features(JNIEnv *env, jclass cls, jint netns_fd, jobject out)
 static jint probe_family_id(JNIEnv *env, jclass cls, jint netns_fd, jstring name)
 {
 	(void)cls;
-	const char *family = (*env)->GetStringUTFChars(env, name, NULL);
-	if (family == NULL)
-		return -ENOMEM;
-	jint id = -ENOENT;
+	char family[GENL_NAMSIZ];
+	/* No family has a longer name: the kernel holds GENL_NAMSIZ bytes with the NUL. */
+	if (name != NULL && (*env)->GetStringUTFLength(env, name) >= GENL_NAMSIZ)
+		return -ENOENT;
+	if (genl_socket_name(env, name, family, sizeof(family)) < 0)
+		return -EINVAL;
 	struct nl_sock *sk = genl_socket_connect(env, netns_fd);
-	if (sk != NULL) {
-		int rc = genl_ctrl_resolve(sk, family);
-		if (rc >= 0)
-			id = rc;
-		else if (rc != -NLE_OBJ_NOTFOUND)
-			m4j_throw_mptcp(env, "resolve a generic netlink family", 0, nl_geterror(rc));
-		nl_socket_free(sk);
-	}
-	(*env)->ReleaseStringUTFChars(env, name, family);
+	if (sk == NULL)
+		return -ENOENT;
+	jint id = -ENOENT;
+	int rc = genl_ctrl_resolve(sk, family);
+	if (rc >= 0)
+		id = rc;
+	else if (rc != -NLE_OBJ_NOTFOUND)
+		m4j_throw_mptcp(env, "resolve a generic netlink family", 0, nl_geterror(rc));
+	nl_socket_free(sk);
 	return id;
 }
 

@@ -17,7 +17,7 @@
  *  |                  addr (4 bytes IPv4 or 16 IPv6)               | 16
  *  +---------------------------------------------------------------+ 32
  *
- * mptcp4j_command_request (80 bytes):
+ * mptcp4j_command_request (88 bytes):
  *
  *  +---------------+---------------+-------------------------------+
  *  |      cmd      |    loc_id     |            present            |  0
@@ -29,7 +29,14 @@
  *  |                     addr (MPTCP_PM_ATTR_ADDR)                 | 16
  *  +---------------------------------------------------------------+
  *  |                 remote (MPTCP_PM_ATTR_ADDR_REMOTE)            | 48
- *  +---------------------------------------------------------------+ 80
+ *  +---------------------------------------------------------------+
+ *  |             event_flags (v0.95 SET_FILTER, MPTCPF_EVENT_*)    | 80
+ *  |                           reserved                            | 84
+ *  +---------------------------------------------------------------+ 88
+ *
+ * The remote address's id travels without MPTCP4J_ADDR_HAS_ID: upstream has no remote id on
+ * the wire, v0.95's SUB_CREATE needs one (rem_id). Commands the upstream family lacks
+ * (v0.95's SET_FILTER and EXIST) are encoded in Java, never by command_codec.c.
  *
  * The kernel's answers are decoded as in mptcp4j/command_reply.h.
  */
@@ -66,6 +73,7 @@ struct mptcp4j_pm_address {
 #define MPTCP4J_REQ_HAS_SUBFLOWS 0x0020
 /* Ask for every entry (NLM_F_DUMP) rather than one. */
 #define MPTCP4J_REQ_DUMP 0x0040
+#define MPTCP4J_REQ_HAS_EVENT_FLAGS 0x0080
 
 struct mptcp4j_command_request {
 	uint8_t cmd;
@@ -76,9 +84,11 @@ struct mptcp4j_command_request {
 	uint32_t subflows;
 	struct mptcp4j_pm_address addr;
 	struct mptcp4j_pm_address remote;
+	uint32_t event_flags;
+	uint32_t reserved;
 };
 
-#define MPTCP4J_COMMAND_REQUEST_SIZE 80
+#define MPTCP4J_COMMAND_REQUEST_SIZE 88
 _Static_assert(sizeof(struct mptcp4j_pm_address) == 32, "address size");
 _Static_assert(sizeof(struct mptcp4j_command_request) == MPTCP4J_COMMAND_REQUEST_SIZE,
 	       "request size");
@@ -96,6 +106,7 @@ _Static_assert(sizeof(struct mptcp4j_command_request) == MPTCP4J_COMMAND_REQUEST
 		offsetof(struct mptcp4j_command_request, subflows),                    \
 		offsetof(struct mptcp4j_command_request, addr),                        \
 		offsetof(struct mptcp4j_command_request, remote),                      \
+		offsetof(struct mptcp4j_command_request, event_flags),                 \
 		offsetof(struct mptcp4j_pm_address, family),                           \
 		offsetof(struct mptcp4j_pm_address, port),                             \
 		offsetof(struct mptcp4j_pm_address, id),                               \

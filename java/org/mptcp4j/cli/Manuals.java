@@ -198,13 +198,17 @@ final class Manuals {
                         controllers hear of; without the key both are skipped, with it only those
                         listed), interfaces and exclude-interfaces, idle, receive-buffer (bytes, K, M
                         or G), decoding, timeout-interval (how often watched subflows are looked at for
-                        retransmission timeouts), control-socket, metrics and plugin-dir (a directory
+                        retransmission timeouts), family-wait (how long to wait at start for the
+                        kernel's path-manager family: upstream's mptcp_pm, or the mptcp family a
+                        multipath-tcp.org v0.95 kernel's module brings; default 10s, 0s not to wait,
+                        whichever came is used), control-socket, metrics and plugin-dir (a directory
                         of jars with more controllers, as mptcpd's plugin-dir). [controller NAME] gives
                         a controller's parameters, also where a policy rule or 'ctl policy' names it
                         (their own parameters over these); every such section is checked at load.
                         [namespace NAME] (an 'ip netns' name or a path) adds a namespace to manage and
                         may override path-manager, policy, notify-flags, interfaces,
-                        exclude-interfaces, idle, receive-buffer, decoding and timeout-interval for it.
+                        exclude-interfaces, idle, receive-buffer, decoding, timeout-interval and
+                        family-wait for it.
                         Paths in the file are relative to its directory. The shipped file,
                         commented, is packaging/mptcp4j.conf.
 

@@ -47,7 +47,7 @@ public final class DaemonConfig {
     static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir");
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
-            "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval"));
+            "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait"));
     private static final Pattern PARAMETER = Pattern.compile("parameter '([^']+)'");
     private static final Pattern POLICY_LINE = Pattern.compile("^policy line (\\d+): (.*)$", Pattern.DOTALL);
 
@@ -291,8 +291,14 @@ public final class DaemonConfig {
         if (timeoutInterval == null || timeoutInterval.toMillis() < 1) {
             throw interval.wrong("'" + interval.text() + "' is not accepted (a duration of 1ms or more: 100ms, 2s)");
         }
+        Value wait = or(settings.namespace(section, "family-wait"), "10s");
+        Duration familyWait = ControllerParameters.parseDuration(wait.text());
+        if (familyWait == null || familyWait.isNegative()) {
+            throw wait.wrong("'" + wait.text() + "' is not accepted (a duration: 0s not to wait, 10s, 1m)");
+        }
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
-                interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, Map.copyOf(defaults));
+                interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, familyWait,
+                Map.copyOf(defaults));
     }
 
     /** A controller's refusal of its parameters, at the line of the parameter it names. */

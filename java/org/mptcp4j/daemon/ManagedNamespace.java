@@ -19,6 +19,7 @@ import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.metrics.PathManagerMetrics;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
@@ -91,8 +92,10 @@ public final class ManagedNamespace implements AutoCloseable {
         }
         PathManager pm = null;
         try {
+            // Chosen once for the namespace: its path manager and every run's loop speak it.
+            Dialect dialect = Dialect.await(ns, config.familyWait());
             PathManagerMode.requireUserspace(ns);
-            pm = PathManager.open(ns);
+            pm = PathManager.open(ns, dialect);
             ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer);
             m.run = m.newRun(config);
             m.run.loop().start();
@@ -130,7 +133,8 @@ public final class ManagedNamespace implements AutoCloseable {
                     assignments.keySet().removeIf(token -> !open.test(token));
                 });
         EventHandler handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
-        EventLoop loop = EventLoop.builder(handler).namespace(namespace).idleStrategy(config.idleStrategy())
+        EventLoop loop = EventLoop.builder(handler).namespace(namespace).dialect(pathManager.dialect())
+                .idleStrategy(config.idleStrategy())
                 .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                 .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
         // Runs after the loop's start-up resync.

@@ -27,7 +27,7 @@ import org.mptcp4j.netns.NetworkNamespace;
  */
 public record NamespaceConfig(String target, String pathManager, Map<String, String> parameters, Path policyFile,
         String policyText, boolean loopback, boolean linkLocal, List<String> interfaces, List<String> excludeInterfaces,
-        String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval,
+        String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval, Duration familyWait,
         Map<String, Map<String, String>> controllerDefaults) {
 
     /** Opens the namespace this configuration names. */

@@ -91,7 +91,7 @@ public final class Demo {
         try (PathManager pm = PathManager.open(topology.client())) {
             ControllerHost host = new ControllerHost(controller, pm);
             EventLoop loop = EventLoop.builder(EventHandler.observed(host, event -> say("  event " + EventFormat.line(event))))
-                    .namespace(topology.client())
+                    .namespace(topology.client()).dialect(pm.dialect())
                     .idleStrategy(options.busyPoll() ? IdleStrategy.busySpin() : IdleStrategy.blocking())
                     .name("mptcp4j-demo-loop").build();
             try (loop; MptcpServerSocket server = MptcpServerSocket.bind(topology.server(),

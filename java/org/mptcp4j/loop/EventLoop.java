@@ -18,7 +18,9 @@ import org.mptcp4j.netlink.EventRecord;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.netlink.RtnlMonitor;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 
@@ -82,7 +84,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
         this.name = b.name != null ? b.name
                 : b.namespace == NetworkNamespace.current() ? "mptcp4j-loop" : "mptcp4j-loop-" + b.namespace.name();
         this.netns = b.namespace == NetworkNamespace.current() ? null : b.namespace.name();
-        this.socket = EventSocket.open(b.namespace, b.receiveBuffer, b.recordCapacity, b.decoding == EventDecoding.JAVA);
+        boolean java = b.decoding == EventDecoding.JAVA;
+        this.socket = b.standIn != null ? b.standIn.eventSocket(b.recordCapacity, java)
+                : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : Dialect.detect(b.namespace), b.receiveBuffer,
+                        b.recordCapacity, java);
         long mask = 0;
         for (MptcpEventType type : b.types) {
             mask |= type.mask();
@@ -502,6 +507,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private LocalAddressFilter localAddressFilter = LocalAddressFilter.standard();
         private EventDecoding decoding = EventDecoding.JAVA;
         private String name;
+        private Dialect dialect;
+        private KernelStandIn standIn;
 
         private Builder(EventHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -559,6 +566,24 @@ public final class EventLoop implements Runnable, AutoCloseable {
          */
         public Builder decoding(EventDecoding decoding) {
             this.decoding = Objects.requireNonNull(decoding);
+            return this;
+        }
+
+        /**
+         * The family whose events to hear (default: the one the kernel offers, {@link Dialect#detect};
+         * a path manager's {@link org.mptcp4j.pm.PathManager#dialect()} is the same).
+         */
+        public Builder dialect(Dialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect);
+            return this;
+        }
+
+        /**
+         * Hears the events {@code standIn} replays rather than the kernel's (its dialect; the
+         * namespace then only serves local address events); takes its event socket.
+         */
+        public Builder standIn(KernelStandIn standIn) {
+            this.standIn = Objects.requireNonNull(standIn);
             return this;
         }
 

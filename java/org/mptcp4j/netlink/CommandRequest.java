@@ -10,13 +10,13 @@ import org.mptcp4j.pm.MptcpAddress;
  *
  * <pre>
  * request:  0 cmd u8 | 1 loc_id u8 | 2 present u16 | 4 token u32 | 8 rcv_add_addrs u32
- *          12 subflows u32 | 16 addr (32) | 48 remote (32) | 80
+ *          12 subflows u32 | 16 addr (32) | 48 remote (32) | 80 event_flags u32 | 84 reserved | 88
  * address:  0 family u16 | 2 port u16 | 4 id u8 | 5 present u8 | 8 flags u32 | 12 if_idx s32
  *          16 addr[16] | 32
  * </pre>
  */
 public final class CommandRequest {
-    static final int SIZE = 80;
+    static final int SIZE = 88;
     static final int ADDRESS_SIZE = 32;
     static final int CMD = 0;
     static final int LOC_ID = 1;
@@ -26,6 +26,7 @@ public final class CommandRequest {
     static final int SUBFLOWS = 12;
     static final int ADDR = 16;
     static final int REMOTE = 48;
+    static final int EVENT_FLAGS = 80;
     static final int A_FAMILY = 0;
     static final int A_PORT = 2;
     static final int A_ID = 4;
@@ -35,7 +36,7 @@ public final class CommandRequest {
     static final int A_ADDR = 16;
 
     static final int[] LAYOUT = {
-        SIZE, ADDRESS_SIZE, CMD, LOC_ID, PRESENT, TOKEN, RCV_ADD_ADDRS, SUBFLOWS, ADDR, REMOTE,
+        SIZE, ADDRESS_SIZE, CMD, LOC_ID, PRESENT, TOKEN, RCV_ADD_ADDRS, SUBFLOWS, ADDR, REMOTE, EVENT_FLAGS,
         A_FAMILY, A_PORT, A_ID, A_PRESENT, A_FLAGS, A_IF_IDX, A_ADDR,
     };
 
@@ -46,6 +47,7 @@ public final class CommandRequest {
     static final int HAS_RCV_ADD_ADDRS = 0x10;
     static final int HAS_SUBFLOWS = 0x20;
     static final int DUMP = 0x40;
+    static final int HAS_EVENT_FLAGS = 0x80;
 
     static final int ADDR_HAS_ADDR = 0x1;
     static final int ADDR_HAS_ID = 0x2;
@@ -59,7 +61,7 @@ public final class CommandRequest {
         this.buffer = buffer;
     }
 
-    /** Clears the request and sets its command (MPTCP_PM_CMD_*). */
+    /** Clears the request and sets its command ({@code PmCommand.id()}). */
     public CommandRequest reset(int command) {
         for (int i = 0; i < SIZE; i += Long.BYTES) {
             buffer.putLong(i, 0L);
@@ -93,6 +95,12 @@ public final class CommandRequest {
         return present(HAS_SUBFLOWS);
     }
 
+    /** The events a v0.95 SET_FILTER lets through: MPTCPF_EVENT_* bits (1 &lt;&lt; (event type - 1)). */
+    public CommandRequest eventFlags(int flags) {
+        buffer.putInt(EVENT_FLAGS, flags);
+        return present(HAS_EVENT_FLAGS);
+    }
+
     /** MPTCP_PM_ATTR_ADDR: every part of {@code address} that is set. */
     public CommandRequest address(MptcpAddress address) {
         return address(address, address.flags());
@@ -104,7 +112,10 @@ public final class CommandRequest {
         return present(HAS_ADDR);
     }
 
-    /** MPTCP_PM_ATTR_ADDR_REMOTE: family, address and port only (the kernel reads no more). */
+    /**
+     * MPTCP_PM_ATTR_ADDR_REMOTE: family, address and port (all upstream reads). The id, when
+     * set, is kept for v0.95's SUB_CREATE (rem_id) without its presence bit: upstream has no remote id.
+     */
     public CommandRequest remote(MptcpAddress address) {
         putAddress(REMOTE, address, false, 0);
         return present(HAS_REMOTE);
@@ -146,9 +157,9 @@ public final class CommandRequest {
             buffer.putShort(at + A_PORT, (short) a.port());
             present |= ADDR_HAS_PORT;
         }
-        if (local && a.hasId()) {
+        if (a.hasId()) {
             buffer.put(at + A_ID, (byte) a.id());
-            present |= ADDR_HAS_ID;
+            present |= local ? ADDR_HAS_ID : 0;
         }
         if (local && flags != 0) {
             buffer.putInt(at + A_FLAGS, flags);

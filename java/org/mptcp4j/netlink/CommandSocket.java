@@ -2,7 +2,9 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.Dialect;
 
 /**
  * The socket path-manager commands go out on, apart from the event socket so that answers and
@@ -11,26 +13,61 @@ import org.mptcp4j.netns.NetworkNamespace;
  * reads the next datagram of answers into {@link ReplyRecord}s that carry that number. Several
  * requests may be in flight. The native side keeps only answers addressed to this socket's
  * port id and sent by the kernel. Not thread-safe: one thread sends and receives.
+ *
+ * <p>The request is written the same way for both {@link Dialect}s: upstream's is encoded
+ * natively (libnl), v0.95's in Java ({@link V095CommandEncoder}) and sent as it is.
  */
 public final class CommandSocket implements AutoCloseable {
     private final ByteBuffer requestBuffer;
     private final CommandRequest request;
     private final ReplyRecord reply;
+    private final Dialect dialect;
+    /** v0.95 only: the message its encoder writes, and the encoder; else null. */
+    private final ByteBuffer message;
+    private final V095CommandEncoder v095;
     private long handle;
 
-    private CommandSocket(NetworkNamespace namespace) {
+    /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
+    private CommandSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int portId) {
         NativeLibrary.ensureLoaded();
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.requestBuffer = ByteBuffer.allocateDirect(CommandRequest.SIZE).order(ByteOrder.nativeOrder());
         ByteBuffer replies = ByteBuffer.allocateDirect(ReplyRecord.CAPACITY * ReplyRecord.SIZE).order(ByteOrder.nativeOrder());
         ByteBuffer texts = ByteBuffer.allocateDirect(ReplyRecord.TEXT_SIZE);
         this.request = new CommandRequest(requestBuffer);
         this.reply = new ReplyRecord(replies, texts);
-        this.handle = open(namespace.fd(), requestBuffer, replies, texts);
+        this.handle = fd < 0 ? open(namespace.fd(), dialect.family(), requestBuffer, replies, texts)
+                : adopt(fd, familyId, portId, requestBuffer, replies, texts);
+        this.message = dialect == Dialect.V095 ? ByteBuffer.allocateDirect(V095_MESSAGE_SIZE) : null;
+        this.v095 = dialect == Dialect.V095 ? new V095CommandEncoder(message, familyId(handle)) : null;
     }
+
+    /** The longest v0.95 command (SUB_CREATE with IPv6 addresses, port, backup and interface) is 92 bytes. */
+    private static final int V095_MESSAGE_SIZE = 256;
 
     /** Opens a command socket in {@code namespace}; throws MptcpException without mptcp_pm. */
     public static CommandSocket open(NetworkNamespace namespace) {
-        return new CommandSocket(namespace);
+        return open(namespace, Dialect.UPSTREAM);
+    }
+
+    /** Opens a command socket for {@code dialect}'s family in {@code namespace}; throws MptcpException without it. */
+    public static CommandSocket open(NetworkNamespace namespace, Dialect dialect) {
+        return new CommandSocket(dialect, Objects.requireNonNull(namespace, "namespace"), -1, 0, 0);
+    }
+
+    /**
+     * A command socket over {@code fd}, one end of a connected datagram socket pair whose other
+     * end answers in the kernel's place as family {@code familyId} (a {@link org.mptcp4j.pm.KernelStandIn}
+     * replaying recorded traffic). Requests go out from port id {@code portId}. The socket owns
+     * {@code fd} from now on, closed with it even when this throws.
+     */
+    public static CommandSocket adopt(int fd, Dialect dialect, int familyId, int portId) {
+        return new CommandSocket(dialect, null, fd, familyId, portId);
+    }
+
+    /** The family this socket speaks. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     /** The request to fill before {@link #send()}. */
@@ -40,7 +77,11 @@ public final class CommandSocket implements AutoCloseable {
 
     /** Sends the request: its sequence number (positive), or a negative errno. */
     public int send() {
-        return send(handle());
+        if (v095 == null) {
+            return send(handle());
+        }
+        int length = v095.encode(requestBuffer);
+        return length < 0 ? length : sendMessage(handle(), message, length);
     }
 
     /**
@@ -48,7 +89,17 @@ public final class CommandSocket implements AutoCloseable {
      * sending: how benchmarks compare encoders. Returns the message's length or a negative errno.
      */
     public int encode(ByteBuffer out) {
-        return encode(handle(), out);
+        if (v095 == null) {
+            return encode(handle(), out);
+        }
+        int length = v095.encode(requestBuffer);
+        if (length > out.capacity()) {
+            return -Errno.EMSGSIZE;
+        }
+        if (length > 0) {
+            out.put(0, message, 0, length);
+        }
+        return length;
     }
 
     /** The port id the kernel knows this socket by (nlmsg_pid of its requests). */
@@ -93,9 +144,16 @@ public final class CommandSocket implements AutoCloseable {
         }
     }
 
-    private static native long open(int netnsFd, ByteBuffer request, ByteBuffer replies, ByteBuffer texts);
+    private static native long open(int netnsFd, String family, ByteBuffer request, ByteBuffer replies, ByteBuffer texts);
+
+    private static native long adopt(int fd, int familyId, int portId, ByteBuffer request, ByteBuffer replies,
+            ByteBuffer texts);
 
     private static native int send(long handle);
+
+    private static native int sendMessage(long handle, ByteBuffer message, int length);
+
+    private static native int familyId(long handle);
 
     private static native int encode(long handle, ByteBuffer out);
 

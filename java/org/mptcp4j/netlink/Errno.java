@@ -16,6 +16,8 @@ public final class Errno {
     public static final int ETIMEDOUT = 110;
     public static final int ENOSPC = 28;
     public static final int EADDRINUSE = 98;
+    public static final int EMSGSIZE = 90;
+    public static final int ENOTCONN = 107;
 
     private Errno() {}
 

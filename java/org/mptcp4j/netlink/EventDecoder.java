@@ -15,6 +15,7 @@ public final class EventDecoder {
     private final ByteBuffer counters;
     private final EventRecord record;
     private final int familyId;
+    private final boolean hostOrderPorts;
     private final int capacity;
     /** Null: the native decoder. */
     private final JavaEventDecoder java;
@@ -30,19 +31,11 @@ public final class EventDecoder {
         this(familyId, recordCapacity, java, Dialect.UPSTREAM);
     }
 
-    /**
-     * A decoder for messages of {@code familyId} in {@code dialect}.
-     *
-     * @throws UnsupportedOperationException for the native decoder in the v0.95 dialect, which
-     *     only the Java decoder reads
-     */
+    /** A decoder for messages of {@code familyId} in {@code dialect}. */
     public EventDecoder(int familyId, int recordCapacity, boolean java, Dialect dialect) {
-        if (!java && dialect != Dialect.UPSTREAM) {
-            throw new UnsupportedOperationException("the native decoder reads upstream mptcp_pm events only: decode "
-                    + dialect + " events in Java");
-        }
         NativeLibrary.ensureLoaded();
         this.familyId = familyId;
+        this.hostOrderPorts = dialect.hostOrderPorts();
         this.capacity = recordCapacity;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
@@ -63,7 +56,7 @@ public final class EventDecoder {
         if (java != null) {
             return java.decode(raw, 0, length, 0, 0, capacity);
         }
-        return decode(raw, length, records, counters, familyId, typeMask);
+        return decode(raw, length, records, counters, familyId, typeMask, hostOrderPorts);
     }
 
     public EventRecord record(int index) {
@@ -76,5 +69,5 @@ public final class EventDecoder {
 
     /** The native decoder into the caller's buffers: the fuzz test compares its records with the Java one's byte for byte. */
     static native int decode(ByteBuffer raw, int length, ByteBuffer records, ByteBuffer counters,
-            int familyId, long typeMask);
+            int familyId, long typeMask, boolean hostOrderPorts);
 }

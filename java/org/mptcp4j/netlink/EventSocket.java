@@ -3,12 +3,15 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.Objects;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpException;
 
 /**
- * The socket joined to the kernel's {@code mptcp_pm_events} group of one network namespace.
+ * The socket joined to the kernel's path-manager events group of one network namespace
+ * ({@code mptcp_pm_events}, or {@code mptcp_events} of the v0.95 {@link Dialect}).
  * {@link #poll} receives every pending event in one native call and decodes it into records
  * that {@link #record} reads in place: nothing is copied or allocated per event.
  *
@@ -35,11 +38,14 @@ public final class EventSocket implements AutoCloseable {
     /** Bytes of the datagram at rawPosition already decoded when the records ran out. */
     private int datagramDone;
     private final NetworkNamespace namespace;
+    private final Dialect dialect;
     /** Held while native code uses the socket; close takes it before freeing. */
     private final ReentrantLock pollLock = new ReentrantLock();
     private volatile long handle;
 
-    private EventSocket(NetworkNamespace namespace, int receiveBuffer, int recordCapacity, boolean javaDecoding) {
+    /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
+    private EventSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int receiveBuffer,
+            int recordCapacity, boolean javaDecoding) {
         if (recordCapacity < 1) {
             throw new IllegalArgumentException("record capacity must be at least 1: " + recordCapacity);
         }
@@ -47,14 +53,18 @@ public final class EventSocket implements AutoCloseable {
             throw new IllegalArgumentException("receive buffer below 4096 bytes: " + receiveBuffer);
         }
         NativeLibrary.ensureLoaded();
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.namespace = namespace;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
         this.capacity = recordCapacity;
         this.raw = javaDecoding ? ByteBuffer.allocateDirect(RAW_BUFFER_SIZE).order(ByteOrder.nativeOrder()) : null;
-        this.handle = open(namespace.fd(), receiveBuffer, records, counters, raw);
-        this.javaDecoder = javaDecoding ? new JavaEventDecoder(familyId(handle), records, counters) : null;
+        this.handle = fd < 0
+                ? open(namespace.fd(), dialect.family(), dialect.eventGroup(), dialect.hostOrderPorts(), receiveBuffer,
+                        records, counters, raw)
+                : adopt(fd, familyId, dialect.hostOrderPorts(), records, counters, raw);
+        this.javaDecoder = javaDecoding ? new JavaEventDecoder(familyId(handle), records, counters, dialect) : null;
     }
 
     /**
@@ -73,7 +83,30 @@ public final class EventSocket implements AutoCloseable {
      */
     public static EventSocket open(NetworkNamespace namespace, int receiveBuffer, int recordCapacity,
             boolean javaDecoding) {
-        return new EventSocket(namespace, receiveBuffer, recordCapacity, javaDecoding);
+        return open(namespace, Dialect.UPSTREAM, receiveBuffer, recordCapacity, javaDecoding);
+    }
+
+    /** As {@link #open(NetworkNamespace, int, int, boolean)}, for the events of {@code dialect}'s family. */
+    public static EventSocket open(NetworkNamespace namespace, Dialect dialect, int receiveBuffer, int recordCapacity,
+            boolean javaDecoding) {
+        return new EventSocket(dialect, Objects.requireNonNull(namespace, "namespace"), -1, 0, receiveBuffer,
+                recordCapacity, javaDecoding);
+    }
+
+    /**
+     * An event socket over {@code fd}, one end of a connected datagram socket pair whose other
+     * end sends event messages of family {@code familyId} in the kernel's place (a
+     * {@link org.mptcp4j.pm.KernelStandIn} replaying recorded traffic). {@link #namespace()} is then the
+     * caller's. The socket owns {@code fd} from now on, closed with it even when this throws.
+     */
+    public static EventSocket adopt(int fd, Dialect dialect, int familyId, int recordCapacity, boolean javaDecoding) {
+        return new EventSocket(dialect, NetworkNamespace.current(), fd, familyId, DEFAULT_RECEIVE_BUFFER, recordCapacity,
+                javaDecoding);
+    }
+
+    /** The family whose events this socket receives. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     /**
@@ -179,7 +212,7 @@ public final class EventSocket implements AutoCloseable {
         return receiveBufferSize(handle());
     }
 
-    /** The mptcp_pm family id resolved in this namespace. */
+    /** The path-manager family's id resolved in this namespace. */
     public int familyId() {
         return familyId(handle());
     }
@@ -216,8 +249,11 @@ public final class EventSocket implements AutoCloseable {
         }
     }
 
-    private static native long open(int netnsFd, int receiveBuffer, ByteBuffer records, ByteBuffer counters,
-            ByteBuffer raw);
+    private static native long open(int netnsFd, String family, String group, boolean hostOrderPorts,
+            int receiveBuffer, ByteBuffer records, ByteBuffer counters, ByteBuffer raw);
+
+    private static native long adopt(int fd, int familyId, boolean hostOrderPorts, ByteBuffer records,
+            ByteBuffer counters, ByteBuffer raw);
 
     private static native int poll(long handle, int timeoutMillis);
 

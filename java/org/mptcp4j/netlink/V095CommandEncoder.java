@@ -3,6 +3,7 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.PmCommand;
 
 /**
  * The commands of the multipath-tcp.org v0.95 {@code mptcp} family, as complete netlink
@@ -37,11 +38,47 @@ final class V095CommandEncoder {
 
     private final ByteBuffer out;
     private final int familyId;
+    /** Scratch for {@link #encode(ByteBuffer)}: the request's addresses. */
+    private final MptcpAddress local = new MptcpAddress();
+    private final MptcpAddress remote = new MptcpAddress();
 
     /** Writes into {@code out} (its order set to the host's) messages to family {@code familyId}. */
     V095CommandEncoder(ByteBuffer out, int familyId) {
         this.out = out.order(ByteOrder.nativeOrder());
         this.familyId = familyId;
+    }
+
+    /**
+     * Encodes the request written in {@code request} (the {@link CommandRequest} layout, upstream
+     * command ids) as the v0.95 command that does the same, with sequence number and port id 0
+     * for the socket to fill. Returns the message's length, or -EOPNOTSUPP for a command v0.95
+     * lacks (endpoints, limits, listing a connection's addresses). Allocates nothing.
+     */
+    int encode(ByteBuffer request) {
+        int command = request.get(CommandRequest.CMD) & 0xff;
+        int token = request.getInt(CommandRequest.TOKEN);
+        CommandRequest.readAddress(request, CommandRequest.ADDR, local);
+        CommandRequest.readAddress(request, CommandRequest.REMOTE, remote);
+        // The remote id travels without its presence bit (upstream has none on the wire).
+        remote.id(request.get(CommandRequest.REMOTE + CommandRequest.A_ID) & 0xff);
+        boolean backup = (local.flags() & MptcpAddress.FLAG_BACKUP) != 0;
+        if (command == PmCommand.ANNOUNCE.id()) {
+            return announce(0, 0, token, local, backup);
+        } else if (command == PmCommand.REMOVE.id()) {
+            return remove(0, 0, token, request.get(CommandRequest.LOC_ID) & 0xff);
+        } else if (command == PmCommand.SUBFLOW_CREATE.id()) {
+            return subflowCreate(0, 0, token, local, remote, backup);
+        } else if (command == PmCommand.SUBFLOW_DESTROY.id()) {
+            return subflowDestroy(0, 0, token, local, remote);
+        } else if (command == PmCommand.SET_FLAGS.id()
+                && (request.getShort(CommandRequest.PRESENT) & CommandRequest.HAS_TOKEN) != 0) {
+            return subflowPriority(0, 0, token, local, remote, backup);
+        } else if (command == PmCommand.SET_FILTER.id()) {
+            return setFilter(0, 0, request.getInt(CommandRequest.EVENT_FLAGS));
+        } else if (command == PmCommand.EXIST.id()) {
+            return exist(0, 0, token);
+        }
+        return -Errno.EOPNOTSUPP;
     }
 
     /** MPTCP_CMD_ANNOUNCE: announce {@code local} (its id, optional port, backup flag, interface). */

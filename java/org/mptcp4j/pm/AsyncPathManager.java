@@ -84,8 +84,9 @@ public final class AsyncPathManager implements AutoCloseable {
         }
         this.namespace = namespace;
         this.window = window;
-        this.features = KernelFeatures.probe(namespace);
-        this.socket = CommandSocket.open(namespace);
+        Dialect dialect = Dialect.detect(namespace);
+        this.features = KernelFeatures.probe(namespace, dialect);
+        this.socket = CommandSocket.open(namespace, dialect);
         this.listeners = new AnnouncedListeners(namespace);
         this.thread = new Thread(this::run, "mptcp4j-commands");
         thread.setDaemon(true);
@@ -108,6 +109,11 @@ public final class AsyncPathManager implements AutoCloseable {
 
     public KernelFeatures features() {
         return features;
+    }
+
+    /** The family it speaks: the one the kernel offers ({@link Dialect#detect}). */
+    public Dialect dialect() {
+        return socket.dialect();
     }
 
     // ---- the commands: see PathManager for what each does ----

@@ -49,6 +49,36 @@ public enum Dialect {
                 "the kernel has neither the mptcp_pm family (Linux 5.19+) nor the multipath-tcp.org v0.95 mptcp family");
     }
 
+    /**
+     * As {@link #detect}, waiting up to {@code timeout} for a family to appear: v0.95's comes with
+     * its netlink path manager's module, which may load after a daemon starts at boot. Looks
+     * again every 100 ms; generic netlink announces new families, but a missing one costs only a start-up delay.
+     *
+     * @throws MptcpException (ENOENT) naming both families and the time waited when neither came
+     */
+    public static Dialect await(NetworkNamespace namespace, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return detect(namespace);
+            } catch (MptcpException e) {
+                if (e.errno() != Errno.ENOENT || timeout.isZero()) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new MptcpException("find the MPTCP path manager", Errno.ENOENT, e.detail()
+                            + " (waited " + timeout.toMillis() + " ms)");
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MptcpException("find the MPTCP path manager", Errno.EINTR, "interrupted while waiting");
+            }
+        }
+    }
+
     /** The generic-netlink family's name. */
     public String family() {
         return family;

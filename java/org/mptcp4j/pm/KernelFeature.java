@@ -2,32 +2,39 @@ package org.mptcp4j.pm;
 
 /**
  * What mptcp4j asks of the kernel's path manager, each with the kernel release that brought
- * it, so that a missing one is named rather than failing obscurely.
+ * it and whether the v0.95 family has it, so that a missing one is named rather than failing
+ * obscurely.
  */
 public enum KernelFeature {
-    ENDPOINT_ADD(PmCommand.ADD_ADDR, 0, false, "5.7", "adding an endpoint"),
-    ENDPOINT_DELETE(PmCommand.DEL_ADDR, 0, false, "5.7", "deleting an endpoint"),
-    ENDPOINT_GET(PmCommand.GET_ADDR, 0, false, "5.7", "reading endpoints"),
-    ENDPOINT_FLUSH(PmCommand.FLUSH_ADDRS, 0, false, "5.7", "flushing endpoints"),
-    LIMITS_SET(PmCommand.SET_LIMITS, 0, false, "5.7", "setting limits"),
-    LIMITS_GET(PmCommand.GET_LIMITS, 0, false, "5.7", "reading limits"),
-    ENDPOINT_SET_FLAGS(PmCommand.SET_FLAGS, 0, false, "5.12", "changing an endpoint's flags"),
-    ANNOUNCE(PmCommand.ANNOUNCE, 0, false, "5.19", "announcing an address (userspace PM)"),
-    REMOVE(PmCommand.REMOVE, 0, false, "5.19", "removing an announced address (userspace PM)"),
-    SUBFLOW_CREATE(PmCommand.SUBFLOW_CREATE, 0, false, "5.19", "creating a subflow (userspace PM)"),
-    SUBFLOW_DESTROY(PmCommand.SUBFLOW_DESTROY, 0, false, "5.19", "destroying a subflow (userspace PM)"),
+    ENDPOINT_ADD(false, PmCommand.ADD_ADDR, 0, false, "5.7", "adding an endpoint"),
+    ENDPOINT_DELETE(false, PmCommand.DEL_ADDR, 0, false, "5.7", "deleting an endpoint"),
+    ENDPOINT_GET(false, PmCommand.GET_ADDR, 0, false, "5.7", "reading endpoints"),
+    ENDPOINT_FLUSH(false, PmCommand.FLUSH_ADDRS, 0, false, "5.7", "flushing endpoints"),
+    LIMITS_SET(false, PmCommand.SET_LIMITS, 0, false, "5.7", "setting limits"),
+    LIMITS_GET(false, PmCommand.GET_LIMITS, 0, false, "5.7", "reading limits"),
+    ENDPOINT_SET_FLAGS(false, PmCommand.SET_FLAGS, 0, false, "5.12", "changing an endpoint's flags"),
+    ANNOUNCE(true, PmCommand.ANNOUNCE, 0, false, "5.19", "announcing an address (userspace PM)"),
+    REMOVE(true, PmCommand.REMOVE, 0, false, "5.19", "removing an announced address (userspace PM)"),
+    SUBFLOW_CREATE(true, PmCommand.SUBFLOW_CREATE, 0, false, "5.19", "creating a subflow (userspace PM)"),
+    SUBFLOW_DESTROY(true, PmCommand.SUBFLOW_DESTROY, 0, false, "5.19", "destroying a subflow (userspace PM)"),
     /** SET_FLAGS with a token: MP_PRIO on one subflow of a userspace-PM connection. */
-    SUBFLOW_SET_BACKUP(PmCommand.SET_FLAGS, Attributes.TOKEN, false, "6.0", "setting a subflow's backup flag (userspace PM)"),
+    SUBFLOW_SET_BACKUP(true, PmCommand.SET_FLAGS, Attributes.TOKEN, false, "6.0", "setting a subflow's backup flag (userspace PM)"),
     /** GET_ADDR with a token: the local addresses of one userspace-PM connection. */
-    CONNECTION_ADDRESSES(PmCommand.GET_ADDR, Attributes.TOKEN, true, "6.9", "listing a connection's local addresses");
+    CONNECTION_ADDRESSES(false, PmCommand.GET_ADDR, Attributes.TOKEN, true, "6.9", "listing a connection's local addresses"),
+    /** v0.95 SET_FILTER: the event types the kernel sends at all (upstream filters nothing at the source). */
+    EVENT_FILTER(true, PmCommand.SET_FILTER, 0, false, null, "filtering events in the kernel"),
+    /** v0.95 EXIST: whether a token names a live connection (upstream: answered from sock_diag instead). */
+    CONNECTION_EXISTS(true, PmCommand.EXIST, 0, false, null, "asking whether a connection exists");
 
+    private final boolean v095;
     private final PmCommand command;
     private final int attribute;
     private final boolean dump;
     private final String since;
     private final String description;
 
-    KernelFeature(PmCommand command, int attribute, boolean dump, String since, String description) {
+    KernelFeature(boolean v095, PmCommand command, int attribute, boolean dump, String since, String description) {
+        this.v095 = v095;
         this.command = command;
         this.attribute = attribute;
         this.dump = dump;
@@ -49,7 +56,17 @@ public enum KernelFeature {
         return dump;
     }
 
-    /** The Linux release that brought it, e.g. "5.19". */
+    /** Whether the multipath-tcp.org v0.95 mptcp family has it. */
+    public boolean inV095() {
+        return v095;
+    }
+
+    /** Whether the upstream mptcp_pm family has it (in some release). */
+    public boolean inUpstream() {
+        return since != null;
+    }
+
+    /** The Linux release that brought it, e.g. "5.19"; null for what only v0.95 has. */
     public String since() {
         return since;
     }

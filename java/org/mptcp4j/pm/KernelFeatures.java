@@ -7,8 +7,9 @@ import org.mptcp4j.netlink.KernelFeatureProbe;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
- * What the running kernel's mptcp_pm family offers, read once from the family's operations and
- * policies. {@link #require} is a table lookup, cheap enough for every command.
+ * What the running kernel's path manager offers: for the upstream mptcp_pm family, read once
+ * from the family's operations and policies; for the v0.95 mptcp family, its fixed command set.
+ * {@link #require} is a table lookup, cheap enough for every command.
  */
 public final class KernelFeatures {
     private static final int GENL_ADMIN_PERM = 0x01;
@@ -20,8 +21,14 @@ public final class KernelFeatures {
     /** The running kernel's release, major and minor, as uname reports it. */
     private final int[] release;
     private final boolean[] supported = new boolean[KernelFeature.values().length];
+    private final Dialect dialect;
 
     KernelFeatures(int[] flags, int[] doAttributes, int[] dumpAttributes, int[] release) {
+        this(Dialect.UPSTREAM, flags, doAttributes, dumpAttributes, release);
+    }
+
+    private KernelFeatures(Dialect dialect, int[] flags, int[] doAttributes, int[] dumpAttributes, int[] release) {
+        this.dialect = dialect;
         this.flags = flags.clone();
         this.doAttributes = doAttributes.clone();
         this.dumpAttributes = dumpAttributes.clone();
@@ -31,10 +38,36 @@ public final class KernelFeatures {
         }
     }
 
-    /** Reads the features of the kernel as seen from {@code namespace}. */
+    /** Reads the features of the kernel's mptcp_pm family as seen from {@code namespace}. */
     public static KernelFeatures probe(NetworkNamespace namespace) {
         int[][] table = KernelFeatureProbe.probe(namespace.fd());
         return new KernelFeatures(table[0], table[1], table[2], release(System.getProperty("os.version", "")));
+    }
+
+    /** The features of {@code dialect} in the kernel of {@code namespace}: probed upstream, fixed on v0.95. */
+    public static KernelFeatures probe(NetworkNamespace namespace, Dialect dialect) {
+        return dialect == Dialect.UPSTREAM ? probe(namespace) : assumed(Dialect.V095);
+    }
+
+    /**
+     * What a kernel of {@code dialect} offers without asking one: every command of v0.95, or of
+     * the latest upstream release. For a path manager whose kernel is a stand-in replaying
+     * recorded traffic ({@link KernelStandIn}).
+     */
+    public static KernelFeatures assumed(Dialect dialect) {
+        int[] flags = new int[KernelFeatureProbe.OPS];
+        int[] none = new int[KernelFeatureProbe.OPS];
+        for (KernelFeature feature : KernelFeature.values()) {
+            if (dialect == Dialect.V095 ? feature.inV095() : feature.inUpstream()) {
+                flags[feature.command().id()] = KernelFeatureProbe.PRESENT;
+            }
+        }
+        return new KernelFeatures(dialect, flags, none, none, new int[] {Integer.MAX_VALUE, 0});
+    }
+
+    /** The family these features are of. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     /** "6.18.44-fc" to {6, 18}; {0, 0} when unreadable. */
@@ -78,8 +111,11 @@ public final class KernelFeatures {
     }
 
     private boolean computeSupports(KernelFeature feature) {
-        if (!has(feature.command())) {
+        if (!(dialect == Dialect.V095 ? feature.inV095() : feature.inUpstream()) || !has(feature.command())) {
             return false;
+        }
+        if (dialect == Dialect.V095) {
+            return true;
         }
         if (feature.attribute() == 0) {
             return true;
@@ -104,12 +140,23 @@ public final class KernelFeatures {
 
     /**
      * Returns quietly when the kernel has {@code feature}; else throws an MptcpException
-     * (EOPNOTSUPP) naming the release that brought it.
+     * (EOPNOTSUPP) naming the release that brought it, or the family that lacks it.
      */
     public void require(KernelFeature feature) {
         if (!supported[feature.ordinal()]) {
-            throw new MptcpException(feature.command().name(), Errno.EOPNOTSUPP, "this kernel does not support "
-                    + feature.description() + ": it came with Linux " + feature.since());
+            throw new MptcpException(feature.command().name(), Errno.EOPNOTSUPP, unsupported(feature));
         }
+    }
+
+    private String unsupported(KernelFeature feature) {
+        if (dialect == Dialect.V095) {
+            return "the multipath-tcp.org v0.95 mptcp family has no command for " + feature.description()
+                    + (feature.inUpstream() ? ": only upstream's mptcp_pm (Linux " + feature.since() + ") has" : "");
+        }
+        if (!feature.inUpstream()) {
+            return "the upstream mptcp_pm family has no command for " + feature.description()
+                    + ": only the multipath-tcp.org v0.95 mptcp family has";
+        }
+        return "this kernel does not support " + feature.description() + ": it came with Linux " + feature.since();
     }
 }

@@ -23,12 +23,24 @@ public final class KernelSupport {
      * @throws MptcpException saying what is missing and what to do
      */
     public static void requireMptcp(NetworkNamespace namespace) {
-        String enabled = sysctl(namespace, "enabled");
+        String enabled = sysctlOrNull(namespace, "enabled");
+        if (enabled == null && sysctlOrNull(namespace, V095_ENABLED) != null) {
+            // v0.95: 1 for every TCP socket, 2 for those opened with MPTCP_ENABLED, 0 for none.
+            String v095 = sysctl(namespace, V095_ENABLED);
+            if ("0".equals(v095)) {
+                throw new MptcpException("check MPTCP", 0, "MPTCP is disabled in " + namespace
+                        + " (net.mptcp." + V095_ENABLED + "=0): sysctl -w net.mptcp." + V095_ENABLED + "=1");
+            }
+            return;
+        }
         if (!"1".equals(enabled)) {
             throw new MptcpException("check MPTCP", 0, "MPTCP is disabled in " + namespace
                     + " (net.mptcp.enabled=" + enabled + "): sysctl -w net.mptcp.enabled=1");
         }
     }
+
+    /** The multipath-tcp.org v0.95 kernel's name for net.mptcp.enabled. */
+    static final String V095_ENABLED = "mptcp_enabled";
 
     /** The value of {@code net.mptcp.<name>} in {@code namespace}, or null if this kernel has no such sysctl. */
     public static String sysctlOrNull(NetworkNamespace namespace, String name) {

@@ -35,6 +35,9 @@ public final class LocalAddressIds {
      */
     public synchronized void reserveEndpoints(PathManager pathManager) {
         Arrays.fill(endpoint, false);
+        if (!pathManager.features().supports(KernelFeature.ENDPOINT_GET)) {
+            return; // v0.95 has no endpoints: every id is the controllers' to give
+        }
         for (MptcpAddress e : pathManager.endpoints()) {
             int id = e.id();
             if (id >= 1 && id <= MAX_ID && (family[id] == 0 || matches(id, e))) {

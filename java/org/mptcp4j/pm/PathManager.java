@@ -30,25 +30,16 @@ public final class PathManager implements AutoCloseable {
     private final AnnouncedListeners listeners;
     private volatile CommandObserver observer = CommandObserver.NONE;
 
-    private PathManager(NetworkNamespace namespace) {
-        this.namespace = namespace;
-        this.features = probe(namespace);
-        this.socket = CommandSocket.open(namespace);
-        this.listeners = new AnnouncedListeners(namespace);
-    }
-
-    /** The kernel's mptcp_pm operations; a v0.95 kernel is named as such rather than as one without MPTCP. */
-    private static KernelFeatures probe(NetworkNamespace namespace) {
-        try {
-            return KernelFeatures.probe(namespace);
-        } catch (MptcpException e) {
-            if (e.errno() == Errno.ENOENT && Dialect.detect(namespace) == Dialect.V095) {
-                throw new MptcpException("open the path manager", Errno.EOPNOTSUPP, "this kernel offers the"
-                        + " multipath-tcp.org v0.95 mptcp family, not mptcp_pm: mptcp4j decodes v0.95 events and encodes"
-                        + " its commands, but does not drive that kernel yet");
-            }
-            throw e;
+    private PathManager(NetworkNamespace namespace, CommandSocket socket, KernelFeatures features) {
+        if (socket.dialect() != features.dialect()) {
+            socket.close();
+            throw new IllegalArgumentException("a " + socket.dialect() + " command socket with " + features.dialect()
+                    + " features");
         }
+        this.namespace = namespace;
+        this.features = features;
+        this.socket = socket;
+        this.listeners = new AnnouncedListeners(namespace);
     }
 
     /** A path manager for the caller's network namespace. */
@@ -57,12 +48,35 @@ public final class PathManager implements AutoCloseable {
     }
 
     /**
-     * A path manager for {@code namespace}.
+     * A path manager for {@code namespace}, speaking the family its kernel offers
+     * ({@link Dialect#detect}: upstream's mptcp_pm, else v0.95's mptcp).
      *
-     * @throws MptcpException when the kernel has no mptcp_pm family
+     * @throws MptcpException when the kernel has neither family
      */
     public static PathManager open(NetworkNamespace namespace) {
-        return new PathManager(Objects.requireNonNull(namespace, "namespace"));
+        return open(namespace, Dialect.detect(Objects.requireNonNull(namespace, "namespace")));
+    }
+
+    /**
+     * A path manager for {@code namespace} speaking {@code dialect}'s family.
+     *
+     * @throws MptcpException when the kernel lacks that family
+     */
+    public static PathManager open(NetworkNamespace namespace, Dialect dialect) {
+        Objects.requireNonNull(namespace, "namespace");
+        KernelFeatures features = KernelFeatures.probe(namespace, dialect);
+        return new PathManager(namespace, CommandSocket.open(namespace, dialect), features);
+    }
+
+    /** A path manager over a command socket already open (a {@link KernelStandIn}'s); it closes the socket. */
+    static PathManager over(CommandSocket socket, KernelFeatures features, NetworkNamespace namespace) {
+        return new PathManager(Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(socket, "socket"),
+                Objects.requireNonNull(features, "features"));
+    }
+
+    /** The family this path manager speaks, chosen when it was opened. */
+    public Dialect dialect() {
+        return socket.dialect();
     }
 
     public NetworkNamespace namespace() {
@@ -181,6 +195,63 @@ public final class PathManager implements AutoCloseable {
         features.require(KernelFeature.CONNECTION_ADDRESSES);
         Requests.connectionAddresses(socket.request(), token, id);
         return exchange(PmCommand.GET_ADDR, ReplyCollector.address(PmCommand.GET_ADDR));
+    }
+
+    /**
+     * Lets the kernel send only events of {@code types} (v0.95 SET_FILTER); types the kernel does
+     * not send (listener, local address, timeouts) are ignored. The filter is the kernel's, for
+     * every listener of the namespace. Upstream has no such command: it fails with EOPNOTSUPP
+     * there, where {@link org.mptcp4j.loop.EventLoop.Builder#eventTypes} filters on the receiving side.
+     */
+    public synchronized void setEventFilter(java.util.Set<MptcpEventType> types) {
+        features.require(KernelFeature.EVENT_FILTER);
+        int flags = 0;
+        for (MptcpEventType type : types) {
+            flags |= v095EventFlag(type);
+        }
+        socket.request().reset(PmCommand.SET_FILTER.id()).eventFlags(flags);
+        exchange(PmCommand.SET_FILTER, ReplyCollector.NONE);
+    }
+
+    /** MPTCPF_EVENT_* of v0.95's include/uapi/linux/mptcp.h; 0 for what its kernel does not send. */
+    private static int v095EventFlag(MptcpEventType type) {
+        return switch (type) {
+            case CREATED -> 1 << 1;
+            case ESTABLISHED -> 1 << 2;
+            case CLOSED -> 1 << 3;
+            case ANNOUNCED -> 1 << 4;
+            case REMOVED -> 1 << 5;
+            case SUB_ESTABLISHED -> 1 << 6;
+            case SUB_CLOSED -> 1 << 7;
+            case SUB_PRIORITY -> 1 << 8;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Whether {@code token} names a live MPTCP connection of the namespace: the kernel's EXIST on
+     * v0.95; upstream, which has no such command, answers from sock_diag (MPTCP_INFO of every
+     * connection, so it costs a dump).
+     */
+    public synchronized boolean connectionExists(int token) {
+        if (!features.supports(KernelFeature.CONNECTION_EXISTS)) {
+            for (org.mptcp4j.diag.ConnectionInfo c : org.mptcp4j.diag.Connections.list(namespace)) {
+                if (c.token() == token) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        socket.request().reset(PmCommand.EXIST.id()).token(token);
+        try {
+            exchange(PmCommand.EXIST, ReplyCollector.NONE);
+            return true;
+        } catch (PathManagerException e) {
+            if (e.errno() == Errno.ENOTCONN) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Connection {@code token} closed: listeners opened for its announcements are released. */

@@ -4,7 +4,9 @@ import org.mptcp4j.netns.NetworkNamespace;
 
 /**
  * Which path manager the kernel gives new MPTCP connections of a network namespace:
- * {@code net.mptcp.path_manager} (Linux 6.15), or {@code net.mptcp.pm_type} on older kernels.
+ * {@code net.mptcp.path_manager} (Linux 6.15), or {@code net.mptcp.pm_type} on older kernels;
+ * on the multipath-tcp.org v0.95 kernel {@code net.mptcp.mptcp_path_manager}, where
+ * {@code netlink} is the one driven from userspace.
  * The choice is fixed per connection when it is created. mptcp4j manages only connections of
  * the userspace path manager, which is active only while someone listens to MPTCP events.
  */
@@ -27,11 +29,20 @@ public enum PathManagerMode {
         return sysctlName;
     }
 
+    /** v0.95's sysctl, and its path managers' names for the two modes. */
+    static final String V095_SYSCTL = "mptcp_path_manager";
+    static final String V095_USERSPACE = "netlink";
+    static final String V095_KERNEL = "default";
+
     /** The mode of {@code namespace}. */
     public static PathManagerMode of(NetworkNamespace namespace) {
         String name = KernelSupport.sysctlOrNull(namespace, "path_manager");
         if (name != null) {
             return parse(name);
+        }
+        String v095 = KernelSupport.sysctlOrNull(namespace, V095_SYSCTL);
+        if (v095 != null) {
+            return ofV095(v095);
         }
         String type = KernelSupport.sysctl(namespace, "pm_type");
         for (PathManagerMode mode : values()) {
@@ -42,10 +53,20 @@ public enum PathManagerMode {
         throw new MptcpException("read net.mptcp.pm_type", 0, "unknown value " + type);
     }
 
-    /** Selects {@code mode} for new connections of {@code namespace}; needs root there. */
+    /** v0.95's path manager {@code name}: its netlink one is the userspace mode, fullmesh, ndiffports, binder and default the kernel's. */
+    static PathManagerMode ofV095(String name) {
+        return V095_USERSPACE.equals(name.trim()) ? USERSPACE : KERNEL;
+    }
+
+    /**
+     * Selects {@code mode} for new connections of {@code namespace}; needs root there. On v0.95
+     * the userspace mode is its netlink path manager, the kernel mode its default one.
+     */
     public static void set(NetworkNamespace namespace, PathManagerMode mode) {
         if (KernelSupport.sysctlOrNull(namespace, "path_manager") != null) {
             KernelSupport.setSysctl(namespace, "path_manager", mode.sysctlName);
+        } else if (KernelSupport.sysctlOrNull(namespace, V095_SYSCTL) != null) {
+            KernelSupport.setSysctl(namespace, V095_SYSCTL, mode == USERSPACE ? V095_USERSPACE : V095_KERNEL);
         } else if (mode == USERSPACE && KernelSupport.sysctlOrNull(namespace, "pm_type") == null) {
             throw new MptcpException("select the userspace path manager", 0,
                     "this kernel has no userspace path manager (net.mptcp.pm_type): it needs Linux 5.19");

@@ -1,6 +1,11 @@
 package org.mptcp4j.pm;
 
-/** The commands of the kernel's mptcp_pm family (MPTCP_PM_CMD_*), as errors name them. */
+/**
+ * The path-manager commands, as errors name them: those of the upstream mptcp_pm family
+ * (MPTCP_PM_CMD_*, with their ids), and two only the multipath-tcp.org v0.95 mptcp family has,
+ * under its ids for them (which upstream never used). On v0.95 the upstream ids are translated
+ * to its own commands.
+ */
 public enum PmCommand {
     /** Add an in-kernel PM endpoint. */
     ADD_ADDR(1),
@@ -23,7 +28,11 @@ public enum PmCommand {
     /** Open a subflow, userspace PM. */
     SUBFLOW_CREATE(10),
     /** Close a subflow, userspace PM. */
-    SUBFLOW_DESTROY(11);
+    SUBFLOW_DESTROY(11),
+    /** v0.95 only (MPTCP_CMD_SET_FILTER): which event types the kernel sends to every listener. */
+    SET_FILTER(14),
+    /** v0.95 only (MPTCP_CMD_EXIST): whether a token names a live connection. */
+    EXIST(15);
 
     private final int id;
 

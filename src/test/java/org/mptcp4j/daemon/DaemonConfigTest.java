@@ -55,6 +55,7 @@ class DaemonConfigTest {
                 receive-buffer = 512K
                 decoding = native
                 timeout-interval = 250ms
+                family-wait = 30s
                 control-socket = /run/m4j/ctl.sock
                 metrics = 127.0.0.1:9464
 
@@ -68,6 +69,7 @@ class DaemonConfigTest {
                 [namespace /proc/1/ns/net]
                 policy = policy
                 idle = blocking
+                family-wait = 0s
                 """);
         assertTrue(c.logEnabled());
         assertEquals(Level.DEBUG, c.logLevel());
@@ -87,11 +89,13 @@ class DaemonConfigTest {
         assertEquals(512 * 1024, blue.receiveBuffer());
         assertEquals(EventDecoding.NATIVE, blue.decoding());
         assertEquals(Duration.ofMillis(250), blue.timeoutInterval());
+        assertEquals(Duration.ofSeconds(30), blue.familyWait());
         NamespaceConfig proc = c.namespaces().get(1);
         assertEquals("/proc/1/ns/net", proc.target());
         assertEquals(policy, proc.policyFile());
         assertEquals(Files.readString(policy), proc.policyText());
         assertEquals("blocking", proc.idle());
+        assertEquals(Duration.ZERO, proc.familyWait(), "the namespace's own value wins");
         assertTrue(proc.newController().toString().startsWith("policy [remote 10.1.0.0/16 -> fullmesh"),
                 proc.newController().toString());
     }
@@ -107,6 +111,7 @@ class DaemonConfigTest {
         assertEquals(Map.of("subflows", "4"), own.parameters());
         assertEquals("blocking", own.idle());
         assertEquals(2 << 20, own.receiveBuffer());
+        assertEquals(Duration.ofSeconds(10), own.familyWait());
         assertFalse(own.loopback());
         assertFalse(own.linkLocal());
         assertEquals(DaemonConfig.DEFAULT_CONTROL_SOCKET, c.controlSocket());
@@ -169,6 +174,8 @@ class DaemonConfigTest {
                 error("[core]\nnotify-flags = skip_loopback,check_route\n"));
         assertEquals("F:2: [core] timeout-interval: 'soon' is not accepted (a duration of 1ms or more: 100ms, 2s)",
                 error("[core]\ntimeout-interval = soon\n"));
+        assertEquals("F:2: [namespace blue] family-wait: '10' is not accepted (a duration: 0s not to wait, 10s, 1m)",
+                error("[namespace blue]\nfamily-wait = 10\n"));
         assertEquals("F:2: [core] control-socket: 'ctl.sock' is not accepted (an absolute path, or off)",
                 error("[core]\ncontrol-socket = ctl.sock\n"));
     }

@@ -114,7 +114,7 @@ class EventDecoderFuzzTest {
         decoder.typeMask(mask);
         int n = decoder.decode(datagram, 0, length, 0L, 0, CAPACITY);
         assertEquals(length, decoder.consumed(), "the whole datagram is consumed");
-        int nativeCount = EventDecoder.decode(datagram, length, nativeRecords, nativeCounters, FAMILY, mask);
+        int nativeCount = EventDecoder.decode(datagram, length, nativeRecords, nativeCounters, FAMILY, mask, false);
         assertEquals(nativeCount, n, "records: native against Java");
         assertEquals(nativeCounters, javaCounters, "counters: native against Java");
         assertEquals(nativeRecords.slice(0, n * EventRecord.SIZE), javaRecords.slice(0, n * EventRecord.SIZE),

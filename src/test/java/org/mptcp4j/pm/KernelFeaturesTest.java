@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.netlink.KernelFeatureProbe;
 
@@ -93,5 +94,36 @@ class KernelFeaturesTest {
     void theReleaseIsReadFromUname() {
         assertArrayEquals(new int[] {6, 18}, KernelFeatures.release("6.18.44-fc-v669"));
         assertArrayEquals(new int[] {0, 0}, KernelFeatures.release("unknown"));
+    }
+
+    @Test
+    void v095HasItsSevenCommandsAndNamesWhatOnlyUpstreamHas() {
+        KernelFeatures v095 = KernelFeatures.assumed(Dialect.V095);
+        assertEquals(Dialect.V095, v095.dialect());
+        assertEquals(EnumSet.of(KernelFeature.ANNOUNCE, KernelFeature.REMOVE, KernelFeature.SUBFLOW_CREATE,
+                KernelFeature.SUBFLOW_DESTROY, KernelFeature.SUBFLOW_SET_BACKUP, KernelFeature.EVENT_FILTER,
+                KernelFeature.CONNECTION_EXISTS), v095.supported());
+        assertEquals("ADD_ADDR: Operation not supported (EOPNOTSUPP): the multipath-tcp.org v0.95 mptcp family has no"
+                + " command for adding an endpoint: only upstream's mptcp_pm (Linux 5.7) has",
+                assertThrows(MptcpException.class, () -> v095.require(KernelFeature.ENDPOINT_ADD)).getMessage());
+        assertEquals("SET_LIMITS: Operation not supported (EOPNOTSUPP): the multipath-tcp.org v0.95 mptcp family has no"
+                + " command for setting limits: only upstream's mptcp_pm (Linux 5.7) has",
+                assertThrows(MptcpException.class, () -> v095.require(KernelFeature.LIMITS_SET)).getMessage());
+    }
+
+    @Test
+    void upstreamNamesWhatOnlyV095Has() {
+        KernelFeatures upstream = KernelFeatures.assumed(Dialect.UPSTREAM);
+        assertEquals(EnumSet.complementOf(EnumSet.of(KernelFeature.EVENT_FILTER, KernelFeature.CONNECTION_EXISTS)),
+                upstream.supported());
+        assertEquals("SET_FILTER: Operation not supported (EOPNOTSUPP): the upstream mptcp_pm family has no command"
+                + " for filtering events in the kernel: only the multipath-tcp.org v0.95 mptcp family has",
+                assertThrows(MptcpException.class, () -> upstream.require(KernelFeature.EVENT_FILTER)).getMessage());
+        // Even a kernel whose probe showed commands 14 and 15 (a later upstream's) has no v0.95 EXIST.
+        int[] flags = new int[32];
+        flags[14] = PRESENT;
+        flags[15] = PRESENT;
+        assertFalse(new KernelFeatures(flags, new int[32], new int[32], new int[] {9, 0})
+                .supports(KernelFeature.CONNECTION_EXISTS));
     }
 }

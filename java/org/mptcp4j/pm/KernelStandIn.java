@@ -1,0 +1,189 @@
+package org.mptcp4j.pm;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.mptcp4j.netlink.CommandSocket;
+import org.mptcp4j.netlink.EventSocket;
+import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.netns.NetworkNamespace;
+
+/**
+ * Stands in for the kernel's side of the path-manager netlink sockets, to run a controller
+ * against recorded traffic of either {@link Dialect} without that kernel. The event and command
+ * sockets are connected AF_UNIX datagram sockets instead of netlink, whose other ends this
+ * object reads and writes; everything else (receiving, decoding, encoding, matching answers to
+ * requests) is what runs against a live kernel.
+ *
+ * <pre>{@code
+ * try (KernelStandIn kernel = KernelStandIn.create(Dialect.V095, 0x16);
+ *      EventLoop loop = EventLoop.builder(new ControllerHost(controller, kernel.pathManager()))
+ *              .standIn(kernel).build()) {
+ *     loop.start();
+ *     kernel.sendEvents(recordedEstablished);
+ *     byte[] request = kernel.receiveRequest(1000);   // what the controller asked
+ *     kernel.sendAnswer(recordedAck);                 // seq and port id set to the request's
+ * }
+ * }</pre>
+ *
+ * <p>Messages are sent as given: sequence numbers and port ids in recorded answers must be
+ * set to those of the requests they answer ({@link #PORT_ID}). One thread uses each direction.
+ */
+public final class KernelStandIn implements AutoCloseable {
+    /** The port id the command socket sends its requests from. */
+    public static final int PORT_ID = 0x4d34;
+    private static final int DATAGRAM_MAX = 32 << 10;
+
+    private final Dialect dialect;
+    private final int familyId;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(DATAGRAM_MAX);
+    private int eventsFd = -1;
+    private int commandsFd = -1;
+    private int eventSocketFd = -1;
+    private int commandSocketFd = -1;
+
+    private KernelStandIn(Dialect dialect, int familyId) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.familyId = familyId;
+        NativeLibrary.ensureLoaded();
+        long events = pair();
+        long commands;
+        try {
+            commands = pair();
+        } catch (RuntimeException e) {
+            close((int) (events >>> 32));
+            close((int) events);
+            throw e;
+        }
+        eventsFd = (int) (events >>> 32);
+        eventSocketFd = (int) events;
+        commandsFd = (int) (commands >>> 32);
+        commandSocketFd = (int) commands;
+    }
+
+    /** A stand-in for a kernel of {@code dialect} whose path-manager family has id {@code familyId}. */
+    public static KernelStandIn create(Dialect dialect, int familyId) {
+        if (familyId < 0x10 || familyId > 0xffff) {
+            throw new IllegalArgumentException("generic netlink family ids are 16..65535: " + familyId);
+        }
+        return new KernelStandIn(dialect, familyId);
+    }
+
+    private static long pair() {
+        long fds = socketPair();
+        if (fds < 0) {
+            throw new MptcpException("create a socket pair", (int) -fds, null);
+        }
+        return fds;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public int familyId() {
+        return familyId;
+    }
+
+    /**
+     * A path manager whose commands this stand-in receives, with every command of its dialect
+     * ({@link KernelFeatures#assumed}); once. Listeners for announcements open in the caller's namespace.
+     */
+    public PathManager pathManager() {
+        return PathManager.over(commandSocket(), KernelFeatures.assumed(dialect), NetworkNamespace.current());
+    }
+
+    /** The event socket fed by {@link #sendEvents}, for {@code EventLoop.Builder.standIn}; once. */
+    @SuppressWarnings("exports")
+    public synchronized EventSocket eventSocket(int recordCapacity, boolean javaDecoding) {
+        int fd = take(eventSocketFd, "event");
+        eventSocketFd = -1;
+        try {
+            return EventSocket.adopt(fd, dialect, familyId, recordCapacity, javaDecoding);
+        } catch (IllegalArgumentException e) {
+            close(fd); // refused before the socket took it
+            throw e;
+        }
+    }
+
+    private synchronized CommandSocket commandSocket() {
+        int fd = take(commandSocketFd, "command");
+        commandSocketFd = -1;
+        return CommandSocket.adopt(fd, dialect, familyId, PORT_ID);
+    }
+
+    private static int take(int fd, String which) {
+        if (fd < 0) {
+            throw new IllegalStateException("the " + which + " socket was already taken, or the stand-in is closed");
+        }
+        return fd;
+    }
+
+    /** Sends {@code datagram} (one or more netlink messages) to the event socket, as the kernel multicasts them. */
+    public void sendEvents(byte[] datagram) {
+        send(eventsFd, datagram, "send events");
+    }
+
+    /** Sends {@code datagram} (one or more netlink messages) to the command socket, as the kernel answers. */
+    public void sendAnswer(byte[] datagram) {
+        send(commandsFd, datagram, "send an answer");
+    }
+
+    private synchronized void send(int fd, byte[] datagram, String what) {
+        if (fd < 0) {
+            throw new IllegalStateException("the stand-in is closed");
+        }
+        if (datagram.length > DATAGRAM_MAX) {
+            throw new IllegalArgumentException("datagram of " + datagram.length + " bytes, at most " + DATAGRAM_MAX);
+        }
+        buffer.clear();
+        buffer.put(datagram);
+        int rc = send(fd, buffer, datagram.length);
+        if (rc < 0) {
+            throw new MptcpException(what, -rc, null);
+        }
+    }
+
+    /**
+     * The next request the command socket sent, waiting up to {@code timeoutMillis}; null when
+     * none came.
+     */
+    public byte[] receiveRequest(int timeoutMillis) {
+        ByteBuffer in = ByteBuffer.allocateDirect(DATAGRAM_MAX);
+        int fd;
+        synchronized (this) {
+            fd = commandsFd;
+        }
+        if (fd < 0) {
+            throw new IllegalStateException("the stand-in is closed");
+        }
+        int n = receive(fd, in, timeoutMillis);
+        if (n < 0) {
+            throw new MptcpException("receive a request", -n, null);
+        }
+        if (n == 0) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        in.get(0, bytes);
+        return bytes;
+    }
+
+    /** Closes the stand-in's ends, and those of sockets not taken (taken sockets close their own). */
+    @Override
+    public synchronized void close() {
+        for (int fd : new int[] {eventsFd, commandsFd, eventSocketFd, commandSocketFd}) {
+            if (fd >= 0) {
+                close(fd);
+            }
+        }
+        eventsFd = commandsFd = eventSocketFd = commandSocketFd = -1;
+    }
+
+    private static native long socketPair();
+
+    private static native int send(int fd, ByteBuffer buffer, int length);
+
+    private static native int receive(int fd, ByteBuffer buffer, int timeoutMillis);
+
+    private static native void close(int fd);
+}

@@ -1,0 +1,277 @@
+package org.mptcp4j.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.loop.EventDecoding;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.Dialect;
+import org.mptcp4j.pm.KernelStandIn;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.PmCommand;
+
+/**
+ * One controller, unchanged, on both dialects, against a stand-in kernel that replays
+ * recorded messages: ndiffports asked for two more subflows per connection. Each dialect gets
+ * its own recording of a client's connection (upstream: an ESTABLISHED captured on Linux 6.18,
+ * {@code fuzz/corpus}; v0.95: the CREATED of mptcp-kernel-api.md section 7, and the ESTABLISHED
+ * its kernel sends with the same attributes), the kernel's recorded acknowledgement for the
+ * first subflow and its recorded refusal ("invalid token") for the second. What the controller
+ * sends must be each family's own SUBFLOW_CREATE, byte for byte.
+ */
+class DialectReplayTest {
+    private static final int UPSTREAM_FAMILY = 0x1c; // as when the corpus was captured
+    private static final int V095_FAMILY = 0x16;     // as on the host that sent the v0.95 event
+    private static final int WAIT_MILLIS = 10_000;
+    private static final int NLM_F_REQUEST_ACK = 0x5;
+
+    private static final int[] V095_CREATED = {
+        0x64, 0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00,
+        0x08, 0x00, 0x01, 0x00, 0x0A, 0xFF, 0x42, 0x39, 0x06, 0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x05, 0x00, 0x03, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x05, 0x00, 0xC0, 0xA8, 0x01, 0x09,
+        0x08, 0x00, 0x07, 0x00, 0xC0, 0xA8, 0x01, 0x0B, 0x06, 0x00, 0x09, 0x00, 0x9C, 0xE9, 0x00, 0x00, 0x06, 0x00, 0x0A, 0x00,
+        0x0F, 0x27, 0x00, 0x00, 0x05, 0x00, 0x0B, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x0F, 0x00, 0x00, 0x00, 0x00, 0x00,
+    };
+
+    /** A recording of one connection in one dialect, and the SUBFLOW_CREATE it must lead to. */
+    private record Recording(Dialect dialect, int familyId, byte[][] events, byte[] expectedCreate) {}
+
+    private static Recording upstream() throws IOException {
+        // Client side, token 0x66ea0628, 10.231.1.1:52416 -> 10.231.1.2:5201.
+        byte[] established = corpus("event_decoder", "established-8e2f14ecfe1eadb5");
+        GenlMessageBuilder create = new GenlMessageBuilder().message(UPSTREAM_FAMILY, PmCommand.SUBFLOW_CREATE.id())
+                .u32(4, 0x66ea0628)
+                .attribute(0x8000 | 1, nest(new GenlMessageBuilder().u16(1, 2).u8(2, 0).attribute(3, ip(10, 231, 1, 1))))
+                .attribute(0x8000 | 6, nest(new GenlMessageBuilder().u16(1, 2).attribute(3, ip(10, 231, 1, 2)).u16(5, 5201)));
+        return new Recording(Dialect.UPSTREAM, UPSTREAM_FAMILY, new byte[][] {established}, request(create));
+    }
+
+    private static Recording v095() {
+        byte[] created = bytes(V095_CREATED);
+        byte[] established = created.clone();
+        established[16] = 2; // MPTCP_EVENT_ESTABLISHED, the same attributes
+        ByteBuffer out = ByteBuffer.allocateDirect(256);
+        MptcpAddress local = MptcpAddress.parse("192.168.1.9", 0).id(0);
+        MptcpAddress remote = MptcpAddress.parse("192.168.1.11", 9999).id(0);
+        int length = new V095CommandEncoder(out, V095_FAMILY).subflowCreate(0, 0, 0x3942FF0A, local, remote, false);
+        byte[] expected = new byte[length];
+        out.get(0, expected);
+        return new Recording(Dialect.V095, V095_FAMILY, new byte[][] {created, established}, expected);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventDecoding.class)
+    void ndiffportsSendsUpstreamsSubflowCreate(EventDecoding decoding) throws Exception {
+        replay(upstream(), decoding);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventDecoding.class)
+    void ndiffportsSendsV095sSubCreate(EventDecoding decoding) throws Exception {
+        replay(v095(), decoding);
+    }
+
+    private static void replay(Recording recording, EventDecoding decoding) throws Exception {
+        byte[] ack = corpus("command_reply", "create4-cf221908d60d5725");
+        byte[] invalidToken = corpus("command_reply", "bad-token-cb1afe154c28a6dd");
+        NDiffPortsController ndiffports = NDiffPortsController.sameAddressPair(2);
+        try (KernelStandIn kernel = KernelStandIn.create(recording.dialect(), recording.familyId())) {
+            PathManager pm = kernel.pathManager();
+            assertEquals(recording.dialect(), pm.dialect());
+            try (pm; EventLoop loop = EventLoop.builder(new ControllerHost(ndiffports, pm)).standIn(kernel)
+                    .decoding(decoding).build()) {
+                loop.start();
+                for (byte[] event : recording.events()) {
+                    kernel.sendEvents(event);
+                }
+                byte[] first = kernel.receiveRequest(WAIT_MILLIS);
+                assertNotNull(first, "the controller asked for a subflow");
+                assertRequest(recording.expectedCreate(), first);
+                kernel.sendAnswer(answer(ack, first));
+
+                byte[] second = kernel.receiveRequest(WAIT_MILLIS);
+                assertNotNull(second, "and for a second one");
+                assertRequest(recording.expectedCreate(), second);
+                assertEquals(seq(first) + 1, seq(second), "sequence numbers count up");
+                kernel.sendAnswer(answer(invalidToken, second));
+
+                assertNull(kernel.receiveRequest(500), "two subflows asked, no more");
+                loop.stop();
+                assertTrue(loop.finishedWithin(10));
+            }
+            assertEquals(2, ndiffports.requested());
+            assertEquals(1, ndiffports.failed(), "the recorded refusal reached the controller");
+        }
+    }
+
+    /** Commands the controller API does not reach here fail as each family says, before anything is sent. */
+    @Test
+    void whatADialectLacksIsRefusedBeforeItIsSent() {
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.V095, V095_FAMILY); PathManager pm = kernel.pathManager()) {
+            MptcpException e = assertThrows(MptcpException.class,
+                    () -> pm.addEndpoint(MptcpAddress.parse("10.0.0.1", 0)));
+            assertEquals(Errno.EOPNOTSUPP, e.errno());
+            assertTrue(e.getMessage().contains("v0.95 mptcp family has no command for adding an endpoint"), e.getMessage());
+            assertThrows(MptcpException.class, pm::limits);
+            assertNull(kernel.receiveRequest(0), "nothing went to the kernel");
+        }
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, UPSTREAM_FAMILY);
+                PathManager pm = kernel.pathManager()) {
+            MptcpException e = assertThrows(MptcpException.class,
+                    () -> pm.setEventFilter(EnumSet.of(MptcpEventType.ESTABLISHED)));
+            assertEquals(Errno.EOPNOTSUPP, e.errno());
+            assertTrue(e.getMessage().contains("upstream mptcp_pm family has no command for filtering events"),
+                    e.getMessage());
+            assertNull(kernel.receiveRequest(0), "nothing went to the kernel");
+        }
+    }
+
+    /** v0.95's own commands go out as its header defines them, and their answers are read. */
+    @Test
+    void v095FilterAndExistGoOutAndTheirAnswersAreRead() throws Exception {
+        byte[] ack = corpus("command_reply", "create4-cf221908d60d5725");
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.V095, V095_FAMILY); PathManager pm = kernel.pathManager()) {
+            ByteBuffer out = ByteBuffer.allocateDirect(64);
+            V095CommandEncoder encoder = new V095CommandEncoder(out, V095_FAMILY);
+
+            Thread kernelSide = answerEach(kernel, ack, 3);
+            pm.setEventFilter(EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.SUB_CLOSED, MptcpEventType.EVENTS_LOST));
+            assertTrue(pm.connectionExists(0x3942FF0A), "acknowledged: a live connection");
+            PathManagerException refused = assertThrows(PathManagerException.class,
+                    () -> pm.announce(0x3942FF0A, MptcpAddress.parse("192.168.2.9", 0).id(3)));
+            assertEquals(Errno.ENOTCONN, refused.errno(), "the stand-in's ENOTCONN, as the kernel's error");
+            kernelSide.join(WAIT_MILLIS);
+
+            byte[][] seen = ((Answerer) kernelSide).requests;
+            assertRequest(bytes(out, encoder.setFilter(0, 0, (1 << 2) | (1 << 7))), seen[0]);
+            assertRequest(bytes(out, encoder.exist(0, 0, 0x3942FF0A)), seen[1]);
+            assertRequest(bytes(out, encoder.announce(0, 0, 0x3942FF0A, MptcpAddress.parse("192.168.2.9", 0).id(3), false)),
+                    seen[2]);
+        }
+    }
+
+    /** Answers the first request with the recorded acknowledgement, the rest with ENOTCONN. */
+    private static final class Answerer extends Thread {
+        final byte[][] requests;
+        private final KernelStandIn kernel;
+        private final byte[] ack;
+
+        Answerer(KernelStandIn kernel, byte[] ack, int count) {
+            this.kernel = kernel;
+            this.ack = ack;
+            this.requests = new byte[count][];
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < requests.length; i++) {
+                byte[] request = kernel.receiveRequest(WAIT_MILLIS);
+                if (request == null) {
+                    return;
+                }
+                requests[i] = request;
+                byte[] answer = answer(ack, request);
+                if (i == 2) {
+                    ByteBuffer.wrap(answer).order(ByteOrder.nativeOrder()).putInt(16, -Errno.ENOTCONN);
+                }
+                kernel.sendAnswer(answer);
+            }
+        }
+    }
+
+    private static Thread answerEach(KernelStandIn kernel, byte[] ack, int count) {
+        Thread t = new Answerer(kernel, ack, count);
+        t.start();
+        return t;
+    }
+
+    /** The request's bytes equal the expected ones but for the sequence number and port id, which are checked apart. */
+    private static void assertRequest(byte[] expected, byte[] actual) {
+        assertNotNull(actual);
+        ByteBuffer a = ByteBuffer.wrap(actual).order(ByteOrder.nativeOrder());
+        assertEquals(KernelStandIn.PORT_ID, a.getInt(12), "sent from the command socket's port id");
+        assertTrue(a.getInt(8) > 0, "a sequence number");
+        byte[] masked = actual.clone();
+        ByteBuffer.wrap(masked).order(ByteOrder.nativeOrder()).putInt(8, 0).putInt(12, 0);
+        assertArrayEquals(expected, masked, () -> "expected " + hex(expected) + "\n but got " + hex(masked));
+    }
+
+    /** A recorded answer made to answer {@code request}: its sequence number, port id and echoed header. */
+    private static byte[] answer(byte[] recorded, byte[] request) {
+        byte[] answer = recorded.clone();
+        ByteBuffer b = ByteBuffer.wrap(answer).order(ByteOrder.nativeOrder());
+        ByteBuffer r = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
+        b.putInt(8, r.getInt(8)).putInt(12, r.getInt(12));
+        System.arraycopy(request, 0, answer, 20, 16); // NLMSG_ERROR echoes the request's header
+        return answer;
+    }
+
+    private static int seq(byte[] message) {
+        return ByteBuffer.wrap(message).order(ByteOrder.nativeOrder()).getInt(8);
+    }
+
+    private static byte[] request(GenlMessageBuilder message) {
+        ByteBuffer b = message.direct();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).putShort(6, (short) NLM_F_REQUEST_ACK);
+        return bytes;
+    }
+
+    private static byte[] nest(GenlMessageBuilder attributes) {
+        ByteBuffer b = attributes.direct();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    private static byte[] ip(int a, int b, int c, int d) {
+        return new byte[] {(byte) a, (byte) b, (byte) c, (byte) d};
+    }
+
+    private static byte[] bytes(int[] values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    private static byte[] bytes(ByteBuffer out, int length) {
+        byte[] bytes = new byte[length];
+        out.get(0, bytes);
+        return bytes;
+    }
+
+    private static byte[] corpus(String target, String name) throws IOException {
+        return Files.readAllBytes(Path.of("fuzz", "corpus", target, name));
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : bytes) {
+            s.append(String.format("%02x ", b & 0xff));
+        }
+        return s.toString();
+    }
+
+}
