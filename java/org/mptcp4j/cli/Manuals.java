@@ -49,6 +49,10 @@ final class Manuals {
                 set-backup        mark a subflow as backup or not (MP_PRIO)
                 addrs             the connection's local addresses and ids
                 listen            keep an MPTCP socket listening where peers may join
+                exists            whether a token names a live connection
+
+              Multipath-tcp.org v0.95 kernel only:
+                event-filter      the event types its kernel sends at all (SET_FILTER)
 
               In-kernel path manager:
                 endpoint add      add an endpoint
@@ -429,6 +433,33 @@ final class Manuals {
                         rport PORT          the peer's port; default: any
                         backup, nobackup    what the subflow becomes
                     """ + TOKEN + NETNS),
+            Map.entry("exists", """
+                    NAME
+                        mptcp4j exists - whether a token names a live MPTCP connection
+
+                    SYNOPSIS
+                        mptcp4j exists token TOKEN
+
+                    DESCRIPTION
+                        Prints 'TOKEN exists' and exits 0 when the namespace has a live connection with
+                        this token; prints 'no connection TOKEN' and exits 1 otherwise. On a
+                        multipath-tcp.org v0.95 kernel the kernel answers (EXIST); upstream, which has
+                        no such command, the connections' MPTCP_INFO does (sock_diag).
+                    """ + TOKEN + NETNS),
+            Map.entry("event-filter", """
+                    NAME
+                        mptcp4j event-filter - the event types a v0.95 kernel sends (SET_FILTER)
+
+                    SYNOPSIS
+                        mptcp4j event-filter TYPE[,TYPE...]
+
+                    DESCRIPTION
+                        Makes a multipath-tcp.org v0.95 kernel send only events of these types (created,
+                        established, closed, announced, removed, sub_established, sub_closed,
+                        sub_priority), to every listener of the namespace. Upstream kernels have no
+                        such command and say so (EOPNOTSUPP); there 'monitor --types' and the event
+                        loop filter on the receiving side.
+                    """ + NETNS),
             Map.entry("addrs", """
                     NAME
                         mptcp4j addrs - the local addresses of a connection and their ids

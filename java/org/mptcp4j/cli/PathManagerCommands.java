@@ -2,6 +2,7 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,13 +11,14 @@ import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Limits;
 import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.socket.MptcpServerSocket;
 
 /**
  * The path manager's commands on the command line, in {@code ip mptcp}'s words where it has
  * them: userspace-PM commands on one connection (announce, remove, subflow create|destroy,
- * set-backup, addrs, listen) and the in-kernel PM's endpoints and limits.
+ * set-backup, addrs, listen, exists), v0.95's event-filter, and the in-kernel PM's endpoints and limits.
  */
 final class PathManagerCommands {
     /** The commands this class runs, with their manuals. */
@@ -79,6 +81,8 @@ final class PathManagerCommands {
                     Set.of("netns", "token", "local", "lport", "remote", "rport"), Set.of("backup", "nobackup")));
             case "addrs" -> addrs(Arguments.parse(command, args, from, Set.of("netns", "token", "id"), Set.of("json")));
             case "listen" -> listen(Arguments.parse(command, args, from, Set.of("netns"), Set.of()));
+            case "exists" -> exists(Arguments.parse(command, args, from, Set.of("netns", "token"), Set.of()));
+            case "event-filter" -> eventFilter(Arguments.parse(command, args, from, Set.of("netns"), Set.of()));
             case "endpoint add" -> endpointAdd(Arguments.parse(command, args, from,
                     Set.of("netns", "id", "port", "dev"), ENDPOINT_FLAGS.keySet()));
             case "endpoint delete" -> endpointDelete(Arguments.parse(command, args, from, Set.of("netns", "id"), Set.of()));
@@ -189,6 +193,44 @@ final class PathManagerCommands {
             print(addresses, ns, a.has("json"));
         }
         return Main.OK;
+    }
+
+    private int exists(Arguments a) throws Exception {
+        a.atMostPositional(0);
+        int token = a.requireToken();
+        boolean exists;
+        try (Target target = targets.apply(a)) {
+            exists = target.pathManager().connectionExists(token);
+        }
+        String hex = String.format("%08x", token);
+        out.println(exists ? hex + " exists" : "no connection " + hex);
+        return exists ? Main.OK : Main.FAILED;
+    }
+
+    private int eventFilter(Arguments a) throws Exception {
+        Set<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);
+        for (String name : a.positional(1, "TYPE[,TYPE...]").get(0).split(",")) {
+            MptcpEventType type = KERNEL_EVENTS.get(name.strip().toLowerCase(java.util.Locale.ROOT));
+            if (type == null) {
+                throw new UsageException("event-filter", "'" + name.strip() + "' is not an event type the kernel sends ("
+                        + String.join(", ", KERNEL_EVENTS.keySet()) + ")");
+            }
+            types.add(type);
+        }
+        return withPathManager(a, pm -> pm.setEventFilter(types));
+    }
+
+    /** The event types a v0.95 kernel's SET_FILTER can let through, by their lower-case names. */
+    private static final Map<String, MptcpEventType> KERNEL_EVENTS = kernelEvents();
+
+    private static Map<String, MptcpEventType> kernelEvents() {
+        Map<String, MptcpEventType> m = new java.util.LinkedHashMap<>();
+        for (MptcpEventType t : List.of(MptcpEventType.CREATED, MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED,
+                MptcpEventType.ANNOUNCED, MptcpEventType.REMOVED, MptcpEventType.SUB_ESTABLISHED,
+                MptcpEventType.SUB_CLOSED, MptcpEventType.SUB_PRIORITY)) {
+            m.put(t.name().toLowerCase(java.util.Locale.ROOT), t);
+        }
+        return java.util.Collections.unmodifiableMap(m); // in the kernel's order, for the message
     }
 
     private int listen(Arguments a) throws Exception {

@@ -95,7 +95,7 @@ public final class CommandRequest {
         return present(HAS_SUBFLOWS);
     }
 
-    /** The events a v0.95 SET_FILTER lets through: MPTCPF_EVENT_* bits (1 &lt;&lt; (event type - 1)). */
+    /** The events a v0.95 SET_FILTER lets through: its MPTCPF_EVENT_* bits (CREATED 1 &lt;&lt; 1 up to SUB_PRIORITY 1 &lt;&lt; 8). */
     public CommandRequest eventFlags(int flags) {
         buffer.putInt(EVENT_FLAGS, flags);
         return present(HAS_EVENT_FLAGS);
@@ -125,7 +125,7 @@ public final class CommandRequest {
     static void readAddress(ByteBuffer b, int at, MptcpAddress dst) {
         int family = b.getShort(at + A_FAMILY) & 0xffff;
         int present = b.get(at + A_PRESENT) & 0xff;
-        dst.clearId().port(0).flags(0).ifIndex(0);
+        dst.clearAddress().clearId().port(0).flags(0).ifIndex(0);
         if ((present & ADDR_HAS_ADDR) != 0 && (family == MptcpAddress.AF_INET || family == MptcpAddress.AF_INET6)) {
             dst.setRaw(family, b, at + A_ADDR);
         }

@@ -17,6 +17,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int EADDRINUSE = 98;
     public static final int EMSGSIZE = 90;
+    public static final int EDESTADDRREQ = 89;
     public static final int ENOTCONN = 107;
 
     private Errno() {}

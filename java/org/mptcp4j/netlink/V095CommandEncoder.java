@@ -51,8 +51,9 @@ final class V095CommandEncoder {
     /**
      * Encodes the request written in {@code request} (the {@link CommandRequest} layout, upstream
      * command ids) as the v0.95 command that does the same, with sequence number and port id 0
-     * for the socket to fill. Returns the message's length, or -EOPNOTSUPP for a command v0.95
-     * lacks (endpoints, limits, listing a connection's addresses). Allocates nothing.
+     * for the socket to fill. Returns the message's length, -EOPNOTSUPP for a command v0.95
+     * lacks (endpoints, limits, listing a connection's addresses), or -EDESTADDRREQ for an
+     * ANNOUNCE or SUB_CREATE whose local address has no id, which v0.95 requires. Allocates nothing.
      */
     int encode(ByteBuffer request) {
         int command = request.get(CommandRequest.CMD) & 0xff;
@@ -62,6 +63,9 @@ final class V095CommandEncoder {
         // The remote id travels without its presence bit (upstream has none on the wire).
         remote.id(request.get(CommandRequest.REMOTE + CommandRequest.A_ID) & 0xff);
         boolean backup = (local.flags() & MptcpAddress.FLAG_BACKUP) != 0;
+        if ((command == PmCommand.ANNOUNCE.id() || command == PmCommand.SUBFLOW_CREATE.id()) && !local.hasId()) {
+            return -Errno.EDESTADDRREQ;
+        }
         if (command == PmCommand.ANNOUNCE.id()) {
             return announce(0, 0, token, local, backup);
         } else if (command == PmCommand.REMOVE.id()) {

@@ -302,7 +302,7 @@ public final class AsyncPathManager implements AutoCloseable {
             next.encoder.accept(socket.request());
             int seq = socket.send();
             if (seq < 0) {
-                next.future.completeExceptionally(new PathManagerException(next.command.name(), -seq, "sending the request"));
+                next.future.completeExceptionally(PathManager.sendFailed(next.command, -seq));
                 continue;
             }
             next.sentNanos = System.nanoTime();

@@ -59,7 +59,8 @@ public final class KernelFeatures {
         int[] none = new int[KernelFeatureProbe.OPS];
         for (KernelFeature feature : KernelFeature.values()) {
             if (dialect == Dialect.V095 ? feature.inV095() : feature.inUpstream()) {
-                flags[feature.command().id()] = KernelFeatureProbe.PRESENT;
+                // Every v0.95 command is GENL_ADMIN_PERM; upstream's permissions are only known by probing.
+                flags[feature.command().id()] = KernelFeatureProbe.PRESENT | (dialect == Dialect.V095 ? GENL_ADMIN_PERM : 0);
             }
         }
         return new KernelFeatures(dialect, flags, none, none, new int[] {Integer.MAX_VALUE, 0});

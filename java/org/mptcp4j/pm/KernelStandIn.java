@@ -95,14 +95,12 @@ public final class KernelStandIn implements AutoCloseable {
     /** The event socket fed by {@link #sendEvents}, for {@code EventLoop.Builder.standIn}; once. */
     @SuppressWarnings("exports")
     public synchronized EventSocket eventSocket(int recordCapacity, boolean javaDecoding) {
+        if (recordCapacity < 1) { // checked here, while the stand-in still owns the fd
+            throw new IllegalArgumentException("record capacity must be at least 1: " + recordCapacity);
+        }
         int fd = take(eventSocketFd, "event");
         eventSocketFd = -1;
-        try {
-            return EventSocket.adopt(fd, dialect, familyId, recordCapacity, javaDecoding);
-        } catch (IllegalArgumentException e) {
-            close(fd); // refused before the socket took it
-            throw e;
-        }
+        return EventSocket.adopt(fd, dialect, familyId, recordCapacity, javaDecoding);
     }
 
     private synchronized CommandSocket commandSocket() {

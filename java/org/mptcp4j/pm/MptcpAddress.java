@@ -175,6 +175,13 @@ public final class MptcpAddress {
         return this;
     }
 
+    /** Forgets the IP address (family 0): none is sent. Allocates nothing. */
+    public MptcpAddress clearAddress() {
+        Arrays.fill(address, (byte) 0);
+        this.family = 0;
+        return this;
+    }
+
     /** Forgets the id: none is sent. */
     public MptcpAddress clearId() {
         this.id = -1;

@@ -356,7 +356,7 @@ public final class PathManager implements AutoCloseable {
     private <T> T exchange(PmCommand command, ReplyCollector<T> collector, long start) {
         int seq = socket.send();
         if (seq < 0) {
-            throw new PathManagerException(command.name(), -seq, "sending the request");
+            throw sendFailed(command, -seq);
         }
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
         while (true) {
@@ -383,6 +383,12 @@ public final class PathManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A request that could not be sent (EDESTADDRREQ: a v0.95 command without the local id it needs). */
+    static PathManagerException sendFailed(PmCommand command, int errno) {
+        return new PathManagerException(command.name(), errno, errno == Errno.EDESTADDRREQ
+                ? "the v0.95 mptcp family needs the local address's id (loc_id)" : "sending the request");
     }
 
     /** Closes the command socket and the listeners opened for announcements. */

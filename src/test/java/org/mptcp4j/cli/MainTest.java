@@ -115,12 +115,16 @@ class MainTest {
         assertUsageError("mptcp4j: 'endpoint' needs a subcommand: add, delete, show, flush or set", "endpoint");
         assertUsageError("mptcp4j listen: missing ADDR PORT", "listen", "10.0.0.1");
         assertUsageError("mptcp4j listen: PORT must be 1..65535, not '0'", "listen", "10.0.0.1", "0");
+        assertUsageError("mptcp4j exists: missing 'token'", "exists");
+        assertUsageError("mptcp4j event-filter: 'sub_opened' is not an event type the kernel sends (created, established,"
+                + " closed, announced, removed, sub_established, sub_closed, sub_priority)", "event-filter", "created,sub_opened");
     }
 
     @Test
     void everyCommandHasAManual() {
         for (String command : new String[] {"help", "monitor", "run", "controllers", "path-manager", "connections", "demo",
-            "version", "announce", "remove", "subflow create", "subflow destroy", "set-backup", "addrs", "listen",
+            "version", "announce", "remove", "subflow create", "subflow destroy", "set-backup", "addrs", "listen", "exists",
+            "event-filter",
             "endpoint add", "endpoint delete", "endpoint show", "endpoint flush", "endpoint set", "limits show",
             "limits set"}) {
             out.reset();

@@ -88,6 +88,15 @@ class PathManagerCommandsKernelTest {
             SeenEvent opened = h.clientEvents.await(MptcpEventType.SUB_ESTABLISHED, e -> e.localId() == 2);
             String lport = Integer.toString(opened.localPort());
             assertEquals("10.231.2.1 id 2 signal\n", ok("addrs", "token", token, "-n", client));
+            assertEquals(token + " exists\n", ok("exists", "token", token, "-n", client));
+            Run noSuch = mptcp4j("exists", "token", "00000001", "-n", client);
+            assertEquals(Main.FAILED, noSuch.exit());
+            assertEquals("no connection 00000001\n", noSuch.out());
+            Run noFilter = mptcp4j("event-filter", "established,sub_closed", "-n", client);
+            assertEquals(Main.FAILED, noFilter.exit());
+            assertEquals("mptcp4j event-filter: SET_FILTER: Operation not supported (EOPNOTSUPP): the upstream mptcp_pm"
+                    + " family has no command for filtering events in the kernel: only the multipath-tcp.org v0.95 mptcp"
+                    + " family has\n", noFilter.err());
             assertEquals("[{\"address\":\"10.231.2.1\",\"id\":2,\"flags\":[\"signal\"]}]\n",
                     ok("addrs", "--token", "0x" + token, "--json", "-n", client));
 

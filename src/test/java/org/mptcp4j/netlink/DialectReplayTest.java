@@ -36,7 +36,8 @@ import org.mptcp4j.pm.PmCommand;
  * {@code fuzz/corpus}; v0.95: the CREATED of mptcp-kernel-api.md section 7, and the ESTABLISHED
  * its kernel sends with the same attributes), the kernel's recorded acknowledgement for the
  * first subflow and its recorded refusal ("invalid token") for the second. What the controller
- * sends must be each family's own SUBFLOW_CREATE, byte for byte.
+ * sends must be each family's own SUBFLOW_CREATE, byte for byte, as written here from each
+ * family's header (not by the encoders under test).
  */
 class DialectReplayTest {
     private static final int UPSTREAM_FAMILY = 0x1c; // as when the corpus was captured
@@ -69,13 +70,13 @@ class DialectReplayTest {
         byte[] created = bytes(V095_CREATED);
         byte[] established = created.clone();
         established[16] = 2; // MPTCP_EVENT_ESTABLISHED, the same attributes
-        ByteBuffer out = ByteBuffer.allocateDirect(256);
-        MptcpAddress local = MptcpAddress.parse("192.168.1.9", 0).id(0);
-        MptcpAddress remote = MptcpAddress.parse("192.168.1.11", 9999).id(0);
-        int length = new V095CommandEncoder(out, V095_FAMILY).subflowCreate(0, 0, 0x3942FF0A, local, remote, false);
-        byte[] expected = new byte[length];
-        out.get(0, expected);
-        return new Recording(Dialect.V095, V095_FAMILY, new byte[][] {created, established}, expected);
+        // Written from v0.95's include/uapi/linux/mptcp.h, not by the encoder under test:
+        // MPTCP_CMD_SUB_CREATE 8; TOKEN 1, LOC_ID 3, REM_ID 4, FAMILY 2, DADDR4 7, DPORT 10 (host
+        // order), SADDR4 5, BACKUP 11.
+        GenlMessageBuilder create = new GenlMessageBuilder().message(V095_FAMILY, 8)
+                .u32(1, 0x3942FF0A).u8(3, 0).u8(4, 0).u16(2, 2).attribute(7, ip(192, 168, 1, 11)).u16(10, 9999)
+                .attribute(5, ip(192, 168, 1, 9)).u8(11, 0);
+        return new Recording(Dialect.V095, V095_FAMILY, new byte[][] {created, established}, request(create));
     }
 
     @ParameterizedTest
@@ -145,31 +146,43 @@ class DialectReplayTest {
         }
     }
 
-    /** v0.95's own commands go out as its header defines them, and their answers are read. */
+    /** v0.95's own commands, and the translated ones, go out as its header defines them, and their answers are read. */
     @Test
-    void v095FilterAndExistGoOutAndTheirAnswersAreRead() throws Exception {
+    void v095CommandsGoOutAsItsHeaderDefinesThemAndTheirAnswersAreRead() throws Exception {
         byte[] ack = corpus("command_reply", "create4-cf221908d60d5725");
+        int token = 0x3942FF0A;
         try (KernelStandIn kernel = KernelStandIn.create(Dialect.V095, V095_FAMILY); PathManager pm = kernel.pathManager()) {
-            ByteBuffer out = ByteBuffer.allocateDirect(64);
-            V095CommandEncoder encoder = new V095CommandEncoder(out, V095_FAMILY);
-
-            Thread kernelSide = answerEach(kernel, ack, 3);
+            Answerer kernelSide = new Answerer(kernel, ack, 4);
+            kernelSide.start();
             pm.setEventFilter(EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.SUB_CLOSED, MptcpEventType.EVENTS_LOST));
-            assertTrue(pm.connectionExists(0x3942FF0A), "acknowledged: a live connection");
+            assertTrue(pm.connectionExists(token), "acknowledged: a live connection");
             PathManagerException refused = assertThrows(PathManagerException.class,
-                    () -> pm.announce(0x3942FF0A, MptcpAddress.parse("192.168.2.9", 0).id(3)));
+                    () -> pm.announce(token, MptcpAddress.parse("192.168.2.9", 0).id(3)));
             assertEquals(Errno.ENOTCONN, refused.errno(), "the stand-in's ENOTCONN, as the kernel's error");
+            // A local address given by its id alone: no address from the command before may go with it.
+            pm.createSubflow(token, new MptcpAddress().id(3), MptcpAddress.parse("192.168.1.11", 9999).id(5));
             kernelSide.join(WAIT_MILLIS);
 
-            byte[][] seen = ((Answerer) kernelSide).requests;
-            assertRequest(bytes(out, encoder.setFilter(0, 0, (1 << 2) | (1 << 7))), seen[0]);
-            assertRequest(bytes(out, encoder.exist(0, 0, 0x3942FF0A)), seen[1]);
-            assertRequest(bytes(out, encoder.announce(0, 0, 0x3942FF0A, MptcpAddress.parse("192.168.2.9", 0).id(3), false)),
-                    seen[2]);
+            // MPTCP_CMD_SET_FILTER 14 with FLAGS 13: MPTCPF_EVENT_ESTABLISHED 1 << 2 | SUB_CLOSED 1 << 7.
+            assertRequest(request(new GenlMessageBuilder().message(V095_FAMILY, 14).u16(13, 0x84)), kernelSide.requests[0]);
+            // MPTCP_CMD_EXIST 15 with TOKEN 1.
+            assertRequest(request(new GenlMessageBuilder().message(V095_FAMILY, 15).u32(1, token)), kernelSide.requests[1]);
+            // MPTCP_CMD_ANNOUNCE 4: TOKEN, LOC_ID, FAMILY, SADDR4, BACKUP.
+            assertRequest(request(new GenlMessageBuilder().message(V095_FAMILY, 4).u32(1, token).u8(3, 3).u16(2, 2)
+                    .attribute(5, ip(192, 168, 2, 9)).u8(11, 0)), kernelSide.requests[2]);
+            // MPTCP_CMD_SUB_CREATE 8 without SADDR: the kernel takes the address it holds for LOC_ID 3; REM_ID 5.
+            assertRequest(request(new GenlMessageBuilder().message(V095_FAMILY, 8).u32(1, token).u8(3, 3).u8(4, 5)
+                    .u16(2, 2).attribute(7, ip(192, 168, 1, 11)).u16(10, 9999).u8(11, 0)), kernelSide.requests[3]);
+
+            PathManagerException noId = assertThrows(PathManagerException.class,
+                    () -> pm.createSubflow(token, MptcpAddress.parse("192.168.1.9", 0), MptcpAddress.parse("192.168.1.11", 9999)));
+            assertEquals("SUBFLOW_CREATE: Destination address required (EDESTADDRREQ): the v0.95 mptcp family needs the"
+                    + " local address's id (loc_id)", noId.getMessage());
+            assertNull(kernel.receiveRequest(0), "refused before it was sent");
         }
     }
 
-    /** Answers the first request with the recorded acknowledgement, the rest with ENOTCONN. */
+    /** Answers each request with the recorded acknowledgement, the third with ENOTCONN instead. */
     private static final class Answerer extends Thread {
         final byte[][] requests;
         private final KernelStandIn kernel;
@@ -196,12 +209,6 @@ class DialectReplayTest {
                 kernel.sendAnswer(answer);
             }
         }
-    }
-
-    private static Thread answerEach(KernelStandIn kernel, byte[] ack, int count) {
-        Thread t = new Answerer(kernel, ack, count);
-        t.start();
-        return t;
     }
 
     /** The request's bytes equal the expected ones but for the sequence number and port id, which are checked apart. */
@@ -253,12 +260,6 @@ class DialectReplayTest {
         for (int i = 0; i < values.length; i++) {
             bytes[i] = (byte) values[i];
         }
-        return bytes;
-    }
-
-    private static byte[] bytes(ByteBuffer out, int length) {
-        byte[] bytes = new byte[length];
-        out.get(0, bytes);
         return bytes;
     }
 
