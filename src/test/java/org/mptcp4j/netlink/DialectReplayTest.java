@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -121,6 +122,19 @@ class DialectReplayTest {
             }
             assertEquals(2, ndiffports.requested());
             assertEquals(1, ndiffports.failed(), "the recorded refusal reached the controller");
+        }
+    }
+
+    /** A stand-in that goes away is a broken socket to the loop, said once, not a loop spinning on nothing. */
+    @Test
+    void aClosedStandInStopsTheLoopWithENOTCONN() throws Exception {
+        KernelStandIn kernel = KernelStandIn.create(Dialect.V095, V095_FAMILY);
+        try (EventLoop loop = EventLoop.builder(event -> { }).standIn(kernel).build()) {
+            loop.start();
+            kernel.close();
+            assertTrue(loop.finishedWithin(10));
+            MptcpException e = assertInstanceOf(MptcpException.class, loop.failure());
+            assertEquals(Errno.ENOTCONN, e.errno());
         }
     }
 
