@@ -57,10 +57,15 @@ public enum Dialect {
      * @throws MptcpException (ENOENT) naming both families and the time waited when neither came
      */
     public static Dialect await(NetworkNamespace namespace, java.time.Duration timeout) {
+        return await(() -> detect(namespace), timeout);
+    }
+
+    /** The waiting of {@link #await(NetworkNamespace, java.time.Duration)} around any way of looking. */
+    static Dialect await(java.util.function.Supplier<Dialect> look, java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                return detect(namespace);
+                return look.get();
             } catch (MptcpException e) {
                 if (e.errno() != Errno.ENOENT || timeout.isZero()) {
                     throw e;
@@ -71,13 +76,15 @@ public enum Dialect {
                 }
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(LOOK_AGAIN_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MptcpException("find the MPTCP path manager", Errno.EINTR, "interrupted while waiting");
             }
         }
     }
+
+    private static final long LOOK_AGAIN_MILLIS = 100;
 
     /** The generic-netlink family's name. */
     public String family() {

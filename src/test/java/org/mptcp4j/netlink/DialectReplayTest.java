@@ -14,10 +14,13 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.Controllers;
+import org.mptcp4j.controller.announce.AnnounceController;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
@@ -31,8 +34,9 @@ import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.PmCommand;
 
 /**
- * One controller, unchanged, on both dialects, against a stand-in kernel that replays
- * recorded messages: ndiffports asked for two more subflows per connection. Each dialect gets
+ * Shipped controllers, unchanged, on both dialects, against a stand-in kernel that replays
+ * recorded messages: ndiffports asked for two more subflows per connection (and announce,
+ * below, for one address). Each dialect gets
  * its own recording of a client's connection (upstream: an ESTABLISHED captured on Linux 6.18,
  * {@code fuzz/corpus}; v0.95: the CREATED of mptcp-kernel-api.md section 7, and the ESTABLISHED
  * its kernel sends with the same attributes), the kernel's recorded acknowledgement for the
@@ -45,6 +49,7 @@ class DialectReplayTest {
     private static final int V095_FAMILY = 0x16;     // as on the host that sent the v0.95 event
     private static final int WAIT_MILLIS = 10_000;
     private static final int NLM_F_REQUEST_ACK = 0x5;
+    private static final int NLMSG_ERROR = 2;
 
     private static final int[] V095_CREATED = {
         0x64, 0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00,
@@ -122,6 +127,57 @@ class DialectReplayTest {
             }
             assertEquals(2, ndiffports.requested());
             assertEquals(1, ndiffports.failed(), "the recorded refusal reached the controller");
+        }
+    }
+
+    /**
+     * The shipped announce controller, unchanged, on both dialects: at start it reads the
+     * namespace's endpoints to keep their ids, which upstream answers (the recorded empty dump)
+     * and v0.95, which has none, is not asked; then each dialect's own ANNOUNCE of the address
+     * under the id it was given.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void announceSendsEachFamilysOwnAnnounce(Dialect dialect) throws Exception {
+        boolean upstream = dialect == Dialect.UPSTREAM;
+        byte[] ack = corpus("command_reply", "create4-cf221908d60d5725");
+        byte[] noEndpoints = corpus("command_reply", "endpoints-bc297dac203de829");
+        int family = upstream ? UPSTREAM_FAMILY : V095_FAMILY;
+        AnnounceController announce = (AnnounceController) Controllers.create("announce",
+                Map.of("addresses", upstream ? "10.231.9.9" : "192.168.2.9", "side", "any"));
+        try (KernelStandIn kernel = KernelStandIn.create(dialect, family)) {
+            PathManager pm = kernel.pathManager();
+            try (pm; EventLoop loop = EventLoop.builder(new ControllerHost(announce, pm)).standIn(kernel).build()) {
+                loop.start();
+                if (upstream) {
+                    // MPTCP_PM_CMD_GET_ADDR 3, NLM_F_REQUEST | NLM_F_DUMP, no attributes.
+                    byte[] dump = kernel.receiveRequest(WAIT_MILLIS);
+                    byte[] expected = request(new GenlMessageBuilder().message(family, 3));
+                    ByteBuffer.wrap(expected).order(ByteOrder.nativeOrder()).putShort(6, (short) 0x301);
+                    assertRequest(expected, dump);
+                    kernel.sendAnswer(answer(noEndpoints, dump));
+                    kernel.sendEvents(corpus("event_decoder", "established-8e2f14ecfe1eadb5"));
+                } else {
+                    byte[] established = bytes(V095_CREATED);
+                    established[16] = 2;
+                    kernel.sendEvents(established);
+                }
+                byte[] sent = kernel.receiveRequest(WAIT_MILLIS);
+                GenlMessageBuilder expected = upstream
+                        // MPTCP_PM_CMD_ANNOUNCE 8: TOKEN, ADDR {FAMILY, ID 1, ADDR4, FLAGS SIGNAL}.
+                        ? new GenlMessageBuilder().message(family, 8).u32(4, 0x66ea0628).attribute(0x8000 | 1,
+                                nest(new GenlMessageBuilder().u16(1, 2).u8(2, 1).attribute(3, ip(10, 231, 9, 9)).u32(6, 1)))
+                        // MPTCP_CMD_ANNOUNCE 4: TOKEN, LOC_ID 1, FAMILY, SADDR4, BACKUP.
+                        : new GenlMessageBuilder().message(family, 4).u32(1, 0x3942FF0A).u8(3, 1).u16(2, 2)
+                                .attribute(5, ip(192, 168, 2, 9)).u8(11, 0);
+                assertRequest(request(expected), sent);
+                kernel.sendAnswer(answer(ack, sent));
+                assertNull(kernel.receiveRequest(500), "one address, one announcement");
+                loop.stop();
+                assertTrue(loop.finishedWithin(10));
+            }
+            assertEquals(1, announce.announcements());
+            assertEquals(0, announce.refused());
         }
     }
 
@@ -236,13 +292,18 @@ class DialectReplayTest {
         assertArrayEquals(expected, masked, () -> "expected " + hex(expected) + "\n but got " + hex(masked));
     }
 
-    /** A recorded answer made to answer {@code request}: its sequence number, port id and echoed header. */
+    /**
+     * A recorded answer (one message) made to answer {@code request}: its sequence number and
+     * port id, and for an acknowledgement or error the request's header it echoes.
+     */
     private static byte[] answer(byte[] recorded, byte[] request) {
         byte[] answer = recorded.clone();
         ByteBuffer b = ByteBuffer.wrap(answer).order(ByteOrder.nativeOrder());
         ByteBuffer r = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
         b.putInt(8, r.getInt(8)).putInt(12, r.getInt(12));
-        System.arraycopy(request, 0, answer, 20, 16); // NLMSG_ERROR echoes the request's header
+        if (b.getShort(4) == NLMSG_ERROR) {
+            System.arraycopy(request, 0, answer, 20, 16);
+        }
         return answer;
     }
 
