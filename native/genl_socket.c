@@ -115,8 +115,8 @@ ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender)
 		if (errno != EINTR)
 			return -errno;
 	}
-	/* Netlink never sends an empty datagram; a socket pair does at its peer's close. */
-	if (len == 0)
+	/* An adopted socket pair (no peer address) reads 0 bytes once its peer closed. */
+	if (len == 0 && mh.msg_namelen == 0)
 		return -ENOTCONN;
 	*sender = from.nl_family == AF_NETLINK ? from.nl_pid : 0;
 	return (mh.msg_flags & MSG_TRUNC) ? -EMSGSIZE : len;

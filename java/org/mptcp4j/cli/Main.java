@@ -40,6 +40,8 @@ public final class Main {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
+    /** What was asked about is not there ('exists'): an answer, not a failure. */
+    static final int ABSENT = 3;
 
     private static final String USAGE_TEXT = Manuals.MPTCP4J;
 

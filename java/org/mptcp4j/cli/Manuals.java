@@ -442,7 +442,8 @@ final class Manuals {
 
                     DESCRIPTION
                         Prints 'TOKEN exists' and exits 0 when the namespace has a live connection with
-                        this token; prints 'no connection TOKEN' and exits 1 otherwise. On a
+                        this token; prints 'no connection TOKEN' and exits 3 when it has none (1: the
+                        question could not be asked, said on stderr; 2: a usage mistake). On a
                         multipath-tcp.org v0.95 kernel the kernel answers (EXIST); upstream, which has
                         no such command, the connections' MPTCP_INFO does (sock_diag).
                     """ + TOKEN + NETNS),
@@ -456,7 +457,9 @@ final class Manuals {
                     DESCRIPTION
                         Makes a multipath-tcp.org v0.95 kernel send only events of these types (created,
                         established, closed, announced, removed, sub_established, sub_closed,
-                        sub_priority), to every listener of the namespace. Upstream kernels have no
+                        sub_priority). The filter is the kernel module's one setting: every listener in
+                        every namespace of the host gets only these, until it is set again (the daemon
+                        sets all types when it starts). Upstream kernels have no
                         such command and say so (EOPNOTSUPP); there 'monitor --types' and the event
                         loop filter on the receiving side.
                     """ + NETNS),

@@ -204,7 +204,7 @@ final class PathManagerCommands {
         }
         String hex = String.format("%08x", token);
         out.println(exists ? hex + " exists" : "no connection " + hex);
-        return exists ? Main.OK : Main.FAILED;
+        return exists ? Main.OK : Main.ABSENT;
     }
 
     private int eventFilter(Arguments a) throws Exception {

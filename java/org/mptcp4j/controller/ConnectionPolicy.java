@@ -367,6 +367,11 @@ public final class ConnectionPolicy implements Controller {
 
     /** A connection first seen by a later event: its addresses and side from sock_diag. */
     private Controller chooseLate(int token) {
+        if (context != null && !context.hasConnectionInfo()) {
+            LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " first seen after its"
+                    + " ESTABLISHED, and this kernel tells nothing of its addresses; left alone");
+            return NONE;
+        }
         ConnectionInfo info = context == null ? null : context.connection(token);
         if (info == null) {
             LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " is gone; left alone");

@@ -40,7 +40,20 @@ public interface ControllerContext {
 
     void stopWatchingTimeouts(int token);
 
-    /** Every MPTCP connection of the namespace now, with its subflows' tcp_info (sock_diag). */
+    /**
+     * Whether {@link #connections}, {@link #connection} and subflow timeouts are available:
+     * they come from MPTCP sock_diag (upstream Linux 5.9+), which a multipath-tcp.org v0.95
+     * kernel lacks. Controllers that need them say so once and do what they can without.
+     */
+    default boolean hasConnectionInfo() {
+        return true;
+    }
+
+    /**
+     * Every MPTCP connection of the namespace now, with its subflows' tcp_info (sock_diag).
+     *
+     * @throws org.mptcp4j.pm.MptcpException EOPNOTSUPP without {@link #hasConnectionInfo()}
+     */
     List<ConnectionInfo> connections();
 
     /** Connection {@code token} now, with its subflows, or null when it is gone. */

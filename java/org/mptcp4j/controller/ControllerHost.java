@@ -21,8 +21,10 @@ import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
@@ -49,6 +51,8 @@ import org.mptcp4j.pm.PathManager;
  */
 public final class ControllerHost implements EventHandler, ControllerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerHost.class);
+    private static final String NO_SOCK_DIAG = "a multipath-tcp.org v0.95 kernel has no MPTCP sock_diag"
+            + " (connection and subflow info come with upstream Linux 5.9)";
     /** TCP_ESTABLISHED: connections in other states get no new subflows. */
     private static final int ESTABLISHED = 1;
 
@@ -65,6 +69,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private EventLoop.Scheduled timeoutLooks;
     private boolean started;
     private boolean resyncPending;
+    private boolean timeoutsUnavailableSaid;
     private long discovered;
     private long resyncs;
     private long timeoutsReported;
@@ -177,6 +182,14 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     public List<DiscoveredConnection> resync() {
         resyncPending = false;
         resyncs++;
+        if (!hasConnectionInfo()) {
+            // Nothing to look at: connections are known from their events, none is forgotten.
+            if (!started) {
+                LOG.info("resync: " + NO_SOCK_DIAG + ": connections are known from their events only");
+                start();
+            }
+            return List.of();
+        }
         List<ConnectionInfo> all;
         try {
             all = Connections.list(namespace());
@@ -304,6 +317,13 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     @Override
     public void watchTimeouts(int token) {
+        if (!hasConnectionInfo()) {
+            if (!timeoutsUnavailableSaid) {
+                timeoutsUnavailableSaid = true;
+                LOG.warn("subflow timeouts are not watched: " + NO_SOCK_DIAG);
+            }
+            return;
+        }
         timeoutWatcher.watch(token);
         if (loop != null && timeoutLooks == null) {
             scheduleTimeoutLooks();
@@ -332,7 +352,15 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     }
 
     @Override
+    public boolean hasConnectionInfo() {
+        return pathManager.dialect() == Dialect.UPSTREAM;
+    }
+
+    @Override
     public List<ConnectionInfo> connections() {
+        if (!hasConnectionInfo()) {
+            throw new MptcpException("read MPTCP connections", Errno.EOPNOTSUPP, NO_SOCK_DIAG);
+        }
         return Connections.list(namespace());
     }
 

@@ -3,6 +3,7 @@ package org.mptcp4j.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import org.mptcp4j.metrics.PathManagerMetrics;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
@@ -96,6 +98,13 @@ public final class ManagedNamespace implements AutoCloseable {
             Dialect dialect = Dialect.await(ns, config.familyWait());
             PathManagerMode.requireUserspace(ns);
             pm = PathManager.open(ns, dialect);
+            if (dialect == Dialect.V095) {
+                // v0.95's filter is its module's one setting, host-wide and lasting: one left by an
+                // earlier 'event-filter' would hide events the controllers need.
+                pm.setEventFilter(EnumSet.allOf(MptcpEventType.class));
+                LOG.atInfo().addKeyValue("netns", config.label())
+                        .log("multipath-tcp.org v0.95 kernel: event filter set to every event type");
+            }
             ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer);
             m.run = m.newRun(config);
             m.run.loop().start();

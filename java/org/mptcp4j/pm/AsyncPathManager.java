@@ -78,13 +78,12 @@ public final class AsyncPathManager implements AutoCloseable {
         }
     }
 
-    private AsyncPathManager(NetworkNamespace namespace, int window) {
+    private AsyncPathManager(NetworkNamespace namespace, Dialect dialect, int window) {
         if (window < 1 || window > 4096) {
             throw new IllegalArgumentException("window must be 1..4096: " + window);
         }
         this.namespace = namespace;
         this.window = window;
-        Dialect dialect = Dialect.detect(namespace);
         this.features = KernelFeatures.probe(namespace, dialect);
         this.socket = CommandSocket.open(namespace, dialect);
         this.listeners = new AnnouncedListeners(namespace);
@@ -100,7 +99,17 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /** An asynchronous path manager for {@code namespace} keeping up to {@code window} requests in flight. */
     public static AsyncPathManager open(NetworkNamespace namespace, int window) {
-        return new AsyncPathManager(Objects.requireNonNull(namespace, "namespace"), window);
+        return open(namespace, Dialect.detect(Objects.requireNonNull(namespace, "namespace")), window);
+    }
+
+    /**
+     * As {@link #open(NetworkNamespace, int)}, speaking {@code dialect}'s family. The per-connection
+     * commands are pipelined on both; {@link PathManager#setEventFilter} and
+     * {@link PathManager#connectionExists} are the synchronous path manager's.
+     */
+    public static AsyncPathManager open(NetworkNamespace namespace, Dialect dialect, int window) {
+        return new AsyncPathManager(Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(dialect,
+                "dialect"), window);
     }
 
     public NetworkNamespace namespace() {

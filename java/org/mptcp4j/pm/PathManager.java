@@ -13,11 +13,13 @@ import org.mptcp4j.netns.NetworkNamespace;
  * Every command of the kernel's path manager for one network namespace, each synchronous: it
  * returns the kernel's answer, or throws {@link PathManagerException} with the command, the
  * errno and the kernel's extended-ack text. A command the running kernel lacks fails before it
- * is sent, naming the release that brought it (see {@link KernelFeatures}).
+ * is sent, naming the release that brought it, or the family that lacks it (see
+ * {@link KernelFeatures}). It speaks one {@link Dialect}, chosen when it is opened.
  *
  * <p>Userspace-PM commands ({@link #announce}, {@link #remove}, {@link #createSubflow},
- * {@link #destroySubflow}, {@link #setBackup}) allocate nothing when they succeed, so a
- * controller may issue them on every event. Calls from several threads are serialized;
+ * {@link #destroySubflow}, {@link #setBackup}) allocate nothing when they succeed upstream, so
+ * a controller may issue them on every event (on v0.95, announce and createSubflow keep a copy
+ * of the local address: see {@link #localAddresses}). Calls from several threads are serialized;
  * {@link AsyncPathManager} pipelines many commands instead.
  */
 public final class PathManager implements AutoCloseable {
@@ -28,6 +30,8 @@ public final class PathManager implements AutoCloseable {
     private final NetworkNamespace namespace;
     private final KernelFeatures features;
     private final AnnouncedListeners listeners;
+    /** v0.95 only (its kernel cannot list them): the local addresses connections use, as set up here. */
+    private final UsedLocalAddresses used = new UsedLocalAddresses();
     private volatile CommandObserver observer = CommandObserver.NONE;
 
     private PathManager(NetworkNamespace namespace, CommandSocket socket, KernelFeatures features) {
@@ -130,6 +134,9 @@ public final class PathManager implements AutoCloseable {
         if (listener != null) {
             listeners.commit(token, address.id(), listener);
         }
+        if (dialect() == Dialect.V095) {
+            used.record(token, address);
+        }
     }
 
     /**
@@ -141,6 +148,7 @@ public final class PathManager implements AutoCloseable {
         Requests.remove(socket.request(), token, localId);
         exchange(PmCommand.REMOVE, ReplyCollector.NONE);
         listeners.release(token, localId);
+        used.remove(token, localId);
     }
 
     /**
@@ -157,6 +165,9 @@ public final class PathManager implements AutoCloseable {
         features.require(KernelFeature.SUBFLOW_CREATE);
         Requests.createSubflow(socket.request(), token, local, remote);
         exchange(PmCommand.SUBFLOW_CREATE, ReplyCollector.NONE);
+        if (dialect() == Dialect.V095) {
+            used.record(token, local);
+        }
     }
 
     /**
@@ -183,15 +194,31 @@ public final class PathManager implements AutoCloseable {
         exchange(PmCommand.SET_FLAGS, ReplyCollector.NONE);
     }
 
-    /** The local addresses connection {@code token} knows, with their ids (GET_ADDR dump with a token, Linux 6.9). */
+    /**
+     * The local addresses connection {@code token} knows, with their ids (GET_ADDR dump with a
+     * token, Linux 6.9). A v0.95 kernel cannot tell: there they are the addresses this path
+     * manager announced or opened subflows from (given with their IP) on the connection.
+     */
     public synchronized List<MptcpAddress> localAddresses(int token) {
+        if (dialect() == Dialect.V095) {
+            return used.of(token);
+        }
         features.require(KernelFeature.CONNECTION_ADDRESSES);
         Requests.connectionAddresses(socket.request(), token, -1);
         return exchange(PmCommand.GET_ADDR, ReplyCollector.addresses());
     }
 
-    /** The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9). */
+    /** The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9; on v0.95 as {@link #localAddresses}). */
     public synchronized MptcpAddress localAddress(int token, int id) {
+        if (dialect() == Dialect.V095) {
+            for (MptcpAddress a : used.of(token)) {
+                if (a.id() == id) {
+                    return a;
+                }
+            }
+            throw new PathManagerException(PmCommand.GET_ADDR.name(), Errno.ENOENT, "no address with id " + id
+                    + " set up on this connection by this path manager (a v0.95 kernel cannot list them)");
+        }
         features.require(KernelFeature.CONNECTION_ADDRESSES);
         Requests.connectionAddresses(socket.request(), token, id);
         return exchange(PmCommand.GET_ADDR, ReplyCollector.address(PmCommand.GET_ADDR));
@@ -199,15 +226,23 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Lets the kernel send only events of {@code types} (v0.95 SET_FILTER); types the kernel does
-     * not send (listener, local address, timeouts) are ignored. The filter is the kernel's, for
-     * every listener of the namespace. Upstream has no such command: it fails with EOPNOTSUPP
+     * not send (listener, local address, timeouts) are ignored. The filter is the v0.95 module's
+     * one setting: it holds for every listener in every namespace of the host, and stays after
+     * this process ends, until set again. Upstream has no such command: it fails with EOPNOTSUPP
      * there, where {@link org.mptcp4j.loop.EventLoop.Builder#eventTypes} filters on the receiving side.
+     *
+     * @throws IllegalArgumentException when no type the kernel sends is left: that would silence
+     *     every event for every listener
      */
     public synchronized void setEventFilter(java.util.Set<MptcpEventType> types) {
         features.require(KernelFeature.EVENT_FILTER);
         int flags = 0;
         for (MptcpEventType type : types) {
             flags |= v095EventFlag(type);
+        }
+        if (flags == 0) {
+            throw new IllegalArgumentException("no event type the kernel sends in " + types
+                    + ": the filter would silence every event for every listener");
         }
         socket.request().reset(PmCommand.SET_FILTER.id()).eventFlags(flags);
         exchange(PmCommand.SET_FILTER, ReplyCollector.NONE);
@@ -257,6 +292,7 @@ public final class PathManager implements AutoCloseable {
     /** Connection {@code token} closed: listeners opened for its announcements are released. */
     public void connectionClosed(int token) {
         listeners.releaseConnection(token);
+        used.forget(token);
     }
 
     /**
@@ -265,6 +301,7 @@ public final class PathManager implements AutoCloseable {
      */
     public void retainConnections(java.util.function.IntPredicate open) {
         listeners.releaseConnectionsNotOpen(open);
+        used.retain(open);
     }
 
     /** MPTCP listening sockets open for announced addresses. */

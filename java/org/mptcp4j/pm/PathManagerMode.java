@@ -93,10 +93,14 @@ public enum PathManagerMode {
         KernelSupport.requireMptcp(namespace);
         PathManagerMode mode = of(namespace);
         if (mode != USERSPACE) {
+            boolean v095 = KernelSupport.sysctlOrNull(namespace, "path_manager") == null
+                    && KernelSupport.sysctlOrNull(namespace, V095_SYSCTL) != null;
             throw new MptcpException("check path manager", 0, "the " + mode.sysctlName
                     + " path manager is selected in " + namespace
                     + "; mptcp4j manages connections of the userspace one: run 'mptcp4j path-manager userspace'"
-                    + " (sysctl -w net.mptcp.path_manager=userspace) before connections start");
+                    + (v095 ? " (sysctl -w net.mptcp." + V095_SYSCTL + "=" + V095_USERSPACE + ")"
+                            : " (sysctl -w net.mptcp.path_manager=userspace)")
+                    + " before connections start");
         }
     }
 }

@@ -119,6 +119,11 @@ public final class BackupOnDemandController implements Controller {
         this.context = ctx;
         this.connections = ctx.perConnection(token -> new Paths(), (paths, token) -> paths.clear());
         secondary.id(ctx.localAddressIds().idOf(secondary));
+        if (!ctx.hasConnectionInfo()) {
+            LOG.warn("backup-on-demand: no subflow timeouts or tcp_info on this kernel (multipath-tcp.org v0.95): only"
+                    + " a closed primary subflow brings in the secondary, and one open again recoverAfter after it closed"
+                    + " counts as recovered");
+        }
         ctx.schedule(settings.check(), this::look);
     }
 
@@ -250,6 +255,10 @@ public final class BackupOnDemandController implements Controller {
             if (now - p.lastTimeoutNanos < settings.recoverAfter().toNanos()) {
                 continue;
             }
+            if (!context.hasConnectionInfo()) {
+                recover(token, p); // open again and quiet for recoverAfter: all there is to go by
+                continue;
+            }
             SubflowInfo primary = primarySubflow(token, p);
             if (primary != null && primary.backoff() == 0 && primary.bytesAcked() > p.primaryAckedAtTrouble) {
                 recover(token, p);
@@ -279,6 +288,9 @@ public final class BackupOnDemandController implements Controller {
     }
 
     private SubflowInfo primarySubflow(int token, Paths p) {
+        if (!context.hasConnectionInfo()) {
+            return null;
+        }
         ConnectionInfo info = context.connection(token);
         if (info == null) {
             return null;

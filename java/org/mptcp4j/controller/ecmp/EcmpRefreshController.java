@@ -75,6 +75,11 @@ public final class EcmpRefreshController implements Controller {
         this.context = ctx;
         this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> java.util.Arrays.fill(strikes, 0));
         ndiffports.start(ctx);
+        if (!ctx.hasConnectionInfo()) {
+            LOG.warn("ecmp-refresh: subflow rates are read from sock_diag, which this kernel lacks (multipath-tcp.org"
+                    + " v0.95): subflows are opened as ndiffports does, never replaced");
+            return;
+        }
         ctx.schedule(settings.interval(), this::measure);
     }
 

@@ -103,6 +103,11 @@ public final class RateTargetController implements Controller {
         this.context = ctx;
         this.connections = ctx.perConnection(token -> new Rates(), (rates, token) -> rates.clear());
         secondary.id(ctx.localAddressIds().idOf(secondary));
+        if (!ctx.hasConnectionInfo()) {
+            LOG.warn("rate-target: rates are read from sock_diag, which this kernel lacks (multipath-tcp.org v0.95):"
+                    + " no secondary subflow is opened");
+            return;
+        }
         ctx.schedule(settings.check(), this::measure);
     }
 

@@ -90,7 +90,7 @@ class PathManagerCommandsKernelTest {
             assertEquals("10.231.2.1 id 2 signal\n", ok("addrs", "token", token, "-n", client));
             assertEquals(token + " exists\n", ok("exists", "token", token, "-n", client));
             Run noSuch = mptcp4j("exists", "token", "00000001", "-n", client);
-            assertEquals(Main.FAILED, noSuch.exit());
+            assertEquals(Main.ABSENT, noSuch.exit());
             assertEquals("no connection 00000001\n", noSuch.out());
             Run noFilter = mptcp4j("event-filter", "established,sub_closed", "-n", client);
             assertEquals(Main.FAILED, noFilter.exit());

@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -178,6 +180,51 @@ class DialectReplayTest {
             }
             assertEquals(1, announce.announcements());
             assertEquals(0, announce.refused());
+        }
+    }
+
+    /**
+     * What a v0.95 kernel cannot tell is answered from what this side did, or said to be
+     * missing: a connection's addresses are those announced here (so ids given through the
+     * control socket are kept), connection info and timeouts are refused once, clearly, and an
+     * event filter that would silence everything is not sent.
+     */
+    @Test
+    void whatV095CannotTellIsAnsweredFromOwnStateOrRefused() throws Exception {
+        byte[] ack = corpus("command_reply", "create4-cf221908d60d5725");
+        int token = 0x3942FF0A;
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.V095, V095_FAMILY); PathManager pm = kernel.pathManager()) {
+            Thread kernelSide = new Thread(() -> {
+                for (int i = 0; i < 2; i++) {
+                    byte[] request = kernel.receiveRequest(WAIT_MILLIS);
+                    if (request != null) {
+                        kernel.sendAnswer(answer(ack, request));
+                    }
+                }
+            });
+            kernelSide.start();
+            MptcpAddress announced = MptcpAddress.parse("192.168.2.9", 0).id(7);
+            pm.announce(token, announced);
+            assertEquals(List.of(MptcpAddress.parse("192.168.2.9", 0).id(7)), pm.localAddresses(token));
+            assertEquals(7, pm.localAddress(token, 7).id());
+
+            ControllerHost host = new ControllerHost(NDiffPortsController.sameAddressPair(1), pm);
+            host.adoptAddresses(token);
+            assertEquals(7, host.localAddressIds().idOf(MptcpAddress.parse("192.168.2.9", 0)),
+                    "the id the connection uses stays with its address");
+            assertFalse(host.hasConnectionInfo());
+            MptcpException noInfo = assertThrows(MptcpException.class, host::connections);
+            assertEquals(Errno.EOPNOTSUPP, noInfo.errno());
+            assertTrue(noInfo.getMessage().contains("v0.95 kernel has no MPTCP sock_diag"), noInfo.getMessage());
+            assertEquals(List.of(), host.resync(), "nothing to look at, nothing forgotten");
+
+            pm.remove(token, 7);
+            kernelSide.join(WAIT_MILLIS);
+            assertEquals(List.of(), pm.localAddresses(token));
+            assertThrows(PathManagerException.class, () -> pm.localAddress(token, 7));
+
+            assertThrows(IllegalArgumentException.class, () -> pm.setEventFilter(EnumSet.of(MptcpEventType.LISTENER_CREATED)));
+            assertNull(kernel.receiveRequest(0), "a filter of nothing is not sent");
         }
     }
 
