@@ -27,6 +27,9 @@ final class UsedLocalAddresses {
 
     /** Connection {@code token} no longer uses id {@code id}. */
     synchronized void remove(int token, int id) {
+        if (byToken.isEmpty()) {
+            return; // upstream, always: the token is not boxed on the event path
+        }
         List<MptcpAddress> used = byToken.get(token);
         if (used != null) {
             used.removeIf(a -> a.id() == id);
@@ -34,11 +37,15 @@ final class UsedLocalAddresses {
     }
 
     synchronized void forget(int token) {
-        byToken.remove(token);
+        if (!byToken.isEmpty()) {
+            byToken.remove(token);
+        }
     }
 
     synchronized void retain(IntPredicate open) {
-        byToken.keySet().removeIf(token -> !open.test(token));
+        if (!byToken.isEmpty()) {
+            byToken.keySet().removeIf(token -> !open.test(token));
+        }
     }
 
     /** Copies of what connection {@code token} uses. */
