@@ -35,7 +35,9 @@ public final class KernelStandIn implements AutoCloseable {
 
     private final Dialect dialect;
     private final int familyId;
+    /** What is sent, under the lock; what is received, by the one receiving thread. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(DATAGRAM_MAX);
+    private final ByteBuffer received = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private int eventsFd = -1;
     private int commandsFd = -1;
     private int eventSocketFd = -1;
@@ -146,7 +148,6 @@ public final class KernelStandIn implements AutoCloseable {
      * none came.
      */
     public byte[] receiveRequest(int timeoutMillis) {
-        ByteBuffer in = ByteBuffer.allocateDirect(DATAGRAM_MAX);
         int fd;
         synchronized (this) {
             fd = commandsFd;
@@ -154,7 +155,7 @@ public final class KernelStandIn implements AutoCloseable {
         if (fd < 0) {
             throw new IllegalStateException("the stand-in is closed");
         }
-        int n = receive(fd, in, timeoutMillis);
+        int n = receive(fd, received, timeoutMillis);
         if (n < 0) {
             throw new MptcpException("receive a request", -n, null);
         }
@@ -162,7 +163,7 @@ public final class KernelStandIn implements AutoCloseable {
             return null;
         }
         byte[] bytes = new byte[n];
-        in.get(0, bytes);
+        received.get(0, bytes);
         return bytes;
     }
 
