@@ -41,13 +41,18 @@ struct command_socket {
 	uint8_t rx[MPTCP4J_REPLY_DATAGRAM_MAX];
 };
 
+/* The next sequence number: they go back to Java as positive ints. */
+static uint32_t next_seq(struct command_socket *s)
+{
+	if (++s->seq > INT32_MAX)
+		s->seq = 1;
+	return s->seq;
+}
+
 /* Encodes the request under the next sequence number. */
 static int encode(struct command_socket *s)
 {
-	/* Sequence numbers go back to Java as positive ints. */
-	if (++s->seq > INT32_MAX)
-		s->seq = 1;
-	return command_encode(s->msg, s->request, s->family_id, s->port_id, s->seq);
+	return command_encode(s->msg, s->request, s->family_id, s->port_id, next_seq(s));
 }
 
 /* Sends the request; returns its sequence number (> 0) or -errno. */
@@ -60,11 +65,8 @@ static jint send_request(JNIEnv *env, jclass cls, jlong handle)
 	if (rc < 0)
 		return rc;
 	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
-	while (send(s->fd, nlh, nlh->nlmsg_len, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	return (jint)s->seq;
+	rc = m4j_send(s->fd, nlh, nlh->nlmsg_len, 0);
+	return rc < 0 ? rc : (jint)s->seq;
 }
 
 /*
@@ -74,23 +76,16 @@ static jint send_request(JNIEnv *env, jclass cls, jlong handle)
 static jint send_message(JNIEnv *env, jclass cls, jlong handle, jobject message, jint length)
 {
 	(void)cls;
-	size_t capacity;
-	uint8_t *bytes = m4j_direct_buffer(env, message, 0, &capacity);
-	if (bytes == NULL)
+	if (length < (jint)NLMSG_HDRLEN)
 		return -EINVAL;
-	if (length < (jint)NLMSG_HDRLEN || (size_t)length > capacity)
+	struct nlmsghdr *nlh = m4j_direct_buffer(env, message, (size_t)length, NULL);
+	if (nlh == NULL)
 		return -EINVAL;
 	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
-	if (++s->seq > INT32_MAX)
-		s->seq = 1;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)bytes;
-	nlh->nlmsg_seq = s->seq;
+	nlh->nlmsg_seq = next_seq(s);
 	nlh->nlmsg_pid = s->port_id;
-	while (send(s->fd, nlh, (size_t)length, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	return (jint)s->seq;
+	int rc = m4j_send(s->fd, nlh, (size_t)length, 0);
+	return rc < 0 ? rc : (jint)s->seq;
 }
 
 /* Encodes the request into `out` without sending it: for comparing encoders. Returns the length or -errno. */

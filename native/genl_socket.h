@@ -31,8 +31,8 @@ int genl_socket_name(JNIEnv *env, jstring name, char *buf, size_t size);
 /*
  * Receives one datagram from netlink socket fd without waiting. Returns its length, 0 when
  * none is pending, -EMSGSIZE when it was cut to size, or -errno (-ENOBUFS: the kernel dropped
- * messages; -ENOTCONN: the peer of an adopted socket pair closed). *sender is the port id that sent it (0: the kernel, and the peer of a connected
- * socket pair standing in for it, which has no netlink address).
+ * messages; -ENOTCONN: the peer of an adopted socket pair closed). *sender is the port id
+ * that sent it (0: the kernel, and the peer of a socket pair standing in for it).
  */
 ssize_t genl_socket_receive(int fd, void *buf, size_t size, uint32_t *sender);
 

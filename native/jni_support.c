@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "jni_support.h"
 
+#include <errno.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <stdio.h>
@@ -85,6 +87,15 @@ void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *ca
 	if (capacity != NULL)
 		*capacity = (size_t)size;
 	return address;
+}
+
+int m4j_send(int fd, const void *buf, size_t len, int flags)
+{
+	while (send(fd, buf, len, flags) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
 }
 
 uint64_t m4j_monotonic_nanos(void)

@@ -28,6 +28,9 @@ void m4j_throw_illegal_argument(JNIEnv *env, const char *message);
  */
 void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *capacity);
 
+/* Sends `len` bytes from buf on fd as one datagram, again after EINTR; 0 or -errno. */
+int m4j_send(int fd, const void *buf, size_t len, int flags);
+
 /* CLOCK_MONOTONIC in nanoseconds, as System.nanoTime() reads it; 0 if the clock fails. */
 uint64_t m4j_monotonic_nanos(void);
 

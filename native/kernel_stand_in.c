@@ -28,17 +28,10 @@ static jlong socket_pair(JNIEnv *env, jclass cls)
 static jint send_datagram(JNIEnv *env, jclass cls, jint fd, jobject buffer, jint length)
 {
 	(void)cls;
-	size_t capacity;
-	uint8_t *bytes = m4j_direct_buffer(env, buffer, 0, &capacity);
-	if (bytes == NULL)
+	if (length < 0)
 		return -EINVAL;
-	if (length < 0 || (size_t)length > capacity)
-		return -EINVAL;
-	while (send(fd, bytes, (size_t)length, MSG_NOSIGNAL) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	return 0;
+	const void *bytes = m4j_direct_buffer(env, buffer, (size_t)length, NULL);
+	return bytes == NULL ? -EINVAL : m4j_send(fd, bytes, (size_t)length, MSG_NOSIGNAL);
 }
 
 /*

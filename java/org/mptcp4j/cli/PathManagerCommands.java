@@ -220,17 +220,15 @@ final class PathManagerCommands {
         return withPathManager(a, pm -> pm.setEventFilter(types));
     }
 
-    /** The event types a v0.95 kernel's SET_FILTER can let through, by their lower-case names. */
+    /** The event types a v0.95 kernel's SET_FILTER can let through, by their lower-case names, in its order. */
     private static final Map<String, MptcpEventType> KERNEL_EVENTS = kernelEvents();
 
     private static Map<String, MptcpEventType> kernelEvents() {
         Map<String, MptcpEventType> m = new java.util.LinkedHashMap<>();
-        for (MptcpEventType t : List.of(MptcpEventType.CREATED, MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED,
-                MptcpEventType.ANNOUNCED, MptcpEventType.REMOVED, MptcpEventType.SUB_ESTABLISHED,
-                MptcpEventType.SUB_CLOSED, MptcpEventType.SUB_PRIORITY)) {
+        for (MptcpEventType t : PathManager.filterableEvents()) {
             m.put(t.name().toLowerCase(java.util.Locale.ROOT), t);
         }
-        return java.util.Collections.unmodifiableMap(m); // in the kernel's order, for the message
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private int listen(Arguments a) throws Exception {

@@ -50,10 +50,10 @@ final class V095CommandEncoder {
 
     /**
      * Encodes the request written in {@code request} (the {@link CommandRequest} layout, upstream
-     * command ids) as the v0.95 command that does the same, with sequence number and port id 0
-     * for the socket to fill. Returns the message's length, -EOPNOTSUPP for a command v0.95
-     * lacks (endpoints, limits, listing a connection's addresses), or -EDESTADDRREQ for an
-     * ANNOUNCE or SUB_CREATE whose local address has no id, which v0.95 requires. Allocates nothing.
+     * command ids) as the v0.95 command that does the same. Returns the message's length,
+     * -EOPNOTSUPP for a command v0.95 lacks (endpoints, limits, listing a connection's
+     * addresses), or -EDESTADDRREQ for an ANNOUNCE or SUB_CREATE whose local address has no id,
+     * which v0.95 requires. Allocates nothing.
      */
     int encode(ByteBuffer request) {
         int command = request.get(CommandRequest.CMD) & 0xff;
@@ -67,27 +67,27 @@ final class V095CommandEncoder {
             return -Errno.EDESTADDRREQ;
         }
         if (command == PmCommand.ANNOUNCE.id()) {
-            return announce(0, 0, token, local, backup);
+            return announce(token, local, backup);
         } else if (command == PmCommand.REMOVE.id()) {
-            return remove(0, 0, token, request.get(CommandRequest.LOC_ID) & 0xff);
+            return remove(token, request.get(CommandRequest.LOC_ID) & 0xff);
         } else if (command == PmCommand.SUBFLOW_CREATE.id()) {
-            return subflowCreate(0, 0, token, local, remote, backup);
+            return subflowCreate(token, local, remote, backup);
         } else if (command == PmCommand.SUBFLOW_DESTROY.id()) {
-            return subflowDestroy(0, 0, token, local, remote);
+            return subflowDestroy(token, local, remote);
         } else if (command == PmCommand.SET_FLAGS.id()
                 && (request.getShort(CommandRequest.PRESENT) & CommandRequest.HAS_TOKEN) != 0) {
-            return subflowPriority(0, 0, token, local, remote, backup);
+            return subflowPriority(token, local, remote, backup);
         } else if (command == PmCommand.SET_FILTER.id()) {
-            return setFilter(0, 0, request.getInt(CommandRequest.EVENT_FLAGS));
+            return setFilter(request.getInt(CommandRequest.EVENT_FLAGS));
         } else if (command == PmCommand.EXIST.id()) {
-            return exist(0, 0, token);
+            return exist(token);
         }
         return -Errno.EOPNOTSUPP;
     }
 
     /** MPTCP_CMD_ANNOUNCE: announce {@code local} (its id, optional port, backup flag, interface). */
-    int announce(int seq, int portId, int token, MptcpAddress local, boolean backup) {
-        start(CMD_ANNOUNCE, seq, portId);
+    int announce(int token, MptcpAddress local, boolean backup) {
+        start(CMD_ANNOUNCE);
         u32(ATTR_TOKEN, token);
         u8(ATTR_LOC_ID, local.id());
         address(local, ATTR_SADDR4, ATTR_SADDR6);
@@ -95,16 +95,16 @@ final class V095CommandEncoder {
     }
 
     /** MPTCP_CMD_REMOVE: withdraw local address {@code localId}. */
-    int remove(int seq, int portId, int token, int localId) {
-        start(CMD_REMOVE, seq, portId);
+    int remove(int token, int localId) {
+        start(CMD_REMOVE);
         u32(ATTR_TOKEN, token);
         u8(ATTR_LOC_ID, localId);
         return end();
     }
 
     /** MPTCP_CMD_SUB_CREATE: a subflow from {@code local} (id, optional address and port) to {@code remote} (id, address, port). */
-    int subflowCreate(int seq, int portId, int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
-        start(CMD_SUB_CREATE, seq, portId);
+    int subflowCreate(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
+        start(CMD_SUB_CREATE);
         u32(ATTR_TOKEN, token);
         u8(ATTR_LOC_ID, local.id());
         u8(ATTR_REM_ID, remote.id());
@@ -117,30 +117,30 @@ final class V095CommandEncoder {
     }
 
     /** MPTCP_CMD_SUB_DESTROY: the subflow with this 4-tuple. */
-    int subflowDestroy(int seq, int portId, int token, MptcpAddress local, MptcpAddress remote) {
-        start(CMD_SUB_DESTROY, seq, portId);
+    int subflowDestroy(int token, MptcpAddress local, MptcpAddress remote) {
+        start(CMD_SUB_DESTROY);
         fourTuple(token, local, remote);
         return end();
     }
 
     /** MPTCP_CMD_SUB_PRIORITY: the subflow with this 4-tuple becomes backup or not (MP_PRIO). */
-    int subflowPriority(int seq, int portId, int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
-        start(CMD_SUB_PRIORITY, seq, portId);
+    int subflowPriority(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
+        start(CMD_SUB_PRIORITY);
         fourTuple(token, local, remote);
         u8(ATTR_BACKUP, backup ? 1 : 0);
         return end();
     }
 
     /** MPTCP_CMD_SET_FILTER: the events wanted, MPTCPF_EVENT_* bits (the kernel drops the others for every listener). */
-    int setFilter(int seq, int portId, int eventFlags) {
-        start(CMD_SET_FILTER, seq, portId);
+    int setFilter(int eventFlags) {
+        start(CMD_SET_FILTER);
         u16(ATTR_FLAGS, eventFlags);
         return end();
     }
 
     /** MPTCP_CMD_EXIST: answered 0 when {@code token} is a live connection, ENOTCONN otherwise. */
-    int exist(int seq, int portId, int token) {
-        start(CMD_EXIST, seq, portId);
+    int exist(int token) {
+        start(CMD_EXIST);
         u32(ATTR_TOKEN, token);
         return end();
     }
@@ -171,9 +171,10 @@ final class V095CommandEncoder {
         bytes(a.isIpv6() ? v6 : v4, a);
     }
 
-    private void start(int command, int seq, int portId) {
+    /** The headers, sequence number and port id 0: the command socket writes them as it sends. */
+    private void start(int command) {
         out.clear();
-        out.putInt(0).putShort((short) familyId).putShort((short) NLM_F_REQUEST_ACK).putInt(seq).putInt(portId);
+        out.putInt(0).putShort((short) familyId).putShort((short) NLM_F_REQUEST_ACK).putInt(0).putInt(0);
         out.put((byte) command).put((byte) VERSION).putShort((short) 0);
     }
 

@@ -56,9 +56,9 @@ public enum KernelFeature {
         return dump;
     }
 
-    /** Whether the multipath-tcp.org v0.95 mptcp family has it. */
-    public boolean inV095() {
-        return v095;
+    /** Whether {@code dialect}'s family has it (upstream: in some release). */
+    public boolean in(Dialect dialect) {
+        return dialect == Dialect.V095 ? v095 : inUpstream();
     }
 
     /** Whether the upstream mptcp_pm family has it (in some release). */

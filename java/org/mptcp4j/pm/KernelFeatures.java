@@ -58,7 +58,7 @@ public final class KernelFeatures {
         int[] flags = new int[KernelFeatureProbe.OPS];
         int[] none = new int[KernelFeatureProbe.OPS];
         for (KernelFeature feature : KernelFeature.values()) {
-            if (dialect == Dialect.V095 ? feature.inV095() : feature.inUpstream()) {
+            if (feature.in(dialect)) {
                 // Every v0.95 command is GENL_ADMIN_PERM; upstream's permissions are only known by probing.
                 flags[feature.command().id()] = KernelFeatureProbe.PRESENT | (dialect == Dialect.V095 ? GENL_ADMIN_PERM : 0);
             }
@@ -112,7 +112,7 @@ public final class KernelFeatures {
     }
 
     private boolean computeSupports(KernelFeature feature) {
-        if (!(dialect == Dialect.V095 ? feature.inV095() : feature.inUpstream()) || !has(feature.command())) {
+        if (!feature.in(dialect) || !has(feature.command())) {
             return false;
         }
         if (dialect == Dialect.V095) {

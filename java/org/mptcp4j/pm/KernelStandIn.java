@@ -120,15 +120,16 @@ public final class KernelStandIn implements AutoCloseable {
 
     /** Sends {@code datagram} (one or more netlink messages) to the event socket, as the kernel multicasts them. */
     public void sendEvents(byte[] datagram) {
-        send(eventsFd, datagram, "send events");
+        send(true, datagram);
     }
 
     /** Sends {@code datagram} (one or more netlink messages) to the command socket, as the kernel answers. */
     public void sendAnswer(byte[] datagram) {
-        send(commandsFd, datagram, "send an answer");
+        send(false, datagram);
     }
 
-    private synchronized void send(int fd, byte[] datagram, String what) {
+    private synchronized void send(boolean events, byte[] datagram) {
+        int fd = events ? eventsFd : commandsFd;
         if (fd < 0) {
             throw new IllegalStateException("the stand-in is closed");
         }
@@ -139,7 +140,7 @@ public final class KernelStandIn implements AutoCloseable {
         buffer.put(datagram);
         int rc = send(fd, buffer, datagram.length);
         if (rc < 0) {
-            throw new MptcpException(what, -rc, null);
+            throw new MptcpException(events ? "send events" : "send an answer", -rc, null);
         }
     }
 

@@ -30,8 +30,8 @@ public final class PathManager implements AutoCloseable {
     private final NetworkNamespace namespace;
     private final KernelFeatures features;
     private final AnnouncedListeners listeners;
-    /** v0.95 only (its kernel cannot list them): the local addresses connections use, as set up here. */
-    private final UsedLocalAddresses used = new UsedLocalAddresses();
+    /** v0.95 only (its kernel cannot list them): the local addresses connections use, as set up here; else null. */
+    private final UsedLocalAddresses used;
     private volatile CommandObserver observer = CommandObserver.NONE;
 
     private PathManager(NetworkNamespace namespace, CommandSocket socket, KernelFeatures features) {
@@ -43,6 +43,7 @@ public final class PathManager implements AutoCloseable {
         this.namespace = namespace;
         this.features = features;
         this.socket = socket;
+        this.used = socket.dialect() == Dialect.V095 ? new UsedLocalAddresses() : null;
         this.listeners = new AnnouncedListeners(namespace);
     }
 
@@ -134,7 +135,7 @@ public final class PathManager implements AutoCloseable {
         if (listener != null) {
             listeners.commit(token, address.id(), listener);
         }
-        if (dialect() == Dialect.V095) {
+        if (used != null) {
             used.record(token, address);
         }
     }
@@ -148,7 +149,9 @@ public final class PathManager implements AutoCloseable {
         Requests.remove(socket.request(), token, localId);
         exchange(PmCommand.REMOVE, ReplyCollector.NONE);
         listeners.release(token, localId);
-        used.remove(token, localId);
+        if (used != null) {
+            used.remove(token, localId);
+        }
     }
 
     /**
@@ -165,7 +168,7 @@ public final class PathManager implements AutoCloseable {
         features.require(KernelFeature.SUBFLOW_CREATE);
         Requests.createSubflow(socket.request(), token, local, remote);
         exchange(PmCommand.SUBFLOW_CREATE, ReplyCollector.NONE);
-        if (dialect() == Dialect.V095) {
+        if (used != null) {
             used.record(token, local);
         }
     }
@@ -200,7 +203,7 @@ public final class PathManager implements AutoCloseable {
      * manager announced or opened subflows from (given with their IP) on the connection.
      */
     public synchronized List<MptcpAddress> localAddresses(int token) {
-        if (dialect() == Dialect.V095) {
+        if (used != null) {
             return used.of(token);
         }
         features.require(KernelFeature.CONNECTION_ADDRESSES);
@@ -210,7 +213,7 @@ public final class PathManager implements AutoCloseable {
 
     /** The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9; on v0.95 as {@link #localAddresses}). */
     public synchronized MptcpAddress localAddress(int token, int id) {
-        if (dialect() == Dialect.V095) {
+        if (used != null) {
             for (MptcpAddress a : used.of(token)) {
                 if (a.id() == id) {
                     return a;
@@ -244,8 +247,19 @@ public final class PathManager implements AutoCloseable {
             throw new IllegalArgumentException("no event type the kernel sends in " + types
                     + ": the filter would silence every event for every listener");
         }
-        socket.request().reset(PmCommand.SET_FILTER.id()).eventFlags(flags);
+        Requests.setEventFilter(socket.request(), flags);
         exchange(PmCommand.SET_FILTER, ReplyCollector.NONE);
+    }
+
+    /** The event types {@link #setEventFilter} can let through: those a v0.95 kernel sends. */
+    public static java.util.Set<MptcpEventType> filterableEvents() {
+        java.util.Set<MptcpEventType> types = java.util.EnumSet.noneOf(MptcpEventType.class);
+        for (MptcpEventType type : MptcpEventType.values()) {
+            if (v095EventFlag(type) != 0) {
+                types.add(type);
+            }
+        }
+        return types;
     }
 
     /** MPTCPF_EVENT_* of v0.95's include/uapi/linux/mptcp.h; 0 for what its kernel does not send. */
@@ -277,7 +291,7 @@ public final class PathManager implements AutoCloseable {
             }
             return false;
         }
-        socket.request().reset(PmCommand.EXIST.id()).token(token);
+        Requests.exist(socket.request(), token);
         try {
             exchange(PmCommand.EXIST, ReplyCollector.NONE);
             return true;
@@ -292,7 +306,9 @@ public final class PathManager implements AutoCloseable {
     /** Connection {@code token} closed: listeners opened for its announcements are released. */
     public void connectionClosed(int token) {
         listeners.releaseConnection(token);
-        used.forget(token);
+        if (used != null) {
+            used.forget(token);
+        }
     }
 
     /**
@@ -301,7 +317,9 @@ public final class PathManager implements AutoCloseable {
      */
     public void retainConnections(java.util.function.IntPredicate open) {
         listeners.releaseConnectionsNotOpen(open);
-        used.retain(open);
+        if (used != null) {
+            used.retain(open);
+        }
     }
 
     /** MPTCP listening sockets open for announced addresses. */

@@ -69,6 +69,16 @@ final class Requests {
         r.reset(PmCommand.SET_FLAGS.id()).address(endpoint);
     }
 
+    /** v0.95 SET_FILTER: its MPTCPF_EVENT_* bits. */
+    static void setEventFilter(CommandRequest r, int eventFlags) {
+        r.reset(PmCommand.SET_FILTER.id()).eventFlags(eventFlags);
+    }
+
+    /** v0.95 EXIST. */
+    static void exist(CommandRequest r, int token) {
+        r.reset(PmCommand.EXIST.id()).token(token);
+    }
+
     static void limits(CommandRequest r) {
         r.reset(PmCommand.GET_LIMITS.id());
     }

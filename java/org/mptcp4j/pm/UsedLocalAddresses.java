@@ -27,9 +27,6 @@ final class UsedLocalAddresses {
 
     /** Connection {@code token} no longer uses id {@code id}. */
     synchronized void remove(int token, int id) {
-        if (byToken.isEmpty()) {
-            return; // upstream, always: the token is not boxed on the event path
-        }
         List<MptcpAddress> used = byToken.get(token);
         if (used != null) {
             used.removeIf(a -> a.id() == id);
@@ -37,15 +34,11 @@ final class UsedLocalAddresses {
     }
 
     synchronized void forget(int token) {
-        if (!byToken.isEmpty()) {
-            byToken.remove(token);
-        }
+        byToken.remove(token);
     }
 
     synchronized void retain(IntPredicate open) {
-        if (!byToken.isEmpty()) {
-            byToken.keySet().removeIf(token -> !open.test(token));
-        }
+        byToken.keySet().removeIf(token -> !open.test(token));
     }
 
     /** Copies of what connection {@code token} uses. */

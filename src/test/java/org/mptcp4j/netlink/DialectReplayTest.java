@@ -48,18 +48,10 @@ import org.mptcp4j.pm.PmCommand;
  */
 class DialectReplayTest {
     private static final int UPSTREAM_FAMILY = 0x1c; // as when the corpus was captured
-    private static final int V095_FAMILY = 0x16;     // as on the host that sent the v0.95 event
+    private static final int V095_FAMILY = V095Recording.FAMILY;
     private static final int WAIT_MILLIS = 10_000;
     private static final int NLM_F_REQUEST_ACK = 0x5;
     private static final int NLMSG_ERROR = 2;
-
-    private static final int[] V095_CREATED = {
-        0x64, 0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00,
-        0x08, 0x00, 0x01, 0x00, 0x0A, 0xFF, 0x42, 0x39, 0x06, 0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x05, 0x00, 0x03, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x05, 0x00, 0xC0, 0xA8, 0x01, 0x09,
-        0x08, 0x00, 0x07, 0x00, 0xC0, 0xA8, 0x01, 0x0B, 0x06, 0x00, 0x09, 0x00, 0x9C, 0xE9, 0x00, 0x00, 0x06, 0x00, 0x0A, 0x00,
-        0x0F, 0x27, 0x00, 0x00, 0x05, 0x00, 0x0B, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x0F, 0x00, 0x00, 0x00, 0x00, 0x00,
-    };
 
     /** A recording of one connection in one dialect, and the SUBFLOW_CREATE it must lead to. */
     private record Recording(Dialect dialect, int familyId, byte[][] events, byte[] expectedCreate) {}
@@ -75,16 +67,13 @@ class DialectReplayTest {
     }
 
     private static Recording v095() {
-        byte[] created = bytes(V095_CREATED);
-        byte[] established = created.clone();
-        established[16] = 2; // MPTCP_EVENT_ESTABLISHED, the same attributes
         // Written from v0.95's include/uapi/linux/mptcp.h, not by the encoder under test:
         // MPTCP_CMD_SUB_CREATE 8; TOKEN 1, LOC_ID 3, REM_ID 4, FAMILY 2, DADDR4 7, DPORT 10 (host
         // order), SADDR4 5, BACKUP 11.
         GenlMessageBuilder create = new GenlMessageBuilder().message(V095_FAMILY, 8)
                 .u32(1, 0x3942FF0A).u8(3, 0).u8(4, 0).u16(2, 2).attribute(7, ip(192, 168, 1, 11)).u16(10, 9999)
                 .attribute(5, ip(192, 168, 1, 9)).u8(11, 0);
-        return new Recording(Dialect.V095, V095_FAMILY, new byte[][] {created, established}, request(create));
+        return new Recording(Dialect.V095, V095_FAMILY, new byte[][] {V095Recording.created(), V095Recording.established()}, request(create));
     }
 
     @ParameterizedTest
@@ -160,9 +149,7 @@ class DialectReplayTest {
                     kernel.sendAnswer(answer(noEndpoints, dump));
                     kernel.sendEvents(corpus("event_decoder", "established-8e2f14ecfe1eadb5"));
                 } else {
-                    byte[] established = bytes(V095_CREATED);
-                    established[16] = 2;
-                    kernel.sendEvents(established);
+                    kernel.sendEvents(V095Recording.established());
                 }
                 byte[] sent = kernel.receiveRequest(WAIT_MILLIS);
                 GenlMessageBuilder expected = upstream
@@ -375,14 +362,6 @@ class DialectReplayTest {
 
     private static byte[] ip(int a, int b, int c, int d) {
         return new byte[] {(byte) a, (byte) b, (byte) c, (byte) d};
-    }
-
-    private static byte[] bytes(int[] values) {
-        byte[] bytes = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bytes[i] = (byte) values[i];
-        }
-        return bytes;
     }
 
     private static byte[] corpus(String target, String name) throws IOException {
