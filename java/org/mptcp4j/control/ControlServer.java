@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -330,8 +331,12 @@ public final class ControlServer implements AutoCloseable {
             if (left <= 0) {
                 throw new TimedOutException();
             }
-            key.interestOps(operation);
-            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            try {
+                key.interestOps(operation);
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (CancelledKeyException closedMeanwhile) {
+                throw new AsynchronousCloseException();
+            }
             selector.selectedKeys().clear();
             if (!channel.isOpen()) {
                 throw new AsynchronousCloseException();
