@@ -175,11 +175,15 @@ class DaemonKernelTest {
         }
     }
 
+    /** The daemon managing {@code t}'s client with ndiffports (2 extra subflows), serving metrics on a free port. */
+    private static CommandProcess withMetrics(ServedTopology t) throws Exception {
+        return CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket", "off", "--metrics",
+                "127.0.0.1:0", "--controller", "ndiffports", "subflows=2");
+    }
+
     @Test
     void theMetricsEndpointCountsWhatTheDaemonSawAndDid() throws Exception {
-        try (ServedTopology t = ServedTopology.create(1);
-                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
-                        "off", "--metrics", "127.0.0.1:0", "--controller", "ndiffports", "subflows=2")) {
+        try (ServedTopology t = ServedTopology.create(1); CommandProcess daemon = withMetrics(t)) {
             InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
             String ns = "{netns=\"" + t.clientName() + "\"";
             try (MptcpSocket a = t.connect(); MptcpSocket b = t.connect()) {
@@ -212,9 +216,7 @@ class DaemonKernelTest {
      */
     @Test
     void theLivenessEndpointAnswersBesideAClientThatHangs() throws Exception {
-        try (ServedTopology t = ServedTopology.create(1);
-                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
-                        "off", "--metrics", "127.0.0.1:0", "--controller", "ndiffports", "subflows=2")) {
+        try (ServedTopology t = ServedTopology.create(1); CommandProcess daemon = withMetrics(t)) {
             InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
             try (Socket hanging = new Socket()) {
                 hanging.connect(endpoint, 10_000);
