@@ -16,7 +16,6 @@
  */
 module org.mptcp4j {
     requires org.slf4j;
-    requires jdk.httpserver;      // the metrics endpoint
     requires jdk.unsupported;     // sun.misc.Signal: SIGHUP reloads the daemon
     requires transitive jdk.net;  // the control socket: SO_PEERCRED; UnixDomainPrincipal is in its API
 

@@ -68,6 +68,21 @@ void m4j_throw_illegal_argument(JNIEnv *env, const char *message)
 		(*env)->ThrowNew(env, cls, message);
 }
 
+int m4j_channel_fd(JNIEnv *env, jobject channel)
+{
+	jclass type = (*env)->GetObjectClass(env, channel);
+	if (type == NULL)
+		return -1;
+	jfieldID field = (*env)->GetFieldID(env, type, "fdVal", "I");
+	(*env)->DeleteLocalRef(env, type);
+	if (field == NULL) {
+		(*env)->ExceptionClear(env);
+		m4j_throw_illegal_argument(env, "not a JDK socket channel (no fdVal field)");
+		return -1;
+	}
+	return (*env)->GetIntField(env, channel, field);
+}
+
 void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *capacity)
 {
 	if (buffer == NULL) {

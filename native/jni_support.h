@@ -28,6 +28,13 @@ void m4j_throw_illegal_argument(JNIEnv *env, const char *message);
  */
 void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *capacity);
 
+/*
+ * The descriptor under a JDK channel: sun.nio.ch.SocketChannelImpl and ServerSocketChannelImpl
+ * keep it in "int fdVal" (JDK 17 to 25). JNI reads it past the module boundary; -1 with an
+ * exception pending when the class has no such field.
+ */
+int m4j_channel_fd(JNIEnv *env, jobject channel);
+
 /* Sends `len` bytes from buf on fd as one datagram, again after EINTR; 0 or -errno. */
 int m4j_send(int fd, const void *buf, size_t len, int flags);
 
@@ -50,5 +57,6 @@ int m4j_register_kernel_feature_probe(JNIEnv *env);
 int m4j_register_sock_diag(JNIEnv *env);
 int m4j_register_rtnl_monitor(JNIEnv *env);
 int m4j_register_kernel_stand_in(JNIEnv *env);
+int m4j_register_peer_credentials(JNIEnv *env);
 
 #endif

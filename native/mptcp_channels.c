@@ -18,25 +18,11 @@
 
 #define MAX_SUBFLOWS 32
 
-/*
- * The descriptor under a JDK channel: sun.nio.ch.SocketChannelImpl and ServerSocketChannelImpl
- * keep it in "int fdVal" (JDK 17 to 25). JNI reads it past the module boundary; -1 with an
- * exception pending when the class has no such field.
- */
+/* The descriptor under a JDK channel (see m4j_channel_fd). */
 static jint channels_fd(JNIEnv *env, jclass cls, jobject channel)
 {
 	(void)cls;
-	jclass type = (*env)->GetObjectClass(env, channel);
-	if (type == NULL)
-		return -1;
-	jfieldID field = (*env)->GetFieldID(env, type, "fdVal", "I");
-	(*env)->DeleteLocalRef(env, type);
-	if (field == NULL) {
-		(*env)->ExceptionClear(env);
-		m4j_throw_illegal_argument(env, "not a JDK socket channel (no fdVal field)");
-		return -1;
-	}
-	return (*env)->GetIntField(env, channel, field);
+	return m4j_channel_fd(env, channel);
 }
 
 /* An int socket option of fd, or -1 with errno set. */

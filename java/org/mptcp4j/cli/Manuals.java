@@ -189,10 +189,13 @@ final class Manuals {
                         --verbose                   also print every event as 'monitor' does
                         --log-level LEVEL           error, warn, info (default), debug or trace
                         --log-format FORMAT         logfmt (default: key=value pairs) or json (one object a line)
-                        --metrics [HOST:]PORT|off   serve Prometheus metrics at http://HOST:PORT/metrics, HOST
-                                                    127.0.0.1 when left out (this host only); off (the default): none
+                        --metrics [HOST:]PORT|off   serve Prometheus metrics at http://HOST:PORT/metrics and a
+                                                    liveness check at /healthz (503 while an event loop is not
+                                                    running), HOST 127.0.0.1 when left out (this host only);
+                                                    off (the default): none
                         --control-socket PATH|off   the Unix socket 'mptcp4j ctl' talks to (default
-                                                    /run/mptcp4j/control.sock); off: none
+                                                    /run/mptcp4j/control.sock; its directory must belong to root
+                                                    or the daemon's user and be writable by no one else); off: none
                         --plugin-dir DIR            also the controllers of the jars in DIR (mptcpd's plugin-dir)
 
                     CONFIGURATION

@@ -1,26 +1,27 @@
 package org.mptcp4j.control;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -29,127 +30,84 @@ import org.slf4j.LoggerFactory;
 /**
  * Listens on the control socket and answers each request with a {@link ControlHandler}: one
  * acceptor thread, one thread per client, at most {@link #MAX_CLIENTS} clients at once (all
- * daemon threads). The protocol is described in the {@linkplain org.mptcp4j.control package}.
+ * daemon threads). A client that takes longer than its timeout ({@link #CLIENT_TIMEOUT} unless
+ * told otherwise) to send a whole request, or to take in an answer, is disconnected, so that
+ * clients that hang cannot keep the others out. Peers are told apart by uid. The protocol is
+ * described in the {@linkplain org.mptcp4j.control package}.
  */
 public final class ControlServer implements AutoCloseable {
     /** Clients served at once; the next one gets {@code error 16} and is closed. */
     public static final int MAX_CLIENTS = 16;
     /** The longest request line, in bytes without its newline. */
     public static final int MAX_REQUEST_BYTES = 4096;
+    /**
+     * How long a client may take to send a whole request line (from connecting, or from the end
+     * of its last answer), and to take in an answer once it is being written.
+     */
+    public static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     private static final int EPERM = 1;
     private static final int EBUSY = 16;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
-    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final int ETIMEDOUT = 110;
 
     private final Path socket;
     /** The directory made for the socket, removed again at close when empty; null if it existed. */
-    private Path createdDirectory;
+    private final Path createdDirectory;
     private final ServerSocketChannel server;
     private final ControlHandler handler;
-    private final Predicate<UnixDomainPrincipal> allowedPeers;
+    private final IntPredicate allowedUids;
+    private final long timeoutNanos;
     /** The clients being served; guards {@link #closed} too. */
-    private final Set<SocketChannel> clients = new HashSet<>();
+    private final Set<Client> clients = new HashSet<>();
     private boolean closed;
 
-    private ControlServer(Path socket, ServerSocketChannel server, ControlHandler handler,
-            Predicate<UnixDomainPrincipal> allowedPeers) {
+    private ControlServer(Path socket, SocketFile.Bound bound, ControlHandler handler, IntPredicate allowedUids,
+            Duration clientTimeout) {
         this.socket = socket;
-        this.server = server;
+        this.server = bound.channel();
+        this.createdDirectory = bound.createdDirectory();
         this.handler = handler;
-        this.allowedPeers = allowedPeers;
+        this.allowedUids = allowedUids;
+        this.timeoutNanos = clientTimeout.toNanos();
     }
 
     /**
-     * Listens on {@code socket}, serving root and this process's user only.
+     * Listens on {@code socket}, serving root and this process's (effective) user only, with
+     * the {@link #CLIENT_TIMEOUT}.
      *
-     * @see #start(Path, ControlHandler, Predicate)
+     * @see #start(Path, ControlHandler, IntPredicate, Duration)
      */
     public static ControlServer start(Path socket, ControlHandler handler) throws IOException {
-        String self = System.getProperty("user.name");
-        String uid = ownUid();
-        // A user with no name in the passwd database (a container's arbitrary uid) is named by its number.
-        return start(socket, handler, peer -> {
-            String user = peer.user().getName();
-            return user.equals("root") || user.equals("0") || user.equals(self) || user.equals(uid);
-        });
-    }
-
-    /** This process's real uid as text (the first field of Uid: in /proc/self/status); null if unknown. */
-    private static String ownUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.substring(4).trim().split("\\s+")[0];
-                }
-            }
-        } catch (IOException e) {
-            // not Linux: the name alone is compared
-        }
-        return null;
+        int self = PeerCredentials.ownUid();
+        return start(socket, handler, uid -> uid == 0 || uid == self, CLIENT_TIMEOUT);
     }
 
     /**
-     * Listens on {@code socket}. Its parent directory is created with mode 0700 if missing (an
-     * existing one is left as it is); the socket file gets mode 0600. A socket file nobody
-     * listens on any more (a killed daemon's) is replaced.
+     * Listens on {@code socket}. Its directory must be owned by root or by this process's user
+     * and be writable by no one else (then it is used as it is), or be missing (then it is made,
+     * with mode 0700); neither it nor {@code socket} may be a symbolic link. The socket file gets
+     * mode 0600. A socket file nobody listens on any more (a killed daemon's) is replaced.
      *
-     * @param allowedPeers the users served; the others get {@code error 1 permission denied}
-     * @throws IOException when another process listens on {@code socket} already, when
-     *     {@code socket} exists and is not a socket, or when it cannot be bound
+     * @param allowedUids the uids served; the others get {@code error 1 permission denied}
+     * @param clientTimeout how long a client may take to send a whole request or to take in an answer
+     * @throws IOException naming the directory, its owner and mode and what to do when it is not
+     *     safe; when another process listens on {@code socket} already, when {@code socket} is
+     *     a link or something other than a socket, or when it cannot be bound
      */
-    public static ControlServer start(Path socket, ControlHandler handler, Predicate<UnixDomainPrincipal> allowedPeers)
-            throws IOException {
+    public static ControlServer start(Path socket, ControlHandler handler, IntPredicate allowedUids,
+            Duration clientTimeout) throws IOException {
         Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(allowedPeers, "allowedPeers");
-        Path parent = socket.toAbsolutePath().getParent();
-        Path created = null;
-        if (Files.notExists(parent)) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
-            created = parent;
+        Objects.requireNonNull(allowedUids, "allowedUids");
+        if (clientTimeout.isNegative() || clientTimeout.isZero()) {
+            throw new IllegalArgumentException("a client timeout must be positive: " + clientTimeout);
         }
-        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
-        removeStale(socket, address);
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(address);
-            // Until now the file had the umask's mode; a peer that connected meanwhile is still checked.
-            Files.setPosixFilePermissions(socket, SOCKET_MODE);
-        } catch (IOException e) {
-            server.close();
-            throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
-        }
-        ControlServer control = new ControlServer(socket, server, handler, allowedPeers);
-        control.createdDirectory = created;
+        ControlServer control = new ControlServer(socket, SocketFile.bind(socket, PeerCredentials.ownUid()), handler,
+                allowedUids, clientTimeout);
         Thread acceptor = new Thread(control::acceptLoop, "mptcp4j-control");
         acceptor.setDaemon(true);
         acceptor.start();
         return control;
-    }
-
-    /** Deletes a socket file that nobody answers on; refuses a live one and anything else. */
-    private static void removeStale(Path socket, UnixDomainSocketAddress address) throws IOException {
-        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new IOException(socket + " exists and is not a socket");
-        }
-        boolean live;
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(address);
-            live = true;
-        } catch (ConnectException refused) {
-            live = false;
-        }
-        if (live) {
-            throw new IOException("another mptcp4j daemon listens on " + socket + " already");
-        }
-        Files.delete(socket);
     }
 
     private void acceptLoop() {
@@ -182,32 +140,34 @@ public final class ControlServer implements AutoCloseable {
 
     private void admit(SocketChannel channel) {
         try {
+            int uid = PeerCredentials.uid(channel);
             UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            if (!allowedPeers.test(peer)) {
-                String user = peer.user().getName();
-                LOG.warn("control socket " + socket + ": refused user " + user);
-                refuse(channel, ControlResponse.error(EPERM, "permission denied: user " + user
-                        + " may not use this mptcp4j daemon"));
+            if (!allowedUids.test(uid)) {
+                String user = "user " + peer.user().getName() + " (uid " + PeerCredentials.text(uid) + ")";
+                LOG.warn("control socket " + socket + ": refused " + user);
+                refuse(channel, ControlResponse.error(EPERM, "permission denied: " + user + " may not use this mptcp4j daemon"));
                 return;
             }
-            boolean busy;
+            Client client;
             synchronized (clients) {
                 if (closed) {
                     channel.close();
                     return;
                 }
-                busy = clients.size() >= MAX_CLIENTS;
-                if (!busy) {
-                    clients.add(channel);
+                if (clients.size() >= MAX_CLIENTS) {
+                    client = null;
+                } else {
+                    client = new Client(channel);
+                    clients.add(client);
                 }
             }
-            if (busy) {
+            if (client == null) {
                 refuse(channel, ControlResponse.error(EBUSY, "busy: " + MAX_CLIENTS + " clients are connected already"));
                 return;
             }
-            Thread client = new Thread(() -> serve(channel, peer), "mptcp4j-control-client");
-            client.setDaemon(true);
-            client.start();
+            Thread thread = new Thread(() -> serve(client, peer), "mptcp4j-control-client");
+            thread.setDaemon(true);
+            thread.start();
         } catch (IOException e) {
             closeQuietly(channel);
         }
@@ -216,38 +176,65 @@ public final class ControlServer implements AutoCloseable {
     /** Answers a client it will not serve, before reading anything, and closes it. */
     private static void refuse(SocketChannel channel, ControlResponse response) {
         try {
-            send(channel, response);
+            ByteBuffer bytes = encode(response);
+            // A fresh connection's buffer takes these few bytes at once.
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         } catch (IOException e) {
             // it went away already
         }
         closeQuietly(channel);
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(Closeable closeable) {
         try {
-            channel.close();
+            closeable.close();
         } catch (IOException e) {
             // nothing more to do with it
         }
     }
 
-    private void serve(SocketChannel channel, UnixDomainPrincipal peer) {
-        try (channel) {
-            RequestReader reader = new RequestReader(channel);
-            try {
-                for (String line = reader.next(); line != null; line = reader.next()) {
-                    send(channel, answer(line, peer));
+    private void serve(Client client, UnixDomainPrincipal peer) {
+        try (client) {
+            RequestReader reader = new RequestReader(client);
+            while (true) {
+                String line;
+                try {
+                    line = reader.next(deadline());
+                } catch (RequestTooLongException e) {
+                    client.write(encode(ControlResponse.error(0, "request longer than " + MAX_REQUEST_BYTES + " bytes")),
+                            deadline());
+                    return;
+                } catch (TimedOutException e) {
+                    String idle = "no whole request within " + timeoutText() + ": disconnected";
+                    LOG.info("control socket " + socket + ": a client sent " + idle);
+                    client.offer(encode(ControlResponse.error(ETIMEDOUT, idle)));
+                    return;
                 }
-            } catch (RequestTooLongException e) {
-                send(channel, ControlResponse.error(0, "request longer than " + MAX_REQUEST_BYTES + " bytes"));
+                if (line == null) {
+                    return;
+                }
+                client.write(encode(answer(line, peer)), deadline());
             }
+        } catch (TimedOutException e) {
+            LOG.info("control socket " + socket + ": a client took in no answer within " + timeoutText() + ": disconnected");
         } catch (IOException e) {
             // The client went away, or close() closed its channel: nobody is left to answer.
         } finally {
             synchronized (clients) {
-                clients.remove(channel);
+                clients.remove(client);
             }
         }
+    }
+
+    private long deadline() {
+        return System.nanoTime() + timeoutNanos;
+    }
+
+    private String timeoutText() {
+        long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private ControlResponse answer(String line, UnixDomainPrincipal peer) {
@@ -264,17 +251,14 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static void send(SocketChannel channel, ControlResponse response) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(response.encode().getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-            channel.write(bytes);
-        }
+    private static ByteBuffer encode(ControlResponse response) {
+        return ByteBuffer.wrap(response.encode().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stops accepting, closes the clients' connections, deletes the socket file (and the directory made for it). */
     @Override
     public void close() throws IOException {
-        List<SocketChannel> open;
+        List<Client> open;
         synchronized (clients) {
             if (closed) {
                 return;
@@ -284,7 +268,7 @@ public final class ControlServer implements AutoCloseable {
         }
         try {
             server.close();
-            open.forEach(ControlServer::closeQuietly);
+            open.forEach(Client::disconnect);
         } finally {
             Files.deleteIfExists(socket);
             if (createdDirectory != null) {
@@ -297,18 +281,96 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** A client's connection: reads and writes that wait until a deadline at most. */
+    private static final class Client implements Closeable {
+        private final SocketChannel channel;
+        private final Selector selector;
+        private final SelectionKey key;
+
+        Client(SocketChannel channel) throws IOException {
+            this.channel = channel;
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            try {
+                key = channel.register(selector, 0);
+            } catch (IOException e) {
+                selector.close();
+                throw e;
+            }
+        }
+
+        /** Reads what has come, waiting for something until {@code deadline} (System.nanoTime()); -1 at end of stream. */
+        int read(ByteBuffer buffer, long deadline) throws IOException {
+            int read;
+            while ((read = channel.read(buffer)) == 0) {
+                await(SelectionKey.OP_READ, deadline);
+            }
+            return read;
+        }
+
+        /** Writes all of {@code bytes} by {@code deadline}. */
+        void write(ByteBuffer bytes, long deadline) throws IOException {
+            while (bytes.hasRemaining()) {
+                if (channel.write(bytes) == 0) {
+                    await(SelectionKey.OP_WRITE, deadline);
+                }
+            }
+        }
+
+        /** Writes what the connection takes now, without waiting: a last word to a client being dropped. */
+        void offer(ByteBuffer bytes) {
+            try {
+                channel.write(bytes);
+            } catch (IOException e) {
+                // it is being dropped anyway
+            }
+        }
+
+        private void await(int operation, long deadline) throws IOException {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimedOutException();
+            }
+            try {
+                key.interestOps(operation);
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (CancelledKeyException closedMeanwhile) {
+                throw new AsynchronousCloseException();
+            }
+            selector.selectedKeys().clear();
+            if (!channel.isOpen()) {
+                throw new AsynchronousCloseException();
+            }
+        }
+
+        /** From another thread: closes the connection and wakes the client's thread. */
+        void disconnect() {
+            closeQuietly(channel);
+            selector.wakeup();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                channel.close();
+            } finally {
+                selector.close();
+            }
+        }
+    }
+
     /** The request lines of one client, each at most {@link #MAX_REQUEST_BYTES} long. */
     private static final class RequestReader {
-        private final SocketChannel channel;
+        private final Client client;
         private final ByteBuffer buffer = ByteBuffer.allocate(8192).flip();
         private final byte[] line = new byte[MAX_REQUEST_BYTES];
 
-        RequestReader(SocketChannel channel) {
-            this.channel = channel;
+        RequestReader(Client client) {
+            this.client = client;
         }
 
-        /** The next line without its newline; null at end of stream. */
-        String next() throws IOException {
+        /** The next line without its newline, whole by {@code deadline}; null at end of stream. */
+        String next(long deadline) throws IOException {
             int length = 0;
             while (true) {
                 while (buffer.hasRemaining()) {
@@ -322,7 +384,7 @@ public final class ControlServer implements AutoCloseable {
                     line[length++] = b;
                 }
                 buffer.clear();
-                int read = channel.read(buffer);
+                int read = client.read(buffer, deadline);
                 buffer.flip();
                 if (read < 0) {
                     // A last request without its newline is a request too.
@@ -333,6 +395,11 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static final class RequestTooLongException extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** A client kept the server waiting past its deadline. */
+    private static final class TimedOutException extends IOException {
         private static final long serialVersionUID = 1L;
     }
 }

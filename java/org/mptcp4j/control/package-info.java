@@ -7,8 +7,10 @@
  * <h2>Protocol</h2>
  *
  * <p>A Unix stream socket, {@code /run/mptcp4j/control.sock} unless configured otherwise. The
- * socket file has mode 0600; a directory created for it has mode 0700. Only root and the
- * daemon's own user are served: the server checks every connection's peer with
+ * socket file has mode 0600; a directory created for it has mode 0700, and an existing one must
+ * be owned by root or by the daemon's user and writable by no one else (else the daemon refuses
+ * to start, naming the directory, its owner and mode). Neither may be a symbolic link. Only root
+ * and the daemon's own user are served: the server checks every connection's peer uid with
  * {@code SO_PEERCRED}.
  *
  * <p>The client writes requests, one per line: UTF-8, at most 4096 bytes without the newline,
@@ -39,7 +41,9 @@
  *   <li>0 for a mistake in the request, TEXT saying which; also 0, with TEXT starting
  *       {@code internal error:}, when the daemon failed on the request (a bug);</li>
  *   <li>1 (EPERM) for a peer that is neither root nor the daemon's user;</li>
- *   <li>16 (EBUSY) when 16 clients are connected already.</li>
+ *   <li>16 (EBUSY) when 16 clients are connected already;</li>
+ *   <li>110 (ETIMEDOUT) to a client that sent no whole request line within 10 s of connecting
+ *       or of the end of its last answer: the server closes the connection after it.</li>
  * </ul>
  *
  * <p>A connection carries any number of requests; a client may write the next before it has
@@ -47,7 +51,9 @@
  * without its newline is answered too. The server closes the connection after answering
  * {@code error 0 request longer than 4096 bytes}, and, for a peer it refuses or when busy,
  * right after connecting, before reading anything: that client reads the error line as the
- * answer to its first request.
+ * answer to its first request. A client that does not take in an answer within 10 s of its
+ * writing starting is disconnected without one. A client that keeps a connection open between
+ * requests spaced more than 10 s apart connects again when it finds it closed.
  *
  * <p>Example:
  * <pre>

@@ -178,7 +178,7 @@ public final class Daemon implements AutoCloseable {
         if (!wanted.equals("off")) {
             try {
                 // The new endpoint first: if it cannot be bound, the old one goes on.
-                next = MetricsServer.start(MetricsServer.parseAddress(wanted), this::metrics);
+                next = MetricsServer.start(MetricsServer.parseAddress(wanted), this::metrics, this::faults);
             } catch (IOException e) {
                 throw new DaemonException("metrics " + wanted + ": " + e.getMessage(), e);
             }
@@ -206,6 +206,12 @@ public final class Daemon implements AutoCloseable {
     /** The counters of every managed namespace. */
     public List<PathManagerMetrics> metrics() {
         return namespaces().stream().map(ManagedNamespace::metrics).toList();
+    }
+
+    /** What keeps the daemon from working, one line each (the liveness endpoint's answer): namespaces whose loop is not running. */
+    public List<String> faults() {
+        return namespaces().stream().filter(m -> !m.running())
+                .map(m -> "namespace " + m.label() + ": its event loop is not running").toList();
     }
 
     /** SIGHUP reloads, SIGTERM and SIGINT stop {@link #run}. */

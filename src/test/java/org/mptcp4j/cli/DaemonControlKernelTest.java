@@ -147,4 +147,24 @@ class DaemonControlKernelTest {
             }
         }
     }
+
+    /** A socket directory others may write to stops the start, with one line saying what to do. */
+    @Test
+    void aSocketDirectoryOthersMayWriteToStopsTheStart() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path socket = shared.resolve("control.sock");
+        try (ServedTopology served = ServedTopology.create(1)) {
+            Shell.Result run = Processes.mptcp4j(List.of(),
+                    List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                    "run", "-n", served.clientName(), "--control-socket", socket.toString(), "--controller", "ndiffports");
+            assertEquals(Main.FAILED, run.exit(), run.err());
+            List<String> said = run.err().lines().filter(l -> l.startsWith("mptcp4j run: ")).toList();
+            assertEquals(List.of("mptcp4j run: control socket " + socket + ": directory " + shared
+                    + " is owned by root (uid 0) with mode 0777: it must belong to root or to the daemon's user (uid 0) and be "
+                    + "writable by no one else; run 'chmod go-w " + shared + "' or put the socket in another directory"), said,
+                    run.err());
+            assertTrue(Files.notExists(socket));
+        }
+    }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import jdk.net.UnixDomainPrincipal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +34,7 @@ import org.mptcp4j.demo.Shell;
 @Timeout(120)
 class ControlServerTest {
     private static final String SELF = System.getProperty("user.name");
+    private static final int NOBODY = 65534;
 
     private ControlServer server;
 
@@ -194,10 +199,10 @@ class ControlServerTest {
 
     @Test
     void refusedPeerGetsPermissionDeniedAndIsClosed() throws IOException {
-        server = ControlServer.start(socket(), ControlServerTest::fake, peer -> false);
+        server = ControlServer.start(socket(), ControlServerTest::fake, uid -> false, ControlServer.CLIENT_TIMEOUT);
         try (ControlClient client = ControlClient.connect(socket())) {
-            assertEquals(ControlResponse.error(1, "permission denied: user " + SELF + " may not use this mptcp4j daemon"),
-                    client.request("echo a"));
+            assertEquals(ControlResponse.error(1, "permission denied: user " + SELF + " (uid " + ownUid()
+                    + ") may not use this mptcp4j daemon"), client.request("echo a"));
             assertThrows(IOException.class, () -> client.request("echo b"));
         }
     }
@@ -242,13 +247,22 @@ class ControlServerTest {
         }
     }
 
+    /** As the kernel tests: skipped with the reason on a developer machine, a failure under CI. */
+    private static void requireRoot(String why) {
+        assertTrue(SELF.equals("root") || !"true".equals(System.getenv("CI")), why);
+        assumeTrue(SELF.equals("root"), why);
+    }
+
+    /** setpriv's options to run a command as {@code uid} (its group the same number), without other groups. */
+    private static List<String> as(int uid) {
+        return List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups");
+    }
+
     @Test
     void otherUserCannotConnectToTheSocketFile() throws IOException {
-        // As the kernel tests: skipped with the reason on a developer machine, a failure under CI.
-        assertTrue(SELF.equals("root") || !"true".equals(System.getenv("CI")), "needs root to run clients as nobody");
-        assumeTrue(SELF.equals("root"), "needs root to run clients as nobody");
+        requireRoot("needs root to run clients as nobody");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // only the socket's mode in the way
-        List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        List<String> nobody = as(NOBODY);
         server = ControlServer.start(socket(), ControlServerTest::fake);
         List<String> python = new ArrayList<>(nobody);
         python.addAll(List.of("/usr/bin/python3", "-c", """
@@ -271,5 +285,199 @@ class ControlServerTest {
         assertEquals("permission denied on " + socket() + ": run as root or as the daemon's user", client.out().strip(),
                 client.err());
         assertEquals(1, client.exit());
+    }
+
+    /** This process's uid, as the server sees it. */
+    private static String ownUid() throws IOException {
+        return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
+    }
+
+    /** A connection that has said nothing yet. */
+    private static SocketChannel connected(Path socket) throws IOException {
+        return SocketChannel.open(UnixDomainSocketAddress.of(socket));
+    }
+
+    /**
+     * What the server sent before it closed the connection. Bytes the server had not read when it
+     * closed make the end a reset (ECONNRESET) rather than end of file.
+     */
+    private static String received(SocketChannel channel) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        try {
+            while (channel.read(buffer.clear()) >= 0) {
+                received.write(buffer.array(), 0, buffer.position());
+            }
+        } catch (IOException reset) {
+            assertEquals("Connection reset", reset.getMessage());
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Writes what {@code channel} (non-blocking) takes now; false once the server has closed the connection. */
+    private static boolean push(SocketChannel channel, ByteBuffer bytes) {
+        try {
+            channel.write(bytes.hasRemaining() ? bytes : bytes.rewind());
+            return true;
+        } catch (IOException closedByTheServer) {
+            return false;
+        }
+    }
+
+    /**
+     * Every place taken by a client that hangs: silent ones, one sending a request line a byte at
+     * a time that never ends, one sending requests but never reading their answers. Each is
+     * dropped after the client timeout, and a client that keeps asking gets its answer.
+     */
+    @Test
+    void clientsThatHangAreDroppedAndTheNextOneIsServed() throws Exception {
+        server = ControlServer.start(socket(), ControlServerTest::fake);
+        List<SocketChannel> silent = new ArrayList<>();
+        try (SocketChannel dripping = connected(socket()); SocketChannel deaf = connected(socket())) {
+            for (int i = 0; i < ControlServer.MAX_CLIENTS - 2; i++) {
+                silent.add(connected(socket()));
+            }
+            dripping.configureBlocking(false);
+            deaf.configureBlocking(false);
+            ByteBuffer drop = ByteBuffer.wrap(new byte[] {'x'});
+            // Each answer as long as its request: the deaf client's buffer fills, then the server's.
+            ByteBuffer requests = ByteBuffer.wrap(("echo" + " a".repeat(2000) + "\n").getBytes(StandardCharsets.UTF_8));
+            boolean drippingServed = true;
+            boolean deafServed = true;
+            ControlResponse answer = null;
+            // 20 ms a round: 30 s at most, three times the client timeout.
+            for (int round = 0; round < 1500 && (drippingServed || deafServed || answer == null || !answer.ok()); round++) {
+                drippingServed = drippingServed && push(dripping, drop);
+                deafServed = deafServed && push(deaf, requests);
+                if (answer == null || !answer.ok()) {
+                    try (ControlClient client = ControlClient.connect(socket())) {
+                        answer = client.request("echo served");
+                    }
+                    assertTrue(answer.ok() || answer.errno() == 16, answer.toString());
+                }
+                Thread.sleep(20);
+            }
+            assertEquals(ControlResponse.ok(List.of("served")), answer, "a client served once the hanging ones are dropped");
+            assertFalse(drippingServed, "the client sending a line that never ends is dropped");
+            assertFalse(deafServed, "the client that never reads its answers is dropped");
+            String timedOut = "error 110 no whole request within 10 s: disconnected\n\n";
+            for (SocketChannel client : silent) {
+                assertEquals(timedOut, received(client));
+            }
+            dripping.configureBlocking(true);
+            assertEquals(timedOut, received(dripping));
+        } finally {
+            for (SocketChannel client : silent) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void directoryOthersCanWriteToIsRefusedWithOneLineSayingWhatToDo() throws IOException {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        // Sticky or not: whoever may create files there may take the socket's name first.
+        for (int mode : new int[] {0777, 0770, 0720, 01777}) {
+            Files.setAttribute(shared, "unix:mode", mode);
+            IOException e = assertThrows(IOException.class,
+                    () -> server = ControlServer.start(shared.resolve("control.sock"), ControlServerTest::fake));
+            String octal = String.format("%04o", mode);
+            assertEquals("directory " + shared + " is owned by " + SELF + " (uid " + ownUid() + ") with mode " + octal
+                    + ": it must belong to root or to the daemon's user (uid " + ownUid() + ") and be writable by no one else; "
+                    + "run 'chmod go-w " + shared + "' or put the socket in another directory", e.getMessage());
+            assertEquals(List.of(), Files.list(shared).toList(), "nothing made there");
+        }
+    }
+
+    @Test
+    void directoryOfAnotherUserIsRefused() throws IOException {
+        requireRoot("needs root to give a directory to nobody");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        IOException e = assertThrows(IOException.class,
+                () -> server = ControlServer.start(theirs.resolve("control.sock"), ControlServerTest::fake));
+        assertEquals("directory " + theirs + " is owned by nobody (uid 65534) with mode 0700: it must belong to root or to "
+                + "the daemon's user (uid 0) and be writable by no one else; run 'chown root " + theirs
+                + "' or put the socket in another directory", e.getMessage());
+    }
+
+    @Test
+    void symbolicLinkAsDirectoryOrAsSocketIsRefused() throws IOException {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        IOException e = assertThrows(IOException.class,
+                () -> server = ControlServer.start(link.resolve("control.sock"), ControlServerTest::fake));
+        assertEquals("directory " + link + " is a symbolic link: name the directory it leads to", e.getMessage());
+        assertEquals(List.of(), Files.list(real).toList());
+
+        // A link where the socket goes, to a socket nobody listens on: it is not followed, not replaced.
+        Path target = dir.resolve("elsewhere.sock");
+        try (ServerSocketChannel killed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            killed.bind(UnixDomainSocketAddress.of(target));
+        }
+        Files.createSymbolicLink(socket(), target);
+        e = assertThrows(IOException.class, () -> server = ControlServer.start(socket(), ControlServerTest::fake));
+        assertEquals(socket() + " is a symbolic link: remove it, or put the socket elsewhere", e.getMessage());
+        assertTrue(Files.isSymbolicLink(socket()));
+        assertTrue(Files.exists(target));
+    }
+
+    /**
+     * The server in a process of its own, whose passwd names uid 4242 "root" too (a mount
+     * namespace with its own /etc/passwd): a peer of uid 4242 is refused, one of uid 0 served.
+     */
+    @Test
+    void peersAreToldApartByUidNotByName() throws Exception {
+        requireRoot("needs root for a mount namespace and to run a client as uid 4242");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path passwd = dir.resolve("passwd");
+        Files.writeString(passwd, "root:x:0:0:root:/root:/bin/sh\nroot:x:4242:4242::/:/usr/sbin/nologin\n");
+        List<String> command = List.of("unshare", "--mount", "--", "sh", "-c", "mount --bind \"$0\" /etc/passwd && exec \"$@\"",
+                passwd.toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"), "-cp",
+                System.getProperty("mptcp4j.test.classpath") + ":" + System.getProperty("mptcp4j.test.testClasses"),
+                ServerProcess.class.getName(), socket().toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder said = new StringBuilder();
+            for (String line = out.readLine(); line != null && !line.equals(ServerProcess.READY); line = out.readLine()) {
+                said.append(line).append('\n');
+            }
+            assertTrue(Files.exists(socket()), "the server did not start: " + said);
+            Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw-rw-")); // only the uid check left
+            assertEquals("ok\nroot\n\n", askAs(List.of(), "whoami"));
+            assertEquals("error 1 permission denied: user root (uid 4242) may not use this mptcp4j daemon\n\n",
+                    askAs(as(4242), "whoami"));
+        } finally {
+            process.getOutputStream().close(); // ends it
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** Sends one request as the user {@code wrapper} makes, and returns what came back until the server closed. */
+    private String askAs(List<String> wrapper, String request) throws IOException {
+        List<String> python = new ArrayList<>(wrapper);
+        python.addAll(List.of("/usr/bin/python3", "-c", """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(sys.argv[1])
+                s.sendall(sys.argv[2].encode() + b"\\n")
+                s.shutdown(socket.SHUT_WR)
+                while True:
+                    try:
+                        data = s.recv(4096)
+                    except ConnectionResetError:
+                        break  # a refused peer's request was never read
+                    if not data:
+                        break
+                    sys.stdout.write(data.decode())
+                """, socket().toString(), request));
+        Shell.Result r = Shell.execute(python);
+        assertEquals(0, r.exit(), r.err());
+        return r.out();
     }
 }

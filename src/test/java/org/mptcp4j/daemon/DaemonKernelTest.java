@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -174,11 +175,15 @@ class DaemonKernelTest {
         }
     }
 
+    /** The daemon managing {@code t}'s client with ndiffports (2 extra subflows), serving metrics on a free port. */
+    private static CommandProcess withMetrics(ServedTopology t) throws Exception {
+        return CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket", "off", "--metrics",
+                "127.0.0.1:0", "--controller", "ndiffports", "subflows=2");
+    }
+
     @Test
     void theMetricsEndpointCountsWhatTheDaemonSawAndDid() throws Exception {
-        try (ServedTopology t = ServedTopology.create(1);
-                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--control-socket",
-                        "off", "--metrics", "127.0.0.1:0", "--controller", "ndiffports", "subflows=2")) {
+        try (ServedTopology t = ServedTopology.create(1); CommandProcess daemon = withMetrics(t)) {
             InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
             String ns = "{netns=\"" + t.clientName() + "\"";
             try (MptcpSocket a = t.connect(); MptcpSocket b = t.connect()) {
@@ -200,6 +205,27 @@ class DaemonKernelTest {
                     "mptcp4j_connections" + ns + "} 0",
                     "mptcp4j_subflows" + ns + "} 0")) {
                 assertTrue(closed.lines().anyMatch(line::equals), line + " in:\n" + closed);
+            }
+            assertEquals(0, daemon.terminate(), daemon.err());
+        }
+    }
+
+    /**
+     * The liveness endpoint says ok while the namespace's event loop runs, and neither it nor the
+     * metrics wait for a client that connected, sent a byte and hangs.
+     */
+    @Test
+    void theLivenessEndpointAnswersBesideAClientThatHangs() throws Exception {
+        try (ServedTopology t = ServedTopology.create(1); CommandProcess daemon = withMetrics(t)) {
+            InetSocketAddress endpoint = daemon.awaitMetricsEndpoint();
+            try (Socket hanging = new Socket()) {
+                hanging.connect(endpoint, 10_000);
+                hanging.getOutputStream().write('G');
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(new HttpClient.Response(200, "text/plain; charset=utf-8", null, "ok\n"),
+                            HttpClient.request(endpoint, "GET", "/healthz"));
+                    assertEquals(200, HttpClient.request(endpoint, "GET", "/metrics").status());
+                }
             }
             assertEquals(0, daemon.terminate(), daemon.err());
         }

@@ -12,12 +12,18 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.HttpClient.Response;
@@ -128,5 +134,140 @@ class MetricsServerTest {
             assertTrue(scrapers.get(0).isDaemon(), scrapers.get(0).getName());
         }
         assertThrows(ConnectException.class, () -> request(address, "GET", MetricsServer.PATH));
+    }
+
+    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 0);
+
+    /** A connection that sent {@code sent} and then nothing, held open. */
+    private static Socket silent(InetSocketAddress server, String sent) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(server, 10_000);
+            socket.getOutputStream().write(sent.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    /** Sends {@code request} as it is, ends the sending side, and reads the answer to its end (10 s at most). */
+    private static String raw(InetSocketAddress server, String request) throws IOException {
+        try (Socket socket = silent(server, request)) {
+            socket.shutdownOutput();
+            socket.setSoTimeout(10_000);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aSilentClientBesideAHundredScrapes() throws Exception {
+        PathManagerMetrics metrics = new PathManagerMetrics("ns1");
+        try (MetricsServer server = MetricsServer.start(LOCAL, () -> List.of(metrics));
+                Socket silent = silent(server.address(), "G")) {
+            for (int i = 0; i < 100; i++) {
+                assertTrue(scrape(server.address()).contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
+            }
+            // It is dropped in the end: the server closes its side.
+            silent.setSoTimeout(30_000);
+            assertEquals(-1, silent.getInputStream().read());
+        }
+    }
+
+    /** More connections that say nothing (or half a request) than the server keeps open. */
+    @Test
+    void connectionsThatSayNothingCannotKeepScrapesOut() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try (MetricsServer server = MetricsServer.start(LOCAL, List::of)) {
+            for (int i = 0; i < 3 * MetricsServer.MAX_CONNECTIONS; i++) {
+                idle.add(silent(server.address(), i % 2 == 0 ? "" : "GET /metrics HTTP/1.1\r\nHost: x\r\n"));
+            }
+            for (int i = 0; i < 100; i++) {
+                scrape(server.address());
+            }
+            assertEquals(200, request(server.address(), "GET", MetricsServer.HEALTH_PATH).status());
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aSlowAnswerDoesNotHoldUpTheOthers() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        PathManagerMetrics metrics = new PathManagerMetrics("ns1");
+        try (MetricsServer server = MetricsServer.start(LOCAL, () -> {
+            if (first.getAndSet(false)) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return List.of(metrics);
+        })) {
+            Thread slow = new Thread(() -> {
+                try {
+                    request(server.address(), "GET", MetricsServer.PATH);
+                } catch (IOException e) {
+                    // what it gets is not the point
+                }
+            });
+            slow.setDaemon(true);
+            try {
+                slow.start();
+                assertTrue(entered.await(10, TimeUnit.SECONDS), "the slow scrape never started");
+                for (int i = 0; i < 10; i++) {
+                    assertTrue(scrape(server.address()).contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
+                }
+                assertEquals(200, request(server.address(), "GET", MetricsServer.HEALTH_PATH).status());
+            } finally {
+                release.countDown();
+                slow.join();
+            }
+        }
+    }
+
+    @Test
+    void healthzAnswersWhetherAnythingIsWrong() throws Exception {
+        String text = "text/plain; charset=utf-8";
+        AtomicReference<List<String>> faults = new AtomicReference<>(List.of());
+        try (MetricsServer server = MetricsServer.start(LOCAL, List::of, faults::get)) {
+            InetSocketAddress a = server.address();
+            assertEquals(new Response(200, text, null, "ok\n"), request(a, "GET", MetricsServer.HEALTH_PATH));
+            assertEquals(new Response(200, text, null, ""), request(a, "HEAD", MetricsServer.HEALTH_PATH));
+            faults.set(List.of("namespace blue: its event loop is not running", "namespace red: its event loop is not running"));
+            assertEquals(new Response(503, text, null,
+                    "namespace blue: its event loop is not running\nnamespace red: its event loop is not running\n"),
+                    request(a, "GET", MetricsServer.HEALTH_PATH));
+            assertEquals(405, request(a, "POST", MetricsServer.HEALTH_PATH).status());
+            faults.set(List.of());
+            assertEquals(200, request(a, "GET", MetricsServer.HEALTH_PATH + "?verbose").status());
+        }
+        try (MetricsServer server = MetricsServer.start(LOCAL, List::of)) {
+            assertEquals(new Response(200, text, null, "ok\n"), request(server.address(), "GET", MetricsServer.HEALTH_PATH));
+        }
+    }
+
+    @Test
+    void malformedAndOversizedRequestsAreAnsweredAndClosed() throws Exception {
+        try (MetricsServer server = MetricsServer.start(LOCAL, List::of)) {
+            InetSocketAddress a = server.address();
+            for (String request : List.of("GARBAGE\r\n\r\n", "GET metrics HTTP/1.1\r\n\r\n", "GET /metrics\r\n\r\n",
+                    "GET /metrics SPDY/3\r\n\r\n", "GET  /metrics HTTP/1.1\r\n\r\n")) {
+                assertTrue(raw(a, request).startsWith("HTTP/1.1 400 Bad Request\r\n"), request);
+            }
+            // Longer than the server reads: answered, and the rest read away so that the answer arrives.
+            String huge = "GET /metrics HTTP/1.1\r\nX: " + "y".repeat(2 * MetricsServer.MAX_REQUEST_BYTES) + "\r\n\r\n";
+            assertTrue(raw(a, huge).startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+            // A bare LF ends a line too; HTTP/1.0 is understood.
+            String answer = raw(a, "GET /healthz HTTP/1.0\nHost: x\n\n");
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n") && answer.endsWith("\r\nConnection: close\r\n\r\nok\n"), answer);
+        }
     }
 }
