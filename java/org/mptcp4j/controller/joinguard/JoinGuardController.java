@@ -64,8 +64,17 @@ public final class JoinGuardController implements Controller {
             return n;
         }
 
+        /** Whether the subflow from {@code remote} (address and port) to {@code localPort} is counted. */
+        boolean has(MptcpAddress remote, int localPort) {
+            return indexOf(remote, localPort) >= 0;
+        }
+
+        /**
+         * Counts a subflow once: a connection found by a resync has its subflows counted, and
+         * their ESTABLISHED or SUB_ESTABLISHED events may still be queued behind the resync.
+         */
         void add(MptcpAddress remote, int localPort) {
-            if (count < MAX_TRACKED) {
+            if (count < MAX_TRACKED && !has(remote, localPort)) {
                 if (remotes[count] == null) {
                     remotes[count] = new MptcpAddress();
                 }
@@ -75,15 +84,22 @@ public final class JoinGuardController implements Controller {
         }
 
         void remove(MptcpAddress remote, int localPort) {
+            int i = indexOf(remote, localPort);
+            if (i >= 0) {
+                MptcpAddress spare = remotes[i];
+                remotes[i] = remotes[count - 1];
+                localPorts[i] = localPorts[count - 1];
+                remotes[--count] = spare;
+            }
+        }
+
+        private int indexOf(MptcpAddress remote, int localPort) {
             for (int i = 0; i < count; i++) {
                 if (localPorts[i] == localPort && remotes[i].sameAddress(remote) && remotes[i].port() == remote.port()) {
-                    MptcpAddress spare = remotes[i];
-                    remotes[i] = remotes[count - 1];
-                    localPorts[i] = localPorts[count - 1];
-                    remotes[--count] = spare;
-                    return;
+                    return i;
                 }
             }
+            return -1;
         }
     }
 
@@ -143,6 +159,9 @@ public final class JoinGuardController implements Controller {
             return;
         }
         event.copyRemote(remote);
+        if (joins.has(remote, event.localPort())) {
+            return; // counted by a resync that ran before this event was read
+        }
         String broken = rule(joins);
         if (broken == null) {
             admitted++;

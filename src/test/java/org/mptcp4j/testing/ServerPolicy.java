@@ -20,10 +20,20 @@ public final class ServerPolicy implements AutoCloseable {
 
     public final Topology topology;
     public final PathManager serverPm;
+    public final ControllerHost serverHost;
     public final EventLoop serverLoop;
     private final MptcpServerSocket listener;
 
     public ServerPolicy(Controller serverController) throws Exception {
+        this(serverController, true);
+    }
+
+    /**
+     * With {@code startLoop} false the server's loop is subscribed to the kernel's events but
+     * not running: the test starts it, e.g. once a connection exists, so that the loop's first
+     * resync finds it while its events wait in the socket.
+     */
+    public ServerPolicy(Controller serverController, boolean startLoop) throws Exception {
         topology = Topology.create("m4j-test", 2);
         try {
             topology.routeBySource();
@@ -31,9 +41,11 @@ public final class ServerPolicy implements AutoCloseable {
             listener = MptcpServerSocket.bind(topology.server(), new InetSocketAddress("0.0.0.0", PORT), 16);
             Transfers.discardServer(listener, new AtomicLong());
             serverPm = PathManager.open(topology.server());
-            serverLoop = EventLoop.builder(new ControllerHost(serverController, serverPm)).namespace(topology.server())
-                    .build();
-            serverLoop.start();
+            serverHost = new ControllerHost(serverController, serverPm);
+            serverLoop = EventLoop.builder(serverHost).namespace(topology.server()).build();
+            if (startLoop) {
+                serverLoop.start();
+            }
         } catch (Exception | Error e) {
             topology.close();
             throw e;

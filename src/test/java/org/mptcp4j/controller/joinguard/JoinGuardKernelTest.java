@@ -9,6 +9,7 @@ import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.AddressPrefix;
 import org.mptcp4j.pm.PathManager;
@@ -56,6 +57,49 @@ class JoinGuardKernelTest {
             assertEquals(1, guard.admitted());
             assertEquals(2, ServerPolicy.established(info), "the initial subflow and one join: " + info);
             assertEquals(0, loop.handlerErrors());
+        }
+    }
+
+    /**
+     * The server's loop starts after the connection is established: its first resync counts the
+     * initial subflow, then the ESTABLISHED event that waited in the socket arrives. Counted
+     * twice, the initial subflow alone would fill a limit of two and every join be closed.
+     */
+    @Test
+    void aConnectionFoundByResyncBeforeItsEventsIsCountedOnce() throws Exception {
+        JoinGuardController guard = new JoinGuardController(new JoinGuardController.Settings(2, 8, List.of(), List.of()));
+        NDiffPortsController client = NDiffPortsController.sameAddressPair(3);
+        try (ServerPolicy s = new ServerPolicy(guard, false);
+                PathManager pm = clientPathManager(s);
+                MptcpSocket socket = connect(s)) {
+            int token = socket.info().token();
+            ConnectionInfo atServer = awaitServerConnection(s);
+            assertTrue(atServer.fullyEstablished(), "established at the server before its loop starts: " + atServer);
+            s.serverLoop.start();
+            try (EventLoop loop = clientLoop(s, client, pm)) {
+                ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10,
+                        c -> ServerPolicy.established(c) == 2 && guard.refused() == 2);
+                assertEquals(1, s.serverHost.discoveredConnections(), "found by the server loop's first resync");
+                assertEquals(3, client.requested());
+                assertEquals(1, guard.admitted(), info.toString());
+                assertEquals(2, guard.refused(), info.toString());
+                assertEquals(2, ServerPolicy.established(info), "the initial subflow and one join: " + info);
+                assertEquals(0, loop.handlerErrors());
+                assertEquals(0, s.serverLoop.handlerErrors());
+            }
+        }
+    }
+
+    /** The server's one connection, once sock_diag shows it fully established (or what it shows after 10 s). */
+    private static ConnectionInfo awaitServerConnection(ServerPolicy s) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<ConnectionInfo> all = Connections.list(s.topology.server()).stream().filter(c -> c.state() == 1).toList();
+            if ((all.size() == 1 && all.get(0).fullyEstablished()) || System.nanoTime() > deadline) {
+                assertEquals(1, all.size(), "the server's established connections: " + all);
+                return all.get(0);
+            }
+            Thread.sleep(10);
         }
     }
 
