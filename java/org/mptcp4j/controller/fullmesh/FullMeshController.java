@@ -417,9 +417,12 @@ public final class FullMeshController implements Controller {
                     + " left alone for " + settings.rememberFailing());
             return;
         }
-        long wait = settings.backoff().toNanos() << Math.min(n - 1, 20);
+        // Doubled per failure up to max-backoff, without shifting past it (and out of a long).
+        int doublings = Math.min(n - 1, 20);
+        long backoff = settings.backoff().toNanos();
+        long max = settings.maxBackoff().toNanos();
         mesh.state[pair] = RETRY;
-        mesh.retryAt[pair] = now + Math.min(wait, settings.maxBackoff().toNanos());
+        mesh.retryAt[pair] = now + (backoff > max >> doublings ? max : backoff << doublings);
     }
 
     /** The pair of the subflow an event names, for a connection with a mesh; -1 if none. */
