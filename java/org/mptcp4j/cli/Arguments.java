@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * The words of one subcommand, in {@code ip mptcp}'s style ({@code id 3 token 1c0ffee5 backup})
@@ -16,6 +18,7 @@ import org.mptcp4j.pm.MptcpAddress;
  * {@link UsageException} naming the word and the command.
  */
 final class Arguments {
+    private static final Pattern TOKEN = Pattern.compile("[0-9a-fA-F]{1,8}");
     private final String command;
     private final Map<String, String> values = new HashMap<>();
     private final List<String> positional = new ArrayList<>();
@@ -90,14 +93,15 @@ final class Arguments {
     }
 
     private int number(String key, String text, int min, int max) {
+        return number("'" + key + "'", text, ValueRange.count(min, max));
+    }
+
+    /** {@code text}, the value of {@code what}, as a whole number in {@code range}. */
+    int number(String what, String text, ValueRange range) {
         try {
-            int value = Integer.parseInt(text.trim());
-            if (value < min || value > max) {
-                throw new UsageException(command, "'" + key + "' must be " + min + ".." + max + ", not " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new UsageException(command, "'" + key + "' needs a whole number, not '" + text + "'");
+            return range.parseInt(what, text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command, e.getMessage());
         }
     }
 
@@ -105,16 +109,11 @@ final class Arguments {
     int requireToken() {
         String text = require("token");
         String hex = text.toLowerCase(Locale.ROOT).startsWith("0x") ? text.substring(2) : text;
-        try {
-            long value = Long.parseLong(hex, 16);
-            if (hex.isEmpty() || value > 0xffffffffL || value < 0) {
-                throw new NumberFormatException();
-            }
-            return (int) value;
-        } catch (NumberFormatException e) {
+        if (!TOKEN.matcher(hex).matches()) {
             throw new UsageException(command, "'token' needs 8 hex digits as ss -M and monitor print it, not '"
                     + text + "'");
         }
+        return (int) Long.parseLong(hex, 16);
     }
 
     /** An IP literal (no host names). */

@@ -3,6 +3,8 @@ package org.mptcp4j.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.mptcp4j.daemon.DaemonConfig;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * The manual of every command, in man-page form (NAME, SYNOPSIS, DESCRIPTION, OPTIONS, and
@@ -219,6 +221,17 @@ final class Manuals {
                         Paths in the file are relative to its directory. The shipped file,
                         commented, is packaging/mptcp4j.conf.
 
+                    VALUES
+                        Durations are a number and a unit: ms, s, m, h or d (500ms, 1.5s, 5m); sizes are
+                        bytes, or a number and K, M or G (powers of 1024: 512K, 2M); rates a number and
+                        bit, kbit, mbit, gbit or tbit (20mbit). Numbers are plain decimals: no sign, no
+                        exponent, no Infinity or NaN. A value that is not one, or is out of its range,
+                        stops the start (a reload keeps the running configuration) with FILE:LINE, the
+                        setting, the value and the range. The settings' ranges:
+                    """ + range("receive-buffer", DaemonConfig.RECEIVE_BUFFER) + range("timeout-interval",
+                    DaemonConfig.TIMEOUT_INTERVAL) + range("family-wait", DaemonConfig.FAMILY_WAIT) + """
+                        Each controller's parameters have theirs: 'mptcp4j controllers' lists them.
+
                     SIGNALS
                         SIGHUP           read the configuration file again and apply it; managed connections
                                          are kept. A file with mistakes is reported and the old settings stay.
@@ -257,7 +270,8 @@ final class Manuals {
 
                     DESCRIPTION
                         Lists the controllers 'run --controller NAME', the configuration's path-manager
-                        key and policy files can name, each with what it does and its parameters:
+                        key and policy files can name, each with what it does and its parameters (with
+                        their ranges: a value out of its range, or not of its kind, is refused):
                         mptcp4j's own, and any a jar on the class path or in the plugin directory provides
                         (META-INF/services/org.mptcp4j.controller.ControllerProvider).
 
@@ -604,6 +618,11 @@ final class Manuals {
                     """ + NETNS));
 
     private Manuals() {}
+
+    /** A line of a list of settings' ranges. */
+    private static String range(String setting, ValueRange range) {
+        return " ".repeat(INDENT + 2) + setting + " ".repeat(Math.max(1, 20 - setting.length())) + range + "\n";
+    }
 
     /** The manual of {@code command} ("run", "subflow create"), or null when there is none. */
     static String page(String command) {

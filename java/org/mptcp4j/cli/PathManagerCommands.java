@@ -13,6 +13,7 @@ import org.mptcp4j.pm.Limits;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.ValueRange;
 import org.mptcp4j.socket.MptcpServerSocket;
 
 /**
@@ -234,15 +235,7 @@ final class PathManagerCommands {
     private int listen(Arguments a) throws Exception {
         List<String> words = a.positional(2, "ADDR PORT");
         MptcpAddress address = a.address("address", words.get(0));
-        int port;
-        try {
-            port = Integer.parseInt(words.get(1));
-        } catch (NumberFormatException e) {
-            port = 0;
-        }
-        if (port < 1 || port > 65535) {
-            throw new UsageException("listen", "PORT must be 1..65535, not '" + words.get(1) + "'");
-        }
+        int port = a.number("PORT", words.get(1), ValueRange.PORT);
         try (NetworkNamespace ns = Main.namespace(a)) {
             // Closed by the shutdown hook: the process ends with it.
             MptcpServerSocket socket = MptcpServerSocket.bind(ns, new InetSocketAddress(address.inetAddress(), port), 64);

@@ -16,6 +16,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.TokenMap;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * Per-connection policy: rules that match a connection's remote and local prefix, ports and
@@ -215,8 +216,8 @@ public final class ConnectionPolicy implements Controller {
             switch (word) {
                 case "remote" -> remote = AddressPrefix.parse(value);
                 case "local" -> local = AddressPrefix.parse(value);
-                case "port" -> remotePort = port(value);
-                case "local-port" -> localPort = port(value);
+                case "port" -> remotePort = ValueRange.PORT.parseInt(word, value);
+                case "local-port" -> localPort = ValueRange.PORT.parseInt(word, value);
                 case "side" -> side = switch (value) {
                     case "client" -> Side.CLIENT;
                     case "server" -> Side.SERVER;
@@ -227,18 +228,6 @@ public final class ConnectionPolicy implements Controller {
             }
         }
         return new Match(remote, local, remotePort, localPort, side);
-    }
-
-    private static int port(String value) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("a port is 1..65535, not '" + value + "'");
     }
 
     private static Controller parseController(String[] words, Map<String, Map<String, String>> defaults) {

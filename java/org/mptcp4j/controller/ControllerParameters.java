@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * The parameters a controller is made with ({@code name=value} pairs from the command line, a
- * policy file or code), read with the type each needs. A value that does not parse, and a name
+ * policy file or code), read with the type each needs, numbers within the {@link ValueRange} the
+ * controller declares for each. A value that does not parse or is out of its range, and a name
  * the controller does not know, fail with an {@link IllegalArgumentException} that names the
- * controller and the parameter.
+ * controller, the parameter, the value and what is accepted.
  */
 public final class ControllerParameters {
     private final String controller;
@@ -37,8 +39,7 @@ public final class ControllerParameters {
     }
 
     private IllegalArgumentException invalid(String name, String value, String expected) {
-        return new IllegalArgumentException(controller + ": parameter '" + name + "' must be " + expected + ", not '"
-                + value + "'");
+        return new IllegalArgumentException(named(name) + " must be " + expected + ", not '" + value + "'");
     }
 
     public String string(String name, String defaultValue) {
@@ -46,51 +47,27 @@ public final class ControllerParameters {
         return v == null ? defaultValue : v;
     }
 
-    /** A whole number in {@code min..max}. */
-    public int integer(String name, int defaultValue, int min, int max) {
-        String v = raw(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what was expected
-        }
-        throw invalid(name, v, min + ".." + max);
+    /** Parameter {@code name} in messages (the daemon finds the line of a configuration file's parameter by it). */
+    private String named(String name) {
+        return controller + ": parameter '" + name + "'";
     }
 
-    /** A decimal number in {@code min..max}. */
-    public double decimal(String name, double defaultValue, double min, double max) {
+    /** A whole number in {@code range}. */
+    public int integer(String name, int defaultValue, ValueRange range) {
         String v = raw(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (d >= min && d <= max) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what was expected
-        }
-        throw invalid(name, v, "a number in " + min + ".." + max);
+        return v == null ? defaultValue : range.parseInt(named(name), v);
     }
 
-    /** A duration such as {@code 250ms}, {@code 2s}, {@code 1m}, at least {@code min}. */
-    public Duration duration(String name, Duration defaultValue, Duration min) {
+    /** A decimal number in {@code range} (made with {@link ValueRange#decimal(double, double)}). */
+    public double decimal(String name, double defaultValue, ValueRange range) {
         String v = raw(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        Duration d = parseDuration(v.trim());
-        if (d == null || d.compareTo(min) < 0) {
-            throw invalid(name, v, "a duration of at least " + text(min) + " (e.g. 500ms, 2s, 1m)");
-        }
-        return d;
+        return v == null ? defaultValue : range.decimal(named(name), v);
+    }
+
+    /** A duration such as {@code 250ms}, {@code 2s}, {@code 1m} in {@code range}. */
+    public Duration duration(String name, Duration defaultValue, ValueRange range) {
+        String v = raw(name);
+        return v == null ? defaultValue : range.duration(named(name), v);
     }
 
     /** {@code true}/{@code false} (also yes/no, on/off, 1/0). */
@@ -106,30 +83,10 @@ public final class ControllerParameters {
         };
     }
 
-    /** A rate such as {@code 20mbit}, {@code 500kbit}, {@code 2gbit} or bits per second; in bits per second. */
-    public long bitRate(String name, long defaultValue) {
+    /** A rate such as {@code 20mbit}, {@code 500kbit}, {@code 2gbit} in {@code range}; in bits per second. */
+    public long bitRate(String name, long defaultValue, ValueRange range) {
         String v = raw(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        String t = v.trim().toLowerCase(java.util.Locale.ROOT);
-        long unit = 1;
-        for (String[] suffix : new String[][] {{"gbit", "1000000000"}, {"mbit", "1000000"}, {"kbit", "1000"}, {"bit", "1"}}) {
-            if (t.endsWith(suffix[0])) {
-                unit = Long.parseLong(suffix[1]);
-                t = t.substring(0, t.length() - suffix[0].length());
-                break;
-            }
-        }
-        try {
-            double rate = Double.parseDouble(t) * unit;
-            if (rate > 0 && rate < Long.MAX_VALUE) {
-                return (long) rate;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what was expected
-        }
-        throw invalid(name, v, "a rate such as 20mbit, 500kbit or 1000000");
+        return v == null ? defaultValue : range.parse(named(name), v);
     }
 
     /** A comma-separated list of IP addresses (empty when absent). */
@@ -155,17 +112,15 @@ public final class ControllerParameters {
         if (v == null) {
             return null;
         }
-        String[] range = v.trim().split("-", -1);
-        try {
-            int first = Integer.parseInt(range[0].trim());
-            int last = range.length == 2 ? Integer.parseInt(range[1].trim()) : first;
-            if (range.length <= 2 && first >= 1 && first <= last && last <= 65535) {
+        String[] range = v.split("-", -1);
+        if (range.length <= 2) {
+            int first = ValueRange.PORT.parseInt(named(name), range[0]);
+            int last = range.length == 2 ? ValueRange.PORT.parseInt(named(name), range[1]) : first;
+            if (first <= last) {
                 return new int[] {first, last};
             }
-        } catch (NumberFormatException e) {
-            // the message below says what was expected
         }
-        throw invalid(name, v, "a port range FIRST-LAST within 1..65535");
+        throw invalid(name, v, "a port range FIRST-LAST within " + ValueRange.PORT);
     }
 
     /**
@@ -179,27 +134,6 @@ public final class ControllerParameters {
                         + (read.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", read) + ")"));
             }
         }
-    }
-
-    /** A duration like {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}; null if it is not one. */
-    public static Duration parseDuration(String v) {
-        String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}};
-        for (String[] unit : units) {
-            if (v.endsWith(unit[0])) {
-                String number = v.substring(0, v.length() - unit[0].length());
-                try {
-                    double millis = Double.parseDouble(number) * Long.parseLong(unit[1]);
-                    return millis >= 0 ? Duration.ofNanos((long) (millis * 1_000_000)) : null;
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    static String text(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     @Override

@@ -9,18 +9,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mptcp4j.controller.ConnectionPolicy;
-import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.logging.LogSettings;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.MetricsServer;
+import org.mptcp4j.pm.ValueRange;
 import org.slf4j.event.Level;
 
 /**
@@ -48,6 +47,10 @@ public final class DaemonConfig {
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
             "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait"));
+    /** The ranges of the numeric settings: a refused value stops the start with its line and its range. */
+    public static final ValueRange RECEIVE_BUFFER = ValueRange.size(4 << 10, 1 << 30);
+    public static final ValueRange TIMEOUT_INTERVAL = ValueRange.duration(Duration.ofMillis(1), Duration.ofMinutes(1));
+    public static final ValueRange FAMILY_WAIT = ValueRange.duration(Duration.ZERO, Duration.ofHours(1));
     private static final Pattern PARAMETER = Pattern.compile("parameter '([^']+)'");
     private static final Pattern POLICY_LINE = Pattern.compile("^policy line (\\d+): (.*)$", Pattern.DOTALL);
 
@@ -278,24 +281,16 @@ public final class DaemonConfig {
         List<String> exclude = list(text(settings.namespace(section, "exclude-interfaces")));
         Value idle = or(settings.namespace(section, "idle"), "blocking");
         parse(idle, IdleStrategy::named);
-        Value buffer = or(settings.namespace(section, "receive-buffer"), "2M");
-        int receiveBuffer = bytes(buffer);
+        int receiveBuffer = (int) parse(or(settings.namespace(section, "receive-buffer"), "2M"), RECEIVE_BUFFER);
         Value decoding = or(settings.namespace(section, "decoding"), "java");
         EventDecoding eventDecoding = switch (decoding.text()) {
             case "java" -> EventDecoding.JAVA;
             case "native" -> EventDecoding.NATIVE;
             default -> throw decoding.wrong("'" + decoding.text() + "' is not accepted (java, native)");
         };
-        Value interval = or(settings.namespace(section, "timeout-interval"), "100ms");
-        Duration timeoutInterval = ControllerParameters.parseDuration(interval.text());
-        if (timeoutInterval == null || timeoutInterval.toMillis() < 1) {
-            throw interval.wrong("'" + interval.text() + "' is not accepted (a duration of 1ms or more: 100ms, 2s)");
-        }
-        Value wait = or(settings.namespace(section, "family-wait"), "10s");
-        Duration familyWait = ControllerParameters.parseDuration(wait.text());
-        if (familyWait == null || familyWait.isNegative()) {
-            throw wait.wrong("'" + wait.text() + "' is not accepted (a duration: 0s not to wait, 10s, 1m)");
-        }
+        Duration timeoutInterval = Duration.ofNanos(parse(or(settings.namespace(section, "timeout-interval"), "100ms"),
+                TIMEOUT_INTERVAL));
+        Duration familyWait = Duration.ofNanos(parse(or(settings.namespace(section, "family-wait"), "10s"), FAMILY_WAIT));
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
                 interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, familyWait,
                 Map.copyOf(defaults));
@@ -345,6 +340,15 @@ public final class DaemonConfig {
         }
     }
 
+    /** A number of {@code range}'s kind, in its base unit (bytes, nanoseconds). */
+    private static long parse(Value v, ValueRange range) throws ConfigException {
+        try {
+            return range.parse(v.where(), v.text());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.source(), v.line(), e.getMessage());
+        }
+    }
+
     private static Value or(Value v, String defaultValue) {
         return v != null ? v : new Value(defaultValue, "default", 0, "default");
     }
@@ -355,25 +359,6 @@ public final class DaemonConfig {
 
     private static List<String> list(String text) {
         return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /** Bytes with an optional K, M or G suffix (powers of 1024), 4 KiB to 1 GiB. */
-    private static int bytes(Value v) throws ConfigException {
-        String t = v.text().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
-            unit = t.endsWith("K") ? 1L << 10 : t.endsWith("M") ? 1L << 20 : 1L << 30;
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(t) * unit;
-            if (n >= 4096 && n <= 1 << 30) {
-                return (int) n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw v.wrong("'" + v.text() + "' is not accepted (bytes from 4096 to 1G, with an optional K, M or G: 2M)");
     }
 
     private static void checkKeys(String source, IniFile.Section s, Set<String> accepted) throws ConfigException {

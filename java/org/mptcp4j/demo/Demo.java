@@ -138,7 +138,7 @@ public final class Demo {
         for (int i = 0; i < megabytes; i++) {
             chunk.clear();
             socket.writeFully(chunk);
-            if (System.nanoTime() >= next) {
+            if (System.nanoTime() - next >= 0) {
                 if (next == first) {
                     showSs(topology);
                 }

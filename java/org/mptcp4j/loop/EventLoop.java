@@ -23,6 +23,7 @@ import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * One thread that polls the MPTCP events of a network namespace and hands each to an
@@ -53,6 +54,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * ends without MPTCP events reads it at once): local changes cost the event path nothing.
      */
     private static final long RTNL_PERIOD_NANOS = 10_000_000;
+    /**
+     * What {@link #schedule} and {@link #runLater} take: at most a day, which keeps every due
+     * time far inside the clock's range (comparisons are overflow-safe up to 292 years).
+     */
+    private static final ValueRange PERIOD = ValueRange.duration(Duration.ofMillis(1), Duration.ofDays(1));
+    private static final ValueRange DELAY = ValueRange.duration(Duration.ZERO, Duration.ofDays(1));
 
     private final EventSocket socket;
     /** The rtnetlink side, when the handler wants local address or link events; else null. */
@@ -73,9 +80,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private volatile Thread thread;
     private volatile Throwable failure;
     private long handlerErrors;
-    /** Periodic work, touched only by the loop's thread; the earliest due time, MAX_VALUE if none. */
+    /** Periodic work, touched only by the loop's thread; the earliest due time when there is any. */
     private final List<ScheduledWork> scheduled = new ArrayList<>();
-    private long nextDueNanos = Long.MAX_VALUE;
+    private long nextDueNanos;
     private long nextRtnlNanos;
 
     private EventLoop(Builder b) {
@@ -203,7 +210,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             }
         }
         int work = n + runTasks();
-        if (nextDueNanos != Long.MAX_VALUE) {
+        if (!scheduled.isEmpty()) {
             work += runScheduled(System.nanoTime());
         }
         if (work == 0) {
@@ -227,7 +234,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     private int receiveTimeoutMillis() {
         int timeout = tasks.isEmpty() ? idle.receiveTimeoutMillis() : 0;
-        if (timeout == 0 || nextDueNanos == Long.MAX_VALUE) {
+        if (timeout == 0 || scheduled.isEmpty()) {
             return timeout;
         }
         long untilDue = Math.max(0, (nextDueNanos - System.nanoTime() + 999_999) / 1_000_000);
@@ -282,19 +289,20 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return done;
     }
 
+    /** Runs the work that is due; times are compared by their difference, which stays right across the clock's wrap. */
     private int runScheduled(long now) {
-        if (now < nextDueNanos) {
+        if (now - nextDueNanos < 0) {
             return 0;
         }
         int ran = 0;
-        long next = Long.MAX_VALUE;
+        long soonest = Long.MAX_VALUE; // from now
         for (int i = 0; i < scheduled.size(); i++) {
             ScheduledWork work = scheduled.get(i);
             if (work.cancelled) {
                 scheduled.remove(i--);
                 continue;
             }
-            if (now >= work.dueNanos) {
+            if (now - work.dueNanos >= 0) {
                 // Missed periods are skipped, not caught up: the next run is a period from now.
                 work.dueNanos = now + work.periodNanos;
                 if (!work.repeats) {
@@ -309,10 +317,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
                 }
             }
             if (!work.cancelled) {
-                next = Math.min(next, work.dueNanos);
+                soonest = Math.min(soonest, work.dueNanos - now);
             }
         }
-        nextDueNanos = next;
+        if (soonest != Long.MAX_VALUE) {
+            nextDueNanos = now + soonest;
+        }
         return ran;
     }
 
@@ -321,28 +331,25 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * from now, until cancelled or the loop stops. Call from the loop's thread (a handler, a
      * task, {@link EventHandler#onLoopStart}) or before the loop runs.
      *
+     * @param period 1 ms to 1 day
      * @return what cancels it
+     * @throws IllegalArgumentException when the period is out of that range
      * @throws IllegalStateException when called from another thread while the loop runs
      */
     public Scheduled schedule(Duration period, Runnable action) {
-        long periodNanos = period.toNanos();
-        if (periodNanos < 1_000_000) {
-            throw new IllegalArgumentException("period below 1 ms: " + period);
-        }
-        return add(new ScheduledWork(periodNanos, true, Objects.requireNonNull(action)));
+        return add(new ScheduledWork(PERIOD.check("period", period).toNanos(), true, Objects.requireNonNull(action)));
     }
 
     /**
      * Runs {@code action} once on the loop's thread after {@code delay}; from the same threads
      * as {@link #schedule}.
      *
+     * @param delay 0 to 1 day
      * @return what cancels it before it runs
+     * @throws IllegalArgumentException when the delay is out of that range
      */
     public Scheduled runLater(Duration delay, Runnable action) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("negative delay: " + delay);
-        }
-        return add(new ScheduledWork(delay.toNanos(), false, Objects.requireNonNull(action)));
+        return add(new ScheduledWork(DELAY.check("delay", delay).toNanos(), false, Objects.requireNonNull(action)));
     }
 
     private Scheduled add(ScheduledWork work) {
@@ -350,8 +357,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
             throw new IllegalStateException(name + ": schedule from the loop's thread (use execute)");
         }
         work.dueNanos = System.nanoTime() + work.periodNanos;
+        if (scheduled.isEmpty() || work.dueNanos - nextDueNanos < 0) {
+            nextDueNanos = work.dueNanos;
+        }
         scheduled.add(work);
-        nextDueNanos = Math.min(nextDueNanos, work.dueNanos);
         return work;
     }
 

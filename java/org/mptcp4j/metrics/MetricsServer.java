@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.ValueRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,8 @@ public final class MetricsServer implements AutoCloseable {
     public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
     private static final String DEFAULT_HOST = "127.0.0.1";
+    /** 0: a port the kernel picks. */
+    private static final ValueRange PORT = ValueRange.count(0, 65535);
     private static final String FORMS = "expected PORT, IPV4:PORT or [IPV6]:PORT (e.g. 9464, 0.0.0.0:9464, [::1]:9464)";
     private static final String TEXT = "text/plain; charset=utf-8";
     /** After a failed accept (out of descriptors, say), so that the thread does not spin. */
@@ -526,9 +529,11 @@ public final class MetricsServer implements AutoCloseable {
                 throw invalid(text, null); // IPv6 without brackets: where the port starts is a guess
             }
         }
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')
-                || Integer.parseInt(port) > 65535) {
-            throw invalid(text, null);
+        int number;
+        try {
+            number = PORT.parseInt("the port", port);
+        } catch (IllegalArgumentException e) {
+            throw invalid(text, e);
         }
         InetAddress address;
         try {
@@ -536,7 +541,7 @@ public final class MetricsServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw invalid(text, e);
         }
-        return new InetSocketAddress(address, Integer.parseInt(port));
+        return new InetSocketAddress(address, number);
     }
 
     private static IllegalArgumentException invalid(String text, Exception cause) {

@@ -28,17 +28,8 @@ public final class AddressPrefix {
         InetAddress address = MptcpAddress.literal(slash < 0 ? text : text.substring(0, slash));
         byte[] raw = address.getAddress();
         int max = raw.length * 8;
-        int length = max;
-        if (slash >= 0) {
-            try {
-                length = Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                length = -1;
-            }
-            if (length < 0 || length > max) {
-                throw new IllegalArgumentException("'" + text + "': the prefix length must be 0.." + max);
-            }
-        }
+        int length = slash < 0 ? max
+                : ValueRange.count(0, max).parseInt("the prefix length of '" + text + "'", text.substring(slash + 1));
         if (raw.length == 16 && length >= 96 && MptcpAddress.of(address, 0).isV4Mapped()) {
             // ::ffff:a.b.c.d/N is the IPv4 prefix a.b.c.d/(N-96), which contains the mapped form too.
             raw = java.util.Arrays.copyOfRange(raw, 12, 16);

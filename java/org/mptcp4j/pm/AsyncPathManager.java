@@ -352,7 +352,7 @@ public final class AsyncPathManager implements AutoCloseable {
             Pending<?> oldest = inFlight.get(sendOrder.peek());
             if (oldest == null) {
                 sendOrder.poll();
-            } else if (oldest.sentNanos < limit) {
+            } else if (oldest.sentNanos - limit < 0) {
                 inFlight.remove(sendOrder.poll());
                 dumpInFlight &= !oldest.dump;
                 oldest.future.completeExceptionally(new PathManagerException(oldest.command.name(), Errno.ETIMEDOUT,

@@ -54,7 +54,9 @@ public enum Dialect {
      * its netlink path manager's module, which may load after a daemon starts at boot. Looks
      * again every 100 ms; generic netlink announces new families, but a missing one costs only a start-up delay.
      *
+     * @param timeout 0 (look once) to 1 day
      * @throws MptcpException (ENOENT) naming both families and the time waited when neither came
+     * @throws IllegalArgumentException when the timeout is out of that range
      */
     public static Dialect await(NetworkNamespace namespace, java.time.Duration timeout) {
         return await(() -> detect(namespace), timeout);
@@ -62,7 +64,7 @@ public enum Dialect {
 
     /** The waiting of {@link #await(NetworkNamespace, java.time.Duration)} around any way of looking. */
     static Dialect await(java.util.function.Supplier<Dialect> look, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + WAIT.check("timeout", timeout).toNanos();
         while (true) {
             try {
                 return look.get();
@@ -85,6 +87,7 @@ public enum Dialect {
     }
 
     private static final long LOOK_AGAIN_MILLIS = 100;
+    private static final ValueRange WAIT = ValueRange.duration(java.time.Duration.ZERO, java.time.Duration.ofDays(1));
 
     /** The generic-netlink family's name. */
     public String family() {

@@ -15,6 +15,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * announce: the server's policy that tells each new connection's peer about other addresses
@@ -25,6 +26,8 @@ import org.mptcp4j.pm.PathManagerException;
  */
 public final class AnnounceController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(AnnounceController.class);
+    /** The announced port: 0 for none. */
+    static final ValueRange PORT = ValueRange.count(0, 65535);
 
     /**
      * @param addresses the local addresses to announce
@@ -34,9 +37,10 @@ public final class AnnounceController implements Controller {
     public record Settings(List<InetAddress> addresses, int port, boolean serverOnly) {
         public Settings {
             addresses = List.copyOf(addresses);
-            if (addresses.isEmpty() || port < 0 || port > 65535) {
-                throw new IllegalArgumentException("at least one address, and a port in 0..65535");
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("at least one address to announce");
             }
+            PORT.check("port", port);
         }
     }
 

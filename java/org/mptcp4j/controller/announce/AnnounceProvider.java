@@ -25,7 +25,8 @@ public final class AnnounceProvider implements ControllerProvider {
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("addresses", "the local addresses to announce (required)");
-        p.put("port", "the port to announce them with, and listen on (default: none, the connection's port)");
+        p.put("port", "the port to announce them with, and listen on, " + AnnounceController.PORT
+                + " (default 0: none, the connection's port)");
         p.put("side", "server: only connections this host accepted (default); any: every connection");
         return p;
     }
@@ -33,7 +34,7 @@ public final class AnnounceProvider implements ControllerProvider {
     @Override
     public Controller create(ControllerParameters p) {
         var addresses = p.addresses("addresses");
-        int port = p.integer("port", 0, 0, 65535);
+        int port = p.integer("port", 0, AnnounceController.PORT);
         String side = p.string("side", "server");
         p.requireAllRead();
         if (addresses.isEmpty()) {

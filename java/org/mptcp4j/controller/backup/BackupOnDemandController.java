@@ -17,6 +17,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * backup-on-demand (the SMAPP paper's smarter backup): a connection uses its primary path
@@ -39,6 +40,10 @@ import org.mptcp4j.pm.PathManagerException;
 public final class BackupOnDemandController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(BackupOnDemandController.class);
     private static final int ESTABLISHED = 1;
+    /** The settings' ranges. */
+    static final ValueRange RECOVER_AFTER = ValueRange.duration(Duration.ofMillis(100), Duration.ofHours(1));
+    static final ValueRange RETRY_PRIMARY = RECOVER_AFTER;
+    private static final ValueRange CHECK = ValueRange.duration(Duration.ofMillis(1), Duration.ofHours(1));
 
     /** How the secondary path waits. */
     public enum Mode {
@@ -57,9 +62,9 @@ public final class BackupOnDemandController implements Controller {
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
             Objects.requireNonNull(mode, "mode");
-            if (recoverAfter.isNegative() || retryPrimary.toMillis() < 1 || check.toMillis() < 1) {
-                throw new IllegalArgumentException("recover after 0 or more, retry and check every 1 ms or more");
-            }
+            RECOVER_AFTER.check("recover-after", recoverAfter);
+            RETRY_PRIMARY.check("retry-primary", retryPrimary);
+            CHECK.check("check", check);
         }
 
         /** The defaults: open on demand, 3 s to recover, the primary retried every second. */

@@ -29,8 +29,10 @@ public final class BackupOnDemandProvider implements ControllerProvider {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("secondary", "the local address of the secondary path (required)");
         p.put("mode", "open: the secondary subflow is opened on demand (default); standby: it waits as a backup subflow");
-        p.put("recover-after", "how long the primary must go without timeouts to be used alone again (default 3s)");
-        p.put("retry-primary", "how often a closed primary subflow is opened again (default 1s)");
+        p.put("recover-after", "how long the primary must go without timeouts to be used alone again, "
+                + BackupOnDemandController.RECOVER_AFTER + " (default 3s)");
+        p.put("retry-primary", "how often a closed primary subflow is opened again, "
+                + BackupOnDemandController.RETRY_PRIMARY + " (default 1s)");
         return p;
     }
 
@@ -38,8 +40,8 @@ public final class BackupOnDemandProvider implements ControllerProvider {
     public Controller create(ControllerParameters p) {
         List<InetAddress> secondary = p.addresses("secondary");
         String mode = p.string("mode", "open");
-        Duration recoverAfter = p.duration("recover-after", Duration.ofSeconds(3), Duration.ofMillis(100));
-        Duration retryPrimary = p.duration("retry-primary", Duration.ofSeconds(1), Duration.ofMillis(100));
+        Duration recoverAfter = p.duration("recover-after", Duration.ofSeconds(3), BackupOnDemandController.RECOVER_AFTER);
+        Duration retryPrimary = p.duration("retry-primary", Duration.ofSeconds(1), BackupOnDemandController.RETRY_PRIMARY);
         p.requireAllRead();
         if (secondary.size() != 1) {
             throw new IllegalArgumentException("backup-on-demand: parameter 'secondary' must be one local address");

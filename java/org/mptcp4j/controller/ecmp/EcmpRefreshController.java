@@ -18,6 +18,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * ecmp-refresh (the SMAPP paper's flow-based load balancing): ndiffports' subflows over one
@@ -34,6 +35,10 @@ public final class EcmpRefreshController implements Controller {
     private static final int ESTABLISHED = 1;
     /** Looks in a row a subflow must be the worst, far behind the best, to be moved. */
     static final int STRIKES = 3;
+    /** The settings' ranges: at most the kernel's extra subflows per connection, measured at most hourly. */
+    static final ValueRange SUBFLOWS = ValueRange.count(1, 8);
+    static final ValueRange INTERVAL = ValueRange.duration(Duration.ofMillis(10), Duration.ofHours(1));
+    static final ValueRange RATIO = ValueRange.decimal(0.01, 0.99);
 
     /**
      * @param subflows extra subflows per connection
@@ -44,9 +49,9 @@ public final class EcmpRefreshController implements Controller {
      */
     public record Settings(int subflows, Duration interval, double ratio, int firstPort, int lastPort) {
         public Settings {
-            if (ratio <= 0 || ratio >= 1 || interval.toMillis() < 10) {
-                throw new IllegalArgumentException("a ratio between 0 and 1 and an interval of 10 ms or more");
-            }
+            SUBFLOWS.check("subflows", subflows);
+            INTERVAL.check("interval", interval);
+            RATIO.check("ratio", ratio);
         }
     }
 

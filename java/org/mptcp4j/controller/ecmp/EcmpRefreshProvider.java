@@ -6,6 +6,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.pm.ValueRange;
 
 /** {@code ecmp-refresh}: see {@link EcmpRefreshController}. */
 public final class EcmpRefreshProvider implements ControllerProvider {
@@ -25,18 +26,19 @@ public final class EcmpRefreshProvider implements ControllerProvider {
     @Override
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("subflows", "extra subflows per connection, 1..8 (default 3)");
-        p.put("interval", "how often subflows are measured (default 2s)");
-        p.put("ratio", "the worst is moved when it delivers less than this share of the best, 0.01..0.99 (default 0.5)");
-        p.put("ports", "source ports FIRST-LAST taken in turn (default: the kernel picks)");
+        p.put("subflows", "extra subflows per connection, " + EcmpRefreshController.SUBFLOWS + " (default 3)");
+        p.put("interval", "how often subflows are measured, " + EcmpRefreshController.INTERVAL + " (default 2s)");
+        p.put("ratio", "the worst is moved when it delivers less than this share of the best, "
+                + EcmpRefreshController.RATIO + " (default 0.5)");
+        p.put("ports", "source ports FIRST-LAST within " + ValueRange.PORT + " taken in turn (default: the kernel picks)");
         return p;
     }
 
     @Override
     public Controller create(ControllerParameters p) {
-        int subflows = p.integer("subflows", 3, 1, 8);
-        Duration interval = p.duration("interval", Duration.ofSeconds(2), Duration.ofMillis(10));
-        double ratio = p.decimal("ratio", 0.5, 0.01, 0.99);
+        int subflows = p.integer("subflows", 3, EcmpRefreshController.SUBFLOWS);
+        Duration interval = p.duration("interval", Duration.ofSeconds(2), EcmpRefreshController.INTERVAL);
+        double ratio = p.decimal("ratio", 0.5, EcmpRefreshController.RATIO);
         int[] ports = p.portRange("ports");
         p.requireAllRead();
         int first = ports == null ? 0 : ports[0];

@@ -21,6 +21,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * fullmesh: a subflow between every local address and every address of the peer, kept so.
@@ -47,6 +48,11 @@ public final class FullMeshController implements Controller {
 
     static final int MAX_LOCALS = 16;
     static final int MAX_REMOTES = 8;
+    /** The settings' ranges: subflows within the mesh's arrays, waits of at most an hour, a day's memory. */
+    static final ValueRange MAX_SUBFLOWS = ValueRange.count(1, MAX_LOCALS * MAX_REMOTES);
+    static final ValueRange BACKOFF = ValueRange.duration(Duration.ofMillis(10), Duration.ofHours(1));
+    static final ValueRange GIVE_UP_AFTER = ValueRange.count(1, 1000);
+    static final ValueRange REMEMBER_FAILING = ValueRange.duration(Duration.ZERO, Duration.ofDays(1));
     private static final Duration CHECK_PERIOD = Duration.ofMillis(50);
     /**
      * How long the subflows of a link that went down are left to the kernel, which moves their
@@ -79,15 +85,14 @@ public final class FullMeshController implements Controller {
                 Duration.ofMinutes(5), List.of());
 
         public Settings {
-            if (maxSubflows < 1 || maxSubflows > MAX_LOCALS * MAX_REMOTES) {
-                throw new IllegalArgumentException("max subflows must be 1.." + MAX_LOCALS * MAX_REMOTES);
-            }
-            if (giveUpAfter < 1) {
-                throw new IllegalArgumentException("give up after at least 1 failure");
-            }
-            if (backoff.toMillis() < 1 || maxBackoff.compareTo(backoff) < 0 || rememberFailing.isNegative()) {
-                throw new IllegalArgumentException("a backoff of 1 ms or more, a max backoff no shorter, a memory not"
-                        + " negative");
+            MAX_SUBFLOWS.check("max-subflows", maxSubflows);
+            BACKOFF.check("backoff", backoff);
+            BACKOFF.check("max-backoff", maxBackoff);
+            GIVE_UP_AFTER.check("give-up-after", giveUpAfter);
+            REMEMBER_FAILING.check("remember-failing", rememberFailing);
+            if (maxBackoff.compareTo(backoff) < 0) {
+                throw new IllegalArgumentException("max-backoff must be no shorter than backoff: " + maxBackoff + " < "
+                        + backoff);
             }
             addresses = List.copyOf(addresses);
         }
@@ -412,9 +417,12 @@ public final class FullMeshController implements Controller {
                     + " left alone for " + settings.rememberFailing());
             return;
         }
-        long wait = settings.backoff().toNanos() << Math.min(n - 1, 20);
+        // Doubled per failure up to max-backoff, without shifting past it (and out of a long).
+        int doublings = Math.min(n - 1, 20);
+        long backoff = settings.backoff().toNanos();
+        long max = settings.maxBackoff().toNanos();
         mesh.state[pair] = RETRY;
-        mesh.retryAt[pair] = now + Math.min(wait, settings.maxBackoff().toNanos());
+        mesh.retryAt[pair] = now + (backoff > max >> doublings ? max : backoff << doublings);
     }
 
     /** The pair of the subflow an event names, for a connection with a mesh; -1 if none. */

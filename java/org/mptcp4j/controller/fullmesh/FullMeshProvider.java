@@ -1,6 +1,5 @@
 package org.mptcp4j.controller.fullmesh;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mptcp4j.controller.Controller;
@@ -27,11 +26,15 @@ public final class FullMeshProvider implements ControllerProvider {
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("side", "client: only connections this host opened (default); any: every connection");
-        p.put("max-subflows", "subflows per connection at most, the initial one included (default 8)");
-        p.put("backoff", "wait before opening a failed subflow again, doubled per failure in a row (default 500ms)");
-        p.put("max-backoff", "the longest such wait (default 30s)");
-        p.put("give-up-after", "failures in a row after which an address pair is left alone (default 6)");
-        p.put("remember-failing", "how long such a pair is left alone, on every connection (default 5m)");
+        p.put("max-subflows", "subflows per connection at most, the initial one included, " + FullMeshController.MAX_SUBFLOWS
+                + " (default 8)");
+        p.put("backoff", "wait before opening a failed subflow again, doubled per failure in a row, "
+                + FullMeshController.BACKOFF + " (default 500ms)");
+        p.put("max-backoff", "the longest such wait, " + FullMeshController.BACKOFF + " (default 30s)");
+        p.put("give-up-after", "failures in a row after which an address pair is left alone, "
+                + FullMeshController.GIVE_UP_AFTER + " (default 6)");
+        p.put("remember-failing", "how long such a pair is left alone, on every connection, "
+                + FullMeshController.REMEMBER_FAILING + " (default 5m)");
         p.put("addresses", "the local addresses to use (default: every usable one, following changes)");
         return p;
     }
@@ -44,11 +47,11 @@ public final class FullMeshProvider implements ControllerProvider {
             throw new IllegalArgumentException("fullmesh: parameter 'side' must be client or any, not '" + side + "'");
         }
         FullMeshController.Settings settings = new FullMeshController.Settings(side.equals("client"),
-                p.integer("max-subflows", d.maxSubflows(), 1, FullMeshController.MAX_LOCALS * FullMeshController.MAX_REMOTES),
-                p.duration("backoff", d.backoff(), Duration.ofMillis(10)),
-                p.duration("max-backoff", d.maxBackoff(), Duration.ofMillis(10)),
-                p.integer("give-up-after", d.giveUpAfter(), 1, 1000),
-                p.duration("remember-failing", d.rememberFailing(), Duration.ZERO),
+                p.integer("max-subflows", d.maxSubflows(), FullMeshController.MAX_SUBFLOWS),
+                p.duration("backoff", d.backoff(), FullMeshController.BACKOFF),
+                p.duration("max-backoff", d.maxBackoff(), FullMeshController.BACKOFF),
+                p.integer("give-up-after", d.giveUpAfter(), FullMeshController.GIVE_UP_AFTER),
+                p.duration("remember-failing", d.rememberFailing(), FullMeshController.REMEMBER_FAILING),
                 p.addresses("addresses"));
         p.requireAllRead();
         return new FullMeshController(settings);

@@ -16,6 +16,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * join-guard: the server's admission of subflows its peers open (the SMAPP paper's "the
@@ -30,6 +31,8 @@ public final class JoinGuardController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(JoinGuardController.class);
     /** Subflows tracked per connection at most (the kernel allows no more anyway). */
     private static final int MAX_TRACKED = 64;
+    /** The range of both limits: what a connection's table tracks. */
+    static final ValueRange LIMIT = ValueRange.count(1, MAX_TRACKED);
 
     /**
      * @param maxSubflows subflows per connection at most, the initial one included
@@ -41,9 +44,8 @@ public final class JoinGuardController implements Controller {
         public Settings {
             allow = List.copyOf(allow);
             deny = List.copyOf(deny);
-            if (maxSubflows < 1 || maxPerRemote < 1) {
-                throw new IllegalArgumentException("limits of at least 1");
-            }
+            LIMIT.check("max-subflows", maxSubflows);
+            LIMIT.check("max-per-remote", maxPerRemote);
         }
     }
 

@@ -27,8 +27,10 @@ public final class JoinGuardProvider implements ControllerProvider {
     @Override
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("max-subflows", "subflows per connection at most, the initial one included (default 8)");
-        p.put("max-per-remote", "subflows per connection from one remote address at most (default 8)");
+        p.put("max-subflows", "subflows per connection at most, the initial one included, " + JoinGuardController.LIMIT
+                + " (default 8)");
+        p.put("max-per-remote", "subflows per connection from one remote address at most, " + JoinGuardController.LIMIT
+                + " (default 8)");
         p.put("allow", "remote prefixes joins may come from, comma-separated (default: any)");
         p.put("deny", "remote prefixes joins may not come from, comma-separated (default: none)");
         return p;
@@ -36,8 +38,8 @@ public final class JoinGuardProvider implements ControllerProvider {
 
     @Override
     public Controller create(ControllerParameters p) {
-        int max = p.integer("max-subflows", 8, 1, 64);
-        int perRemote = p.integer("max-per-remote", 8, 1, 64);
+        int max = p.integer("max-subflows", 8, JoinGuardController.LIMIT);
+        int perRemote = p.integer("max-per-remote", 8, JoinGuardController.LIMIT);
         List<AddressPrefix> allow = prefixes(p.string("allow", ""), "allow");
         List<AddressPrefix> deny = prefixes(p.string("deny", ""), "deny");
         p.requireAllRead();

@@ -21,6 +21,7 @@ import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.TokenMap;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * ndiffports: when a connection this host opened is established, open more subflows to the
@@ -48,6 +49,8 @@ public final class NDiffPortsController implements Controller {
 
     /** A source port the kernel refused as taken: the next one of the range is tried, so many times. */
     private static final int PORT_ATTEMPTS = 8;
+    /** Extra subflows over the initial address pair: 1..8, the kernel's per-connection limit. */
+    static final ValueRange SUBFLOWS = ValueRange.count(1, 8);
 
     private final int subflows;
     private final boolean perLocalAddress;
@@ -82,10 +85,7 @@ public final class NDiffPortsController implements Controller {
 
     /** N extra subflows per connection over the initial address pair, N in 1..8. */
     public static NDiffPortsController sameAddressPair(int extraSubflows) {
-        if (extraSubflows < 1 || extraSubflows > 8) {
-            throw new IllegalArgumentException("extra subflows must be 1..8 (the kernel's per-connection limit): "
-                    + extraSubflows);
-        }
+        SUBFLOWS.check("extra subflows", extraSubflows);
         return new NDiffPortsController(extraSubflows, false, List.of(), 0, 0);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.pm.ValueRange;
 
 /** {@code ndiffports}: see {@link NDiffPortsController}. */
 public final class NDiffPortsProvider implements ControllerProvider {
@@ -26,17 +27,17 @@ public final class NDiffPortsProvider implements ControllerProvider {
     @Override
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("subflows", "extra subflows over the initial address pair, 1..8 (default 2)");
+        p.put("subflows", "extra subflows over the initial address pair, " + NDiffPortsController.SUBFLOWS + " (default 2)");
         p.put("per-address", "true: instead, one subflow from each other local address (default false)");
         p.put("addresses", "with per-address: these local addresses (default: every usable one)");
-        p.put("ports", "source ports FIRST-LAST taken in turn (default: the kernel picks)");
+        p.put("ports", "source ports FIRST-LAST within " + ValueRange.PORT + " taken in turn (default: the kernel picks)");
         return p;
     }
 
     @Override
     public Controller create(ControllerParameters parameters) {
         boolean perAddress = parameters.bool("per-address", false);
-        int subflows = parameters.integer("subflows", 2, 1, 8);
+        int subflows = parameters.integer("subflows", 2, NDiffPortsController.SUBFLOWS);
         List<InetAddress> addresses = parameters.addresses("addresses");
         int[] ports = parameters.portRange("ports");
         parameters.requireAllRead();

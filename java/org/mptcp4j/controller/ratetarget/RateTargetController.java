@@ -17,6 +17,7 @@ import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.pm.ValueRange;
 
 /**
  * rate-target (the SMAPP paper's smarter streaming): a connection gets a secondary path only
@@ -31,6 +32,10 @@ import org.mptcp4j.pm.PathManagerException;
 public final class RateTargetController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(RateTargetController.class);
     private static final int ESTABLISHED = 1;
+    /** The settings' ranges. */
+    static final ValueRange TARGET = ValueRange.rate(1, 1_000_000_000_000L);
+    static final ValueRange CHECK = ValueRange.duration(Duration.ofMillis(10), Duration.ofHours(1));
+    static final ValueRange SAMPLES = ValueRange.count(1, 100);
 
     /**
      * @param targetBitsPerSecond the rate a connection should reach
@@ -41,9 +46,9 @@ public final class RateTargetController implements Controller {
     public record Settings(long targetBitsPerSecond, InetAddress secondary, Duration check, int samples) {
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
-            if (targetBitsPerSecond <= 0 || samples < 1 || check.toMillis() < 10) {
-                throw new IllegalArgumentException("a positive target, at least one sample, a check of 10 ms or more");
-            }
+            TARGET.check("target", targetBitsPerSecond);
+            CHECK.check("check", check);
+            SAMPLES.check("samples", samples);
         }
     }
 

@@ -27,19 +27,19 @@ public final class RateTargetProvider implements ControllerProvider {
     @Override
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("target", "the rate to reach, e.g. 20mbit (required)");
+        p.put("target", "the rate to reach, e.g. 20mbit, " + RateTargetController.TARGET + " (required)");
         p.put("secondary", "the local address of the secondary path (required)");
-        p.put("check", "how often the rates are measured (default 1s)");
-        p.put("samples", "measurements in a row that decide a change (default 3)");
+        p.put("check", "how often the rates are measured, " + RateTargetController.CHECK + " (default 1s)");
+        p.put("samples", "measurements in a row that decide a change, " + RateTargetController.SAMPLES + " (default 3)");
         return p;
     }
 
     @Override
     public Controller create(ControllerParameters p) {
-        long target = p.bitRate("target", 0);
+        long target = p.bitRate("target", 0, RateTargetController.TARGET);
         List<InetAddress> secondary = p.addresses("secondary");
-        Duration check = p.duration("check", Duration.ofSeconds(1), Duration.ofMillis(10));
-        int samples = p.integer("samples", 3, 1, 100);
+        Duration check = p.duration("check", Duration.ofSeconds(1), RateTargetController.CHECK);
+        int samples = p.integer("samples", 3, RateTargetController.SAMPLES);
         p.requireAllRead();
         if (target == 0) {
             throw new IllegalArgumentException("rate-target: parameter 'target' is required (e.g. target=20mbit)");

@@ -76,6 +76,17 @@ class DaemonControlKernelTest {
                         subflows.out());
                 assertTrue(ctl(socket, "connections").out().contains("managed by ndiffports (3 extra subflows per connection)"));
 
+                // A parameter out of its range is refused naming it, and the connection keeps its controller.
+                for (String parameter : new String[] {"remember-failing=1e300h", "backoff=Infinityms", "backoff=Infinity"}) {
+                    Shell.Result refused = ctl(socket, "policy", "token", token, "fullmesh", parameter);
+                    assertEquals(Main.USAGE, refused.exit(), refused.out());
+                    String name = parameter.substring(0, parameter.indexOf('='));
+                    assertTrue(refused.err().startsWith("mptcp4j ctl: fullmesh: parameter '" + name + "' must be a duration in "),
+                            refused.err());
+                    assertTrue(refused.err().endsWith(", not '" + parameter.substring(name.length() + 1) + "'\n"), refused.err());
+                }
+                assertTrue(ctl(socket, "connections").out().contains("managed by ndiffports (3 extra subflows per connection)"));
+
                 // A command to the kernel through the daemon's path manager: one extra subflow closed.
                 SubflowInfo extra = four.subflows().stream().filter(s -> s.state() == 1 && !s.local().equals(four.local()))
                         .findFirst().orElseThrow();

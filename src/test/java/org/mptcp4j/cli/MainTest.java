@@ -59,12 +59,12 @@ class MainTest {
 
     @Test
     void numberOutOfRange() {
-        assertUsageError("mptcp4j run: 'subflows' must be 1..8, not 9", "run", "--subflows", "9");
+        assertUsageError("mptcp4j run: 'subflows' must be a whole number in 1..8, not '9'", "run", "--subflows", "9");
     }
 
     @Test
     void notANumber() {
-        assertUsageError("mptcp4j monitor: 'count' needs a whole number, not 'many'", "monitor", "--count", "many");
+        assertUsageError("mptcp4j monitor: 'count' must be a whole number in 0..2147483647, not 'many'", "monitor", "--count", "many");
     }
 
     @Test
@@ -114,7 +114,7 @@ class MainTest {
         assertUsageError("mptcp4j limits set: give 'subflows N', 'add_addr_accepted N' or both", "limits", "set");
         assertUsageError("mptcp4j: 'endpoint' needs a subcommand: add, delete, show, flush or set", "endpoint");
         assertUsageError("mptcp4j listen: missing ADDR PORT", "listen", "10.0.0.1");
-        assertUsageError("mptcp4j listen: PORT must be 1..65535, not '0'", "listen", "10.0.0.1", "0");
+        assertUsageError("mptcp4j listen: PORT must be a whole number in 1..65535, not '0'", "listen", "10.0.0.1", "0");
         assertUsageError("mptcp4j exists: missing 'token'", "exists");
         assertUsageError("mptcp4j event-filter: 'sub_opened' is not an event type the kernel sends (created, established,"
                 + " closed, announced, removed, sub_established, sub_closed, sub_priority)", "event-filter", "created,sub_opened");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.pm.ValueRange;
 
 /** Policy text: rules in order, their controllers made by name, mistakes named with their line. */
 class ConnectionPolicyTest {
@@ -60,15 +61,17 @@ class ConnectionPolicyTest {
     void parametersAreReadWithTheirTypes() {
         ControllerParameters p = ControllerParameters.of("x", Map.of("d", "250ms", "r", "20mbit", "b", "yes",
                 "a", "10.0.0.1,fd00::1", "n", "5"));
-        assertEquals(java.time.Duration.ofMillis(250), p.duration("d", null, java.time.Duration.ZERO));
-        assertEquals(20_000_000L, p.bitRate("r", 0));
+        assertEquals(java.time.Duration.ofMillis(250), p.duration("d", null, ValueRange.duration(java.time.Duration.ZERO,
+                java.time.Duration.ofHours(1))));
+        assertEquals(20_000_000L, p.bitRate("r", 0, ValueRange.rate(1, 1L << 40)));
         assertTrue(p.bool("b", false));
         assertEquals(2, p.addresses("a").size());
-        assertEquals(5, p.integer("n", 0, 1, 9));
+        assertEquals(5, p.integer("n", 0, ValueRange.count(1, 9)));
         p.requireAllRead();
-        assertEquals("x: parameter 'd' must be a duration of at least 1s (e.g. 500ms, 2s, 1m), not '250ms'",
-                assertThrows(IllegalArgumentException.class,
+        assertEquals("x: parameter 'd' must be a duration in 1s..1h (a number and ms, s, m, h or d: 500ms, 1.5s, 5m),"
+                + " not '250ms'", assertThrows(IllegalArgumentException.class,
                         () -> ControllerParameters.of("x", Map.of("d", "250ms")).duration("d", null,
-                                java.time.Duration.ofSeconds(1))).getMessage());
+                                ValueRange.duration(java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1))))
+                        .getMessage());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,14 +13,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.logging.LogSettings;
 import org.mptcp4j.loop.EventDecoding;
+import org.mptcp4j.testing.GeneratedText;
 import org.slf4j.event.Level;
 
-/** Every kind of configuration mistake is reported with the file, the line, the key and what is accepted. */
+/**
+ * Every kind of configuration mistake is reported with the file, the line, the key and what is
+ * accepted; numbers within their documented ranges ({@code mptcp4j help run}, VALUES), also over
+ * generated text.
+ */
 class DaemonConfigTest {
+    /** Fixed: a failure of the generated values is the same on every run. */
+    private static final long SEED = 0x636f6e666967L;
+    private static final int CASES = 80;
+
     @TempDir
     Path dir;
 
@@ -168,13 +180,16 @@ class DaemonConfigTest {
         assertEquals("F:2: [core] log: 'syslog' is not accepted (stderr, null)", error("[core]\nlog = syslog\n"));
         assertEquals("F:2: [core] log-level: 'loud' is not a log level (error, warn, info, debug, trace)",
                 error("[core]\nlog-level = loud\n"));
-        assertEquals("F:2: [core] receive-buffer: '1K' is not accepted (bytes from 4096 to 1G, with an optional K, M or G: 2M)",
+        assertEquals("F:2: [core] receive-buffer must be a size in 4K..1G (bytes, or a number and K, M or G: 512K, 2M),"
+                + " not '1K'",
                 error("[core]\nreceive-buffer = 1K\n"));
         assertEquals("F:2: [core] notify-flags: 'check_route' is not accepted (skip_loopback, skip_link_local, existing)",
                 error("[core]\nnotify-flags = skip_loopback,check_route\n"));
-        assertEquals("F:2: [core] timeout-interval: 'soon' is not accepted (a duration of 1ms or more: 100ms, 2s)",
+        assertEquals("F:2: [core] timeout-interval must be a duration in 1ms..1m (a number and ms, s, m, h or d: 500ms,"
+                + " 1.5s, 5m), not 'soon'",
                 error("[core]\ntimeout-interval = soon\n"));
-        assertEquals("F:2: [namespace blue] family-wait: '10' is not accepted (a duration: 0s not to wait, 10s, 1m)",
+        assertEquals("F:2: [namespace blue] family-wait must be a duration in 0s..1h (a number and ms, s, m, h or d:"
+                + " 500ms, 1.5s, 5m), not '10'",
                 error("[namespace blue]\nfamily-wait = 10\n"));
         assertEquals("F:2: [core] control-socket: 'ctl.sock' is not accepted (an absolute path, or off)",
                 error("[core]\ncontrol-socket = ctl.sock\n"));
@@ -198,7 +213,8 @@ class DaemonConfigTest {
         assertTrue(error("[core]\npath-manager = meshy\n").startsWith(
                 "F:2: [core] path-manager: no controller named 'meshy' (there are: "), error("[core]\npath-manager = meshy\n"));
         assertTrue(error("[controller meshy]\n").startsWith("F:1: no controller named 'meshy' (there are: "));
-        assertEquals("F:3: [controller ndiffports] subflows: ndiffports: parameter 'subflows' must be 1..8, not '99'",
+        assertEquals("F:3: [controller ndiffports] subflows: ndiffports: parameter 'subflows' must be a whole number in 1..8,"
+                + " not '99'",
                 error("[controller ndiffports]\n# two paths\nsubflows = 99\n"));
         String unknown = error("[controller ndiffports]\nsubflow = 2\n");
         assertTrue(unknown.startsWith("F:2: [controller ndiffports] subflow: ndiffports: unknown parameter 'subflow'"), unknown);
@@ -210,9 +226,75 @@ class DaemonConfigTest {
     void aPolicyMistakeNamesThePolicyFileAndItsLine() throws IOException {
         Path policy = write("rules", "remote 10.0.0.0/8 -> fullmesh\nport 99999 -> ndiffports\n");
         String e = error("[core]\npolicy = rules\n");
-        assertEquals(policy + ":2: a port is 1..65535, not '99999'", e);
+        assertEquals(policy + ":2: port must be a whole number in 1..65535, not '99999'", e);
         String missing = error("[core]\npolicy = /nonexistent/rules\n");
         assertTrue(missing.startsWith("F:2: [core] policy: cannot read the policy file /nonexistent/rules: "), missing);
+    }
+
+    /** A key, its range as documented, and where the loaded value is read, in the range's unit. */
+    private record Key(String name, String range, long min, long max, ToLongFunction<NamespaceConfig> value) {}
+
+    @Test
+    void anyTextLoadsWithinTheRangeOrNamesFileLineKeyAndRange() throws Exception {
+        Key[] keys = {
+            new Key("receive-buffer", "4K..1G", 4096, 1 << 30, NamespaceConfig::receiveBuffer),
+            new Key("timeout-interval", "1ms..1m", 1_000_000, 60_000_000_000L, n -> n.timeoutInterval().toNanos()),
+            new Key("family-wait", "0s..1h", 0, 3_600_000_000_000L, n -> n.familyWait().toNanos())};
+        Random random = new Random(SEED);
+        for (Key key : keys) {
+            for (int i = 0; i < CASES; i++) {
+                String text = GeneratedText.any(random).replaceAll("[\\r\\n#;]", "").strip(); // one value of one line
+                int line = 2 + random.nextInt(3);
+                String file = "[core]\n" + "\n".repeat(line - 2) + key.name() + " = " + text + "\n";
+                try {
+                    NamespaceConfig n = DaemonConfig.load(write("mptcp4j.conf", file), new DaemonConfig.Overrides())
+                            .namespaces().get(0);
+                    long value = key.value().applyAsLong(n);
+                    assertTrue(value >= key.min() && value <= key.max(), key.name() + " = " + text + " gave " + value);
+                } catch (ConfigException e) {
+                    String m = e.getMessage().replace(dir.resolve("mptcp4j.conf").toString(), "F");
+                    assertTrue(m.startsWith("F:" + line + ": [core] " + key.name() + " must be "), m);
+                    assertTrue(m.contains(" in " + key.range() + " "), m);
+                } catch (RuntimeException e) {
+                    fail(key.name() + " = '" + text + "' threw " + e, e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void overflowingValuesAreRefusedWithTheFileAndLine() throws Exception {
+        String hint = " (a number and ms, s, m, h or d: 500ms, 1.5s, 5m)";
+        assertEquals("F:3: [core] timeout-interval must be a duration in 1ms..1m" + hint + ", not '1e300h'",
+                error("[core]\n# how often\ntimeout-interval = 1e300h\n"));
+        assertEquals("F:2: [namespace blue] family-wait must be a duration in 0s..1h" + hint + ", not 'Infinity'",
+                error("[namespace blue]\nfamily-wait = Infinity\n"));
+        // 17179869185 * 2^30 is 2^64 + 2^30, which a multiplication in a long wraps to 1G.
+        assertEquals("F:2: [core] receive-buffer must be a size in 4K..1G (bytes, or a number and K, M or G: 512K, 2M),"
+                + " not '17179869185G'", error("[core]\nreceive-buffer = 17179869185G\n"));
+        assertEquals("F:3: [controller fullmesh] remember-failing: fullmesh: parameter 'remember-failing' must be a"
+                + " duration in 0s..1d" + hint + ", not '1e300h'",
+                error("[controller fullmesh]\nbackoff = 1s\nremember-failing = 1e300h\n"));
+    }
+
+    @Test
+    void aPolicyFilesOverflowNamesItsLine() throws Exception {
+        Path policy = write("rules", "remote 10.0.0.0/8 -> ndiffports\nport 443 -> fullmesh backoff=99999999999999999999ms\n");
+        String e = error("[core]\npolicy = rules\n");
+        assertEquals(policy + ":2: fullmesh: parameter 'backoff' must be a duration in 10ms..1h (a number and ms, s, m,"
+                + " h or d: 500ms, 1.5s, 5m), not '99999999999999999999ms'", e);
+    }
+
+    @Test
+    void aFlagsOverflowNamesTheFlag() {
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(null,
+                new DaemonConfig.Overrides().set("--receive-buffer", "receive-buffer", "17179869185G")));
+        assertEquals("command line: --receive-buffer must be a size in 4K..1G (bytes, or a number and K, M or G: 512K,"
+                + " 2M), not '17179869185G'", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> DaemonConfig.load(null, new DaemonConfig.Overrides()
+                .controller("--controller", "fullmesh", Map.of("max-backoff", "Infinity"))));
+        assertTrue(e.getMessage().startsWith("command line: --controller: fullmesh: parameter 'max-backoff' must be a"
+                + " duration in 10ms..1h"), e.getMessage());
     }
 
     @Test

@@ -34,7 +34,7 @@ class AddressPrefixTest {
 
     @Test
     void badPrefixesNameWhatIsWrong() {
-        assertEquals("'10.0.0.0/33': the prefix length must be 0..32",
+        assertEquals("the prefix length of '10.0.0.0/33' must be a whole number in 0..32, not '33'",
                 assertThrows(IllegalArgumentException.class, () -> AddressPrefix.parse("10.0.0.0/33")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AddressPrefix.parse("example.com/8"))
                 .getMessage().contains("not an IP address"));

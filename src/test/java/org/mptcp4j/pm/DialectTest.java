@@ -53,4 +53,17 @@ class DialectTest {
         }, Duration.ofSeconds(30)));
         assertEquals(Errno.EPERM, denied.errno(), "not a missing family: no reason to wait");
     }
+
+    @Test
+    void aWaitBeyondADayIsRefusedBeforeLooking() {
+        AtomicInteger looks = new AtomicInteger();
+        for (Duration wait : new Duration[] {Duration.ofDays(1_000_000), Duration.ofNanos(-1)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dialect.await(() -> {
+                looks.incrementAndGet();
+                throw absent();
+            }, wait));
+            assertEquals("timeout must be a duration in 0s..1d, not ", e.getMessage().substring(0, 42));
+        }
+        assertEquals(0, looks.get());
+    }
 }

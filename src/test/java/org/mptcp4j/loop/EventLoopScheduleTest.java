@@ -1,0 +1,68 @@
+package org.mptcp4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.pm.Dialect;
+import org.mptcp4j.pm.KernelStandIn;
+
+/**
+ * Scheduled work on a loop fed by a stand-in kernel, its rounds run by the test: a period that
+ * would carry the due time past the clock's range is refused, never run on every round.
+ */
+class EventLoopScheduleTest {
+    private static final int ROUNDS = 50;
+
+    private static EventLoop loop(KernelStandIn kernel, IdleStrategy idle) {
+        return EventLoop.builder(event -> {}).standIn(kernel).idleStrategy(idle).build();
+    }
+
+    @Test
+    void aHugePeriodOrDelayIsRefusedOrWaitedForNeverRunOnEveryRound() {
+        for (Duration huge : new Duration[] {Duration.ofNanos(Long.MAX_VALUE), Duration.ofNanos(Long.MAX_VALUE / 2 + 1),
+            Duration.ofDays(1_000_000), Duration.ofSeconds(Long.MAX_VALUE), Duration.ofDays(2), Duration.ofDays(1)}) {
+            for (boolean periodic : new boolean[] {true, false}) {
+                try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, 0x1c);
+                        EventLoop loop = loop(kernel, IdleStrategy.busySpin())) {
+                    AtomicInteger runs = new AtomicInteger();
+                    try {
+                        if (periodic) {
+                            loop.schedule(huge, runs::incrementAndGet);
+                        } else {
+                            loop.runLater(huge, runs::incrementAndGet);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        assertTrue(e.getMessage().startsWith((periodic ? "period" : "delay")
+                                + " must be a duration in " + (periodic ? "1ms" : "0s") + "..1d, not "), e.getMessage());
+                        continue;
+                    }
+                    for (int i = 0; i < ROUNDS; i++) {
+                        loop.doWork();
+                    }
+                    assertEquals(0, runs.get(), (periodic ? "schedule " : "runLater ") + huge + ": ran in " + ROUNDS
+                            + " rounds");
+                }
+            }
+        }
+    }
+
+    @Test
+    void periodicWorkRunsOncePerPeriodAndTheWaitIsCutShortForIt() {
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, 0x1c);
+                EventLoop loop = loop(kernel, IdleStrategy.blocking())) {
+            AtomicInteger runs = new AtomicInteger();
+            AtomicInteger once = new AtomicInteger();
+            loop.schedule(Duration.ofMillis(1), runs::incrementAndGet);
+            loop.runLater(Duration.ZERO, once::incrementAndGet);
+            // Blocking: each round waits for the next due work (no event comes), then runs it.
+            for (int i = 0; i < ROUNDS; i++) {
+                loop.doWork();
+            }
+            assertEquals(1, once.get());
+            assertTrue(runs.get() >= 1 && runs.get() <= ROUNDS - 1, "at most once a round, when due: " + runs);
+        }
+    }
+}
