@@ -18,8 +18,9 @@
 #include "mptcp4j/local_address.h"
 
 /*
- * Links a monitor tracks (state and name) at most. Beyond, a link's events carry no name and
- * every one of them is reported, changed or not; each is counted in rtnl_links.untracked.
+ * Links a monitor tracks (state and name) at most. Beyond, a link's changes are each reported,
+ * changed or not, with the name their message gives; its addresses' events carry no name.
+ * Each such message is counted in rtnl_links.untracked.
  */
 #define RTNL_LINKS_MAX 4096
 /* IFNAMSIZ: a name and its NUL, as in the event record's remote_addr. */

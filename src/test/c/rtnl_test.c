@@ -225,6 +225,14 @@ static void the_table_holds_its_bound_and_stays_consistent(void)
 	/* Full: one more goes untracked, counted. */
 	EXPECT(rtnl_links_add(&links, (RTNL_LINKS_MAX + 1) * 7919) == NULL && links.untracked == 1);
 	EXPECT(rtnl_links_find(&links, 2 * 7919) == rtnl_links_add(&links, 2 * 7919));
+	/* Its link changes carry the name their message gives, each reported; its addresses none. */
+	records.count = 0;
+	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 1 << 30, UP, "beyond", 7), false) == 1);
+	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 1 << 30, UP, "beyond", 7), false) == 1);
+	EXPECT(named(last(), "beyond") && last()->type == MPTCP4J_RECORD_LINK_UP && links.untracked == 3);
+	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 1 << 30, UP, "beyond", 7), true) == 0);
+	EXPECT(read_one(&links, address_message(RTM_NEWADDR, AF_INET, "10.0.0.1", 24, 1 << 30, 0), false) == 1);
+	EXPECT(named(last(), "") && last()->if_idx == 1 << 30);
 	/* Removals in a random order keep every other link reachable (linear probing's backward shift). */
 	srand(15);
 	for (int k = 0; k < 3000; k++) {

@@ -114,7 +114,8 @@ public interface MptcpEvent {
 
     /**
      * Local address and link events: the interface's name (allocates), its bytes read as UTF-8;
-     * empty when the link goes unnamed (the event loop names 4,096 links of a namespace at most).
+     * empty when the link is not known by name (an address event of a link beyond the 4,096 an
+     * event loop tracks in its namespace).
      */
     String interfaceName();
 
