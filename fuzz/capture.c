@@ -4,6 +4,8 @@
  *
  *   mptcp4j-capture events DIR     every mptcp_pm event datagram, until SIGINT or SIGTERM
  *   mptcp4j-capture diag DIR       one sock_diag dump of the MPTCP and the TCP sockets
+ *   mptcp4j-capture rtnl DIR       a dump of the links, then every link and address change
+ *                                  datagram, until SIGINT or SIGTERM
  *   mptcp4j-capture command REQUEST_DIR REPLY_DIR NAME CMD [KEY=VALUE | dump]...
  *                                  one path-manager command, encoded by the project's
  *                                  encoder: its request (mptcp4j/command_request.h) and
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -119,6 +122,44 @@ static const char *event_name(int type)
 	return "unknown";
 }
 
+static const char *event_file_name(const struct nlmsghdr *nlh)
+{
+	return event_name(((const struct genlmsghdr *)nlmsg_data(nlh))->cmd);
+}
+
+/*
+ * Saves every datagram of at least min_len bytes received on fd as DIR/NAME-HASH, named after
+ * its first message, until SIGINT or SIGTERM. Returns 0 or 1 after saying why.
+ */
+static int save_until_signal(int fd, const char *dir, size_t min_len, const char *(*name)(const struct nlmsghdr *))
+{
+	/* Without SA_RESTART the signal ends the blocking recv(). */
+	struct sigaction sa = {.sa_handler = on_signal};
+	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+		return fail("sigaction", errno);
+	static uint8_t buf[DATAGRAM_MAX];
+	int saved = 0, status = 0;
+	while (!stopping) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			status = fail("receive", errno);
+			break;
+		}
+		if ((size_t)len < min_len)
+			continue;
+		int err = save(dir, name((const struct nlmsghdr *)buf), buf, (size_t)len);
+		if (err != 0) {
+			status = fail("write", err);
+			break;
+		}
+		saved++;
+	}
+	fprintf(stderr, "mptcp4j-capture: %d datagrams\n", saved);
+	return status;
+}
+
 static int capture_events(const char *dir)
 {
 	int family_id;
@@ -133,34 +174,8 @@ static int capture_events(const char *dir)
 		nl_socket_free(sk);
 		return fail("join mptcp_pm_events", group < 0 ? ENOENT : errno);
 	}
-	/* Without SA_RESTART the signal ends the blocking recv(). */
-	struct sigaction sa = {.sa_handler = on_signal};
-	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) {
-		nl_socket_free(sk);
-		return fail("sigaction", errno);
-	}
 	fprintf(stderr, "mptcp4j-capture: listening (family %d)\n", family_id);
-	static uint8_t buf[DATAGRAM_MAX];
-	int saved = 0, status = 0;
-	while (!stopping) {
-		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			status = fail("receive", errno);
-			break;
-		}
-		if ((size_t)len < NLMSG_HDRLEN + GENL_HDRLEN)
-			continue;
-		const struct genlmsghdr *gh = nlmsg_data((struct nlmsghdr *)buf);
-		int err = save(dir, event_name(gh->cmd), buf, (size_t)len);
-		if (err != 0) {
-			status = fail("write", err);
-			break;
-		}
-		saved++;
-	}
-	fprintf(stderr, "mptcp4j-capture: %d event datagrams\n", saved);
+	int status = save_until_signal(fd, dir, NLMSG_HDRLEN + GENL_HDRLEN, event_file_name);
 	nl_socket_free(sk);
 	return status;
 }
@@ -227,6 +242,54 @@ static int capture_diag(const char *dir)
 		if (err != 0)
 			status = fail("dump", err);
 	}
+	nl_socket_free(sk);
+	return status;
+}
+
+static const char *rtnl_name(const struct nlmsghdr *nlh)
+{
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+		return "newlink";
+	case RTM_DELLINK:
+		return "dellink";
+	case RTM_NEWADDR:
+		return "newaddr";
+	case RTM_DELADDR:
+		return "deladdr";
+	default:
+		return "other";
+	}
+}
+
+static int capture_rtnl(const char *dir)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	if (sk == NULL)
+		return fail("allocate socket", ENOMEM);
+	struct rtgenmsg request = {.rtgen_family = AF_UNSPEC};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+	int rc = msg == NULL ? -NLE_NOMEM : nlmsg_append(msg, &request, sizeof(request), NLMSG_ALIGNTO);
+	if (rc >= 0)
+		rc = nl_connect(sk, NETLINK_ROUTE);
+	if (rc >= 0)
+		rc = nl_socket_add_memberships(sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
+	if (rc >= 0)
+		rc = nl_send_auto(sk, msg);
+	uint32_t seq = msg == NULL ? 0 : nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+	if (rc < 0) {
+		nl_socket_free(sk);
+		return fail_nl("dump links and join the link and address groups", rc);
+	}
+	/* As the monitor opens: the dump's answers first, the changes after. */
+	int err = save_answer(nl_socket_get_fd(sk), seq, dir, "dump");
+	if (err != 0) {
+		nl_socket_free(sk);
+		return fail("dump links", err);
+	}
+	fprintf(stderr, "mptcp4j-capture: listening (rtnetlink)\n");
+	int status = save_until_signal(nl_socket_get_fd(sk), dir, NLMSG_HDRLEN, rtnl_name);
 	nl_socket_free(sk);
 	return status;
 }
@@ -366,9 +429,11 @@ int main(int argc, char **argv)
 		return capture_events(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "diag") == 0)
 		return capture_diag(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "rtnl") == 0)
+		return capture_rtnl(argv[2]);
 	if (argc >= 6 && strcmp(argv[1], "command") == 0)
 		return capture_command(argv[2], argv[3], argv[4], argc - 5, argv + 5);
-	fprintf(stderr, "usage: mptcp4j-capture events DIR | diag DIR |"
+	fprintf(stderr, "usage: mptcp4j-capture events DIR | diag DIR | rtnl DIR |"
 			" command REQUEST_DIR REPLY_DIR NAME CMD [KEY=VALUE | dump]...\n");
 	return 2;
 }

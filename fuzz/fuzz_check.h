@@ -2,8 +2,10 @@
 #ifndef MPTCP4J_FUZZ_CHECK_H
 #define MPTCP4J_FUZZ_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CHECK(cond)                                                                        \
 	do {                                                                               \
@@ -12,5 +14,24 @@
 			abort();                                                           \
 		}                                                                          \
 	} while (0)
+
+/*
+ * An exact-size heap copy of a fuzzer's input: ASan sees a read one byte past it. The code
+ * under test may write nothing into it, which free_input() checks.
+ */
+static inline uint8_t *copy_input(const uint8_t *data, size_t size)
+{
+	uint8_t *buf = malloc(size > 0 ? size : 1);
+	CHECK(buf != NULL);
+	if (size > 0)
+		memcpy(buf, data, size);
+	return buf;
+}
+
+static inline void free_input(uint8_t *buf, const uint8_t *data, size_t size)
+{
+	CHECK(size == 0 || memcmp(buf, data, size) == 0);
+	free(buf);
+}
 
 #endif

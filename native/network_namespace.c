@@ -135,7 +135,8 @@ static jint interface_index(JNIEnv *env, jclass cls, jint fd, jstring name)
 	return index == 0 ? -err : (jint)index;
 }
 
-static jstring interface_name(JNIEnv *env, jclass cls, jint fd, jint index)
+/* The name's bytes, as the namespace's root chose them (any but '/', ':', NUL, white space): Java decodes them. */
+static jbyteArray interface_name(JNIEnv *env, jclass cls, jint fd, jint index)
 {
 	(void)cls;
 	char name[IF_NAMESIZE];
@@ -145,9 +146,15 @@ static jstring interface_name(JNIEnv *env, jclass cls, jint fd, jint index)
 		m4j_throw_io(env, "enter network namespace", -rc);
 		return NULL;
 	}
-	const char *found = if_indextoname((unsigned)index, name);
+	const char *found = index > 0 ? if_indextoname((unsigned)index, name) : NULL;
 	network_namespace_leave(saved);
-	return found == NULL ? NULL : (*env)->NewStringUTF(env, found);
+	if (found == NULL)
+		return NULL;
+	jsize len = (jsize)strnlen(name, sizeof(name));
+	jbyteArray bytes = (*env)->NewByteArray(env, len);
+	if (bytes != NULL)
+		(*env)->SetByteArrayRegion(env, bytes, 0, len, (const jbyte *)name);
+	return bytes;
 }
 
 int m4j_register_network_namespace(JNIEnv *env)
@@ -159,7 +166,7 @@ int m4j_register_network_namespace(JNIEnv *env)
 		{"leave", "(I)V", (void *)ns_leave},
 		{"inode", "(I)J", (void *)ns_inode},
 		{"interfaceIndex", "(ILjava/lang/String;)I", (void *)interface_index},
-		{"interfaceName", "(II)Ljava/lang/String;", (void *)interface_name},
+		{"interfaceName", "(II)[B", (void *)interface_name},
 	};
 	return m4j_register(env, "org/mptcp4j/netns/NetworkNamespace", methods,
 			    M4J_ARRAY_LEN(methods));

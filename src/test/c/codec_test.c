@@ -18,22 +18,10 @@
 #include "corpus.h"
 #include "diag_message.h"
 #include "event_decoder.h"
+#include "expect.h"
 #include "mptcp4j/mptcp_uapi.h"
 
 #define FAMILY_ID 0x1c /* the mptcp_pm family id when the corpus was captured */
-
-static int passed, failed;
-
-/* Counts a failed expectation and goes on, so one run lists every failure. */
-#define EXPECT(cond)                                                                       \
-	do {                                                                               \
-		if (cond) {                                                                \
-			passed++;                                                          \
-		} else {                                                                   \
-			failed++;                                                          \
-			fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond);  \
-		}                                                                          \
-	} while (0)
 
 static struct corpus events, requests, replies, dumps;
 

@@ -2,6 +2,7 @@ package org.mptcp4j.cli;
 
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.AddressText;
+import org.mptcp4j.pm.EventFormat;
 import org.mptcp4j.pm.MptcpAddress;
 
 /** How the command line prints addresses: {@code ip mptcp endpoint show}'s words, or JSON. */
@@ -41,7 +42,7 @@ final class Formats {
         }
         s.append(']');
         if (a.ifIndex() != 0) {
-            s.append(",\"dev\":\"").append(device(a, ns)).append('"');
+            s.append(",\"dev\":").append(EventFormat.jsonString(device(a, ns)));
         }
         return s.append('}').toString();
     }

@@ -5,8 +5,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -343,8 +345,10 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
         LocalAddressFilter filter = loop.localAddressFilter();
         List<LocalAddress> passed = new ArrayList<>();
+        // A name costs entering the namespace: once per link, however many addresses it has.
+        Map<Integer, String> names = new HashMap<>();
         for (LocalAddress a : usable) {
-            if (filter.accepts(a.address(), namespace().interfaceName(a.ifIndex()))) {
+            if (filter.accepts(a.address(), names.computeIfAbsent(a.ifIndex(), namespace()::interfaceName))) {
                 passed.add(a);
             }
         }

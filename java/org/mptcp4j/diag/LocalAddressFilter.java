@@ -119,7 +119,7 @@ public final class LocalAddressFilter {
     }
 
     private static byte[][] bytes(List<String> names) {
-        return names.stream().map(n -> n.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+        return names.stream().map(n -> n.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
     @Override

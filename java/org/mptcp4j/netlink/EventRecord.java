@@ -259,7 +259,7 @@ public final class EventRecord implements MptcpEvent {
         }
         byte[] name = new byte[length];
         buffer.get(start, name, 0, length);
-        return new String(name, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(name, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Byte {@code index} of the local address (0..15). */

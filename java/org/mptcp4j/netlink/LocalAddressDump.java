@@ -19,20 +19,18 @@ public final class LocalAddressDump {
     public static final int ADDR = 12;
     static final int[] LAYOUT = {SIZE, FAMILY, PREFIX_LEN, SCOPE, FLAGS, IF_INDEX, ADDR};
 
-    private static final int MAX_ADDRESSES = 1024;
-
     private LocalAddressDump() {}
 
     /**
-     * Dumps the addresses of the namespace open at {@code netnsFd} (-1: the caller's) into a
-     * new buffer positioned at 0 with its limit after the last record.
+     * Dumps every address of the namespace open at {@code netnsFd} (-1: the caller's), however
+     * many, into a buffer positioned at 0 with its limit after the last record: 28 bytes an
+     * address. Answers that are not an address the kernel could have sent (a prefix longer
+     * than the address, an interface index that is not a positive int) are left out.
      */
     public static ByteBuffer dump(int netnsFd) {
         NativeLibrary.ensureLoaded();
-        ByteBuffer out = ByteBuffer.allocateDirect(MAX_ADDRESSES * SIZE).order(ByteOrder.nativeOrder());
-        int n = dump(netnsFd, out);
-        return out.limit(n * SIZE);
+        return ByteBuffer.wrap(dumpRecords(netnsFd)).order(ByteOrder.nativeOrder());
     }
 
-    private static native int dump(int netnsFd, ByteBuffer out);
+    private static native byte[] dumpRecords(int netnsFd);
 }

@@ -5,10 +5,11 @@ import java.nio.ByteOrder;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
- * A namespace's local address and link changes from rtnetlink, parsed natively (libnl-route)
- * into event records read with the same flyweight as the MPTCP events. Its socket is waited on
- * in the event socket's poll (see {@link EventSocket#attach}); {@link #poll()} never blocks.
- * One thread polls; close after it stopped.
+ * A namespace's local address and link changes from rtnetlink, decoded natively into event
+ * records read with the same flyweight as the MPTCP events. Its socket is waited on in the
+ * event socket's poll (see {@link EventSocket#attach}); {@link #poll()} never blocks. One
+ * thread polls; close after it stopped. Links are known by name up to 4,096 of them, whatever
+ * their indices: the address events of links beyond carry no name.
  */
 public final class RtnlMonitor implements AutoCloseable {
     private final ByteBuffer records;

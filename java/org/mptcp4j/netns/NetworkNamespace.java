@@ -2,6 +2,7 @@ package org.mptcp4j.netns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mptcp4j.netlink.NativeLibrary;
@@ -104,11 +105,15 @@ public final class NetworkNamespace implements AutoCloseable {
         return index;
     }
 
-    /** The name of interface {@code index} in this namespace, or null. */
+    /**
+     * The name of interface {@code index} in this namespace, or null. Names are bytes: read as
+     * UTF-8, a byte that is not becomes U+FFFD, as in {@link org.mptcp4j.pm.MptcpEvent#interfaceName()}.
+     */
     public String interfaceName(int index) {
         NativeLibrary.ensureLoaded();
         try {
-            return interfaceName(fd(), index);
+            byte[] name = interfaceName(fd(), index);
+            return name == null ? null : new String(name, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -162,5 +167,5 @@ public final class NetworkNamespace implements AutoCloseable {
 
     private static native int interfaceIndex(int fd, String name) throws IOException;
 
-    private static native String interfaceName(int fd, int index) throws IOException;
+    private static native byte[] interfaceName(int fd, int index) throws IOException;
 }

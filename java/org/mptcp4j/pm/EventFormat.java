@@ -53,9 +53,8 @@ public final class EventFormat {
             if (isAddress(event)) {
                 s.append(",\"prefixlen\":").append(event.prefixLength());
             }
-            // Interface names may hold any printable byte but '/' and ':'.
-            String dev = event.interfaceName().replace("\\", "\\\\").replace("\"", "\\\"");
-            s.append(",\"dev\":\"").append(dev).append('"');
+            // A namespace's root names its interfaces: any byte but '/', ':', NUL and white space.
+            s.append(",\"dev\":").append(jsonString(event.interfaceName()));
         }
         return s.append('}').toString();
     }

@@ -109,10 +109,14 @@ public interface MptcpEvent {
     /** The MP_TCPRST flags received. */
     int resetFlags();
 
-    /** Local address events: the address's prefix length. */
+    /** Local address events: the address's prefix length, at most 32 for IPv4 and 128 for IPv6. */
     int prefixLength();
 
-    /** Local address and link events: the interface's name (allocates). */
+    /**
+     * Local address and link events: the interface's name (allocates), its bytes read as UTF-8;
+     * empty when the link is not known by name (an address event of a link beyond the 4,096 an
+     * event loop tracks in its namespace).
+     */
     String interfaceName();
 
     /** CLOCK_MONOTONIC nanoseconds when the event's datagram was received (or the loop made it). */
