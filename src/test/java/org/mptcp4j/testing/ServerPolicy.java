@@ -1,6 +1,8 @@
 package org.mptcp4j.testing;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
@@ -44,12 +46,23 @@ public final class ServerPolicy implements AutoCloseable {
             serverHost = new ControllerHost(serverController, serverPm);
             serverLoop = EventLoop.builder(serverHost).namespace(topology.server()).build();
             if (startLoop) {
-                serverLoop.start();
+                startServerLoop();
             }
         } catch (Exception | Error e) {
             topology.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the server's loop and returns once its first resync is done: what the client does
+     * from then on reaches the controller as events, not as a connection found already there.
+     */
+    public void startServerLoop() throws Exception {
+        CompletableFuture<Void> resynced = new CompletableFuture<>();
+        serverLoop.execute(() -> resynced.complete(null)); // tasks run after the loop's start-up resync
+        serverLoop.start();
+        resynced.get(10, TimeUnit.SECONDS);
     }
 
     /** Established subflows. */

@@ -75,7 +75,7 @@ class JoinGuardKernelTest {
             int token = socket.info().token();
             ConnectionInfo atServer = awaitServerConnection(s);
             assertTrue(atServer.fullyEstablished(), "established at the server before its loop starts: " + atServer);
-            s.serverLoop.start();
+            s.startServerLoop();
             try (EventLoop loop = clientLoop(s, client, pm)) {
                 ConnectionInfo info = Transfers.awaitConnection(s.topology.client(), token, 10,
                         c -> ServerPolicy.established(c) == 2 && guard.refused() == 2 && guard.admitted() == 1);
