@@ -47,7 +47,8 @@ public final class DaemonConfig {
     static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir");
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
-            "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait"));
+            "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait",
+            "controller-stall"));
     private static final Pattern PARAMETER = Pattern.compile("parameter '([^']+)'");
     private static final Pattern POLICY_LINE = Pattern.compile("^policy line (\\d+): (.*)$", Pattern.DOTALL);
 
@@ -139,7 +140,7 @@ public final class DaemonConfig {
             try {
                 PluginDirectory.load(relativeTo(pluginDir.source(), pluginDir.text()));
             } catch (IOException e) {
-                throw pluginDir.wrong("cannot read the plugin directory: " + e);
+                throw pluginDir.wrong(e.getMessage());
             }
         }
         Map<String, IniFile.Section> controllers = new LinkedHashMap<>();
@@ -296,9 +297,16 @@ public final class DaemonConfig {
         if (familyWait == null || familyWait.isNegative()) {
             throw wait.wrong("'" + wait.text() + "' is not accepted (a duration: 0s not to wait, 10s, 1m)");
         }
+        Value stall = or(settings.namespace(section, "controller-stall"), "30s");
+        Duration controllerStall = ControllerParameters.parseDuration(stall.text());
+        if (controllerStall == null || controllerStall.compareTo(Duration.ofSeconds(1)) < 0
+                || controllerStall.compareTo(Duration.ofHours(1)) > 0) {
+            throw stall.wrong("'" + stall.text() + "' is not accepted (a duration from 1s to 1h: 30s, 2m)");
+        }
+        // The loader plugin-dir set (or the one there was): its controllers are this configuration's.
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
                 interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, familyWait,
-                Map.copyOf(defaults));
+                Map.copyOf(defaults), controllerStall, Thread.currentThread().getContextClassLoader());
     }
 
     /** A controller's refusal of its parameters, at the line of the parameter it names. */
