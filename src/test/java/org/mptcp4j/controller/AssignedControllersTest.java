@@ -217,16 +217,14 @@ class AssignedControllersTest {
 
         @Override
         public void close() {
+            loop.close();
+            closing = true;
             try {
-                loop.close();
-                pm.close();
+                acknowledger.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
-                closing = true;
-                try {
-                    acknowledger.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                pm.close();
                 kernel.close();
             }
         }
