@@ -132,7 +132,7 @@ public final class NativeLibrary {
      * or replaced it, and the umask cannot widen its mode.
      */
     static Path extract(InputStream in, Path dir) throws IOException {
-        Path file = dir.resolve("lib" + NAME + "-" + Long.toUnsignedString(new SecureRandom().nextLong(), 36) + ".so");
+        Path file = dir.resolve("lib" + NAME + "-" + Long.toUnsignedString(new SecureRandom().nextLong()) + ".so");
         FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(
                 EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,

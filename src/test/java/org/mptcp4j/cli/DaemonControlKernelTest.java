@@ -155,13 +155,13 @@ class DaemonControlKernelTest {
 
     /**
      * Connections handed to controllers with parameters of their own (an ecmp-refresh each, with
-     * a timer that measures its connections every 2 s) take what was made for them along when
-     * they close: the daemon's counts of handed-over connections and of the controllers made for
-     * them fall back to 0, and the namespace's own controller goes on.
+     * a timer of its own) take what was made for them along when they close: the daemon's counts
+     * of handed-over connections and of the controllers made for them fall back to 0, and the
+     * namespace's own controller goes on.
      */
     @Test
     void controllersMadeForHandedOverConnectionsGoWhenTheyClose() throws Exception {
-        int handedOver = 100;
+        int handedOver = 50;
         Path socket = dir.resolve("control.sock");
         try (ServedTopology served = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", served.clientName(),
@@ -176,8 +176,8 @@ class DaemonControlKernelTest {
                     MptcpSocket s = served.connect();
                     connections.add(s);
                     ControlResponse r = control.request("policy token " + String.format("%08x", s.info().token())
-                            + " ecmp-refresh subflows=1 ports=" + (20_000 + 2 * i) + "-" + (20_001 + 2 * i));
-                    assertTrue(r.ok(), r.toString());
+                            + " ecmp-refresh subflows=1 interval=1m ports=" + (20_000 + 2 * i) + "-" + (20_001 + 2 * i));
+                    assertTrue(r.ok(), r + "\n" + daemon.err());
                 }
                 Map<String, Long> samples = HttpClient.samples(metrics);
                 assertEquals(handedOver, samples.get(assignedConnections), samples.toString());
