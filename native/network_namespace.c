@@ -80,6 +80,18 @@ static void ns_close(JNIEnv *env, jclass cls, jint fd)
 	(void)close(fd);
 }
 
+/* Another descriptor of the namespace open at fd, for an owner that closes it on its own. */
+static jint ns_duplicate(JNIEnv *env, jclass cls, jint fd)
+{
+	(void)cls;
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (copy < 0) {
+		m4j_throw_io(env, "duplicate network namespace descriptor", errno);
+		return -1;
+	}
+	return copy;
+}
+
 static jint ns_enter(JNIEnv *env, jclass cls, jint fd)
 {
 	(void)cls;
@@ -162,6 +174,7 @@ int m4j_register_network_namespace(JNIEnv *env)
 	static const JNINativeMethod methods[] = {
 		{"open", "(Ljava/lang/String;)I", (void *)ns_open},
 		{"close", "(I)V", (void *)ns_close},
+		{"duplicate", "(I)I", (void *)ns_duplicate},
 		{"enter", "(I)I", (void *)ns_enter},
 		{"leave", "(I)V", (void *)ns_leave},
 		{"inode", "(I)J", (void *)ns_inode},

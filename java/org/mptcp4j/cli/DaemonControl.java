@@ -21,7 +21,6 @@ import org.mptcp4j.daemon.Daemon;
 import org.mptcp4j.daemon.DaemonException;
 import org.mptcp4j.daemon.ManagedNamespace;
 import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.diag.Connections;
 import org.mptcp4j.pm.EventFormat;
 import org.mptcp4j.pm.MptcpException;
 
@@ -173,7 +172,7 @@ final class DaemonControl implements ControlHandler {
         ManagedNamespace m = namespace(a);
         Integer only = a.has("token") ? a.requireToken() : null;
         List<ConnectionInfo> all = new ArrayList<>();
-        for (ConnectionInfo c : Connections.list(m.namespace())) {
+        for (ConnectionInfo c : m.connections()) {
             if (only == null || c.token() == only) {
                 all.add(c);
             }

@@ -369,7 +369,7 @@ public final class Main {
             try {
                 PluginDirectory.load(dir);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the plugin directory " + dir + ": " + e, e);
+                throw new UncheckedIOException(e.getMessage(), e);
             }
         }
         for (ControllerProvider p : Controllers.providers()) {

@@ -210,14 +210,18 @@ final class Manuals {
                         retransmission timeouts), family-wait (how long to wait at start for the
                         kernel's path-manager family: upstream's mptcp_pm, or the mptcp family a
                         multipath-tcp.org v0.95 kernel's module brings; default 10s, 0s not to wait,
-                        whichever came is used), control-socket, metrics and plugin-dir (a directory
-                        of jars with more controllers, as mptcpd's plugin-dir). [controller NAME] gives
+                        whichever came is used), controller-stall (how long a controller may keep the
+                        event loop from its events, a callback that blocks, before it is reported and
+                        the loop replaced; 1s to 1h, default 30s), control-socket, metrics and
+                        plugin-dir (a directory of jars with more controllers, as mptcpd's plugin-dir;
+                        it and its jars must be owned by root or the daemon's user and writable by no
+                        one else). [controller NAME] gives
                         a controller's parameters, also where a policy rule or 'ctl policy' names it
                         (their own parameters over these); every such section is checked at load.
                         [namespace NAME] (an 'ip netns' name or a path) adds a namespace to manage and
                         may override path-manager, policy, notify-flags, interfaces,
-                        exclude-interfaces, idle, receive-buffer, decoding, timeout-interval and
-                        family-wait for it.
+                        exclude-interfaces, idle, receive-buffer, decoding, timeout-interval,
+                        family-wait and controller-stall for it.
                         Paths in the file are relative to its directory. The shipped file,
                         commented, is packaging/mptcp4j.conf.
 
@@ -229,7 +233,8 @@ final class Manuals {
                         stops the start (a reload keeps the running configuration) with FILE:LINE, the
                         setting, the value and the range. The settings' ranges:
                     """ + range("receive-buffer", DaemonConfig.RECEIVE_BUFFER) + range("timeout-interval",
-                    DaemonConfig.TIMEOUT_INTERVAL) + range("family-wait", DaemonConfig.FAMILY_WAIT) + """
+                    DaemonConfig.TIMEOUT_INTERVAL) + range("family-wait", DaemonConfig.FAMILY_WAIT)
+                    + range("controller-stall", DaemonConfig.CONTROLLER_STALL) + """
                         Each controller's parameters have theirs: 'mptcp4j controllers' lists them.
 
                     SIGNALS

@@ -2,19 +2,31 @@ package org.mptcp4j.controller;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.ObjIntConsumer;
 import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.LocalAddress;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.AddressPrefix;
+import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.TokenMap;
 import org.mptcp4j.pm.ValueRange;
 
@@ -92,7 +104,7 @@ public final class ConnectionPolicy implements Controller {
     }
 
     /** Stands for "leave it alone": a controller that does nothing. */
-    private static final Controller NONE = new Controller() {
+    private static final Route NONE = new Route(new Controller() {
         @Override
         public Set<MptcpEventType> eventTypes() {
             return EnumSet.noneOf(MptcpEventType.class);
@@ -102,54 +114,57 @@ public final class ConnectionPolicy implements Controller {
         public String toString() {
             return "none";
         }
-    };
+    });
+
+    /** A controller connections are routed to, with the event types it asked for (read once). */
+    private static class Route {
+        final Controller controller;
+        final Set<MptcpEventType> wants;
+
+        Route(Controller controller) {
+            this.controller = controller;
+            this.wants = EnumSet.noneOf(MptcpEventType.class);
+            wants.addAll(controller.eventTypes());
+        }
+
+        /** Hands {@code event} to the controller if it asked for its type; one failing stops no other. */
+        void broadcast(MptcpEventType type, MptcpEvent event) {
+            if (wants.contains(type)) {
+                try {
+                    Callbacks.deliver(controller, type, event);
+                } catch (RuntimeException e) {
+                    LOG.warn("policy: " + controller + " failed on " + type + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
 
     private final List<Match> matches;
-    /** The rules' controllers (index i: matches.get(i)), then those assigned to connections by name. */
-    private final List<Controller> controllers;
-    /** controllers.get(i)'s event types, read once. */
-    private final List<Set<MptcpEventType>> wants;
-    private final List<Controller> distinct;
+    /** The rules' controllers, index i: matches.get(i)'s. */
+    private final List<Route> rules = new ArrayList<>();
+    /** Each rule controller once, though several rules may name it. */
+    private final List<Route> distinct = new ArrayList<>();
     /** Controllers assigned to connections ({@link #assign}), by name and parameters: one instance each. */
-    private final Map<String, Controller> assigned = new LinkedHashMap<>();
+    private final Map<String, Assigned> assigned = new HashMap<>();
+    /** The same, in the order they were made: walked without allocating. */
+    private final List<Assigned> assignedList = new ArrayList<>();
     private boolean assignable;
-    private final TokenMap<Controller> chosen = new TokenMap<>();
+    private IntConsumer assignmentEnd = token -> {};
+    private final TokenMap<Route> chosen = new TokenMap<>();
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
     private ControllerContext context;
 
     private ConnectionPolicy(Map<Match, Controller> rules) {
         this.matches = List.copyOf(rules.keySet());
-        this.controllers = new ArrayList<>();
-        this.wants = new ArrayList<>();
+        Map<Controller, Route> routes = new IdentityHashMap<>();
         for (Controller c : rules.values()) {
-            Controller controller = c == null ? NONE : c;
-            controllers.add(controller);
-            wants.add(copyOf(controller.eventTypes()));
-        }
-        List<Controller> unique = new ArrayList<>();
-        for (Controller c : controllers) {
-            if (c != NONE && indexOf(unique, c) < 0) {
-                unique.add(c);
+            Route route = c == null ? NONE : routes.computeIfAbsent(c, Route::new);
+            this.rules.add(route);
+            if (route != NONE && !distinct.contains(route)) {
+                distinct.add(route);
             }
         }
-        this.distinct = unique;
-    }
-
-    /** Where {@code c} itself (not an equal one) is in {@code list}, or -1. */
-    private static int indexOf(List<Controller> list, Controller c) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i) == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static Set<MptcpEventType> copyOf(Set<MptcpEventType> types) {
-        EnumSet<MptcpEventType> copy = EnumSet.noneOf(MptcpEventType.class);
-        copy.addAll(types);
-        return copy;
     }
 
     /** Rules in order, each with its controller (null: leave the connection alone). */
@@ -262,11 +277,22 @@ public final class ConnectionPolicy implements Controller {
     }
 
     /**
+     * Also told, with its token, when a connection handed over by {@link #assign} closes or a
+     * resync finds it gone (the daemon then forgets that it was handed over). Call before the
+     * policy is hosted.
+     */
+    public ConnectionPolicy onAssignmentEnd(IntConsumer listener) {
+        this.assignmentEnd = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /**
      * From now on, connection {@code connection} is managed by the controller named {@code name}
      * with {@code parameters} (one instance per name and parameters, started when first
-     * assigned), which hears of the connection at once as discovered; the controller that had
-     * it hears no more of it. From the loop's thread (a smart application asks for its own
-     * connection through the daemon's control socket).
+     * assigned and stopped, with the timers it set, once no connection uses it), which hears of
+     * the connection at once as discovered; the controller that had it hears no more of it.
+     * From the loop's thread (a smart application asks for its own connection through the
+     * daemon's control socket).
      *
      * @return the controller now managing the connection
      * @throws IllegalStateException when the policy was not made {@link #assignable()}
@@ -276,29 +302,38 @@ public final class ConnectionPolicy implements Controller {
         if (!assignable) {
             throw new IllegalStateException("this policy takes no assignments");
         }
-        String key = name + new java.util.TreeMap<>(parameters);
-        Controller c = assigned.get(key);
-        if (c == null) {
-            c = Controllers.create(name, parameters);
+        String key = name + new TreeMap<>(parameters);
+        Assigned a = assigned.get(key);
+        if (a == null) {
+            a = new Assigned(key, Controllers.create(name, parameters));
             if (context != null) {
-                c.start(context);
+                a.start();
             }
-            assigned.put(key, c);
-            controllers.add(c);
-            wants.add(copyOf(c.eventTypes()));
-            distinct.add(c);
         }
-        chosen.put(connection.token(), c);
-        c.onConnectionDiscovered(connection);
-        return c;
+        int token = connection.token();
+        Route before = chosen.get(token);
+        if (before != a) {
+            chosen.put(token, a);
+            a.connections++;
+            if (before instanceof Assigned b) {
+                b.leave(token);
+            }
+        }
+        a.controller.onConnectionDiscovered(connection);
+        return a.controller;
+    }
+
+    /** Controllers made for connections handed over by {@link #assign}, running now. */
+    public int assignedControllers() {
+        return assignedList.size();
     }
 
     @Override
     public Set<MptcpEventType> eventTypes() {
         EnumSet<MptcpEventType> types = assignable ? EnumSet.allOf(MptcpEventType.class)
                 : EnumSet.of(MptcpEventType.CREATED, MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
-        for (Set<MptcpEventType> w : wants) {
-            types.addAll(w);
+        for (Route r : rules) {
+            types.addAll(r.wants);
         }
         return types;
     }
@@ -306,22 +341,28 @@ public final class ConnectionPolicy implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        for (Controller c : distinct) {
-            c.start(ctx);
+        for (Route r : distinct) {
+            r.controller.start(ctx);
+        }
+        for (Assigned a : List.copyOf(assignedList)) {
+            a.start();
         }
     }
 
     @Override
     public void stop() {
-        for (Controller c : distinct) {
-            c.stop();
+        for (Route r : distinct) {
+            r.controller.stop();
+        }
+        for (int i = 0; i < assignedList.size(); i++) {
+            assignedList.get(i).controller.stop();
         }
     }
 
     /** The controller managing connection {@code token} (null if none was chosen yet). */
     public Controller controllerOf(int token) {
-        Controller c = chosen.get(token);
-        return c == NONE ? null : c;
+        Route r = chosen.get(token);
+        return r == null || r == NONE ? null : r.controller;
     }
 
     /** The rules, in order. */
@@ -332,30 +373,39 @@ public final class ConnectionPolicy implements Controller {
     /** Picks the controller for a connection from its first event, then hands the event on. */
     private void route(MptcpEventType type, MptcpEvent event) {
         int token = event.token();
-        Controller c = chosen.get(token);
-        if (c == null) {
-            c = type == MptcpEventType.CREATED || type == MptcpEventType.ESTABLISHED ? choose(event) : chooseLate(token);
-            chosen.put(token, c);
+        Route r = chosen.get(token);
+        if (r == null) {
+            r = type == MptcpEventType.CREATED || type == MptcpEventType.ESTABLISHED ? choose(event) : chooseLate(token);
+            chosen.put(token, r);
         }
         try {
-            if (c != NONE && wants.get(indexOf(controllers, c)).contains(type)) {
-                Callbacks.deliver(c, type, event);
+            if (r.wants.contains(type)) {
+                Callbacks.deliver(r.controller, type, event);
             }
         } finally {
             if (type == MptcpEventType.CLOSED) {
                 chosen.remove(token);
+                gone(r, token);
             }
         }
     }
 
-    private Controller choose(MptcpEvent event) {
+    /** Connection {@code token}, which {@code r} managed, is closed. */
+    private void gone(Route r, int token) {
+        if (r instanceof Assigned a) {
+            a.leave(token);
+            assignmentEnd.accept(token);
+        }
+    }
+
+    private Route choose(MptcpEvent event) {
         event.copyLocal(local);
         event.copyRemote(remote);
         return first(event.serverSide());
     }
 
     /** A connection first seen by a later event: its addresses and side from sock_diag. */
-    private Controller chooseLate(int token) {
+    private Route chooseLate(int token) {
         if (context != null && !context.hasConnectionInfo()) {
             LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " first seen after its"
                     + " ESTABLISHED, and this kernel tells nothing of its addresses; left alone");
@@ -369,32 +419,27 @@ public final class ConnectionPolicy implements Controller {
         return choose(info);
     }
 
-    private Controller choose(ConnectionInfo info) {
+    private Route choose(ConnectionInfo info) {
         local.set(info.local().getAddress(), info.local().getPort());
         remote.set(info.remote().getAddress(), info.remote().getPort());
         return first(info.serverSide());
     }
 
-    private Controller first(boolean serverSide) {
+    private Route first(boolean serverSide) {
         for (int i = 0; i < matches.size(); i++) {
             if (matches.get(i).matches(local, remote, serverSide)) {
-                return controllers.get(i);
+                return rules.get(i);
             }
         }
         return NONE;
     }
 
     private void broadcast(MptcpEventType type, MptcpEvent event) {
-        for (int i = 0; i < controllers.size(); i++) {
-            Controller c = controllers.get(i);
-            // Each controller once, though several rules may name it; one failing stops no other.
-            if (c != NONE && indexOf(controllers, c) == i && wants.get(i).contains(type)) {
-                try {
-                    Callbacks.deliver(c, type, event);
-                } catch (RuntimeException e) {
-                    LOG.warn("policy: " + c + " failed on " + type + ": " + e.getMessage(), e);
-                }
-            }
+        for (int i = 0; i < distinct.size(); i++) {
+            distinct.get(i).broadcast(type, event);
+        }
+        for (int i = 0; i < assignedList.size(); i++) {
+            assignedList.get(i).broadcast(type, event);
         }
     }
 
@@ -484,26 +529,40 @@ public final class ConnectionPolicy implements Controller {
 
     @Override
     public void onEventsLost() {
-        for (Controller c : distinct) {
-            c.onEventsLost();
+        for (Route r : distinct) {
+            r.controller.onEventsLost();
+        }
+        for (int i = 0; i < assignedList.size(); i++) {
+            assignedList.get(i).controller.onEventsLost();
         }
     }
 
     @Override
     public void onConnectionDiscovered(DiscoveredConnection connection) {
-        Controller c = chosen.get(connection.token());
-        if (c == null) {
-            c = choose(connection.connection());
-            chosen.put(connection.token(), c);
+        Route r = chosen.get(connection.token());
+        if (r == null) {
+            r = choose(connection.connection());
+            chosen.put(connection.token(), r);
         }
-        c.onConnectionDiscovered(connection);
+        r.controller.onConnectionDiscovered(connection);
     }
 
     @Override
     public void onResyncDone(IntPredicate open) {
-        chosen.retainTokens(open);
-        for (Controller c : distinct) {
-            c.onResyncDone(open);
+        for (int token : chosen.tokens()) {
+            if (!open.test(token)) {
+                gone(chosen.remove(token), token);
+            }
+        }
+        for (Route r : distinct) {
+            r.controller.onResyncDone(open);
+        }
+        for (int i = 0; i < assignedList.size(); i++) {
+            Assigned a = assignedList.get(i);
+            for (PerConnection<?> states : a.states) {
+                states.retain(open);
+            }
+            a.controller.onResyncDone(open);
         }
     }
 
@@ -511,8 +570,162 @@ public final class ConnectionPolicy implements Controller {
     public String toString() {
         StringBuilder s = new StringBuilder("policy [");
         for (int i = 0; i < matches.size(); i++) {
-            s.append(i == 0 ? "" : "; ").append(matches.get(i)).append(" -> ").append(controllers.get(i));
+            s.append(i == 0 ? "" : "; ").append(matches.get(i)).append(" -> ").append(rules.get(i).controller);
         }
         return s.append(']').toString();
+    }
+
+    /**
+     * A controller made for connections handed over by name, with a context of its own that
+     * keeps what it sets up (state per connection, timers): when its last connection closes,
+     * is found gone or is handed to another, it is stopped and that goes with it, so that
+     * assignments with ever new parameters leave nothing behind.
+     */
+    private final class Assigned extends Route implements ControllerContext {
+        final String key;
+        /** Its connections: those {@link #chosen} routes to it. */
+        int connections;
+        final List<PerConnection<?>> states = new ArrayList<>();
+        final List<Timer> timers = new ArrayList<>();
+
+        Assigned(String key, Controller controller) {
+            super(controller);
+            this.key = key;
+            assigned.put(key, this);
+            assignedList.add(this);
+        }
+
+        void start() {
+            try {
+                controller.start(this);
+            } catch (RuntimeException e) {
+                release();
+                throw e;
+            }
+        }
+
+        /** Connection {@code token} is no longer this controller's. */
+        void leave(int token) {
+            for (int i = 0; i < states.size(); i++) {
+                states.get(i).remove(token);
+            }
+            if (--connections == 0) {
+                release();
+            }
+        }
+
+        private void release() {
+            for (Timer timer : timers) {
+                timer.cancel();
+            }
+            timers.clear();
+            assigned.remove(key);
+            assignedList.remove(this);
+            try {
+                controller.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("policy: " + controller + " failed to stop: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public PathManager pathManager() {
+            return context.pathManager();
+        }
+
+        @Override
+        public NetworkNamespace namespace() {
+            return context.namespace();
+        }
+
+        @Override
+        public LocalAddressIds localAddressIds() {
+            return context.localAddressIds();
+        }
+
+        @Override
+        public List<LocalAddress> usableLocalAddresses() {
+            return context.usableLocalAddresses();
+        }
+
+        @Override
+        public void watchTimeouts(int token) {
+            context.watchTimeouts(token);
+        }
+
+        @Override
+        public void stopWatchingTimeouts(int token) {
+            context.stopWatchingTimeouts(token);
+        }
+
+        @Override
+        public boolean hasConnectionInfo() {
+            return context.hasConnectionInfo();
+        }
+
+        @Override
+        public List<ConnectionInfo> connections() {
+            return context.connections();
+        }
+
+        @Override
+        public ConnectionInfo connection(int token) {
+            return context.connection(token);
+        }
+
+        @Override
+        public <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse) {
+            PerConnection<S> kept = new PerConnection<>(Objects.requireNonNull(factory), reuse);
+            states.add(kept);
+            return kept;
+        }
+
+        @Override
+        public EventLoop.Scheduled schedule(Duration period, Runnable action) {
+            Timer timer = new Timer(action, false);
+            timer.scheduled = context.schedule(period, timer);
+            timers.add(timer);
+            return timer.scheduled;
+        }
+
+        @Override
+        public EventLoop.Scheduled runLater(Duration delay, Runnable action) {
+            Timer timer = new Timer(action, true);
+            timer.scheduled = context.runLater(delay, timer);
+            timers.add(timer);
+            return timer.scheduled;
+        }
+
+        /**
+         * A timer the controller set. The loop holds this rather than the controller's action, so
+         * that a released controller can be collected before the loop drops its cancelled timers
+         * (at their next due time).
+         */
+        private final class Timer implements Runnable {
+            private Runnable action;
+            private final boolean once;
+            EventLoop.Scheduled scheduled;
+
+            Timer(Runnable action, boolean once) {
+                this.action = Objects.requireNonNull(action);
+                this.once = once;
+            }
+
+            @Override
+            public void run() {
+                Runnable a = action;
+                if (once) {
+                    timers.remove(this); // kept timers do not grow with those that ran
+                }
+                if (a != null) {
+                    a.run();
+                }
+            }
+
+            void cancel() {
+                action = null;
+                scheduled.cancel();
+            }
+        }
     }
 }

@@ -60,6 +60,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     private final Controller controller;
     private final PathManager pathManager;
+    private final NetworkNamespace namespace;
     private final Set<MptcpEventType> wanted;
     private final SubflowTimeoutWatcher timeoutWatcher;
     private Duration timeoutInterval = Duration.ofMillis(100);
@@ -77,9 +78,19 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private long timeoutsReported;
 
     public ControllerHost(Controller controller, PathManager pathManager) {
+        this(controller, pathManager, pathManager.namespace());
+    }
+
+    /**
+     * A host that looks at the namespace (sock_diag, local addresses, interfaces) through
+     * {@code namespace}, a descriptor of the path manager's namespace that the caller keeps
+     * open while the host runs: a loop can own its own and close it when it ends.
+     */
+    public ControllerHost(Controller controller, PathManager pathManager, NetworkNamespace namespace) {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.pathManager = Objects.requireNonNull(pathManager, "pathManager");
-        this.timeoutWatcher = new SubflowTimeoutWatcher(pathManager.namespace());
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.timeoutWatcher = new SubflowTimeoutWatcher(namespace);
         // What the host itself delivers: a controller that asked for timeouts wants them.
         this.wanted = EnumSet.of(MptcpEventType.EVENTS_LOST, MptcpEventType.SUBFLOW_TIMEOUT);
         wanted.addAll(controller.eventTypes());
@@ -460,7 +471,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     @Override
     public NetworkNamespace namespace() {
-        return pathManager.namespace();
+        return namespace;
     }
 
     /** Loaded from the namespace's endpoints when first asked for. */

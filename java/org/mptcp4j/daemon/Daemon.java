@@ -313,7 +313,10 @@ public final class Daemon implements AutoCloseable {
         return changes;
     }
 
-    /** Drops the namespaces that are gone, starts again the loops that ended on a failure. */
+    /**
+     * Drops the namespaces that are gone, starts again the loops that ended on a failure, replaces
+     * those a controller blocks.
+     */
     private synchronized void watchNamespaces() {
         for (var it = namespaces.values().iterator(); it.hasNext(); ) {
             ManagedNamespace m = it.next();
@@ -323,7 +326,7 @@ public final class Daemon implements AutoCloseable {
                 m.close();
             } else {
                 try {
-                    m.restartIfFailed();
+                    m.watch();
                 } catch (RuntimeException e) {
                     LOG.error("namespace {}: cannot start its event loop again: {}", m.label(), e.getMessage());
                 } catch (InterruptedException e) {

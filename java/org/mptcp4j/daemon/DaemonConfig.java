@@ -46,11 +46,13 @@ public final class DaemonConfig {
     static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir");
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
-            "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait"));
+            "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait",
+            "controller-stall"));
     /** The ranges of the numeric settings: a refused value stops the start with its line and its range. */
     public static final ValueRange RECEIVE_BUFFER = ValueRange.size(4 << 10, 1 << 30);
     public static final ValueRange TIMEOUT_INTERVAL = ValueRange.duration(Duration.ofMillis(1), Duration.ofMinutes(1));
     public static final ValueRange FAMILY_WAIT = ValueRange.duration(Duration.ZERO, Duration.ofHours(1));
+    public static final ValueRange CONTROLLER_STALL = ValueRange.duration(Duration.ofSeconds(1), Duration.ofHours(1));
     private static final Pattern PARAMETER = Pattern.compile("parameter '([^']+)'");
     private static final Pattern POLICY_LINE = Pattern.compile("^policy line (\\d+): (.*)$", Pattern.DOTALL);
 
@@ -142,7 +144,7 @@ public final class DaemonConfig {
             try {
                 PluginDirectory.load(relativeTo(pluginDir.source(), pluginDir.text()));
             } catch (IOException e) {
-                throw pluginDir.wrong("cannot read the plugin directory: " + e);
+                throw pluginDir.wrong(e.getMessage());
             }
         }
         Map<String, IniFile.Section> controllers = new LinkedHashMap<>();
@@ -291,9 +293,12 @@ public final class DaemonConfig {
         Duration timeoutInterval = Duration.ofNanos(parse(or(settings.namespace(section, "timeout-interval"), "100ms"),
                 TIMEOUT_INTERVAL));
         Duration familyWait = Duration.ofNanos(parse(or(settings.namespace(section, "family-wait"), "10s"), FAMILY_WAIT));
+        Duration controllerStall = Duration.ofNanos(parse(or(settings.namespace(section, "controller-stall"), "30s"),
+                CONTROLLER_STALL));
+        // The loader plugin-dir set (or the one there was): its controllers are this configuration's.
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
                 interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, familyWait,
-                Map.copyOf(defaults));
+                Map.copyOf(defaults), controllerStall, Thread.currentThread().getContextClassLoader());
     }
 
     /** A controller's refusal of its parameters, at the line of the parameter it names. */

@@ -5,23 +5,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.metrics.PathManagerMetrics;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
@@ -36,12 +42,26 @@ import org.slf4j.LoggerFactory;
  * subscribes to the kernel's events before the old one stops, finds every connection again when
  * it starts, and gets back the connections handed to other controllers ({@link #assign}), so no
  * connection is dropped and no event falls between the two.
+ *
+ * <p>Each run's loop has a descriptor of the namespace of its own, which its sockets, its
+ * controllers' looks at the namespace and their setns() calls use and which the loop closes
+ * when it ends: a loop that outlives its namespace's removal never enters a namespace that
+ * reused the descriptor's number. The namespace's own descriptor and the path manager are
+ * closed by the last to let go of them: the namespace when it is closed, or a loop still
+ * running then.
+ *
+ * <p>A controller that keeps the loop from its events for longer than {@code controller-stall}
+ * (a callback that blocks) is reported, and the run replaced: the new loop manages the
+ * namespace at once; the old one hands nothing more to its controllers and ends when the
+ * blocked callback returns. At most {@value #MAX_BLOCKED} such loops of a namespace wait for
+ * their callbacks at once; beyond that the stalled loop is left as it is.
  */
 public final class ManagedNamespace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedNamespace.class);
-    private static final long STOP_SECONDS = 10;
     /** A run that died is started again after this long at the earliest. */
     private static final long RESTART_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Replaced loops of a namespace still blocked in a callback, at most. */
+    static final int MAX_BLOCKED = 8;
 
     private final String label;
     private final NetworkNamespace namespace;
@@ -51,15 +71,187 @@ public final class ManagedNamespace implements AutoCloseable {
     private final EventHandler observer;
     /** Kept across runs: a reload does not reset the counters. */
     private final PathManagerMetrics metrics;
-    /** Connections handed to a controller by name ({@link #assign}), given back to every new run. */
+    /**
+     * Connections handed to a controller by name ({@link #assign}), given back to every new run;
+     * each goes when its connection closes or a resync finds it gone.
+     */
     private final Map<Integer, Assignment> assignments = new ConcurrentHashMap<>();
+    /**
+     * Who uses {@link #namespace} and {@link #pathManager}: this until closed, each run until its
+     * loop ends, a reader while it reads. The last closes them.
+     */
+    private int holders = 1;
+    private final Object holdersLock = new Object();
+    /** Runs replaced while a callback blocked them, whose loops have not ended yet. */
+    private final AtomicInteger blocked = new AtomicInteger();
+    private volatile long stalls;
+    private boolean tooManyBlockedSaid;
     private volatile Run run;
     private long lastRestart;
 
-    /** A run of the loop with the controller a configuration asked for. */
-    private record Run(NamespaceConfig config, Controller controller, ControllerHost host, EventLoop loop) {}
-
     private record Assignment(String controller, Map<String, String> parameters) {}
+
+    /**
+     * A run of the loop with the controller a configuration asked for. As the loop's handler it
+     * lets nothing through to the controllers once the run was replaced while blocked.
+     */
+    private final class Run implements EventHandler {
+        final NamespaceConfig config;
+        final Controller controller;
+        final ConnectionPolicy policy;
+        final ControllerHost host;
+        final EventLoop loop;
+        /** The loop's own descriptor of the namespace, closed when it ends. */
+        private final NetworkNamespace own;
+        private final EventHandler handler;
+        /** When the watch's probe was queued on the loop, 0 once it ran. */
+        private volatile long probeQueued;
+        private final Runnable probe = () -> probeQueued = 0;
+        private volatile boolean abandoned;
+        private boolean ended;
+
+        /** Subscribed to the kernel's events, not yet running. */
+        Run(NamespaceConfig config, NetworkNamespace own) {
+            this.config = config;
+            this.own = own;
+            this.controller = config.newController();
+            // A policy, always: the control socket may hand a connection to another controller.
+            this.policy = (controller instanceof ConnectionPolicy p ? p
+                    : ConnectionPolicy.of(Map.of(ConnectionPolicy.Match.ANY, controller))).assignable()
+                    .onAssignmentEnd(assignments::remove);
+            this.host = new ControllerHost(policy, pathManager, own).timeoutInterval(config.timeoutInterval())
+                    .onDiscovery(d -> {
+                        LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
+                                .addKeyValue("subflows", d.connection().subflows().size())
+                                .log("discovered connection {} -> {}", d.connection().local(), d.connection().remote());
+                        metrics.connectionDiscovered(d.token(), d.connection().subflows().size());
+                        discoveries.accept(d);
+                    }).onResyncDone(open -> {
+                        metrics.resync();
+                        metrics.resyncDone(open);
+                        assignments.keySet().removeIf(token -> !open.test(token));
+                    });
+            this.handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
+            this.loop = EventLoop.builder(this).namespace(own).dialect(pathManager.dialect())
+                    .idleStrategy(config.idleStrategy())
+                    .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
+                    .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
+            // Runs after the loop's start-up resync.
+            for (Map.Entry<Integer, Assignment> a : assignments.entrySet()) {
+                execute(() -> reassign(host, a.getKey(), a.getValue()));
+            }
+        }
+
+        /** Runs {@code task} on the loop, unless the run was replaced while blocked by then. */
+        void execute(Runnable task) {
+            loop.execute(() -> {
+                if (!abandoned) {
+                    task.run();
+                }
+            });
+        }
+
+        @Override
+        public void onEvent(MptcpEvent event) {
+            if (!abandoned) {
+                handler.onEvent(event);
+            }
+        }
+
+        @Override
+        public void onBatchEnd() {
+            if (!abandoned) {
+                handler.onBatchEnd();
+            }
+        }
+
+        @Override
+        public void onLoopStart(EventLoop eventLoop) {
+            // Assigned controllers are made here: from the loader this configuration was read with.
+            Thread.currentThread().setContextClassLoader(config.controllerLoader());
+            handler.onLoopStart(eventLoop);
+        }
+
+        @Override
+        public void onLoopEnd() {
+            try {
+                handler.onLoopEnd();
+            } finally {
+                end();
+            }
+        }
+
+        @Override
+        public Set<MptcpEventType> eventTypes() {
+            return handler.eventTypes();
+        }
+
+        /**
+         * From the daemon's watch: whether the loop has been kept from its tasks for longer
+         * than {@code controller-stall}; else queues a probe to find out, if none waits.
+         */
+        boolean stalled() {
+            long queued = probeQueued;
+            long now = System.nanoTime();
+            if (queued == 0) {
+                probeQueued = now | 1; // never 0
+                try {
+                    loop.execute(probe);
+                } catch (IllegalStateException ended) {
+                    // the loop ended since the watch looked: the next look starts it again
+                }
+                return false;
+            }
+            return now - queued > config.controllerStall().toNanos();
+        }
+
+        /** Waits up to {@code controller-stall} (in whole seconds, rounded up) for the loop, asked to stop, to end. */
+        boolean endsInTime() throws InterruptedException {
+            return loop.finishedWithin((config.controllerStall().toMillis() + 999) / 1000);
+        }
+
+        /** Marks the run as replaced while blocked, unless its loop ended meanwhile; whether it did. */
+        synchronized boolean abandon() {
+            if (ended) {
+                return false;
+            }
+            abandoned = true;
+            blocked.incrementAndGet();
+            return true;
+        }
+
+        /** The loop ended (or never ran): what the run held is let go, on the loop's thread. */
+        void end() {
+            boolean wasAbandoned;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                wasAbandoned = abandoned;
+            }
+            own.close();
+            PluginDirectory.release(config.controllerLoader());
+            release();
+            if (wasAbandoned) {
+                blocked.decrementAndGet();
+                LOG.atInfo().addKeyValue("netns", label).log("namespace {}: the event loop replaced while blocked has"
+                        + " ended", label);
+            }
+        }
+
+        /** Where the loop's thread is now, at the first frame outside the JDK: the blocked callback. */
+        String where() {
+            Thread t = loop.thread();
+            for (StackTraceElement frame : t == null ? new StackTraceElement[0] : t.getStackTrace()) {
+                String c = frame.getClassName();
+                if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+                    return c + "." + frame.getMethodName() + "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")";
+                }
+            }
+            return "unknown";
+        }
+    }
 
     private ManagedNamespace(NamespaceConfig config, NetworkNamespace namespace, PathManager pathManager,
             Consumer<DiscoveredConnection> discoveries, EventHandler observer) {
@@ -73,10 +265,19 @@ public final class ManagedNamespace implements AutoCloseable {
         pathManager.observe(metrics);
         metrics.counterFunction("mptcp4j_netlink_messages_malformed_total",
                 "Event messages with a bad header or attribute, skipped (since the event loop started)",
-                () -> run.loop().counter(EventCounter.MALFORMED));
+                () -> run.loop.counter(EventCounter.MALFORMED));
         metrics.counterFunction("mptcp4j_netlink_messages_truncated_total",
                 "Event datagrams or messages cut short, skipped (since the event loop started)",
-                () -> run.loop().counter(EventCounter.TRUNCATED));
+                () -> run.loop.counter(EventCounter.TRUNCATED));
+        metrics.gaugeFunction("mptcp4j_assigned_connections",
+                "Connections handed to a controller by name (ctl policy token ...)", assignments::size);
+        metrics.gaugeFunction("mptcp4j_assigned_controllers",
+                "Controllers running for connections handed over by name", () -> run.policy.assignedControllers());
+        metrics.counterFunction("mptcp4j_controller_stalls_total",
+                "Event loops replaced because a controller kept them from their events longer than controller-stall",
+                () -> stalls);
+        metrics.gaugeFunction("mptcp4j_blocked_event_loops",
+                "Event loops replaced while a callback blocked them, whose callback has not returned yet", blocked::get);
     }
 
     /**
@@ -107,7 +308,8 @@ public final class ManagedNamespace implements AutoCloseable {
             }
             ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer);
             m.run = m.newRun(config);
-            m.run.loop().start();
+            PluginDirectory.hold(config.controllerLoader());
+            m.run.loop.start();
             LOG.atInfo().addKeyValue("netns", m.label).addKeyValue("controller", config.controllerText())
                     .log("managing namespace {}", m.label);
             return m;
@@ -125,32 +327,22 @@ public final class ManagedNamespace implements AutoCloseable {
      * connections handed to other controllers are handed again once it has found them.
      */
     private Run newRun(NamespaceConfig config) {
-        Controller controller = config.newController();
-        // A policy, always: the control socket may hand a connection to another controller.
-        ConnectionPolicy policy = (controller instanceof ConnectionPolicy p ? p
-                : ConnectionPolicy.of(Map.of(ConnectionPolicy.Match.ANY, controller))).assignable();
-        ControllerHost host = new ControllerHost(policy, pathManager).timeoutInterval(config.timeoutInterval())
-                .onDiscovery(d -> {
-                    LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
-                            .addKeyValue("subflows", d.connection().subflows().size())
-                            .log("discovered connection {} -> {}", d.connection().local(), d.connection().remote());
-                    metrics.connectionDiscovered(d.token(), d.connection().subflows().size());
-                    discoveries.accept(d);
-                }).onResyncDone(open -> {
-                    metrics.resync();
-                    metrics.resyncDone(open);
-                    assignments.keySet().removeIf(token -> !open.test(token));
-                });
-        EventHandler handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
-        EventLoop loop = EventLoop.builder(handler).namespace(namespace).dialect(pathManager.dialect())
-                .idleStrategy(config.idleStrategy())
-                .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
-                .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
-        // Runs after the loop's start-up resync.
-        for (Map.Entry<Integer, Assignment> a : assignments.entrySet()) {
-            loop.execute(() -> reassign(host, a.getKey(), a.getValue()));
+        if (!hold()) {
+            throw new DaemonException("namespace " + label + " is no longer managed");
         }
-        return new Run(config, controller, host, loop);
+        PluginDirectory.hold(config.controllerLoader());
+        NetworkNamespace own = null;
+        try {
+            own = namespace.duplicate();
+            return new Run(config, own);
+        } catch (RuntimeException e) {
+            if (own != null) {
+                own.close();
+            }
+            PluginDirectory.release(config.controllerLoader());
+            release();
+            throw e;
+        }
     }
 
     private void reassign(ControllerHost host, int token, Assignment a) {
@@ -171,58 +363,91 @@ public final class ManagedNamespace implements AutoCloseable {
      */
     synchronized boolean reload(NamespaceConfig config) throws InterruptedException {
         Run old = run;
-        if (config.equals(old.config())) {
+        if (config.equals(old.config)) {
             return false;
         }
-        replace(old, newRun(config));
+        replace(old, newRun(config), false);
+        PluginDirectory.hold(config.controllerLoader());
+        PluginDirectory.release(old.config.controllerLoader());
         LOG.atInfo().addKeyValue("netns", label).addKeyValue("controller", config.controllerText())
                 .log("namespace {} reconfigured", label);
         return true;
     }
 
     /**
-     * Stops {@code old} and starts {@code next} in its place. Requests for the loop made
-     * meanwhile wait in {@code next}'s queue. When {@code old} does not stop, {@code next} is
-     * closed and {@code old} stays: two loops never manage one namespace.
+     * Starts {@code next} in place of {@code old}, which is asked to stop and given
+     * {@code controller-stall} to do so (no time when it already {@code stalled}). Requests
+     * for the loop made meanwhile wait in {@code next}'s queue. A loop that is still busy then
+     * is left to end on its own, handing nothing more to its controllers, and reported; when
+     * too many of those wait already, {@code next} is closed and {@code old} stays.
      */
-    private void replace(Run old, Run next) throws InterruptedException {
+    private void replace(Run old, Run next, boolean stalled) throws InterruptedException {
         run = next;
-        boolean stopped = false;
+        old.loop.stop();
+        boolean replaced = false;
         try {
-            old.loop().stop();
-            stopped = old.loop().finishedWithin(STOP_SECONDS);
+            replaced = (!stalled && old.endsInTime()) || abandon(old);
         } finally {
-            if (!stopped) {
+            if (!replaced) {
                 run = old;
-                next.loop().close();
+                next.loop.close(); // never ran: its handler is not told the end
+                next.end();
             }
         }
-        if (!stopped) {
-            throw new DaemonException("namespace " + label + ": its event loop did not stop within " + STOP_SECONDS
-                    + " s; the running configuration is kept");
+        if (!replaced) {
+            throw new DaemonException("namespace " + label + ": its event loop is blocked, and " + MAX_BLOCKED
+                    + " replaced loops still wait for their controllers; the running configuration is kept");
         }
-        next.loop().start();
+        next.loop.start();
+    }
+
+    /** Leaves {@code old}'s loop to end on its own, said and counted; false when too many wait already. */
+    private boolean abandon(Run old) {
+        if (blocked.get() >= MAX_BLOCKED) {
+            return false;
+        }
+        if (old.abandon()) {
+            stalls++;
+            LOG.atError().addKeyValue("netns", label).log("namespace {}: a controller has kept the event loop from its"
+                    + " events for more than {} (at {}); a new loop manages the namespace, the old one ends when the"
+                    + " callback returns", label, old.config.controllerStall(), old.where());
+        }
+        return true;
     }
 
     /**
-     * Starts the run again if its loop ended without being stopped (a controller's error), at
-     * most every 5 s; from the daemon's watch.
+     * From the daemon's watch, every second: starts the run again if its loop ended without
+     * being stopped (a controller's error), at most every 5 s; replaces it if a controller has
+     * kept it from its events for longer than {@code controller-stall}.
      *
      * @return whether the loop is running (again)
      */
-    synchronized boolean restartIfFailed() throws InterruptedException {
+    synchronized boolean watch() throws InterruptedException {
         Run r = run;
-        if (r.loop().isRunning()) {
+        if (!r.loop.isRunning()) {
+            long now = System.nanoTime();
+            if (lastRestart != 0 && now - lastRestart < RESTART_NANOS) {
+                return false;
+            }
+            lastRestart = now;
+            LOG.atError().setCause(r.loop.failure()).addKeyValue("netns", label)
+                    .log("namespace {}: the event loop ended ({}); starting it again", label, r.loop.failure());
+            replace(r, newRun(r.config), false);
             return true;
         }
-        long now = System.nanoTime();
-        if (lastRestart != 0 && now - lastRestart < RESTART_NANOS) {
-            return false;
+        if (!r.stalled()) {
+            tooManyBlockedSaid = false;
+            return true;
         }
-        lastRestart = now;
-        LOG.atError().setCause(r.loop().failure()).addKeyValue("netns", label)
-                .log("namespace {}: the event loop ended ({}); starting it again", label, r.loop().failure());
-        replace(r, newRun(r.config()));
+        if (blocked.get() >= MAX_BLOCKED) {
+            if (!tooManyBlockedSaid) {
+                tooManyBlockedSaid = true;
+                LOG.atError().addKeyValue("netns", label).log("namespace {}: a controller blocks the event loop, and {}"
+                        + " loops replaced before still wait for theirs: this one is not replaced", label, MAX_BLOCKED);
+            }
+            return true;
+        }
+        replace(r, newRun(r.config), true);
         return true;
     }
 
@@ -233,11 +458,15 @@ public final class ManagedNamespace implements AutoCloseable {
      * @return the controller now managing it
      */
     public Controller assign(int token, String name, Map<String, String> parameters) throws Exception {
-        Map<String, String> merged = new LinkedHashMap<>(run.config().controllerDefaults().getOrDefault(name, Map.of()));
+        Map<String, String> merged = new LinkedHashMap<>(run.config.controllerDefaults().getOrDefault(name, Map.of()));
         merged.putAll(parameters);
-        Controller c = onLoop(host -> host.assign(token, name, merged));
-        assignments.put(token, new Assignment(name, Map.copyOf(merged)));
-        return c;
+        Assignment assignment = new Assignment(name, Map.copyOf(merged));
+        // On the loop's thread, before any later event: a CLOSED cannot come between the two.
+        return onLoop(host -> {
+            Controller c = host.assign(token, name, merged);
+            assignments.put(token, assignment);
+            return c;
+        });
     }
 
     /** Work for the loop's thread, given the current run's host. */
@@ -254,9 +483,9 @@ public final class ManagedNamespace implements AutoCloseable {
         Run r = run;
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            r.loop().execute(() -> {
+            r.execute(() -> {
                 try {
-                    result.complete(task.run(r.host()));
+                    result.complete(task.run(r.host));
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
                 }
@@ -271,12 +500,25 @@ public final class ManagedNamespace implements AutoCloseable {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             } catch (TimeoutException e) {
-                // A loop that ended drops its queued tasks: say so rather than wait.
-                if (r.loop().finishedWithin(0) || System.nanoTime() > deadline) {
+                // A loop that ended, or was left blocked, runs no more tasks: say so rather than wait.
+                boolean ended = r.loop.finishedWithin(0) || r.abandoned;
+                if (ended || System.nanoTime() > deadline) {
                     throw new DaemonException("namespace " + label + ": its event loop did not answer"
-                            + (r.loop().finishedWithin(0) ? " (it stopped)" : " within " + PathManager.TIMEOUT_MILLIS + " ms"));
+                            + (ended ? " (it stopped)" : " within " + PathManager.TIMEOUT_MILLIS + " ms"));
                 }
             }
+        }
+    }
+
+    /** Every MPTCP connection of the namespace now (sock_diag), read with its descriptor held open. */
+    public List<ConnectionInfo> connections() {
+        if (!hold()) {
+            throw new DaemonException("namespace " + label + " is no longer managed");
+        }
+        try {
+            return Connections.list(namespace);
+        } finally {
+            release();
         }
     }
 
@@ -285,7 +527,7 @@ public final class ManagedNamespace implements AutoCloseable {
      * the process exited). The daemon's own namespace never goes.
      */
     boolean gone() {
-        String target = run.config().target();
+        String target = run.config.target();
         if (target.isEmpty()) {
             return false;
         }
@@ -299,7 +541,7 @@ public final class ManagedNamespace implements AutoCloseable {
 
     /** Whether the loop thread runs. */
     public boolean running() {
-        return run.loop().isRunning();
+        return run.loop.isRunning();
     }
 
     /** The namespace's identity (its nsfs inode): two names of one namespace have the same. */
@@ -312,12 +554,12 @@ public final class ManagedNamespace implements AutoCloseable {
     }
 
     public NamespaceConfig config() {
-        return run.config();
+        return run.config;
     }
 
     /** The controller (or policy) the configuration asked for. */
     public Controller controller() {
-        return run.controller();
+        return run.controller;
     }
 
     /** The namespace's counters. */
@@ -329,23 +571,51 @@ public final class ManagedNamespace implements AutoCloseable {
         return pathManager;
     }
 
+    /** The namespace, for the loop's thread ({@link #onLoop}): open while a loop runs. */
     public NetworkNamespace namespace() {
         return namespace;
     }
 
-    /** Stops the loop, closes the path manager (and its listeners) and the namespace. */
+    private boolean hold() {
+        synchronized (holdersLock) {
+            if (holders == 0) {
+                return false;
+            }
+            holders++;
+            return true;
+        }
+    }
+
+    /** One user let go; the last closes the path manager (and its listeners) and the namespace. */
+    private void release() {
+        synchronized (holdersLock) {
+            if (--holders > 0) {
+                return;
+            }
+        }
+        pathManager.close();
+        namespace.close();
+    }
+
+    /**
+     * Stops the loop, waiting up to {@code controller-stall} for it; the path manager (and its
+     * listeners) and the namespace are closed then, or by the loop when it ends if a controller
+     * still blocks it (which then hands nothing more to its controllers).
+     */
     @Override
     public synchronized void close() {
         Run r = run;
-        r.loop().stop();
+        r.loop.stop();
         try {
-            if (!r.loop().finishedWithin(STOP_SECONDS)) {
-                LOG.warn("namespace {}: the event loop did not stop within {} s", label, STOP_SECONDS);
+            if (!r.endsInTime() && r.abandon()) {
+                LOG.atWarn().addKeyValue("netns", label).log("namespace {}: the event loop did not stop within {} (at"
+                        + " {}); it closes the namespace when the callback returns", label, r.config.controllerStall(),
+                        r.where());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pathManager.close();
-        namespace.close();
+        PluginDirectory.release(r.config.controllerLoader());
+        release();
     }
 }

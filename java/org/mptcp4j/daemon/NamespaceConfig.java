@@ -24,11 +24,15 @@ import org.mptcp4j.netns.NetworkNamespace;
  * @param policyText the policy's rules as read (a changed file is a changed configuration)
  * @param controllerDefaults each [controller NAME] section's parameters, under those a policy
  *     rule or a connection's assignment gives
+ * @param controllerStall how long a controller may keep the event loop from its events before
+ *     the loop is replaced
+ * @param controllerLoader where controllers are found besides mptcp4j's own: the plugin
+ *     directory's loader when there is one (a changed set of jars is a changed configuration)
  */
 public record NamespaceConfig(String target, String pathManager, Map<String, String> parameters, Path policyFile,
         String policyText, boolean loopback, boolean linkLocal, List<String> interfaces, List<String> excludeInterfaces,
         String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval, Duration familyWait,
-        Map<String, Map<String, String>> controllerDefaults) {
+        Map<String, Map<String, String>> controllerDefaults, Duration controllerStall, ClassLoader controllerLoader) {
 
     /** Opens the namespace this configuration names. */
     NetworkNamespace open() {
@@ -43,10 +47,20 @@ public record NamespaceConfig(String target, String pathManager, Map<String, Str
         return target.isEmpty() ? "self" : target;
     }
 
-    /** A new controller (each run of a namespace has its own: controllers keep state). */
+    /**
+     * A new controller (each run of a namespace has its own: controllers keep state), made with
+     * the {@linkplain #controllerLoader() controllers} this configuration was read with.
+     */
     Controller newController() {
-        return policyText != null ? ConnectionPolicy.parse(policyText, controllerDefaults)
-                : Controllers.create(pathManager, parameters);
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(controllerLoader);
+        try {
+            return policyText != null ? ConnectionPolicy.parse(policyText, controllerDefaults)
+                    : Controllers.create(pathManager, parameters);
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 
     IdleStrategy idleStrategy() {

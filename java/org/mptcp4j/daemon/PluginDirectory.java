@@ -5,22 +5,52 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * mptcpd's {@code plugin-dir}: the jars in a directory, whose controllers
  * ({@code META-INF/services/org.mptcp4j.controller.ControllerProvider}) can then be named like
  * mptcp4j's own. They are seen through the thread's context class loader, which threads the
  * daemon starts afterwards (event loops) inherit.
+ *
+ * <p>Their code runs with the daemon's privileges, so the directory, each directory above it
+ * and each jar must be owned by root or the daemon's user and writable by no one else (a
+ * directory above may be writable by others if it is sticky, as /tmp is); the directory and
+ * the jars may not be symbolic links. Anything else is refused, naming the file and what is
+ * wrong with it.
+ *
+ * <p>A changed set of jars gets a new class loader. The old one is closed, and its jar files
+ * with it, once nothing {@linkplain #hold holds} it any more: no configuration in force names
+ * it and no event loop runs its controllers.
  */
 public final class PluginDirectory {
-    /** One loader per directory and jar set: a reload that finds the same jars makes no new loader. */
-    private static final Map<List<String>, URLClassLoader> LOADERS = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(PluginDirectory.class);
+
+    /** A loader and how many hold it. */
+    private static final class Loader {
+        final URLClassLoader classLoader;
+        int holders;
+
+        Loader(URLClassLoader classLoader) {
+            this.classLoader = classLoader;
+        }
+    }
+
+    /**
+     * One loader per directory and jar set: a reload that finds the same jars makes no new
+     * loader. Guarded by the class, as is {@link #latest}.
+     */
+    private static final Map<List<String>, Loader> LOADERS = new HashMap<>();
+    /** The loader of the last {@link #load}: what the next configuration is read with, kept open. */
+    private static Loader latest;
 
     private PluginDirectory() {}
 
@@ -29,28 +59,138 @@ public final class PluginDirectory {
      * on this thread and the threads it starts from now on.
      *
      * @return the jars found
-     * @throws IOException when the directory cannot be read
+     * @throws IOException when the directory cannot be read or breaks the rules above; the
+     *     message says which file and why
      */
     public static List<Path> load(Path directory) throws IOException {
         List<Path> jars;
-        try (Stream<Path> files = Files.list(directory)) {
-            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
-        }
         List<String> key = new ArrayList<>();
-        key.add(directory.toRealPath().toString());
         List<URL> urls = new ArrayList<>();
-        for (Path jar : jars) {
-            key.add(jar.getFileName() + "@" + Files.getLastModifiedTime(jar).toMillis() + "/" + Files.size(jar));
-            try {
-                urls.add(jar.toUri().toURL());
-            } catch (MalformedURLException e) {
-                throw new IOException(jar + ": " + e.getMessage(), e);
+        try {
+            refuseLink(directory);
+            Path real = directory.toRealPath();
+            for (Path p = real; p != null; p = p.getParent()) {
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new Refused(p + " is not a directory");
+                }
+                check(p, p != real);
             }
+            try (Stream<Path> files = Files.list(real)) {
+                jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+            }
+            key.add(real.toString());
+            for (Path jar : jars) {
+                refuseLink(jar);
+                if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new Refused(jar + " is not a regular file");
+                }
+                check(jar, false);
+                key.add(jar.getFileName() + "@" + Files.getLastModifiedTime(jar, LinkOption.NOFOLLOW_LINKS).toMillis()
+                        + "/" + Files.size(jar));
+                urls.add(url(jar));
+            }
+        } catch (Refused e) {
+            throw new IOException("plugin directory " + directory + ": " + e.getMessage() + ": the directory and its"
+                    + " jars must be owned by root or the daemon's user and writable by no one else", e);
+        } catch (IOException e) {
+            throw new IOException("cannot read the plugin directory " + directory + ": " + e, e);
         }
-        // Kept for the JVM's life: controllers made from it live as long as the daemon.
-        URLClassLoader loader = LOADERS.computeIfAbsent(List.copyOf(key), k -> new URLClassLoader("mptcp4j-plugins",
-                urls.toArray(URL[]::new), PluginDirectory.class.getClassLoader()));
+        URLClassLoader loader;
+        synchronized (PluginDirectory.class) {
+            Loader l = LOADERS.computeIfAbsent(List.copyOf(key), k -> new Loader(new URLClassLoader("mptcp4j-plugins",
+                    urls.toArray(URL[]::new), PluginDirectory.class.getClassLoader())));
+            latest = l;
+            // Loaded before but never put in force (a configuration refused on reload): nothing runs them.
+            LOADERS.values().removeIf(other -> other != l && other.holders == 0 && close(other));
+            loader = l.classLoader;
+        }
         Thread.currentThread().setContextClassLoader(loader);
         return jars;
+    }
+
+    /**
+     * {@code loader} is in use (a configuration in force names it, or an event loop runs its
+     * controllers) until {@link #release}d; nothing for a loader not made here.
+     */
+    public static synchronized void hold(ClassLoader loader) {
+        Loader l = find(loader);
+        if (l != null) {
+            l.holders++;
+        }
+    }
+
+    /**
+     * One use of {@code loader} ended; the last closes it, and its jar files, unless it is the
+     * one the next configuration would be read with.
+     */
+    public static synchronized void release(ClassLoader loader) {
+        Loader l = find(loader);
+        if (l != null && --l.holders == 0 && l != latest) {
+            LOADERS.values().remove(l);
+            close(l);
+        }
+    }
+
+    /** Class loaders of plugins open now (each with its jar files). */
+    static synchronized int openLoaders() {
+        return LOADERS.size();
+    }
+
+    private static Loader find(ClassLoader loader) {
+        for (Loader l : LOADERS.values()) {
+            if (l.classLoader == loader) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private static boolean close(Loader l) {
+        try {
+            l.classLoader.close();
+        } catch (IOException e) {
+            LOG.warn("closing the class loader of replaced plugins: {}", e.toString());
+        }
+        return true;
+    }
+
+    private static URL url(Path jar) throws IOException {
+        try {
+            return jar.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IOException(jar + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuseLink(Path path) throws Refused {
+        if (Files.isSymbolicLink(path)) {
+            throw new Refused(path + " is a symbolic link");
+        }
+    }
+
+    /**
+     * Refuses {@code path} unless root or this process's user owns it and no one else may write
+     * it; {@code above}: a directory above the plugins', which may be writable by others if sticky.
+     */
+    private static void check(Path path, boolean above) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) a.get("uid");
+        int mode = (Integer) a.get("mode") & 07777;
+        if (owner != 0 && owner != (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) {
+            throw new Refused(path + " is owned by uid " + owner);
+        }
+        if ((mode & 022) != 0 && !(above && (mode & 01000) != 0)) {
+            throw new Refused(path + " is writable by " + ((mode & 020) != 0 ? "its group" : "others") + " (mode "
+                    + Integer.toOctalString(mode) + ")");
+        }
+    }
+
+    /** What breaks the rules, said once with them by {@link #load}. */
+    private static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
     }
 }

@@ -2,11 +2,20 @@ package org.mptcp4j.netlink;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import org.mptcp4j.pm.MptcpException;
 
 /**
@@ -98,8 +107,7 @@ public final class NativeLibrary {
         Path dir = Path.of(System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
         Path file;
         try (in) {
-            file = Files.createTempFile(dir, "lib" + NAME + "-", ".so");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            file = extract(in, dir);
         } catch (IOException e) {
             throw new MptcpException("extract libmptcp4j.so to " + dir, 0, e.toString());
         }
@@ -116,6 +124,26 @@ public final class NativeLibrary {
                 // best effort: the file is unique and harmless
             }
         }
+    }
+
+    /**
+     * Writes {@code in} to a new file of {@code dir}, uniquely named, created with O_EXCL and
+     * mode 0600 and written through the descriptor that created it: nobody else can have opened
+     * or replaced it, and the umask cannot widen its mode.
+     */
+    static Path extract(InputStream in, Path dir) throws IOException {
+        Path file = dir.resolve("lib" + NAME + "-" + Long.toUnsignedString(new SecureRandom().nextLong()) + ".so");
+        FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(
+                EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly);
+        try (channel) {
+            in.transferTo(Channels.newOutputStream(channel));
+        } catch (IOException e) {
+            Files.deleteIfExists(file); // ours: CREATE_NEW made it
+            throw e;
+        }
+        return file;
     }
 
     /** Turns the dynamic loader's complaint into what to do about it. */

@@ -59,6 +59,22 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
+    /**
+     * Another descriptor of this namespace, with the same name, to be closed on its own: for an
+     * owner that must not depend on when others close theirs (an event loop thread, which may
+     * outlive whoever started it). {@link #current()} gives itself.
+     */
+    public NetworkNamespace duplicate() {
+        if (this == CURRENT) {
+            return CURRENT;
+        }
+        try {
+            return new NetworkNamespace(name, duplicate(fd()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("network namespace " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The name it was opened by, or "(current)". */
     public String name() {
         return name;
@@ -157,6 +173,8 @@ public final class NetworkNamespace implements AutoCloseable {
     private static native int open(String path) throws IOException;
 
     private static native void close(int fd);
+
+    private static native int duplicate(int fd) throws IOException;
 
     private static native int enter(int fd) throws IOException;
 

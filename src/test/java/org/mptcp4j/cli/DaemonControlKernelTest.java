@@ -3,13 +3,17 @@ package org.mptcp4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.control.ControlClient;
+import org.mptcp4j.control.ControlResponse;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
@@ -17,6 +21,7 @@ import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.ServedTopology;
@@ -176,6 +181,54 @@ class DaemonControlKernelTest {
                     + "writable by no one else; run 'chmod go-w " + shared + "' or put the socket in another directory"), said,
                     run.err());
             assertTrue(Files.notExists(socket));
+        }
+    }
+
+    /**
+     * Connections handed to controllers with parameters of their own (an ecmp-refresh each, with
+     * a timer of its own) take what was made for them along when they close: the daemon's counts
+     * of handed-over connections and of the controllers made for them fall back to 0, and the
+     * namespace's own controller goes on.
+     */
+    @Test
+    void controllersMadeForHandedOverConnectionsGoWhenTheyClose() throws Exception {
+        int handedOver = 50;
+        Path socket = dir.resolve("control.sock");
+        try (ServedTopology served = ServedTopology.create(1);
+                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", served.clientName(),
+                        "--control-socket", socket.toString(), "--metrics", "127.0.0.1:0", "--controller", "ndiffports",
+                        "subflows=1")) {
+            InetSocketAddress metrics = daemon.awaitMetricsEndpoint();
+            String assignedConnections = "mptcp4j_assigned_connections{netns=\"" + served.clientName() + "\"}";
+            String assignedControllers = "mptcp4j_assigned_controllers{netns=\"" + served.clientName() + "\"}";
+            List<MptcpSocket> connections = new ArrayList<>();
+            try (ControlClient control = ControlClient.connect(socket)) {
+                for (int i = 0; i < handedOver; i++) {
+                    MptcpSocket s = served.connect();
+                    connections.add(s);
+                    ControlResponse r = control.request("policy token " + String.format("%08x", s.info().token())
+                            + " ecmp-refresh subflows=1 interval=1m ports=" + (20_000 + 2 * i) + "-" + (20_001 + 2 * i));
+                    assertTrue(r.ok(), r + "\n" + daemon.err());
+                }
+                Map<String, Long> samples = HttpClient.samples(metrics);
+                assertEquals(handedOver, samples.get(assignedConnections), samples.toString());
+                assertEquals(handedOver, samples.get(assignedControllers), samples.toString());
+            } finally {
+                for (MptcpSocket s : connections) {
+                    s.close();
+                }
+            }
+            Map<String, Long> samples = HttpClient.samples(metrics);
+            for (int i = 0; i < 100 && (samples.get(assignedConnections) != 0 || samples.get(assignedControllers) != 0); i++) {
+                Thread.sleep(100);
+                samples = HttpClient.samples(metrics);
+            }
+            assertEquals(0, samples.get(assignedConnections), samples.toString());
+            assertEquals(0, samples.get(assignedControllers), samples.toString());
+            try (MptcpSocket again = served.connect()) {
+                assertEquals(1, Transfers.awaitInfo(again, i -> i.extraSubflows() == 1).extraSubflows(), daemon.err());
+            }
+            assertEquals(0, daemon.terminate(), daemon.err());
         }
     }
 }

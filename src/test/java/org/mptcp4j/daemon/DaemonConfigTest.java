@@ -68,6 +68,7 @@ class DaemonConfigTest {
                 decoding = native
                 timeout-interval = 250ms
                 family-wait = 30s
+                controller-stall = 5s
                 control-socket = /run/m4j/ctl.sock
                 metrics = 127.0.0.1:9464
 
@@ -82,6 +83,7 @@ class DaemonConfigTest {
                 policy = policy
                 idle = blocking
                 family-wait = 0s
+                controller-stall = 2m
                 """);
         assertTrue(c.logEnabled());
         assertEquals(Level.DEBUG, c.logLevel());
@@ -102,12 +104,14 @@ class DaemonConfigTest {
         assertEquals(EventDecoding.NATIVE, blue.decoding());
         assertEquals(Duration.ofMillis(250), blue.timeoutInterval());
         assertEquals(Duration.ofSeconds(30), blue.familyWait());
+        assertEquals(Duration.ofSeconds(5), blue.controllerStall());
         NamespaceConfig proc = c.namespaces().get(1);
         assertEquals("/proc/1/ns/net", proc.target());
         assertEquals(policy, proc.policyFile());
         assertEquals(Files.readString(policy), proc.policyText());
         assertEquals("blocking", proc.idle());
         assertEquals(Duration.ZERO, proc.familyWait(), "the namespace's own value wins");
+        assertEquals(Duration.ofMinutes(2), proc.controllerStall());
         assertTrue(proc.newController().toString().startsWith("policy [remote 10.1.0.0/16 -> fullmesh"),
                 proc.newController().toString());
     }
@@ -124,6 +128,7 @@ class DaemonConfigTest {
         assertEquals("blocking", own.idle());
         assertEquals(2 << 20, own.receiveBuffer());
         assertEquals(Duration.ofSeconds(10), own.familyWait());
+        assertEquals(Duration.ofSeconds(30), own.controllerStall());
         assertFalse(own.loopback());
         assertFalse(own.linkLocal());
         assertEquals(DaemonConfig.DEFAULT_CONTROL_SOCKET, c.controlSocket());
@@ -162,7 +167,7 @@ class DaemonConfigTest {
     @Test
     void anUnknownKeyNamesTheAcceptedOnes() throws IOException {
         String e = error("[core]\nidel = blocking\n");
-        assertTrue(e.startsWith("F:2: unknown key 'idel' in [core]; accepted: control-socket, decoding,"), e);
+        assertTrue(e.startsWith("F:2: unknown key 'idel' in [core]; accepted: control-socket, controller-stall, decoding,"), e);
     }
 
     @Test
@@ -191,6 +196,10 @@ class DaemonConfigTest {
         assertEquals("F:2: [namespace blue] family-wait must be a duration in 0s..1h (a number and ms, s, m, h or d:"
                 + " 500ms, 1.5s, 5m), not '10'",
                 error("[namespace blue]\nfamily-wait = 10\n"));
+        assertEquals("F:2: [core] controller-stall: '500ms' is not accepted (a duration from 1s to 1h: 30s, 2m)",
+                error("[core]\ncontroller-stall = 500ms\n"));
+        assertEquals("F:2: [namespace blue] controller-stall: '2h' is not accepted (a duration from 1s to 1h: 30s, 2m)",
+                error("[namespace blue]\ncontroller-stall = 2h\n"));
         assertEquals("F:2: [core] control-socket: 'ctl.sock' is not accepted (an absolute path, or off)",
                 error("[core]\ncontrol-socket = ctl.sock\n"));
     }

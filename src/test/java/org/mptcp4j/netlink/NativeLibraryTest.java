@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Java mirrors of the native layouts (include/mptcp4j) against what the C compiler laid out. */
 class NativeLibraryTest {
@@ -36,5 +41,19 @@ class NativeLibraryTest {
                 "/tmp/libmptcp4j-1.so: libnl-genl-3.so.200: cannot open shared object file: No such file or directory"),
                 "/tmp/libmptcp4j-1.so");
         assertTrue(e.getMessage().contains("install the packages libnl-genl-3-200 and libnl-route-3-200"), e.getMessage());
+    }
+
+    /**
+     * The extracted library is written into the file its exclusive creation made, mode 0600:
+     * not replaced by one the umask decides (0644 under the usual 022, 0666 under 0).
+     */
+    @Test
+    void theExtractedLibraryIsReadableByItsOwnerOnly(@TempDir Path dir) throws Exception {
+        byte[] library = "not really a library".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path file = NativeLibrary.extract(new ByteArrayInputStream(library), dir);
+        assertEquals(dir, file.getParent());
+        assertTrue(file.getFileName().toString().matches("libmptcp4j-[0-9]+\\.so"), file.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertArrayEquals(library, Files.readAllBytes(file));
     }
 }

@@ -1,0 +1,238 @@
+package org.mptcp4j.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.demo.Topology;
+import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.HttpClient;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.ServedTopology;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * A controller that blocks in a callback for 15 s ({@link BlockingController}, on connections to
+ * {@link #BLOCKING_PORT}) while its namespace is reloaded, or removed: the daemon replaces the
+ * loop after {@code controller-stall} (2 s here) and goes on managing, the blocked callback
+ * finds its own namespace when it returns, never one that reused a descriptor number, and the
+ * old loop's thread and descriptors go once it has returned.
+ */
+@KernelTest
+class BlockedControllerKernelTest {
+    private static final int BLOCKING_PORT = 5202;
+    private static final long BLOCKED_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+    @TempDir
+    Path dir;
+
+    private String policy() throws IOException {
+        Path policy = dir.resolve("policy");
+        Files.writeString(policy, "port " + BLOCKING_PORT + " -> block-once dir=" + dir + "\ndefault -> ndiffports subflows=1\n");
+        return policy.toString();
+    }
+
+    @Test
+    void aReloadReplacesABlockedLoopAndTheDaemonGoesOnManaging() throws Exception {
+        Path config = dir.resolve("mptcp4j.conf");
+        String core = "[core]\ncontrol-socket = off\ncontroller-stall = 2s\npolicy = " + policy() + "\n";
+        Files.writeString(config, core);
+        try (ServedTopology t = ServedTopology.create(1); MptcpServerSocket blocking = listen(t)) {
+            Transfers.discardServer(blocking, new AtomicLong());
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady(true, "run", "--config", config.toString(),
+                    "-n", t.clientName(), "--metrics", "127.0.0.1:0")) {
+                InetSocketAddress metrics = daemon.awaitMetricsEndpoint();
+                try (MptcpSocket first = t.connect()) {
+                    assertEquals(1, Transfers.awaitInfo(first, i -> i.extraSubflows() == 1).extraSubflows());
+                }
+                // jcmd first: its attach listener is a socket the daemon keeps from then on.
+                assertEquals(1, loopThreads(daemon.pid(), t.clientName()));
+                List<String> before = descriptors(daemon.pid());
+                try (MptcpSocket stuck = connectToBlocking(t)) {
+                    long blockedAt = awaitBlocked();
+
+                    Files.writeString(config, core + "timeout-interval = 200ms\n");
+                    daemon.signal("HUP");
+                    String err = daemon.awaitErr("configuration reloaded", 20);
+                    assertTrue(err.contains("namespace " + t.clientName() + " reconfigured"), err);
+                    assertTrue(err.contains("a controller has kept the event loop from its events for more than PT2S (at "
+                            + BlockingController.class.getName() + "."), err);
+                    try (MptcpSocket after = t.connect()) {
+                        assertEquals(1, Transfers.awaitInfo(after, i -> i.extraSubflows() == 1).extraSubflows(),
+                                "a new connection is managed by the new loop\n" + daemon.err());
+                    }
+                    assertFalse(Files.exists(dir.resolve("returned")), "while the old one still blocks");
+                    Map<String, Long> samples = HttpClient.samples(metrics);
+                    String netns = "{netns=\"" + t.clientName() + "\"}";
+                    assertEquals(1, samples.get("mptcp4j_controller_stalls_total" + netns), samples.toString());
+                    assertEquals(1, samples.get("mptcp4j_blocked_event_loops" + netns), samples.toString());
+
+                    assertEquals("descriptor=" + inode(t.clientName()) + " entered=" + inode(t.clientName()),
+                            release(blockedAt), "the callback, back, looks at its own namespace");
+                    err = daemon.awaitErr("replaced while blocked has ended", 10);
+                    assertTrue(err.contains("namespace " + t.clientName() + ": the event loop replaced while blocked has"
+                            + " ended"), err);
+                    assertEquals(1L, settled(() -> loopThreads(daemon.pid(), t.clientName()), 1L), "the old loop's thread ended");
+                    assertEquals(before, settled(() -> descriptors(daemon.pid()), before), "the old loop's descriptors are closed");
+                    assertEquals(0, HttpClient.samples(metrics).get("mptcp4j_blocked_event_loops" + netns));
+                    Transfers.send(stuck, 1000); // and the connection it blocked on goes on
+                }
+                assertEquals(0, daemon.terminate(), daemon.err());
+            }
+        }
+    }
+
+    /**
+     * The namespace is deleted while its controller blocks, and another is managed in its place
+     * (whose descriptors take the lowest free numbers, those a closed descriptor of the first
+     * would leave): the callback, back, finds the deleted namespace through its descriptor.
+     */
+    @Test
+    void aNamespaceRemovedWhileItsControllerBlocksIsNeverMistakenForAnother() throws Exception {
+        try (ServedTopology a = ServedTopology.create(1); ServedTopology b = ServedTopology.create(1);
+                ServedTopology c = ServedTopology.create(1); MptcpServerSocket blocking = listen(a)) {
+            Transfers.discardServer(blocking, new AtomicLong());
+            long first = inode(a.clientName());
+            Path config = dir.resolve("mptcp4j.conf");
+            String core = "[core]\ncontrol-socket = off\ncontroller-stall = 2s\npath-manager = ndiffports\n"
+                    + "[controller ndiffports]\nsubflows = 1\n[namespace " + b.clientName() + "]\n";
+            Files.writeString(config, core + "[namespace " + a.clientName() + "]\npolicy = " + policy() + "\n");
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady(true, "run", "--config", config.toString())) {
+                for (ServedTopology t : List.of(a, b)) {
+                    try (MptcpSocket s = t.connect()) {
+                        assertEquals(1, Transfers.awaitInfo(s, i -> i.extraSubflows() == 1).extraSubflows(), daemon.err());
+                    }
+                }
+                assertEquals(1, loopThreads(daemon.pid(), a.clientName())); // and jcmd's socket is there from now on
+                List<String> before = descriptors(daemon.pid());
+                try (MptcpSocket stuck = connectToBlocking(a)) {
+                    long blockedAt = awaitBlocked();
+                    Shell.run("ip", "netns", "del", a.clientName());
+                    String err = daemon.awaitErr("namespace " + a.clientName() + ": the event loop did not stop", 20);
+                    assertTrue(err.contains("namespace " + a.clientName() + " is gone"), err);
+                    assertTrue(err.contains("namespace " + a.clientName() + ": the event loop did not stop within PT2S (at "
+                            + BlockingController.class.getName() + "."), err);
+
+                    Files.writeString(config, core + "[namespace " + c.clientName() + "]\n");
+                    daemon.signal("HUP");
+                    err = daemon.awaitErr("configuration reloaded", 20);
+                    assertTrue(err.contains("netns=" + c.clientName()), err);
+                    for (ServedTopology t : List.of(b, c)) {
+                        try (MptcpSocket s = t.connect()) {
+                            assertEquals(1, Transfers.awaitInfo(s, i -> i.extraSubflows() == 1).extraSubflows(),
+                                    "managed while the callback blocks\n" + daemon.err());
+                        }
+                    }
+                    assertFalse(Files.exists(dir.resolve("returned")), "while the callback still blocks");
+
+                    assertEquals("descriptor=" + first + " entered=" + first, release(blockedAt),
+                            "the deleted namespace, not " + inode(c.clientName()));
+                    err = daemon.awaitErr("replaced while blocked has ended", 10);
+                    assertTrue(err.contains("namespace " + a.clientName() + ": the event loop replaced while blocked has"
+                            + " ended"), err);
+                    assertEquals(0L, settled(() -> loopThreads(daemon.pid(), a.clientName()), 0L), "its thread ended");
+                    // c's descriptors where a's were: as many, of the same kinds, and none of a's left.
+                    before.replaceAll(d -> d.replace(a.clientName(), c.clientName()));
+                    Collections.sort(before);
+                    assertEquals(before, settled(() -> descriptors(daemon.pid()), before));
+                    Transfers.send(stuck, 1000); // and the connection it blocked on goes on, in its namespace
+                }
+                assertEquals(0, daemon.terminate(), daemon.err());
+            }
+        }
+    }
+
+    /** {@code value}'s value once it is {@code expected}, or the last after 5 s (what is left closing). */
+    private static <T> T settled(Callable<T> value, T expected) throws Exception {
+        T v = value.call();
+        for (int i = 0; i < 100 && !expected.equals(v); i++) {
+            Thread.sleep(50);
+            v = value.call();
+        }
+        return v;
+    }
+
+    /** A listener on the server's side for the connections the blocking controller gets. */
+    private static MptcpServerSocket listen(ServedTopology t) throws IOException {
+        return MptcpServerSocket.bind(t.topology().server(), new InetSocketAddress("0.0.0.0", BLOCKING_PORT), 8);
+    }
+
+    private static MptcpSocket connectToBlocking(ServedTopology t) throws IOException {
+        MptcpSocket s = MptcpSocket.connect(t.topology().client(), Topology.serverEndpoint(1, BLOCKING_PORT));
+        Transfers.send(s, 1000);
+        return s;
+    }
+
+    /** Waits for the controller to say it blocks; when it did. */
+    private long awaitBlocked() throws Exception {
+        awaitFile(dir.resolve("blocked"));
+        return System.nanoTime();
+    }
+
+    /** Lets the callback return once it has blocked 15 s; what it then saw. */
+    private String release(long blockedAt) throws Exception {
+        long left = blockedAt + BLOCKED_NANOS - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+        Files.writeString(dir.resolve("release"), "");
+        return Files.readString(awaitFile(dir.resolve("returned")));
+    }
+
+    private static Path awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 1000 && Files.notExists(file); i++) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(file), file + " never came");
+        return file;
+    }
+
+    private static long inode(String namespace) throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino")).longValue();
+    }
+
+    /**
+     * The daemon's open descriptors, sorted: sockets and pipes by kind, the rest (namespaces
+     * among them) by the file they name.
+     */
+    private static List<String> descriptors(long pid) throws IOException {
+        List<String> kinds = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                try {
+                    kinds.add(Files.readSymbolicLink(fd).toString().replaceAll("^(socket|pipe):\\[\\d+]$", "$1"));
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // not open any more
+                }
+            }
+        }
+        Collections.sort(kinds);
+        return kinds;
+    }
+
+    /** Threads of the daemon running an event loop of namespace {@code label}, as jcmd lists them. */
+    private static long loopThreads(long pid, String label) throws IOException {
+        Shell.Result threads = Shell.execute(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "Thread.print"));
+        assertEquals(0, threads.exit(), threads.err());
+        return threads.out().lines().filter(l -> l.startsWith("\"mptcp4j-" + label + "\"")).count();
+    }
+}
