@@ -196,9 +196,9 @@ class DaemonConfigTest {
         assertEquals("F:2: [namespace blue] family-wait must be a duration in 0s..1h (a number and ms, s, m, h or d:"
                 + " 500ms, 1.5s, 5m), not '10'",
                 error("[namespace blue]\nfamily-wait = 10\n"));
-        assertEquals("F:2: [core] controller-stall: '500ms' is not accepted (a duration from 1s to 1h: 30s, 2m)",
+        assertEquals("F:2: [core] controller-stall must be a duration in 1s..1h (a number and ms, s, m, h or d: 500ms, 1.5s, 5m), not '500ms'",
                 error("[core]\ncontroller-stall = 500ms\n"));
-        assertEquals("F:2: [namespace blue] controller-stall: '2h' is not accepted (a duration from 1s to 1h: 30s, 2m)",
+        assertEquals("F:2: [namespace blue] controller-stall must be a duration in 1s..1h (a number and ms, s, m, h or d: 500ms, 1.5s, 5m), not '2h'",
                 error("[namespace blue]\ncontroller-stall = 2h\n"));
         assertEquals("F:2: [core] control-socket: 'ctl.sock' is not accepted (an absolute path, or off)",
                 error("[core]\ncontrol-socket = ctl.sock\n"));
