@@ -209,6 +209,8 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
                 DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(c.token()));
                 adoptIds(d);
+                // Announcements made before this host started (a restarted daemon) get their listeners back.
+                pathManager.restoreListeners(d.token(), d.localAddresses());
                 found.add(d);
             }
         }

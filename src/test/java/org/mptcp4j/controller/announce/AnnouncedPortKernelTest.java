@@ -13,18 +13,27 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.EventRecorder;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.ServerPolicy;
 import org.mptcp4j.testing.Transfers;
 
 /**
  * The listener opened for an announced port: peers' joins there keep being accepted whatever
- * plain connections arrive on that port.
+ * plain connections arrive on that port, and after the daemon was killed and started again.
  */
 @KernelTest
 class AnnouncedPortKernelTest {
@@ -60,6 +69,68 @@ class AnnouncedPortKernelTest {
                 c.close();
             }
         }
+    }
+
+    /**
+     * The daemon announces an address with a port, is killed (its listener dies with it) and
+     * started again: it finds the announcement in the kernel and listens there again, so the
+     * peer's next join to that port succeeds with no new announcement.
+     */
+    @Test
+    void afterTheDaemonIsKilledAndStartedAgainThePeerJoinsTheAnnouncedPortWithoutANewAnnouncement() throws Exception {
+        InetSocketAddress announced = new InetSocketAddress(Topology.serverAddress(2), ANNOUNCED_PORT);
+        EventRecorder clientEvents = new EventRecorder();
+        try (Topology t = Topology.create("m4j-test", 2)) {
+            t.routeBySource();
+            PathManagerMode.set(t.server(), PathManagerMode.USERSPACE);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            String[] run = {"run", "-n", t.serverName(), "--control-socket", "off", "--controller", "announce",
+                    "addresses=" + announced.getAddress().getHostAddress(), "port=" + ANNOUNCED_PORT};
+            try (MptcpServerSocket app = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0",
+                    ServerPolicy.PORT), 16);
+                    PathManager client = PathManager.open(t.client());
+                    EventLoop clientLoop = EventLoop.builder(clientEvents).namespace(t.client()).build()) {
+                Transfers.discardServer(app, new AtomicLong());
+                clientLoop.start();
+                MptcpSocket socket = null;
+                try {
+                    try (CommandProcess first = CommandProcess.startAndAwaitReady(run)) {
+                        socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, ServerPolicy.PORT));
+                        Transfers.send(socket, 1000);
+                        int token = Transfers.awaitInfo(socket, i -> i.token() != 0).token();
+                        clientEvents.await(MptcpEventType.ANNOUNCED, e -> e.token() == token);
+                        assertEquals(1, join(client, socket, announced), "joined while the first daemon ran");
+                        first.kill();
+                    }
+                    try (CommandProcess second = CommandProcess.startAndAwaitReady(run)) {
+                        assertTrue(second.awaitOut("discovered token", 10).contains("discovered token"), second.out());
+                        assertEquals(2, join(client, socket, announced), "joined again after the restart");
+                        int token = socket.info().token();
+                        assertEquals(1, clientEvents.seen().stream()
+                                .filter(e -> e.type() == MptcpEventType.ANNOUNCED && e.token() == token).count(),
+                                "announced once: " + clientEvents.seen());
+                        assertEquals(0, second.terminate(), second.err());
+                    }
+                } finally {
+                    if (socket != null) {
+                        socket.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The client opens a subflow from its second address to {@code to}; its established subflows there then. */
+    private static long join(PathManager client, MptcpSocket socket, InetSocketAddress to) throws Exception {
+        int token = socket.info().token();
+        long before = joins(socket.info(), to);
+        client.createSubflow(token, MptcpAddress.of(Topology.clientAddress(2), 0).id(1), MptcpAddress.of(to.getAddress(),
+                to.getPort()));
+        return joins(Transfers.awaitInfo(socket, i -> joins(i, to) > before), to);
+    }
+
+    private static long joins(ConnectionInfo info, InetSocketAddress to) {
+        return info.subflows().stream().filter(f -> f.state() == 1 && f.remote().equals(to)).count();
     }
 
     private static MptcpSocket connect(ServerPolicy s) throws Exception {
