@@ -224,6 +224,57 @@ class ResyncKernelTest {
         }
     }
 
+    /**
+     * Events lost again and again (the smallest receive buffer, the loop held while each burst
+     * of connections comes, as a loop busy with a resync would be): the losses are coalesced
+     * into a few resyncs, not one each, and in the end every connection is managed, once.
+     */
+    @Test
+    void repeatedLossesAreCoalescedIntoFewResyncsAndEveryConnectionEndsManaged() throws Exception {
+        int rounds = 60;
+        int perRound = 8;
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
+            t.allowServerSubflows(8);
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Transfers.discardServer(listener, new AtomicLong());
+            Recording recording = new Recording(NDiffPortsController.sameAddressPair(1));
+            List<MptcpSocket> sockets = new ArrayList<>();
+            try (PathManager pm = PathManager.open(t.client())) {
+                ControllerHost host = new ControllerHost(recording, pm);
+                try (EventLoop loop = EventLoop.builder(host).namespace(t.client()).receiveBufferBytes(4096).build()) {
+                    loop.start();
+                    for (int r = 0; r < rounds; r++) {
+                        HeldLoop held = HeldLoop.hold(loop);
+                        try {
+                            for (int i = 0; i < perRound; i++) {
+                                sockets.add(connect(t));
+                            }
+                        } finally {
+                            held.release();
+                        }
+                    }
+                    for (MptcpSocket s : sockets) {
+                        ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 1);
+                        assertEquals(1, info.extraSubflows(), "every connection is managed: " + info);
+                    }
+                    long lost = loop.counter(EventCounter.LOST);
+                    // Rounds whose hold came before the loop read the last one's loss share one report.
+                    assertTrue(lost >= 20, "the kernel dropped events again and again: " + lost + " loss reports");
+                    // One resync per loss report (each came in its own batch) was the storm.
+                    assertTrue(host.resyncs() * 4 <= lost, host.resyncs() + " resyncs for " + lost + " loss reports");
+                    assertEquals(sockets.size(), recording.ndiffports.requested(), "one subflow asked for each");
+                    Thread.sleep(200);
+                    for (MptcpSocket s : sockets) {
+                        assertEquals(1, s.info().extraSubflows(), "managed once: " + s.info());
+                    }
+                } finally {
+                    closeAll(sockets);
+                }
+            }
+        }
+    }
+
     @Test
     void aDaemonKilledWithLiveConnectionsDiscoversEveryConnectionAndSubflowWhenRestarted() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1);
