@@ -45,7 +45,7 @@ import org.mptcp4j.pm.PathManager;
  *
  * <p>When the loop starts, and after the kernel dropped events, the host finds every
  * established connection of the namespace (sock_diag, and GET_ADDR by token for the ids the
- * userspace path manager holds), takes their local address ids into its allocator, opens again
+ * userspace path manager holds, asked only of connections sock_diag says it holds some for), takes their local address ids into its allocator, opens again
  * the listeners their announcements with a port need, and reports each to the controller as
  * {@link Controller#onConnectionDiscovered discovered}. It also runs the timeout watcher for the
  * connections the controller asks it to.
@@ -293,7 +293,10 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             open.add(c.token());
             // Not yet fully established: its ESTABLISHED event is still to come.
             if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
-                DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(c.token()));
+                // The kernel counts the userspace path manager's addresses of a connection in
+                // mptcpi_local_addr_used: none, no GET_ADDR (a round trip per connection).
+                DiscoveredConnection d = new DiscoveredConnection(c,
+                        c.localAddressesUsed() == 0 ? List.of() : userspaceAddresses(c.token()));
                 adoptIds(d);
                 // Announcements made before this host started (a restarted daemon) get their listeners back.
                 pathManager.restoreListeners(d.token(), d.localAddresses());
