@@ -1,0 +1,136 @@
+package org.mptcp4j.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
+import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.PathManager;
+
+/**
+ * The path manager side of the resync-storm benchmark: ndiffports (one extra subflow per
+ * connection) through ControllerHost, on an event loop with a small receive buffer, in a
+ * namespace under churn. Prints a JSON line a second: events handled, loss reports, resyncs
+ * run, the loop thread's CPU time. After a line "quiet" on stdin it looks at the namespace's
+ * connections every 100 ms until every live one (established, MPTCP) is managed (has its extra
+ * subflow), then prints how long that took and exits. Uses only what ControllerHost had before
+ * resyncs were coalesced, so that one build of this class measures both.
+ *
+ *   java -cp mptcp4j-daemon.jar:CLASSES org.mptcp4j.benchmarks.ResyncStorm NETNS RECEIVE_BUFFER_BYTES
+ */
+public final class ResyncStorm {
+    private static final long MANAGED_WAIT_MILLIS = 300_000;
+
+    private ResyncStorm() {}
+
+    public static void main(String[] args) throws Exception {
+        NetworkNamespace ns = NetworkNamespace.named(args[0]);
+        int receiveBuffer = Integer.parseInt(args[1]);
+        try (PathManager pm = PathManager.open(ns)) {
+            ControllerHost host = new ControllerHost(NDiffPortsController.sameAddressPair(1), pm);
+            EventLoop loop = EventLoop.builder(host).namespace(ns).receiveBufferBytes(receiveBuffer).build();
+            Thread thread = loop.start();
+            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            System.out.println("{\"ready\":true,\"receive_buffer\":" + loop.receiveBufferSize() + "}");
+            Thread reporter = new Thread(() -> {
+                try {
+                    for (long t = 1; ; t++) {
+                        Thread.sleep(1000);
+                        // Read from another thread without a lock: a report, not a decision.
+                        System.out.printf("{\"t\":%d,\"events\":%d,\"lost\":%d,\"resyncs\":%d,\"loop_cpu_ns\":%d}%n", t,
+                                loop.counter(EventCounter.RECORDS), loop.counter(EventCounter.LOST), host.resyncs(),
+                                threads.getThreadCpuTime(thread.getId()));
+                    }
+                } catch (InterruptedException e) {
+                    // the end
+                }
+            }, "report");
+            reporter.setDaemon(true);
+            reporter.start();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("quiet")) {
+                // wait for the load to end
+            }
+            long quiet = System.nanoTime();
+            int[] first = liveAndManaged(ns);
+            int[] now = first;
+            while (now[0] != now[1] && System.nanoTime() - quiet < MANAGED_WAIT_MILLIS * 1_000_000) {
+                Thread.sleep(100);
+                now = liveAndManaged(ns);
+            }
+            long millis = (System.nanoTime() - quiet) / 1_000_000;
+            reporter.interrupt();
+            long cpu = threads.getThreadCpuTime(thread.getId());
+            long events = loop.counter(EventCounter.RECORDS);
+            long lost = loop.counter(EventCounter.LOST);
+            long resyncs = host.resyncs();
+            double resyncMillis = resyncMillis(loop, host);
+            String getAddr = getAddrReport(ns, pm);
+            loop.close();
+            System.out.printf("{\"quiet\":true,\"live\":%d,\"unmanaged_at_quiet\":%d,\"managed\":%d,\"managed_after_ms\":%d,"
+                    + "\"events\":%d,\"lost\":%d,\"resyncs\":%d,\"loop_cpu_ns\":%d,\"resync_ms\":%.1f,%s}%n", now[0],
+                    first[0] - first[1], now[1], now[0] == now[1] ? millis : -1, events, lost, resyncs, cpu, resyncMillis,
+                    getAddr);
+        }
+    }
+
+    /** The median time of three resyncs run on the loop's thread, now that nothing happens. */
+    private static double resyncMillis(EventLoop loop, ControllerHost host) throws Exception {
+        long[] nanos = new long[3];
+        for (int i = 0; i < nanos.length; i++) {
+            CompletableFuture<Long> took = new CompletableFuture<>();
+            loop.execute(() -> {
+                long start = System.nanoTime();
+                host.resync();
+                took.complete(System.nanoTime() - start);
+            });
+            nanos[i] = took.get();
+        }
+        Arrays.sort(nanos);
+        return nanos[1] / 1e6;
+    }
+
+    /**
+     * What the GET_ADDR by token of every live connection costs, as JSON fields; and how often
+     * mptcpi_local_addr_used (sock_diag) disagrees with it on whether the answer is empty.
+     */
+    private static String getAddrReport(NetworkNamespace ns, PathManager pm) {
+        int asked = 0;
+        int nonEmpty = 0;
+        int disagree = 0;
+        long start = System.nanoTime();
+        for (ConnectionInfo c : Connections.list(ns)) {
+            if (c.state() == 1 && !c.fallback()) {
+                asked++;
+                boolean empty = pm.localAddresses(c.token()).isEmpty();
+                nonEmpty += empty ? 0 : 1;
+                disagree += empty == (c.localAddressesUsed() == 0) ? 0 : 1;
+            }
+        }
+        return String.format("\"get_addr_ms\":%.1f,\"get_addr_asked\":%d,\"get_addr_non_empty\":%d,"
+                + "\"local_addr_used_disagrees\":%d", (System.nanoTime() - start) / 1e6, asked, nonEmpty, disagree);
+    }
+
+    /** Live MPTCP connections (established, fully, not fallen back to TCP), and those among them with a second subflow. */
+    private static int[] liveAndManaged(NetworkNamespace ns) {
+        int live = 0;
+        int managed = 0;
+        for (ConnectionInfo c : Connections.list(ns)) {
+            if (c.state() == 1 && !c.fallback() && c.fullyEstablished()) {
+                live++;
+                if (c.subflows().size() >= 2) {
+                    managed++;
+                }
+            }
+        }
+        return new int[] {live, managed};
+    }
+}
