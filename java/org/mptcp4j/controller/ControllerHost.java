@@ -45,8 +45,9 @@ import org.mptcp4j.pm.PathManager;
  *
  * <p>When the loop starts, and after the kernel dropped events, the host finds every
  * established connection of the namespace (sock_diag, and GET_ADDR by token for the ids the
- * userspace path manager holds, asked only of connections sock_diag says it holds some for), takes their local address ids into its allocator, opens again
- * the listeners their announcements with a port need, and reports each to the controller as
+ * userspace path manager holds, asked of the connections sock_diag says it holds some for),
+ * takes their local address ids into its allocator, opens again the listeners their
+ * announcements with a port need, and reports each to the controller as
  * {@link Controller#onConnectionDiscovered discovered}. It also runs the timeout watcher for the
  * connections the controller asks it to.
  *
