@@ -19,6 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 from latency import Topology, sh  # noqa: E402
+from churn import serve  # noqa: E402
 
 
 def run(label, classpath, args):
@@ -26,10 +27,7 @@ def run(label, classpath, args):
     procs = []
     lines = []
     try:
-        sh(*t.exec(t.cli, "sysctl", "-qw", "net.mptcp.pm_type=1"))
-        sh(*t.exec(t.cli, "sysctl", "-qw", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65535"))
-        procs.append(subprocess.Popen(t.exec(t.srv, args.pingpong, "server", "5201"),
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(serve(t, args.pingpong))
         driver = subprocess.Popen(["java", "-cp", classpath, "org.mptcp4j.benchmarks.ResyncStorm", t.cli,
                                    str(args.receive_buffer)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         procs.append(driver)
