@@ -86,7 +86,8 @@ final class AnnouncedListeners implements AutoCloseable {
             throw new MptcpException("listen on announced address " + key, inUse ? Errno.EADDRINUSE : 0,
                     inUse ? "if an MPTCP socket already listens there, announce without a listener" : e.getMessage());
         }
-        Thread acceptor = new Thread(() -> refuseConnections(socket.channel()), "mptcp4j-announced-" + key);
+        Thread acceptor = new Thread(() -> refuseConnections(socket.channel()),
+                "mptcp4j-announced-" + key.getAddress().getHostAddress() + ":" + key.getPort());
         acceptor.setDaemon(true);
         acceptor.start();
         return new Listener(socket, acceptor);
@@ -139,7 +140,10 @@ final class AnnouncedListeners implements AutoCloseable {
             try {
                 key = prepare(a);
             } catch (MptcpException e) {
-                if (e.errno() != Errno.EADDRINUSE) {
+                if (e.errno() == Errno.EADDRINUSE) {
+                    LOG.atDebug().log(() -> "connection " + Integer.toHexString(token) + ": " + a
+                            + " announced: another socket listens there");
+                } else {
                     LOG.warn("connection " + Integer.toHexString(token) + ": " + e.getMessage());
                 }
                 continue;

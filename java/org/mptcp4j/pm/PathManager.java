@@ -328,7 +328,9 @@ public final class PathManager implements AutoCloseable {
      * {@link MptcpAddress#FLAG_SIGNAL} and a port), where this path manager has none yet: a
      * path manager started after the announcement (a restarted daemon) accepts the peer's joins
      * there again without announcing anew. An address and port some other socket listens on is
-     * left to it; the listeners are released as {@link #announce}'s are.
+     * left to it; the listeners are released as {@link #announce}'s are. The kernel does not keep
+     * whether an announcement came with a listener: one announced without, for an application
+     * that listens there itself, gets one here if the application does not listen at that time.
      */
     public void restoreListeners(int token, List<MptcpAddress> addresses) {
         listeners.restore(token, addresses);

@@ -4,14 +4,22 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+import org.mptcp4j.controller.Controller;
+import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 
 /**
@@ -19,9 +27,11 @@ import org.mptcp4j.pm.PathManager;
  * connection) through ControllerHost, on an event loop with a small receive buffer, in a
  * namespace under churn. Prints a JSON line a second: events handled, loss reports, resyncs
  * run, the loop thread's CPU time. After a line "quiet" on stdin it looks at the namespace's
- * connections every 100 ms until every live one (established, MPTCP) is managed (has its extra
- * subflow), then prints how long that took and exits. Uses only what ControllerHost had before
- * resyncs were coalesced, so that one build of this class measures both.
+ * connections every 100 ms until every live one (established, MPTCP) is managed, known to the
+ * controller (its ESTABLISHED handled, or found by a resync), and has its extra subflow (which
+ * ndiffports asks for once: the kernel may refuse it), then prints how long each took and
+ * exits. Uses only what ControllerHost had before resyncs were coalesced, so that one build of
+ * this class measures both.
  *
  *   java -cp mptcp4j-daemon.jar:CLASSES org.mptcp4j.benchmarks.ResyncStorm NETNS RECEIVE_BUFFER_BYTES
  */
@@ -34,7 +44,8 @@ public final class ResyncStorm {
         NetworkNamespace ns = NetworkNamespace.named(args[0]);
         int receiveBuffer = Integer.parseInt(args[1]);
         try (PathManager pm = PathManager.open(ns)) {
-            ControllerHost host = new ControllerHost(NDiffPortsController.sameAddressPair(1), pm);
+            Known known = new Known();
+            ControllerHost host = new ControllerHost(known, pm);
             EventLoop loop = EventLoop.builder(host).namespace(ns).receiveBufferBytes(receiveBuffer).build();
             Thread thread = loop.start();
             var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -60,13 +71,21 @@ public final class ResyncStorm {
                 // wait for the load to end
             }
             long quiet = System.nanoTime();
-            int[] first = liveAndManaged(ns);
+            long resyncsAtQuiet = host.resyncs();
+            int[] first = liveKnownAndJoined(ns, known);
             int[] now = first;
-            while (now[0] != now[1] && System.nanoTime() - quiet < MANAGED_WAIT_MILLIS * 1_000_000) {
+            long knownMillis = -1;
+            while (System.nanoTime() - quiet < MANAGED_WAIT_MILLIS * 1_000_000) {
+                if (knownMillis < 0 && now[1] == now[0]) {
+                    knownMillis = (System.nanoTime() - quiet) / 1_000_000;
+                }
+                if (now[2] == now[0]) {
+                    break;
+                }
                 Thread.sleep(100);
-                now = liveAndManaged(ns);
+                now = liveKnownAndJoined(ns, known);
             }
-            long millis = (System.nanoTime() - quiet) / 1_000_000;
+            long millis = now[2] == now[0] ? (System.nanoTime() - quiet) / 1_000_000 : -1;
             reporter.interrupt();
             long cpu = threads.getThreadCpuTime(thread.getId());
             long events = loop.counter(EventCounter.RECORDS);
@@ -75,10 +94,12 @@ public final class ResyncStorm {
             double resyncMillis = resyncMillis(loop, host);
             String getAddr = getAddrReport(ns, pm);
             loop.close();
-            System.out.printf("{\"quiet\":true,\"live\":%d,\"unmanaged_at_quiet\":%d,\"managed\":%d,\"managed_after_ms\":%d,"
-                    + "\"events\":%d,\"lost\":%d,\"resyncs\":%d,\"loop_cpu_ns\":%d,\"resync_ms\":%.1f,%s}%n", now[0],
-                    first[0] - first[1], now[1], now[0] == now[1] ? millis : -1, events, lost, resyncs, cpu, resyncMillis,
-                    getAddr);
+            System.out.printf("{\"quiet\":true,\"live\":%d,\"unknown_at_quiet\":%d,\"known_after_ms\":%d,"
+                    + "\"without_subflow_at_quiet\":%d,\"without_subflow_at_end\":%d,\"subflows_after_ms\":%d,"
+                    + "\"subflows_refused\":%d,\"events\":%d,\"lost\":%d,\"resyncs\":%d,\"resyncs_at_quiet\":%d,"
+                    + "\"loop_cpu_ns\":%d,\"resync_ms\":%.1f,%s}%n", now[0], first[0] - first[1], knownMillis,
+                    first[0] - first[2], now[0] - now[2], millis, known.ndiffports.failed(), events, lost, resyncs,
+                    resyncsAtQuiet, cpu, resyncMillis, getAddr);
         }
     }
 
@@ -119,18 +140,59 @@ public final class ResyncStorm {
                 + "\"local_addr_used_disagrees\":%d", (System.nanoTime() - start) / 1e6, asked, nonEmpty, disagree);
     }
 
-    /** Live MPTCP connections (established, fully, not fallen back to TCP), and those among them with a second subflow. */
-    private static int[] liveAndManaged(NetworkNamespace ns) {
-        int live = 0;
-        int managed = 0;
+    /**
+     * Live MPTCP connections (established, fully, not fallen back to TCP); those among them the
+     * controller knows; those with a second subflow.
+     */
+    private static int[] liveKnownAndJoined(NetworkNamespace ns, Known known) {
+        int[] counts = new int[3];
         for (ConnectionInfo c : Connections.list(ns)) {
             if (c.state() == 1 && !c.fallback() && c.fullyEstablished()) {
-                live++;
-                if (c.subflows().size() >= 2) {
-                    managed++;
-                }
+                counts[0]++;
+                counts[1] += known.tokens.contains(c.token()) ? 1 : 0;
+                counts[2] += c.subflows().size() >= 2 ? 1 : 0;
             }
         }
-        return new int[] {live, managed};
+        return counts;
+    }
+
+    /** ndiffports, and the connections it was told of (established or discovered) until they close. */
+    private static final class Known implements Controller {
+        final NDiffPortsController ndiffports = NDiffPortsController.sameAddressPair(1);
+        final Set<Integer> tokens = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public Set<MptcpEventType> eventTypes() {
+            return ndiffports.eventTypes();
+        }
+
+        @Override
+        public void start(ControllerContext context) {
+            ndiffports.start(context);
+        }
+
+        @Override
+        public void onEstablished(MptcpEvent event) {
+            tokens.add(event.token());
+            ndiffports.onEstablished(event);
+        }
+
+        @Override
+        public void onClosed(MptcpEvent event) {
+            tokens.remove(event.token());
+            ndiffports.onClosed(event);
+        }
+
+        @Override
+        public void onConnectionDiscovered(DiscoveredConnection connection) {
+            tokens.add(connection.token());
+            ndiffports.onConnectionDiscovered(connection);
+        }
+
+        @Override
+        public void onResyncDone(IntPredicate open) {
+            tokens.removeIf(token -> !open.test(token));
+            ndiffports.onResyncDone(open);
+        }
     }
 }
