@@ -68,7 +68,7 @@ def run(label, classpath, args):
             "live": quiet["live"], "unknown_at_quiet": quiet["unknown_at_quiet"],
             "known_after_ms": quiet["known_after_ms"], "without_subflow_at_quiet": quiet["without_subflow_at_quiet"],
             "without_subflow_at_end": quiet["without_subflow_at_end"], "subflows_after_ms": quiet["subflows_after_ms"],
-            "subflows_refused": quiet["subflows_refused"], "quiet_resyncs": quiet["resyncs"] - quiet["resyncs_at_quiet"],
+            "subflows_refused": quiet["subflows_refused"], "refused_by_errno": quiet["refused_by_errno"], "quiet_resyncs": quiet["resyncs"] - quiet["resyncs_at_quiet"],
             "quiet_loss_reports": quiet["lost"] - end["lost"], "resync_ms": quiet["resync_ms"],
             "get_addr_ms": quiet["get_addr_ms"], "get_addr_asked": quiet["get_addr_asked"],
             "get_addr_non_empty": quiet["get_addr_non_empty"],
@@ -124,12 +124,12 @@ def main():
           " asks once per connection: the kernel may refuse), and at the end; SUBFLOW_CREATEs the kernel refused over"
           " the whole run, most for short connections already closed; resyncs run from the quiet on:\n")
     print("| code | live | unknown at quiet | all known after ms | without subflow at quiet | all with subflow after ms"
-          " | without subflow at end | SUBFLOW_CREATE refused (all run) | resyncs |")
+          " | without subflow at end | SUBFLOW_CREATE refused (all run), by errno | resyncs |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['label']} | {r['live']} | {r['unknown_at_quiet']} | {r['known_after_ms']}"
               f" | {r['without_subflow_at_quiet']} | {r['subflows_after_ms']} | {r['without_subflow_at_end']}"
-              f" | {r['subflows_refused']} | {r['quiet_resyncs']} |")
+              f" | {r['subflows_refused']} {r['refused_by_errno']} | {r['quiet_resyncs']} |")
     print("\nOnce quiet, with the live connections open: one resync (median of three), and the GET_ADDR by token of"
           " every live connection alone (what a resync asks the kernel for each):\n")
     print("| code | live | resync ms | GET_ADDR ms, all live | answers not empty | local_addr_used says otherwise |")

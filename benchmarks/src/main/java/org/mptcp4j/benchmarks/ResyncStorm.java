@@ -4,9 +4,11 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.IntPredicate;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
@@ -16,11 +18,13 @@ import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventLoop;
+import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.pm.PmCommand;
 
 /**
  * The path manager side of the resync-storm benchmark: ndiffports (one extra subflow per
@@ -45,6 +49,12 @@ public final class ResyncStorm {
         int receiveBuffer = Integer.parseInt(args[1]);
         try (PathManager pm = PathManager.open(ns)) {
             Known known = new Known();
+            Map<String, Long> refusals = new ConcurrentSkipListMap<>();
+            pm.observe((command, errno, start) -> {
+                if (command == PmCommand.SUBFLOW_CREATE && errno != 0) {
+                    refusals.merge(Errno.name(errno), 1L, Long::sum);
+                }
+            });
             ControllerHost host = new ControllerHost(known, pm);
             EventLoop loop = EventLoop.builder(host).namespace(ns).receiveBufferBytes(receiveBuffer).build();
             Thread thread = loop.start();
@@ -104,9 +114,9 @@ public final class ResyncStorm {
             System.out.printf("{\"quiet\":true,\"live\":%d,\"unknown_at_quiet\":%d,\"known_after_ms\":%d,"
                     + "\"without_subflow_at_quiet\":%d,\"without_subflow_at_end\":%d,\"subflows_after_ms\":%d,"
                     + "\"subflows_refused\":%d,\"events\":%d,\"lost\":%d,\"resyncs\":%d,\"resyncs_at_quiet\":%d,"
-                    + "\"loop_cpu_ns\":%d,\"resync_ms\":%.1f,%s}%n", now[0], first[0] - first[1], knownMillis,
-                    first[0] - first[2], now[0] - now[2], millis, known.ndiffports.failed(), events, lost, resyncs,
-                    resyncsAtQuiet, cpu, resyncMillis, getAddr);
+                    + "\"loop_cpu_ns\":%d,\"resync_ms\":%.1f,%s,\"refused_by_errno\":\"%s\"}%n", now[0],
+                    first[0] - first[1], knownMillis, first[0] - first[2], now[0] - now[2], millis,
+                    known.ndiffports.failed(), events, lost, resyncs, resyncsAtQuiet, cpu, resyncMillis, getAddr, refusals);
         }
     }
 
