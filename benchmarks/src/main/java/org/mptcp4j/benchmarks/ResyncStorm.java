@@ -9,19 +9,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.IntPredicate;
-import org.mptcp4j.controller.Controller;
-import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.ControllerHost;
-import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
+import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PmCommand;
@@ -48,15 +44,26 @@ public final class ResyncStorm {
         NetworkNamespace ns = NetworkNamespace.named(args[0]);
         int receiveBuffer = Integer.parseInt(args[1]);
         try (PathManager pm = PathManager.open(ns)) {
-            Known known = new Known();
+            NDiffPortsController ndiffports = NDiffPortsController.sameAddressPair(1);
+            // The connections the controller was told of (established or discovered), until they close.
+            Set<Integer> known = ConcurrentHashMap.newKeySet();
             Map<String, Long> refusals = new ConcurrentSkipListMap<>();
             pm.observe((command, errno, start) -> {
                 if (command == PmCommand.SUBFLOW_CREATE && errno != 0) {
                     refusals.merge(Errno.name(errno), 1L, Long::sum);
                 }
             });
-            ControllerHost host = new ControllerHost(known, pm);
-            EventLoop loop = EventLoop.builder(host).namespace(ns).receiveBufferBytes(receiveBuffer).build();
+            ControllerHost host = new ControllerHost(ndiffports, pm).onDiscovery(d -> known.add(d.token()))
+                    .onResyncDone(open -> known.removeIf(token -> !open.test(token)));
+            EventHandler seen = event -> {
+                if (event.type() == MptcpEventType.ESTABLISHED) {
+                    known.add(event.token());
+                } else if (event.type() == MptcpEventType.CLOSED) {
+                    known.remove(event.token());
+                }
+            };
+            EventLoop loop = EventLoop.builder(EventHandler.observed(host, seen)).namespace(ns)
+                    .receiveBufferBytes(receiveBuffer).build();
             Thread thread = loop.start();
             var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             System.out.println("{\"ready\":true,\"receive_buffer\":" + loop.receiveBufferSize() + "}");
@@ -116,7 +123,7 @@ public final class ResyncStorm {
                     + "\"subflows_refused\":%d,\"events\":%d,\"lost\":%d,\"resyncs\":%d,\"resyncs_at_quiet\":%d,"
                     + "\"loop_cpu_ns\":%d,\"resync_ms\":%.1f,%s,\"refused_by_errno\":\"%s\"}%n", now[0],
                     first[0] - first[1], knownMillis, first[0] - first[2], now[0] - now[2], millis,
-                    known.ndiffports.failed(), events, lost, resyncs, resyncsAtQuiet, cpu, resyncMillis, getAddr, refusals);
+                    ndiffports.failed(), events, lost, resyncs, resyncsAtQuiet, cpu, resyncMillis, getAddr, refusals);
         }
     }
 
@@ -161,55 +168,15 @@ public final class ResyncStorm {
      * Live MPTCP connections (established, fully, not fallen back to TCP); those among them the
      * controller knows; those with a second subflow.
      */
-    private static int[] liveKnownAndJoined(NetworkNamespace ns, Known known) {
+    private static int[] liveKnownAndJoined(NetworkNamespace ns, Set<Integer> known) {
         int[] counts = new int[3];
         for (ConnectionInfo c : Connections.list(ns)) {
             if (c.state() == 1 && !c.fallback() && c.fullyEstablished()) {
                 counts[0]++;
-                counts[1] += known.tokens.contains(c.token()) ? 1 : 0;
+                counts[1] += known.contains(c.token()) ? 1 : 0;
                 counts[2] += c.subflows().size() >= 2 ? 1 : 0;
             }
         }
         return counts;
-    }
-
-    /** ndiffports, and the connections it was told of (established or discovered) until they close. */
-    private static final class Known implements Controller {
-        final NDiffPortsController ndiffports = NDiffPortsController.sameAddressPair(1);
-        final Set<Integer> tokens = ConcurrentHashMap.newKeySet();
-
-        @Override
-        public Set<MptcpEventType> eventTypes() {
-            return ndiffports.eventTypes();
-        }
-
-        @Override
-        public void start(ControllerContext context) {
-            ndiffports.start(context);
-        }
-
-        @Override
-        public void onEstablished(MptcpEvent event) {
-            tokens.add(event.token());
-            ndiffports.onEstablished(event);
-        }
-
-        @Override
-        public void onClosed(MptcpEvent event) {
-            tokens.remove(event.token());
-            ndiffports.onClosed(event);
-        }
-
-        @Override
-        public void onConnectionDiscovered(DiscoveredConnection connection) {
-            tokens.add(connection.token());
-            ndiffports.onConnectionDiscovered(connection);
-        }
-
-        @Override
-        public void onResyncDone(IntPredicate open) {
-            tokens.removeIf(token -> !open.test(token));
-            ndiffports.onResyncDone(open);
-        }
     }
 }
