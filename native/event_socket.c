@@ -194,6 +194,24 @@ static jint poll_raw(JNIEnv *env, jclass cls, jlong handle, jint timeout_millis)
 	return wait_and_drain(s, timeout_millis, drain_raw, 0);
 }
 
+/*
+ * Whether events wait: a datagram received but not all decoded, or anything queued in the
+ * socket, an ENOBUFS report included (poll(2) without waiting). A failed look says yes, so
+ * that a caller waiting for the socket to drain is not misled.
+ */
+static jboolean pending(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	struct event_socket *s = (struct event_socket *)(intptr_t)handle;
+	if (s->pending_len != 0)
+		return JNI_TRUE;
+	struct pollfd fd = {.fd = s->fd, .events = POLLIN};
+	if (poll(&fd, 1, 0) < 0)
+		return JNI_TRUE;
+	return (fd.revents & (POLLIN | POLLERR)) != 0 ? JNI_TRUE : JNI_FALSE;
+}
+
 static void wakeup(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)cls;
@@ -368,6 +386,7 @@ int m4j_register_event_socket(JNIEnv *env)
 		 (void *)adopt_socket},
 		{"poll", "(JI)I", (void *)poll_events},
 		{"pollRaw", "(JI)I", (void *)poll_raw},
+		{"pending", "(J)Z", (void *)pending},
 		{"wakeup", "(J)V", (void *)wakeup},
 		{"setTypeMask", "(JJ)V", (void *)set_type_mask},
 		{"attach", "(JI)V", (void *)attach},

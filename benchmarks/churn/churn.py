@@ -18,6 +18,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from latency import Topology, sh  # noqa: E402
 
 
+def serve(t, pingpong):
+    """The client namespace on the userspace path manager, ready for churn; the echo server on 5201, started."""
+    sh(*t.exec(t.cli, "sysctl", "-qw", "net.mptcp.pm_type=1"))
+    # Thousands of short connections a second: the client reuses TIME_WAIT ports (its namespace only).
+    sh(*t.exec(t.cli, "sysctl", "-qw", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65535"))
+    return subprocess.Popen(t.exec(t.srv, pingpong, "server", "5201"), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rates", default="500,1000,2000,4000,8000,16000")
@@ -35,11 +44,7 @@ def main():
     lines = []
     procs = []
     try:
-        sh(*t.exec(t.cli, "sysctl", "-qw", "net.mptcp.pm_type=1"))
-        # Thousands of short connections a second: the client reuses TIME_WAIT ports (its namespace only).
-        sh(*t.exec(t.cli, "sysctl", "-qw", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65535"))
-        procs.append(subprocess.Popen(t.exec(t.srv, args.pingpong, "server", "5201"),
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(serve(t, args.pingpong))
         # Reports until stopped at the end.
         monitor = subprocess.Popen(["java", "-cp", args.jar, "org.mptcp4j.benchmarks.ChurnMonitor", t.cli,
                                     "100000", args.decoding], stdout=subprocess.PIPE, text=True)

@@ -47,9 +47,18 @@ import org.mptcp4j.pm.PathManager;
  *
  * <p>When the loop starts, and after the kernel dropped events, the host finds every
  * established connection of the namespace (sock_diag, and GET_ADDR by token for the ids the
- * userspace path manager holds), takes their local address ids into its allocator and reports
- * each to the controller as {@link Controller#onConnectionDiscovered discovered}. It also runs
- * the timeout watcher for the connections the controller asks it to.
+ * userspace path manager holds, asked of the connections sock_diag says it holds some for),
+ * takes their local address ids into its allocator, opens again the listeners their
+ * announcements with a port need, and reports each to the controller as
+ * {@link Controller#onConnectionDiscovered discovered}. It also runs the timeout watcher for the
+ * connections the controller asks it to.
+ *
+ * <p>Resyncs after lost events are coalesced: a loss only marks one as needed, and it runs once
+ * the loop has caught up with its socket ({@link EventLoop#eventsPending}), at most once per
+ * {@link #resyncInterval interval}; while the loop does not catch up, an interval after the loss
+ * at the latest, and then once more when it has. A look taken with events still pending would
+ * be undone by the older events handled after it (a connection they speak of may be gone, its
+ * CLOSED lost): the last look is always taken caught up, so the final state is the kernel's.
  */
 public final class ControllerHost implements EventHandler, ControllerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerHost.class);
@@ -57,6 +66,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             + " (connection and subflow info come with upstream Linux 5.9)";
     /** TCP_ESTABLISHED: connections in other states get no new subflows. */
     private static final int ESTABLISHED = 1;
+    /** The default of {@link #resyncInterval}. */
+    public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration MAX_RESYNC_INTERVAL = Duration.ofHours(1);
 
     private final Controller controller;
     private final PathManager pathManager;
@@ -64,6 +76,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private final Set<MptcpEventType> wanted;
     private final SubflowTimeoutWatcher timeoutWatcher;
     private Duration timeoutInterval = Duration.ofMillis(100);
+    private long resyncIntervalNanos = DEFAULT_RESYNC_INTERVAL.toNanos();
     private Consumer<DiscoveredConnection> discoveryListener = d -> {};
     private Consumer<IntPredicate> resyncListener = open -> {};
     private final List<PerConnection<?>> perConnection = new ArrayList<>();
@@ -71,7 +84,13 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private EventLoop loop;
     private EventLoop.Scheduled timeoutLooks;
     private boolean started;
+    /** Events were lost since the last resync began (or it was taken with events pending). */
     private boolean resyncPending;
+    /** When the pending resync was first needed, and when the last one ended (System.nanoTime). */
+    private long resyncNeededNanos;
+    private long lastResyncNanos;
+    private EventLoop.Scheduled resyncTimer;
+    private final Runnable resyncTimerAction = this::onResyncTimer;
     private boolean timeoutsUnavailableSaid;
     private long discovered;
     private long resyncs;
@@ -105,6 +124,21 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             throw new IllegalArgumentException("timeout interval below 1 ms: " + interval);
         }
         this.timeoutInterval = interval;
+        return this;
+    }
+
+    /**
+     * The least time between the end of one resync after lost events and the start of the next
+     * (default {@link #DEFAULT_RESYNC_INTERVAL}, 1 ms to 1 h): however often the kernel drops
+     * events, the loop spends at most one resync per interval on finding connections again, and
+     * handles events in between. Also the longest a needed resync waits for the loop to catch
+     * up with its socket.
+     */
+    public ControllerHost resyncInterval(Duration interval) {
+        if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(MAX_RESYNC_INTERVAL) > 0) {
+            throw new IllegalArgumentException("resync interval outside 1 ms..1 h: " + interval);
+        }
+        this.resyncIntervalNanos = interval.toNanos();
         return this;
     }
 
@@ -162,7 +196,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             pathManager.connectionClosed(event.token());
             timeoutWatcher.forget(event.token());
         } else if (type == MptcpEventType.EVENTS_LOST) {
-            resyncPending = true;
+            resyncNeeded();
         }
         try {
             if (wanted.contains(type)) { // the loop may deliver more than the controller asked for (an observer wants it)
@@ -177,11 +211,52 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
     }
 
-    /** After a poll that reported lost events: finds every connection again. */
+    /** After a poll, when events were lost: finds every connection again if it is time. */
     @Override
     public void onBatchEnd() {
         if (resyncPending) {
+            resyncIfDue();
+        }
+    }
+
+    private void resyncNeeded() {
+        if (!resyncPending) {
+            resyncPending = true;
+            resyncNeededNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Resyncs now when the last resync ended an interval ago and either the loop has caught up
+     * or the resync has been needed for an interval; otherwise makes sure a timer looks again
+     * when one of those comes.
+     */
+    private void resyncIfDue() {
+        if (loop == null) { // a host driven by hand: nothing to wait for
             resync();
+            return;
+        }
+        long now = System.nanoTime();
+        boolean caughtUp = !loop.eventsPending();
+        long earliest = lastResyncNanos + resyncIntervalNanos;
+        long latest = Math.max(earliest, resyncNeededNanos + resyncIntervalNanos);
+        if (now - earliest >= 0 && (caughtUp || now - latest >= 0)) {
+            resync();
+            if (!caughtUp) {
+                // The events still pending are older than this look: once handled they may speak
+                // of connections it found gone, whose CLOSED was lost. One more look when caught up.
+                resyncNeeded();
+                resyncIfDue();
+            }
+        } else if (resyncTimer == null) {
+            resyncTimer = loop.runLater(Duration.ofNanos((caughtUp ? earliest : latest) - now), resyncTimerAction);
+        }
+    }
+
+    private void onResyncTimer() {
+        resyncTimer = null;
+        if (resyncPending) {
+            resyncIfDue();
         }
     }
 
@@ -195,6 +270,18 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     public List<DiscoveredConnection> resync() {
         resyncPending = false;
         resyncs++;
+        if (resyncTimer != null) {
+            resyncTimer.cancel();
+            resyncTimer = null;
+        }
+        try {
+            return findConnections();
+        } finally {
+            lastResyncNanos = System.nanoTime();
+        }
+    }
+
+    private List<DiscoveredConnection> findConnections() {
         if (!hasConnectionInfo()) {
             // Nothing to look at: connections are known from their events, none is forgotten.
             if (!started) {
@@ -220,8 +307,13 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             open.add(c.token());
             // Not yet fully established: its ESTABLISHED event is still to come.
             if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
-                DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(c.token()));
+                // The kernel counts the userspace path manager's addresses of a connection in
+                // mptcpi_local_addr_used: none, no GET_ADDR (a round trip per connection).
+                DiscoveredConnection d = new DiscoveredConnection(c,
+                        c.localAddressesUsed() == 0 ? List.of() : userspaceAddresses(c.token()));
                 adoptIds(d);
+                // Announcements made before this host started (a restarted daemon) get their listeners back.
+                pathManager.restoreListeners(d.token(), d.localAddresses());
                 found.add(d);
             }
         }
@@ -451,6 +543,10 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         if (timeoutLooks != null) {
             timeoutLooks.cancel();
             timeoutLooks = null;
+        }
+        if (resyncTimer != null) {
+            resyncTimer.cancel();
+            resyncTimer = null;
         }
         timeoutWatcher.close();
         stop();

@@ -445,6 +445,15 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return failure;
     }
 
+    /**
+     * Whether MPTCP events wait for the handler: received and not yet handed out, or still
+     * queued in the socket. False means the loop has caught up with the kernel: what a look at
+     * the namespace finds now includes all that the events handled so far said. From the loop's thread (a handler's {@link EventHandler#onBatchEnd}, a task).
+     */
+    public boolean eventsPending() {
+        return socket.pending();
+    }
+
     /** What the native side counted on this loop's socket. */
     public long counter(EventCounter counter) {
         return socket.counter(counter);

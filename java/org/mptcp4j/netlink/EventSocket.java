@@ -173,6 +173,22 @@ public final class EventSocket implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Whether events wait to be handed out: received and not yet decoded into records, or
+     * queued in the socket (an ENOBUFS report too). Does not wait; from the polling thread.
+     */
+    public boolean pending() {
+        if (javaDecoder != null && rawPosition < rawLimit) {
+            return true;
+        }
+        pollLock.lock();
+        try {
+            return pending(handle());
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
     /** The flyweight pointed at record {@code index} of the last poll. */
     public EventRecord record(int index) {
         return record.wrap(index);
@@ -258,6 +274,8 @@ public final class EventSocket implements AutoCloseable {
     private static native int poll(long handle, int timeoutMillis);
 
     private static native int pollRaw(long handle, int timeoutMillis);
+
+    private static native boolean pending(long handle);
 
     private static native void wakeup(long handle);
 

@@ -1,9 +1,18 @@
 package org.mptcp4j.pm;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.socket.MptcpServerSocket;
 
@@ -13,12 +22,24 @@ import org.mptcp4j.socket.MptcpServerSocket;
  * per address and port, counted by the (connection, address id) announcements that use it and
  * closed when the last is removed or its connection closes.
  *
+ * <p>The kernel attaches a peer's MP_JOIN subflow to its connection without the listener's
+ * accept queue; anything else that connects there (plain TCP, a new MPTCP connection) waits in
+ * that queue, and once it is full the kernel drops every SYN, joins' included. So each listener
+ * has a thread that takes every such connection as it comes and closes it with a reset: a
+ * constant amount of work per connection, and the queue never fills.
+ *
  * <p>An announcement takes a reference with {@link #prepare} before its request goes out, then
  * {@link #commit}s it once the kernel accepted, or {@link #abort}s it: a refused announcement
  * never changes what the others hold. Lookups by token box nothing.
  */
 final class AnnouncedListeners implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AnnouncedListeners.class);
+    /** Room for the connections that complete their handshake between two accepts. */
     private static final int BACKLOG = 64;
+    /** Closing a listener waits this long at most for its thread to leave accept() (it is woken at once). */
+    private static final long ACCEPTOR_EXIT_MILLIS = 1000;
+    /** An accept that fails while the listener is open (EMFILE ...) is tried again after this pause. */
+    private static final long ACCEPT_RETRY_MILLIS = 100;
 
     private final NetworkNamespace namespace;
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
@@ -27,10 +48,12 @@ final class AnnouncedListeners implements AutoCloseable {
 
     private static final class Listener {
         final MptcpServerSocket socket;
+        final Thread acceptor;
         int users;
 
-        Listener(MptcpServerSocket socket) {
+        Listener(MptcpServerSocket socket, Thread acceptor) {
             this.socket = socket;
+            this.acceptor = acceptor;
         }
     }
 
@@ -47,17 +70,87 @@ final class AnnouncedListeners implements AutoCloseable {
         InetSocketAddress key = address.socketAddress();
         Listener listener = listeners.get(key);
         if (listener == null) {
-            try {
-                listener = new Listener(MptcpServerSocket.bind(namespace, key, BACKLOG));
-            } catch (IOException e) {
-                throw new MptcpException("listen on announced address " + key, 0, e.getMessage()
-                        + (e.getMessage().contains("EADDRINUSE")
-                                ? " - if an MPTCP socket already listens there, announce without a listener" : ""));
-            }
+            listener = listen(key);
             listeners.put(key, listener);
         }
         listener.users++;
         return key;
+    }
+
+    private Listener listen(InetSocketAddress key) {
+        MptcpServerSocket socket;
+        try {
+            socket = MptcpServerSocket.bind(namespace, key, BACKLOG);
+        } catch (IOException e) {
+            boolean inUse = e.getCause() instanceof BindException;
+            throw new MptcpException("listen on announced address " + key, inUse ? Errno.EADDRINUSE : 0,
+                    inUse ? "if an MPTCP socket already listens there, announce without a listener" : e.getMessage());
+        }
+        Thread acceptor = new Thread(() -> refuseConnections(socket.channel()),
+                "mptcp4j-announced-" + key.getAddress().getHostAddress() + ":" + key.getPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return new Listener(socket, acceptor);
+    }
+
+    /** Takes each connection that reaches the listener's accept queue and resets it, until the listener closes. */
+    private void refuseConnections(ServerSocketChannel channel) {
+        boolean failureSaid = false;
+        while (true) {
+            SocketChannel connection;
+            try {
+                connection = channel.accept();
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException e) {
+                if (!failureSaid) {
+                    failureSaid = true;
+                    LOG.warn("listener for announced address " + channel.socket().getLocalSocketAddress()
+                            + ": accept failed, trying again every " + ACCEPT_RETRY_MILLIS + " ms: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(ACCEPT_RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
+            }
+            try (connection) {
+                // A reset: the kernel keeps no FIN_WAIT or TIME_WAIT state for it.
+                connection.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException e) {
+                // closed all the same
+            }
+        }
+    }
+
+    /**
+     * Connection {@code token} holds {@code addresses} (as {@link PathManager#localAddresses} lists
+     * them): each it announced with a port needs a listener there, which a path manager started
+     * after the announcement (a restarted daemon) does not have yet. Opens those it lacks; an
+     * address and port another socket listens on already is left to it.
+     */
+    synchronized void restore(int token, List<MptcpAddress> addresses) {
+        InetSocketAddress[] ids = announcements.isEmpty() ? null : announcements.get(token);
+        for (MptcpAddress a : addresses) {
+            if ((a.flags() & MptcpAddress.FLAG_SIGNAL) == 0 || a.port() == 0 || (ids != null && ids[a.id()] != null)) {
+                continue;
+            }
+            InetSocketAddress key;
+            try {
+                key = prepare(a);
+            } catch (MptcpException e) {
+                if (e.errno() == Errno.EADDRINUSE) {
+                    LOG.atDebug().log(() -> "connection " + Integer.toHexString(token) + ": " + a
+                            + " announced: another socket listens there");
+                } else {
+                    LOG.warn("connection " + Integer.toHexString(token) + ": " + e.getMessage());
+                }
+                continue;
+            }
+            commit(token, a.id(), key);
+            ids = announcements.get(token);
+        }
     }
 
     /** The kernel accepted the announcement of {@code id} on {@code token}: it now holds {@code key}'s reference. */
@@ -132,22 +225,31 @@ final class AnnouncedListeners implements AutoCloseable {
         Listener listener = listeners.get(key);
         if (listener != null && --listener.users == 0) {
             listeners.remove(key);
-            closeQuietly(listener.socket);
+            closeQuietly(listener);
         }
     }
 
     @Override
     public synchronized void close() {
-        listeners.values().forEach(listener -> closeQuietly(listener.socket));
+        listeners.values().forEach(AnnouncedListeners::closeQuietly);
         listeners.clear();
         announcements.clear();
     }
 
-    private static void closeQuietly(MptcpServerSocket socket) {
+    /**
+     * Closes the socket and waits for its thread to leave accept(): only then is the port free
+     * again, for the next announcement that listens there.
+     */
+    private static void closeQuietly(Listener listener) {
         try {
-            socket.close();
+            listener.socket.close();
         } catch (IOException e) {
             // closing a listening socket fails only if it was already closed
+        }
+        try {
+            listener.acceptor.join(ACCEPTOR_EXIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -322,6 +322,20 @@ public final class PathManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the listeners connection {@code token}'s announcements with a port need, from the
+     * addresses the kernel holds for it ({@link #localAddresses}: those with
+     * {@link MptcpAddress#FLAG_SIGNAL} and a port), where this path manager has none yet: a
+     * path manager started after the announcement (a restarted daemon) accepts the peer's joins
+     * there again without announcing anew. An address and port some other socket listens on is
+     * left to it; the listeners are released as {@link #announce}'s are. The kernel does not keep
+     * whether an announcement came with a listener: one announced without, for an application
+     * that listens there itself, gets one here if the application does not listen at that time.
+     */
+    public void restoreListeners(int token, List<MptcpAddress> addresses) {
+        listeners.restore(token, addresses);
+    }
+
     /** MPTCP listening sockets open for announced addresses. */
     public int announcedListeners() {
         return listeners.size();

@@ -176,7 +176,52 @@ class ResyncKernelTest {
 
     @Test
     void lostEventsAreDetectedAndAfterResyncNoConnectionIsUnmanaged() throws Exception {
-        int connections = 24;
+        withLossyClient((t, loop, host, recording, sockets) -> {
+            burst(t, loop, 24, sockets);
+            assertEveryConnectionManagedOnce(recording, sockets);
+            assertTrue(loop.counter(EventCounter.LOST) > 0, "the kernel dropped events");
+            assertTrue(recording.eventsLost.get() > 0);
+            assertTrue(host.resyncs() >= 2, "a resync at start and one after the loss: " + host.resyncs());
+            Set<Integer> tokens = new HashSet<>();
+            for (MptcpSocket s : sockets) {
+                tokens.add(s.info().token());
+            }
+            assertTrue(recording.discovered.keySet().containsAll(tokens));
+        });
+    }
+
+    /**
+     * Events lost again and again (bursts while the loop is held, as a loop busy with a resync
+     * would be): the losses are coalesced into a few resyncs, not one each, and in the end
+     * every connection is managed, once.
+     */
+    @Test
+    void repeatedLossesAreCoalescedIntoFewResyncsAndEveryConnectionEndsManaged() throws Exception {
+        withLossyClient((t, loop, host, recording, sockets) -> {
+            for (int round = 0; round < 60; round++) {
+                burst(t, loop, 8, sockets);
+            }
+            assertEveryConnectionManagedOnce(recording, sockets);
+            long lost = loop.counter(EventCounter.LOST);
+            // Rounds whose hold came before the loop read the last one's loss share one report.
+            assertTrue(lost >= 20, "the kernel dropped events again and again: " + lost + " loss reports");
+            // One resync per loss report (each came in its own batch) was the storm.
+            assertTrue(host.resyncs() * 4 <= lost, host.resyncs() + " resyncs for " + lost + " loss reports");
+        });
+    }
+
+    /** A test on a client whose events the kernel drops. */
+    private interface LossyClient {
+        void run(Topology t, EventLoop loop, ControllerHost host, Recording recording, List<MptcpSocket> sockets)
+                throws Exception;
+    }
+
+    /**
+     * The client's connections get one subflow each (ndiffports) from a loop with the smallest
+     * receive buffer the kernel allows, which a burst of events overruns; {@code sockets}, the
+     * test's connections, are closed at the end.
+     */
+    private static void withLossyClient(LossyClient test) throws Exception {
         try (Topology t = Topology.create("m4j-test", 1);
                 MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {
             t.allowServerSubflows(8);
@@ -186,41 +231,40 @@ class ResyncKernelTest {
             List<MptcpSocket> sockets = new ArrayList<>();
             try (PathManager pm = PathManager.open(t.client())) {
                 ControllerHost host = new ControllerHost(recording, pm);
-                // The smallest receive buffer the kernel allows: a burst overruns it.
                 try (EventLoop loop = EventLoop.builder(host).namespace(t.client()).receiveBufferBytes(4096).build()) {
                     loop.start();
-                    // Hold the loop while the burst comes, as a busy or stalled daemon would be.
-                    HeldLoop held = HeldLoop.hold(loop);
-                    try {
-                        for (int i = 0; i < connections; i++) {
-                            sockets.add(connect(t));
-                        }
-                    } finally {
-                        held.release();
-                    }
-                    for (MptcpSocket s : sockets) {
-                        ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 1);
-                        assertEquals(1, info.extraSubflows(), "every connection is managed: " + info);
-                    }
-                    assertTrue(loop.counter(EventCounter.LOST) > 0, "the kernel dropped events");
-                    assertTrue(recording.eventsLost.get() > 0);
-                    assertTrue(host.resyncs() >= 2, "a resync at start and one after the loss: " + host.resyncs());
-                    Set<Integer> tokens = new HashSet<>();
-                    for (MptcpSocket s : sockets) {
-                        tokens.add(s.info().token());
-                    }
-                    assertTrue(recording.discovered.keySet().containsAll(tokens));
-                    // Whether through an event or a discovery, each connection got exactly one subflow.
-                    assertEquals(connections, recording.ndiffports.requested());
-                    assertEquals(0, recording.ndiffports.failed());
-                    Thread.sleep(200);
-                    for (MptcpSocket s : sockets) {
-                        assertEquals(1, s.info().extraSubflows(), s.info().toString());
-                    }
+                    test.run(t, loop, host, recording, sockets);
                 } finally {
                     closeAll(sockets);
                 }
             }
+        }
+    }
+
+    /** {@code count} connections made while the loop is held, as a busy or stalled daemon would be. */
+    private static void burst(Topology t, EventLoop loop, int count, List<MptcpSocket> sockets) throws Exception {
+        HeldLoop held = HeldLoop.hold(loop);
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(connect(t));
+            }
+        } finally {
+            held.release();
+        }
+    }
+
+    /** Whether through an event or a discovery, each connection got exactly one subflow. */
+    private static void assertEveryConnectionManagedOnce(Recording recording, List<MptcpSocket> sockets)
+            throws Exception {
+        for (MptcpSocket s : sockets) {
+            ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 1);
+            assertEquals(1, info.extraSubflows(), "every connection is managed: " + info);
+        }
+        assertEquals(sockets.size(), recording.ndiffports.requested(), "one subflow asked for each");
+        assertEquals(0, recording.ndiffports.failed());
+        Thread.sleep(200);
+        for (MptcpSocket s : sockets) {
+            assertEquals(1, s.info().extraSubflows(), "managed once: " + s.info());
         }
     }
 
