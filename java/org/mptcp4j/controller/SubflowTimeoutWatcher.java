@@ -102,7 +102,7 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
         private static final int RETRANSMITS = 1;
         private static final int RTO_TIMEOUTS = 2;
 
-        private final RowTable rows = new RowTable(3, false, 32);
+        private final RowTable rows = RowTable.keyedByLong(3, false, 32);
 
         /** Forgets every subflow: a pass over the table, which is sized by the subflows watched. */
         void clear() {

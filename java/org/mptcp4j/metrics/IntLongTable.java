@@ -15,7 +15,7 @@ final class IntLongTable {
 
     /** A table that holds {@code expected} entries without growing. */
     IntLongTable(int expected) {
-        rows = new RowTable(1, false, expected);
+        rows = RowTable.keyedByInt(1, false, expected);
     }
 
     int size() {

@@ -11,7 +11,7 @@ import org.mptcp4j.table.RowTable;
  * thread-safe; values are not null.
  */
 public final class TokenMap<V> {
-    private final RowTable rows = new RowTable(0, true, 8);
+    private final RowTable rows = RowTable.keyedByInt(0, true, 8);
 
     /** An empty map. */
     public TokenMap() {}

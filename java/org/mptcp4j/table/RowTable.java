@@ -4,42 +4,62 @@ import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
- * Rows keyed by a long, by open addressing with linear probing: the one hash table under every
- * per-connection table (by token, by socket cookie). A row is its key and a fixed number of long
- * fields, kept together in one array so that a lookup reads one cache line; a table may also
- * keep an object per row, in an array beside it.
+ * Rows keyed by an int or a long, by open addressing with linear probing: the one hash table
+ * under every per-connection table (by token, by socket cookie). A row is its key, a fixed number
+ * of long fields and, in a table made with objects, an object. They are kept by column: the keys
+ * at their own width in one array, which is all a probe reads, the fields of a row together in a
+ * second and the objects in a third, so that a lookup reads the keys' cache line and then one
+ * more.
  *
- * <p>Keys are spread by murmur3's 64-bit finalizer, which mixes every bit of the key into the
- * slot: sequential tokens, random ones and ones that differ only in their high bits all sit
- * about one slot from home, the table doubling when half full. Removal shifts back the rows
- * that probed past the hole (no tombstones, nothing inserted again), so that a removal costs at
- * most the run of used slots it is in. Nothing is allocated except when the table grows.
+ * <p>A key is spread by murmur3's 64-bit finalizer, the slot taken from the top of its last
+ * product, so that every bit of the key moves the slot: sequential tokens, random ones, ones that
+ * differ only in their high bits all sit about one slot from home, the table doubling when half
+ * full. Removal shifts back the rows that probed past the hole (no tombstones, nothing inserted
+ * again), so that it costs at most the run of used slots it is in. Nothing is allocated except
+ * when the table grows.
  *
  * <p>A slot names a row until the next insertion or removal. Key 0 marks an empty slot; key 0
  * itself has a row of its own after the table's. Not thread-safe.
  */
 public final class RowTable {
-    private final int stride;
+    private final int fields;
     private final boolean withObjects;
-    private long[] rows;
+    /** The keys of a table keyed by int; null in one keyed by long. */
+    private int[] intKeys;
+    /** The keys of a table keyed by long; null in one keyed by int. */
+    private long[] longKeys;
+    private long[] fieldRows;
     private Object[] objects;
     private int mask;
+    /** 64 less the bits of a slot: a key's home is the top of its hash. */
+    private int homeShift;
     private int size;
     private boolean zeroKeyUsed;
 
-    /**
-     * A table that holds {@code expected} rows without growing.
-     *
-     * @param fields the long fields of a row beside its key
-     * @param withObjects whether each row also has an object
-     */
-    public RowTable(int fields, boolean withObjects, int expected) {
+    private RowTable(boolean longKeys, int fields, boolean withObjects, int expected) {
         if (fields < 0 || expected < 0) {
             throw new IllegalArgumentException("fields " + fields + ", expected " + expected);
         }
-        this.stride = 1 + fields;
+        this.fields = fields;
         this.withObjects = withObjects;
-        allocate(Integer.highestOneBit(Math.max(4, 2 * expected) - 1) * 2);
+        int capacity = Integer.highestOneBit(Math.max(4, 2 * expected) - 1) * 2;
+        allocate(longKeys, capacity);
+    }
+
+    /**
+     * A table keyed by int (a token; a long key passed to it must be an int's) that holds
+     * {@code expected} rows without growing.
+     *
+     * @param fields the long fields of a row
+     * @param withObjects whether each row also has an object
+     */
+    public static RowTable keyedByInt(int fields, boolean withObjects, int expected) {
+        return new RowTable(false, fields, withObjects, expected);
+    }
+
+    /** A table keyed by long (a socket cookie); as {@link #keyedByInt}. */
+    public static RowTable keyedByLong(int fields, boolean withObjects, int expected) {
+        return new RowTable(true, fields, withObjects, expected);
     }
 
     /** Rows held. */
@@ -53,7 +73,7 @@ public final class RowTable {
             return zeroKeyUsed ? zeroKeySlot() : -1;
         }
         for (int slot = home(key); ; slot = (slot + 1) & mask) {
-            long k = rows[slot * stride];
+            long k = key(slot);
             if (k == key) {
                 return slot;
             }
@@ -73,7 +93,7 @@ public final class RowTable {
             return zeroKeySlot();
         }
         int slot = home(key);
-        for (long k; (k = rows[slot * stride]) != 0; slot = (slot + 1) & mask) {
+        for (long k; (k = key(slot)) != 0; slot = (slot + 1) & mask) {
             if (k == key) {
                 return slot;
             }
@@ -82,7 +102,7 @@ public final class RowTable {
             rehash(2 * capacity());
             slot = emptySlotFor(key);
         }
-        rows[slot * stride] = key;
+        setKey(slot, key);
         size++;
         return slot;
     }
@@ -93,15 +113,18 @@ public final class RowTable {
         if (slot == zeroKeySlot()) {
             zeroKeyUsed = false;
         } else {
-            for (int i = (slot + 1) & mask; rows[i * stride] != 0; i = (i + 1) & mask) {
+            for (int i = (slot + 1) & mask; key(i) != 0; i = (i + 1) & mask) {
                 // The row at i may fill the hole only if its home is not between the hole and i.
-                if (((i - home(rows[i * stride])) & mask) >= ((i - hole) & mask)) {
-                    copyRow(rows, objects, i, hole);
+                if (((i - home(key(i))) & mask) >= ((i - hole) & mask)) {
+                    copyRow(intKeys, longKeys, fieldRows, objects, i, hole);
                     hole = i;
                 }
             }
         }
-        Arrays.fill(rows, hole * stride, (hole + 1) * stride, 0L);
+        setKey(hole, 0);
+        for (int f = 0; f < fields; f++) {
+            fieldRows[hole * fields + f] = 0;
+        }
         if (withObjects) {
             objects[hole] = null;
         }
@@ -116,12 +139,12 @@ public final class RowTable {
         // From an empty slot on, no run wraps past the start: rows removed further on pull back
         // only rows not yet asked about.
         int start = 0;
-        while (rows[start * stride] != 0) {
+        while (key(start) != 0) {
             start++;
         }
         for (int n = 1; n < capacity(); n++) {
             int slot = (start + n) & mask;
-            while (rows[slot * stride] != 0 && !keep.test(rows[slot * stride])) {
+            while (key(slot) != 0 && !keep.test(key(slot))) {
                 removeAt(slot);
             }
         }
@@ -132,7 +155,12 @@ public final class RowTable {
         if (size == 0) {
             return; // every row is zero already
         }
-        Arrays.fill(rows, 0L);
+        if (intKeys != null) {
+            Arrays.fill(intKeys, 0);
+        } else {
+            Arrays.fill(longKeys, 0L);
+        }
+        Arrays.fill(fieldRows, 0L);
         if (withObjects) {
             Arrays.fill(objects, null);
         }
@@ -143,7 +171,7 @@ public final class RowTable {
     /** The first used slot from {@code slot} on, or -1: {@code for (int s = next(0); s >= 0; s = next(s + 1))}. */
     public int next(int slot) {
         for (; slot < capacity(); slot++) {
-            if (rows[slot * stride] != 0) {
+            if (key(slot) != 0) {
                 return slot;
             }
         }
@@ -162,17 +190,17 @@ public final class RowTable {
 
     /** The key of the row at {@code slot}. */
     public long key(int slot) {
-        return rows[slot * stride];
+        return intKeys != null ? intKeys[slot] : longKeys[slot];
     }
 
     /** Field {@code field} (from 0) of the row at {@code slot}. */
     public long field(int slot, int field) {
-        return rows[slot * stride + 1 + field];
+        return fieldRows[slot * fields + field];
     }
 
     /** Sets field {@code field} (from 0) of the row at {@code slot}. */
     public void setField(int slot, int field, long value) {
-        rows[slot * stride + 1 + field] = value;
+        fieldRows[slot * fields + field] = value;
     }
 
     /** The object of the row at {@code slot}. */
@@ -197,7 +225,7 @@ public final class RowTable {
         int longestRun = 0;
         int run = 0;
         for (int slot = 0; slot < 2 * capacity(); slot++) { // twice round: a run may wrap
-            long key = rows[(slot & mask) * stride];
+            long key = key(slot & mask);
             if (key == 0) {
                 run = 0;
                 continue;
@@ -221,11 +249,22 @@ public final class RowTable {
      */
     public record Spread(double averageLookup, int longestLookup, int longestRun) {}
 
-    /** murmur3's fmix64: each bit of the key flips each bit of the slot with probability about 1/2. */
+    /**
+     * murmur3's fmix64 up to its last product, whose top bits are the slot: each bit of the key
+     * flips each of them with probability about 1/2.
+     */
     private int home(long key) {
         long h = (key ^ (key >>> 33)) * 0xff51afd7ed558ccdL;
         h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return (int) (h ^ (h >>> 33)) & mask;
+        return (int) (h >>> homeShift);
+    }
+
+    private void setKey(int slot, long key) {
+        if (intKeys != null) {
+            intKeys[slot] = (int) key;
+        } else {
+            longKeys[slot] = key;
+        }
     }
 
     private int capacity() {
@@ -239,36 +278,51 @@ public final class RowTable {
 
     private int emptySlotFor(long key) {
         int slot = home(key);
-        while (rows[slot * stride] != 0) {
+        while (key(slot) != 0) {
             slot = (slot + 1) & mask;
         }
         return slot;
     }
 
-    private void copyRow(long[] fromRows, Object[] fromObjects, int from, int to) {
-        System.arraycopy(fromRows, from * stride, rows, to * stride, stride);
+    /** Copies the row at {@code from} in the given columns to {@code to} in this table's. */
+    private void copyRow(int[] fromIntKeys, long[] fromLongKeys, long[] fromFieldRows, Object[] fromObjects,
+            int from, int to) {
+        if (intKeys != null) {
+            intKeys[to] = fromIntKeys[from];
+        } else {
+            longKeys[to] = fromLongKeys[from];
+        }
+        // A loop, not System.arraycopy: a row has a few fields, fewer than the call costs.
+        for (int f = 0; f < fields; f++) {
+            fieldRows[to * fields + f] = fromFieldRows[from * fields + f];
+        }
         if (withObjects) {
             objects[to] = fromObjects[from];
         }
     }
 
-    private void allocate(int capacity) {
-        rows = new long[(capacity + 1) * stride];
+    private void allocate(boolean wideKeys, int capacity) {
+        intKeys = wideKeys ? null : new int[capacity + 1];
+        longKeys = wideKeys ? new long[capacity + 1] : null;
+        fieldRows = new long[(capacity + 1) * fields];
         objects = withObjects ? new Object[capacity + 1] : null;
         mask = capacity - 1;
+        homeShift = Long.numberOfLeadingZeros(mask);
     }
 
     private void rehash(int capacity) {
-        long[] oldRows = rows;
+        int[] oldIntKeys = intKeys;
+        long[] oldLongKeys = longKeys;
+        long[] oldFieldRows = fieldRows;
         Object[] oldObjects = objects;
         int oldZeroKeySlot = zeroKeySlot();
-        allocate(capacity);
+        allocate(longKeys != null, capacity);
         for (int from = 0; from <= oldZeroKeySlot; from++) {
-            long key = oldRows[from * stride];
+            long key = oldIntKeys != null ? oldIntKeys[from] : oldLongKeys[from];
             if (key == 0 && (from != oldZeroKeySlot || !zeroKeyUsed)) {
                 continue;
             }
-            copyRow(oldRows, oldObjects, from, key == 0 ? zeroKeySlot() : emptySlotFor(key));
+            copyRow(oldIntKeys, oldLongKeys, oldFieldRows, oldObjects, from, key == 0 ? zeroKeySlot() : emptySlotFor(key));
         }
     }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.mptcp4j.table.RowTable;
 
 class TokenMapTest {
-    /** Probes of a lookup of a present token, on average. */
+    /** Probes of a lookup of a present token: on average, and at most. */
     private static final double AVERAGE_LOOKUP = 4;
+    private static final int LONGEST_LOOKUP = 64;
     /**
      * Used slots in a row, at most: no operation probes more than one slot past the run it falls
      * in. Linear probing at most half full leaves runs of about 60 among a million tokens.
@@ -167,6 +168,7 @@ class TokenMapTest {
         RowTable.Spread spread = map.spread();
         String where = when + ", " + map.size() + " tokens: " + spread;
         assertTrue(spread.averageLookup() < AVERAGE_LOOKUP, where);
+        assertTrue(spread.longestLookup() < LONGEST_LOOKUP, where);
         assertTrue(spread.longestRun() < LONGEST_RUN, where);
     }
 

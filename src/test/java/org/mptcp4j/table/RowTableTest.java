@@ -21,7 +21,7 @@ class RowTableTest {
      * smallest table: the same rows as a HashMap after every step, found by lookup and by a walk.
      */
     @Test
-    void agreesWithAHashMapOnEveryOperation() {
+    void keyedByLongAgreesWithAHashMapOnEveryOperation() {
         SplittableRandom random = new SplittableRandom(3);
         long[] pool = new long[600];
         for (int i = 0; i < pool.length; i++) {
@@ -32,7 +32,26 @@ class RowTableTest {
                 default -> i == 3 ? Long.MIN_VALUE : Long.MAX_VALUE - i;
             };
         }
-        RowTable table = new RowTable(2, true, 0);
+        agreesWithAHashMap(RowTable.keyedByLong(2, true, 0), pool, random);
+    }
+
+    /** The same over int keys: 0, the extremes, random ones, multiples of 65,536. */
+    @Test
+    void keyedByIntAgreesWithAHashMapOnEveryOperation() {
+        SplittableRandom random = new SplittableRandom(4);
+        long[] pool = new long[600];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = switch (i % 4) {
+                case 0 -> random.nextInt();
+                case 1 -> i << 16;
+                case 2 -> i - 300;
+                default -> i == 3 ? Integer.MIN_VALUE : Integer.MAX_VALUE - i;
+            };
+        }
+        agreesWithAHashMap(RowTable.keyedByInt(2, true, 0), pool, random);
+    }
+
+    private static void agreesWithAHashMap(RowTable table, long[] pool, SplittableRandom random) {
         Map<Long, Row> model = new HashMap<>();
         for (int step = 0; step < 200_000; step++) {
             long key = pool[random.nextInt(pool.length)];
@@ -81,7 +100,7 @@ class RowTableTest {
     @Test
     void cookiesSequentialOrDifferingInHighBitsSitNearHome() {
         for (int shift : new int[] {0, 20, 40, 44}) {
-            RowTable table = new RowTable(3, false, 0);
+            RowTable table = RowTable.keyedByLong(3, false, 0);
             for (long i = 1; i <= 1 << 19; i++) {
                 table.insert((0x4000_0000_0000L + i) << shift);
             }
@@ -92,7 +111,7 @@ class RowTableTest {
 
     @Test
     void keyZeroHasItsOwnRowAndOnlyWhenInserted() {
-        RowTable table = new RowTable(1, false, 4);
+        RowTable table = RowTable.keyedByInt(1, false, 4);
         assertEquals(-1, table.find(0));
         assertEquals(-1, table.next(0));
         int slot = table.insert(0);
