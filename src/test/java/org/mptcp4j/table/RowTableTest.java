@@ -23,32 +23,28 @@ class RowTableTest {
     @Test
     void keyedByLongAgreesWithAHashMapOnEveryOperation() {
         SplittableRandom random = new SplittableRandom(3);
-        long[] pool = new long[600];
-        for (int i = 0; i < pool.length; i++) {
-            pool[i] = switch (i % 4) {
-                case 0 -> random.nextLong();
-                case 1 -> (long) i << 44;
-                case 2 -> i - 300;
-                default -> i == 3 ? Long.MIN_VALUE : Long.MAX_VALUE - i;
-            };
-        }
-        agreesWithAHashMap(RowTable.keyedByLong(2, true, 0), pool, random);
+        agreesWithAHashMap(RowTable.keyedByLong(2, true, 0), pool(random, false), random);
     }
 
-    /** The same over int keys: 0, the extremes, random ones, multiples of 65,536. */
+    /** The same over int keys. */
     @Test
     void keyedByIntAgreesWithAHashMapOnEveryOperation() {
         SplittableRandom random = new SplittableRandom(4);
+        agreesWithAHashMap(RowTable.keyedByInt(2, true, 0), pool(random, true), random);
+    }
+
+    /** 600 keys, ints or longs: random ones, ones differing only in high bits, 0 and small ones, the extremes. */
+    private static long[] pool(SplittableRandom random, boolean ints) {
         long[] pool = new long[600];
         for (int i = 0; i < pool.length; i++) {
             pool[i] = switch (i % 4) {
-                case 0 -> random.nextInt();
-                case 1 -> i << 16;
+                case 0 -> ints ? random.nextInt() : random.nextLong();
+                case 1 -> ints ? i << 16 : (long) i << 44;
                 case 2 -> i - 300;
-                default -> i == 3 ? Integer.MIN_VALUE : Integer.MAX_VALUE - i;
+                default -> i == 3 ? (ints ? Integer.MIN_VALUE : Long.MIN_VALUE) : (ints ? Integer.MAX_VALUE : Long.MAX_VALUE) - i;
             };
         }
-        agreesWithAHashMap(RowTable.keyedByInt(2, true, 0), pool, random);
+        return pool;
     }
 
     private static void agreesWithAHashMap(RowTable table, long[] pool, SplittableRandom random) {
