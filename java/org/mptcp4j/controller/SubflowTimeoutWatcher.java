@@ -1,11 +1,11 @@
 package org.mptcp4j.controller;
 
-import java.util.Arrays;
 import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netlink.SockDiag;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.TokenMap;
+import org.mptcp4j.table.RowTable;
 
 /**
  * The timeout event the kernel does not send (the SMAPP paper's {@code timeout}): at each look
@@ -71,8 +71,8 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
             int before = previous.find(r.cookie());
             // A subflow seen for the first time reports only a timeout in progress, not its past ones.
             boolean timedOut = before < 0 ? backoff > 0 || retransmits > 0
-                    : rtoTimeouts > previous.rtoTimeouts[before] || backoff > previous.backoff[before]
-                            || retransmits > previous.retransmits[before];
+                    : rtoTimeouts > previous.rtoTimeouts(before) || backoff > previous.backoff(before)
+                            || retransmits > previous.retransmits(before);
             current.put(r.cookie(), backoff, retransmits, rtoTimeouts);
             if (timedOut && !timeouts.isFull()) {
                 timeouts.appendSubflowTimeout(r, now);
@@ -96,78 +96,45 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
         }
     }
 
-    /** Backoff, retransmissions and timeouts by socket cookie; cleared in O(1) by a generation count. */
+    /** Backoff, retransmissions and timeouts by socket cookie. */
     static final class SubflowTable {
-        long[] cookies = new long[64];
-        int[] backoff = new int[64];
-        long[] retransmits = new long[64];
-        int[] rtoTimeouts = new int[64];
-        int[] generation = new int[64];
-        int currentGeneration = 1;
-        int size;
+        private static final int BACKOFF = 0;
+        private static final int RETRANSMITS = 1;
+        private static final int RTO_TIMEOUTS = 2;
 
+        private final RowTable rows = RowTable.keyedByLong(3, false, 32);
+
+        /** Forgets every subflow: a pass over the table, which is sized by the subflows watched. */
         void clear() {
-            if (++currentGeneration == 0) {
-                // After 2^32 clears a slot's stale generation could look current again.
-                Arrays.fill(generation, 0);
-                currentGeneration = 1;
-            }
-            size = 0;
+            rows.clear();
         }
 
+        int size() {
+            return rows.size();
+        }
+
+        /** The slot of {@code cookie}, or -1. */
         int find(long cookie) {
-            int mask = cookies.length - 1;
-            for (int slot = slotOf(cookie, mask); generation[slot] == currentGeneration; slot = (slot + 1) & mask) {
-                if (cookies[slot] == cookie) {
-                    return slot;
-                }
-            }
-            return -1;
+            return rows.find(cookie);
         }
 
-        void put(long cookie, int backoffValue, long retransmitsValue, int rtoTimeoutsValue) {
-            if ((size + 1) * 2 > cookies.length) {
-                grow();
-            }
-            int mask = cookies.length - 1;
-            int slot = slotOf(cookie, mask);
-            while (generation[slot] == currentGeneration && cookies[slot] != cookie) {
-                slot = (slot + 1) & mask;
-            }
-            if (generation[slot] != currentGeneration) {
-                size++;
-            }
-            generation[slot] = currentGeneration;
-            cookies[slot] = cookie;
-            backoff[slot] = backoffValue;
-            retransmits[slot] = retransmitsValue;
-            rtoTimeouts[slot] = rtoTimeoutsValue;
+        int backoff(int slot) {
+            return (int) rows.field(slot, BACKOFF);
         }
 
-        private void grow() {
-            long[] oldCookies = cookies;
-            int[] oldBackoff = backoff;
-            long[] oldRetransmits = retransmits;
-            int[] oldRtoTimeouts = rtoTimeouts;
-            int[] oldGeneration = generation;
-            int live = currentGeneration;
-            cookies = new long[oldCookies.length * 2];
-            backoff = new int[cookies.length];
-            retransmits = new long[cookies.length];
-            rtoTimeouts = new int[cookies.length];
-            generation = new int[cookies.length];
-            currentGeneration = 1;
-            size = 0;
-            for (int i = 0; i < oldCookies.length; i++) {
-                if (oldGeneration[i] == live) {
-                    put(oldCookies[i], oldBackoff[i], oldRetransmits[i], oldRtoTimeouts[i]);
-                }
-            }
+        long retransmits(int slot) {
+            return rows.field(slot, RETRANSMITS);
         }
 
-        private static int slotOf(long cookie, int mask) {
-            long h = cookie * 0x9E3779B97F4A7C15L;
-            return (int) (h >>> 40) & mask;
+        int rtoTimeouts(int slot) {
+            return (int) rows.field(slot, RTO_TIMEOUTS);
+        }
+
+        void put(long cookie, int backoff, long retransmits, int rtoTimeouts) {
+            int slot = rows.insert(cookie);
+            rows.setField(slot, BACKOFF, backoff);
+            rows.setField(slot, RETRANSMITS, retransmits);
+            rows.setField(slot, RTO_TIMEOUTS, rtoTimeouts);
         }
     }
 }
