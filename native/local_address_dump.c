@@ -50,7 +50,7 @@ static int on_address(struct nl_msg *msg, void *arg)
 		d->out = out;
 		d->capacity = capacity;
 	}
-	if (rtnl_address_decode(nlh, &d->out[d->count]))
+	if (m4j_rtnl_address_decode(nlh, &d->out[d->count]))
 		d->count++;
 	return NL_OK;
 }

@@ -19,14 +19,14 @@
 #include "network_namespace.h"
 #include "rtnl_decoder.h"
 
-struct rtnl_monitor {
+struct m4j_rtnl_monitor {
 	struct nl_sock *sk;
 	struct netlink_error error;
-	struct rtnl_records records;
+	struct m4j_rtnl_records records;
 	/* Records written while the monitor opened, handed out by the first poll. */
 	int undelivered;
 	/* What each link was last seen as, and its name (rtnl_decoder.h). */
-	struct rtnl_links links;
+	struct m4j_rtnl_links links;
 };
 
 static int on_message(struct nl_msg *msg, void *arg)
@@ -37,18 +37,18 @@ static int on_message(struct nl_msg *msg, void *arg)
 	 */
 	if (nlmsg_get_src(msg)->nl_pid != 0)
 		return NL_SKIP;
-	struct rtnl_monitor *m = arg;
+	struct m4j_rtnl_monitor *m = arg;
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
 	/* The seed dump's answers carry its sequence number; changes multicast meanwhile carry 0. */
-	rtnl_monitor_read(&m->links, hdr, hdr->nlmsg_seq != 0, m4j_monotonic_nanos(), &m->records);
+	m4j_rtnl_monitor_read(&m->links, hdr, hdr->nlmsg_seq != 0, m4j_monotonic_nanos(), &m->records);
 	return NL_OK;
 }
 
-static void free_monitor(struct rtnl_monitor *m)
+static void free_monitor(struct m4j_rtnl_monitor *m)
 {
 	if (m->sk != NULL)
 		nl_socket_free(m->sk);
-	rtnl_links_free(&m->links);
+	m4j_rtnl_links_free(&m->links);
 	free(m);
 }
 
@@ -59,7 +59,7 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 	struct mptcp4j_event_record *out = m4j_direct_buffer(env, records, sizeof(*out), &capacity);
 	if (out == NULL)
 		return 0;
-	struct rtnl_monitor *m = calloc(1, sizeof(*m));
+	struct m4j_rtnl_monitor *m = calloc(1, sizeof(*m));
 	if (m == NULL || (m->sk = nl_socket_alloc()) == NULL) {
 		free(m);
 		m4j_throw_mptcp(env, "allocate rtnetlink socket", ENOMEM, NULL);
@@ -117,8 +117,8 @@ static jint poll_monitor(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
-	struct rtnl_monitor *m = (struct rtnl_monitor *)(intptr_t)handle;
-	struct rtnl_records *records = &m->records;
+	struct m4j_rtnl_monitor *m = (struct m4j_rtnl_monitor *)(intptr_t)handle;
+	struct m4j_rtnl_records *records = &m->records;
 	records->count = m->undelivered;
 	m->undelivered = 0;
 	m->error.error = 0;
@@ -127,7 +127,7 @@ static jint poll_monitor(JNIEnv *env, jclass cls, jlong handle)
 		if (rc == -NLE_AGAIN)
 			break;
 		if (rc == -NLE_NOMEM) /* libnl's word for ENOBUFS */
-			rtnl_monitor_lost(&m->links, m4j_monotonic_nanos(), records);
+			m4j_rtnl_monitor_lost(&m->links, m4j_monotonic_nanos(), records);
 		else if (rc < 0 && rc != -NLE_INTR)
 			return records->count > 0 ? records->count : -(m->error.error != 0 ? m->error.error : EPROTO);
 	}
@@ -138,14 +138,14 @@ static jint monitor_fd(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
-	return nl_socket_get_fd(((struct rtnl_monitor *)(intptr_t)handle)->sk);
+	return nl_socket_get_fd(((struct m4j_rtnl_monitor *)(intptr_t)handle)->sk);
 }
 
 static void close_monitor(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
-	free_monitor((struct rtnl_monitor *)(intptr_t)handle);
+	free_monitor((struct m4j_rtnl_monitor *)(intptr_t)handle);
 }
 
 int m4j_register_rtnl_monitor(JNIEnv *env)
