@@ -13,7 +13,7 @@
 #include <netlink/socket.h>
 
 #include "jni_support.h"
-#include "network_namespace.h"
+#include "netlink_socket.h"
 #include "rtnl_decoder.h"
 
 /* A Java array holds at most INT32_MAX bytes. */
@@ -29,12 +29,12 @@ struct dump {
 	int error; /* ENOMEM or E2BIG: the dump stopped there */
 };
 
+/* Only the kernel's answers come this far (netlink_socket.h). */
 static int on_address(struct nl_msg *msg, void *arg)
 {
 	struct dump *d = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	/* Only the kernel's answers: a process of the namespace could send to this socket too. */
-	if (nlmsg_get_src(msg)->nl_pid != 0 || nlh->nlmsg_type != RTM_NEWADDR)
+	if (nlh->nlmsg_type != RTM_NEWADDR)
 		return NL_OK;
 	if (d->count == d->capacity) {
 		if (d->capacity == MAX_ADDRESSES) {
@@ -75,28 +75,11 @@ static int dump_into(struct nl_sock *sk, struct dump *d)
 static jbyteArray dump_addresses(JNIEnv *env, jclass cls, jint netns_fd)
 {
 	(void)cls;
-	struct nl_sock *sk = nl_socket_alloc();
-	if (sk == NULL) {
-		m4j_throw_mptcp(env, "allocate rtnetlink socket", ENOMEM, NULL);
+	struct nl_sock *sk = netlink_socket_open(env, netns_fd, NETLINK_ROUTE, "rtnetlink");
+	if (sk == NULL)
 		return NULL;
-	}
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
-		return NULL;
-	}
-	int nlerr = nl_connect(sk, NETLINK_ROUTE);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "connect rtnetlink socket", connect_errno, nl_geterror(nlerr));
-		return NULL;
-	}
 	struct dump d = {0};
-	nlerr = dump_into(sk, &d);
+	int nlerr = dump_into(sk, &d);
 	nl_socket_free(sk);
 	jbyteArray addresses = NULL;
 	if (d.error != 0)

@@ -16,7 +16,7 @@
 
 #include "jni_support.h"
 #include "netlink_error.h"
-#include "network_namespace.h"
+#include "netlink_socket.h"
 #include "rtnl_decoder.h"
 
 struct m4j_rtnl_monitor {
@@ -29,14 +29,9 @@ struct m4j_rtnl_monitor {
 	struct m4j_rtnl_links links;
 };
 
+/* Only the kernel's messages come this far (netlink_socket.h). */
 static int on_message(struct nl_msg *msg, void *arg)
 {
-	/*
-	 * Only the kernel's: a process with CAP_NET_ADMIN in the namespace the socket lives in
-	 * can send to it too.
-	 */
-	if (nlmsg_get_src(msg)->nl_pid != 0)
-		return NL_SKIP;
 	struct m4j_rtnl_monitor *m = arg;
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
 	/* The seed dump's answers carry its sequence number; changes multicast meanwhile carry 0. */
@@ -60,26 +55,15 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 	if (out == NULL)
 		return 0;
 	struct m4j_rtnl_monitor *m = calloc(1, sizeof(*m));
-	if (m == NULL || (m->sk = nl_socket_alloc()) == NULL) {
-		free(m);
-		m4j_throw_mptcp(env, "allocate rtnetlink socket", ENOMEM, NULL);
+	if (m == NULL) {
+		m4j_throw_mptcp(env, "allocate rtnetlink monitor", ENOMEM, NULL);
 		return 0;
 	}
 	m->records.out = out;
 	m->records.capacity = (int)(capacity / sizeof(*out));
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
+	m->sk = netlink_socket_open(env, netns_fd, NETLINK_ROUTE, "rtnetlink");
+	if (m->sk == NULL) {
 		free_monitor(m);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
-		return 0;
-	}
-	int nlerr = nl_connect(m->sk, NETLINK_ROUTE);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr < 0) {
-		free_monitor(m);
-		m4j_throw_mptcp(env, "connect rtnetlink socket", connect_errno, nl_geterror(nlerr));
 		return 0;
 	}
 	/*
@@ -88,7 +72,7 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 	 */
 	nl_socket_disable_seq_check(m->sk);
 	struct rtgenmsg request = {.rtgen_family = AF_UNSPEC};
-	nlerr = netlink_error_capture(m->sk, &m->error);
+	int nlerr = netlink_error_capture(m->sk, &m->error);
 	if (nlerr >= 0)
 		nlerr = nl_socket_modify_cb(m->sk, NL_CB_VALID, NL_CB_CUSTOM, on_message, m);
 	if (nlerr >= 0)
@@ -122,16 +106,21 @@ static jint poll_monitor(JNIEnv *env, jclass cls, jlong handle)
 	records->count = m->undelivered;
 	m->undelivered = 0;
 	m->error.error = 0;
+	int failed = 0;
 	while (records->count < records->capacity) {
 		int rc = nl_recvmsgs_default(m->sk);
 		if (rc == -NLE_AGAIN)
 			break;
-		if (rc == -NLE_NOMEM) /* libnl's word for ENOBUFS */
+		if (rc == -NLE_NOMEM) { /* libnl's word for ENOBUFS */
 			m4j_rtnl_monitor_lost(&m->links, m4j_monotonic_nanos(), records);
-		else if (rc < 0 && rc != -NLE_INTR)
-			return records->count > 0 ? records->count : -(m->error.error != 0 ? m->error.error : EPROTO);
+		} else if (rc < 0 && rc != -NLE_INTR) {
+			/* The records read before go out first; the error (1..4095, netlink_error.h) when none were. */
+			if (records->count == 0)
+				failed = m->error.error != 0 ? m->error.error : EPROTO;
+			break;
+		}
 	}
-	return records->count;
+	return failed != 0 ? -failed : records->count;
 }
 
 static jint monitor_fd(JNIEnv *env, jclass cls, jlong handle)

@@ -9,7 +9,8 @@ import org.mptcp4j.netns.NetworkNamespace;
  * records read with the same flyweight as the MPTCP events. Its socket is waited on in the
  * event socket's poll (see {@link EventSocket#attach}); {@link #poll()} never blocks. One
  * thread polls; close after it stopped. Links are known by name up to 4,096 of them, whatever
- * their indices: the address events of links beyond carry no name.
+ * their indices: the address events of links beyond carry no name. Only the kernel's messages
+ * are read: the namespace's other processes can send to the socket too.
  */
 public final class RtnlMonitor implements AutoCloseable {
     private final ByteBuffer records;
