@@ -20,7 +20,8 @@
 /*
  * Links a monitor tracks (state and name) at most. Beyond, a link's changes are each reported,
  * changed or not, with the name their message gives; its addresses' events carry no name.
- * Each such message is counted in m4j_rtnl_links.untracked.
+ * Each such message is counted in m4j_rtnl_links.untracked, which Java reads as
+ * RtnlMonitor.untrackedLinkMessages().
  */
 #define M4J_RTNL_LINKS_MAX 4096
 /* IFNAMSIZ: a name and its NUL, as in the event record's remote_addr. */

@@ -27,6 +27,8 @@ struct m4j_rtnl_monitor {
 	int undelivered;
 	/* What each link was last seen as, and its name (rtnl_decoder.h). */
 	struct m4j_rtnl_links links;
+	/* Java's copy of links.untracked, brought up to date when open and poll return. */
+	uint64_t *untracked;
 };
 
 /* Only the kernel's messages come this far (netlink_socket.h). */
@@ -47,12 +49,15 @@ static void free_monitor(struct m4j_rtnl_monitor *m)
 	free(m);
 }
 
-static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject records)
+static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject records, jobject counters)
 {
 	(void)cls;
 	size_t capacity;
 	struct mptcp4j_event_record *out = m4j_direct_buffer(env, records, sizeof(*out), &capacity);
 	if (out == NULL)
+		return 0;
+	uint64_t *untracked = m4j_direct_buffer(env, counters, sizeof(*untracked), NULL);
+	if (untracked == NULL)
 		return 0;
 	struct m4j_rtnl_monitor *m = calloc(1, sizeof(*m));
 	if (m == NULL) {
@@ -61,6 +66,7 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 	}
 	m->records.out = out;
 	m->records.capacity = (int)(capacity / sizeof(*out));
+	m->untracked = untracked;
 	m->sk = netlink_socket_open(env, netns_fd, NETLINK_ROUTE, "rtnetlink");
 	if (m->sk == NULL) {
 		free_monitor(m);
@@ -93,6 +99,7 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 		return 0;
 	}
 	m->undelivered = m->records.count;
+	*m->untracked = m->links.untracked;
 	return (jlong)(intptr_t)m;
 }
 
@@ -120,6 +127,7 @@ static jint poll_monitor(JNIEnv *env, jclass cls, jlong handle)
 			break;
 		}
 	}
+	*m->untracked = m->links.untracked;
 	return failed != 0 ? -failed : records->count;
 }
 
@@ -140,7 +148,7 @@ static void close_monitor(JNIEnv *env, jclass cls, jlong handle)
 int m4j_register_rtnl_monitor(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"open", "(ILjava/nio/ByteBuffer;)J", (void *)open_monitor},
+		{"open", "(ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J", (void *)open_monitor},
 		{"poll", "(J)I", (void *)poll_monitor},
 		{"fd", "(J)I", (void *)monitor_fd},
 		{"close", "(J)V", (void *)close_monitor},
