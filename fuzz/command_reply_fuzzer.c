@@ -2,8 +2,9 @@
  * libFuzzer target: command_decode_replies() (native/command_codec.c), which reads the
  * kernel's answers to path-manager commands (acknowledgements with their extended-ack text,
  * dump ends, GET_ADDR and GET_LIMITS data), on any datagram. Checks that every message is a
- * record or counted foreign, that records are of a known kind, and that error texts lie
- * inside the text buffer, one after another, without NULs.
+ * record or counted foreign, that records are of a known kind with an errno Java can name
+ * (-4095..0, whatever the message carried), and that error texts lie inside the text buffer,
+ * one after another, without NULs.
  * Seeds: answers captured from the kernel (fuzz/corpus/command_reply); the socket's port id
  * is taken from the first message, as the captures were made by sockets of their own.
  */
@@ -45,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(r->kind == MPTCP4J_REPLY_ACK || r->kind == MPTCP4J_REPLY_DATA ||
 		      r->kind == MPTCP4J_REPLY_DONE);
 		CHECK(r->kind != MPTCP4J_REPLY_DATA || r->error == 0);
+		CHECK(r->error <= 0 && r->error >= -4095);
 		CHECK((r->present & ~(MPTCP4J_REPLY_HAS_ADDR | MPTCP4J_REPLY_HAS_RCV_ADD_ADDRS |
 				      MPTCP4J_REPLY_HAS_SUBFLOWS)) == 0);
 		if (r->text_len == 0)

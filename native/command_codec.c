@@ -149,9 +149,9 @@ static void read_ack(struct command_replies *out, struct nlmsghdr *nlh,
 		return;
 	}
 	const struct nlmsgerr *e = nlmsg_data(nlh);
-	r->error = e->error;
 	if (e->error == 0)
 		return;
+	r->error = -netlink_errno(e->error);
 	/* With NETLINK_CAP_ACK the request is not echoed, only its header. */
 	size_t tlv_off = NLMSG_HDRLEN + sizeof(*e);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -168,7 +168,7 @@ static void read_done(struct command_replies *out, struct nlmsghdr *nlh,
 		int error;
 		memcpy(&error, nlmsg_data(nlh), sizeof(error));
 		if (error < 0) {
-			r->error = error;
+			r->error = -netlink_errno(error);
 			read_extack(out, nlh, NLMSG_HDRLEN + sizeof(int), r, text_used);
 		}
 	}

@@ -5,37 +5,16 @@
 #include <stdio.h>
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
 #include <netlink/socket.h>
 #include <sys/socket.h>
 
 #include "jni_support.h"
 #include "mptcp4j/mptcp_uapi.h"
-#include "network_namespace.h"
+#include "netlink_socket.h"
 
 struct nl_sock *genl_socket_connect(JNIEnv *env, int netns_fd)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	if (sk == NULL) {
-		m4j_throw_mptcp(env, "allocate netlink socket", ENOMEM, NULL);
-		return NULL;
-	}
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
-		return NULL;
-	}
-	int nlerr = genl_connect(sk);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "connect generic netlink socket", connect_errno, nl_geterror(nlerr));
-		return NULL;
-	}
-	return sk;
+	return netlink_socket_open(env, netns_fd, NETLINK_GENERIC, "generic netlink");
 }
 
 struct nl_sock *genl_socket_open(JNIEnv *env, int netns_fd, const char *family, int *family_id)

@@ -10,7 +10,10 @@
 #include <sys/types.h>
 #include <netlink/netlink.h>
 
-/* A generic-netlink socket connected in netns_fd (-1: this one); NULL with an MptcpException pending. */
+/*
+ * A generic-netlink socket made in netns_fd (-1: this one) that hears the kernel alone
+ * (netlink_socket.h); NULL with an MptcpException pending.
+ */
 struct nl_sock *genl_socket_connect(JNIEnv *env, int netns_fd);
 
 /*

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <linux/if_addr.h>
@@ -13,46 +14,56 @@
 #include <netlink/socket.h>
 
 #include "jni_support.h"
-#include "network_namespace.h"
+#include "netlink_socket.h"
 #include "rtnl_decoder.h"
 
 /* A Java array holds at most INT32_MAX bytes. */
-#define MAX_ADDRESSES ((size_t)INT32_MAX / sizeof(struct mptcp4j_local_address))
+#define MAX_LIMIT ((jint)(INT32_MAX / sizeof(struct mptcp4j_local_address)) - 1)
 /* A dump the namespace's changes interrupted is made again, this many times at most. */
 #define DUMP_ATTEMPTS 3
 
-/* Every address, however many: the array doubles as they come, 28 bytes each. */
+/*
+ * The addresses, up to one past the limit the caller set: the array doubles as they come, 28
+ * bytes each, so memory follows the addresses read, never what a namespace's root configured.
+ */
 struct dump {
 	struct mptcp4j_local_address *out;
 	size_t capacity;
 	size_t count;
-	int error; /* ENOMEM or E2BIG: the dump stopped there */
+	size_t limit; /* addresses read at most: the caller's bound, plus one that says there were more */
+	int error;    /* ENOMEM: the dump stopped there */
 };
 
+static bool make_room(struct dump *d)
+{
+	if (d->count < d->capacity)
+		return true;
+	size_t capacity = d->capacity == 0 ? 64 : d->capacity * 2;
+	if (capacity > d->limit)
+		capacity = d->limit;
+	struct mptcp4j_local_address *out = realloc(d->out, capacity * sizeof(*out));
+	if (out == NULL) {
+		d->error = ENOMEM;
+		return false;
+	}
+	d->out = out;
+	d->capacity = capacity;
+	return true;
+}
+
+/* Only the kernel's answers come this far (netlink_socket.h). */
 static int on_address(struct nl_msg *msg, void *arg)
 {
 	struct dump *d = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	/* Only the kernel's answers: a process of the namespace could send to this socket too. */
-	if (nlmsg_get_src(msg)->nl_pid != 0 || nlh->nlmsg_type != RTM_NEWADDR)
+	if (nlh->nlmsg_type != RTM_NEWADDR)
 		return NL_OK;
-	if (d->count == d->capacity) {
-		if (d->capacity == MAX_ADDRESSES) {
-			d->error = E2BIG;
-			return NL_STOP;
-		}
-		size_t capacity = d->capacity == 0 ? 64 : d->capacity > MAX_ADDRESSES / 2 ? MAX_ADDRESSES : d->capacity * 2;
-		struct mptcp4j_local_address *out = realloc(d->out, capacity * sizeof(*out));
-		if (out == NULL) {
-			d->error = ENOMEM;
-			return NL_STOP;
-		}
-		d->out = out;
-		d->capacity = capacity;
-	}
-	if (rtnl_address_decode(nlh, &d->out[d->count]))
+	if (!make_room(d))
+		return NL_STOP;
+	if (m4j_rtnl_address_decode(nlh, &d->out[d->count]))
 		d->count++;
-	return NL_OK;
+	/* The rest of the dump is left unread: it goes with the socket. */
+	return d->count < d->limit ? NL_OK : NL_STOP;
 }
 
 /* The dump into d; 0 or a libnl error. */
@@ -65,43 +76,32 @@ static int dump_into(struct nl_sock *sk, struct dump *d)
 		nlerr = nl_send_simple(sk, RTM_GETADDR, NLM_F_DUMP, &request, sizeof(request));
 		if (nlerr >= 0)
 			nlerr = nl_recvmsgs_default(sk);
-		/* libnl read the interrupted dump to its end: the socket is ready for another. */
-		if (nlerr != -NLE_DUMP_INTR)
+		/*
+		 * libnl read an interrupted dump to its end, which leaves the socket ready for another;
+		 * one stopped at the limit was not read to its end, and is not made again.
+		 */
+		if (nlerr != -NLE_DUMP_INTR || d->count == d->limit)
 			break;
 	}
-	return nlerr;
+	return d->count == d->limit ? 0 : nlerr;
 }
 
-static jbyteArray dump_addresses(JNIEnv *env, jclass cls, jint netns_fd)
+static jbyteArray dump_addresses(JNIEnv *env, jclass cls, jint netns_fd, jint max)
 {
 	(void)cls;
-	struct nl_sock *sk = nl_socket_alloc();
-	if (sk == NULL) {
-		m4j_throw_mptcp(env, "allocate rtnetlink socket", ENOMEM, NULL);
+	if (max < 1 || max > MAX_LIMIT) {
+		m4j_throw_illegal_argument(env, "address limit out of range");
 		return NULL;
 	}
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
+	struct nl_sock *sk = netlink_socket_open(env, netns_fd, NETLINK_ROUTE, "rtnetlink");
+	if (sk == NULL)
 		return NULL;
-	}
-	int nlerr = nl_connect(sk, NETLINK_ROUTE);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr < 0) {
-		nl_socket_free(sk);
-		m4j_throw_mptcp(env, "connect rtnetlink socket", connect_errno, nl_geterror(nlerr));
-		return NULL;
-	}
-	struct dump d = {0};
-	nlerr = dump_into(sk, &d);
+	struct dump d = {.limit = (size_t)max + 1};
+	int nlerr = dump_into(sk, &d);
 	nl_socket_free(sk);
 	jbyteArray addresses = NULL;
 	if (d.error != 0)
-		m4j_throw_mptcp(env, "dump local addresses (RTM_GETADDR)", d.error,
-				d.error == E2BIG ? "more addresses than one array holds" : NULL);
+		m4j_throw_mptcp(env, "dump local addresses (RTM_GETADDR)", d.error, NULL);
 	else if (nlerr < 0)
 		m4j_throw_mptcp(env, "dump local addresses (RTM_GETADDR)", 0, nl_geterror(nlerr));
 	else if ((addresses = (*env)->NewByteArray(env, (jsize)(d.count * sizeof(*d.out)))) != NULL)
@@ -113,7 +113,7 @@ static jbyteArray dump_addresses(JNIEnv *env, jclass cls, jint netns_fd)
 int m4j_register_local_address_dump(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"dumpRecords", "(I)[B", (void *)dump_addresses},
+		{"dumpRecords", "(II)[B", (void *)dump_addresses},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/LocalAddressDump", methods,
 			    M4J_ARRAY_LEN(methods));

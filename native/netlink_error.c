@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "netlink_error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,11 +34,17 @@ size_t netlink_extack_text(const struct nlmsghdr *nlh, size_t tlv_off, char *out
 	return (size_t)len < size ? (size_t)len : size - 1;
 }
 
+int netlink_errno(int error)
+{
+	/* MAX_ERRNO: the kernel's errors are the last 4095 values below 0. */
+	return error < 0 && error >= -4095 ? -error : EPROTO;
+}
+
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 {
 	(void)who;
 	struct netlink_error *e = arg;
-	e->error = -err->error;
+	e->error = netlink_errno(err->error);
 	/* The NLMSG_ERROR header sits just before its payload. */
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const uint8_t *)err - NLMSG_HDRLEN);
 	size_t tlv_off = NLMSG_HDRLEN + sizeof(*err);

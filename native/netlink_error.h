@@ -10,10 +10,17 @@
 #include <netlink/netlink.h>
 
 struct netlink_error {
-	/* Positive errno, 0 while the kernel reported none. */
+	/* Positive errno (1..4095, see netlink_errno), 0 while the kernel reported none. */
 	int error;
 	char message[256];
 };
+
+/*
+ * The errno an NLMSG_ERROR (or a failed dump's NLMSG_DONE) carries as -errno, made positive:
+ * EPROTO when it is not one the kernel sends (-4095..-1), INT_MIN included, whose negation
+ * does not fit an int.
+ */
+int netlink_errno(int error);
 
 /*
  * Copies the extended-ack text of a final message whose attributes start at tlv_off into out

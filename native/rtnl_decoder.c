@@ -10,11 +10,11 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-_Static_assert(IFNAMSIZ == RTNL_NAME_SIZE, "interface name size");
-_Static_assert(sizeof(((struct mptcp4j_event_record *)0)->remote_addr) == RTNL_NAME_SIZE, "name in the record");
+_Static_assert(IFNAMSIZ == M4J_RTNL_NAME_SIZE, "interface name size");
+_Static_assert(sizeof(((struct mptcp4j_event_record *)0)->remote_addr) == M4J_RTNL_NAME_SIZE, "name in the record");
 
 #define MIN_SLOTS 64u
-#define MAX_SLOTS (2u * RTNL_LINKS_MAX)
+#define MAX_SLOTS (2u * M4J_RTNL_LINKS_MAX)
 
 /* Indices are chosen by whoever creates a link: mixed (murmur3's finalizer), so that close ones spread. */
 static uint32_t home_of(int32_t ifindex, uint32_t size)
@@ -28,14 +28,14 @@ static uint32_t home_of(int32_t ifindex, uint32_t size)
 	return h & (size - 1);
 }
 
-struct rtnl_link *rtnl_links_find(const struct rtnl_links *links, int32_t ifindex)
+struct m4j_rtnl_link *m4j_rtnl_links_find(const struct m4j_rtnl_links *links, int32_t ifindex)
 {
 	if (links->size == 0 || ifindex <= 0)
 		return NULL;
 	uint32_t mask = links->size - 1;
 	/* Ends: the table is never more than half full. */
 	for (uint32_t i = home_of(ifindex, links->size);; i = (i + 1) & mask) {
-		struct rtnl_link *slot = &links->slots[i];
+		struct m4j_rtnl_link *slot = &links->slots[i];
 		if (slot->ifindex == ifindex)
 			return slot;
 		if (slot->ifindex == 0)
@@ -43,7 +43,7 @@ struct rtnl_link *rtnl_links_find(const struct rtnl_links *links, int32_t ifinde
 	}
 }
 
-static struct rtnl_link *insert(struct rtnl_link *slots, uint32_t size, int32_t ifindex)
+static struct m4j_rtnl_link *insert(struct m4j_rtnl_link *slots, uint32_t size, int32_t ifindex)
 {
 	uint32_t i = home_of(ifindex, size);
 	while (slots[i].ifindex != 0)
@@ -52,10 +52,10 @@ static struct rtnl_link *insert(struct rtnl_link *slots, uint32_t size, int32_t 
 	return &slots[i];
 }
 
-static bool grow(struct rtnl_links *links)
+static bool grow(struct m4j_rtnl_links *links)
 {
 	uint32_t size = links->size == 0 ? MIN_SLOTS : links->size * 2;
-	struct rtnl_link *slots = calloc(size, sizeof(*slots));
+	struct m4j_rtnl_link *slots = calloc(size, sizeof(*slots));
 	if (slots == NULL)
 		return false;
 	for (uint32_t i = 0; i < links->size; i++) {
@@ -69,13 +69,13 @@ static bool grow(struct rtnl_links *links)
 }
 
 /* Removes a link not heard of since events were lost, if there is one: it may be gone. */
-static bool forget_stale(struct rtnl_links *links)
+static bool forget_stale(struct m4j_rtnl_links *links)
 {
 	if (!links->stale)
 		return false;
 	for (uint32_t i = 0; i < links->size; i++) {
-		if (links->slots[i].ifindex != 0 && links->slots[i].state == RTNL_LINK_UNKNOWN) {
-			rtnl_links_remove(links, links->slots[i].ifindex);
+		if (links->slots[i].ifindex != 0 && links->slots[i].state == M4J_RTNL_LINK_UNKNOWN) {
+			m4j_rtnl_links_remove(links, links->slots[i].ifindex);
 			return true;
 		}
 	}
@@ -83,12 +83,12 @@ static bool forget_stale(struct rtnl_links *links)
 	return false;
 }
 
-struct rtnl_link *rtnl_links_add(struct rtnl_links *links, int32_t ifindex)
+struct m4j_rtnl_link *m4j_rtnl_links_add(struct m4j_rtnl_links *links, int32_t ifindex)
 {
-	struct rtnl_link *found = rtnl_links_find(links, ifindex);
+	struct m4j_rtnl_link *found = m4j_rtnl_links_find(links, ifindex);
 	if (found != NULL)
 		return found;
-	if (ifindex <= 0 || (links->count >= RTNL_LINKS_MAX && !forget_stale(links)) ||
+	if (ifindex <= 0 || (links->count >= M4J_RTNL_LINKS_MAX && !forget_stale(links)) ||
 	    ((links->count + 1) * 2 > links->size && !grow(links))) {
 		links->untracked++;
 		return NULL;
@@ -97,9 +97,9 @@ struct rtnl_link *rtnl_links_add(struct rtnl_links *links, int32_t ifindex)
 	return insert(links->slots, links->size, ifindex);
 }
 
-void rtnl_links_remove(struct rtnl_links *links, int32_t ifindex)
+void m4j_rtnl_links_remove(struct m4j_rtnl_links *links, int32_t ifindex)
 {
-	struct rtnl_link *slot = rtnl_links_find(links, ifindex);
+	struct m4j_rtnl_link *slot = m4j_rtnl_links_find(links, ifindex);
 	if (slot == NULL)
 		return;
 	/* Backward shift: each later link of the run moves into the hole unless that would put it before its home. */
@@ -116,14 +116,14 @@ void rtnl_links_remove(struct rtnl_links *links, int32_t ifindex)
 	links->count--;
 }
 
-void rtnl_links_free(struct rtnl_links *links)
+void m4j_rtnl_links_free(struct m4j_rtnl_links *links)
 {
 	free(links->slots);
 	memset(links, 0, sizeof(*links));
 }
 
-static struct mptcp4j_event_record *next_record(struct rtnl_records *records, uint16_t type, int32_t ifindex,
-						const struct rtnl_link *link, uint64_t rx_nanos)
+static struct mptcp4j_event_record *next_record(struct m4j_rtnl_records *records, uint16_t type, int32_t ifindex,
+						const struct m4j_rtnl_link *link, uint64_t rx_nanos)
 {
 	if (records->count >= records->capacity)
 		return NULL;
@@ -134,7 +134,7 @@ static struct mptcp4j_event_record *next_record(struct rtnl_records *records, ui
 	r->if_idx = ifindex;
 	r->attrs = 1u << 15; /* MPTCP_ATTR_IF_IDX */
 	if (link != NULL)
-		memcpy(r->remote_addr, link->name, RTNL_NAME_SIZE);
+		memcpy(r->remote_addr, link->name, M4J_RTNL_NAME_SIZE);
 	return r;
 }
 
@@ -142,21 +142,21 @@ static struct mptcp4j_event_record *next_record(struct rtnl_records *records, ui
  * IFLA_IFNAME into name, if the message has one: NUL-padded when it is a name the kernel
  * allows (1 to 15 bytes, then a NUL within the attribute), else empty.
  */
-static bool read_name(struct nlmsghdr *nlh, char name[RTNL_NAME_SIZE])
+static bool read_name(struct nlmsghdr *nlh, char name[M4J_RTNL_NAME_SIZE])
 {
 	struct nlattr *attr = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_IFNAME);
 	if (attr == NULL)
 		return false;
-	size_t room = (size_t)nla_len(attr) < RTNL_NAME_SIZE ? (size_t)nla_len(attr) : RTNL_NAME_SIZE;
+	size_t room = (size_t)nla_len(attr) < M4J_RTNL_NAME_SIZE ? (size_t)nla_len(attr) : M4J_RTNL_NAME_SIZE;
 	const char *nul = memchr(nla_data(attr), 0, room);
-	memset(name, 0, RTNL_NAME_SIZE);
+	memset(name, 0, M4J_RTNL_NAME_SIZE);
 	if (nul != NULL && nul != nla_data(attr))
 		memcpy(name, nla_data(attr), (size_t)(nul - (const char *)nla_data(attr)));
 	return true;
 }
 
-static void read_link(struct rtnl_links *links, struct nlmsghdr *nlh, bool seeding, uint64_t rx_nanos,
-		      struct rtnl_records *records)
+static void read_link(struct m4j_rtnl_links *links, struct nlmsghdr *nlh, bool seeding, uint64_t rx_nanos,
+		      struct m4j_rtnl_records *records)
 {
 	if (!nlmsg_valid_hdr(nlh, sizeof(struct ifinfomsg)))
 		return;
@@ -165,20 +165,21 @@ static void read_link(struct rtnl_links *links, struct nlmsghdr *nlh, bool seedi
 		return;
 	bool removed = nlh->nlmsg_type == RTM_DELLINK;
 	unsigned flags = ifi->ifi_flags;
-	uint8_t now = !removed && (flags & IFF_UP) && (flags & IFF_RUNNING) ? RTNL_LINK_UP : RTNL_LINK_DOWN;
+	uint8_t now = !removed && (flags & IFF_UP) && (flags & IFF_RUNNING) ? M4J_RTNL_LINK_UP : M4J_RTNL_LINK_DOWN;
 	/* What this message says of the link; the table's entry keeps it when there is one. */
-	struct rtnl_link seen = {.ifindex = ifi->ifi_index};
+	struct m4j_rtnl_link seen = {.ifindex = ifi->ifi_index};
 	bool named = read_name(nlh, seen.name);
-	struct rtnl_link *link = removed ? rtnl_links_find(links, ifi->ifi_index) : rtnl_links_add(links, ifi->ifi_index);
+	struct m4j_rtnl_link *link =
+		removed ? m4j_rtnl_links_find(links, ifi->ifi_index) : m4j_rtnl_links_add(links, ifi->ifi_index);
 	bool report = !seeding;
 	if (link != NULL) {
 		if (named) /* a rename comes as RTM_NEWLINK */
-			memcpy(link->name, seen.name, RTNL_NAME_SIZE);
+			memcpy(link->name, seen.name, M4J_RTNL_NAME_SIZE);
 		report = report && link->state != now;
 		link->state = now;
 	}
 	struct mptcp4j_event_record *r =
-		report ? next_record(records, now == RTNL_LINK_UP ? MPTCP4J_RECORD_LINK_UP : MPTCP4J_RECORD_LINK_DOWN,
+		report ? next_record(records, now == M4J_RTNL_LINK_UP ? MPTCP4J_RECORD_LINK_UP : MPTCP4J_RECORD_LINK_DOWN,
 				     ifi->ifi_index, link != NULL ? link : &seen, rx_nanos)
 		       : NULL;
 	if (r != NULL) {
@@ -186,14 +187,14 @@ static void read_link(struct rtnl_links *links, struct nlmsghdr *nlh, bool seedi
 		r->attrs |= 1u << 13; /* MPTCP_ATTR_FLAGS */
 	}
 	if (removed && link != NULL)
-		rtnl_links_remove(links, ifi->ifi_index);
+		m4j_rtnl_links_remove(links, ifi->ifi_index);
 }
 
-static void read_address(struct rtnl_links *links, struct nlmsghdr *nlh, uint64_t rx_nanos,
-			 struct rtnl_records *records)
+static void read_address(struct m4j_rtnl_links *links, struct nlmsghdr *nlh, uint64_t rx_nanos,
+			 struct m4j_rtnl_records *records)
 {
 	struct mptcp4j_local_address a;
-	if (!rtnl_address_decode(nlh, &a))
+	if (!m4j_rtnl_address_decode(nlh, &a))
 		return;
 	bool removed = nlh->nlmsg_type == RTM_DELADDR;
 	/*
@@ -205,7 +206,7 @@ static void read_address(struct rtnl_links *links, struct nlmsghdr *nlh, uint64_
 	int32_t ifindex = (int32_t)a.if_index;
 	struct mptcp4j_event_record *r =
 		next_record(records, removed ? MPTCP4J_RECORD_LOCAL_ADDRESS_REMOVED : MPTCP4J_RECORD_LOCAL_ADDRESS_ADDED,
-			    ifindex, rtnl_links_find(links, ifindex), rx_nanos);
+			    ifindex, m4j_rtnl_links_find(links, ifindex), rx_nanos);
 	if (r == NULL)
 		return;
 	r->family = a.family;
@@ -215,8 +216,8 @@ static void read_address(struct rtnl_links *links, struct nlmsghdr *nlh, uint64_
 	r->attrs |= (1u << 2) | (1u << (a.family == AF_INET ? 5 : 6)) | (1u << 13); /* FAMILY, SADDR, FLAGS */
 }
 
-void rtnl_monitor_read(struct rtnl_links *links, struct nlmsghdr *nlh, bool seeding, uint64_t rx_nanos,
-		       struct rtnl_records *records)
+void m4j_rtnl_monitor_read(struct m4j_rtnl_links *links, struct nlmsghdr *nlh, bool seeding, uint64_t rx_nanos,
+			   struct m4j_rtnl_records *records)
 {
 	if (nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK)
 		read_link(links, nlh, seeding, rx_nanos, records);
@@ -224,7 +225,7 @@ void rtnl_monitor_read(struct rtnl_links *links, struct nlmsghdr *nlh, bool seed
 		read_address(links, nlh, rx_nanos, records);
 }
 
-void rtnl_monitor_lost(struct rtnl_links *links, uint64_t rx_nanos, struct rtnl_records *records)
+void m4j_rtnl_monitor_lost(struct m4j_rtnl_links *links, uint64_t rx_nanos, struct m4j_rtnl_records *records)
 {
 	if (records->count < records->capacity) {
 		struct mptcp4j_event_record *r = &records->out[records->count++];
@@ -233,7 +234,7 @@ void rtnl_monitor_lost(struct rtnl_links *links, uint64_t rx_nanos, struct rtnl_
 		r->rx_nanos = rx_nanos;
 	}
 	for (uint32_t i = 0; i < links->size; i++)
-		links->slots[i].state = RTNL_LINK_UNKNOWN;
+		links->slots[i].state = M4J_RTNL_LINK_UNKNOWN;
 	links->stale = links->count > 0;
 }
 
@@ -243,7 +244,7 @@ static const struct nla_policy address_policy[IFA_MAX + 1] = {
 	[IFA_FLAGS] = {.type = NLA_U32},
 };
 
-int rtnl_address_decode(struct nlmsghdr *nlh, struct mptcp4j_local_address *out)
+int m4j_rtnl_address_decode(struct nlmsghdr *nlh, struct mptcp4j_local_address *out)
 {
 	if (!nlmsg_valid_hdr(nlh, sizeof(struct ifaddrmsg)))
 		return 0;

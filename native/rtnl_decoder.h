@@ -5,7 +5,7 @@
  *
  * All of it comes from a namespace whose root may be hostile: an interface index is any
  * positive int it chose, a name any bytes. Memory here is bounded by the number of links
- * tracked (RTNL_LINKS_MAX), never by an index, and every message costs bounded time.
+ * tracked (M4J_RTNL_LINKS_MAX), never by an index, and every message costs bounded time.
  */
 #ifndef MPTCP4J_RTNL_DECODER_H
 #define MPTCP4J_RTNL_DECODER_H
@@ -20,24 +20,25 @@
 /*
  * Links a monitor tracks (state and name) at most. Beyond, a link's changes are each reported,
  * changed or not, with the name their message gives; its addresses' events carry no name.
- * Each such message is counted in rtnl_links.untracked.
+ * Each such message is counted in m4j_rtnl_links.untracked, which Java reads as
+ * RtnlMonitor.untrackedLinkMessages().
  */
-#define RTNL_LINKS_MAX 4096
+#define M4J_RTNL_LINKS_MAX 4096
 /* IFNAMSIZ: a name and its NUL, as in the event record's remote_addr. */
-#define RTNL_NAME_SIZE 16
+#define M4J_RTNL_NAME_SIZE 16
 
-enum rtnl_link_state { RTNL_LINK_UNKNOWN, RTNL_LINK_DOWN, RTNL_LINK_UP };
+enum m4j_rtnl_link_state { M4J_RTNL_LINK_UNKNOWN, M4J_RTNL_LINK_DOWN, M4J_RTNL_LINK_UP };
 
-struct rtnl_link {
+struct m4j_rtnl_link {
 	int32_t ifindex; /* 0: a free slot */
-	uint8_t state;   /* enum rtnl_link_state: what the link was last reported as */
-	char name[RTNL_NAME_SIZE]; /* NUL-padded; empty when the kernel's was not a valid name */
+	uint8_t state;   /* enum m4j_rtnl_link_state: what the link was last reported as */
+	char name[M4J_RTNL_NAME_SIZE]; /* NUL-padded; empty when the kernel's was not a valid name */
 };
 
 /* Links by ifindex: open addressing with linear probing, at most half full. A zeroed one is empty. */
-struct rtnl_links {
-	struct rtnl_link *slots;
-	uint32_t size;  /* slots: 0, or a power of two up to 2 * RTNL_LINKS_MAX */
+struct m4j_rtnl_links {
+	struct m4j_rtnl_link *slots;
+	uint32_t size;  /* slots: 0, or a power of two up to 2 * M4J_RTNL_LINKS_MAX */
 	uint32_t count;
 	/* Events were lost since some links were last heard of: those may be gone. */
 	bool stale;
@@ -45,21 +46,21 @@ struct rtnl_links {
 };
 
 /* The link's entry, or NULL. */
-struct rtnl_link *rtnl_links_find(const struct rtnl_links *links, int32_t ifindex);
+struct m4j_rtnl_link *m4j_rtnl_links_find(const struct m4j_rtnl_links *links, int32_t ifindex);
 
 /*
  * The link's entry, a new one (state unknown, unnamed) if it had none; NULL, counted, when
  * ifindex is not positive, the table is full, or memory ran out. A full table makes room by
  * forgetting a link not heard of since events were lost.
  */
-struct rtnl_link *rtnl_links_add(struct rtnl_links *links, int32_t ifindex);
+struct m4j_rtnl_link *m4j_rtnl_links_add(struct m4j_rtnl_links *links, int32_t ifindex);
 
-void rtnl_links_remove(struct rtnl_links *links, int32_t ifindex);
+void m4j_rtnl_links_remove(struct m4j_rtnl_links *links, int32_t ifindex);
 
-void rtnl_links_free(struct rtnl_links *links);
+void m4j_rtnl_links_free(struct m4j_rtnl_links *links);
 
 /* Where the monitor writes its records. */
-struct rtnl_records {
+struct m4j_rtnl_records {
 	struct mptcp4j_event_record *out;
 	int capacity;
 	int count;
@@ -71,17 +72,17 @@ struct rtnl_records {
  * record; anything else or malformed is skipped. seeding: an answer to the monitor's own link
  * dump, which only fills the table.
  */
-void rtnl_monitor_read(struct rtnl_links *links, struct nlmsghdr *nlh, bool seeding, uint64_t rx_nanos,
-		       struct rtnl_records *records);
+void m4j_rtnl_monitor_read(struct m4j_rtnl_links *links, struct nlmsghdr *nlh, bool seeding, uint64_t rx_nanos,
+			   struct m4j_rtnl_records *records);
 
 /* The kernel dropped changes (ENOBUFS): EVENTS_LOST, and each link's next state is reported even if unchanged. */
-void rtnl_monitor_lost(struct rtnl_links *links, uint64_t rx_nanos, struct rtnl_records *records);
+void m4j_rtnl_monitor_lost(struct m4j_rtnl_links *links, uint64_t rx_nanos, struct m4j_rtnl_records *records);
 
 /*
  * An RTM_NEWADDR or RTM_DELADDR message into *out: 1, or 0 when it is not an IPv4 or IPv6
  * address of an interface the kernel could have sent (prefix length within the address,
  * interface index a positive int).
  */
-int rtnl_address_decode(struct nlmsghdr *nlh, struct mptcp4j_local_address *out);
+int m4j_rtnl_address_decode(struct nlmsghdr *nlh, struct mptcp4j_local_address *out);
 
 #endif

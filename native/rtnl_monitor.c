@@ -16,70 +16,60 @@
 
 #include "jni_support.h"
 #include "netlink_error.h"
-#include "network_namespace.h"
+#include "netlink_socket.h"
 #include "rtnl_decoder.h"
 
-struct rtnl_monitor {
+struct m4j_rtnl_monitor {
 	struct nl_sock *sk;
 	struct netlink_error error;
-	struct rtnl_records records;
+	struct m4j_rtnl_records records;
 	/* Records written while the monitor opened, handed out by the first poll. */
 	int undelivered;
 	/* What each link was last seen as, and its name (rtnl_decoder.h). */
-	struct rtnl_links links;
+	struct m4j_rtnl_links links;
+	/* Java's copy of links.untracked, brought up to date when open and poll return. */
+	uint64_t *untracked;
 };
 
+/* Only the kernel's messages come this far (netlink_socket.h). */
 static int on_message(struct nl_msg *msg, void *arg)
 {
-	/*
-	 * Only the kernel's: a process with CAP_NET_ADMIN in the namespace the socket lives in
-	 * can send to it too.
-	 */
-	if (nlmsg_get_src(msg)->nl_pid != 0)
-		return NL_SKIP;
-	struct rtnl_monitor *m = arg;
+	struct m4j_rtnl_monitor *m = arg;
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
 	/* The seed dump's answers carry its sequence number; changes multicast meanwhile carry 0. */
-	rtnl_monitor_read(&m->links, hdr, hdr->nlmsg_seq != 0, m4j_monotonic_nanos(), &m->records);
+	m4j_rtnl_monitor_read(&m->links, hdr, hdr->nlmsg_seq != 0, m4j_monotonic_nanos(), &m->records);
 	return NL_OK;
 }
 
-static void free_monitor(struct rtnl_monitor *m)
+static void free_monitor(struct m4j_rtnl_monitor *m)
 {
 	if (m->sk != NULL)
 		nl_socket_free(m->sk);
-	rtnl_links_free(&m->links);
+	m4j_rtnl_links_free(&m->links);
 	free(m);
 }
 
-static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject records)
+static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject records, jobject counters)
 {
 	(void)cls;
 	size_t capacity;
 	struct mptcp4j_event_record *out = m4j_direct_buffer(env, records, sizeof(*out), &capacity);
 	if (out == NULL)
 		return 0;
-	struct rtnl_monitor *m = calloc(1, sizeof(*m));
-	if (m == NULL || (m->sk = nl_socket_alloc()) == NULL) {
-		free(m);
-		m4j_throw_mptcp(env, "allocate rtnetlink socket", ENOMEM, NULL);
+	uint64_t *untracked = m4j_direct_buffer(env, counters, sizeof(*untracked), NULL);
+	if (untracked == NULL)
+		return 0;
+	struct m4j_rtnl_monitor *m = calloc(1, sizeof(*m));
+	if (m == NULL) {
+		m4j_throw_mptcp(env, "allocate rtnetlink monitor", ENOMEM, NULL);
 		return 0;
 	}
 	m->records.out = out;
 	m->records.capacity = (int)(capacity / sizeof(*out));
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
+	m->untracked = untracked;
+	m->sk = netlink_socket_open(env, netns_fd, NETLINK_ROUTE, "rtnetlink");
+	if (m->sk == NULL) {
 		free_monitor(m);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
-		return 0;
-	}
-	int nlerr = nl_connect(m->sk, NETLINK_ROUTE);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr < 0) {
-		free_monitor(m);
-		m4j_throw_mptcp(env, "connect rtnetlink socket", connect_errno, nl_geterror(nlerr));
 		return 0;
 	}
 	/*
@@ -88,7 +78,7 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 	 */
 	nl_socket_disable_seq_check(m->sk);
 	struct rtgenmsg request = {.rtgen_family = AF_UNSPEC};
-	nlerr = netlink_error_capture(m->sk, &m->error);
+	int nlerr = netlink_error_capture(m->sk, &m->error);
 	if (nlerr >= 0)
 		nlerr = nl_socket_modify_cb(m->sk, NL_CB_VALID, NL_CB_CUSTOM, on_message, m);
 	if (nlerr >= 0)
@@ -109,6 +99,7 @@ static jlong open_monitor(JNIEnv *env, jclass cls, jint netns_fd, jobject record
 		return 0;
 	}
 	m->undelivered = m->records.count;
+	*m->untracked = m->links.untracked;
 	return (jlong)(intptr_t)m;
 }
 
@@ -117,41 +108,47 @@ static jint poll_monitor(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
-	struct rtnl_monitor *m = (struct rtnl_monitor *)(intptr_t)handle;
-	struct rtnl_records *records = &m->records;
+	struct m4j_rtnl_monitor *m = (struct m4j_rtnl_monitor *)(intptr_t)handle;
+	struct m4j_rtnl_records *records = &m->records;
 	records->count = m->undelivered;
 	m->undelivered = 0;
 	m->error.error = 0;
+	int failed = 0;
 	while (records->count < records->capacity) {
 		int rc = nl_recvmsgs_default(m->sk);
 		if (rc == -NLE_AGAIN)
 			break;
-		if (rc == -NLE_NOMEM) /* libnl's word for ENOBUFS */
-			rtnl_monitor_lost(&m->links, m4j_monotonic_nanos(), records);
-		else if (rc < 0 && rc != -NLE_INTR)
-			return records->count > 0 ? records->count : -(m->error.error != 0 ? m->error.error : EPROTO);
+		if (rc == -NLE_NOMEM) { /* libnl's word for ENOBUFS */
+			m4j_rtnl_monitor_lost(&m->links, m4j_monotonic_nanos(), records);
+		} else if (rc < 0 && rc != -NLE_INTR) {
+			/* The records read before go out first; the error (1..4095, netlink_error.h) when none were. */
+			if (records->count == 0)
+				failed = m->error.error != 0 ? m->error.error : EPROTO;
+			break;
+		}
 	}
-	return records->count;
+	*m->untracked = m->links.untracked;
+	return failed != 0 ? -failed : records->count;
 }
 
 static jint monitor_fd(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
-	return nl_socket_get_fd(((struct rtnl_monitor *)(intptr_t)handle)->sk);
+	return nl_socket_get_fd(((struct m4j_rtnl_monitor *)(intptr_t)handle)->sk);
 }
 
 static void close_monitor(JNIEnv *env, jclass cls, jlong handle)
 {
 	(void)env;
 	(void)cls;
-	free_monitor((struct rtnl_monitor *)(intptr_t)handle);
+	free_monitor((struct m4j_rtnl_monitor *)(intptr_t)handle);
 }
 
 int m4j_register_rtnl_monitor(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"open", "(ILjava/nio/ByteBuffer;)J", (void *)open_monitor},
+		{"open", "(ILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J", (void *)open_monitor},
 		{"poll", "(J)I", (void *)poll_monitor},
 		{"fd", "(J)I", (void *)monitor_fd},
 		{"close", "(J)V", (void *)close_monitor},

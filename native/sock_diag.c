@@ -17,7 +17,7 @@
 #include "diag_message.h"
 #include "jni_support.h"
 #include "netlink_error.h"
-#include "network_namespace.h"
+#include "netlink_socket.h"
 #include "mptcp4j/mptcp_uapi.h"
 
 /* A sock_diag socket opened once in its namespace, dumped as often as asked. */
@@ -66,28 +66,20 @@ static jlong open_sock_diag(JNIEnv *env, jclass cls, jint netns_fd)
 {
 	(void)cls;
 	struct sock_diag *s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->sk = nl_socket_alloc()) == NULL) {
-		free(s);
+	if (s == NULL) {
 		m4j_throw_mptcp(env, "allocate sock_diag socket", ENOMEM, NULL);
 		return 0;
 	}
-	int saved;
-	int rc = network_namespace_enter(netns_fd, &saved);
-	if (rc < 0) {
-		nl_socket_free(s->sk);
+	s->sk = netlink_socket_open(env, netns_fd, NETLINK_SOCK_DIAG, "sock_diag");
+	if (s->sk == NULL) {
 		free(s);
-		m4j_throw_mptcp(env, "enter network namespace", -rc, NULL);
 		return 0;
 	}
-	int nlerr = nl_connect(s->sk, NETLINK_SOCK_DIAG);
-	int connect_errno = errno;
-	network_namespace_leave(saved);
-	if (nlerr >= 0)
-		nlerr = netlink_error_capture(s->sk, &s->error);
+	int nlerr = netlink_error_capture(s->sk, &s->error);
 	if (nlerr < 0) {
 		nl_socket_free(s->sk);
 		free(s);
-		m4j_throw_mptcp(env, "connect sock_diag socket", connect_errno, nl_geterror(nlerr));
+		m4j_throw_mptcp(env, "read errors of the sock_diag socket", 0, nl_geterror(nlerr));
 		return 0;
 	}
 	return (jlong)(intptr_t)s;

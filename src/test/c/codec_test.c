@@ -1,5 +1,6 @@
 /*
- * Unit tests of the native codec (native/event_decoder.c, command_codec.c, diag_message.c) on
+ * Unit tests of the native codec (native/event_decoder.c, command_codec.c, diag_message.c,
+ * netlink_error.c) on
  * the bytes the kernel really sent (the fuzzers' seed corpus, fuzz/corpus) and on hand-built
  * ones. Run by ctest, under ASan + UBSan or valgrind (bin/native-checks).
  *
@@ -7,12 +8,15 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/socket.h>
 
 #include "command_codec.h"
 #include "corpus.h"
@@ -20,6 +24,7 @@
 #include "event_decoder.h"
 #include "expect.h"
 #include "mptcp4j/mptcp_uapi.h"
+#include "netlink_error.h"
 
 #define FAMILY_ID 0x1c /* the mptcp_pm family id when the corpus was captured */
 
@@ -322,6 +327,77 @@ static void captured_answers_decode(void)
 }
 
 /* The captured dumps hold connections, listeners and subflows of both families. */
+/* The error the next datagram libnl reads carries (error_datagram). */
+static int datagram_error;
+
+/* Stands in for libnl's recvmsg: one datagram of an NLMSG_ERROR carrying datagram_error, from the kernel. */
+static int error_datagram(struct nl_sock *sk, struct sockaddr_nl *from, unsigned char **buf, struct ucred **creds)
+{
+	(void)sk;
+	(void)creds;
+	struct nlmsghdr *nlh = calloc(1, NLMSG_SPACE(sizeof(struct nlmsgerr)));
+	if (nlh == NULL)
+		abort();
+	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr));
+	nlh->nlmsg_type = NLMSG_ERROR;
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	e->error = datagram_error;
+	e->msg.nlmsg_len = NLMSG_HDRLEN;
+	memset(from, 0, sizeof(*from));
+	from->nl_family = AF_NETLINK;
+	*buf = (unsigned char *)nlh;
+	return (int)nlh->nlmsg_len;
+}
+
+/*
+ * An error the kernel never sends (it sends -4095..-1) is EPROTO, INT_MIN among them, whose
+ * negation does not fit an int: as netlink_error_capture's handler reads it from libnl, and as
+ * the command socket decodes an NLMSG_ERROR or a failed dump's NLMSG_DONE.
+ */
+static void errors_no_kernel_sends_are_eproto(void)
+{
+	static const int cases[][2] = {
+		{-1, 1}, {-EINVAL, EINVAL}, {-4095, 4095}, {-4096, EPROTO}, {INT_MIN, EPROTO}, {1, EPROTO}, {INT_MAX, EPROTO},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int error = cases[i][0], expected = cases[i][1];
+		EXPECT(netlink_errno(error) == expected);
+
+		struct nl_sock *sk = nl_socket_alloc();
+		struct nl_cb *cb = sk != NULL ? nl_socket_get_cb(sk) : NULL;
+		if (cb == NULL)
+			abort();
+		struct netlink_error captured;
+		EXPECT(netlink_error_capture(sk, &captured) == 0);
+		nl_cb_overwrite_recv(cb, error_datagram);
+		nl_cb_put(cb);
+		nl_socket_disable_seq_check(sk);
+		datagram_error = error;
+		EXPECT(nl_recvmsgs_default(sk) < 0);
+		EXPECT(captured.error == expected);
+		nl_socket_free(sk);
+
+		uint8_t buf[NLMSG_SPACE(sizeof(struct nlmsgerr))];
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		memset(buf, 0, sizeof(buf));
+		nlh->nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr));
+		nlh->nlmsg_type = NLMSG_ERROR;
+		nlh->nlmsg_pid = 7;
+		struct nlmsgerr *e = NLMSG_DATA(nlh);
+		e->error = error;
+		e->msg.nlmsg_len = NLMSG_HDRLEN;
+		struct command_replies out = {.records = records, .texts = texts};
+		EXPECT(command_decode_replies(buf, nlh->nlmsg_len, FAMILY_ID, 7, &out) == 1);
+		EXPECT(records[0].kind == MPTCP4J_REPLY_ACK && records[0].error == -expected);
+
+		nlh->nlmsg_len = NLMSG_LENGTH(sizeof(int));
+		nlh->nlmsg_type = NLMSG_DONE;
+		memcpy(NLMSG_DATA(nlh), &error, sizeof(error));
+		EXPECT(command_decode_replies(buf, nlh->nlmsg_len, FAMILY_ID, 7, &out) == 1);
+		EXPECT(records[0].kind == MPTCP4J_REPLY_DONE && records[0].error == (error < 0 ? -expected : 0));
+	}
+}
+
 static void captured_dumps_parse(void)
 {
 	int kinds[4] = {0}, ipv6 = 0;
@@ -379,6 +455,7 @@ int main(int argc, char **argv)
 	subflow_create_encodes_exactly();
 	every_captured_request_encodes();
 	captured_answers_decode();
+	errors_no_kernel_sends_are_eproto();
 	captured_dumps_parse();
 	corpus_free(&events);
 	corpus_free(&requests);

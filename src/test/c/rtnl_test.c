@@ -70,13 +70,13 @@ static struct nlmsghdr *address_message(uint16_t type, int family, const char *t
 #define UP (IFF_UP | IFF_RUNNING)
 
 static struct mptcp4j_event_record out[64];
-static struct rtnl_records records = {.out = out, .capacity = 64};
+static struct m4j_rtnl_records records = {.out = out, .capacity = 64};
 
 /* Reads one message (then frees it); the number of records it wrote. */
-static int read_one(struct rtnl_links *links, struct nlmsghdr *nlh, bool seeding)
+static int read_one(struct m4j_rtnl_links *links, struct nlmsghdr *nlh, bool seeding)
 {
 	int before = records.count;
-	rtnl_monitor_read(links, nlh, seeding, 7, &records);
+	m4j_rtnl_monitor_read(links, nlh, seeding, 7, &records);
 	free(nlh);
 	return records.count - before;
 }
@@ -88,14 +88,14 @@ static const struct mptcp4j_event_record *last(void)
 
 static int named(const struct mptcp4j_event_record *r, const char *name)
 {
-	char padded[RTNL_NAME_SIZE] = {0};
+	char padded[M4J_RTNL_NAME_SIZE] = {0};
 	memcpy(padded, name, strlen(name));
-	return memcmp(r->remote_addr, padded, RTNL_NAME_SIZE) == 0;
+	return memcmp(r->remote_addr, padded, M4J_RTNL_NAME_SIZE) == 0;
 }
 
 static void huge_indices_take_a_few_slots(void)
 {
-	struct rtnl_links links = {0};
+	struct m4j_rtnl_links links = {0};
 	records.count = 0;
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 1 << 30, UP, "huge", 5), true) == 0);
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 100000000, UP, "near", 5), true) == 0);
@@ -115,17 +115,17 @@ static void huge_indices_take_a_few_slots(void)
 	/* Removed: reported with its name, then forgotten. */
 	EXPECT(read_one(&links, link_message(RTM_DELLINK, 100000000, UP, "near", 5), false) == 1);
 	EXPECT(last()->type == MPTCP4J_RECORD_LINK_DOWN && named(last(), "near"));
-	EXPECT(rtnl_links_find(&links, 100000000) == NULL && links.count == 2);
+	EXPECT(m4j_rtnl_links_find(&links, 100000000) == NULL && links.count == 2);
 	/* No index of zero or below. */
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 0, UP, "zero", 5), false) == 0);
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, -5, UP, "minus", 6), false) == 0);
 	EXPECT(links.count == 2 && links.untracked == 0);
-	rtnl_links_free(&links);
+	m4j_rtnl_links_free(&links);
 }
 
 static void names_are_taken_only_as_the_kernel_makes_them(void)
 {
-	struct rtnl_links links = {0};
+	struct m4j_rtnl_links links = {0};
 	records.count = 0;
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 3, UP, "m4j-longest-115", 16), false) == 1);
 	EXPECT(named(last(), "m4j-longest-115"));
@@ -152,12 +152,12 @@ static void names_are_taken_only_as_the_kernel_makes_them(void)
 	struct nlmsghdr *cut = link_message(RTM_NEWLINK, 9, UP, "cut", 4);
 	cut->nlmsg_len = NLMSG_HDRLEN + 4;
 	EXPECT(read_one(&links, cut, false) == 0);
-	rtnl_links_free(&links);
+	m4j_rtnl_links_free(&links);
 }
 
 static void addresses_the_kernel_could_not_send_are_skipped(void)
 {
-	struct rtnl_links links = {0};
+	struct m4j_rtnl_links links = {0};
 	records.count = 0;
 	EXPECT(read_one(&links, address_message(RTM_NEWADDR, AF_INET, "10.0.0.1", 32, 2, 0), false) == 1);
 	EXPECT(last()->prefix_len == 32 && named(last(), "") && last()->if_idx == 2);
@@ -182,28 +182,28 @@ static void addresses_the_kernel_could_not_send_are_skipped(void)
 
 	struct mptcp4j_local_address a;
 	struct nlmsghdr *nlh = address_message(RTM_NEWADDR, AF_INET6, "fd00::9", 64, 1 << 30, IFA_F_NODAD);
-	EXPECT(rtnl_address_decode(nlh, &a) == 1);
+	EXPECT(m4j_rtnl_address_decode(nlh, &a) == 1);
 	EXPECT(a.family == AF_INET6 && a.prefix_len == 64 && a.if_index == 1u << 30 && a.flags == IFA_F_NODAD);
 	free(nlh);
-	rtnl_links_free(&links);
+	m4j_rtnl_links_free(&links);
 }
 
 static void records_stop_at_capacity(void)
 {
-	struct rtnl_links links = {0};
+	struct m4j_rtnl_links links = {0};
 	records.count = records.capacity - 1;
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 2, UP, "a", 2), false) == 1);
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 2, 0, "a", 2), false) == 0);
-	rtnl_monitor_lost(&links, 7, &records);
+	m4j_rtnl_monitor_lost(&links, 7, &records);
 	EXPECT(records.count == records.capacity);
-	rtnl_links_free(&links);
+	m4j_rtnl_links_free(&links);
 }
 
 /* Every link the table holds is found; those it does not, are not. */
-static int consistent(const struct rtnl_links *links, const uint8_t *present, int32_t n)
+static int consistent(const struct m4j_rtnl_links *links, const uint8_t *present, int32_t n)
 {
 	for (int32_t i = 1; i <= n; i++) {
-		struct rtnl_link *l = rtnl_links_find(links, i * 7919);
+		struct m4j_rtnl_link *l = m4j_rtnl_links_find(links, i * 7919);
 		if ((l != NULL) != present[i] || (l != NULL && l->ifindex != i * 7919))
 			return 0;
 	}
@@ -212,19 +212,19 @@ static int consistent(const struct rtnl_links *links, const uint8_t *present, in
 
 static void the_table_holds_its_bound_and_stays_consistent(void)
 {
-	struct rtnl_links links = {0};
-	enum { N = RTNL_LINKS_MAX + 100 };
+	struct m4j_rtnl_links links = {0};
+	enum { N = M4J_RTNL_LINKS_MAX + 100 };
 	static uint8_t present[N + 1];
 	memset(present, 0, sizeof(present));
-	for (int32_t i = 1; i <= RTNL_LINKS_MAX; i++) {
-		if (rtnl_links_add(&links, i * 7919) == NULL)
+	for (int32_t i = 1; i <= M4J_RTNL_LINKS_MAX; i++) {
+		if (m4j_rtnl_links_add(&links, i * 7919) == NULL)
 			break;
 		present[i] = 1;
 	}
-	EXPECT(links.count == RTNL_LINKS_MAX && links.size == 2 * RTNL_LINKS_MAX && links.untracked == 0);
+	EXPECT(links.count == M4J_RTNL_LINKS_MAX && links.size == 2 * M4J_RTNL_LINKS_MAX && links.untracked == 0);
 	/* Full: one more goes untracked, counted. */
-	EXPECT(rtnl_links_add(&links, (RTNL_LINKS_MAX + 1) * 7919) == NULL && links.untracked == 1);
-	EXPECT(rtnl_links_find(&links, 2 * 7919) == rtnl_links_add(&links, 2 * 7919));
+	EXPECT(m4j_rtnl_links_add(&links, (M4J_RTNL_LINKS_MAX + 1) * 7919) == NULL && links.untracked == 1);
+	EXPECT(m4j_rtnl_links_find(&links, 2 * 7919) == m4j_rtnl_links_add(&links, 2 * 7919));
 	/* Its link changes carry the name their message gives, each reported; its addresses none. */
 	records.count = 0;
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 1 << 30, UP, "beyond", 7), false) == 1);
@@ -236,33 +236,33 @@ static void the_table_holds_its_bound_and_stays_consistent(void)
 	/* Removals in a random order keep every other link reachable (linear probing's backward shift). */
 	srand(15);
 	for (int k = 0; k < 3000; k++) {
-		int32_t i = 1 + rand() % RTNL_LINKS_MAX;
-		rtnl_links_remove(&links, i * 7919);
+		int32_t i = 1 + rand() % M4J_RTNL_LINKS_MAX;
+		m4j_rtnl_links_remove(&links, i * 7919);
 		present[i] = 0;
 	}
 	EXPECT(consistent(&links, present, N));
 	for (int k = 0; k < 3000; k++) {
 		int32_t i = 1 + rand() % N;
-		if (rtnl_links_add(&links, i * 7919) != NULL)
+		if (m4j_rtnl_links_add(&links, i * 7919) != NULL)
 			present[i] = 1;
 	}
 	EXPECT(consistent(&links, present, N));
-	EXPECT(links.count <= RTNL_LINKS_MAX && links.size == 2 * RTNL_LINKS_MAX);
+	EXPECT(links.count <= M4J_RTNL_LINKS_MAX && links.size == 2 * M4J_RTNL_LINKS_MAX);
 
 	/* After lost events, a full table makes room by forgetting a link not heard of since. */
-	for (int32_t i = 1; i <= N && links.count < RTNL_LINKS_MAX; i++) {
-		if (rtnl_links_add(&links, i * 7919) != NULL)
+	for (int32_t i = 1; i <= N && links.count < M4J_RTNL_LINKS_MAX; i++) {
+		if (m4j_rtnl_links_add(&links, i * 7919) != NULL)
 			present[i] = 1;
 	}
-	EXPECT(links.count == RTNL_LINKS_MAX);
+	EXPECT(links.count == M4J_RTNL_LINKS_MAX);
 	uint64_t untracked = links.untracked;
 	records.count = 0;
-	rtnl_monitor_lost(&links, 7, &records);
+	m4j_rtnl_monitor_lost(&links, 7, &records);
 	EXPECT(records.count == 1 && out[0].type == MPTCP4J_RECORD_EVENTS_LOST);
 	records.count = 0;
 	EXPECT(read_one(&links, link_message(RTM_NEWLINK, 1 << 30, UP, "new", 4), false) == 1);
-	EXPECT(named(last(), "new") && links.count == RTNL_LINKS_MAX && links.untracked == untracked);
-	rtnl_links_free(&links);
+	EXPECT(named(last(), "new") && links.count == M4J_RTNL_LINKS_MAX && links.untracked == untracked);
+	m4j_rtnl_links_free(&links);
 	EXPECT(links.slots == NULL && links.count == 0);
 }
 

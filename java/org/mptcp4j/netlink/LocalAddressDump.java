@@ -22,15 +22,21 @@ public final class LocalAddressDump {
     private LocalAddressDump() {}
 
     /**
-     * Dumps every address of the namespace open at {@code netnsFd} (-1: the caller's), however
-     * many, into a buffer positioned at 0 with its limit after the last record: 28 bytes an
-     * address. Answers that are not an address the kernel could have sent (a prefix longer
-     * than the address, an interface index that is not a positive int) are left out.
+     * Dumps the addresses of the namespace open at {@code netnsFd} (-1: the caller's) into a
+     * buffer positioned at 0 with its limit after the last record, 28 bytes an address: at
+     * most {@code max + 1} of them, in the kernel's order. One more than {@code max} says the
+     * namespace has more; the dump stops there, unread, so that time and memory follow
+     * {@code max}, not what the namespace's root configured. Answers that are not an address
+     * the kernel could have sent (a prefix longer than the address, an interface index that is
+     * not a positive int) are left out.
+     *
+     * @throws IllegalArgumentException when {@code max} is not positive or a Java array could
+     *     not hold {@code max + 1} records
      */
-    public static ByteBuffer dump(int netnsFd) {
+    public static ByteBuffer dump(int netnsFd, int max) {
         NativeLibrary.ensureLoaded();
-        return ByteBuffer.wrap(dumpRecords(netnsFd)).order(ByteOrder.nativeOrder());
+        return ByteBuffer.wrap(dumpRecords(netnsFd, max)).order(ByteOrder.nativeOrder());
     }
 
-    private static native byte[] dumpRecords(int netnsFd);
+    private static native byte[] dumpRecords(int netnsFd, int max);
 }

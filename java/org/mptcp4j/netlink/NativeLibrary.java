@@ -149,10 +149,11 @@ public final class NativeLibrary {
     /** Turns the dynamic loader's complaint into what to do about it. */
     static MptcpException explain(UnsatisfiedLinkError e, String from) {
         String message = String.valueOf(e.getMessage());
-        if (message.contains("libnl-genl-3") || message.contains("libnl-3") || message.contains("libnl-route-3")) {
+        if (message.contains("libnl-genl-3") || message.contains("libnl-3")) {
+            // libnl-genl-3-200 depends on libnl-3-200: the one package brings both.
             return new MptcpException("load libmptcp4j.so", 0,
-                    "libnl is missing or broken (" + lastPart(message) + "): install the packages "
-                            + "libnl-genl-3-200 and libnl-route-3-200 (apt-get install libnl-genl-3-200 libnl-route-3-200)");
+                    "libnl is missing or broken (" + lastPart(message) + "): install the package "
+                            + "libnl-genl-3-200 (apt-get install libnl-genl-3-200)");
         }
         if (message.contains("failed to map segment") || message.contains("Operation not permitted")) {
             return new MptcpException("load libmptcp4j.so", 0,

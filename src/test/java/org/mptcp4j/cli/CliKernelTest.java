@@ -168,6 +168,6 @@ class CliKernelTest {
         assertEquals(Main.FAILED, r.exit(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("libnl is missing or broken"), r.err());
-        assertTrue(r.err().contains("install the packages libnl-genl-3-200 and libnl-route-3-200"), r.err());
+        assertTrue(r.err().contains("install the package libnl-genl-3-200 (apt-get install libnl-genl-3-200)"), r.err());
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,10 +15,12 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.testing.EventRecorder;
+import org.mptcp4j.testing.IpBatch;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.LogLines;
 import org.mptcp4j.testing.SeenEvent;
 
-/** A namespace's addresses, however many its root configured, read from rtnetlink. */
+/** A namespace's addresses read from rtnetlink: all of them up to the bound, the first ones beyond. */
 @KernelTest
 class LocalAddressesKernelTest {
     private static final int HUGE = 1 << 30;
@@ -56,13 +56,7 @@ class LocalAddressesKernelTest {
                     batch.append("addr add ").append(address).append("/128 dev m4jhuge nodad\n");
                     expected.add(InetAddress.getByName(address).getHostAddress() + "/128 dev " + HUGE);
                 }
-                Path file = Files.createTempFile("m4j-addrs", ".batch");
-                try {
-                    Files.writeString(file, batch);
-                    Shell.run("ip", "-n", ns, "-batch", file.toString());
-                } finally {
-                    Files.deleteIfExists(file);
-                }
+                IpBatch.run(ns, batch);
 
                 List<LocalAddress> usable = LocalAddresses.usableForSubflows(t.client());
                 assertEquals(1602, expected.size());
@@ -77,6 +71,46 @@ class LocalAddressesKernelTest {
                 assertTrue(added.line().endsWith(" if_idx=" + HUGE + " prefixlen=24 dev=m4jhuge"), added.line());
                 assertTrue(loop.isRunning());
             }
+        }
+    }
+
+    /**
+     * One address past the bound (a container's root could add a million): the list holds the
+     * first {@link LocalAddresses#MAX_ADDRESSES} in the kernel's order, as ip(8) lists them,
+     * each once; each cut list is counted, and logged once for the namespace.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void pastTheBoundTheFirstAddressesAreListedCountedAndLoggedOnce() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1); LogLines log = LogLines.capture()) {
+            String ns = t.clientName();
+            // Over 128 links: the kernel walks a link's addresses at each add, minutes for 65,537 on one.
+            StringBuilder batch = IpBatch.vethPairs(64);
+            for (int i = 0; i <= LocalAddresses.MAX_ADDRESSES; i++) {
+                batch.append("addr add 10.").append(100 + i / 65536).append('.').append(i / 256 % 256).append('.')
+                        .append(i % 256).append("/32 dev m4j").append(i % 128 < 64 ? 'a' : 'b').append(i % 64).append('\n');
+            }
+            IpBatch.run(ns, batch);
+            // IPv4 before IPv6 in the dump, and more IPv4 addresses than the bound: the first ones are these.
+            List<String> kernelOrder = Shell.run("ip", "-n", ns, "-o", "-4", "addr", "show").lines()
+                    .map(line -> line.split("\\s+")[3]).toList();
+            assertTrue(kernelOrder.size() > LocalAddresses.MAX_ADDRESSES, "addresses: " + kernelOrder.size());
+
+            long truncated = LocalAddresses.truncatedLists();
+            List<LocalAddress> listed = LocalAddresses.list(t.client());
+            assertEquals(LocalAddresses.MAX_ADDRESSES, listed.size(), "listed");
+            // Not assertEquals: its message would hold the lists.
+            assertTrue(kernelOrder.subList(0, LocalAddresses.MAX_ADDRESSES).equals(
+                    listed.stream().map(a -> a.address().getHostAddress() + "/" + a.prefixLength()).toList()),
+                    "not the first in the kernel's order");
+            assertEquals(truncated + 1, LocalAddresses.truncatedLists());
+
+            assertEquals(listed.stream().filter(LocalAddress::usableForSubflows).toList(),
+                    LocalAddresses.usableForSubflows(t.client()));
+            assertEquals(truncated + 2, LocalAddresses.truncatedLists());
+            List<String> said = log.containing("addresses: only the first 65536 are listed");
+            assertEquals(1, said.size(), said.toString());
+            assertTrue(said.get(0).contains("namespace " + t.client().name() + " has more than 65536"), said.get(0));
         }
     }
 }

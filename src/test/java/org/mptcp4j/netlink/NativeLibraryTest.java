@@ -40,7 +40,7 @@ class NativeLibraryTest {
         var e = NativeLibrary.explain(new UnsatisfiedLinkError(
                 "/tmp/libmptcp4j-1.so: libnl-genl-3.so.200: cannot open shared object file: No such file or directory"),
                 "/tmp/libmptcp4j-1.so");
-        assertTrue(e.getMessage().contains("install the packages libnl-genl-3-200 and libnl-route-3-200"), e.getMessage());
+        assertTrue(e.getMessage().contains("install the package libnl-genl-3-200 (apt-get install libnl-genl-3-200)"), e.getMessage());
     }
 
     /**
