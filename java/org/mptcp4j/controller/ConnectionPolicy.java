@@ -335,6 +335,11 @@ public final class ConnectionPolicy implements Controller {
         return c == NONE ? null : c;
     }
 
+    /** Connections with a chosen controller (or none chosen to leave them alone). */
+    int chosenConnections() {
+        return chosen.size();
+    }
+
     /** The rules, in order. */
     public List<Match> matches() {
         return matches;

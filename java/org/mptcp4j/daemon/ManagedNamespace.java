@@ -77,6 +77,10 @@ public final class ManagedNamespace implements AutoCloseable {
         metrics.counterFunction("mptcp4j_netlink_messages_truncated_total",
                 "Event datagrams or messages cut short, skipped (since the event loop started)",
                 () -> run.loop().counter(EventCounter.TRUNCATED));
+        metrics.gaugeFunction("mptcp4j_connection_state_entries",
+                "Entries kept per connection by the controllers, their host, the path manager, these metrics and"
+                        + " the control socket's assignments: 0 once every connection has closed",
+                () -> run.host().connectionStateEntries() + metrics.connections() + assignments.size());
     }
 
     /**
