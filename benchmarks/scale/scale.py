@@ -71,6 +71,7 @@ class Daemon:
     def __init__(self, name, jar, ns, controller, logs):
         self.name, self.jar, self.ns, self.controller, self.logs = name, jar, ns, controller, logs
         self.runs = 0
+        self.stalls = []
         self.start()
 
     def start(self):
@@ -121,6 +122,17 @@ class Daemon:
 
     def discovered(self):
         return open(self.err).read().count("discovered connection")
+
+    def stalled(self, what, wanted, m):
+        """Records that the daemon did not reach `wanted` connections, with its event loop's top frames."""
+        dump = sh("jcmd", str(self.proc.pid), "Thread.print", check=False)
+        loop = re.search(r'^"mptcp4j-' + re.escape(self.ns) + r'".*\n\s+java\.lang\.Thread\.State.*\n((?:\s+at .*\n){1,6})',
+                         dump, re.M)
+        frames = [f.strip()[3:] for f in loop.group(1).splitlines()] if loop else []
+        log(f"scale: {self.name} daemon stalled ({what}): {int(total(m, 'mptcp4j_connections'))} connections of"
+            f" {wanted}, loop at {frames}")
+        self.stalls.append({"what": what, "wanted": wanted, "connections": int(total(m, "mptcp4j_connections")),
+                            "events": int(total(m, "mptcp4j_events_total")), "loop_frames": frames})
 
     def kill(self):
         self.proc.kill()
@@ -222,13 +234,21 @@ def descriptor_limit(wanted):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def wait_for(daemons, connections, subflows, timeout):
-    """Until each daemon manages `connections` with `subflows`; the last metrics of each."""
+def wait_for(daemons, connections, subflows, timeout, what):
+    """
+    Until each daemon manages `connections` with `subflows`; the last metrics of each. A daemon
+    that has not by `timeout` seconds is recorded as stalled, with where its event loop was.
+    """
     deadline = time.monotonic() + timeout
     while True:
         ms = [d.metrics() for d in daemons]
-        if all(d.gauge("mptcp4j_connections", m) == connections and (subflows is None or d.gauge("mptcp4j_subflows", m)
-               == subflows) for d, m in zip(daemons, ms)) or time.monotonic() > deadline:
+        behind = [(d, m) for d, m in zip(daemons, ms) if d.gauge("mptcp4j_connections", m) != connections
+                  or (subflows is not None and d.gauge("mptcp4j_subflows", m) != subflows)]
+        if not behind:
+            return ms
+        if time.monotonic() > deadline:
+            for d, m in behind:
+                d.stalled(what, connections, m)
             return ms
         time.sleep(0.5)
 
@@ -272,15 +292,15 @@ def main():
         # Warm: the JIT compiles the event path over the first few thousand events.
         for _ in range(3):
             load.open(args.probe)
-            wait_for(daemons, args.probe, 2 * args.probe, 60)
+            wait_for(daemons, args.probe, 2 * args.probe, 60, "warming up")
             load.drop(args.probe)
-            wait_for(daemons, 0, 0, 60)
+            wait_for(daemons, 0, 0, 60, "warming up")
         base = {d.name: d.gc_sample() for d in daemons}
         for level in levels:
             log(f"scale: opening {level} connections")
             before = [d.snapshot() for d in daemons]
             failed = load.open(level)
-            ms = wait_for(daemons, level, 2 * level, 120 + level / 200)
+            ms = wait_for(daemons, level, 2 * level, 120 + level / 200, f"opening {level}")
             after = [d.snapshot() for d in daemons]
             row = {"level": level, "held": load.held, "connect_failures": failed, "daemons": {}}
             for d, m, b, a in zip(daemons, ms, before, after):
@@ -295,9 +315,9 @@ def main():
             log(f"scale: probe of {args.probe} connections beside {level}")
             before = [d.snapshot() for d in daemons]
             load.open(level + args.probe)
-            wait_for(daemons, level + args.probe, 2 * (level + args.probe), 120)
+            wait_for(daemons, level + args.probe, 2 * (level + args.probe), 120, f"probe beside {level}")
             load.drop(args.probe)
-            wait_for(daemons, level, 2 * level, 120)
+            wait_for(daemons, level, 2 * level, 120, f"probe beside {level}, closing")
             after = [d.snapshot() for d in daemons]
             for d, b, a in zip(daemons, before, after):
                 probe = per_event(b, a)
@@ -320,17 +340,20 @@ def main():
                 time.sleep(0.1)
             managed = time.monotonic() - d.started
             m = d.metrics()
+            if total(m, "mptcp4j_connections") < level:
+                d.stalled("resync", level, m)
             result["resync"][d.name] = {"seconds_until_managed": managed, "metrics_up_seconds": d.metrics_up,
                                         "cpu_seconds": d.cpu_seconds(), "connections": int(d.gauge("mptcp4j_connections", m)),
                                         "subflows": int(d.gauge("mptcp4j_subflows", m)), "discovered_logged": d.discovered()}
             log(f"scale: {json.dumps(result['resync'][d.name])}")
         log("scale: closing every connection")
         load.close()
-        ms = wait_for(daemons, 0, 0, 600)
+        ms = wait_for(daemons, 0, 0, 600, "closing every connection")
         result["closed"] = {d.name: {k: int(d.gauge(k, m)) for k in (
             "mptcp4j_connections", "mptcp4j_subflows", "mptcp4j_connection_state_entries", "mptcp4j_events_lost_total")}
             for d, m in zip(daemons, ms)}
     finally:
+        result["stalls"] = {d.name: d.stalls for d in daemons}
         for d in daemons:
             d.stop()
         if load:
@@ -410,6 +433,20 @@ def report(result, environment, args):
     for name, c in result.get("closed", {}).items():
         out.append(f"| {name} | {c['mptcp4j_connections']} | {c['mptcp4j_subflows']} |"
                    f" {c['mptcp4j_connection_state_entries']} | {c['mptcp4j_events_lost_total']} |")
+    levels = result["levels"]
+    if len(levels) > 1:
+        out += ["", f"CPU per event over the probe, {levels[-1]['level']:,} against {levels[0]['level']:,} connections"
+                " (flat: within 2x): " + ", ".join(
+                    f"{name} {levels[-1]['daemons'][name]['probe']['cpu_us_per_event'] / max(levels[0]['daemons'][name]['probe']['cpu_us_per_event'], 1e-9):.2f}x"
+                    for name in levels[0]["daemons"])]
+    stalls = result.get("stalls", {})
+    if any(stalls.values()):
+        out += ["", "Stalled: a daemon that did not reach the connections asked within its time, and where its event"
+                " loop thread was then (jcmd Thread.print):", ""]
+        for name, entries in stalls.items():
+            for st in entries:
+                out.append(f"* {name}, {st['what']}: {st['connections']:,} connections of {st['wanted']:,}, {st['events']:,}"
+                           f" events handled; loop at {' < '.join(st['loop_frames'][:4]) or '?'}")
     return "\n".join(out) + "\n"
 
 
