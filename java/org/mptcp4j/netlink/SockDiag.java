@@ -95,11 +95,6 @@ public final class SockDiag implements AutoCloseable {
         asks.put(at + 128, address, 0, length);
     }
 
-    /** Subflows asked for since the last {@link #lookUp}. */
-    public int asked() {
-        return asked;
-    }
-
     /** Forgets the subflows asked for. */
     public void clearAsked() {
         asked = 0;
