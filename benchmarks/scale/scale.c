@@ -7,10 +7,10 @@
  *     connects to ADDR:PORT from the comma-separated SOURCES addresses in turn, at most RATE
  *     new connections a second; each counts once one byte went there and back (so that it is
  *     fully established: the path managers open its subflows then). One that fell back to TCP
- *     (its MP_CAPABLE SYN dropped too often on a busy machine) counts as failed and another
- *     is opened in its place. Reads one command a line
- *     on stdin and answers one line on stdout:
- *       open N    open connections until N are held        -> "held N failed F seconds S"
+ *     (the kernel's MPTCP token table full, or its MP_CAPABLE SYN dropped too often) or failed
+ *     is counted and another opened in its place; after 1000 in a row it stops. Reads one
+ *     command a line on stdin and answers one line on stdout:
+ *       open N    open connections until N are held        -> "held N failed F fallbacks B seconds S"
  *       drop M    close the M opened last, at RATE a second   -> "held N"
  *       close     close every held connection, the same way -> "held 0"
  * One thread, non-blocking sockets and epoll; the descriptor limit (ulimit -n) must allow
@@ -115,6 +115,7 @@ struct client {
 	int capacity;
 	int in_flight;
 	long failed;
+	long fallbacks;
 };
 
 /* Starts one connection; 0 when it is on its way, -1 when it failed at once (counted). */
@@ -141,22 +142,35 @@ static int start_one(struct client *c)
 	return 0;
 }
 
-/* Opens and holds `count` connections at the client's rate; 0, or 1 when too many failed in a row to go on. */
+/* Counts a connection that failed, as fallback to TCP or error; whether 1000 failed in a row. */
+static int failed(struct client *c, int fallback, long *in_a_row)
+{
+	if (fallback)
+		c->fallbacks++;
+	else
+		c->failed++;
+	return ++*in_a_row >= 1000;
+}
+
+/*
+ * Opens and holds up to `count` connections at the client's rate. After 1000 failures in a row
+ * (the kernel's MPTCP token table full: every new connection falls back to TCP) it stops
+ * starting new ones, says why on stderr, and keeps those already on their way that succeed.
+ */
 static int run(struct client *c, long count)
 {
-	long started = 0, done = 0, failed_in_a_row = 0;
+	long started = 0, done = 0, in_a_row = 0;
+	int giving_up = 0;
 	double start = now_s();
 	struct epoll_event ev[EVENTS];
-	while (done < count) {
+	while (giving_up ? c->in_flight > 0 : done < count) {
 		/* As many new ones as the rate allows by now, within the window. */
 		long due = (long)((now_s() - start) * c->rate) + 1;
-		while (started < count && started < due && c->in_flight < WINDOW) {
-			if (start_one(c) == 0) {
+		while (!giving_up && started < count && started < due && c->in_flight < WINDOW) {
+			if (start_one(c) == 0)
 				started++;
-			} else if (++failed_in_a_row > 1000) {
-				fprintf(stderr, "scale: 1000 connections failed in a row: %s\n", strerror(errno));
-				return 1;
-			}
+			else
+				giving_up = failed(c, 0, &in_a_row);
 		}
 		int n = epoll_wait(c->ep, ev, EVENTS, 1);
 		if (n < 0 && errno != EINTR)
@@ -164,34 +178,35 @@ static int run(struct client *c, long count)
 		for (int i = 0; i < n; i++) {
 			int fd = ev[i].data.fd;
 			char byte = 'x';
+			int fallback = 0;
 			if (ev[i].events & EPOLLOUT) {
 				/* Connected (or failed): send the byte, then wait for it back. */
 				struct epoll_event in = {.events = EPOLLIN, .data.fd = fd};
-				int err = 0, mptcp = 0;
+				int err = 0, mptcp = 1;
 				socklen_t len = sizeof(err), mptcp_len = sizeof(mptcp);
 				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0 &&
 				    getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP, &mptcp, &mptcp_len) == 0 && mptcp == 1 &&
 				    write(fd, &byte, 1) == 1 && epoll_ctl(c->ep, EPOLL_CTL_MOD, fd, &in) == 0)
 					continue;
+				fallback = err == 0 && mptcp == 0;
 			} else if (read(fd, &byte, 1) == 1) {
 				epoll_ctl(c->ep, EPOLL_CTL_DEL, fd, NULL);
 				c->in_flight--;
 				done++;
-				failed_in_a_row = 0;
+				in_a_row = 0;
 				c->held[c->n_held++] = fd;
 				continue;
 			}
 			/* Failed: closed, and another started in its place. */
 			close(fd);
 			c->in_flight--;
-			c->failed++;
 			started--;
-			if (++failed_in_a_row > 1000) {
-				fprintf(stderr, "scale: 1000 connections failed in a row\n");
-				return 1;
-			}
+			giving_up |= failed(c, fallback, &in_a_row);
 		}
 	}
+	if (giving_up)
+		fprintf(stderr, "scale: 1000 connections failed in a row (%ld fell back to TCP, %ld failed otherwise"
+				" so far): stopped at %d held\n", c->fallbacks, c->failed, c->n_held);
 	return 0;
 }
 
@@ -218,7 +233,7 @@ static int client(char **argv)
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		long n = 0;
 		double start = now_s();
-		long failed_before = c.failed;
+		long failed_before = c.failed, fallbacks_before = c.fallbacks;
 		if (sscanf(line, "open %ld", &n) == 1) {
 			if (n > c.capacity) {
 				int *held = realloc(c.held, (size_t)n * sizeof(*held));
@@ -229,7 +244,8 @@ static int client(char **argv)
 			}
 			if (n > c.n_held && run(&c, n - c.n_held) != 0)
 				return 1;
-			printf("held %d failed %ld seconds %.3f\n", c.n_held, c.failed - failed_before, now_s() - start);
+			printf("held %d failed %ld fallbacks %ld seconds %.3f\n", c.n_held, c.failed - failed_before,
+			       c.fallbacks - fallbacks_before, now_s() - start);
 		} else if (sscanf(line, "drop %ld", &n) == 1 || strncmp(line, "close", 5) == 0) {
 			if (line[0] == 'c' || n > c.n_held)
 				n = c.n_held;

@@ -202,8 +202,10 @@ class Load:
             if not line.startswith("held "):
                 raise RuntimeError(f"load client failed: {line!r}")
             answers.append(line.split())
-        self.held = sum(int(a[1]) for a in answers)
-        return sum(int(a[3]) for a in answers if len(a) > 3)
+        self.per_client = [int(a[1]) for a in answers]
+        self.held = sum(self.per_client)
+        # open: failed ones, and those that fell back to TCP
+        return sum(int(a[3]) for a in answers if len(a) > 5), sum(int(a[5]) for a in answers if len(a) > 5)
 
     def shares(self, n):
         k = len(self.clients)
@@ -214,6 +216,10 @@ class Load:
 
     def drop(self, n):
         self.command([f"drop {s}" for s in self.shares(n)])
+
+    def drop_back(self, marks):
+        """Closes what each client opened since it held `marks` connections."""
+        self.command([f"drop {now - was}" for now, was in zip(self.per_client, marks)])
 
     def close(self):
         self.command(["close"] * len(self.clients))
@@ -253,6 +259,24 @@ def wait_for(daemons, connections, subflows, timeout, what):
         time.sleep(0.5)
 
 
+def token_fallbacks(net):
+    """Connections the kernel could not give an MPTCP token (its table full): they fell back to TCP."""
+    count = 0
+    for ns in (net.cli, net.srv):
+        out = sh(*net.exec(ns, "nstat", "-az", "MPTcpExtTokenFallbackInit"), check=False)
+        count += sum(int(line.split()[1]) for line in out.splitlines() if line.startswith("MPTcpExtTokenFallbackInit"))
+    return count
+
+
+def token_table():
+    """The kernel's MPTCP token table: buckets (at boot, one per MiB of memory, 64 Ki at most), 4 tokens each at most."""
+    found = re.search(r"MPTCP token hash table entries: (\d+)", sh("dmesg", check=False))
+    if found:
+        return int(found.group(1))
+    mib = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) // 1024
+    return min(1 << (mib - 1).bit_length(), 64 * 1024)
+
+
 def per_event(before, after):
     events = after["events"] - before["events"]
     return {"events": int(events), "cpu_us_per_event": (after["cpu"] - before["cpu"]) / max(events, 1) * 1e6}
@@ -283,7 +307,7 @@ def main():
     load = None
     daemons = []
     result = {"levels": [], "descriptor_limit": limit, "load_processes": processes, "rate": args.rate,
-              "probe": args.probe, "sources": args.sources}
+              "probe": args.probe, "sources": args.sources, "token_buckets": token_table()}
     try:
         load = Load(net, args.scale, processes, args.rate)
         client = Daemon("client", args.jar, net.cli, ["ndiffports", "subflows=1"], args.logs)
@@ -299,25 +323,28 @@ def main():
         for level in levels:
             log(f"scale: opening {level} connections")
             before = [d.snapshot() for d in daemons]
-            failed = load.open(level)
-            ms = wait_for(daemons, level, 2 * level, 120 + level / 200, f"opening {level}")
+            failed, fallbacks = load.open(level)
+            held = load.held  # fewer than asked when the kernel could open no more
+            ms = wait_for(daemons, held, 2 * held, 120 + held / 200, f"opening {level}")
             after = [d.snapshot() for d in daemons]
-            row = {"level": level, "held": load.held, "connect_failures": failed, "daemons": {}}
+            row = {"level": level, "held": held, "connect_failures": failed, "fallbacks": fallbacks,
+                   "token_fallbacks": token_fallbacks(net), "daemons": {}}
             for d, m, b, a in zip(daemons, ms, before, after):
                 heap, rss = d.gc_sample()
                 row["daemons"][d.name] = {"connections": int(d.gauge("mptcp4j_connections", m)),
                                           "subflows": int(d.gauge("mptcp4j_subflows", m)),
                                           "ramp": per_event(b, a),
-                                          "heap_bytes_per_connection": (heap - base[d.name][0]) / level,
-                                          "rss_bytes_per_connection": (rss - base[d.name][1]) / level,
+                                          "heap_bytes_per_connection": (heap - base[d.name][0]) / held,
+                                          "rss_bytes_per_connection": (rss - base[d.name][1]) / held,
                                           "heap_bytes": heap, "rss_bytes": rss}
             # The probe: more connections opened beside those held, given their subflows, closed.
-            log(f"scale: probe of {args.probe} connections beside {level}")
+            log(f"scale: probe of {args.probe} connections beside {held}")
             before = [d.snapshot() for d in daemons]
-            load.open(level + args.probe)
-            wait_for(daemons, level + args.probe, 2 * (level + args.probe), 120, f"probe beside {level}")
-            load.drop(args.probe)
-            wait_for(daemons, level, 2 * level, 120, f"probe beside {level}, closing")
+            marks = list(load.per_client)
+            load.open(held + args.probe)
+            wait_for(daemons, load.held, 2 * load.held, 120, f"probe beside {held}")
+            load.drop_back(marks)
+            wait_for(daemons, held, 2 * held, 120, f"probe beside {held}, closing")
             after = [d.snapshot() for d in daemons]
             for d, b, a in zip(daemons, before, after):
                 probe = per_event(b, a)
@@ -329,7 +356,7 @@ def main():
                 row["looks"] = watcher_looks(net, args, level)
             result["levels"].append(row)
             log(f"scale: {json.dumps(row)}")
-        level = max(levels)
+        level = load.held
         result["resync"] = {}
         for d in daemons:
             log(f"scale: {d.name} daemon killed and started again beside {level} connections")
@@ -394,7 +421,17 @@ def report(result, environment, args):
            f"* load after: {environment['load_at_end']}",
            f"* {result['sources']} client addresses, {result['rate']:.0f} new connections/s at most, probe of"
            f" {result['probe']} connections per level; descriptor limit {result['descriptor_limit']}:"
-           f" {result['load_processes']} load process(es) a side", "",
+           f" {result['load_processes']} load process(es) a side",
+           f"* the kernel's MPTCP token table: {result['token_buckets']:,} buckets of 4 tokens at most, so"
+           f" {4 * result['token_buckets']:,} MPTCP connections on the host at most, all namespaces together"
+           " (here each connection holds two: one per end)", ""]
+    short = [row for row in result["levels"] if row["held"] < row["level"]]
+    for row in short:
+        out += [f"**{row['level']:,} connections asked, {row['held']:,} opened**: {row['fallbacks']:,} fell back to TCP"
+                f" ({row['token_fallbacks']:,} for want of an MPTCP token, MPTcpExtTokenFallbackInit) and"
+                f" {row['connect_failures']:,} failed otherwise while opening; after 1,000 in a row the load"
+                " stopped there.", ""]
+    out += [
            "Per level: the daemons' CPU time (utime + stime of the whole JVM, /proc/PID/stat, 10 ms ticks) per event they counted,",
            "while opening the level's connections and over the probe (connections opened beside those held, each",
            "given its subflow, then closed); the event-to-command latency over the probe from the client daemon's",
@@ -406,7 +443,7 @@ def report(result, environment, args):
     for row in result["levels"]:
         for name, d in row["daemons"].items():
             p = d["probe"]
-            out.append(f"| {row['level']:,} | {name} | {d['subflows']:,} | {d['ramp']['cpu_us_per_event']:.1f} |"
+            out.append(f"| {opened(row)} | {name} | {d['subflows']:,} | {d['ramp']['cpu_us_per_event']:.1f} |"
                        f" {p['events']:,} | {p['cpu_us_per_event']:.1f} | {latency(p['p50_s'])} | {latency(p['p99_s'])} |"
                        f" {d['heap_bytes_per_connection']:.0f} | {d['rss_bytes_per_connection']:.0f} | {p['lost']:.0f} |")
     out += ["", f"Timeout watcher, {args.watched} connections watched: CPU per look (kernel time included) for each way"
@@ -416,10 +453,10 @@ def report(result, environment, args):
     for row in result["levels"]:
         if "looks" in row:
             for w in row["looks"]["ways"]:
-                out.append(f"| {row['level']:,} | {w['way']} | {w['watched_subflows']:,} | {w['subflows_in_namespace']:,} |"
+                out.append(f"| {opened(row)} | {w['way']} | {w['watched_subflows']:,} | {w['subflows_in_namespace']:,} |"
                            f" {w['answers_per_look']:,} | {w['cpu_us_per_look']:,.0f} |")
             lib = row["looks"]["library"]
-            out.append(f"| {row['level']:,} | library watcher | {lib['watched_subflows']:,} | | |"
+            out.append(f"| {opened(row)} | library watcher | {lib['watched_subflows']:,} | | |"
                        f" {lib['cpu_us_per_look']:,.0f} |")
     out += ["", "Resync: each daemon killed (SIGKILL) and started again beside the connections of the last level;"
             " seconds from its start until its connections gauge counted every one (JVM start included).", "",
@@ -435,7 +472,7 @@ def report(result, environment, args):
                    f" {c['mptcp4j_connection_state_entries']} | {c['mptcp4j_events_lost_total']} |")
     levels = result["levels"]
     if len(levels) > 1:
-        out += ["", f"CPU per event over the probe, {levels[-1]['level']:,} against {levels[0]['level']:,} connections"
+        out += ["", f"CPU per event over the probe, {levels[-1]['held']:,} against {levels[0]['held']:,} connections"
                 " (flat: within 2x): " + ", ".join(
                     f"{name} {levels[-1]['daemons'][name]['probe']['cpu_us_per_event'] / max(levels[0]['daemons'][name]['probe']['cpu_us_per_event'], 1e-9):.2f}x"
                     for name in levels[0]["daemons"])]
@@ -448,6 +485,10 @@ def report(result, environment, args):
                 out.append(f"* {name}, {st['what']}: {st['connections']:,} connections of {st['wanted']:,}, {st['events']:,}"
                            f" events handled; loop at {' < '.join(st['loop_frames'][:4]) or '?'}")
     return "\n".join(out) + "\n"
+
+
+def opened(row):
+    return f"{row['held']:,}" + ("" if row["held"] >= row["level"] else f" ({row['level']:,} asked)")
 
 
 def latency(seconds):
