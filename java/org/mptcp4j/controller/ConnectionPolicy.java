@@ -349,6 +349,11 @@ public final class ConnectionPolicy implements Controller {
     private void route(MptcpEventType type, MptcpEvent event) {
         int token = event.token();
         Controller c = chosen.get(token);
+        if (c == null && type == MptcpEventType.CLOSED) {
+            // Nothing to choose for, nor to tell: no controller ever heard of it. Connections that
+            // fell back to TCP say only this; looking each up would dump the whole namespace.
+            return;
+        }
         if (c == null) {
             c = type == MptcpEventType.CREATED || type == MptcpEventType.ESTABLISHED ? choose(event) : chooseLate(token);
             chosen.put(token, c);
