@@ -221,6 +221,10 @@ class Load:
         """Closes what each client opened since it held `marks` connections."""
         self.command([f"drop {now - was}" for now, was in zip(self.per_client, marks)])
 
+    def open_back(self, marks):
+        """Opens again what each client closed since it held `marks` connections."""
+        return self.command([f"open {was}" for was in marks])
+
     def close(self):
         self.command(["close"] * len(self.clients))
 
@@ -263,8 +267,8 @@ def token_fallbacks(net):
     """Connections the kernel could not give an MPTCP token (its table full): they fell back to TCP."""
     count = 0
     for ns in (net.cli, net.srv):
-        out = sh(*net.exec(ns, "nstat", "-az", "MPTcpExtTokenFallbackInit"), check=False)
-        count += sum(int(line.split()[1]) for line in out.splitlines() if line.startswith("MPTcpExtTokenFallbackInit"))
+        out = sh(*net.exec(ns, "nstat", "-az", "MPTcpExtMPFallbackTokenInit"), check=False)
+        count += sum(int(line.split()[1]) for line in out.splitlines() if line.startswith("MPTcpExtMPFallbackTokenInit"))
     return count
 
 
@@ -338,13 +342,21 @@ def main():
                                           "rss_bytes_per_connection": (rss - base[d.name][1]) / held,
                                           "heap_bytes": heap, "rss_bytes": rss}
             # The probe: more connections opened beside those held, given their subflows, closed.
-            log(f"scale: probe of {args.probe} connections beside {held}")
+            # Where the kernel has no MPTCP token to spare, the probe closes first and opens again.
+            full = held < level or 2 * (held + args.probe) > 0.8 * 4 * result["token_buckets"]
+            log(f"scale: probe of {args.probe} connections beside {held}{', closed first' if full else ''}")
             before = [d.snapshot() for d in daemons]
             marks = list(load.per_client)
-            load.open(held + args.probe)
-            wait_for(daemons, load.held, 2 * load.held, 120, f"probe beside {held}")
-            load.drop_back(marks)
-            wait_for(daemons, held, 2 * held, 120, f"probe beside {held}, closing")
+            if full:
+                load.drop(args.probe)
+                wait_for(daemons, load.held, 2 * load.held, 120, f"probe beside {held}, closing")
+                load.open_back(marks)
+            else:
+                load.open(held + args.probe)
+                wait_for(daemons, load.held, 2 * load.held, 120, f"probe beside {held}")
+                load.drop_back(marks)
+            wait_for(daemons, load.held, 2 * load.held, 120, f"probe beside {held}, settling")
+            row["probe_closed_first"] = full
             after = [d.snapshot() for d in daemons]
             for d, b, a in zip(daemons, before, after):
                 probe = per_event(b, a)
@@ -428,13 +440,14 @@ def report(result, environment, args):
     short = [row for row in result["levels"] if row["held"] < row["level"]]
     for row in short:
         out += [f"**{row['level']:,} connections asked, {row['held']:,} opened**: {row['fallbacks']:,} fell back to TCP"
-                f" ({row['token_fallbacks']:,} for want of an MPTCP token, MPTcpExtTokenFallbackInit) and"
+                f" ({row['token_fallbacks']:,} for want of an MPTCP token, MPTcpExtMPFallbackTokenInit) and"
                 f" {row['connect_failures']:,} failed otherwise while opening; after 1,000 in a row the load"
                 " stopped there.", ""]
     out += [
            "Per level: the daemons' CPU time (utime + stime of the whole JVM, /proc/PID/stat, 10 ms ticks) per event they counted,",
            "while opening the level's connections and over the probe (connections opened beside those held, each",
-           "given its subflow, then closed); the event-to-command latency over the probe from the client daemon's",
+           "given its subflow, then closed; or, where the kernel has no MPTCP token to spare, some of those held closed",
+           "and opened again); the event-to-command latency over the probe from the client daemon's",
            "histogram (join-guard admits every join here and sends no command); heap after a full GC and RSS over",
            "those before the first connection, per connection.", "",
            "| open connections | daemon | subflows | CPU µs/event, opening | probe events | CPU µs/event, probe |"
