@@ -105,7 +105,7 @@ static jlong open_sock_diag(JNIEnv *env, jclass cls, jint netns_fd)
 		nlerr = netlink_error_capture(s->sk, &s->error);
 	if (nlerr < 0) {
 		if (s->lookup_fd >= 0)
-			close(s->lookup_fd);
+			(void)close(s->lookup_fd); /* nothing to do if it fails: the descriptor is gone either way */
 		nl_socket_free(s->sk);
 		free(s);
 		m4j_throw_mptcp(env, "connect sock_diag socket", connect_errno, nl_geterror(nlerr));
@@ -118,7 +118,7 @@ static jlong open_sock_diag(JNIEnv *env, jclass cls, jint netns_fd)
 	     setsockopt(s->lookup_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) != 0)) {
 		if (s->lookup_fd >= 0) {
 			lookup_errno = errno;
-			close(s->lookup_fd);
+			(void)close(s->lookup_fd);
 		}
 		nl_socket_free(s->sk);
 		free(s);
