@@ -2,7 +2,9 @@
  * libFuzzer target: diag_message_parse() (native/diag_message.c), which reads each message of
  * a sock_diag dump (struct inet_diag_msg, INET_DIAG_INFO's tcp_info or mptcp_info, the ULP
  * info of MPTCP subflows), on any datagram, as a dump of MPTCP sockets and as one of TCP
- * sockets. Checks that a record is of the kind the dump gives and names the message's family.
+ * sockets; and diag_message_lookup_answer(), which reads the answer to one subflow's lookup
+ * (the same, or an error). Checks that a record is of the kind the dump gives and names the
+ * message's family, and that an error is a negative errno.
  * Seeds: dumps captured from the kernel (fuzz/corpus/sock_diag).
  */
 #include <stdlib.h>
@@ -31,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(r.kind == MPTCP4J_DIAG_SUBFLOW);
 			CHECK(r.family == ((const struct inet_diag_msg *)NLMSG_DATA(nlh))->idiag_family);
 		}
+		int answer = diag_message_lookup_answer(nlh, &r);
+		CHECK(answer <= 1 && answer > -4096);
+		if (answer == 1)
+			CHECK(r.kind == MPTCP4J_DIAG_SUBFLOW);
 	}
 	free_input(buf, data, size);
 	return 0;

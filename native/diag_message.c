@@ -1,5 +1,6 @@
 #include "diag_message.h"
 
+#include <errno.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <linux/inet_diag.h>
@@ -101,4 +102,43 @@ int diag_message_parse(struct nlmsghdr *nlh, int protocol, struct mptcp4j_diag_r
 	}
 	read_id(r, m);
 	return 1;
+}
+
+size_t diag_message_lookup(const struct mptcp4j_diag_record *subflow, uint32_t seq, void *out, size_t room)
+{
+	if (room < DIAG_MESSAGE_LOOKUP_SIZE || (subflow->family != AF_INET && subflow->family != AF_INET6))
+		return 0;
+	memset(out, 0, DIAG_MESSAGE_LOOKUP_SIZE);
+	struct nlmsghdr *nlh = out;
+	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(struct inet_diag_req_v2));
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	struct inet_diag_req_v2 *req = NLMSG_DATA(nlh);
+	req->sdiag_family = (uint8_t)subflow->family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
+	req->idiag_states = ~0u;
+	req->id.idiag_sport = htons(subflow->local_port);
+	req->id.idiag_dport = htons(subflow->remote_port);
+	/* Raw addresses of either family: IPv4 in the first 4 bytes, the rest zero in both. */
+	memcpy(req->id.idiag_src, subflow->local_addr, sizeof(req->id.idiag_src));
+	memcpy(req->id.idiag_dst, subflow->remote_addr, sizeof(req->id.idiag_dst));
+	req->id.idiag_if = subflow->if_index;
+	memcpy(req->id.idiag_cookie, &subflow->cookie, sizeof(req->id.idiag_cookie));
+	return DIAG_MESSAGE_LOOKUP_SIZE;
+}
+
+int diag_message_lookup_answer(struct nlmsghdr *nlh, struct mptcp4j_diag_record *r)
+{
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		if (!nlmsg_valid_hdr(nlh, sizeof(struct nlmsgerr)))
+			return 0;
+		int error = ((const struct nlmsgerr *)nlmsg_data(nlh))->error;
+		/* A socket that closed since it was asked for is no error. */
+		if (error == -ENOENT || error == 0)
+			return 0;
+		return error < 0 && error > -4096 ? error : -EPROTO; /* an errno, or an answer that makes no sense */
+	}
+	return diag_message_parse(nlh, IPPROTO_TCP, r);
 }

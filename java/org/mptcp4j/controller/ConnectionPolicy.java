@@ -365,6 +365,11 @@ public final class ConnectionPolicy implements Controller {
         return r == null || r == NONE ? null : r.controller;
     }
 
+    /** Connections with a chosen controller (or none chosen to leave them alone). */
+    int chosenConnections() {
+        return chosen.size();
+    }
+
     /** The rules, in order. */
     public List<Match> matches() {
         return matches;
@@ -374,6 +379,11 @@ public final class ConnectionPolicy implements Controller {
     private void route(MptcpEventType type, MptcpEvent event) {
         int token = event.token();
         Route r = chosen.get(token);
+        if (r == null && type == MptcpEventType.CLOSED) {
+            // Nothing to choose for, nor to tell: no controller ever heard of it. Connections that
+            // fell back to TCP say only this; looking each up would dump the whole namespace.
+            return;
+        }
         if (r == null) {
             r = type == MptcpEventType.CREATED || type == MptcpEventType.ESTABLISHED ? choose(event) : chooseLate(token);
             chosen.put(token, r);

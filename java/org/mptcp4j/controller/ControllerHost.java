@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
@@ -75,11 +76,14 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private final NetworkNamespace namespace;
     private final Set<MptcpEventType> wanted;
     private final SubflowTimeoutWatcher timeoutWatcher;
+    /** The event being delivered to the controller, null between events. */
+    private MptcpEvent delivering;
     private Duration timeoutInterval = Duration.ofMillis(100);
     private long resyncIntervalNanos = DEFAULT_RESYNC_INTERVAL.toNanos();
     private Consumer<DiscoveredConnection> discoveryListener = d -> {};
     private Consumer<IntPredicate> resyncListener = open -> {};
-    private final List<PerConnection<?>> perConnection = new ArrayList<>();
+    /** Copy-on-write: added to rarely (a controller starting), read by metrics scrapes on other threads. */
+    private final List<PerConnection<?>> perConnection = new CopyOnWriteArrayList<>();
     private LocalAddressIds localAddressIds;
     private EventLoop loop;
     private EventLoop.Scheduled timeoutLooks;
@@ -156,12 +160,15 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * The controller's event types, and CLOSED, on which the host releases the connection's
-     * listeners and stops watching it.
+     * listeners and stops watching it, and ESTABLISHED and SUB_ESTABLISHED, which name the
+     * subflows the timeout watcher looks at.
      */
     @Override
     public Set<MptcpEventType> eventTypes() {
         EnumSet<MptcpEventType> types = EnumSet.copyOf(wanted);
         types.add(MptcpEventType.CLOSED);
+        types.add(MptcpEventType.ESTABLISHED);
+        types.add(MptcpEventType.SUB_ESTABLISHED);
         return types;
     }
 
@@ -200,15 +207,25 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
         try {
             if (wanted.contains(type)) { // the loop may deliver more than the controller asked for (an observer wants it)
+                delivering = event;
                 Callbacks.deliver(controller, type, event);
             }
         } finally {
+            delivering = null;
             if (type == MptcpEventType.CLOSED) { // also when the controller failed on it
                 for (int i = 0; i < perConnection.size(); i++) {
                     perConnection.get(i).remove(event.token());
                 }
             }
         }
+        // After the controller: it may have started watching the connection on this very event.
+        if (namesSubflow(type)) {
+            timeoutWatcher.learn(event);
+        }
+    }
+
+    private static boolean namesSubflow(MptcpEventType type) {
+        return type == MptcpEventType.ESTABLISHED || type == MptcpEventType.SUB_ESTABLISHED;
     }
 
     /** After a poll, when events were lost: finds every connection again if it is time. */
@@ -320,6 +337,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         IntPredicate isOpen = open::contains;
         pathManager.retainConnections(isOpen);
         timeoutWatcher.retain(isOpen);
+        timeoutWatcher.lookFully(); // subflow events may have been lost with the others
         for (PerConnection<?> states : perConnection) {
             states.retain(isOpen);
         }
@@ -429,7 +447,11 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             }
             return;
         }
-        timeoutWatcher.watch(token);
+        // Watched from its ESTABLISHED, it has one subflow, which that event names (onEvent), and
+        // the others will come by SUB_ESTABLISHED; otherwise the next look finds them all.
+        MptcpEvent event = delivering;
+        timeoutWatcher.watch(token, event != null && event.token() == token
+                && event.type() == MptcpEventType.ESTABLISHED);
         if (loop != null && timeoutLooks == null) {
             scheduleTimeoutLooks();
         }
@@ -520,6 +542,27 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             // Through the loop's handler, so that whatever observes it sees these too.
             loop.deliver(reports.record(i));
         }
+    }
+
+    /**
+     * Entries kept per connection by the host (watched timeouts, every controller's
+     * {@link PerConnection} states), a {@link ConnectionPolicy}'s choices and the path manager:
+     * 0 once every connection has closed. From any thread (a metrics scrape): the sum of sizes
+     * the loop may be changing meanwhile, so a moment stale.
+     */
+    public long connectionStateEntries() {
+        long entries = timeoutWatcher.watchedConnections() + pathManager.connectionStateEntries();
+        for (PerConnection<?> states : perConnection) {
+            entries += states.size();
+        }
+        if (controller instanceof ConnectionPolicy policy) {
+            entries += policy.chosenConnections();
+        }
+        return entries;
+    }
+
+    SubflowTimeoutWatcher timeoutWatcher() {
+        return timeoutWatcher;
     }
 
     /** Connections reported as discovered so far. */

@@ -4,18 +4,26 @@ import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netlink.SockDiag;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.TokenMap;
 import org.mptcp4j.table.RowTable;
 
 /**
  * The timeout event the kernel does not send (the SMAPP paper's {@code timeout}): at each look
- * it dumps the namespace's subflows through sock_diag and reports a watched subflow that had a
- * retransmission timeout since the previous look: its count of timeouts grew (tcpi_total_rto,
- * Linux 6.7), or, on older kernels, its RTO backoff or retransmission count did, which only a
- * timeout does (fast retransmits move neither; those two fall back to 0 once the peer acks,
- * so there a single timeout that recovers between two looks goes unseen). Several timeouts
- * within one interval make one report. Subflows are told apart by their socket cookie;
- * nothing is allocated per look once the tables have grown to the number of subflows.
+ * it asks sock_diag for the watched subflows and reports one that had a retransmission timeout
+ * since the previous look: its count of timeouts grew (tcpi_total_rto, Linux 6.7), or, on
+ * older kernels, its RTO backoff or retransmission count did, which only a timeout does (fast
+ * retransmits move neither; those two fall back to 0 once the peer acks, so there a single
+ * timeout that recovers between two looks goes unseen). Several timeouts within one interval
+ * make one report. Subflows are told apart by their socket cookie; nothing is allocated per
+ * look once the tables have grown to the number of subflows.
+ *
+ * <p>A look asks for each watched subflow alone, by its addresses and ports ({@link SockDiag#lookUp}):
+ * its cost follows the subflows watched, not the sockets of the host, which a dump of every TCP
+ * socket walks (a dump with a bytecode filter too). The subflows come from the previous look's
+ * answers (a subflow gone is answered no more), and new ones from the events that name them
+ * ({@link #learn}). A connection first watched without such an event, and every connection
+ * after a resync (events may have been lost), are found by one full dump at the next look.
  */
 final class SubflowTimeoutWatcher implements AutoCloseable {
     private static final int MAX_REPORTS = 256;
@@ -26,13 +34,39 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
     private final TokenMap<Boolean> watched = new TokenMap<>();
     private SubflowTable previous = new SubflowTable();
     private SubflowTable current = new SubflowTable();
+    /** Whether the next look dumps every subflow: some watched ones are known by no event. */
+    private boolean fullLook;
+    /** Records the last look read: the watched subflows, or after a full one every socket's. */
+    private volatile int answers;
+    private volatile long fullLooks;
 
     SubflowTimeoutWatcher(NetworkNamespace namespace) {
         this.namespace = namespace;
     }
 
-    void watch(int token) {
+    /**
+     * Watches connection {@code token}; {@code subflowsKnown}: its subflows come through
+     * {@link #learn} (it is watched from the event that names its first subflow), else the next
+     * look finds them in a full dump.
+     */
+    void watch(int token, boolean subflowsKnown) {
+        if (watched.containsKey(token)) {
+            return;
+        }
         watched.put(token, Boolean.TRUE);
+        fullLook |= !subflowsKnown;
+    }
+
+    /** A subflow event (ESTABLISHED, SUB_ESTABLISHED): a subflow of a watched connection is looked at from now on. */
+    void learn(MptcpEvent subflow) {
+        if (!watched.isEmpty() && watched.containsKey(subflow.token())) {
+            diag().ask(subflow);
+        }
+    }
+
+    /** Events may have been lost: the next look finds the watched connections' subflows in a full dump. */
+    void lookFully() {
+        fullLook = !watched.isEmpty();
     }
 
     void forget(int token) {
@@ -44,27 +78,46 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
         watched.retainTokens(open);
     }
 
+    int watchedConnections() {
+        return watched.size();
+    }
+
     boolean isIdle() {
         return watched.isEmpty();
     }
 
-    /** Looks at the subflows of the namespace; the timeouts found are then {@link #reports()}. */
+    /** Looks at the watched subflows; the timeouts found are then {@link #reports()}. */
     void look() {
         timeouts.clear();
         current.clear();
         if (watched.isEmpty()) {
+            fullLook = false;
+            if (diag != null) {
+                diag.clearAsked();
+            }
             return;
         }
-        if (diag == null) {
-            diag = SockDiag.open(namespace);
+        SockDiag d = diag();
+        boolean full = fullLook;
+        fullLook = true; // until this look has succeeded: after a failure, the next one starts afresh
+        int n;
+        if (full) {
+            d.clearAsked();
+            n = d.dump();
+            fullLooks++;
+        } else {
+            n = d.lookUp();
         }
-        int n = diag.dump();
+        fullLook = false;
+        answers = n;
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            DiagRecord r = diag.record(i);
-            if (r.kind() != DiagRecord.SUBFLOW || !watched.containsKey(r.token())) {
+            DiagRecord r = d.record(i);
+            // Once each (a subflow both learned and answered before is asked for twice).
+            if (r.kind() != DiagRecord.SUBFLOW || !watched.containsKey(r.token()) || current.find(r.cookie()) >= 0) {
                 continue;
             }
+            d.ask(i);
             int backoff = r.backoff();
             long retransmits = r.retransmits();
             int rtoTimeouts = r.rtoTimeouts();
@@ -81,6 +134,22 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
         SubflowTable swap = previous;
         previous = current;
         current = swap;
+    }
+
+    private SockDiag diag() {
+        if (diag == null) {
+            diag = SockDiag.open(namespace);
+        }
+        return diag;
+    }
+
+    int lastAnswers() {
+        return answers;
+    }
+
+    /** Looks that dumped every socket of the namespace. */
+    long fullLooks() {
+        return fullLooks;
     }
 
     /** The SUBFLOW_TIMEOUT records of the last look. */

@@ -278,6 +278,10 @@ public final class ManagedNamespace implements AutoCloseable {
                 () -> stalls);
         metrics.gaugeFunction("mptcp4j_blocked_event_loops",
                 "Event loops replaced while a callback blocked them, whose callback has not returned yet", blocked::get);
+        metrics.gaugeFunction("mptcp4j_connection_state_entries",
+                "Entries kept per connection by the controllers, their host, the path manager, these metrics and"
+                        + " the control socket's assignments: 0 once every connection has closed",
+                () -> run.host.connectionStateEntries() + metrics.connections() + assignments.size());
     }
 
     /**

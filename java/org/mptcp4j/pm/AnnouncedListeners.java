@@ -212,6 +212,11 @@ final class AnnouncedListeners implements AutoCloseable {
         return listeners.size();
     }
 
+    /** Connections holding an announcement. */
+    synchronized int connections() {
+        return announcements.size();
+    }
+
     private static boolean empty(InetSocketAddress[] ids) {
         for (InetSocketAddress key : ids) {
             if (key != null) {

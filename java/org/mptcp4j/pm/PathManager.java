@@ -341,6 +341,15 @@ public final class PathManager implements AutoCloseable {
         return listeners.size();
     }
 
+    /**
+     * Entries kept per connection (its announcements' listeners, and on v0.95 the addresses it
+     * uses), released on {@link #connectionClosed} and {@link #retainConnections}: 0 once no
+     * connection is open. From any thread.
+     */
+    public int connectionStateEntries() {
+        return listeners.connections() + (used == null ? 0 : used.connections());
+    }
+
     // ---- in-kernel path manager: endpoints and limits of the namespace ----
 
     /** Adds an endpoint ({@code ip mptcp endpoint add}): address, optional id, flags, port and ifindex. */

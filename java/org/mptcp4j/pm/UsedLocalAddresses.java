@@ -37,6 +37,11 @@ final class UsedLocalAddresses {
         byToken.remove(token);
     }
 
+    /** Connections with recorded addresses. */
+    synchronized int connections() {
+        return byToken.size();
+    }
+
     synchronized void retain(IntPredicate open) {
         byToken.keySet().removeIf(token -> !open.test(token));
     }

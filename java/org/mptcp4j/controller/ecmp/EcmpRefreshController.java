@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.IntPredicate;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
@@ -72,7 +71,7 @@ public final class EcmpRefreshController implements Controller {
 
     @Override
     public Set<MptcpEventType> eventTypes() {
-        return EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
+        return EnumSet.of(MptcpEventType.ESTABLISHED);
     }
 
     @Override
@@ -98,22 +97,12 @@ public final class EcmpRefreshController implements Controller {
     }
 
     @Override
-    public void onClosed(MptcpEvent event) {
-        ndiffports.onClosed(event);
-    }
-
-    @Override
     public void onConnectionDiscovered(DiscoveredConnection discovered) {
         if (discovered.serverSide()) {
             return;
         }
         connections.get(discovered.token());
         ndiffports.onConnectionDiscovered(discovered);
-    }
-
-    @Override
-    public void onResyncDone(IntPredicate open) {
-        ndiffports.onResyncDone(open);
     }
 
     /** Replaces, on each connection, the worst subflow if it is far behind the best. */

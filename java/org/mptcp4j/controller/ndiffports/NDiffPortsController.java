@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntPredicate;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.SubflowInfo;
@@ -20,7 +20,6 @@ import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
-import org.mptcp4j.pm.TokenMap;
 import org.mptcp4j.pm.ValueRange;
 
 /**
@@ -63,10 +62,10 @@ public final class NDiffPortsController implements Controller {
     private final MptcpAddress remote = new MptcpAddress();
     private MptcpAddress[] locals = new MptcpAddress[0];
     /**
-     * Connections given their subflows, until they close; with chosen source ports, the local
-     * address ids the connection used for them so far (see {@link #create}).
+     * Connections given their subflows, until they close (the host drops them); with chosen
+     * source ports, the local address ids the connection used for them so far (see {@link #create}).
      */
-    private final TokenMap<int[]> served = new TokenMap<>();
+    private PerConnection<int[]> served;
     /** What a served connection maps to when the kernel picks the ports: nothing to count, nothing allocated. */
     private static final int[] KERNEL_PORTS = new int[0];
     private PathManager pathManager;
@@ -114,6 +113,11 @@ public final class NDiffPortsController implements Controller {
     @Override
     public void start(ControllerContext context) {
         this.pathManager = context.pathManager();
+        this.served = context.perConnection(token -> firstPort == 0 ? KERNEL_PORTS : new int[1], (used, token) -> {
+            if (used.length > 0) {
+                used[0] = 0;
+            }
+        });
         if (perLocalAddress) {
             List<InetAddress> addresses = configuredLocals;
             if (addresses == null) {
@@ -132,18 +136,18 @@ public final class NDiffPortsController implements Controller {
         }
     }
 
-    /** ESTABLISHED and CLOSED are the only events ndiffports acts on; the rest never crosses JNI. */
+    /** ESTABLISHED is the only event ndiffports acts on. */
     @Override
     public Set<MptcpEventType> eventTypes() {
-        return EnumSet.of(MptcpEventType.ESTABLISHED, MptcpEventType.CLOSED);
+        return EnumSet.of(MptcpEventType.ESTABLISHED);
     }
 
     @Override
     public void onEstablished(MptcpEvent event) {
-        if (event.serverSide() || event.denyJoinId0() || served.containsKey(event.token())) {
+        if (event.serverSide() || event.denyJoinId0() || served.contains(event.token())) {
             return;
         }
-        served.put(event.token(), firstPort == 0 ? KERNEL_PORTS : new int[1]);
+        served.get(event.token()); // served from now on
         event.copyRemote(remote);
         event.copyLocal(local);
         int token = event.token();
@@ -162,19 +166,14 @@ public final class NDiffPortsController implements Controller {
         }
     }
 
-    @Override
-    public void onClosed(MptcpEvent event) {
-        served.remove(event.token());
-    }
-
     /** Opens the subflows a connection found by resync lacks, counting those it has. */
     @Override
     public void onConnectionDiscovered(DiscoveredConnection discovered) {
         ConnectionInfo c = discovered.connection();
-        if (c.serverSide() || served.containsKey(c.token())) {
+        if (c.serverSide() || served.contains(c.token())) {
             return;
         }
-        served.put(c.token(), firstPort == 0 ? KERNEL_PORTS : new int[1]);
+        served.get(c.token()); // served from now on
         MptcpAddress initial = MptcpAddress.of(c.local().getAddress(), 0).id(0);
         remote.set(c.remote().getAddress(), c.remote().getPort());
         if (perLocalAddress) {
@@ -190,11 +189,6 @@ public final class NDiffPortsController implements Controller {
                 create(c.token(), initial);
             }
         }
-    }
-
-    @Override
-    public void onResyncDone(IntPredicate open) {
-        served.retainTokens(open);
     }
 
     private boolean usesLocal(ConnectionInfo c, MptcpAddress local) {
@@ -268,7 +262,7 @@ public final class NDiffPortsController implements Controller {
      * from 255, away from the namespace's ids, which count up from 1; -1 when 128 are used.
      */
     private int portId(int token, int id) {
-        int[] used = served.get(token);
+        int[] used = served.peek(token);
         if (id > 0 || used == null || used.length == 0) {
             return id;
         }

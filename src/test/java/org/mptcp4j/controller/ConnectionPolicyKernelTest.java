@@ -80,4 +80,98 @@ class ConnectionPolicyKernelTest {
             }
         }
     }
+
+    /** Counts the connections the policy looks up; nothing else is there. */
+    private static final class LookupCounting implements ControllerContext {
+        final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public ConnectionInfo connection(int token) {
+            lookups.incrementAndGet();
+            return null;
+        }
+
+        @Override
+        public PathManager pathManager() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public org.mptcp4j.netns.NetworkNamespace namespace() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public org.mptcp4j.pm.LocalAddressIds localAddressIds() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void watchTimeouts(int token) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void stopWatchingTimeouts(int token) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.List<ConnectionInfo> connections() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <S> PerConnection<S> perConnection(java.util.function.IntFunction<S> factory,
+                java.util.function.ObjIntConsumer<S> reuse) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public EventLoop.Scheduled schedule(java.time.Duration period, Runnable action) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public EventLoop.Scheduled runLater(java.time.Duration delay, Runnable action) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /**
+     * A connection that fell back to TCP (its peer has no MPTCP) tells the path manager only of
+     * its CLOSED: the policy looks nothing up for it (each lookup dumps the namespace's sockets).
+     */
+    @Test
+    void aConnectionThatFellBackToTcpIsNotLookedUp() throws Exception {
+        ConnectionPolicy policy = ConnectionPolicy.of(Map.of(ConnectionPolicy.Match.ANY, new Controller() {}));
+        LookupCounting context = new LookupCounting();
+        policy.start(context);
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            // A server without MPTCP: its namespace's own setting.
+            org.mptcp4j.demo.Shell.run("ip", "netns", "exec", t.serverName(), "sysctl", "-qw", "net.mptcp.enabled=0");
+            try (java.nio.channels.ServerSocketChannel plain = org.mptcp4j.socket.MptcpChannels.openServerSocketChannel(
+                            t.server(), java.net.StandardProtocolFamily.INET, org.mptcp4j.socket.MptcpChannels.Fallback.TCP);
+                    EventLoop loop = EventLoop.builder(event -> {
+                        if (event.type() == org.mptcp4j.pm.MptcpEventType.CLOSED) {
+                            closed.incrementAndGet();
+                        }
+                        Callbacks.deliver(policy, event.type(), event);
+                    }).namespace(t.client()).build()) {
+                plain.bind(Topology.serverEndpoint(1, 5201));
+                loop.start();
+                try (MptcpSocket s = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, 5201))) {
+                    assertTrue(org.mptcp4j.socket.MptcpChannels.fellBackToTcp(s.channel()), "the peer has no MPTCP");
+                }
+                for (int i = 0; i < 500 && closed.get() == 0; i++) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1, closed.get(), "its one event, CLOSED");
+                assertEquals(0, loop.handlerErrors());
+                assertEquals(0, context.lookups.get(), "no lookup for a connection no controller heard of");
+            }
+        }
+    }
 }

@@ -142,11 +142,6 @@ class SoakKernelTest {
 
     /** Scrapes until {@code series} reaches {@code value} (events arrive a little after the sockets close), 30 s at most. */
     private static Map<String, Long> scrapeUntil(InetSocketAddress endpoint, String series, long value) throws Exception {
-        Map<String, Long> m = scrape(endpoint);
-        for (int i = 0; i < 1500 && m.getOrDefault(series, 0L) < value; i++) {
-            Thread.sleep(20);
-            m = scrape(endpoint);
-        }
-        return m;
+        return HttpClient.samplesUntil(endpoint, m -> m.getOrDefault(series, 0L) >= value, 30);
     }
 }

@@ -47,4 +47,16 @@ public final class HttpClient {
         }
         return samples;
     }
+
+    /** Scrapes until {@code done} holds for the samples (every 100 ms), {@code seconds} at most; the last samples. */
+    public static java.util.Map<String, Long> samplesUntil(InetSocketAddress endpoint,
+            java.util.function.Predicate<java.util.Map<String, Long>> done, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        java.util.Map<String, Long> samples = samples(endpoint);
+        while (!done.test(samples) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            samples = samples(endpoint);
+        }
+        return samples;
+    }
 }

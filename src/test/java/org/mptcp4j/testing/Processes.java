@@ -30,6 +30,12 @@ public final class Processes {
     /** The command line of {@link #mptcp4j}, to start it without waiting. */
     public static List<String> command(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
             String... args) {
+        return java(wrapper, jvmOptions, platformJarOnClassPath, "org.mptcp4j.cli.Main", args);
+    }
+
+    /** {@code java -cp <classes>[:<platform folder>] [jvmOptions] mainClass args}, optionally wrapped. */
+    public static List<String> java(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
+            String mainClass, String... args) {
         String classpath = System.getProperty("mptcp4j.test.classpath");
         if (platformJarOnClassPath) {
             classpath += ":" + System.getProperty("mptcp4j.test.nativeClasses");
@@ -37,7 +43,7 @@ public final class Processes {
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath, "org.mptcp4j.cli.Main"));
+        command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(List.of(args));
         return command;
     }
