@@ -9,6 +9,7 @@ import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,44 @@ class AssignedControllersTest {
             });
             assertEquals(List.of(1, 2), ended);
             assertEquals(0, hosted.onLoop(policy::assignedControllers));
+        }
+    }
+
+    /**
+     * A long-lived assigned controller that sets timers and cancels them keeps only those still
+     * to run: 10,000 periodic and 10,000 one-shot timers, cancelled in no particular order, are
+     * not held for it any more.
+     */
+    @Test
+    void timersAnAssignedControllerCancelsAreNotKept() throws Exception {
+        try (Hosted hosted = new Hosted(new CopyOnWriteArrayList<>())) {
+            ConnectionPolicy policy = hosted.policy;
+            ControllerContext[] context = new ControllerContext[1];
+            hosted.onLoop(() -> policy.assign(connection(1), "timers", () -> new Controller() {
+                @Override
+                public void start(ControllerContext ctx) {
+                    context[0] = ctx;
+                }
+            }));
+            List<Integer> kept = hosted.onLoop(() -> {
+                List<EventLoop.Scheduled> set = new ArrayList<>();
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    set.add(context[0].schedule(Duration.ofHours(1), () -> {}));
+                    set.add(context[0].runLater(Duration.ofHours(1), () -> {}));
+                }
+                List<Integer> counts = new ArrayList<>(List.of(policy.assignedTimers()));
+                for (int i = 0; i < set.size(); i += 2) {
+                    set.get(i).cancel();
+                }
+                counts.add(policy.assignedTimers());
+                for (int i = set.size() - 1; i > 0; i -= 2) {
+                    set.get(i).cancel();
+                    set.get(i).cancel(); // twice: nothing more
+                }
+                counts.add(policy.assignedTimers());
+                return counts;
+            });
+            assertEquals(List.of(2 * CONNECTIONS, CONNECTIONS, 0), kept);
         }
     }
 
