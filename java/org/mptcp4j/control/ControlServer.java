@@ -50,6 +50,8 @@ public final class ControlServer implements AutoCloseable {
     private static final int EPERM = 1;
     private static final int EBUSY = 16;
     private static final int ETIMEDOUT = 110;
+    /** How the last word to a client dropped for saying nothing begins, after {@code error 110}. */
+    private static final String IDLE = "no whole request within ";
 
     private final Path socket;
     /** The directory made for the socket, removed again at close when empty; null if it existed. */
@@ -207,7 +209,7 @@ public final class ControlServer implements AutoCloseable {
                             deadline());
                     return;
                 } catch (TimedOutException e) {
-                    String idle = "no whole request within " + timeoutText() + ": disconnected";
+                    String idle = IDLE + timeoutText() + ": disconnected";
                     LOG.info("control socket " + socket + ": a client sent " + idle);
                     client.offer(encode(ControlResponse.error(ETIMEDOUT, idle)));
                     return;
@@ -249,6 +251,11 @@ public final class ControlServer implements AutoCloseable {
             LOG.warn("control socket " + socket + ": request '" + request + "' failed", e);
             return ControlResponse.error(0, ControlResponse.INTERNAL_ERROR + e);
         }
+    }
+
+    /** Whether {@code response} is the last word to a client dropped for sending no whole request in time. */
+    static boolean idleNotice(ControlResponse response) {
+        return !response.ok() && response.errno() == ETIMEDOUT && response.text().startsWith(IDLE);
     }
 
     private static ByteBuffer encode(ControlResponse response) {

@@ -53,7 +53,8 @@
  * right after connecting, before reading anything: that client reads the error line as the
  * answer to its first request. A client that does not take in an answer within 10 s of its
  * writing starting is disconnected without one. A client that keeps a connection open between
- * requests spaced more than 10 s apart connects again when it finds it closed.
+ * requests spaced more than 10 s apart connects again when it finds it closed
+ * ({@link org.mptcp4j.control.ControlClient} does so by itself).
  *
  * <p>Example:
  * <pre>
