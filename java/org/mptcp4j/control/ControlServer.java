@@ -106,10 +106,19 @@ public final class ControlServer implements AutoCloseable {
         }
         ControlServer control = new ControlServer(socket, SocketFile.bind(socket, PeerCredentials.ownUid()), handler,
                 allowedUids, clientTimeout);
-        Thread acceptor = new Thread(control::acceptLoop, "mptcp4j-control");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        thread(control::acceptLoop, "mptcp4j-control").start();
         return control;
+    }
+
+    /**
+     * A daemon thread with mptcp4j's own class loader as its context loader, not its starter's: a
+     * thread that lives as long as the server must not keep a class loader of replaced plugins.
+     */
+    private static Thread thread(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(ControlServer.class.getClassLoader());
+        return thread;
     }
 
     private void acceptLoop() {
@@ -167,9 +176,7 @@ public final class ControlServer implements AutoCloseable {
                 refuse(channel, ControlResponse.error(EBUSY, "busy: " + MAX_CLIENTS + " clients are connected already"));
                 return;
             }
-            Thread thread = new Thread(() -> serve(client, peer), "mptcp4j-control-client");
-            thread.setDaemon(true);
-            thread.start();
+            thread(() -> serve(client, peer), "mptcp4j-control-client").start();
         } catch (IOException e) {
             closeQuietly(channel);
         }

@@ -130,9 +130,14 @@ public final class MetricsServer implements AutoCloseable {
         this.thread = daemonThread(this::run, "mptcp4j-metrics");
     }
 
+    /**
+     * A daemon thread with mptcp4j's own class loader as its context loader, not its starter's: a
+     * thread that lives as long as the endpoint must not keep a class loader of replaced plugins.
+     */
     private static Thread daemonThread(Runnable r, String name) {
         Thread thread = new Thread(r, name);
         thread.setDaemon(true);
+        thread.setContextClassLoader(MetricsServer.class.getClassLoader());
         return thread;
     }
 

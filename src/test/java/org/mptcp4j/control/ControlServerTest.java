@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.ref.WeakReference;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
+import org.mptcp4j.testing.ContextLoader;
 
 /** The control socket's server against a fake handler: framing, limits, peers, the socket file. */
 @Timeout(120)
@@ -110,6 +112,21 @@ class ControlServerTest {
                 + "error 0 empty request\n\n"
                 + "ok\nc\n\n"
                 + "ok\n" + SELF + "\n\n", answers);
+    }
+
+    /**
+     * The server's threads (its acceptor, each client's) have mptcp4j's class loader for their
+     * context loader, not the one current when it started: the daemon's, once it has read a
+     * plugin directory, whose loader a reload replaces and must then let go.
+     */
+    @Test
+    void itsThreadsKeepNoContextLoaderOfTheThreadThatStartedIt() throws Exception {
+        WeakReference<ClassLoader> plugins = ContextLoader.whileStarting(
+                () -> server = ControlServer.start(socket(), ControlServerTest::fake));
+        try (ControlClient client = ControlClient.connect(socket())) {
+            assertEquals(ControlResponse.ok(List.of()), client.request("nothing")); // its thread serves it now
+            assertTrue(ContextLoader.collected(plugins), "the loader current when the server started is still reachable");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.testing.ContextLoader;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.HttpClient.Response;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,6 +139,22 @@ class MetricsServerTest {
     }
 
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 0);
+
+    /**
+     * The endpoint's threads (its selector's, the workers') have mptcp4j's class loader for their
+     * context loader, not the one current when it started: the daemon's, once it has read a
+     * plugin directory, whose loader a reload replaces and must then let go.
+     */
+    @Test
+    void itsThreadsKeepNoContextLoaderOfTheThreadThatStartedIt() throws Exception {
+        MetricsServer[] server = new MetricsServer[1];
+        WeakReference<ClassLoader> plugins = ContextLoader.whileStarting(() -> server[0] = MetricsServer.start(LOCAL,
+                List::of));
+        try (MetricsServer started = server[0]) {
+            scrape(started.address()); // a worker made the answer
+            assertTrue(ContextLoader.collected(plugins), "the loader current when the endpoint started is still reachable");
+        }
+    }
 
     /** A connection that sent {@code sent} and then nothing, held open. */
     private static Socket silent(InetSocketAddress server, String sent) throws IOException {
