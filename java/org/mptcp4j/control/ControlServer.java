@@ -86,10 +86,11 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code socket}. Its directory must be owned by root or by this process's user
-     * and be writable by no one else (then it is used as it is), or be missing (then it is made,
-     * with mode 0700); neither it nor {@code socket} may be a symbolic link. The socket file gets
-     * mode 0600. A socket file nobody listens on any more (a killed daemon's) is replaced.
+     * Listens on {@code socket}. Its directory and every directory above it must be owned by
+     * root or by this process's user and be writable by no one else (one above may be, if it is
+     * sticky, as /tmp is), and none may be a symbolic link; a missing directory is made, with mode
+     * 0700. {@code socket} may not be a symbolic link either. The socket file gets mode 0600. A
+     * socket file nobody listens on any more (a killed daemon's) is replaced.
      *
      * @param allowedUids the uids served; the others get {@code error 1 permission denied}
      * @param clientTimeout how long a client may take to send a whole request or to take in an answer
