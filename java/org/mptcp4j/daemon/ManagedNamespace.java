@@ -387,8 +387,10 @@ public final class ManagedNamespace implements AutoCloseable {
      * Starts {@code next} in place of {@code old}, which is asked to stop and given
      * {@code controller-stall} to do so (no time when it already {@code stalled}). Requests
      * for the loop made meanwhile wait in {@code next}'s queue. A loop that is still busy then
-     * is left to end on its own, handing nothing more to its controllers, and reported; when
-     * too many of those wait already, {@code next} is closed and {@code old} stays.
+     * is left to end on its own, handing nothing more to its controllers, and reported. When too
+     * many of those wait already, {@code next} is closed and {@code old} stays the namespace's
+     * run, though asked to stop: once its callback returns it finishes its round and ends, and
+     * the watch starts a loop with its configuration again.
      */
     private void replace(Run old, Run next, boolean stalled) throws InterruptedException {
         run = next;

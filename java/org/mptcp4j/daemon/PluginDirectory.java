@@ -104,7 +104,7 @@ public final class PluginDirectory {
      * {@code loader} is in use (a configuration in force names it, or an event loop runs its
      * controllers) until {@link #release}d; nothing for a loader not made here.
      */
-    public static synchronized void hold(ClassLoader loader) {
+    static synchronized void hold(ClassLoader loader) {
         Loader l = find(loader);
         if (l != null) {
             l.holders++;
@@ -115,7 +115,7 @@ public final class PluginDirectory {
      * One use of {@code loader} ended; the last closes it, and its jar files, unless it is the
      * one the next configuration would be read with.
      */
-    public static synchronized void release(ClassLoader loader) {
+    static synchronized void release(ClassLoader loader) {
         Loader l = find(loader);
         if (l != null && --l.holders == 0 && l != latest) {
             LOADERS.values().remove(l);
