@@ -12,7 +12,8 @@
  *   <li>{@link org.mptcp4j.netns}: network namespaces.</li>
  * </ul>
  *
- * The native binding ({@code org.mptcp4j.netlink}), the command line and the demo are internal.
+ * The native binding ({@code org.mptcp4j.netlink}), the rule for the files the daemon trusts
+ * ({@code org.mptcp4j.files}), the command line and the demo are internal.
  */
 module org.mptcp4j {
     requires org.slf4j;

@@ -196,8 +196,9 @@ final class Manuals {
                                                     running), HOST 127.0.0.1 when left out (this host only);
                                                     off (the default): none
                         --control-socket PATH|off   the Unix socket 'mptcp4j ctl' talks to (default
-                                                    /run/mptcp4j/control.sock; its directory must belong to root
-                                                    or the daemon's user and be writable by no one else); off: none
+                                                    /run/mptcp4j/control.sock; its directory and those above it
+                                                    must belong to root or the daemon's user and be writable by no
+                                                    one else, those above unless sticky); off: none
                         --plugin-dir DIR            also the controllers of the jars in DIR (mptcpd's plugin-dir)
 
                     CONFIGURATION

@@ -18,14 +18,26 @@ import java.util.List;
 /**
  * A connection to the daemon's control socket: requests, each answered in turn. Not for
  * several threads at once. The protocol is described in the {@linkplain org.mptcp4j.control package}.
+ *
+ * <p>The daemon closes a connection on which no whole request came within its client timeout
+ * ({@link ControlServer#CLIENT_TIMEOUT}) of connecting or of the last answer, so that idle
+ * clients cannot keep others out. A client may still hold one for as long as it likes: a
+ * request on a connection the daemon closed so connects again, once, and is sent there (it was
+ * not sent on the closed one, so nothing is done twice). A request that reaches the daemon just
+ * as it closes the connection is not carried out; {@link #request(String)} then throws an
+ * {@link IOException} saying so.
  */
 public final class ControlClient implements AutoCloseable {
     private final Path socket;
-    private final SocketChannel channel;
-    private final BufferedReader in;
+    private SocketChannel channel;
+    private BufferedReader in;
 
     private ControlClient(Path socket, SocketChannel channel) {
         this.socket = socket;
+        use(channel);
+    }
+
+    private void use(SocketChannel channel) {
         this.channel = channel;
         this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
@@ -38,10 +50,14 @@ public final class ControlClient implements AutoCloseable {
      *     connect to it
      */
     public static ControlClient connect(Path socket) throws IOException {
+        return new ControlClient(socket, open(socket));
+    }
+
+    private static SocketChannel open(Path socket) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            return new ControlClient(socket, channel);
+            return channel;
         } catch (IOException e) {
             channel.close();
             // The JDK reports ENOENT and EACCES as SocketExceptions told apart only by their text: ask the file system.
@@ -79,32 +95,62 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Sends one request line (without its newline) and returns its answer.
+     * Sends one request line (without its newline) and returns its answer; on a connection the
+     * daemon closed for idleness, connects again first.
      *
      * @throws IllegalArgumentException when {@code line} has a line break
-     * @throws IOException when the connection failed or the daemon closed it
+     * @throws IOException when the connection failed or the daemon closed it (the message says
+     *     when it did so for idleness as the request came: then the request was not carried out)
      */
     public ControlResponse request(String line) throws IOException {
         if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a request is one line: '" + line + "'");
         }
         ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        for (boolean again = false; ; again = true) {
+            IOException unsent = write(bytes);
+            if (unsent == null) {
+                break;
+            }
+            // The daemon closed the connection before reading: what it said then is still queued.
+            ControlResponse queued = null;
+            try {
+                queued = ControlResponse.read(in);
+            } catch (IOException unread) {
+                unsent.addSuppressed(unread);
+            }
+            if (queued != null && !ControlServer.idleNotice(queued)) {
+                return queued; // this client refused, or the daemon busy
+            }
+            if (queued == null || again || bytes.position() != 0) {
+                throw new IOException("the mptcp4j daemon on " + socket + " closed the connection: " + unsent.getMessage(),
+                        unsent);
+            }
+            // Closed for idleness with not one byte of the request sent: it goes on a new connection.
+            channel.close();
+            use(open(socket));
+        }
+        ControlResponse response = answer();
+        if (ControlServer.idleNotice(response)) {
+            throw new IOException("the mptcp4j daemon on " + socket + " closed the connection for idleness as the"
+                    + " request came (" + response.text() + "): it was not carried out");
+        }
+        return response;
+    }
+
+    /** Writes all of {@code bytes}; what failed, or null. */
+    private IOException write(ByteBuffer bytes) {
         try {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+            return null;
         } catch (IOException e) {
-            // A daemon that refused this client answered and closed before reading: its answer is still queued.
-            try {
-                ControlResponse refusal = ControlResponse.read(in);
-                if (refusal != null) {
-                    return refusal;
-                }
-            } catch (IOException unread) {
-                e.addSuppressed(unread);
-            }
-            throw new IOException("the mptcp4j daemon on " + socket + " closed the connection: " + e.getMessage(), e);
+            return e;
         }
+    }
+
+    private ControlResponse answer() throws IOException {
         ControlResponse response;
         try {
             response = ControlResponse.read(in);

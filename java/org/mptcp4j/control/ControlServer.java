@@ -50,6 +50,8 @@ public final class ControlServer implements AutoCloseable {
     private static final int EPERM = 1;
     private static final int EBUSY = 16;
     private static final int ETIMEDOUT = 110;
+    /** How the last word to a client dropped for saying nothing begins, after {@code error 110}. */
+    private static final String IDLE = "no whole request within ";
 
     private final Path socket;
     /** The directory made for the socket, removed again at close when empty; null if it existed. */
@@ -84,10 +86,11 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code socket}. Its directory must be owned by root or by this process's user
-     * and be writable by no one else (then it is used as it is), or be missing (then it is made,
-     * with mode 0700); neither it nor {@code socket} may be a symbolic link. The socket file gets
-     * mode 0600. A socket file nobody listens on any more (a killed daemon's) is replaced.
+     * Listens on {@code socket}. Its directory and every directory above it must be owned by
+     * root or by this process's user and be writable by no one else (one above may be, if it is
+     * sticky, as /tmp is), and none may be a symbolic link; a missing directory is made, with mode
+     * 0700. {@code socket} may not be a symbolic link either. The socket file gets mode 0600. A
+     * socket file nobody listens on any more (a killed daemon's) is replaced.
      *
      * @param allowedUids the uids served; the others get {@code error 1 permission denied}
      * @param clientTimeout how long a client may take to send a whole request or to take in an answer
@@ -104,10 +107,19 @@ public final class ControlServer implements AutoCloseable {
         }
         ControlServer control = new ControlServer(socket, SocketFile.bind(socket, PeerCredentials.ownUid()), handler,
                 allowedUids, clientTimeout);
-        Thread acceptor = new Thread(control::acceptLoop, "mptcp4j-control");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        thread(control::acceptLoop, "mptcp4j-control").start();
         return control;
+    }
+
+    /**
+     * A daemon thread with mptcp4j's own class loader as its context loader, not its starter's: a
+     * thread that lives as long as the server must not keep a class loader of replaced plugins.
+     */
+    private static Thread thread(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(ControlServer.class.getClassLoader());
+        return thread;
     }
 
     private void acceptLoop() {
@@ -165,9 +177,7 @@ public final class ControlServer implements AutoCloseable {
                 refuse(channel, ControlResponse.error(EBUSY, "busy: " + MAX_CLIENTS + " clients are connected already"));
                 return;
             }
-            Thread thread = new Thread(() -> serve(client, peer), "mptcp4j-control-client");
-            thread.setDaemon(true);
-            thread.start();
+            thread(() -> serve(client, peer), "mptcp4j-control-client").start();
         } catch (IOException e) {
             closeQuietly(channel);
         }
@@ -207,7 +217,7 @@ public final class ControlServer implements AutoCloseable {
                             deadline());
                     return;
                 } catch (TimedOutException e) {
-                    String idle = "no whole request within " + timeoutText() + ": disconnected";
+                    String idle = IDLE + timeoutText() + ": disconnected";
                     LOG.info("control socket " + socket + ": a client sent " + idle);
                     client.offer(encode(ControlResponse.error(ETIMEDOUT, idle)));
                     return;
@@ -249,6 +259,11 @@ public final class ControlServer implements AutoCloseable {
             LOG.warn("control socket " + socket + ": request '" + request + "' failed", e);
             return ControlResponse.error(0, ControlResponse.INTERNAL_ERROR + e);
         }
+    }
+
+    /** Whether {@code response} is the last word to a client dropped for sending no whole request in time. */
+    static boolean idleNotice(ControlResponse response) {
+        return !response.ok() && response.errno() == ETIMEDOUT && response.text().startsWith(IDLE);
     }
 
     private static ByteBuffer encode(ControlResponse response) {

@@ -13,13 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import java.util.Set;
+import org.mptcp4j.files.TrustedPath;
 
 /**
  * The control socket's file and its directory. The directory decides who can replace the
- * socket or plant a link where the daemon will write, so it must belong to root or to the
- * daemon's user and be writable by no one else; one the daemon makes gets mode 0700. The socket
+ * socket or plant a link where the daemon will write, so it and every directory above it must
+ * keep {@link TrustedPath}'s rule; one the daemon makes gets mode 0700. The socket
  * is bound in a fresh directory of the daemon's own, given its mode there, and renamed into
  * place: nothing is ever changed through a path someone else could have swapped for a link,
  * and the socket never appears with the umask's mode.
@@ -29,8 +29,6 @@ final class SocketFile {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFLNK = 0120000;
-    private static final int S_IFDIR = 0040000;
-    private static final int GROUP_OR_OTHERS_WRITE = 0022;
     private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
     private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
@@ -51,13 +49,14 @@ final class SocketFile {
     static Bound bind(Path socket, int ownUid) throws IOException {
         Path file = socket.toAbsolutePath();
         Path directory = file.getParent();
+        TrustedPath.checkAbove(directory, ownUid); // before anything is made below
         Path created = null;
         if (!Files.exists(directory, NOFOLLOW)) {
             Files.createDirectories(directory, DIRECTORY_MODE);
             created = directory;
         }
         // Also one just made: someone may have made it first.
-        checkDirectory(directory, ownUid);
+        TrustedPath.checkDirectory(directory, ownUid);
         removeStale(file);
         Path staging = Files.createTempDirectory(directory, ".", DIRECTORY_MODE);
         Path bound = staging.resolve("s");
@@ -83,30 +82,6 @@ final class SocketFile {
             Files.delete(staging);
         }
         return new Bound(channel, created);
-    }
-
-    /** Refuses a directory that is a link, or that someone other than root and {@code ownUid} could write to. */
-    static void checkDirectory(Path directory, int ownUid) throws IOException {
-        Map<String, Object> attributes = Files.readAttributes(directory, "unix:mode,uid", NOFOLLOW);
-        int mode = (Integer) attributes.get("mode");
-        int uid = (Integer) attributes.get("uid");
-        if ((mode & S_IFMT) == S_IFLNK) {
-            throw new IOException("directory " + directory + " is a symbolic link: name the directory it leads to");
-        }
-        if ((mode & S_IFMT) != S_IFDIR) {
-            throw new IOException(directory + " is not a directory");
-        }
-        boolean owner = uid == 0 || uid == ownUid;
-        boolean writable = (mode & GROUP_OR_OTHERS_WRITE) != 0;
-        if (owner && !writable) {
-            return;
-        }
-        String fix = !owner && writable ? "chown root " + directory + " && chmod go-w " + directory
-                : !owner ? "chown root " + directory : "chmod go-w " + directory;
-        throw new IOException("directory " + directory + " is owned by " + Files.getOwner(directory, NOFOLLOW).getName()
-                + " (uid " + PeerCredentials.text(uid) + ") with mode " + String.format("%04o", mode & 07777)
-                + ": it must belong to root or to the daemon's user (uid " + PeerCredentials.text(ownUid)
-                + ") and be writable by no one else; run '" + fix + "' or put the socket in another directory");
     }
 
     /** Deletes a socket file that nobody answers on; refuses a live one, a link and anything else. */

@@ -7,9 +7,10 @@
  * <h2>Protocol</h2>
  *
  * <p>A Unix stream socket, {@code /run/mptcp4j/control.sock} unless configured otherwise. The
- * socket file has mode 0600; a directory created for it has mode 0700, and an existing one must
- * be owned by root or by the daemon's user and writable by no one else (else the daemon refuses
- * to start, naming the directory, its owner and mode). Neither may be a symbolic link. Only root
+ * socket file has mode 0600; a directory created for it has mode 0700, and an existing one, and
+ * every directory above it, must be owned by root or by the daemon's user and writable by no one
+ * else, one above unless it is sticky (else the daemon refuses to start, naming the directory,
+ * its owner and mode). None may be a symbolic link, nor the socket file. Only root
  * and the daemon's own user are served: the server checks every connection's peer uid with
  * {@code SO_PEERCRED}.
  *
@@ -53,7 +54,8 @@
  * right after connecting, before reading anything: that client reads the error line as the
  * answer to its first request. A client that does not take in an answer within 10 s of its
  * writing starting is disconnected without one. A client that keeps a connection open between
- * requests spaced more than 10 s apart connects again when it finds it closed.
+ * requests spaced more than 10 s apart connects again when it finds it closed
+ * ({@link org.mptcp4j.control.ControlClient} does so by itself).
  *
  * <p>Example:
  * <pre>

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import java.util.function.ObjIntConsumer;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
@@ -299,13 +300,17 @@ public final class ConnectionPolicy implements Controller {
      * @throws IllegalArgumentException when no controller has that name or a parameter is wrong
      */
     public Controller assign(DiscoveredConnection connection, String name, Map<String, String> parameters) {
+        return assign(connection, name + new TreeMap<>(parameters), () -> Controllers.create(name, parameters));
+    }
+
+    /** As {@link #assign(DiscoveredConnection, String, Map)}: the controller of {@code key}, made by {@code make} if none runs. */
+    Controller assign(DiscoveredConnection connection, String key, Supplier<Controller> make) {
         if (!assignable) {
             throw new IllegalStateException("this policy takes no assignments");
         }
-        String key = name + new TreeMap<>(parameters);
         Assigned a = assigned.get(key);
         if (a == null) {
-            a = new Assigned(key, Controllers.create(name, parameters));
+            a = new Assigned(key, make.get());
             if (context != null) {
                 a.start();
             }
@@ -326,6 +331,15 @@ public final class ConnectionPolicy implements Controller {
     /** Controllers made for connections handed over by {@link #assign}, running now. */
     public int assignedControllers() {
         return assignedList.size();
+    }
+
+    /** Timers those controllers set that are still to run: neither cancelled nor run once. */
+    int assignedTimers() {
+        int timers = 0;
+        for (int i = 0; i < assignedList.size(); i++) {
+            timers += assignedList.get(i).timers.size();
+        }
+        return timers;
     }
 
     @Override
@@ -625,8 +639,8 @@ public final class ConnectionPolicy implements Controller {
         }
 
         private void release() {
-            for (Timer timer : timers) {
-                timer.cancel();
+            for (int i = 0; i < timers.size(); i++) {
+                timers.get(i).stop();
             }
             timers.clear();
             assigned.remove(key);
@@ -694,47 +708,78 @@ public final class ConnectionPolicy implements Controller {
         public EventLoop.Scheduled schedule(Duration period, Runnable action) {
             Timer timer = new Timer(action, false);
             timer.scheduled = context.schedule(period, timer);
-            timers.add(timer);
-            return timer.scheduled;
+            timer.keep();
+            return timer;
         }
 
         @Override
         public EventLoop.Scheduled runLater(Duration delay, Runnable action) {
             Timer timer = new Timer(action, true);
             timer.scheduled = context.runLater(delay, timer);
-            timers.add(timer);
-            return timer.scheduled;
+            timer.keep();
+            return timer;
         }
 
         /**
-         * A timer the controller set. The loop holds this rather than the controller's action, so
-         * that a released controller can be collected before the loop drops its cancelled timers
-         * (at their next due time).
+         * A timer the controller set, kept in {@link #timers} until it is cancelled, has run once
+         * or the controller is released: what the controller cancels goes, so that a long-lived
+         * controller setting and cancelling timers keeps only those still to run. The loop holds
+         * this rather than the controller's action, so that a released controller can be
+         * collected before the loop drops its cancelled timers (at their next due time).
          */
-        private final class Timer implements Runnable {
+        private final class Timer implements Runnable, EventLoop.Scheduled {
             private Runnable action;
             private final boolean once;
             EventLoop.Scheduled scheduled;
+            /** Its place in {@link #timers}; -1 when not there. */
+            private int index = -1;
 
             Timer(Runnable action, boolean once) {
                 this.action = Objects.requireNonNull(action);
                 this.once = once;
             }
 
+            void keep() {
+                index = timers.size();
+                timers.add(this);
+            }
+
             @Override
             public void run() {
                 Runnable a = action;
                 if (once) {
-                    timers.remove(this); // kept timers do not grow with those that ran
+                    forget(); // kept timers do not grow with those that ran
                 }
                 if (a != null) {
                     a.run();
                 }
             }
 
-            void cancel() {
+            /** The controller's cancel, from the loop's thread. */
+            @Override
+            public void cancel() {
+                forget();
+                stop();
+            }
+
+            /** It will not run again; {@link #release} then drops every timer at once. */
+            void stop() {
                 action = null;
+                index = -1;
                 scheduled.cancel();
+            }
+
+            /** Out of {@link #timers} in constant time: the last one takes its place. */
+            private void forget() {
+                if (index < 0) {
+                    return;
+                }
+                Timer last = timers.remove(timers.size() - 1);
+                if (last != this) {
+                    timers.set(index, last);
+                    last.index = index;
+                }
+                index = -1;
             }
         }
     }

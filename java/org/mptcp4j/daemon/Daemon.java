@@ -60,11 +60,25 @@ public final class Daemon implements AutoCloseable {
     private final ConfigSource source;
     private final Listener listener;
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    /** By configuration target; guarded by this. */
+    /**
+     * Held by what starts, replaces and stops namespaces (start, reload, the watch, close), one at
+     * a time: they wait for event loops (family-wait, controller-stall), so nothing that only
+     * reads takes it, nor this daemon's monitor while holding it.
+     */
+    private final Object lifecycle = new Object();
+    /** By configuration target; guarded by {@link #lifecycle}. */
     private final Map<String, ManagedNamespace> namespaces = new LinkedHashMap<>();
+    /**
+     * What {@link #namespaces} holds, in configuration order, as of its last change: read without a
+     * lock by the metrics endpoint, its liveness check and the control socket.
+     */
+    private volatile List<ManagedNamespace> managed = List.of();
     private volatile DaemonConfig config;
     private volatile boolean stopped;
-    /** Guarded by this: the control socket's server, its path, and what answers there. */
+    /**
+     * Guarded by this (taken inside {@link #lifecycle}, never around it): the control socket's
+     * server, its path, and what answers there.
+     */
     private ControlHandler controlHandler;
     private ControlServer control;
     private Path controlPath;
@@ -88,18 +102,26 @@ public final class Daemon implements AutoCloseable {
      * @throws ConfigException when the configuration is wrong (nothing started)
      * @throws RuntimeException when a namespace cannot be managed (those started are stopped again)
      */
-    public synchronized void start() throws ConfigException {
-        DaemonConfig loaded = source.load();
-        loaded.applyLogSettings();
-        config = loaded;
-        try {
-            for (NamespaceConfig n : loaded.namespaces()) {
-                namespaces.put(n.target(), startNamespace(n));
+    public void start() throws ConfigException {
+        synchronized (lifecycle) {
+            DaemonConfig loaded = source.load();
+            loaded.applyLogSettings();
+            config = loaded;
+            try {
+                for (NamespaceConfig n : loaded.namespaces()) {
+                    namespaces.put(n.target(), startNamespace(n));
+                    publish();
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
-        } catch (RuntimeException e) {
-            close();
-            throw e;
         }
+    }
+
+    /** Makes {@link #namespaces} as it is now what readers see; under {@link #lifecycle}. */
+    private void publish() {
+        managed = List.copyOf(namespaces.values());
     }
 
     /** Starts managing {@code n}, unless another entry names the same namespace. */
@@ -261,7 +283,13 @@ public final class Daemon implements AutoCloseable {
      * @return what changed, one line per namespace touched
      * @throws ConfigException when the configuration is wrong (the running one is kept)
      */
-    public synchronized List<String> reload() throws InterruptedException, ConfigException {
+    public List<String> reload() throws InterruptedException, ConfigException {
+        synchronized (lifecycle) {
+            return reloadHeld();
+        }
+    }
+
+    private List<String> reloadHeld() throws InterruptedException, ConfigException {
         DaemonConfig next;
         try {
             next = source.load();
@@ -276,8 +304,9 @@ public final class Daemon implements AutoCloseable {
         for (var it = namespaces.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!wanted.containsKey(e.getKey())) {
-                e.getValue().close();
                 it.remove();
+                publish();
+                e.getValue().close();
                 LOG.info("namespace {} is no longer in the configuration: not managed any more", e.getValue().label());
                 changes.add(e.getValue().label() + ": no longer managed");
             }
@@ -287,6 +316,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 if (m == null) {
                     namespaces.put(n.target(), startNamespace(n));
+                    publish();
                     changes.add(n.label() + ": managed with " + n.controllerText());
                 } else if (m.reload(n)) {
                     changes.add(n.label() + ": now managed with " + n.controllerText());
@@ -298,7 +328,9 @@ public final class Daemon implements AutoCloseable {
         }
         config = next;
         try {
-            applyControlSocket();
+            synchronized (this) {
+                applyControlSocket();
+            }
         } catch (DaemonException e) {
             LOG.error("reload: {}", e.getMessage());
             changes.add("control socket: failed: " + e.getMessage());
@@ -317,29 +349,32 @@ public final class Daemon implements AutoCloseable {
      * Drops the namespaces that are gone, starts again the loops that ended on a failure, replaces
      * those a controller blocks.
      */
-    private synchronized void watchNamespaces() {
-        for (var it = namespaces.values().iterator(); it.hasNext(); ) {
-            ManagedNamespace m = it.next();
-            if (m.gone()) {
-                LOG.warn("namespace {} is gone (deleted, or its process ended): no longer managed", m.label());
-                it.remove();
-                m.close();
-            } else {
-                try {
-                    m.watch();
-                } catch (RuntimeException e) {
-                    LOG.error("namespace {}: cannot start its event loop again: {}", m.label(), e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+    private void watchNamespaces() {
+        synchronized (lifecycle) {
+            for (var it = namespaces.values().iterator(); it.hasNext(); ) {
+                ManagedNamespace m = it.next();
+                if (m.gone()) {
+                    LOG.warn("namespace {} is gone (deleted, or its process ended): no longer managed", m.label());
+                    it.remove();
+                    publish();
+                    m.close();
+                } else {
+                    try {
+                        m.watch();
+                    } catch (RuntimeException e) {
+                        LOG.error("namespace {}: cannot start its event loop again: {}", m.label(), e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         }
     }
 
-    /** The namespaces managed now, in configuration order. */
-    public synchronized List<ManagedNamespace> namespaces() {
-        return List.copyOf(namespaces.values());
+    /** The namespaces managed now, in configuration order; never waits for a reload or the watch. */
+    public List<ManagedNamespace> namespaces() {
+        return managed;
     }
 
     /**
@@ -348,19 +383,20 @@ public final class Daemon implements AutoCloseable {
      *
      * @throws DaemonException naming the managed ones when there is no such namespace
      */
-    public synchronized ManagedNamespace namespace(String name) {
-        if (name == null && namespaces.size() == 1) {
-            return namespaces.values().iterator().next();
+    public ManagedNamespace namespace(String name) {
+        List<ManagedNamespace> all = managed;
+        if (name == null && all.size() == 1) {
+            return all.get(0);
         }
-        if (namespaces.isEmpty()) {
+        if (all.isEmpty()) {
             throw new DaemonException("no namespace is managed now");
         }
-        for (ManagedNamespace m : namespaces.values()) {
+        for (ManagedNamespace m : all) {
             if (m.label().equals(name) || m.config().target().equals(name)) {
                 return m;
             }
         }
-        List<String> labels = namespaces.values().stream().map(ManagedNamespace::label).toList();
+        List<String> labels = all.stream().map(ManagedNamespace::label).toList();
         throw new DaemonException(name == null ? "several namespaces are managed: name one with -n (" + String.join(", ", labels) + ")"
                 : "namespace '" + name + "' is not managed (managed: " + String.join(", ", labels) + ")");
     }
@@ -372,19 +408,23 @@ public final class Daemon implements AutoCloseable {
 
     /** Stops every namespace's loop and closes what the daemon opened. */
     @Override
-    public synchronized void close() {
-        if (stopped) {
-            return;
+    public void close() {
+        synchronized (lifecycle) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            synchronized (this) {
+                closeControl();
+                if (metricsServer != null) {
+                    metricsServer.close();
+                    metricsServer = null;
+                }
+            }
+            List<ManagedNamespace> closing = List.copyOf(namespaces.values());
+            namespaces.clear();
+            publish();
+            closing.forEach(ManagedNamespace::close);
         }
-        stopped = true;
-        closeControl();
-        if (metricsServer != null) {
-            metricsServer.close();
-            metricsServer = null;
-        }
-        for (ManagedNamespace m : namespaces.values()) {
-            m.close();
-        }
-        namespaces.clear();
     }
 }

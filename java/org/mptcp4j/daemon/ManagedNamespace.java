@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.mptcp4j.controller.ConnectionPolicy;
@@ -108,6 +109,8 @@ public final class ManagedNamespace implements AutoCloseable {
         private volatile long probeQueued;
         private final Runnable probe = () -> probeQueued = 0;
         private volatile boolean abandoned;
+        /** Set once its loop was started; until then the run is about to manage the namespace. */
+        private volatile boolean launched;
         private boolean ended;
 
         /** Subscribed to the kernel's events, not yet running. */
@@ -136,10 +139,19 @@ public final class ManagedNamespace implements AutoCloseable {
                     .idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                     .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
-            // Runs after the loop's start-up resync.
+        }
+
+        /**
+         * Starts the loop, with the connections handed to controllers by name handed again once
+         * it has found them (its start-up resync comes first). Read now, once the loop before has
+         * ended or been left to end: an assignment it made up to its last round is among them.
+         */
+        void start() {
             for (Map.Entry<Integer, Assignment> a : assignments.entrySet()) {
                 execute(() -> reassign(host, a.getKey(), a.getValue()));
             }
+            loop.start();
+            launched = true;
         }
 
         /** Runs {@code task} on the loop, unless the run was replaced while blocked by then. */
@@ -313,7 +325,7 @@ public final class ManagedNamespace implements AutoCloseable {
             ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer);
             m.run = m.newRun(config);
             PluginDirectory.hold(config.controllerLoader());
-            m.run.loop.start();
+            m.run.start();
             LOG.atInfo().addKeyValue("netns", m.label).addKeyValue("controller", config.controllerText())
                     .log("managing namespace {}", m.label);
             return m;
@@ -326,10 +338,7 @@ public final class ManagedNamespace implements AutoCloseable {
         }
     }
 
-    /**
-     * A loop hosting a new controller, subscribed to the kernel's events, not yet running; the
-     * connections handed to other controllers are handed again once it has found them.
-     */
+    /** A loop hosting a new controller, subscribed to the kernel's events, not yet running. */
     private Run newRun(NamespaceConfig config) {
         if (!hold()) {
             throw new DaemonException("namespace " + label + " is no longer managed");
@@ -382,8 +391,10 @@ public final class ManagedNamespace implements AutoCloseable {
      * Starts {@code next} in place of {@code old}, which is asked to stop and given
      * {@code controller-stall} to do so (no time when it already {@code stalled}). Requests
      * for the loop made meanwhile wait in {@code next}'s queue. A loop that is still busy then
-     * is left to end on its own, handing nothing more to its controllers, and reported; when
-     * too many of those wait already, {@code next} is closed and {@code old} stays.
+     * is left to end on its own, handing nothing more to its controllers, and reported. When too
+     * many of those wait already, {@code next} is closed and {@code old} stays the namespace's
+     * run, though asked to stop: once its callback returns it finishes its round and ends, and
+     * the watch starts a loop with its configuration again.
      */
     private void replace(Run old, Run next, boolean stalled) throws InterruptedException {
         run = next;
@@ -402,7 +413,7 @@ public final class ManagedNamespace implements AutoCloseable {
             throw new DaemonException("namespace " + label + ": its event loop is blocked, and " + MAX_BLOCKED
                     + " replaced loops still wait for their controllers; the running configuration is kept");
         }
-        next.loop.start();
+        next.start();
     }
 
     /** Leaves {@code old}'s loop to end on its own, said and counted; false when too many wait already. */
@@ -481,13 +492,19 @@ public final class ManagedNamespace implements AutoCloseable {
 
     /**
      * Runs {@code task} on the namespace's loop thread (controllers and their state live there)
-     * and returns its result; a reload in between hands it to the new loop.
+     * and returns its result; a reload in between hands it to the new loop. A task whose caller
+     * was told the loop did not answer never runs.
      */
     public <T> T onLoop(LoopTask<T> task) throws Exception {
         Run r = run;
         CompletableFuture<T> result = new CompletableFuture<>();
+        // Taken by the task as it starts or by the caller as it gives up: whichever comes first.
+        AtomicBoolean taken = new AtomicBoolean();
         try {
             r.execute(() -> {
+                if (!taken.compareAndSet(false, true)) {
+                    return;
+                }
                 try {
                     result.complete(task.run(r.host));
                 } catch (Throwable t) {
@@ -506,9 +523,11 @@ public final class ManagedNamespace implements AutoCloseable {
             } catch (TimeoutException e) {
                 // A loop that ended, or was left blocked, runs no more tasks: say so rather than wait.
                 boolean ended = r.loop.finishedWithin(0) || r.abandoned;
-                if (ended || System.nanoTime() > deadline) {
+                if (ended || System.nanoTime() - deadline > 0) {
+                    boolean dropped = taken.compareAndSet(false, true);
                     throw new DaemonException("namespace " + label + ": its event loop did not answer"
-                            + (ended ? " (it stopped)" : " within " + PathManager.TIMEOUT_MILLIS + " ms"));
+                            + (ended ? " (it stopped)" : " within " + PathManager.TIMEOUT_MILLIS + " ms")
+                            + (dropped ? "" : "; the request is being carried out all the same"));
                 }
             }
         }
@@ -543,9 +562,10 @@ public final class ManagedNamespace implements AutoCloseable {
         }
     }
 
-    /** Whether the loop thread runs. */
+    /** Whether the loop thread runs, or is about to (a reload waits for the loop before it to end). */
     public boolean running() {
-        return run.loop.isRunning();
+        Run r = run;
+        return !r.launched || r.loop.isRunning();
     }
 
     /** The namespace's identity (its nsfs inode): two names of one namespace have the same. */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.mptcp4j.files.TrustedPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Their code runs with the daemon's privileges, so the directory, each directory above it
  * and each jar must be owned by root or the daemon's user and writable by no one else (a
- * directory above may be writable by others if it is sticky, as /tmp is); the directory and
- * the jars may not be symbolic links. Anything else is refused, naming the file and what is
- * wrong with it.
+ * directory above may be writable by others if it is sticky, as /tmp is), and none may be a
+ * symbolic link: the rule of the control socket's directory ({@link TrustedPath}). Anything
+ * else is refused, naming the file and what is wrong with it.
  *
  * <p>A changed set of jars gets a new class loader. The old one is closed, and its jar files
  * with it, once nothing {@linkplain #hold holds} it any more: no configuration in force names
@@ -67,31 +68,22 @@ public final class PluginDirectory {
         List<String> key = new ArrayList<>();
         List<URL> urls = new ArrayList<>();
         try {
-            refuseLink(directory);
-            Path real = directory.toRealPath();
-            for (Path p = real; p != null; p = p.getParent()) {
-                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new Refused(p + " is not a directory");
-                }
-                check(p, p != real);
-            }
-            try (Stream<Path> files = Files.list(real)) {
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            TrustedPath.checkDirectory(directory, uid);
+            // No link on the way: the path as written is the directory's own.
+            Path absolute = directory.toAbsolutePath().normalize();
+            try (Stream<Path> files = Files.list(absolute)) {
                 jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
             }
-            key.add(real.toString());
+            key.add(absolute.toString());
             for (Path jar : jars) {
-                refuseLink(jar);
-                if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new Refused(jar + " is not a regular file");
-                }
-                check(jar, false);
+                TrustedPath.checkFile(jar, uid);
                 key.add(jar.getFileName() + "@" + Files.getLastModifiedTime(jar, LinkOption.NOFOLLOW_LINKS).toMillis()
                         + "/" + Files.size(jar));
                 urls.add(url(jar));
             }
-        } catch (Refused e) {
-            throw new IOException("plugin directory " + directory + ": " + e.getMessage() + ": the directory and its"
-                    + " jars must be owned by root or the daemon's user and writable by no one else", e);
+        } catch (TrustedPath.Untrusted e) {
+            throw new IOException("plugin directory " + directory + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IOException("cannot read the plugin directory " + directory + ": " + e, e);
         }
@@ -112,7 +104,7 @@ public final class PluginDirectory {
      * {@code loader} is in use (a configuration in force names it, or an event loop runs its
      * controllers) until {@link #release}d; nothing for a loader not made here.
      */
-    public static synchronized void hold(ClassLoader loader) {
+    static synchronized void hold(ClassLoader loader) {
         Loader l = find(loader);
         if (l != null) {
             l.holders++;
@@ -123,7 +115,7 @@ public final class PluginDirectory {
      * One use of {@code loader} ended; the last closes it, and its jar files, unless it is the
      * one the next configuration would be read with.
      */
-    public static synchronized void release(ClassLoader loader) {
+    static synchronized void release(ClassLoader loader) {
         Loader l = find(loader);
         if (l != null && --l.holders == 0 && l != latest) {
             LOADERS.values().remove(l);
@@ -159,38 +151,6 @@ public final class PluginDirectory {
             return jar.toUri().toURL();
         } catch (MalformedURLException e) {
             throw new IOException(jar + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void refuseLink(Path path) throws Refused {
-        if (Files.isSymbolicLink(path)) {
-            throw new Refused(path + " is a symbolic link");
-        }
-    }
-
-    /**
-     * Refuses {@code path} unless root or this process's user owns it and no one else may write
-     * it; {@code above}: a directory above the plugins', which may be writable by others if sticky.
-     */
-    private static void check(Path path, boolean above) throws IOException {
-        Map<String, Object> a = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-        int owner = (Integer) a.get("uid");
-        int mode = (Integer) a.get("mode") & 07777;
-        if (owner != 0 && owner != (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) {
-            throw new Refused(path + " is owned by uid " + owner);
-        }
-        if ((mode & 022) != 0 && !(above && (mode & 01000) != 0)) {
-            throw new Refused(path + " is writable by " + ((mode & 020) != 0 ? "its group" : "others") + " (mode "
-                    + Integer.toOctalString(mode) + ")");
-        }
-    }
-
-    /** What breaks the rules, said once with them by {@link #load}. */
-    private static final class Refused extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
         }
     }
 }

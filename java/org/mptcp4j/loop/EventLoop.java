@@ -210,7 +210,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
             }
         }
         int work = n + runTasks();
-        if (!scheduled.isEmpty()) {
+        // Once stop is asked (a loop replaced while its handler blocked), its timers run no more.
+        if (!scheduled.isEmpty() && !stopRequested) {
             work += runScheduled(System.nanoTime());
         }
         if (work == 0) {
@@ -296,7 +297,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         }
         int ran = 0;
         long soonest = Long.MAX_VALUE; // from now
-        for (int i = 0; i < scheduled.size(); i++) {
+        for (int i = 0; i < scheduled.size() && !stopRequested; i++) {
             ScheduledWork work = scheduled.get(i);
             if (work.cancelled) {
                 scheduled.remove(i--);
@@ -419,7 +420,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** Asks the loop to finish its round and return from {@link #run()}; from any thread. */
+    /**
+     * Asks the loop to finish its round and return from {@link #run()}; from any thread. No
+     * scheduled work runs once it is asked.
+     */
     public void stop() {
         stopRequested = true;
         socket.wakeup();

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * its threads are daemon threads: it never keeps the JVM alive.
  *
  * <p>No client can hold it up. One thread reads and writes every connection without blocking,
- * and {@link #WORKERS} others make the answers, so that a slow one does not delay the rest. A
+ * and answers {@link #HEALTH_PATH} itself, so that a liveness probe never waits behind scrapes;
+ * {@link #WORKERS} others make the metrics, so that a slow scrape does not delay the rest. A
  * connection has {@link #REQUEST_TIMEOUT} to send its request line and headers (at most
  * {@link #MAX_REQUEST_BYTES}), then {@link #ANSWER_TIMEOUT} for its answer to be made and taken
  * in; past either it is closed. At most {@link #MAX_CONNECTIONS} are open at once: one more
@@ -62,7 +63,7 @@ public final class MetricsServer implements AutoCloseable {
     public static final String HEALTH_PATH = "/healthz";
     /** Connections open at once. */
     public static final int MAX_CONNECTIONS = 32;
-    /** Threads making answers. */
+    /** Threads making the metrics' answers. */
     public static final int WORKERS = 2;
     /** The longest request line and headers, in bytes; longer ones are answered 431. */
     public static final int MAX_REQUEST_BYTES = 8192;
@@ -130,9 +131,14 @@ public final class MetricsServer implements AutoCloseable {
         this.thread = daemonThread(this::run, "mptcp4j-metrics");
     }
 
+    /**
+     * A daemon thread with mptcp4j's own class loader as its context loader, not its starter's: a
+     * thread that lives as long as the endpoint must not keep a class loader of replaced plugins.
+     */
     private static Thread daemonThread(Runnable r, String name) {
         Thread thread = new Thread(r, name);
         thread.setDaemon(true);
+        thread.setContextClassLoader(MetricsServer.class.getClassLoader());
         return thread;
     }
 
@@ -152,7 +158,8 @@ public final class MetricsServer implements AutoCloseable {
      * As {@link #start(InetSocketAddress, Supplier)}, with {@link #HEALTH_PATH} answering 503
      * and the lines {@code faults} gives, when it gives any.
      *
-     * @param faults what keeps the service from working, one line each, asked at each probe
+     * @param faults what keeps the service from working, one line each, asked at each probe on
+     *     the thread that serves every connection: it must answer at once, never wait
      */
     public static MetricsServer start(InetSocketAddress address,
             Supplier<? extends Collection<? extends PathManagerMetrics>> sources,
@@ -361,9 +368,11 @@ public final class MetricsServer implements AutoCloseable {
             write(e, text(404, "no such path; the metrics are at " + PATH + ", liveness at " + HEALTH_PATH, head));
         } else if (!head && !method.equals("GET")) {
             write(e, text(405, method + " not allowed; use GET or HEAD", false));
+        } else if (path.equals(HEALTH_PATH)) {
+            write(e, health(head));
         } else {
             try {
-                workers.execute(() -> answer(e, path.equals(PATH), head));
+                workers.execute(() -> answer(e, head));
             } catch (RejectedExecutionException full) {
                 write(e, text(503, "busy: " + MAX_CONNECTIONS + " answers are waiting already", head));
             }
@@ -381,12 +390,12 @@ public final class MetricsServer implements AutoCloseable {
         return new String(request.array(), 0, end, StandardCharsets.ISO_8859_1);
     }
 
-    /** On a worker: makes the answer and hands it to the selector thread. */
-    private void answer(Exchange e, boolean metrics, boolean head) {
+    /** On a worker: makes the metrics' answer and hands it to the selector thread. */
+    private void answer(Exchange e, boolean head) {
         if (!e.channel.isOpen()) {
             return; // closed at its deadline while it waited
         }
-        e.answer = metrics ? metrics(head) : health(head);
+        e.answer = metrics(head);
         answered.add(e);
         selector.wakeup();
     }

@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.ref.WeakReference;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
+import org.mptcp4j.testing.ContextLoader;
 
 /** The control socket's server against a fake handler: framing, limits, peers, the socket file. */
 @Timeout(120)
@@ -110,6 +112,21 @@ class ControlServerTest {
                 + "error 0 empty request\n\n"
                 + "ok\nc\n\n"
                 + "ok\n" + SELF + "\n\n", answers);
+    }
+
+    /**
+     * The server's threads (its acceptor, each client's) have mptcp4j's class loader for their
+     * context loader, not the one current when it started: the daemon's, once it has read a
+     * plugin directory, whose loader a reload replaces and must then let go.
+     */
+    @Test
+    void itsThreadsKeepNoContextLoaderOfTheThreadThatStartedIt() throws Exception {
+        WeakReference<ClassLoader> plugins = ContextLoader.whileStarting(
+                () -> server = ControlServer.start(socket(), ControlServerTest::fake));
+        try (ControlClient client = ControlClient.connect(socket())) {
+            assertEquals(ControlResponse.ok(List.of()), client.request("nothing")); // its thread serves it now
+            assertTrue(ContextLoader.collected(plugins), "the loader current when the server started is still reachable");
+        }
     }
 
     @Test
@@ -382,9 +399,9 @@ class ControlServerTest {
             IOException e = assertThrows(IOException.class,
                     () -> server = ControlServer.start(shared.resolve("control.sock"), ControlServerTest::fake));
             String octal = String.format("%04o", mode);
-            assertEquals("directory " + shared + " is owned by " + SELF + " (uid " + ownUid() + ") with mode " + octal
+            assertEquals(shared + " is owned by " + SELF + " (uid " + ownUid() + ") with mode " + octal
                     + ": it must belong to root or to the daemon's user (uid " + ownUid() + ") and be writable by no one else; "
-                    + "run 'chmod go-w " + shared + "' or put the socket in another directory", e.getMessage());
+                    + "run 'chmod go-w " + shared + "'", e.getMessage());
             assertEquals(List.of(), Files.list(shared).toList(), "nothing made there");
         }
     }
@@ -397,9 +414,39 @@ class ControlServerTest {
         Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
         IOException e = assertThrows(IOException.class,
                 () -> server = ControlServer.start(theirs.resolve("control.sock"), ControlServerTest::fake));
-        assertEquals("directory " + theirs + " is owned by nobody (uid 65534) with mode 0700: it must belong to root or to "
-                + "the daemon's user (uid 0) and be writable by no one else; run 'chown root " + theirs
-                + "' or put the socket in another directory", e.getMessage());
+        assertEquals(theirs + " is owned by nobody (uid 65534) with mode 0700: it must belong to root or to "
+                + "the daemon's user (uid 0) and be writable by no one else; run 'chown root " + theirs + "'", e.getMessage());
+    }
+
+    /**
+     * Whoever may write a directory above the socket's may put another in its place: such a
+     * directory is refused (before anything is made below it), unless it is sticky, as /tmp is.
+     */
+    @Test
+    void aDirectoryAboveOthersMayWriteIsRefusedUnlessSticky() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 0777);
+        Path own = Files.createDirectory(shared.resolve("own"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        List<Path> sockets = List.of(own.resolve("control.sock"), shared.resolve("run/mptcp4j/control.sock"));
+        for (Path socket : sockets) {
+            IOException e = assertThrows(IOException.class, () -> server = ControlServer.start(socket, ControlServerTest::fake));
+            assertEquals(shared + " is owned by " + SELF + " (uid " + ownUid() + ") with mode 0777: it must belong to root or"
+                    + " to the daemon's user (uid " + ownUid() + ") and be writable by no one else unless it is sticky; run"
+                    + " 'chmod go-w " + shared + "'", e.getMessage());
+        }
+        assertEquals(List.of(own), Files.list(shared).toList(), "nothing made there");
+        assertEquals(List.of(), Files.list(own).toList());
+
+        Files.setAttribute(shared, "unix:mode", 01777);
+        for (Path socket : sockets) {
+            server = ControlServer.start(socket, ControlServerTest::fake);
+            try (ControlClient client = ControlClient.connect(socket)) {
+                assertEquals(ControlResponse.ok(List.of("served")), client.request("echo served"));
+            }
+            server.close();
+            server = null;
+        }
     }
 
     @Test
@@ -408,7 +455,7 @@ class ControlServerTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
         IOException e = assertThrows(IOException.class,
                 () -> server = ControlServer.start(link.resolve("control.sock"), ControlServerTest::fake));
-        assertEquals("directory " + link + " is a symbolic link: name the directory it leads to", e.getMessage());
+        assertEquals(link + " is a symbolic link: name the directory it leads to", e.getMessage());
         assertEquals(List.of(), Files.list(real).toList());
 
         // A link where the socket goes, to a socket nobody listens on: it is not followed, not replaced.

@@ -9,6 +9,7 @@ import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,8 @@ class AssignedControllersTest {
             for (int from = 0; from < CONNECTIONS; from += 500) {
                 hosted.kernel.sendEvents(closed(from, Math.min(CONNECTIONS, from + 500)));
             }
-            for (int i = 0; i < 500 && ended.size() < CONNECTIONS; i++) {
+            // A bound for a loaded host, not a timing: 10,000 CLOSED events and controller stops.
+            for (int i = 0; i < 6000 && ended.size() < CONNECTIONS; i++) {
                 Thread.sleep(10);
             }
             assertEquals(CONNECTIONS, ended.size(), "every assignment ended with its connection");
@@ -124,6 +126,44 @@ class AssignedControllersTest {
             });
             assertEquals(List.of(1, 2), ended);
             assertEquals(0, hosted.onLoop(policy::assignedControllers));
+        }
+    }
+
+    /**
+     * A long-lived assigned controller that sets timers and cancels them keeps only those still
+     * to run: 10,000 periodic and 10,000 one-shot timers, cancelled in no particular order, are
+     * not held for it any more.
+     */
+    @Test
+    void timersAnAssignedControllerCancelsAreNotKept() throws Exception {
+        try (Hosted hosted = new Hosted(new CopyOnWriteArrayList<>())) {
+            ConnectionPolicy policy = hosted.policy;
+            ControllerContext[] context = new ControllerContext[1];
+            hosted.onLoop(() -> policy.assign(connection(1), "timers", () -> new Controller() {
+                @Override
+                public void start(ControllerContext ctx) {
+                    context[0] = ctx;
+                }
+            }));
+            List<Integer> kept = hosted.onLoop(() -> {
+                List<EventLoop.Scheduled> set = new ArrayList<>();
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    set.add(context[0].schedule(Duration.ofHours(1), () -> {}));
+                    set.add(context[0].runLater(Duration.ofHours(1), () -> {}));
+                }
+                List<Integer> counts = new ArrayList<>(List.of(policy.assignedTimers()));
+                for (int i = 0; i < set.size(); i += 2) {
+                    set.get(i).cancel();
+                }
+                counts.add(policy.assignedTimers());
+                for (int i = set.size() - 1; i > 0; i -= 2) {
+                    set.get(i).cancel();
+                    set.get(i).cancel(); // twice: nothing more
+                }
+                counts.add(policy.assignedTimers());
+                return counts;
+            });
+            assertEquals(List.of(2 * CONNECTIONS, CONNECTIONS, 0), kept);
         }
     }
 
@@ -193,8 +233,9 @@ class AssignedControllersTest {
                     // NLMSG_ERROR, NLM_F_CAPPED, the request's sequence and port; error 0 and its header.
                     ack.putInt(36).putShort((short) 2).putShort((short) 0x100).putInt(r.getInt(8)).putInt(r.getInt(12))
                             .putInt(0).put(request, 0, 16);
-                    kernel.sendAnswer(ack.array());
+                    // Counted first: the loop, answered, may go on and the test read the count at once.
                     requests++;
+                    kernel.sendAnswer(ack.array());
                 }
             }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,10 +16,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.control.ControlClient;
+import org.mptcp4j.control.ControlResponse;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.socket.MptcpServerSocket;
@@ -45,8 +49,14 @@ class BlockedControllerKernelTest {
     Path dir;
 
     private String policy() throws IOException {
-        Path policy = dir.resolve("policy");
-        Files.writeString(policy, "port " + BLOCKING_PORT + " -> block-once dir=" + dir + "\ndefault -> ndiffports subflows=1\n");
+        return policy("policy", 1);
+    }
+
+    /** A policy file whose connections but the blocking controller's get {@code subflows} extra subflows each. */
+    private String policy(String name, int subflows) throws IOException {
+        Path policy = dir.resolve(name);
+        Files.writeString(policy, "port " + BLOCKING_PORT + " -> block-once dir=" + dir + "\ndefault -> ndiffports subflows="
+                + subflows + "\n");
         return policy.toString();
     }
 
@@ -160,6 +170,98 @@ class BlockedControllerKernelTest {
         }
     }
 
+    /**
+     * A reload that waits for a blocked loop (controller-stall 20 s, the callback released before)
+     * holds up nothing that only looks: /healthz, /metrics and ctl answer meanwhile, each time
+     * asked. A connection handed to a controller with ctl while the old loop is blocked (the
+     * request waiting in its queue, carried out when the callback returns, in its last round) is
+     * handed to that controller again by the new loop; one whose request was given up after
+     * 10 s is not handed over when the loop comes back.
+     */
+    @Test
+    void aReloadWaitingForABlockedLoopHoldsUpNoProbeNorCtlAndLosesNoAssignment() throws Exception {
+        Path config = dir.resolve("mptcp4j.conf");
+        Path socket = dir.resolve("control.sock");
+        String core = "[core]\ncontrol-socket = " + socket + "\ncontroller-stall = 20s\n";
+        Files.writeString(config, core + "policy = " + policy() + "\n");
+        try (ServedTopology t = ServedTopology.create(1); MptcpServerSocket blocking = listen(t)) {
+            Transfers.discardServer(blocking, new AtomicLong());
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady(true, "run", "--config", config.toString(),
+                    "-n", t.clientName(), "--metrics", "127.0.0.1:0"); MptcpSocket app = t.connect();
+                    MptcpSocket other = t.connect()) {
+                InetSocketAddress metrics = daemon.awaitMetricsEndpoint();
+                String token = String.format("%08x", Transfers.awaitInfo(app, i -> i.extraSubflows() == 1).token());
+                String otherToken = String.format("%08x", Transfers.awaitInfo(other, i -> i.extraSubflows() == 1).token());
+                try (MptcpSocket stuck = connectToBlocking(t); ControlClient ctl = ControlClient.connect(socket)) {
+                    awaitBlocked();
+                    ControlResponse givenUp = ctl.request("policy token " + otherToken + " ndiffports subflows=4");
+                    assertTrue(givenUp.text().endsWith(": its event loop did not answer within 10000 ms"), givenUp.toString());
+                    CompletableFuture<ControlResponse> handed = CompletableFuture.supplyAsync(
+                            () -> request(socket, "policy token " + token + " ndiffports subflows=3"));
+                    Thread.sleep(1000); // for the request to reach the blocked loop's queue
+                    assertFalse(handed.isDone(), "carried out while the loop was blocked: " + handed);
+
+                    Files.writeString(config, core + "policy = " + policy("policy.new", 2) + "\n");
+                    daemon.signal("HUP");
+                    String netns = "{netns=\"" + t.clientName() + "\"}";
+                    boolean waiting = false;
+                    for (int round = 0; round < 100 && !waiting; round++) {
+                        assertEquals(new HttpClient.Response(200, "text/plain; charset=utf-8", null, "ok\n"),
+                                HttpClient.request(metrics, "GET", "/healthz"));
+                        assertEquals(0, HttpClient.samples(metrics).get("mptcp4j_controller_stalls_total" + netns));
+                        ControlResponse namespaces = ctl.request("namespaces");
+                        assertTrue(namespaces.ok(), namespaces.toString());
+                        // The new run is in place once the reload waits for the old one.
+                        waiting = namespaces.lines().get(0).contains("ndiffports (2 extra subflows per connection)");
+                        Thread.sleep(100);
+                    }
+                    assertTrue(waiting, "the reload never put the new run in place");
+                    assertFalse(daemon.err().contains("configuration reloaded"), "the reload waits for the old loop");
+
+                    assertTrue(release().startsWith("descriptor="));
+                    assertEquals(ControlResponse.ok(List.of("connection " + token + " in " + t.clientName()
+                            + " is managed by ndiffports (3 extra subflows per connection)")), handed.get(20, TimeUnit.SECONDS));
+                    String err = daemon.awaitErr("configuration reloaded", 20);
+                    assertFalse(err.contains("a controller has kept the event loop"), "the old loop ended in time\n" + err);
+                    Map<String, String> managedBy = Map.of();
+                    for (int i = 0; i < 100 && !"ndiffports (3 extra subflows per connection)".equals(managedBy.get(token)); i++) {
+                        Thread.sleep(50);
+                        managedBy = managers(ctl);
+                    }
+                    assertEquals("ndiffports (3 extra subflows per connection)", managedBy.get(token),
+                            "the connection handed over in the old loop's last round, after the reload");
+                    assertEquals("ndiffports (2 extra subflows per connection)", managedBy.get(otherToken),
+                            "the connection whose request was given up: the new policy's");
+                    assertEquals(1, HttpClient.samples(metrics).get("mptcp4j_assigned_connections" + netns));
+                    assertEquals(3, Transfers.awaitInfo(app, i -> i.extraSubflows() == 3).extraSubflows());
+                    Transfers.send(stuck, 1000);
+                }
+                assertEquals(0, daemon.terminate(), daemon.err());
+            }
+        }
+    }
+
+    /** The controller managing each connection, by token, as ctl connections says. */
+    private static Map<String, String> managers(ControlClient ctl) throws IOException {
+        Map<String, String> managers = new java.util.HashMap<>();
+        for (String line : ctl.request("connections").lines()) {
+            int by = line.indexOf(", managed by ");
+            if (line.startsWith("token ") && by > 0) {
+                managers.put(line.substring("token ".length(), "token ".length() + 8), line.substring(by + ", managed by ".length()));
+            }
+        }
+        return managers;
+    }
+
+    /** One request on a connection of its own. */
+    private static ControlResponse request(Path socket, String line) {
+        try (ControlClient client = ControlClient.connect(socket)) {
+            return client.request(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code value}'s value once it is {@code expected}, or the last after 5 s (what is left closing). */
     private static <T> T settled(Callable<T> value, T expected) throws Exception {
         T v = value.call();
@@ -193,6 +295,11 @@ class BlockedControllerKernelTest {
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
         }
+        return release();
+    }
+
+    /** Lets the callback return now; what it then saw. */
+    private String release() throws Exception {
         Files.writeString(dir.resolve("release"), "");
         return Files.readString(awaitFile(dir.resolve("returned")));
     }

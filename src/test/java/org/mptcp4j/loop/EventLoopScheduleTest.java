@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.KernelStandIn;
+import org.mptcp4j.testing.HeldLoop;
 
 /**
  * Scheduled work on a loop fed by a stand-in kernel, its rounds run by the test: a period that
@@ -46,6 +47,38 @@ class EventLoopScheduleTest {
                             + " rounds");
                 }
             }
+        }
+    }
+
+    /**
+     * A loop asked to stop while a callback blocks it (the daemon replacing it) runs none of its
+     * timers once the callback returns, though they are overdue by then: they would run beside
+     * the new loop's. A timer asking the loop to stop keeps the next due ones from running.
+     */
+    @Test
+    void noScheduledWorkRunsOnceStopIsAsked() throws Exception {
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, 0x1c);
+                EventLoop loop = loop(kernel, IdleStrategy.blocking())) {
+            AtomicInteger runs = new AtomicInteger();
+            loop.schedule(Duration.ofMillis(1), runs::incrementAndGet);
+            loop.start();
+            // A callback (here a task: tasks and events come before the round's scheduled work) that blocks.
+            HeldLoop held = HeldLoop.hold(loop);
+            int before = runs.get();
+            loop.stop();
+            Thread.sleep(10); // the timer is overdue when the callback returns
+            held.release();
+            assertTrue(loop.finishedWithin(60));
+            assertEquals(before, runs.get(), "timer runs after the blocked callback returned");
+        }
+        try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, 0x1c);
+                EventLoop loop = loop(kernel, IdleStrategy.busySpin())) {
+            AtomicInteger second = new AtomicInteger();
+            loop.runLater(Duration.ZERO, loop::stop);
+            loop.runLater(Duration.ZERO, second::incrementAndGet);
+            Thread.sleep(2); // both due
+            loop.doWork();
+            assertEquals(0, second.get(), "due work run after the loop was asked to stop");
         }
     }
 

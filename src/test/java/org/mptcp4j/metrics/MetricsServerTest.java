@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.testing.ContextLoader;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.HttpClient.Response;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,6 +140,22 @@ class MetricsServerTest {
 
     private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 0);
 
+    /**
+     * The endpoint's threads (its selector's, the workers') have mptcp4j's class loader for their
+     * context loader, not the one current when it started: the daemon's, once it has read a
+     * plugin directory, whose loader a reload replaces and must then let go.
+     */
+    @Test
+    void itsThreadsKeepNoContextLoaderOfTheThreadThatStartedIt() throws Exception {
+        MetricsServer[] server = new MetricsServer[1];
+        WeakReference<ClassLoader> plugins = ContextLoader.whileStarting(() -> server[0] = MetricsServer.start(LOCAL,
+                List::of));
+        try (MetricsServer started = server[0]) {
+            scrape(started.address()); // a worker made the answer
+            assertTrue(ContextLoader.collected(plugins), "the loader current when the endpoint started is still reachable");
+        }
+    }
+
     /** A connection that sent {@code sent} and then nothing, held open. */
     private static Socket silent(InetSocketAddress server, String sent) throws IOException {
         Socket socket = new Socket();
@@ -203,24 +221,12 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start(LOCAL, () -> {
             if (first.getAndSet(false)) {
                 entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitQuietly(release);
             }
             return List.of(metrics);
         })) {
-            Thread slow = new Thread(() -> {
-                try {
-                    request(server.address(), "GET", MetricsServer.PATH);
-                } catch (IOException e) {
-                    // what it gets is not the point
-                }
-            });
-            slow.setDaemon(true);
+            Thread slow = scrapeAside(server.address());
             try {
-                slow.start();
                 assertTrue(entered.await(10, TimeUnit.SECONDS), "the slow scrape never started");
                 for (int i = 0; i < 10; i++) {
                     assertTrue(scrape(server.address()).contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
@@ -229,6 +235,60 @@ class MetricsServerTest {
             } finally {
                 release.countDown();
                 slow.join();
+            }
+        }
+    }
+
+    /** A scrape on a thread of its own, whatever it gets. */
+    private static Thread scrapeAside(InetSocketAddress server) {
+        Thread scrape = new Thread(() -> {
+            try {
+                request(server, "GET", MetricsServer.PATH);
+            } catch (IOException e) {
+                // what it gets is not the point
+            }
+        });
+        scrape.setDaemon(true);
+        scrape.start();
+        return scrape;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Scrapes that take every worker (metrics a namespace's lock keeps waiting, say) leave the
+     * liveness check answering: the probe must not fail because the metrics are slow.
+     */
+    @Test
+    void healthzAnswersWhileEveryWorkerIsBusy() throws Exception {
+        CountDownLatch entered = new CountDownLatch(MetricsServer.WORKERS);
+        CountDownLatch release = new CountDownLatch(1);
+        try (MetricsServer server = MetricsServer.start(LOCAL, () -> {
+            entered.countDown();
+            awaitQuietly(release);
+            return List.of();
+        })) {
+            List<Thread> slow = new ArrayList<>();
+            for (int i = 0; i < MetricsServer.WORKERS; i++) {
+                slow.add(scrapeAside(server.address()));
+            }
+            try {
+                assertTrue(entered.await(10, TimeUnit.SECONDS), "the slow scrapes never started");
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(new Response(200, "text/plain; charset=utf-8", null, "ok\n"),
+                            request(server.address(), "GET", MetricsServer.HEALTH_PATH));
+                }
+            } finally {
+                release.countDown();
+                for (Thread scrape : slow) {
+                    scrape.join();
+                }
             }
         }
     }
