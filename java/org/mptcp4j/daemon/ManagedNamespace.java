@@ -290,6 +290,9 @@ public final class ManagedNamespace implements AutoCloseable {
                 () -> stalls);
         metrics.gaugeFunction("mptcp4j_blocked_event_loops",
                 "Event loops replaced while a callback blocked them, whose callback has not returned yet", blocked::get);
+        metrics.counterFunction("mptcp4j_links_untracked_total",
+                "Link messages about links beyond the 4,096 followed by name (since the event loop started)",
+                () -> run.loop.untrackedLinkMessages());
         metrics.gaugeFunction("mptcp4j_connection_state_entries",
                 "Entries kept per connection by the controllers, their host, the path manager, these metrics and"
                         + " the control socket's assignments: 0 once every connection has closed",

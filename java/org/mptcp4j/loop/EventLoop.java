@@ -463,6 +463,14 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return socket.counter(counter);
     }
 
+    /**
+     * Messages about links beyond the 4,096 the loop's rtnetlink monitor names and follows (0
+     * when the loop does not watch local addresses and links); readable from any thread.
+     */
+    public long untrackedLinkMessages() {
+        return rtnl == null ? 0 : rtnl.untrackedLinkMessages();
+    }
+
     /** Exceptions the handler threw (each logged, none stopped the loop). */
     public long handlerErrors() {
         return handlerErrors;

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
+import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.IpBatch;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.LogLines;
@@ -46,6 +50,27 @@ class UntrackedLinksKernelTest {
                 }
                 assertTrue(monitor.untrackedLinkMessages() > seeded, "no more counted after " + seeded);
                 assertEquals(1, log.containing(SAID).size(), "said once");
+            }
+        }
+    }
+
+    /** The daemon serves the count: a namespace with more links than it follows says so in its metrics. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theDaemonCountsThemInItsMetrics() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1)) {
+            String ns = t.clientName();
+            IpBatch.run(ns, IpBatch.vethPairs(2050));
+            long links = Shell.run("ip", "-n", ns, "-o", "link", "show").lines().count();
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            // fullmesh follows links: the daemon's loop watches rtnetlink.
+            try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", ns, "--control-socket", "off",
+                    "--metrics", "127.0.0.1:0", "--controller", "fullmesh")) {
+                String untracked = "mptcp4j_links_untracked_total{netns=\"" + ns + "\"}";
+                Map<String, Long> samples = HttpClient.samplesUntil(daemon.awaitMetricsEndpoint(),
+                        m -> m.getOrDefault(untracked, 0L) >= links - RtnlMonitor.LINKS_MAX, 30);
+                assertTrue(samples.getOrDefault(untracked, 0L) >= links - RtnlMonitor.LINKS_MAX,
+                        links + " links: " + samples + "\n" + daemon.err());
             }
         }
     }
