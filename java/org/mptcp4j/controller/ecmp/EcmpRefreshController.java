@@ -88,6 +88,11 @@ public final class EcmpRefreshController implements Controller {
     }
 
     @Override
+    public void stop() {
+        ndiffports.stop();
+    }
+
+    @Override
     public void onEstablished(MptcpEvent event) {
         if (event.serverSide() || event.denyJoinId0()) {
             return;

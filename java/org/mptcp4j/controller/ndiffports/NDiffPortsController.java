@@ -3,10 +3,14 @@ package org.mptcp4j.controller.ndiffports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
@@ -14,6 +18,7 @@ import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
@@ -42,12 +47,23 @@ import org.mptcp4j.pm.ValueRange;
  * subflows it still lacks; one already served is left alone, however often it is reported.
  * sock_diag does not tell whether the peer refuses joins to its initial address: there the
  * kernel refuses the subflows, which count as {@link #failed()}.
+ *
+ * <p>A subflow the kernel refuses for want of a source port (EADDRINUSE while it picks one: under
+ * churn the ports a host can bind to its address are held by closing subflows for a minute) is
+ * asked for again after 1 s, then 2, 4 ... 32 s, as long as the connection is open: the
+ * refusal is temporary, and asking once would leave the connection without it for good.
  */
 public final class NDiffPortsController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(NDiffPortsController.class);
 
     /** A source port the kernel refused as taken: the next one of the range is tried, so many times. */
     private static final int PORT_ATTEMPTS = 8;
+    /** A subflow refused for want of a source port is asked for again after this long, doubling. */
+    private static final long RETRY_FIRST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** ... so many times (the last 63 s after the first refusal, past the minute TIME_WAIT holds ports). */
+    private static final int RETRY_ATTEMPTS = 6;
+    /** Subflows waiting to be asked for again at most; past it a refusal counts as failed at once. */
+    private static final int RETRIES_MAX = 65_536;
     /** Extra subflows over the initial address pair: 1..8, the kernel's per-connection limit. */
     static final ValueRange SUBFLOWS = ValueRange.count(1, 8);
 
@@ -69,8 +85,15 @@ public final class NDiffPortsController implements Controller {
     /** What a served connection maps to when the kernel picks the ports: nothing to count, nothing allocated. */
     private static final int[] KERNEL_PORTS = new int[0];
     private PathManager pathManager;
+    private ControllerContext context;
+    /** Subflows to ask for again, the earliest due first; touched on the loop's thread only. */
+    private final PriorityQueue<Retry> retries = new PriorityQueue<>(Comparator.comparingLong(Retry::dueNanos));
+    private EventLoop.Scheduled retryTimer;
     private volatile long requested;
     private volatile long failed;
+
+    /** A subflow to ask for again: the addresses are copies, the caller's are reused. */
+    private record Retry(int token, MptcpAddress from, MptcpAddress to, int attempt, long dueNanos) {}
 
     private NDiffPortsController(int subflows, boolean perLocalAddress, List<InetAddress> locals, int firstPort,
             int lastPort) {
@@ -112,6 +135,7 @@ public final class NDiffPortsController implements Controller {
 
     @Override
     public void start(ControllerContext context) {
+        this.context = context;
         this.pathManager = context.pathManager();
         this.served = context.perConnection(token -> firstPort == 0 ? KERNEL_PORTS : new int[1], (used, token) -> {
             if (used.length > 0) {
@@ -243,9 +267,7 @@ public final class NDiffPortsController implements Controller {
                 if (e.errno() == Errno.EADDRINUSE && attempt < attempts) {
                     continue;
                 }
-                failed++;
-                LOG.atWarn().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow "
-                        + from + " -> " + remote + ": " + e.getMessage());
+                refused(token, from, remote, 1, e);
                 return;
             } finally {
                 if (firstPort != 0) {
@@ -253,6 +275,73 @@ public final class NDiffPortsController implements Controller {
                 }
             }
         }
+    }
+
+    /**
+     * Counts a refused subflow as failed, unless the kernel had no source port to give it
+     * (EADDRINUSE while it picks one): that one is asked for again later, {@code attempt} being
+     * the try to come.
+     */
+    private void refused(int token, MptcpAddress from, MptcpAddress to, int attempt, PathManagerException e) {
+        if (e.errno() == Errno.EADDRINUSE && firstPort == 0 && attempt <= RETRY_ATTEMPTS && retries.size() < RETRIES_MAX) {
+            long due = System.nanoTime() + (RETRY_FIRST_NANOS << (attempt - 1));
+            Retry retry = new Retry(token, new MptcpAddress().set(from), new MptcpAddress().set(to), attempt, due);
+            retries.add(retry);
+            if (retryTimer == null || retries.peek() == retry) {
+                scheduleRetries();
+            }
+            LOG.atDebug().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow " + from + " -> " + to
+                    + ": no source port free, asked again in " + (1 << (attempt - 1)) + " s");
+            return;
+        }
+        failed++;
+        LOG.atWarn().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow " + from + " -> " + to
+                + ": " + e.getMessage());
+    }
+
+    /** Wakes when the earliest retry is due. */
+    private void scheduleRetries() {
+        if (retryTimer != null) {
+            retryTimer.cancel();
+        }
+        long wait = Math.max(0, retries.peek().dueNanos() - System.nanoTime());
+        retryTimer = context.runLater(Duration.ofNanos(wait), this::retryDue);
+    }
+
+    /** Asks again for the subflows due, of the connections still open. */
+    private void retryDue() {
+        retryTimer = null;
+        long now = System.nanoTime();
+        Retry r;
+        while ((r = retries.peek()) != null && r.dueNanos() - now <= 0) {
+            retries.poll();
+            if (!served.contains(r.token())) {
+                continue; // closed meanwhile
+            }
+            requested++;
+            try {
+                pathManager.createSubflow(r.token(), r.from(), r.to());
+            } catch (PathManagerException e) {
+                refused(r.token(), r.from(), r.to(), r.attempt() + 1, e);
+            }
+        }
+        if (!retries.isEmpty() && retryTimer == null) {
+            scheduleRetries();
+        }
+    }
+
+    /** Subflows waiting to be asked for again because the kernel had no source port for them. */
+    public int retriesWaiting() {
+        return retries.size();
+    }
+
+    @Override
+    public void stop() {
+        if (retryTimer != null) {
+            retryTimer.cancel();
+            retryTimer = null;
+        }
+        retries.clear();
     }
 
     /**

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ControllerHost;
+import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
@@ -76,6 +78,45 @@ class NDiffPortsKernelTest {
             SubflowInfo second = info.subflows().stream()
                     .filter(s -> s.local().getAddress().equals(Topology.clientAddress(2))).findFirst().orElseThrow();
             assertTrue(second.bytesAcked() > 0, second.toString());
+        }
+    }
+
+    /**
+     * The client's ports are two (ip_local_port_range), the initial subflow holds one and a
+     * listener the other: the kernel refuses the extra subflow for want of a source port
+     * (EADDRINUSE). Once the port is free again, the subflow asked for anew comes up.
+     */
+    @Test
+    void aSubflowRefusedForWantOfASourcePortIsAskedForAgain() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8)) {
+            Transfers.discardServer(listener, new AtomicLong());
+            PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
+            Shell.run("ip", "netns", "exec", t.clientName(), "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=40000 40001");
+            NDiffPortsController controller = NDiffPortsController.sameAddressPair(1);
+            try (MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+                Transfers.send(socket, 1000);
+                int free = socket.info().subflows().get(0).local().getPort() == 40000 ? 40001 : 40000;
+                MptcpServerSocket holder = MptcpServerSocket.bind(t.client(),
+                        new InetSocketAddress(Topology.clientAddress(1), free), 1);
+                try (PathManager pm = PathManager.open(t.client());
+                        EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build()) {
+                    loop.start(); // its first resync finds the connection, which lacks its subflow
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (controller.requested() == 0 && System.nanoTime() - deadline < 0) {
+                        Thread.sleep(10);
+                    }
+                    assertEquals(1, controller.requested(), "asked for the subflow");
+                    assertEquals(0, socket.info().extraSubflows(), "no port for it yet");
+                    holder.close();
+                    ConnectionInfo info = Transfers.awaitInfo(socket, 20, i -> i.extraSubflows() == 1);
+                    assertEquals(1, info.extraSubflows(), "asked for again once a port was free: " + info);
+                    assertEquals(0, controller.failed());
+                    assertEquals(0, loop.handlerErrors());
+                } finally {
+                    holder.close();
+                }
+            }
         }
     }
 
