@@ -121,7 +121,7 @@ def main():
               f" | {r['loss_reports']} | {r['resyncs']} | {r['loop_cpu_s']:.1f} |")
     print("\nFrom the quiet on (-1: not within 300 s): live connections, those the controller did not know then, how long"
           " until it knew every one; those without their extra subflow then, how long until every one had it (ndiffports"
-          " asks once per connection: the kernel may refuse), and at the end; SUBFLOW_CREATEs the kernel refused over"
+          " asks again while the kernel has no source port for it, then gives up), and at the end; SUBFLOW_CREATEs the kernel refused over"
           " the whole run, most for short connections already closed; resyncs run from the quiet on:\n")
     print("| code | live | unknown at quiet | all known after ms | without subflow at quiet | all with subflow after ms"
           " | without subflow at end | SUBFLOW_CREATE refused (all run), by errno | resyncs |")
