@@ -60,6 +60,7 @@ public final class NDiffPortsController implements Controller {
     private static final int PORT_ATTEMPTS = 8;
     /** A subflow refused for want of a source port is asked for again after this long, doubling. */
     private static final long RETRY_FIRST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration RETRY_LOOK = Duration.ofSeconds(1);
     /** ... so many times (the last 63 s after the first refusal, past the minute TIME_WAIT holds ports). */
     private static final int RETRY_ATTEMPTS = 6;
     /** Subflows waiting to be asked for again at most; past it a refusal counts as failed at once. */
@@ -285,10 +286,10 @@ public final class NDiffPortsController implements Controller {
     private void refused(int token, MptcpAddress from, MptcpAddress to, int attempt, PathManagerException e) {
         if (e.errno() == Errno.EADDRINUSE && firstPort == 0 && attempt <= RETRY_ATTEMPTS && retries.size() < RETRIES_MAX) {
             long due = System.nanoTime() + (RETRY_FIRST_NANOS << (attempt - 1));
-            Retry retry = new Retry(token, new MptcpAddress().set(from), new MptcpAddress().set(to), attempt, due);
-            retries.add(retry);
-            if (retryTimer == null || retries.peek() == retry) {
-                scheduleRetries();
+            retries.add(new Retry(token, new MptcpAddress().set(from), new MptcpAddress().set(to), attempt, due));
+            if (retryTimer == null) {
+                // One look a second while any wait: the delays are whole seconds, and no timer is left cancelled behind.
+                retryTimer = context.schedule(RETRY_LOOK, this::retryDue);
             }
             LOG.atDebug().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow " + from + " -> " + to
                     + ": no source port free, asked again in " + (1 << (attempt - 1)) + " s");
@@ -299,18 +300,8 @@ public final class NDiffPortsController implements Controller {
                 + ": " + e.getMessage());
     }
 
-    /** Wakes when the earliest retry is due. */
-    private void scheduleRetries() {
-        if (retryTimer != null) {
-            retryTimer.cancel();
-        }
-        long wait = Math.max(0, retries.peek().dueNanos() - System.nanoTime());
-        retryTimer = context.runLater(Duration.ofNanos(wait), this::retryDue);
-    }
-
     /** Asks again for the subflows due, of the connections still open. */
     private void retryDue() {
-        retryTimer = null;
         long now = System.nanoTime();
         Retry r;
         while ((r = retries.peek()) != null && r.dueNanos() - now <= 0) {
@@ -325,8 +316,9 @@ public final class NDiffPortsController implements Controller {
                 refused(r.token(), r.from(), r.to(), r.attempt() + 1, e);
             }
         }
-        if (!retries.isEmpty() && retryTimer == null) {
-            scheduleRetries();
+        if (retries.isEmpty()) {
+            retryTimer.cancel();
+            retryTimer = null;
         }
     }
 
