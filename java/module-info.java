@@ -18,6 +18,7 @@
 module org.mptcp4j {
     requires org.slf4j;
     requires jdk.unsupported;     // sun.misc.Signal: SIGHUP reloads the daemon
+    requires java.management;     // the warm-up waits for the JIT compiler to be idle
     requires transitive jdk.net;  // the control socket: SO_PEERCRED; UnixDomainPrincipal is in its API
 
     exports org.mptcp4j.pm;

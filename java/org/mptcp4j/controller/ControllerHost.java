@@ -96,6 +96,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private EventLoop.Scheduled resyncTimer;
     private final Runnable resyncTimerAction = this::onResyncTimer;
     private boolean timeoutsUnavailableSaid;
+    private boolean findConnectionsAtStart = true;
     private long discovered;
     private long resyncs;
     private long timeoutsReported;
@@ -172,11 +173,25 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return types;
     }
 
+    /**
+     * Whether the loop's start looks for the connections the namespace has already (default
+     * yes). A host whose events are made up (a {@link org.mptcp4j.pm.KernelStandIn}'s) says no:
+     * the namespace it reads addresses from has connections that are not its own.
+     */
+    public ControllerHost findConnectionsAtStart(boolean find) {
+        this.findConnectionsAtStart = find;
+        return this;
+    }
+
     /** Finds the connections that exist already, starts the controller and reports them. */
     @Override
     public void onLoopStart(EventLoop eventLoop) {
         this.loop = eventLoop;
-        resync();
+        if (findConnectionsAtStart) {
+            resync();
+        } else {
+            start();
+        }
         if (!timeoutWatcher.isIdle() && timeoutLooks == null) {
             scheduleTimeoutLooks();
         }

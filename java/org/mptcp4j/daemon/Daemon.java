@@ -126,7 +126,8 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts managing {@code n}, unless another entry names the same namespace. */
     private ManagedNamespace startNamespace(NamespaceConfig n) {
-        ManagedNamespace m = ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver());
+        ManagedNamespace m = ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver(),
+                config.warmUp());
         for (ManagedNamespace other : namespaces.values()) {
             if (other.inode() == m.inode()) {
                 m.close();

@@ -43,7 +43,8 @@ public final class DaemonConfig {
     public static final String COMMAND_LINE = "command line";
 
     /** Keys only [core] takes. */
-    static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir");
+    static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir",
+            "warm-up");
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
             "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait",
@@ -62,16 +63,18 @@ public final class DaemonConfig {
     private final LogSettings.Format logFormat;
     private final Path controlSocket;
     private final String metrics;
+    private final int warmUp;
     private final List<NamespaceConfig> namespaces;
 
     private DaemonConfig(Path file, boolean logEnabled, Level logLevel, LogSettings.Format logFormat, Path controlSocket,
-            String metrics, List<NamespaceConfig> namespaces) {
+            String metrics, int warmUp, List<NamespaceConfig> namespaces) {
         this.file = file;
         this.logEnabled = logEnabled;
         this.logLevel = logLevel;
         this.logFormat = logFormat;
         this.controlSocket = controlSocket;
         this.metrics = metrics;
+        this.warmUp = warmUp;
         this.namespaces = List.copyOf(namespaces);
     }
 
@@ -204,6 +207,8 @@ public final class DaemonConfig {
         if (!metrics.text().equals("off")) {
             parse(metrics, MetricsServer::parseAddress);
         }
+        int warmUp = (int) parse(settings.core("warm-up", Integer.toString(WarmUp.DEFAULT_CONNECTIONS)),
+                WarmUp.CONNECTIONS);
         List<String> targets = new ArrayList<>(overrides.namespaces != null ? overrides.namespaces
                 : namespaceSections.isEmpty() ? List.of("") : namespaceSections.keySet());
         List<NamespaceConfig> namespaces = new ArrayList<>();
@@ -214,7 +219,7 @@ public final class DaemonConfig {
             }
             namespaces.add(namespace(settings, target, namespaceSections.get(target), controllers, defaults, overrides));
         }
-        return new DaemonConfig(file, logEnabled, level, format, controlSocket, metrics.text(), namespaces);
+        return new DaemonConfig(file, logEnabled, level, format, controlSocket, metrics.text(), warmUp, namespaces);
     }
 
     private static NamespaceConfig namespace(Settings settings, String target, IniFile.Section section,
@@ -464,6 +469,11 @@ public final class DaemonConfig {
     /** The metrics endpoint's address as written ([HOST:]PORT), or "off". */
     public String metrics() {
         return metrics;
+    }
+
+    /** Made-up connections driven through each controller at start (0: none), see {@code WarmUp}. */
+    public int warmUp() {
+        return warmUp;
     }
 
     public List<NamespaceConfig> namespaces() {

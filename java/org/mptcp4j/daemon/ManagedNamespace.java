@@ -31,6 +31,7 @@ import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 import org.slf4j.Logger;
@@ -70,6 +71,8 @@ public final class ManagedNamespace implements AutoCloseable {
     private final PathManager pathManager;
     private final Consumer<DiscoveredConnection> discoveries;
     private final EventHandler observer;
+    /** The made-up kernel a warm-up's loop hears instead of the namespace's, or null. */
+    private final KernelStandIn standIn;
     /** Kept across runs: a reload does not reset the counters. */
     private final PathManagerMetrics metrics;
     /**
@@ -123,6 +126,7 @@ public final class ManagedNamespace implements AutoCloseable {
                     : ConnectionPolicy.of(Map.of(ConnectionPolicy.Match.ANY, controller))).assignable()
                     .onAssignmentEnd(assignments::remove);
             this.host = new ControllerHost(policy, pathManager, own).timeoutInterval(config.timeoutInterval())
+                    .findConnectionsAtStart(standIn == null)
                     .onDiscovery(d -> {
                         LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())
@@ -135,8 +139,13 @@ public final class ManagedNamespace implements AutoCloseable {
                         assignments.keySet().removeIf(token -> !open.test(token));
                     });
             this.handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
-            this.loop = EventLoop.builder(this).namespace(own).dialect(pathManager.dialect())
-                    .idleStrategy(config.idleStrategy())
+            EventLoop.Builder builder = EventLoop.builder(this);
+            if (standIn != null) {
+                builder.standIn(standIn);
+            } else {
+                builder.namespace(own).dialect(pathManager.dialect());
+            }
+            this.loop = builder.idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                     .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
         }
@@ -266,8 +275,9 @@ public final class ManagedNamespace implements AutoCloseable {
     }
 
     private ManagedNamespace(NamespaceConfig config, NetworkNamespace namespace, PathManager pathManager,
-            Consumer<DiscoveredConnection> discoveries, EventHandler observer) {
+            Consumer<DiscoveredConnection> discoveries, EventHandler observer, KernelStandIn standIn) {
         this.label = config.label();
+        this.standIn = standIn;
         this.pathManager = pathManager;
         this.namespace = namespace;
         this.inode = namespace.inode();
@@ -305,7 +315,7 @@ public final class ManagedNamespace implements AutoCloseable {
      * @throws MptcpException when the namespace cannot be opened or managed (named in the message)
      */
     static ManagedNamespace start(NamespaceConfig config, Consumer<DiscoveredConnection> discoveries,
-            EventHandler observer) {
+            EventHandler observer, int warmUp) {
         NetworkNamespace ns;
         try {
             ns = config.open();
@@ -325,9 +335,11 @@ public final class ManagedNamespace implements AutoCloseable {
                 LOG.atInfo().addKeyValue("netns", config.label())
                         .log("multipath-tcp.org v0.95 kernel: event filter set to every event type");
             }
-            ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer);
+            ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer, null);
             m.run = m.newRun(config);
             PluginDirectory.hold(config.controllerLoader());
+            // Subscribed already: events of the warm-up's time wait in the socket, none is missed.
+            WarmUp.once(config, warmUp);
             m.run.start();
             LOG.atInfo().addKeyValue("netns", m.label).addKeyValue("controller", config.controllerText())
                     .log("managing namespace {}", m.label);
@@ -339,6 +351,18 @@ public final class ManagedNamespace implements AutoCloseable {
             ns.close();
             throw e;
         }
+    }
+
+    /**
+     * The namespace's controllers as {@link #start} hosts them, over {@code standIn}'s events and
+     * commands instead of the kernel's, started; {@code namespace} is read for its addresses only.
+     */
+    static ManagedNamespace overStandIn(NamespaceConfig config, NetworkNamespace namespace, KernelStandIn standIn) {
+        ManagedNamespace m = new ManagedNamespace(config, namespace, standIn.pathManager(), d -> {}, null, standIn);
+        m.run = m.newRun(config);
+        PluginDirectory.hold(config.controllerLoader());
+        m.run.start();
+        return m;
     }
 
     /** A loop hosting a new controller, subscribed to the kernel's events, not yet running. */

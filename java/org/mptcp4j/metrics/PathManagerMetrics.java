@@ -415,7 +415,7 @@ public final class PathManagerMetrics implements CommandObserver {
                 return;
             }
             Thread current = Thread.currentThread();
-            if (eventThread != current) { // a volatile write once, not per event
+            if (eventThread != current) { // a handler called without a loop: a volatile write once, not per event
                 eventThread = current;
             }
             // Saved and restored: the handler may deliver another event from within this one.
@@ -438,6 +438,9 @@ public final class PathManagerMetrics implements CommandObserver {
 
         @Override
         public void onLoopStart(EventLoop loop) {
+            // Known before the first event: commands the handler sends at its start are not
+            // timed as an event's, and the per-event check below stays a path never taken.
+            eventThread = Thread.currentThread();
             handler.onLoopStart(loop);
         }
 

@@ -35,8 +35,13 @@ public final class KernelStandIn implements AutoCloseable {
 
     private final Dialect dialect;
     private final int familyId;
-    /** What is sent, under the lock; what is received, by the one receiving thread. */
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(DATAGRAM_MAX);
+    /**
+     * What is sent, each direction under its own lock: a sender of events that waits for the
+     * loop to read never holds up the answers the loop waits for. What is received, by the one
+     * receiving thread.
+     */
+    private final ByteBuffer events = ByteBuffer.allocateDirect(DATAGRAM_MAX);
+    private final ByteBuffer answers = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private final ByteBuffer received = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private int eventsFd = -1;
     private int commandsFd = -1;
@@ -128,19 +133,26 @@ public final class KernelStandIn implements AutoCloseable {
         send(false, datagram);
     }
 
-    private synchronized void send(boolean events, byte[] datagram) {
-        int fd = events ? eventsFd : commandsFd;
-        if (fd < 0) {
-            throw new IllegalStateException("the stand-in is closed");
-        }
+    private void send(boolean event, byte[] datagram) {
         if (datagram.length > DATAGRAM_MAX) {
             throw new IllegalArgumentException("datagram of " + datagram.length + " bytes, at most " + DATAGRAM_MAX);
         }
-        buffer.clear();
-        buffer.put(datagram);
-        int rc = send(fd, buffer, datagram.length);
-        if (rc < 0) {
-            throw new MptcpException(events ? "send events" : "send an answer", -rc, null);
+        ByteBuffer buffer = event ? events : answers;
+        // The direction's lock, then this one: close takes both in that order too.
+        synchronized (buffer) {
+            int fd;
+            synchronized (this) {
+                fd = event ? eventsFd : commandsFd;
+            }
+            if (fd < 0) {
+                throw new IllegalStateException("the stand-in is closed");
+            }
+            buffer.clear();
+            buffer.put(datagram);
+            int rc = send(fd, buffer, datagram.length);
+            if (rc < 0) {
+                throw new MptcpException(event ? "send events" : "send an answer", -rc, null);
+            }
         }
     }
 
@@ -170,13 +182,19 @@ public final class KernelStandIn implements AutoCloseable {
 
     /** Closes the stand-in's ends, and those of sockets not taken (taken sockets close their own). */
     @Override
-    public synchronized void close() {
-        for (int fd : new int[] {eventsFd, commandsFd, eventSocketFd, commandSocketFd}) {
-            if (fd >= 0) {
-                close(fd);
+    public void close() {
+        synchronized (events) {
+            synchronized (answers) {
+                synchronized (this) {
+                    for (int fd : new int[] {eventsFd, commandsFd, eventSocketFd, commandSocketFd}) {
+                        if (fd >= 0) {
+                            close(fd);
+                        }
+                    }
+                    eventsFd = commandsFd = eventSocketFd = commandSocketFd = -1;
+                }
             }
         }
-        eventsFd = commandsFd = eventSocketFd = commandSocketFd = -1;
     }
 
     private static native long socketPair();

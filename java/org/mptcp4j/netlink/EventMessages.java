@@ -1,0 +1,148 @@
+package org.mptcp4j.netlink;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.mptcp4j.pm.MptcpAttribute;
+import org.mptcp4j.pm.MptcpEventType;
+
+/**
+ * Writes MPTCP event messages as an upstream kernel multicasts them (attribute sets of 6.18:
+ * ports in network order, the side in FLAGS), into one datagram: traffic made up for a
+ * {@link org.mptcp4j.pm.KernelStandIn}, such as the daemon's start-up warm-up.
+ */
+public final class EventMessages {
+    /** MPTCP_PM_EV_FLAG_SERVER_SIDE in FLAGS. */
+    private static final int FLAG_SERVER_SIDE = 0x2;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+
+    private final int familyId;
+    private final ByteBuffer buffer;
+    private int start = -1;
+
+    /** A writer for family {@code familyId} into a datagram of up to {@code capacity} bytes. */
+    public EventMessages(int familyId, int capacity) {
+        this.familyId = familyId;
+        this.buffer = ByteBuffer.allocate(capacity).order(ByteOrder.nativeOrder());
+    }
+
+    /** CREATED or ESTABLISHED of connection {@code token} between two address and port pairs. */
+    public EventMessages connection(MptcpEventType type, int token, boolean serverSide, InetAddress local,
+            int localPort, InetAddress remote, int remotePort) {
+        endpoints(type, token, local, localPort, remote, remotePort);
+        u8(MptcpAttribute.LOC_ID, 0).u8(MptcpAttribute.REM_ID, 0);
+        if (serverSide) {
+            u16(MptcpAttribute.FLAGS, FLAG_SERVER_SIDE);
+        }
+        return end();
+    }
+
+    /** SUB_ESTABLISHED, SUB_CLOSED or SUB_PRIORITY of a subflow of connection {@code token}. */
+    public EventMessages subflow(MptcpEventType type, int token, InetAddress local, int localPort, int localId,
+            InetAddress remote, int remotePort, int remoteId, boolean backup) {
+        endpoints(type, token, local, localPort, remote, remotePort);
+        return u8(MptcpAttribute.LOC_ID, localId).u8(MptcpAttribute.REM_ID, remoteId)
+                .u8(MptcpAttribute.BACKUP, backup ? 1 : 0).end();
+    }
+
+    /** ANNOUNCED by the peer of connection {@code token}: its address {@code id}. */
+    public EventMessages announced(int token, int id, InetAddress address, int port) {
+        begin(MptcpEventType.ANNOUNCED).u32(MptcpAttribute.TOKEN, token).u16(MptcpAttribute.FAMILY, family(address));
+        address(address, MptcpAttribute.DADDR4, MptcpAttribute.DADDR6);
+        return u8(MptcpAttribute.REM_ID, id).be16(MptcpAttribute.DPORT, port).end();
+    }
+
+    /** REMOVED by the peer of connection {@code token}: its address {@code id}. */
+    public EventMessages removed(int token, int id) {
+        return begin(MptcpEventType.REMOVED).u32(MptcpAttribute.TOKEN, token).u8(MptcpAttribute.REM_ID, id).end();
+    }
+
+    /** LISTENER_CREATED or LISTENER_CLOSED: an MPTCP socket of the namespace listening on an address and port. */
+    public EventMessages listener(MptcpEventType type, InetAddress address, int port) {
+        begin(type).u16(MptcpAttribute.FAMILY, family(address)).be16(MptcpAttribute.SPORT, port);
+        address(address, MptcpAttribute.SADDR4, MptcpAttribute.SADDR6);
+        return end();
+    }
+
+    /** CLOSED of connection {@code token}. */
+    public EventMessages closed(int token) {
+        return begin(MptcpEventType.CLOSED).u32(MptcpAttribute.TOKEN, token).end();
+    }
+
+    /** The messages written since the last {@link #clear}, as one datagram. */
+    public byte[] datagram() {
+        byte[] bytes = new byte[buffer.position()];
+        buffer.get(0, bytes);
+        return bytes;
+    }
+
+    public EventMessages clear() {
+        buffer.clear();
+        return this;
+    }
+
+    private void endpoints(MptcpEventType type, int token, InetAddress local, int localPort, InetAddress remote,
+            int remotePort) {
+        begin(type).u32(MptcpAttribute.TOKEN, token).u16(MptcpAttribute.FAMILY, family(local));
+        address(local, MptcpAttribute.SADDR4, MptcpAttribute.SADDR6);
+        address(remote, MptcpAttribute.DADDR4, MptcpAttribute.DADDR6);
+        be16(MptcpAttribute.SPORT, localPort).be16(MptcpAttribute.DPORT, remotePort);
+    }
+
+    private static int family(InetAddress address) {
+        return address instanceof Inet4Address ? AF_INET : AF_INET6;
+    }
+
+    /** nlmsghdr (type: the family) and genlmsghdr (cmd: the event type). */
+    private EventMessages begin(MptcpEventType type) {
+        start = buffer.position();
+        buffer.putInt(0).putShort((short) familyId).putShort((short) 0).putInt(0).putInt(0);
+        buffer.put((byte) type.id()).put((byte) 1).putShort((short) 0);
+        return this;
+    }
+
+    private EventMessages end() {
+        buffer.putInt(start, buffer.position() - start);
+        return this;
+    }
+
+    private void address(InetAddress address, MptcpAttribute v4, MptcpAttribute v6) {
+        byte[] bytes = address.getAddress();
+        attribute(address instanceof Inet4Address ? v4 : v6, bytes.length).put(bytes);
+        pad();
+    }
+
+    private EventMessages u8(MptcpAttribute type, int value) {
+        attribute(type, 1).put((byte) value);
+        return pad();
+    }
+
+    private EventMessages u16(MptcpAttribute type, int value) {
+        attribute(type, 2).putShort((short) value);
+        return pad();
+    }
+
+    /** Ports go in network order. */
+    private EventMessages be16(MptcpAttribute type, int value) {
+        attribute(type, 2).put((byte) (value >>> 8)).put((byte) value);
+        return pad();
+    }
+
+    private EventMessages u32(MptcpAttribute type, int value) {
+        attribute(type, 4).putInt(value);
+        return this;
+    }
+
+    private ByteBuffer attribute(MptcpAttribute type, int length) {
+        return buffer.putShort((short) (4 + length)).putShort((short) type.id());
+    }
+
+    private EventMessages pad() {
+        while ((buffer.position() & 3) != 0) {
+            buffer.put((byte) 0);
+        }
+        return this;
+    }
+}
