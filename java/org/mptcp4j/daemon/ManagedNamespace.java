@@ -138,7 +138,8 @@ public final class ManagedNamespace implements AutoCloseable {
             this.loop = EventLoop.builder(this).namespace(own).dialect(pathManager.dialect())
                     .idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
-                    .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
+                    .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label)
+                    .realtimePriority(config.loopPriority()).cpus(config.loopCpus()).build();
         }
 
         /**
