@@ -162,7 +162,7 @@ final class DaemonControl implements ControlHandler {
 
     private void namespaces(PrintStream out) {
         for (ManagedNamespace m : daemon.namespaces()) {
-            out.println(m.label() + ": " + m.controller() + ", idle " + m.config().idle()
+            out.println(m.label() + ": " + m.controller() + ", idle " + m.config().idle() + m.config().loopSchedulingText()
                     + (m.running() ? "" : ", event loop stopped"));
         }
     }

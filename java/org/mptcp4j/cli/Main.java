@@ -271,7 +271,7 @@ public final class Main {
     private int run(String[] args) throws Exception {
         Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding",
                 "controller", "policy", "config", "log-level", "log-format", "metrics", "control-socket", "plugin-dir",
-                "warm-up"),
+                "loop-priority", "loop-cpu", "warm-up"),
                 Set.of("per-address", "verbose"));
         DaemonConfig.Overrides overrides = runOverrides(a);
         Path file = a.has("config") ? Path.of(a.get("config", ""))
@@ -314,7 +314,8 @@ public final class Main {
             throw e;
         }
         err.println("mptcp4j run: managing " + String.join(", ", daemon.namespaces().stream()
-                .map(m -> m.label() + " with " + m.controller() + ", idle " + m.config().idle()).toList())
+                .map(m -> m.label() + " with " + m.controller() + ", idle " + m.config().idle()
+                        + m.config().loopSchedulingText()).toList())
                 + (file != null ? " (configuration " + file + ")" : "")
                 + (daemon.metricsUrl() != null ? ", metrics at " + daemon.metricsUrl() : ""));
         daemon.run();
@@ -348,7 +349,7 @@ public final class Main {
             o.controllerExactly("--per-address", "ndiffports", Map.of("per-address", "true"));
         }
         for (String key : List.of("policy", "idle", "receive-buffer", "decoding", "log-level", "log-format", "metrics",
-                "control-socket", "plugin-dir", "warm-up")) {
+                "control-socket", "plugin-dir", "loop-priority", "loop-cpu", "warm-up")) {
             if (a.has(key)) {
                 o.set("--" + key, key, a.get(key, ""));
             }

@@ -149,6 +149,7 @@ final class Manuals {
                         mptcp4j run [--config FILE] [--netns NAME[,NAME|PATH...]]
                                     [--subflows N | --per-address | --controller NAME [PARAM=VALUE ...] | --policy FILE]
                                     [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
+                                    [--loop-priority N|off] [--loop-cpu LIST|off]
                                     [--log-level LEVEL] [--log-format logfmt|json] [--metrics [HOST:]PORT|off]
                                     [--control-socket PATH|off] [--plugin-dir DIR]
 
@@ -188,6 +189,18 @@ final class Manuals {
                         --receive-buffer BYTES      the event socket's receive buffer: bytes, or with K, M or G
                                                     (default 2M)
                         --decoding WHERE            java (the default: C only receives) or native (libnl)
+                        --loop-priority N|off       each event loop thread runs under SCHED_FIFO at priority N
+                                                    (1..99): an event wakes it ahead of every ordinary thread,
+                                                    however busy the CPUs are; with --idle busy-spin it keeps
+                                                    its CPU from them all, so give it one of its own. Needs
+                                                    CAP_SYS_NICE (PRIVILEGES): without it the start stops, and
+                                                    a reload asking for it leaves the running loop as it is.
+                                                    off (the default): ordinary scheduling
+                        --loop-cpu LIST|off         each event loop thread runs on these CPUs only: a list such
+                                                    as 1 or 0,2-3 of CPUs this process may run on (taskset,
+                                                    cpusets and CPUAffinity= narrow them). Give it a CPU other
+                                                    work is kept off (isolcpus, systemd's CPUAffinity= for the
+                                                    rest). off (the default): any
                         --verbose                   also print every event as 'monitor' does
                         --log-level LEVEL           error, warn, info (default), debug or trace
                         --log-format FORMAT         logfmt (default: key=value pairs) or json (one object a line)
@@ -213,16 +226,18 @@ final class Manuals {
                         multipath-tcp.org v0.95 kernel's module brings; default 10s, 0s not to wait,
                         whichever came is used), controller-stall (how long a controller may keep the
                         event loop from its events, a callback that blocks, before it is reported and
-                        the loop replaced; 1s to 1h, default 30s), control-socket, metrics and
-                        plugin-dir (a directory of jars with more controllers, as mptcpd's plugin-dir;
-                        it and its jars must be owned by root or the daemon's user and writable by no
-                        one else). [controller NAME] gives
+                        the loop replaced; 1s to 1h, default 30s), loop-priority and loop-cpu (the
+                        event loop thread's SCHED_FIFO priority and CPUs, as the options above: each
+                        loop sets them for itself as it starts, one that replaces it too),
+                        control-socket, metrics and plugin-dir (a directory of jars with more
+                        controllers, as mptcpd's plugin-dir; it and its jars must be owned by root or
+                        the daemon's user and writable by no one else). [controller NAME] gives
                         a controller's parameters, also where a policy rule or 'ctl policy' names it
                         (their own parameters over these); every such section is checked at load.
                         [namespace NAME] (an 'ip netns' name or a path) adds a namespace to manage and
                         may override path-manager, policy, notify-flags, interfaces,
                         exclude-interfaces, idle, receive-buffer, decoding, timeout-interval,
-                        family-wait and controller-stall for it.
+                        family-wait, controller-stall, loop-priority and loop-cpu for it.
                         Paths in the file are relative to its directory. The shipped file,
                         commented, is packaging/mptcp4j.conf.
 
@@ -235,8 +250,10 @@ final class Manuals {
                         setting, the value and the range. The settings' ranges:
                     """ + range("receive-buffer", DaemonConfig.RECEIVE_BUFFER) + range("timeout-interval",
                     DaemonConfig.TIMEOUT_INTERVAL) + range("family-wait", DaemonConfig.FAMILY_WAIT)
-                    + range("controller-stall", DaemonConfig.CONTROLLER_STALL) + """
-                        Each controller's parameters have theirs: 'mptcp4j controllers' lists them.
+                    + range("controller-stall", DaemonConfig.CONTROLLER_STALL) + range("loop-priority",
+                    DaemonConfig.LOOP_PRIORITY) + range("loop-cpu", DaemonConfig.LOOP_CPU) + """
+                        (or off; loop-cpu's range is each CPU's, which must also be one this process may
+                        run on). Each controller's parameters have theirs: 'mptcp4j controllers' lists them.
 
                     SIGNALS
                         SIGHUP           read the configuration file again and apply it; managed connections
@@ -254,17 +271,22 @@ final class Manuals {
                         which needs CAP_SYS_ADMIN too. To manage one namespace with CAP_NET_ADMIN alone,
                         start the daemon inside it: 'ip netns exec NAME mptcp4j run', or the systemd
                         template unit mptcp4j@NAME.service (NetworkNamespacePath=/run/netns/NAME).
+                        loop-priority needs CAP_SYS_NICE too, or an RLIMIT_RTPRIO of at least the priority
+                        (systemd: AmbientCapabilities=CAP_NET_ADMIN CAP_SYS_NICE and RestrictRealtime=no,
+                        or LimitRTPRIO=); where the kernel has RT_GROUP_SCHED, the daemon's cgroup needs a
+                        real-time budget (cpu.rt_runtime_us). loop-cpu needs nothing.
 
                     EXIT STATUS
                         0 when stopped by SIGTERM or SIGINT; 1 when it cannot start (no CAP_NET_ADMIN, the
-                        kernel path manager selected, a namespace that does not exist), with one line
-                        saying why; 2 for a mistake on the command line or in the configuration file
-                        (FILE:LINE: what is wrong).
+                        kernel path manager selected, a namespace that does not exist, loop-priority
+                        without CAP_SYS_NICE), with one line saying why; 2 for a mistake on the
+                        command line or in the configuration file (FILE:LINE: what is wrong).
 
                     EXAMPLES
                         mptcp4j run -n blue --controller fullmesh max-subflows=4
                         mptcp4j run --config /etc/mptcp4j/mptcp4j.conf --log-format json
                         ip netns exec blue mptcp4j run --policy /etc/mptcp4j/policy --metrics off
+                        mptcp4j run -n blue --loop-priority 50 --loop-cpu 1
                         systemctl reload mptcp4j     (SIGHUP: the configuration again)
                     """),
             Map.entry("controllers", """

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.logging.LogSettings;
+import org.mptcp4j.loop.CpuSet;
 import org.mptcp4j.loop.EventDecoding;
+import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.MetricsServer;
 import org.mptcp4j.pm.ValueRange;
@@ -48,12 +50,16 @@ public final class DaemonConfig {
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
     static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
             "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait",
-            "controller-stall"));
+            "controller-stall", "loop-priority", "loop-cpu"));
     /** The ranges of the numeric settings: a refused value stops the start with its line and its range. */
     public static final ValueRange RECEIVE_BUFFER = ValueRange.size(4 << 10, 1 << 30);
     public static final ValueRange TIMEOUT_INTERVAL = ValueRange.duration(Duration.ofMillis(1), Duration.ofMinutes(1));
     public static final ValueRange FAMILY_WAIT = ValueRange.duration(Duration.ZERO, Duration.ofHours(1));
     public static final ValueRange CONTROLLER_STALL = ValueRange.duration(Duration.ofSeconds(1), Duration.ofHours(1));
+    /** loop-priority: SCHED_FIFO for the event loop thread at this priority (or off). */
+    public static final ValueRange LOOP_PRIORITY = EventLoop.REALTIME_PRIORITY;
+    /** loop-cpu: each CPU of the list (or off), which must also be one the daemon may run on. */
+    public static final ValueRange LOOP_CPU = CpuSet.CPU;
     private static final Pattern PARAMETER = Pattern.compile("parameter '([^']+)'");
     private static final Pattern POLICY_LINE = Pattern.compile("^policy line (\\d+): (.*)$", Pattern.DOTALL);
 
@@ -300,10 +306,16 @@ public final class DaemonConfig {
         Duration familyWait = Duration.ofNanos(parse(or(settings.namespace(section, "family-wait"), "10s"), FAMILY_WAIT));
         Duration controllerStall = Duration.ofNanos(parse(or(settings.namespace(section, "controller-stall"), "30s"),
                 CONTROLLER_STALL));
+        Value priority = or(settings.namespace(section, "loop-priority"), "off");
+        int loopPriority = priority.text().equals("off") ? 0 : (int) parse(priority, LOOP_PRIORITY);
+        Value cpus = or(settings.namespace(section, "loop-cpu"), "off");
+        CpuSet loopCpus = cpus.text().equals("off") ? null
+                : parseNamed(cpus, (where, text) -> CpuSet.parse(where, text).requireAllowed(where));
         // The loader plugin-dir set (or the one there was): its controllers are this configuration's.
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
                 interfaces, exclude, idle.text(), receiveBuffer, eventDecoding, timeoutInterval, familyWait,
-                Map.copyOf(defaults), controllerStall, Thread.currentThread().getContextClassLoader());
+                Map.copyOf(defaults), controllerStall, Thread.currentThread().getContextClassLoader(), loopPriority,
+                loopCpus);
     }
 
     /** A controller's refusal of its parameters, at the line of the parameter it names. */
@@ -352,8 +364,14 @@ public final class DaemonConfig {
 
     /** A number of {@code range}'s kind, in its base unit (bytes, nanoseconds). */
     private static long parse(Value v, ValueRange range) throws ConfigException {
+        return parseNamed(v, range::parse);
+    }
+
+    /** What {@code parser} makes of the value, given where it was set: its messages name that themselves. */
+    private static <T> T parseNamed(Value v, java.util.function.BiFunction<String, String, T> parser)
+            throws ConfigException {
         try {
-            return range.parse(v.where(), v.text());
+            return parser.apply(v.where(), v.text());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(v.source(), v.line(), e.getMessage());
         }

@@ -147,7 +147,8 @@ public final class ManagedNamespace implements AutoCloseable {
             }
             this.loop = builder.idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
-                    .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label).build();
+                    .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label)
+                    .realtimePriority(config.loopPriority()).cpus(config.loopCpus()).build();
         }
 
         /**

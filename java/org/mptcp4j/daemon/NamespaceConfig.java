@@ -8,6 +8,7 @@ import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.diag.LocalAddressFilter;
+import org.mptcp4j.loop.CpuSet;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.netns.NetworkNamespace;
@@ -28,11 +29,14 @@ import org.mptcp4j.netns.NetworkNamespace;
  *     the loop is replaced
  * @param controllerLoader where controllers are found besides mptcp4j's own: the plugin
  *     directory's loader when there is one (a changed set of jars is a changed configuration)
+ * @param loopPriority the SCHED_FIFO priority of the event loop's thread, 0 for none (loop-priority off)
+ * @param loopCpus the CPUs the event loop's thread runs on, null for those of the daemon (loop-cpu off)
  */
 public record NamespaceConfig(String target, String pathManager, Map<String, String> parameters, Path policyFile,
         String policyText, boolean loopback, boolean linkLocal, List<String> interfaces, List<String> excludeInterfaces,
         String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval, Duration familyWait,
-        Map<String, Map<String, String>> controllerDefaults, Duration controllerStall, ClassLoader controllerLoader) {
+        Map<String, Map<String, String>> controllerDefaults, Duration controllerStall, ClassLoader controllerLoader,
+        int loopPriority, CpuSet loopCpus) {
 
     /** Opens the namespace this configuration names. */
     NetworkNamespace open() {
@@ -82,6 +86,11 @@ public record NamespaceConfig(String target, String pathManager, Map<String, Str
             filter = filter.deny(excludeInterfaces);
         }
         return filter;
+    }
+
+    /** The event loop thread's scheduling, for the start line and {@code ctl namespaces}: "" when there is none. */
+    public String loopSchedulingText() {
+        return (loopPriority == 0 ? "" : ", loop-priority " + loopPriority) + (loopCpus == null ? "" : ", loop-cpu " + loopCpus);
     }
 
     /** What manages the connections, for logs and {@code ctl policy}. */

@@ -42,7 +42,9 @@ import org.mptcp4j.pm.ValueRange;
  * ({@link #schedule}).
  *
  * <p>Other threads talk to the loop through {@link #execute(Runnable)} and {@link #stop()}.
- * One thread runs the loop: {@link #run()} or {@link #start()}, once.
+ * One thread runs the loop: {@link #run()} or {@link #start()}, once. That thread can be given
+ * real-time scheduling and CPUs of its own ({@link Builder#realtimePriority},
+ * {@link Builder#cpus}), which it sets for itself before its first poll.
  */
 public final class EventLoop implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
@@ -60,6 +62,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
      */
     private static final ValueRange PERIOD = ValueRange.duration(Duration.ofMillis(1), Duration.ofDays(1));
     private static final ValueRange DELAY = ValueRange.duration(Duration.ZERO, Duration.ofDays(1));
+    /** The SCHED_FIFO priorities {@link Builder#realtimePriority} takes. */
+    public static final ValueRange REALTIME_PRIORITY = ValueRange.count(1, 99);
 
     private final EventSocket socket;
     /** The rtnetlink side, when the handler wants local address or link events; else null. */
@@ -73,6 +77,12 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private final Set<MptcpEventType> types;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** What the loop's thread sets for itself before its first poll; null for nothing. */
+    private final ThreadScheduling scheduling;
+    /** Counted down once the loop's thread has set its scheduling, or failed to. */
+    private final CountDownLatch schedulingSet = new CountDownLatch(1);
+    /** Why the loop's thread could not set its scheduling (the loop did not run), or null. */
+    private volatile RuntimeException refused;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
     /** Guarded by {@code tasks}: no task is accepted once set. */
@@ -91,6 +101,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
         this.name = b.name != null ? b.name
                 : b.namespace == NetworkNamespace.current() ? "mptcp4j-loop" : "mptcp4j-loop-" + b.namespace.name();
         this.netns = b.namespace == NetworkNamespace.current() ? null : b.namespace.name();
+        this.scheduling = ThreadScheduling.of(name, b.realtimePriority, b.cpus);
+        if (scheduling != null) {
+            scheduling.check(); // before any socket is opened: a refusal leaves nothing to close
+        }
         boolean java = b.decoding == EventDecoding.JAVA;
         this.socket = b.standIn != null ? b.standIn.eventSocket(b.recordCapacity, java)
                 : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : Dialect.detect(b.namespace), b.receiveBuffer,
@@ -126,7 +140,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Polls and dispatches until {@link #stop()}, on the calling thread, then closes the
-     * event socket.
+     * event socket. The thread first sets the scheduling the builder asked for.
+     *
+     * @throws org.mptcp4j.pm.MptcpException when the thread cannot set its scheduling (the loop
+     *     did not run; its socket is closed)
      */
     @Override
     public void run() {
@@ -134,6 +151,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
             throw new IllegalStateException(name + " is already running");
         }
         loop();
+        if (refused != null) {
+            throw refused;
+        }
     }
 
     private void loop() {
@@ -142,6 +162,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
             MDC.put("netns", netns);
         }
         try {
+            if (!applyScheduling()) {
+                return;
+            }
             try {
                 handler.onLoopStart(this);
             } catch (RuntimeException e) {
@@ -173,7 +196,29 @@ public final class EventLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** Runs the loop on a new thread named after the namespace. */
+    /** Sets the thread's scheduling; false, with the loop's failure kept, when it was refused. */
+    private boolean applyScheduling() {
+        try {
+            if (scheduling != null) {
+                scheduling.apply();
+            }
+            return true;
+        } catch (RuntimeException e) {
+            refused = e;
+            failure = e;
+            return false;
+        } finally {
+            schedulingSet.countDown();
+        }
+    }
+
+    /**
+     * Runs the loop on a new thread named after the namespace. With scheduling asked for, returns
+     * once the thread has set it.
+     *
+     * @throws org.mptcp4j.pm.MptcpException when the thread cannot set its scheduling (the loop
+     *     did not run, and has ended)
+     */
     public Thread start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException(name + " is already running");
@@ -181,6 +226,13 @@ public final class EventLoop implements Runnable, AutoCloseable {
         Thread t = new Thread(this::loop, name);
         t.setDaemon(true);
         t.start();
+        if (scheduling != null) {
+            ThreadScheduling.awaitUninterruptibly(schedulingSet);
+            if (refused != null) {
+                ThreadScheduling.awaitUninterruptibly(finished);
+                throw refused;
+            }
+        }
         return t;
     }
 
@@ -526,7 +578,10 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return rtnl != null;
     }
 
-    /** Settings of a loop; {@link #build()} opens its socket, so errors surface there. */
+    /**
+     * Settings of a loop; {@link #build()} opens its socket, and tries the thread's scheduling
+     * on a thread of its own, so errors surface there.
+     */
     public static final class Builder {
         private final EventHandler handler;
         private NetworkNamespace namespace = NetworkNamespace.current();
@@ -539,6 +594,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private String name;
         private Dialect dialect;
         private KernelStandIn standIn;
+        private int realtimePriority;
+        private CpuSet cpus;
 
         private Builder(EventHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -614,6 +671,32 @@ public final class EventLoop implements Runnable, AutoCloseable {
          */
         public Builder standIn(KernelStandIn standIn) {
             this.standIn = Objects.requireNonNull(standIn);
+            return this;
+        }
+
+        /**
+         * Runs the loop's thread under SCHED_FIFO at {@code priority}: an event wakes it ahead of
+         * every ordinary (SCHED_OTHER) thread, however busy the CPUs are. 0, the default, keeps
+         * the policy threads start with. The thread sets it for itself before its first poll;
+         * it needs CAP_SYS_NICE, or an RLIMIT_RTPRIO of at least {@code priority}. With
+         * {@link IdleStrategy#busySpin()} such a thread keeps its CPU from other threads: give
+         * it one of its own ({@link #cpus}).
+         *
+         * @param priority 1..99 ({@link EventLoop#REALTIME_PRIORITY}), or 0
+         * @throws IllegalArgumentException for another value
+         */
+        public Builder realtimePriority(int priority) {
+            this.realtimePriority = priority == 0 ? 0 : (int) REALTIME_PRIORITY.check("realtime priority", priority);
+            return this;
+        }
+
+        /**
+         * Runs the loop's thread on these CPUs only; null, the default, keeps those threads
+         * start with. The thread sets them for itself before its first poll. {@link #build()}
+         * refuses a CPU this process may not run on ({@link CpuSet#allowed()}).
+         */
+        public Builder cpus(CpuSet cpus) {
+            this.cpus = cpus;
             return this;
         }
 

@@ -62,6 +62,10 @@ public class MptcpException extends RuntimeException {
 
     /** The advice for the errors a newcomer meets first. */
     private static String hint(String operation, int errno, String detail) {
+        if (operation.endsWith("(sched_setscheduler)") || operation.endsWith("(sched_setaffinity)")) {
+            return errno != Errno.EPERM ? null : "real-time scheduling needs CAP_SYS_NICE, or an RLIMIT_RTPRIO of at"
+                    + " least the priority (ulimit -r; systemd's LimitRTPRIO=)";
+        }
         if (detail != null && detail.contains("userspace PM not selected")) {
             return "the in-kernel path manager owns this connection; run 'mptcp4j path-manager userspace'"
                     + " in its network namespace before the connection starts";

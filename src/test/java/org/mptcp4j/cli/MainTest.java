@@ -159,7 +159,8 @@ class MainTest {
         String page = Manuals.page("run");
         for (String text : new String[] {"--config FILE", "-n, --netns NAME[,NAME|PATH...]", "--log-level LEVEL",
             "--log-format FORMAT", "--metrics [HOST:]PORT|off", "--control-socket PATH|off", "\nSIGNALS\n", "SIGHUP",
-            "SIGTERM", "\nFILES\n", "/etc/mptcp4j/mptcp4j.conf", "CAP_SYS_ADMIN"}) {
+            "SIGTERM", "\nFILES\n", "/etc/mptcp4j/mptcp4j.conf", "CAP_SYS_ADMIN", "--loop-priority N|off",
+            "--loop-cpu LIST|off", "CAP_SYS_NICE", "loop-priority       1..99", "loop-cpu            0..8191"}) {
             assertTrue(page.contains(text), text);
         }
     }

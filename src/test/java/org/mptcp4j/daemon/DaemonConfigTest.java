@@ -18,8 +18,10 @@ import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.logging.LogSettings;
+import org.mptcp4j.loop.CpuSet;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.testing.GeneratedText;
+import org.mptcp4j.testing.ThreadStatus;
 import org.slf4j.event.Level;
 
 /**
@@ -69,6 +71,8 @@ class DaemonConfigTest {
                 timeout-interval = 250ms
                 family-wait = 30s
                 controller-stall = 5s
+                loop-priority = 50
+                loop-cpu = 0
                 control-socket = /run/m4j/ctl.sock
                 metrics = 127.0.0.1:9464
 
@@ -78,12 +82,14 @@ class DaemonConfigTest {
                 [namespace blue]
                 path-manager = fullmesh
                 exclude-interfaces = docker0
+                loop-priority = 10
 
                 [namespace /proc/1/ns/net]
                 policy = policy
                 idle = blocking
                 family-wait = 0s
                 controller-stall = 2m
+                loop-cpu = off
                 """);
         assertTrue(c.logEnabled());
         assertEquals(Level.DEBUG, c.logLevel());
@@ -105,6 +111,8 @@ class DaemonConfigTest {
         assertEquals(Duration.ofMillis(250), blue.timeoutInterval());
         assertEquals(Duration.ofSeconds(30), blue.familyWait());
         assertEquals(Duration.ofSeconds(5), blue.controllerStall());
+        assertEquals(10, blue.loopPriority(), "the namespace's own value wins");
+        assertEquals(CpuSet.of(0), blue.loopCpus());
         NamespaceConfig proc = c.namespaces().get(1);
         assertEquals("/proc/1/ns/net", proc.target());
         assertEquals(policy, proc.policyFile());
@@ -112,6 +120,8 @@ class DaemonConfigTest {
         assertEquals("blocking", proc.idle());
         assertEquals(Duration.ZERO, proc.familyWait(), "the namespace's own value wins");
         assertEquals(Duration.ofMinutes(2), proc.controllerStall());
+        assertEquals(50, proc.loopPriority());
+        assertNull(proc.loopCpus(), "off: the daemon's own CPUs");
         assertTrue(proc.newController().toString().startsWith("policy [remote 10.1.0.0/16 -> fullmesh"),
                 proc.newController().toString());
     }
@@ -129,6 +139,9 @@ class DaemonConfigTest {
         assertEquals(2 << 20, own.receiveBuffer());
         assertEquals(Duration.ofSeconds(10), own.familyWait());
         assertEquals(Duration.ofSeconds(30), own.controllerStall());
+        assertEquals(0, own.loopPriority());
+        assertNull(own.loopCpus());
+        assertEquals("", own.loopSchedulingText());
         assertFalse(own.loopback());
         assertFalse(own.linkLocal());
         assertEquals(DaemonConfig.DEFAULT_CONTROL_SOCKET, c.controlSocket());
@@ -205,6 +218,36 @@ class DaemonConfigTest {
     }
 
     @Test
+    void aWrongLoopPriorityOrCpuNamesTheLineAndWhatIsAccepted() throws IOException {
+        assertEquals("F:2: [core] loop-priority must be a whole number in 1..99, not '100'",
+                error("[core]\nloop-priority = 100\n"));
+        assertEquals("F:3: [namespace blue] loop-priority must be a whole number in 1..99, not '0'",
+                error("[namespace blue]\n\nloop-priority = 0\n"));
+        String list = ": a list of CPUs and ranges such as 1 or 0,2-3";
+        assertEquals("F:2: [core] loop-cpu must be a whole number in 0..8191, not '9999'" + list,
+                error("[core]\nloop-cpu = 9999\n"));
+        assertEquals("F:2: [namespace blue] loop-cpu must be a whole number in 0..8191, not 'x'" + list,
+                error("[namespace blue]\nloop-cpu = x\n"));
+        assertEquals("F:2: [core] loop-cpu: 3-1 is not a range FIRST-LAST of CPUs" + list, error("[core]\nloop-cpu = 3-1\n"));
+        int absent = ThreadStatus.cpuNotAllowed();
+        assertEquals("F:2: [core] loop-cpu: no CPU " + absent + " to run on here (this process may run on CPUs "
+                + CpuSet.allowed() + ")", error("[core]\nloop-cpu = 0," + absent + "\n"));
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(null,
+                new DaemonConfig.Overrides().set("--loop-cpu", "loop-cpu", "9999")));
+        assertEquals("command line: --loop-cpu must be a whole number in 0..8191, not '9999'" + list, e.getMessage());
+    }
+
+    @Test
+    void flagsSetTheLoopsPriorityAndCpus() throws Exception {
+        NamespaceConfig n = DaemonConfig.load(write("mptcp4j.conf", "[core]\nloop-priority = 10\n"),
+                new DaemonConfig.Overrides().set("--loop-priority", "loop-priority", "60").set("--loop-cpu", "loop-cpu", "0"))
+                .namespaces().get(0);
+        assertEquals(60, n.loopPriority());
+        assertEquals(CpuSet.of(0), n.loopCpus());
+        assertEquals(", loop-priority 60, loop-cpu 0", n.loopSchedulingText());
+    }
+
+    @Test
     void syntaxMistakesNameTheLine() throws IOException {
         assertEquals("F:1: 'idle = blocking' before any section (start with [core])", error("idle = blocking\n"));
         assertEquals("F:2: expected 'key = value' or '[section]', not 'blocking'", error("[core]\nblocking\n"));
@@ -248,7 +291,8 @@ class DaemonConfigTest {
         Key[] keys = {
             new Key("receive-buffer", "4K..1G", 4096, 1 << 30, NamespaceConfig::receiveBuffer),
             new Key("timeout-interval", "1ms..1m", 1_000_000, 60_000_000_000L, n -> n.timeoutInterval().toNanos()),
-            new Key("family-wait", "0s..1h", 0, 3_600_000_000_000L, n -> n.familyWait().toNanos())};
+            new Key("family-wait", "0s..1h", 0, 3_600_000_000_000L, n -> n.familyWait().toNanos()),
+            new Key("loop-priority", "1..99", 1, 99, NamespaceConfig::loopPriority)};
         Random random = new Random(SEED);
         for (Key key : keys) {
             for (int i = 0; i < CASES; i++) {
@@ -263,7 +307,8 @@ class DaemonConfigTest {
                 } catch (ConfigException e) {
                     String m = e.getMessage().replace(dir.resolve("mptcp4j.conf").toString(), "F");
                     assertTrue(m.startsWith("F:" + line + ": [core] " + key.name() + " must be "), m);
-                    assertTrue(m.contains(" in " + key.range() + " "), m);
+                    // The range, then its kind's hint or (whole numbers) the value.
+                    assertTrue(m.contains(" in " + key.range() + " (") || m.contains(" in " + key.range() + ", not "), m);
                 } catch (RuntimeException e) {
                     fail(key.name() + " = '" + text + "' threw " + e, e);
                 }

@@ -19,13 +19,10 @@ public final class CommandProcess implements AutoCloseable {
     private final Path out;
     private final Path err;
 
-    private CommandProcess(boolean testClasses, String... args) throws IOException {
+    private CommandProcess(List<String> command) throws IOException {
         out = Files.createTempFile("mptcp4j-test-", ".out");
         err = Files.createTempFile("mptcp4j-test-", ".err");
-        List<String> command = Processes.command(List.of(),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, args);
-        process = new ProcessBuilder(testClasses ? Processes.withTestClasses(command) : command)
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
     /** Starts {@code mptcp4j args} and waits until it has printed something on stderr (it says when it is ready). */
@@ -35,13 +32,23 @@ public final class CommandProcess implements AutoCloseable {
 
     /** As {@link #startAndAwaitReady(String...)}, with the tests' classes on the class path when asked. */
     public static CommandProcess startAndAwaitReady(boolean testClasses, String... args) throws Exception {
-        CommandProcess p = new CommandProcess(testClasses, args);
+        List<String> command = Processes.command(List.of(),
+                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, args);
+        return startAndAwaitReady(testClasses ? Processes.withTestClasses(command) : command);
+    }
+
+    /**
+     * As {@link #startAndAwaitReady(String...)}, for a whole command line: the command wrapped
+     * (ip netns exec, setpriv), or run from a {@link ReadableCopy}.
+     */
+    public static CommandProcess startAndAwaitReady(List<String> command) throws Exception {
+        CommandProcess p = new CommandProcess(command);
         for (int i = 0; i < 1000 && Files.size(p.err) == 0 && p.process.isAlive(); i++) {
             Thread.sleep(10);
         }
         if (Files.size(p.err) == 0) {
             p.close();
-            throw new AssertionError("mptcp4j " + String.join(" ", args) + " never said it was ready");
+            throw new AssertionError(String.join(" ", command) + " never said it was ready");
         }
         return p;
     }
