@@ -85,7 +85,7 @@ public final class Main {
                 case "demo" -> new Demo(out).run(demoOptions(args));
                 case "version" -> version(args);
                 default -> {
-                    if (!PathManagerCommands.HELP.containsKey(command)) {
+                    if (!PathManagerCommands.COMMANDS.contains(command)) {
                         throw new UsageException(null, "unknown command '" + command + "'");
                     }
                     yield new PathManagerCommands(out, err).run(command, args, from);

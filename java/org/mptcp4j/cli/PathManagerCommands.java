@@ -22,8 +22,13 @@ import org.mptcp4j.socket.MptcpServerSocket;
  * set-backup, addrs, listen, exists), v0.95's event-filter, and the in-kernel PM's endpoints and limits.
  */
 final class PathManagerCommands {
-    /** The commands this class runs, with their manuals. */
-    static final Map<String, String> HELP = Manuals.PATH_MANAGER;
+    /**
+     * The commands this class runs (their manuals are {@link Manuals#PATH_MANAGER}, loaded only
+     * for help: a one-shot command should not pay for every manual's text).
+     */
+    static final Set<String> COMMANDS = Set.of("announce", "remove", "subflow create", "subflow destroy", "set-backup",
+            "addrs", "listen", "exists", "event-filter", "endpoint add", "endpoint delete", "endpoint show",
+            "endpoint flush", "endpoint set", "limits show", "limits set");
 
     private static final Map<String, Integer> ENDPOINT_FLAGS = Map.of(
             "signal", MptcpAddress.FLAG_SIGNAL, "subflow", MptcpAddress.FLAG_SUBFLOW,

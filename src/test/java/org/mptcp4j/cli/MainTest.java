@@ -143,6 +143,11 @@ class MainTest {
     }
 
     @Test
+    void everyPathManagerCommandHasAManualAndEveryManualACommand() {
+        assertEquals(PathManagerCommands.COMMANDS, Manuals.PATH_MANAGER.keySet());
+    }
+
+    @Test
     void everyManualIsAManPageListedInTheOverview() {
         for (String command : Manuals.commands()) {
             String page = Manuals.page(command);
