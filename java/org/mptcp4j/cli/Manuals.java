@@ -94,6 +94,7 @@ final class Manuals {
             ENVIRONMENT
                 MPTCP4J_DEBUG      set: an unexpected failure also prints its stack trace
                 MPTCP4J_CLASSPATH  for bin/mptcp4j: jars of one's own controllers (ControllerProvider)
+                MPTCP4J_JAVA       for bin/mptcp4j: the java to run; default $JAVA_HOME/bin/java, else java
 
             EXIT STATUS
                 0  done
