@@ -1,11 +1,18 @@
 package org.mptcp4j.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +52,17 @@ public final class Main {
 
     private static final String USAGE_TEXT = Manuals.MPTCP4J;
 
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
     Main(PrintStream out, PrintStream err) {
+        this(System.in, out, err);
+    }
+
+    /** @param in what {@code -batch -} reads */
+    Main(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
@@ -59,20 +73,150 @@ public final class Main {
             System.setProperty("slf4j.provider", "org.mptcp4j.logging.LogfmtServiceProvider");
             System.setProperty("slf4j.internal.verbosity", "WARN"); // not SLF4J's note that it was chosen
         }
-        System.exit(new Main(System.out, System.err).execute(args));
+        System.exit(new Main(System.in, System.out, System.err).execute(args));
     }
 
     int execute(String[] args) {
-        if (args.length == 0) {
+        Invocation invocation;
+        try {
+            invocation = Invocation.parse(args);
+        } catch (UsageException e) {
+            return mistake(e, null);
+        }
+        if (invocation.batch() != null) {
+            return batch(invocation);
+        }
+        String[] words = invocation.words(null);
+        if (words.length == 0) {
             err.print(USAGE_TEXT);
             return USAGE;
         }
+        return command(words, null, null);
+    }
+
+    /**
+     * The options before the command, in ip's words: {@code -n NAME} (added to the command's
+     * words, or to every line's), {@code -batch FILE} and {@code -force}.
+     */
+    private record Invocation(String netns, String batch, boolean force, String[] command) {
+        static Invocation parse(String[] args) {
+            String netns = null;
+            String batch = null;
+            boolean force = false;
+            int i = 0;
+            options:
+            for (; i < args.length; i++) {
+                switch (args[i]) {
+                    case "-n", "-netns", "--netns" -> netns = value(args, i++, netns);
+                    case "-batch", "--batch" -> batch = value(args, i++, batch);
+                    case "-force", "--force" -> force = true;
+                    default -> {
+                        break options;
+                    }
+                }
+            }
+            if (force && batch == null) {
+                throw new UsageException(null, "-force goes with -batch FILE");
+            }
+            if (batch != null && i < args.length) {
+                throw new UsageException(null, "the commands of -batch come from its file: nothing may follow it, not '"
+                        + args[i] + "'");
+            }
+            return new Invocation(netns, batch, force, Arrays.copyOfRange(args, i, args.length));
+        }
+
+        private static String value(String[] args, int i, String earlier) {
+            if (i + 1 >= args.length) {
+                throw new UsageException(null, "'" + args[i] + "' needs a value");
+            }
+            if (earlier != null) {
+                throw new UsageException(null, "'" + args[i] + "' given twice");
+            }
+            return args[i + 1];
+        }
+
+        /** The command's words, with -n NAME for this invocation's namespace and for {@code outer}'s. */
+        String[] words(String outer) {
+            List<String> words = new ArrayList<>(List.of(command));
+            for (String name : new String[] {netns, outer}) {
+                if (name != null && !words.isEmpty()) {
+                    words.add("-n");
+                    words.add(name);
+                }
+            }
+            return words.toArray(String[]::new);
+        }
+    }
+
+    /**
+     * Runs the lines of the batch file in turn, and stops at the first that fails unless
+     * -force: then goes on. Exit status: 0, or the first failed line's.
+     */
+    private int batch(Invocation invocation) {
+        String file = invocation.batch();
+        int status = OK;
+        // Malformed UTF-8 becomes U+FFFD, which no command takes: the line is refused, not the file.
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(file.equals("-") ? in
+                : Files.newInputStream(Path.of(file)), StandardCharsets.UTF_8));
+                Batch batch = new Batch(out, err)) {
+            int number = 0;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String location = file + ":" + ++number;
+                int result = line(line, location, invocation.netns(), batch);
+                if (result != OK && result != ABSENT) {
+                    status = status == OK ? result : status;
+                    if (!invocation.force()) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException | InvalidPathException e) {
+            err.println("mptcp4j: -batch " + file + ": " + (e instanceof NoSuchFileException
+                    ? "no such file" : e.getMessage()));
+            return FAILED;
+        }
+        return status;
+    }
+
+    /** One line of a batch: its status, OK for a blank or comment line. */
+    private int line(String line, String location, String netns, Batch batch) {
+        Invocation invocation;
+        try {
+            List<String> words = Batch.words(line);
+            if (words.isEmpty()) {
+                return OK;
+            }
+            invocation = Invocation.parse(words.toArray(String[]::new));
+            if (invocation.batch() != null) {
+                throw new UsageException(null, "-batch within a batch");
+            }
+            if (invocation.command().length == 0) {
+                throw new UsageException(null, "options and no command");
+            }
+        } catch (UsageException e) {
+            return mistake(e, location);
+        } catch (IllegalArgumentException e) { // a quote left open
+            return mistake(new UsageException(null, e.getMessage()), location);
+        }
+        return command(invocation.words(netns), location, batch);
+    }
+
+    /**
+     * Runs one command; a mistake or failure is reported on stderr, on the command line as
+     * "mptcp4j COMMAND: ...", in a batch as "mptcp4j: FILE:LINE: COMMAND: ...".
+     *
+     * @param batch the batch the command is a line of, or null
+     */
+    private int command(String[] args, String location, Batch batch) {
         String command = args[0];
         try {
             command = commandName(args);
             int from = command.indexOf(' ') > 0 ? 2 : 1;
             if (wantsHelp(args, from)) {
                 return help(new String[] {"help", command});
+            }
+            if (batch != null && Batch.UNTIL_INTERRUPTED.contains(command)) {
+                throw new UsageException(null, "'" + command + "' runs until interrupted: not in a batch");
             }
             return switch (command) {
                 case "help", "--help", "-h" -> help(args);
@@ -85,32 +229,44 @@ public final class Main {
                 case "demo" -> new Demo(out).run(demoOptions(args));
                 case "version" -> version(args);
                 default -> {
-                    if (!PathManagerCommands.HELP.containsKey(command)) {
+                    if (!PathManagerCommands.COMMANDS.contains(command)) {
                         throw new UsageException(null, "unknown command '" + command + "'");
                     }
-                    yield new PathManagerCommands(out, err).run(command, args, from);
+                    yield (batch != null ? batch.commands() : new PathManagerCommands(out, err)).run(command, args, from);
                 }
             };
         } catch (UsageException e) {
-            String name = e.command == null ? "mptcp4j" : "mptcp4j " + e.command;
-            err.println(name + ": " + e.getMessage());
-            String usage = e.command == null ? null : Manuals.usage(e.command);
-            if (usage == null) {
-                err.println("See 'mptcp4j help'.");
-            } else {
-                err.print(usage);
-            }
-            return USAGE;
+            return mistake(e, location);
         } catch (MptcpException | UncheckedIOException | IllegalArgumentException | DaemonException e) {
-            err.println("mptcp4j " + command + ": " + e.getMessage());
+            err.println(where(location, command) + ": " + e.getMessage());
             return FAILED;
         } catch (Exception e) {
-            err.println("mptcp4j " + command + ": " + e);
+            err.println(where(location, command) + ": " + e);
             if (System.getenv("MPTCP4J_DEBUG") != null) {
                 e.printStackTrace(err);
             }
             return FAILED;
         }
+    }
+
+    /** A command-line mistake: what it is, then the command's usage lines. */
+    private int mistake(UsageException e, String location) {
+        err.println(where(location, e.command) + ": " + e.getMessage());
+        String usage = e.command == null ? null : Manuals.usage(e.command);
+        if (usage == null) {
+            err.println("See 'mptcp4j help'.");
+        } else {
+            err.print(usage);
+        }
+        return USAGE;
+    }
+
+    /** How a message begins: "mptcp4j COMMAND" on the command line, "mptcp4j: FILE:LINE: COMMAND" in a batch. */
+    private static String where(String location, String command) {
+        if (location == null) {
+            return command == null ? "mptcp4j" : "mptcp4j " + command;
+        }
+        return "mptcp4j: " + location + (command == null ? "" : ": " + command);
     }
 
     /** "subflow create", "endpoint show", "limits set" are two words; the rest one. */

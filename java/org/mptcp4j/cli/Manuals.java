@@ -22,7 +22,8 @@ final class Manuals {
                 mptcp4j - a userspace path manager for Multipath TCP
 
             SYNOPSIS
-                mptcp4j COMMAND [OPTIONS]
+                mptcp4j [-n NAME] COMMAND [OPTIONS]
+                mptcp4j [-n NAME] [-force] -batch FILE
                 mptcp4j help COMMAND
 
             DESCRIPTION
@@ -30,7 +31,24 @@ final class Manuals {
                 and decides which subflows each connection gets, through controllers: Java classes
                 that answer events with path-manager commands. Options are words in 'ip mptcp'
                 style (id 2 token 1c0ffee5) or with dashes (--id 2 --token 1c0ffee5); every
-                command takes -n NAME (--netns NAME) for a named network namespace.
+                command takes -n NAME (--netns NAME) for a named network namespace, before the
+                command as ip has it or after it.
+
+            BATCH
+                -batch FILE runs the commands of FILE in one process, one a line, as 'ip -batch'
+                does ('-': standard input): a line holds the words that would follow 'mptcp4j' on
+                the command line, split at blanks except between double quotes; '#' starts a
+                comment; blank lines are skipped. A namespace's path manager is opened by the first
+                line that uses it and kept for the next ones, so a line costs little more than the
+                kernel's work. -n NAME before -batch is added to every line.
+                A line that fails is reported on standard error as
+                  mptcp4j: FILE:LINE: COMMAND: what went wrong
+                and ends the batch with its exit status ('exists' answering no is not a failure);
+                with -force the batch goes on and exits with the status of the first line that
+                failed. run, monitor, demo, listen and
+                'announce ... listen' last until interrupted: a batch refuses them.
+                  mptcp4j -n blue -batch endpoints.txt
+                  printf 'endpoint add 10.0.2.1 id 2 subflow\\nlimits set subflows 2\\n' | mptcp4j -batch -
 
             COMMANDS
                 run               the daemon: manage the subflows of namespaces' connections with controllers
@@ -76,6 +94,7 @@ final class Manuals {
             ENVIRONMENT
                 MPTCP4J_DEBUG      set: an unexpected failure also prints its stack trace
                 MPTCP4J_CLASSPATH  for bin/mptcp4j: jars of one's own controllers (ControllerProvider)
+                MPTCP4J_JAVA       for bin/mptcp4j: the java to run; default $JAVA_HOME/bin/java, else java
 
             EXIT STATUS
                 0  done

@@ -22,8 +22,13 @@ import org.mptcp4j.socket.MptcpServerSocket;
  * set-backup, addrs, listen, exists), v0.95's event-filter, and the in-kernel PM's endpoints and limits.
  */
 final class PathManagerCommands {
-    /** The commands this class runs, with their manuals. */
-    static final Map<String, String> HELP = Manuals.PATH_MANAGER;
+    /**
+     * The commands this class runs (their manuals are {@link Manuals#PATH_MANAGER}, loaded only
+     * for help: a one-shot command should not pay for every manual's text).
+     */
+    static final Set<String> COMMANDS = Set.of("announce", "remove", "subflow create", "subflow destroy", "set-backup",
+            "addrs", "listen", "exists", "event-filter", "endpoint add", "endpoint delete", "endpoint show",
+            "endpoint flush", "endpoint set", "limits show", "limits set");
 
     private static final Map<String, Integer> ENDPOINT_FLAGS = Map.of(
             "signal", MptcpAddress.FLAG_SIGNAL, "subflow", MptcpAddress.FLAG_SUBFLOW,
@@ -33,6 +38,8 @@ final class PathManagerCommands {
     private final PrintStream out;
     private final PrintStream err;
     private final Function<Arguments, Target> targets;
+    /** Lines of a batch: nothing may wait for an interrupt, the path managers outlive the command. */
+    private final boolean batch;
 
     /**
      * The namespace and path manager a command works on: opened for it and closed after, or a
@@ -50,22 +57,35 @@ final class PathManagerCommands {
 
     /** Commands that open the namespace named by -n and a path manager there. */
     PathManagerCommands(PrintStream out, PrintStream err) {
-        this(out, err, a -> {
-            NetworkNamespace ns = Main.namespace(a);
-            try {
-                return new Target(ns, PathManager.open(ns), true);
-            } catch (RuntimeException e) {
-                ns.close();
-                throw e;
-            }
-        });
+        this(out, err, PathManagerCommands::open, false);
     }
 
     /** Commands run against {@code targets}' path managers (a daemon's, over its control socket). */
     PathManagerCommands(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
+        this(out, err, targets, false);
+    }
+
+    private PathManagerCommands(PrintStream out, PrintStream err, Function<Arguments, Target> targets, boolean batch) {
         this.out = out;
         this.err = err;
         this.targets = targets;
+        this.batch = batch;
+    }
+
+    /** The lines of a batch, against {@code targets}' path managers, which stay open between lines. */
+    static PathManagerCommands batch(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
+        return new PathManagerCommands(out, err, targets, true);
+    }
+
+    /** The namespace named by -n (or this one) and a path manager there, both the caller's to close. */
+    static Target open(Arguments a) {
+        NetworkNamespace ns = Main.namespace(a);
+        try {
+            return new Target(ns, PathManager.open(ns), true);
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
     }
 
     /** Runs {@code command} ("announce", "endpoint add", ...) with the words after it. */
@@ -132,6 +152,9 @@ final class PathManagerCommands {
         boolean listen = a.has("listen");
         if (listen && address.port() == 0) {
             throw new UsageException("announce", "'listen' needs 'port PORT': peers join the announced port");
+        }
+        if (listen && batch) {
+            throw new UsageException("announce", "'listen' keeps the listener until interrupted: not in a batch");
         }
         try (Target target = targets.apply(a)) {
             NetworkNamespace ns = target.namespace();

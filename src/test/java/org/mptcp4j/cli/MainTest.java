@@ -143,6 +143,18 @@ class MainTest {
     }
 
     @Test
+    void everyPathManagerCommandHasAManualAndEveryManualACommand() {
+        assertEquals(PathManagerCommands.COMMANDS, Manuals.PATH_MANAGER.keySet());
+    }
+
+    @Test
+    void aNamespaceBeforeTheCommandIsTheCommands() {
+        assertUsageError("mptcp4j monitor: 'netns' given twice", "-n", "blue", "monitor", "--netns", "red");
+        assertUsageError("mptcp4j: '-n' needs a value", "-n");
+        assertUsageError("mptcp4j: '--netns' given twice", "--netns", "blue", "--netns", "red", "monitor");
+    }
+
+    @Test
     void everyManualIsAManPageListedInTheOverview() {
         for (String command : Manuals.commands()) {
             String page = Manuals.page(command);
