@@ -168,7 +168,7 @@ final class Manuals {
                         mptcp4j run [--config FILE] [--netns NAME[,NAME|PATH...]]
                                     [--subflows N | --per-address | --controller NAME [PARAM=VALUE ...] | --policy FILE]
                                     [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
-                                    [--loop-priority N|off] [--loop-cpu LIST|off]
+                                    [--loop-priority N|off] [--loop-cpu LIST|off] [--warm-up N]
                                     [--log-level LEVEL] [--log-format logfmt|json] [--metrics [HOST:]PORT|off]
                                     [--control-socket PATH|off] [--plugin-dir DIR]
 
@@ -220,6 +220,14 @@ final class Manuals {
                                                     cpusets and CPUAffinity= narrow them). Give it a CPU other
                                                     work is kept off (isolcpus, systemd's CPUAffinity= for the
                                                     rest). off (the default): any
+                        --warm-up N                 before managing, drive N made-up connections (default
+                                                    20000, 0: none) through the controllers, hosted as they
+                                                    will be, against a stand-in for the kernel, so that the
+                                                    JIT has compiled the event path before the first real
+                                                    connection (without it a fresh daemon's first thousands
+                                                    of events run interpreted, ~100 us slower each). Nothing
+                                                    reaches the kernel; the namespace is only read; its
+                                                    events wait meanwhile (about a second), none is lost
                         --verbose                   also print every event as 'monitor' does
                         --log-level LEVEL           error, warn, info (default), debug or trace
                         --log-format FORMAT         logfmt (default: key=value pairs) or json (one object a line)
@@ -248,6 +256,7 @@ final class Manuals {
                         the loop replaced; 1s to 1h, default 30s), loop-priority and loop-cpu (the
                         event loop thread's SCHED_FIFO priority and CPUs, as the options above: each
                         loop sets them for itself as it starts, one that replaces it too),
+                        warm-up (as the option above, once per process and controller settings),
                         control-socket, metrics and plugin-dir (a directory of jars with more
                         controllers, as mptcpd's plugin-dir; it and its jars must be owned by root or
                         the daemon's user and writable by no one else). [controller NAME] gives
@@ -269,8 +278,8 @@ final class Manuals {
                         setting, the value and the range. The settings' ranges:
                     """ + range("receive-buffer", DaemonConfig.RECEIVE_BUFFER) + range("timeout-interval",
                     DaemonConfig.TIMEOUT_INTERVAL) + range("family-wait", DaemonConfig.FAMILY_WAIT)
-                    + range("controller-stall", DaemonConfig.CONTROLLER_STALL) + range("loop-priority",
-                    DaemonConfig.LOOP_PRIORITY) + range("loop-cpu", DaemonConfig.LOOP_CPU) + """
+                    + range("controller-stall", DaemonConfig.CONTROLLER_STALL) + range("warm-up", DaemonConfig.WARM_UP)
+                    + range("loop-priority", DaemonConfig.LOOP_PRIORITY) + range("loop-cpu", DaemonConfig.LOOP_CPU) + """
                         (or off; loop-cpu's range is each CPU's, which must also be one this process may
                         run on). Each controller's parameters have theirs: 'mptcp4j controllers' lists them.
 

@@ -55,6 +55,9 @@ public final class DaemonConfig {
     public static final ValueRange RECEIVE_BUFFER = ValueRange.size(4 << 10, 1 << 30);
     public static final ValueRange TIMEOUT_INTERVAL = ValueRange.duration(Duration.ofMillis(1), Duration.ofMinutes(1));
     public static final ValueRange FAMILY_WAIT = ValueRange.duration(Duration.ZERO, Duration.ofHours(1));
+    /** Made-up connections of the start-up warm-up: enough for the JIT's last tier to compile what runs once per connection. */
+    public static final int DEFAULT_WARM_UP = 20_000;
+    public static final ValueRange WARM_UP = ValueRange.count(0, 1_000_000);
     public static final ValueRange CONTROLLER_STALL = ValueRange.duration(Duration.ofSeconds(1), Duration.ofHours(1));
     /** loop-priority: SCHED_FIFO for the event loop thread at this priority (or off). */
     public static final ValueRange LOOP_PRIORITY = EventLoop.REALTIME_PRIORITY;
@@ -213,8 +216,7 @@ public final class DaemonConfig {
         if (!metrics.text().equals("off")) {
             parse(metrics, MetricsServer::parseAddress);
         }
-        int warmUp = (int) parse(settings.core("warm-up", Integer.toString(WarmUp.DEFAULT_CONNECTIONS)),
-                WarmUp.CONNECTIONS);
+        int warmUp = (int) parse(settings.core("warm-up", Integer.toString(DEFAULT_WARM_UP)), WARM_UP);
         List<String> targets = new ArrayList<>(overrides.namespaces != null ? overrides.namespaces
                 : namespaceSections.isEmpty() ? List.of("") : namespaceSections.keySet());
         List<NamespaceConfig> namespaces = new ArrayList<>();

@@ -20,7 +20,6 @@ import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.ValueRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -41,9 +40,6 @@ import org.slf4j.event.Level;
  */
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
-    /** Connections per warm-up, made up: enough for C2 to compile a callback run once per connection. */
-    static final int DEFAULT_CONNECTIONS = 20_000;
-    static final ValueRange CONNECTIONS = ValueRange.count(0, 1_000_000);
     /** A family id as the kernel gives them; the stand-in answers as that family. */
     private static final int FAMILY_ID = 0x1c;
     /** The compiler is done once its total time stood still this long ... */

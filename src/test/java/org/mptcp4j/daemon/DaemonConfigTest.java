@@ -215,6 +215,10 @@ class DaemonConfigTest {
                 error("[namespace blue]\ncontroller-stall = 2h\n"));
         assertEquals("F:2: [core] control-socket: 'ctl.sock' is not accepted (an absolute path, or off)",
                 error("[core]\ncontrol-socket = ctl.sock\n"));
+        assertEquals("F:2: [core] warm-up must be a whole number in 0..1000000, not '-1'",
+                error("[core]\nwarm-up = -1\n"));
+        assertEquals("F:3: [core] warm-up must be a whole number in 0..1000000, not 'on'",
+                error("[core]\n\nwarm-up = on\n"));
     }
 
     @Test

@@ -232,7 +232,7 @@ class DaemonKernelTest {
     }
 
     /** Scrapes until a line starts with {@code sample} (events reach the daemon a little after the sockets close). */
-    private static String scrapeUntil(InetSocketAddress endpoint, String sample) throws Exception {
+    static String scrapeUntil(InetSocketAddress endpoint, String sample) throws Exception {
         String body = "";
         for (int i = 0; i < 500; i++) {
             HttpClient.Response r = HttpClient.request(endpoint, "GET", "/metrics");

@@ -25,6 +25,16 @@ public final class CommandProcess implements AutoCloseable {
         process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
+    /** Starts {@code mptcp4j args}, without waiting for it to be ready. */
+    public static CommandProcess start(String... args) throws IOException {
+        return new CommandProcess(command(args));
+    }
+
+    private static List<String> command(String... args) {
+        return Processes.command(List.of(), List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")),
+                false, args);
+    }
+
     /** Starts {@code mptcp4j args} and waits until it has printed something on stderr (it says when it is ready). */
     public static CommandProcess startAndAwaitReady(String... args) throws Exception {
         return startAndAwaitReady(false, args);
@@ -32,8 +42,7 @@ public final class CommandProcess implements AutoCloseable {
 
     /** As {@link #startAndAwaitReady(String...)}, with the tests' classes on the class path when asked. */
     public static CommandProcess startAndAwaitReady(boolean testClasses, String... args) throws Exception {
-        List<String> command = Processes.command(List.of(),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, args);
+        List<String> command = command(args);
         return startAndAwaitReady(testClasses ? Processes.withTestClasses(command) : command);
     }
 

@@ -1,0 +1,80 @@
+package org.mptcp4j.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.demo.Shell;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.testing.CommandProcess;
+import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.ServedTopology;
+import org.mptcp4j.testing.Transfers;
+
+/**
+ * The daemon's start-up warm-up: made-up connections through a stand-in kernel before the
+ * namespace's loop starts. The namespace's events wait meanwhile, none is lost; the made-up
+ * traffic reaches neither the kernel nor the namespace's counters.
+ */
+@KernelTest
+class WarmUpKernelTest {
+    /** Enough made-up connections to take seconds: a real one comes in the middle. */
+    private static final int LONG_WARM_UP = 100_000;
+
+    @Test
+    void aConnectionMadeWhileTheDaemonWarmsUpGetsItsSubflowOnceItIsDone() throws Exception {
+        try (ServedTopology t = ServedTopology.create(1);
+                CommandProcess daemon = CommandProcess.start("run", "-n", t.clientName(), "--subflows", "1",
+                        "--control-socket", "off", "--metrics", "127.0.0.1:0", "--warm-up", Integer.toString(LONG_WARM_UP))) {
+            awaitEventSubscription(t.clientName());
+            try (MptcpSocket during = t.connect()) {
+                assertFalse(daemon.err().contains("warm-up:"), "the warm-up ended before the connection: " + daemon.err());
+                String err = daemon.awaitErr("managing namespace", 120);
+                assertTrue(err.contains("warm-up: " + LONG_WARM_UP + " made-up connections of " + LONG_WARM_UP
+                        + " handled"), err);
+                ConnectionInfo info = Transfers.awaitInfo(during, 30, i -> i.extraSubflows() == 1);
+                assertEquals(1, info.extraSubflows(), info.toString());
+            }
+            // Counted: the one real connection; the 100,000 made-up ones are not.
+            String ns = "{netns=\"" + t.clientName() + "\"";
+            String metrics = DaemonKernelTest.scrapeUntil(daemon.awaitMetricsEndpoint(), ns + ",type=\"CLOSED\"} 1");
+            for (String line : List.of("mptcp4j_events_total" + ns + ",type=\"ESTABLISHED\"} 1",
+                    "mptcp4j_commands_total" + ns + ",command=\"SUBFLOW_CREATE\",result=\"ok\"} 1")) {
+                assertTrue(metrics.lines().anyMatch(line::equals), line + " in:\n" + metrics);
+            }
+            assertEquals(0, daemon.terminate(), daemon.err());
+        }
+    }
+
+    @Test
+    void noWarmUpWhenItIsTurnedOff() throws Exception {
+        try (ServedTopology t = ServedTopology.create(1);
+                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--subflows", "1",
+                        "--control-socket", "off", "--warm-up", "0");
+                MptcpSocket s = t.connect()) {
+            assertEquals(1, Transfers.awaitInfo(s, i -> i.extraSubflows() == 1).extraSubflows());
+            assertTrue(daemon.awaitErr("managing namespace", 10).contains("managing namespace"), daemon.err());
+            assertFalse(daemon.err().contains("warm-up"), daemon.err());
+        }
+    }
+
+    /**
+     * Waits until a generic netlink socket of {@code namespace} has joined a multicast group: the
+     * daemon's event socket, subscribed before the warm-up begins.
+     */
+    private static void awaitEventSubscription(String namespace) throws Exception {
+        for (int i = 0; i < 3000; i++) {
+            // sk Eth Pid Groups ...: Eth 16 is NETLINK_GENERIC, Groups the first 32 groups joined.
+            String table = Shell.run("ip", "netns", "exec", namespace, "cat", "/proc/net/netlink");
+            if (table.lines().skip(1).map(l -> l.trim().split("\\s+"))
+                    .anyMatch(f -> f.length > 3 && f[1].equals("16") && !f[3].matches("0+"))) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the daemon never subscribed to the namespace's events");
+    }
+}
