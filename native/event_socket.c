@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,10 +97,13 @@ static ssize_t receive_datagram(struct event_socket *s, uint8_t *buf, size_t siz
 	return len;
 }
 
-/* Receives and decodes until the socket is empty or the records are full; returns the records. */
-static int drain_records(struct event_socket *s, int n)
+/*
+ * Receives and decodes until the socket is empty, the records are full or `datagrams` were
+ * taken; returns the records.
+ */
+static int drain_records(struct event_socket *s, int n, int datagrams)
 {
-	while (n < s->capacity && s->pending_len == 0) {
+	while (n < s->capacity && s->pending_len == 0 && datagrams-- > 0) {
 		ssize_t len = receive_datagram(s, s->rx, sizeof(s->rx));
 		if (len == 0)
 			break;
@@ -119,11 +123,14 @@ static int drain_records(struct event_socket *s, int n)
 	return n;
 }
 
-/* Receives datagrams straight into the raw buffer while a whole one still fits; returns the bytes used. */
-static int drain_raw(struct event_socket *s, int used)
+/*
+ * Receives datagrams straight into the raw buffer while a whole one still fits, at most
+ * `datagrams`; returns the bytes used.
+ */
+static int drain_raw(struct event_socket *s, int used, int datagrams)
 {
 	s->raw_used = (size_t)used;
-	while (s->raw_capacity - s->raw_used >= MPTCP4J_RAW_HEADER_SIZE + RX_BUFFER_SIZE) {
+	while (s->raw_capacity - s->raw_used >= MPTCP4J_RAW_HEADER_SIZE + RX_BUFFER_SIZE && datagrams-- > 0) {
 		struct mptcp4j_raw_datagram *h = (struct mptcp4j_raw_datagram *)(s->raw + s->raw_used);
 		ssize_t len = receive_datagram(s, s->raw + s->raw_used + MPTCP4J_RAW_HEADER_SIZE, RX_BUFFER_SIZE);
 		if (len == 0)
@@ -148,12 +155,14 @@ static int drain_raw(struct event_socket *s, int used)
 
 /*
  * Takes what is pending; when nothing is and timeout_millis is not 0, waits in poll(2) for an
- * event or a wake-up first. Shared by both modes; `drain` says what receiving means.
+ * event or a wake-up first, then takes one datagram: the event that woke the loop goes to the
+ * handler without a receive that finds nothing before it (the next call takes the rest). Shared
+ * by both modes; `drain` says what receiving means.
  */
-static int wait_and_drain(struct event_socket *s, int timeout_millis, int (*drain)(struct event_socket *, int),
+static int wait_and_drain(struct event_socket *s, int timeout_millis, int (*drain)(struct event_socket *, int, int),
 			  int n)
 {
-	n = drain(s, n);
+	n = drain(s, n, INT_MAX);
 	if (n != 0 || timeout_millis == 0)
 		return n;
 	struct pollfd fds[3] = {
@@ -170,7 +179,7 @@ static int wait_and_drain(struct event_socket *s, int timeout_millis, int (*drai
 			return -errno;
 	}
 	if (fds[0].revents & (POLLIN | POLLERR))
-		n = drain(s, 0);
+		n = drain(s, 0, 1);
 	return n;
 }
 
