@@ -33,8 +33,8 @@ class WarmUpKernelTest {
             try (MptcpSocket during = t.connect()) {
                 assertFalse(daemon.err().contains("warm-up:"), "the warm-up ended before the connection: " + daemon.err());
                 String err = daemon.awaitErr("managing namespace", 120);
-                assertTrue(err.contains("warm-up: " + LONG_WARM_UP + " made-up connections of " + LONG_WARM_UP
-                        + " handled"), err);
+                // All of them, or as many as 10 s allowed on a slow machine.
+                assertTrue(err.contains(" made-up connections of " + LONG_WARM_UP + " handled in "), err);
                 ConnectionInfo info = Transfers.awaitInfo(during, 30, i -> i.extraSubflows() == 1);
                 assertEquals(1, info.extraSubflows(), info.toString());
             }
