@@ -335,7 +335,7 @@ public final class LoopCeiling {
     }
 
     /** Answers every request with the netlink ACK (error 0), as the kernel does, on a thread of its own. */
-    private static final class Acknowledger implements AutoCloseable {
+    private static final class Acknowledger extends Thread implements AutoCloseable {
         private static final int NLMSGHDR = 16;
         /** nlmsghdr, error, the request's nlmsghdr (NLM_F_CAPPED: no payload). */
         private static final int ACK = NLMSGHDR + 4 + NLMSGHDR;
@@ -343,21 +343,18 @@ public final class LoopCeiling {
         private static final short NLM_F_CAPPED = 0x100;
 
         private final KernelStandIn kernel;
-        private final Thread thread = new Thread(this::answer, "loop-ceiling-kernel");
         private volatile boolean closing;
         private volatile long answered;
         private volatile Throwable failure;
 
         Acknowledger(KernelStandIn kernel) {
+            super("loop-ceiling-kernel");
             this.kernel = kernel;
-            thread.setDaemon(true);
+            setDaemon(true);
         }
 
-        void start() {
-            thread.start();
-        }
-
-        private void answer() {
+        @Override
+        public void run() {
             byte[] ack = new byte[ACK];
             ByteBuffer out = ByteBuffer.wrap(ack).order(ByteOrder.nativeOrder());
             try {
@@ -388,7 +385,7 @@ public final class LoopCeiling {
         public void close() {
             closing = true;
             try {
-                thread.join();
+                join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
