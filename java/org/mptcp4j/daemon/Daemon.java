@@ -75,6 +75,8 @@ public final class Daemon implements AutoCloseable {
     private volatile List<ManagedNamespace> managed = List.of();
     private volatile DaemonConfig config;
     private volatile boolean stopped;
+    /** Set by SIGTERM, SIGINT or close, before they wait for a start in progress: a warm-up ends at once. */
+    private volatile boolean stopAsked;
     /**
      * Guarded by this (taken inside {@link #lifecycle}, never around it): the control socket's
      * server, its path, and what answers there.
@@ -127,7 +129,7 @@ public final class Daemon implements AutoCloseable {
     /** Starts managing {@code n}, unless another entry names the same namespace. */
     private ManagedNamespace startNamespace(NamespaceConfig n) {
         ManagedNamespace m = ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver(),
-                config.warmUp());
+                config.warmUp(), () -> stopAsked);
         for (ManagedNamespace other : namespaces.values()) {
             if (other.inode() == m.inode()) {
                 m.close();
@@ -240,8 +242,8 @@ public final class Daemon implements AutoCloseable {
     /** SIGHUP reloads, SIGTERM and SIGINT stop {@link #run}. */
     public void installSignalHandlers() {
         Signals.handle("HUP", () -> requests.add(Request.RELOAD));
-        Signals.handle("TERM", () -> requests.add(Request.STOP));
-        Signals.handle("INT", () -> requests.add(Request.STOP));
+        Signals.handle("TERM", this::stop);
+        Signals.handle("INT", this::stop);
     }
 
     /** Serves reload requests and watches the namespaces until {@link #stop()}; then closes everything. */
@@ -274,6 +276,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Asks {@link #run} to stop, as SIGTERM does. */
     public void stop() {
+        stopAsked = true;
         requests.add(Request.STOP);
     }
 
@@ -410,6 +413,7 @@ public final class Daemon implements AutoCloseable {
     /** Stops every namespace's loop and closes what the daemon opened. */
     @Override
     public void close() {
+        stopAsked = true;
         synchronized (lifecycle) {
             if (stopped) {
                 return;

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controller;
@@ -316,7 +317,7 @@ public final class ManagedNamespace implements AutoCloseable {
      * @throws MptcpException when the namespace cannot be opened or managed (named in the message)
      */
     static ManagedNamespace start(NamespaceConfig config, Consumer<DiscoveredConnection> discoveries,
-            EventHandler observer, int warmUp) {
+            EventHandler observer, int warmUp, BooleanSupplier closeAsked) {
         NetworkNamespace ns;
         try {
             ns = config.open();
@@ -340,7 +341,7 @@ public final class ManagedNamespace implements AutoCloseable {
             m.run = m.newRun(config);
             PluginDirectory.hold(config.controllerLoader());
             // Subscribed already: events of the warm-up's time wait in the socket, none is missed.
-            WarmUp.once(config, warmUp);
+            WarmUp.once(config, warmUp, closeAsked);
             m.run.start();
             LOG.atInfo().addKeyValue("netns", m.label).addKeyValue("controller", config.controllerText())
                     .log("managing namespace {}", m.label);

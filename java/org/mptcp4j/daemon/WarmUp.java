@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.logging.LogSettings;
@@ -58,8 +59,11 @@ final class WarmUp {
 
     private WarmUp() {}
 
-    /** Warms up the controllers {@code config} hosts with {@code connections}, unless done in this JVM. */
-    static void once(NamespaceConfig config, int connections) {
+    /**
+     * Warms up the controllers {@code config} hosts with {@code connections}, unless done in this
+     * JVM; ends early once {@code stop} says so (the daemon is asked to stop).
+     */
+    static void once(NamespaceConfig config, int connections, BooleanSupplier stop) {
         String key = config.controllerText() + "|" + config.idle() + "|" + config.decoding();
         if (connections == 0 || !WARMED.add(key)) {
             return;
@@ -69,7 +73,7 @@ final class WarmUp {
         LogSettings.level(Level.ERROR);
         int handled;
         try {
-            handled = drive(config, connections);
+            handled = drive(config, connections, stop);
         } catch (RuntimeException e) {
             // Not a reason to leave the namespace unmanaged: its first connections are only slower.
             LOG.atWarn().addKeyValue("netns", config.label()).setCause(e)
@@ -79,7 +83,7 @@ final class WarmUp {
             LogSettings.level(level);
         }
         long driven = System.nanoTime();
-        boolean settled = compilationSettles();
+        boolean settled = compilationSettles(stop);
         LOG.atInfo().addKeyValue("netns", config.label())
                 .log("warm-up: {} made-up connections of {} handled in {} ms, compiler {} after {} ms more", handled,
                         connections, TimeUnit.NANOSECONDS.toMillis(driven - start), settled ? "idle" : "still busy",
@@ -87,7 +91,7 @@ final class WarmUp {
     }
 
     /** The made-up traffic through a stand-in; the connections whose CLOSED the loop handled. */
-    private static int drive(NamespaceConfig config, int connections) {
+    private static int drive(NamespaceConfig config, int connections, BooleanSupplier stop) {
         try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, FAMILY_ID);
              Acknowledger acknowledger = new Acknowledger(kernel)) {
             NetworkNamespace namespace = config.open();
@@ -103,7 +107,7 @@ final class WarmUp {
                 acknowledger.start();
                 long deadline = System.nanoTime() + DRIVE_NANOS;
                 int made = 0;
-                for (int i = 0; made < connections && System.nanoTime() - deadline < 0; i++) {
+                for (int i = 0; made < connections && System.nanoTime() - deadline < 0 && !stop.getAsBoolean(); i++) {
                     // Mostly one connection at a time, as the first real ones come: the loop wakes
                     // for each, so that what runs once per poll is compiled too. Now and then more
                     // at once than ever before: a new controller finds no state of closed
@@ -136,7 +140,7 @@ final class WarmUp {
     }
 
     /** Waits until the JIT compiler has been idle a while (bounded); whether it got there. */
-    private static boolean compilationSettles() {
+    private static boolean compilationSettles(BooleanSupplier stop) {
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
             return false;
@@ -145,7 +149,7 @@ final class WarmUp {
         long total = compiler.getTotalCompilationTime();
         long quietSince = System.nanoTime();
         try {
-            while (System.nanoTime() - deadline < 0) {
+            while (System.nanoTime() - deadline < 0 && !stop.getAsBoolean()) {
                 Thread.sleep(10);
                 long now = compiler.getTotalCompilationTime();
                 if (now != total) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.diag.ConnectionInfo;
@@ -46,6 +48,23 @@ class WarmUpKernelTest {
                 assertTrue(metrics.lines().anyMatch(line::equals), line + " in:\n" + metrics);
             }
             assertEquals(0, daemon.terminate(), daemon.err());
+        }
+    }
+
+    /** SIGTERM while the daemon warms up: the warm-up ends there, not after its 10 s, and the daemon exits cleanly. */
+    @Test
+    void sigtermEndsTheWarmUp() throws Exception {
+        try (ServedTopology t = ServedTopology.create(1);
+                CommandProcess daemon = CommandProcess.start("run", "-n", t.clientName(), "--control-socket", "off",
+                        "--warm-up", "1000000")) {
+            awaitEventSubscription(t.clientName());
+            daemon.signal("TERM");
+            // Bounded wait for the exit: the warm-up alone would take its whole 10 s.
+            assertEquals(0, daemon.awaitExit(), daemon.err());
+            Matcher m = Pattern.compile("warm-up: (\\d+) made-up connections of 1000000").matcher(daemon.err());
+            assertTrue(m.find(), daemon.err());
+            assertTrue(Integer.parseInt(m.group(1)) < 1_000_000, daemon.err());
+            assertTrue(daemon.err().contains("msg=stopping"), daemon.err());
         }
     }
 
