@@ -230,12 +230,13 @@ def per_round(mode):
     return out, fallbacks
 
 
-def cold(args, modes, label):
+def cold(args, modes, label, loads):
     """Rounds: each mode's path manager started afresh, measured at once, stopped."""
     for m in modes:
         m.start_capture()
     time.sleep(1.0)  # tcpdump's start
     for r in range(args.rounds):
+        loads.append(os.getloadavg()[0])
         order = modes[:]
         random.shuffle(order)
         for m in order:
@@ -248,7 +249,7 @@ def cold(args, modes, label):
     print(file=sys.stderr)
 
 
-def warm(args, modes, label):
+def warm(args, modes, label, loads):
     """One long-lived path manager per mode, warmed up, then rounds in interleaved batches."""
     for m in modes:
         m.start(label)
@@ -257,6 +258,7 @@ def warm(args, modes, label):
         m.start_capture()
     time.sleep(1.0)
     for r in range(args.rounds):
+        loads.append(os.getloadavg()[0])
         left = {m.name: args.connections for m in modes}
         while any(left.values()):
             order = [m for m in modes if left[m.name]]
@@ -311,12 +313,13 @@ def describe(results):
             "stressed": f"stressed: as cold, with {results['stress']} spinning processes"}[results["scenario"]]
 
 
-def report(args, scenario, env, modes):
+def report(args, scenario, env, modes, loads):
     """results/<scenario>/results.json with every delay, and the markdown tables."""
     out = {"scenario": scenario, "environment": env,
            "settings": {k: getattr(args, k) for k in ("rounds", "connections", "warmup", "batch", "hold_ms", "gap_ms",
                                                       "join_wait_ms", "resamples", "java", "jvm_opts")},
-           "stress": args.stress if scenario == "stressed" else 0, "modes": {}, "statistics": {}}
+           "stress": args.stress if scenario == "stressed" else 0, "load_averages": loads, "modes": {},
+           "statistics": {}}
     out["settings"]["mptcp4j_arguments"] = {m.name: args.mptcp4j_modes[m.name] for m in modes
                                             if m.name in args.mptcp4j_modes}
     for m in modes:
@@ -338,7 +341,8 @@ def report(args, scenario, env, modes):
     fallbacks = {name: d["fallbacks"] for name, d in out["modes"].items() if d["fallbacks"]}
     if fallbacks:
         lines.append(f"* connections that fell back to TCP: {fallbacks}")
-    lines += ["", stats.table(out["statistics"])]
+    lines += ["", stats.table(out["statistics"]), "",
+              "Load average (1 minute) at each round's start: " + ", ".join(f"{x:.2f}" for x in loads)]
     return "\n".join(lines) + "\n"
 
 
@@ -389,7 +393,7 @@ def main():
         args.out = os.path.join(args.results, scenario)
         shutil.rmtree(args.out, ignore_errors=True)  # no capture or log of an earlier run left beside this one's
         os.makedirs(args.out)
-        topologies, modes, stress = [], [], []
+        topologies, modes, stress, loads = [], [], [], []
         sockets = tempfile.mkdtemp(prefix="m4j-lat-")
         try:
             for index, name in enumerate(args.modes):
@@ -398,7 +402,7 @@ def main():
                 modes.append(Mode(name, args, t, sockets))
             if scenario == "stressed":
                 stress = [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(args.stress)]
-            (warm if scenario == "warm" else cold)(args, modes, scenario)
+            (warm if scenario == "warm" else cold)(args, modes, scenario, loads)
         finally:
             for p in stress:
                 p.kill()
@@ -408,7 +412,7 @@ def main():
             for t in topologies:
                 t.delete()
             shutil.rmtree(sockets, ignore_errors=True)
-        text = report(args, scenario, env, modes)
+        text = report(args, scenario, env, modes, loads)
         with open(os.path.join(args.results, f"{scenario}.md"), "w") as f:
             f.write(text)
         print(text, flush=True)
