@@ -44,6 +44,7 @@ static struct nlattr *put(char **at, uint16_t type, const void *data, uint16_t l
 	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
 	if (len > 0)
 		memcpy(*at + NLA_HDRLEN, data, len);
+	memset(*at + a->nla_len, 0, NLA_ALIGN(a->nla_len) - a->nla_len);
 	*at += NLA_ALIGN(a->nla_len);
 	return a;
 }
@@ -53,21 +54,35 @@ static void end_nest(struct nlattr *nest, const char *at)
 	nest->nla_len = (uint16_t)(at - (const char *)nest);
 }
 
+/* The attributes from p to the end of message h, by type into tb[0..max]; others are skipped. */
+static void parse(const struct nlmsghdr *h, const char *p, const struct nlattr **tb, int max)
+{
+	int left = (int)h->nlmsg_len - (int)(p - (const char *)h);
+	while (left >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > left)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) <= max)
+			tb[a->nla_type & NLA_TYPE_MASK] = a;
+		left -= NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/* Whether attribute a is there with at least len bytes of payload. */
+static int has(const struct nlattr *a, int len)
+{
+	return a != NULL && a->nla_len >= NLA_HDRLEN + len;
+}
+
 /* Prints the kernel's error for the command and its extended-ack text, if any. */
 static void report(const struct nlmsghdr *h)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(h);
-	const char *text = "";
-	if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
-		/* With NETLINK_CAP_ACK the TLVs follow the request's header alone. */
-		const char *tlvs = (const char *)&e->msg + sizeof(e->msg);
-		int left = (int)h->nlmsg_len - (int)(tlvs - (const char *)h);
-		for (const struct nlattr *a = (const struct nlattr *)tlvs; left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-									    a->nla_len <= left;
-		     left -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
-			if (a->nla_type == NLMSGERR_ATTR_MSG)
-				text = (const char *)a + NLA_HDRLEN;
-	}
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {0};
+	if (h->nlmsg_flags & NLM_F_ACK_TLVS) /* with NETLINK_CAP_ACK they follow the request's header alone */
+		parse(h, (const char *)&e->msg + sizeof(e->msg), tb, NLMSGERR_ATTR_MAX);
+	const char *text = has(tb[NLMSGERR_ATTR_MSG], 1) ? (const char *)tb[NLMSGERR_ATTR_MSG] + NLA_HDRLEN : "";
 	fprintf(stderr, "pm_tuned: SUBFLOW_CREATE: %s%s%s\n", strerror(-e->error), *text ? ": " : "", text);
 }
 
@@ -119,25 +134,15 @@ static void on_event(struct listener *l, const struct nlmsghdr *h)
 	if (h->nlmsg_type != l->family || g->cmd != MPTCP_EVENT_ESTABLISHED)
 		return;
 	const struct nlattr *tb[MPTCP_ATTR_MAX + 1] = {0};
-	const char *p = (const char *)g + GENL_HDRLEN;
-	int left = (int)h->nlmsg_len - (int)(p - (const char *)h);
-	for (const struct nlattr *a = (const struct nlattr *)p; left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-								 a->nla_len <= left;
-	     left -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len))) {
-		uint16_t type = a->nla_type & NLA_TYPE_MASK;
-		if (type <= MPTCP_ATTR_MAX)
-			tb[type] = a;
-	}
+	parse(h, (const char *)g + GENL_HDRLEN, tb, MPTCP_ATTR_MAX);
 	uint8_t server_side = 0;
 	uint16_t flags = 0;
-	if (tb[MPTCP_ATTR_SERVER_SIDE] && tb[MPTCP_ATTR_SERVER_SIDE]->nla_len >= NLA_HDRLEN + 1)
+	if (has(tb[MPTCP_ATTR_SERVER_SIDE], 1))
 		memcpy(&server_side, (const char *)tb[MPTCP_ATTR_SERVER_SIDE] + NLA_HDRLEN, 1);
-	if (tb[MPTCP_ATTR_FLAGS] && tb[MPTCP_ATTR_FLAGS]->nla_len >= NLA_HDRLEN + 2)
+	if (has(tb[MPTCP_ATTR_FLAGS], 2))
 		memcpy(&flags, (const char *)tb[MPTCP_ATTR_FLAGS] + NLA_HDRLEN, 2);
-	if (server_side || (flags & MPTCP_PM_EV_FLAG_SERVER_SIDE) || !tb[MPTCP_ATTR_TOKEN] ||
-	    tb[MPTCP_ATTR_TOKEN]->nla_len < NLA_HDRLEN + 4 || !tb[MPTCP_ATTR_DADDR4] ||
-	    tb[MPTCP_ATTR_DADDR4]->nla_len < NLA_HDRLEN + 4 || !tb[MPTCP_ATTR_DPORT] ||
-	    tb[MPTCP_ATTR_DPORT]->nla_len < NLA_HDRLEN + 2)
+	if (server_side || (flags & MPTCP_PM_EV_FLAG_SERVER_SIDE) || !has(tb[MPTCP_ATTR_TOKEN], 4) ||
+	    !has(tb[MPTCP_ATTR_DADDR4], 4) || !has(tb[MPTCP_ATTR_DPORT], 2))
 		return;
 	uint32_t token;
 	uint16_t dport_be;
