@@ -78,6 +78,11 @@ class Topology:
             sh("ip", "netns", "del", ns, check=False)
 
 
+def split_variant(words):
+    """An mptcp4j mode's words: its JVM options (given as -JOPTION, as javac takes them) and run's arguments."""
+    return [w[2:] for w in words if w.startswith("-J")], [w for w in words if not w.startswith("-J")]
+
+
 class Mode:
     """One path manager on its own topology, with its echo server and SYN capture."""
 
@@ -108,9 +113,11 @@ class Mode:
             return self.t.exec(cli, a.pm_listener, SECOND_ADDRESS, "1"), {}
         if self.name == "c-tuned":
             return self.t.exec(cli, a.pm_tuned, SECOND_ADDRESS, "1"), {}
-        jvm = [o.replace("{out}", a.out).replace("{mode}", self.name).replace("{round}", label) for o in a.jvm_opts]
+        own_jvm, run = split_variant(a.mptcp4j_modes[self.name])
+        jvm = [o.replace("{out}", a.out).replace("{mode}", self.name).replace("{round}", label)
+               for o in a.jvm_opts + own_jvm]
         return ([a.java, *jvm, "-cp", a.classpath, "org.mptcp4j.cli.Main", "run", "--netns", cli, "--per-address",
-                 "--control-socket", os.path.join(self.sockets, f"{self.name}.sock"), *a.mptcp4j_modes[self.name]], {})
+                 "--control-socket", os.path.join(self.sockets, f"{self.name}.sock"), *run], {})
 
     def start(self, label):
         """Starts the path manager afresh and returns once it receives events."""
@@ -334,10 +341,12 @@ def report(args, scenario, env, modes, loads):
              "round; µs from MP_CAPABLE SYN to MP_JOIN SYN, 95% bootstrap confidence intervals "
              f"({args.resamples} resamples) in brackets.", ""]
     lines += [f"* {k}: {v}" for k, v in env.items()]
-    lines += [f"* {name}: `{' '.join(['mptcp4j run --per-address', *a])}`" for name, a in
-              out["settings"]["mptcp4j_arguments"].items()]
     if args.jvm_opts:
-        lines.append(f"* JVM options: `{' '.join(args.jvm_opts)}`")
+        lines.append(f"* JVM options of every mptcp4j mode: `{' '.join(args.jvm_opts)}`")
+    for name, words in out["settings"]["mptcp4j_arguments"].items():
+        jvm, run = split_variant(words)
+        lines.append(f"* {name}: `{' '.join(['mptcp4j run --per-address', *run])}`"
+                     + (f", JVM options `{' '.join(jvm)}`" if jvm else ""))
     fallbacks = {name: d["fallbacks"] for name, d in out["modes"].items() if d["fallbacks"]}
     if fallbacks:
         lines.append(f"* connections that fell back to TCP: {fallbacks}")
@@ -349,27 +358,28 @@ def report(args, scenario, env, modes, loads):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scenarios", default=",".join(SCENARIOS), help="of " + ", ".join(SCENARIOS))
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=5, help="per scenario")
     ap.add_argument("--connections", type=int, default=300, help="per mode and round")
     ap.add_argument("--batch", type=int, default=20, help="warm: connections per mode before the next mode's turn")
     ap.add_argument("--warmup", type=int, default=3000,
                     help="warm: connections per mode before measuring; the JIT compiles the event path after a few "
                          "thousand")
-    ap.add_argument("--hold-ms", type=int, default=3)
-    ap.add_argument("--gap-ms", type=int, default=2)
+    ap.add_argument("--hold-ms", type=int, default=3, help="how long each connection is held open for its join")
+    ap.add_argument("--gap-ms", type=int, default=2, help="between one connection's close and the next")
     ap.add_argument("--join-wait-ms", type=int, default=1000,
                     help="how long a connection still without its subflow after --hold-ms is held for it")
     ap.add_argument("--stress", type=int, default=2, help="stressed: CPU-bound processes competing meanwhile")
     ap.add_argument("--modes", help="default: " + ",".join(MODES) + " and the variants")
     ap.add_argument("--mptcp4j-variant", action="append", default=[], metavar="NAME=ARGS",
-                    help="another mode: 'mptcp4j run --per-address ARGS' (repeatable)")
+                    help="another mode: 'mptcp4j run --per-address ARGS', where -JOPTION is a JVM option of this "
+                         "mode's (repeatable)")
     ap.add_argument("--jvm-opts", default="", type=shlex.split,
                     help="JVM options of every mptcp4j mode, as --jvm-opts='...' (they start with a dash); {out}, "
                          "{mode} and {round} stand for the output folder, the mode and its round, e.g. "
                          "--jvm-opts='-XX:StartFlightRecording=filename={out}/{mode}.{round}.jfr'")
     ap.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
     ap.add_argument("--results", required=True, help="writes <scenario>.md and <scenario>/ here")
-    ap.add_argument("--java", default="java")
+    ap.add_argument("--java", default="java", help="the java command of the mptcp4j modes, e.g. JDK/bin/java")
     ap.add_argument("--classpath", required=True)
     ap.add_argument("--pingpong", required=True)
     ap.add_argument("--pm-listener", required=True)
