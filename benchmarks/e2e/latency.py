@@ -178,11 +178,16 @@ class Mode:
                 changed[k] = changed.get(k, 0) + v - before.get(k, 0)
 
     def start_capture(self):
-        with open(self.capture_path, "w") as out:
+        with open(self.capture_path, "w") as out, open(self.capture_path + ".log", "w") as log:
             self.capture = subprocess.Popen(
                 self.t.exec(self.t.cli, "tcpdump", "-i", "any", "-nn", "-tt", "--time-stamp-precision=nano", "-l",
                             "tcp[tcpflags] & tcp-syn != 0"),
-                stdout=out, stderr=subprocess.DEVNULL)
+                stdout=out, stderr=log)
+
+    def capture_drops(self):
+        """The packets tcpdump says the kernel dropped: a join it missed would count as missing."""
+        m = re.search(r"(\d+) packets? dropped by kernel", open(self.capture_path + ".log").read())
+        return int(m.group(1)) if m else None
 
     def close(self):
         self.stop()
@@ -203,7 +208,8 @@ def connections(path):
     From a SYN capture: [(MP_CAPABLE SYN time, MP_JOIN SYN time or None, MPTCP or not)] by time.
     The join's token is the first 32 bits of SHA-256 of the server's key in the SYN/ACK.
     """
-    opened, token_of, joined = {}, {}, {}
+    opened, joined = [], {}  # opened: [first SYN's time, token or None]; joined: token -> first join SYN's time
+    latest = {}  # source port -> its latest connection in opened (ports are used again over a run)
     for line in open(path):
         m = SYN.match(line)
         if not m:
@@ -214,15 +220,14 @@ def connections(path):
             if flags == "S":
                 joined.setdefault(int(token, 16), stamp)
         elif flags == "S" and src == "10.231.1.1":
-            opened.setdefault(sport, stamp)  # the first SYN: a retransmitted one has the same port
-        elif flags == "S." and key is not None and dport in opened:
+            # Before its SYN/ACK, a SYN from the same port is a retransmission of the connection's first.
+            if sport not in latest or opened[latest[sport]][1] is not None:
+                latest[sport] = len(opened)
+                opened.append([stamp, None])
+        elif flags == "S." and key is not None and dport in latest and opened[latest[dport]][1] is None:
             digest = hashlib.sha256(int(key, 16).to_bytes(8, "big")).digest()
-            token_of.setdefault(dport, int.from_bytes(digest[:4], "big"))
-    out = []
-    for port, stamp in opened.items():
-        token = token_of.get(port)
-        out.append((stamp, joined.get(token) if token is not None else None, token is not None))
-    return sorted(out)
+            opened[latest[dport]][1] = int.from_bytes(digest[:4], "big")
+    return [(stamp, joined.get(token) if token is not None else None, token is not None) for stamp, token in opened]
 
 
 def per_round(mode):
@@ -331,7 +336,7 @@ def report(args, scenario, env, modes, loads):
                                             if m.name in args.mptcp4j_modes}
     for m in modes:
         measured, fallbacks = per_round(m)
-        out["modes"][m.name] = {"connections": measured, "fallbacks": fallbacks,
+        out["modes"][m.name] = {"connections": measured, "fallbacks": fallbacks, "capture_drops": m.capture_drops(),
                                 "mptcp_counters": [m.counters.get(r, {}) for r in range(1, args.rounds + 1)]}
         out["statistics"][m.name] = stats.summarize(measured, args.rounds, args.resamples)
     with open(os.path.join(args.out, "results.json"), "w") as f:
@@ -347,9 +352,11 @@ def report(args, scenario, env, modes, loads):
         jvm, run = split_variant(words)
         lines.append(f"* {name}: `{' '.join(['mptcp4j run --per-address', *run])}`"
                      + (f", JVM options `{' '.join(jvm)}`" if jvm else ""))
-    fallbacks = {name: d["fallbacks"] for name, d in out["modes"].items() if d["fallbacks"]}
-    if fallbacks:
-        lines.append(f"* connections that fell back to TCP: {fallbacks}")
+    for what, key in (("connections that fell back to TCP", "fallbacks"),
+                      ("packets tcpdump says the kernel dropped", "capture_drops")):
+        counts = {name: d[key] for name, d in out["modes"].items() if d[key]}
+        if counts:
+            lines.append(f"* {what}: {counts}")
     lines += ["", stats.table(out["statistics"]), "",
               "Load average (1 minute) at each round's start: " + ", ".join(f"{x:.2f}" for x in loads)]
     return "\n".join(lines) + "\n"

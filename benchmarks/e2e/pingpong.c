@@ -30,12 +30,16 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Whether a path manager has added a subflow: the kernel counts it once the MP_JOIN SYN is sent. */
+/*
+ * Whether a path manager has added a subflow: the connection lists it once its MP_JOIN SYN is sent.
+ * (MPTCP_INFO's mptcpi_subflows is no sign: the kernel counts a subflow before it connects it.)
+ */
 static int joined(int fd)
 {
-	struct mptcp_info info;
-	socklen_t len = sizeof(info);
-	return getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) == 0 && info.mptcpi_subflows > 0;
+	struct mptcp_subflow_data data = {.size_subflow_data = sizeof(data),
+					  .size_user = sizeof(struct mptcp_subflow_addrs)};
+	socklen_t len = sizeof(data);
+	return getsockopt(fd, SOL_MPTCP, MPTCP_SUBFLOW_ADDRS, &data, &len) == 0 && data.num_subflows > 1;
 }
 
 static void *echo(void *arg)
