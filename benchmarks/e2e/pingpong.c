@@ -1,12 +1,16 @@
 /*
  * The latency harness's workload, the same for every path manager measured:
  *   pingpong server PORT               MPTCP echo server: one byte back per byte, until EOF
- *   pingpong client ADDR PORT COUNT HOLD_MS GAP_MS
+ *   pingpong client ADDR PORT COUNT HOLD_MS GAP_MS [JOIN_WAIT_MS]
  *       COUNT connections one after another: connect, one byte there and back (the peer's
  *       DATA_ACK makes the connection ESTABLISHED), hold it HOLD_MS for the join, close, wait GAP_MS.
+ *       With JOIN_WAIT_MS, a connection whose path manager has not yet added a subflow is held
+ *       up to JOIN_WAIT_MS more, so that a late path manager shows as a long delay rather than as
+ *       a join refused for a closed connection.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/mptcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,6 +28,18 @@ static void sleep_ms(int ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
+}
+
+/*
+ * Whether a path manager has added a subflow: the connection lists it once its MP_JOIN SYN is sent.
+ * (MPTCP_INFO's mptcpi_subflows is no sign: the kernel counts a subflow before it connects it.)
+ */
+static int joined(int fd)
+{
+	struct mptcp_subflow_data data = {.size_subflow_data = sizeof(data),
+					  .size_user = sizeof(struct mptcp_subflow_addrs)};
+	socklen_t len = sizeof(data);
+	return getsockopt(fd, SOL_MPTCP, MPTCP_SUBFLOW_ADDRS, &data, &len) == 0 && data.num_subflows > 1;
 }
 
 static void *echo(void *arg)
@@ -53,7 +69,7 @@ static int server(int port)
 	}
 }
 
-static int client(const char *addr, int port, int count, int hold_ms, int gap_ms)
+static int client(const char *addr, int port, int count, int hold_ms, int gap_ms, int join_wait_ms)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
@@ -67,6 +83,8 @@ static int client(const char *addr, int port, int count, int hold_ms, int gap_ms
 			return 1;
 		}
 		sleep_ms(hold_ms);
+		for (int waited = 0; waited < join_wait_ms && !joined(fd); waited++)
+			sleep_ms(1);
 		close(fd);
 		sleep_ms(gap_ms);
 	}
@@ -77,8 +95,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "server") == 0)
 		return server(atoi(argv[2]));
-	if (argc == 7 && strcmp(argv[1], "client") == 0)
-		return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
-	fprintf(stderr, "usage: pingpong server PORT | pingpong client ADDR PORT COUNT HOLD_MS GAP_MS\n");
+	if ((argc == 7 || argc == 8) && strcmp(argv[1], "client") == 0)
+		return client(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), argc == 8 ? atoi(argv[7]) : 0);
+	fprintf(stderr, "usage: pingpong server PORT | pingpong client ADDR PORT COUNT HOLD_MS GAP_MS [JOIN_WAIT_MS]\n");
 	return 2;
 }
