@@ -96,7 +96,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private EventLoop.Scheduled resyncTimer;
     private final Runnable resyncTimerAction = this::onResyncTimer;
     private boolean timeoutsUnavailableSaid;
-    private boolean findConnectionsAtStart = true;
+    private boolean listsConnections = true;
     private long discovered;
     private long resyncs;
     private long timeoutsReported;
@@ -174,12 +174,13 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     }
 
     /**
-     * Whether the loop's start looks for the connections the namespace has already (default
-     * yes). A host whose events are made up (a {@link org.mptcp4j.pm.KernelStandIn}'s) says no:
-     * the namespace it reads addresses from has connections that are not its own.
+     * Whether resyncs list the namespace's connections (sock_diag; default yes). A host whose
+     * events are made up (a {@link org.mptcp4j.pm.KernelStandIn}'s) says no: its resyncs find no
+     * connection, as its kernel has none but those of its events, while the namespace it reads
+     * addresses from has connections that are not its own.
      */
-    public ControllerHost findConnectionsAtStart(boolean find) {
-        this.findConnectionsAtStart = find;
+    public ControllerHost listsConnections(boolean lists) {
+        this.listsConnections = lists;
         return this;
     }
 
@@ -187,11 +188,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     @Override
     public void onLoopStart(EventLoop eventLoop) {
         this.loop = eventLoop;
-        if (findConnectionsAtStart) {
-            resync();
-        } else {
-            start();
-        }
+        resync();
         if (!timeoutWatcher.isIdle() && timeoutLooks == null) {
             scheduleTimeoutLooks();
         }
@@ -324,7 +321,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
         List<ConnectionInfo> all;
         try {
-            all = Connections.list(namespace());
+            all = listsConnections ? Connections.list(namespace()) : List.of();
         } catch (MptcpException e) {
             // Nothing is forgotten on a failed look: the state stays as the events left it.
             LOG.warn("resync: " + e.getMessage());

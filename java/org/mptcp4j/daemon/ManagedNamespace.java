@@ -127,7 +127,7 @@ public final class ManagedNamespace implements AutoCloseable {
                     : ConnectionPolicy.of(Map.of(ConnectionPolicy.Match.ANY, controller))).assignable()
                     .onAssignmentEnd(assignments::remove);
             this.host = new ControllerHost(policy, pathManager, own).timeoutInterval(config.timeoutInterval())
-                    .findConnectionsAtStart(standIn == null)
+                    .listsConnections(standIn == null)
                     .onDiscovery(d -> {
                         LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())

@@ -69,6 +69,13 @@ final class WarmUp {
             return;
         }
         long start = System.nanoTime();
+        // Loaded before the traffic, not after: classes loaded once the event path is compiled
+        // can take its compiled code away again (assumptions about which classes exist).
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        // So too the builder of log records that are written: while logging is held at errors
+        // only the builder that drops them exists, and code compiled believing it the only one
+        // would be thrown away at the first line logged after.
+        LOG.atInfo();
         Level level = LogSettings.level();
         LogSettings.level(Level.ERROR);
         int handled;
@@ -83,7 +90,7 @@ final class WarmUp {
             LogSettings.level(level);
         }
         long driven = System.nanoTime();
-        boolean settled = compilationSettles(stop);
+        boolean settled = compilationSettles(compiler, stop);
         LOG.atInfo().addKeyValue("netns", config.label())
                 .log("warm-up: {} made-up connections of {} handled in {} ms, compiler {} after {} ms more", handled,
                         connections, TimeUnit.NANOSECONDS.toMillis(driven - start), settled ? "idle" : "still busy",
@@ -140,8 +147,7 @@ final class WarmUp {
     }
 
     /** Waits until the JIT compiler has been idle a while (bounded); whether it got there. */
-    private static boolean compilationSettles(BooleanSupplier stop) {
-        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+    private static boolean compilationSettles(CompilationMXBean compiler, BooleanSupplier stop) {
         if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
             return false;
         }

@@ -41,6 +41,7 @@ final class AnnouncedListeners implements AutoCloseable {
     /** An accept that fails while the listener is open (EMFILE ...) is tried again after this pause. */
     private static final long ACCEPT_RETRY_MILLIS = 100;
 
+    /** Where listeners open; null for a stand-in kernel's path manager, whose listeners are only counted. */
     private final NetworkNamespace namespace;
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
     /** token -> the listener each local address id's announcement uses (index = id). */
@@ -78,6 +79,9 @@ final class AnnouncedListeners implements AutoCloseable {
     }
 
     private Listener listen(InetSocketAddress key) {
+        if (namespace == null) {
+            return new Listener(null, null);
+        }
         MptcpServerSocket socket;
         try {
             socket = MptcpServerSocket.bind(namespace, key, BACKLOG);
@@ -246,6 +250,9 @@ final class AnnouncedListeners implements AutoCloseable {
      * again, for the next announcement that listens there.
      */
     private static void closeQuietly(Listener listener) {
+        if (listener.socket == null) {
+            return;
+        }
         try {
             listener.socket.close();
         } catch (IOException e) {

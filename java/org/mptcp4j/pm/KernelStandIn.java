@@ -93,7 +93,8 @@ public final class KernelStandIn implements AutoCloseable {
 
     /**
      * A path manager whose commands this stand-in receives, with every command of its dialect
-     * ({@link KernelFeatures#assumed}); once. Listeners for announcements open in the caller's namespace.
+     * ({@link KernelFeatures#assumed}); once. Announcements with a listener open none (they are
+     * counted as open): a made-up announcement must not take a port of the caller's namespace.
      */
     public PathManager pathManager() {
         return PathManager.over(commandSocket(), KernelFeatures.assumed(dialect), NetworkNamespace.current());

@@ -34,7 +34,7 @@ public final class PathManager implements AutoCloseable {
     private final UsedLocalAddresses used;
     private volatile CommandObserver observer = CommandObserver.NONE;
 
-    private PathManager(NetworkNamespace namespace, CommandSocket socket, KernelFeatures features) {
+    private PathManager(NetworkNamespace namespace, CommandSocket socket, KernelFeatures features, boolean standIn) {
         if (socket.dialect() != features.dialect()) {
             socket.close();
             throw new IllegalArgumentException("a " + socket.dialect() + " command socket with " + features.dialect()
@@ -44,7 +44,8 @@ public final class PathManager implements AutoCloseable {
         this.features = features;
         this.socket = socket;
         this.used = socket.dialect() == Dialect.V095 ? new UsedLocalAddresses() : null;
-        this.listeners = new AnnouncedListeners(namespace);
+        // A stand-in kernel's announcements join nothing: no socket of the caller's namespace is opened for them.
+        this.listeners = new AnnouncedListeners(standIn ? null : namespace);
     }
 
     /** A path manager for the caller's network namespace. */
@@ -70,13 +71,16 @@ public final class PathManager implements AutoCloseable {
     public static PathManager open(NetworkNamespace namespace, Dialect dialect) {
         Objects.requireNonNull(namespace, "namespace");
         KernelFeatures features = KernelFeatures.probe(namespace, dialect);
-        return new PathManager(namespace, CommandSocket.open(namespace, dialect), features);
+        return new PathManager(namespace, CommandSocket.open(namespace, dialect), features, false);
     }
 
-    /** A path manager over a command socket already open (a {@link KernelStandIn}'s); it closes the socket. */
+    /**
+     * A path manager over a command socket already open (a {@link KernelStandIn}'s), which opens
+     * no listener for announcements; it closes the socket.
+     */
     static PathManager over(CommandSocket socket, KernelFeatures features, NetworkNamespace namespace) {
         return new PathManager(Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(socket, "socket"),
-                Objects.requireNonNull(features, "features"));
+                Objects.requireNonNull(features, "features"), true);
     }
 
     /** The family this path manager speaks, chosen when it was opened. */
