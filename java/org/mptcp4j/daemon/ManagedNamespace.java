@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,8 @@ public final class ManagedNamespace implements AutoCloseable {
         private volatile long probeQueued;
         private final Runnable probe = () -> probeQueued = 0;
         private volatile boolean abandoned;
+        /** Counted down once the loop's start (its first resync) is done. */
+        private final CountDownLatch polling = new CountDownLatch(1);
         /** Set once its loop was started; until then the run is about to manage the namespace. */
         private volatile boolean launched;
         private boolean ended;
@@ -192,7 +195,20 @@ public final class ManagedNamespace implements AutoCloseable {
         public void onLoopStart(EventLoop eventLoop) {
             // Assigned controllers are made here: from the loader this configuration was read with.
             Thread.currentThread().setContextClassLoader(config.controllerLoader());
-            handler.onLoopStart(eventLoop);
+            try {
+                handler.onLoopStart(eventLoop);
+            } finally {
+                polling.countDown();
+            }
+        }
+
+        /**
+         * Waits until the loop has found the namespace's connections and started its controller,
+         * up to {@code controller-stall} (the watch then sees to it): a daemon that says it manages
+         * the namespace has its loop waiting for events.
+         */
+        void awaitPolling() throws InterruptedException {
+            polling.await(config.controllerStall().toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -343,6 +359,11 @@ public final class ManagedNamespace implements AutoCloseable {
             // Subscribed already: events of the warm-up's time wait in the socket, none is missed.
             WarmUp.once(config, warmUp, closeAsked);
             m.run.start();
+            try {
+                m.run.awaitPolling();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             LOG.atInfo().addKeyValue("netns", m.label).addKeyValue("controller", config.controllerText())
                     .log("managing namespace {}", m.label);
             return m;
