@@ -185,7 +185,7 @@ public final class LoopCeiling {
                 PathManager pathManager = kernel.pathManager()) {
             pathManager.observe(metrics);
             ControllerHost host = new ControllerHost(Controllers.create("ndiffports", Map.of("subflows", "1")),
-                    pathManager).findConnectionsAtStart(false);
+                    pathManager).listsConnections(false);
             try (EventLoop loop = EventLoop.builder(metrics.counting(host)).standIn(kernel)
                     .idleStrategy(configuration.idle()).name("loop-ceiling").build()) {
                 acknowledger.start();
@@ -371,8 +371,9 @@ public final class LoopCeiling {
                     out.clear();
                     out.putInt(ACK).putShort(NLMSG_ERROR).putShort(NLM_F_CAPPED).putInt(in.getInt(8)).putInt(in.getInt(12))
                             .putInt(0).put(request, 0, NLMSGHDR);
-                    kernel.sendAnswer(ack);
+                    // Counted before it is sent: once the loop has it, the count includes it.
                     answered++; // this thread's alone
+                    kernel.sendAnswer(ack);
                 }
             } catch (RuntimeException e) {
                 if (!closing) {
