@@ -151,7 +151,7 @@ public final class ManagedNamespace implements AutoCloseable {
             }
             this.loop = builder.idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
-                    .localAddressFilter(config.localAddressFilter()).name("mptcp4j-" + label)
+                    .localAddressFilter(config.localAddressFilter()).name(standIn != null ? "mptcp4j-warm-up" : "mptcp4j-" + label)
                     .realtimePriority(config.loopPriority()).cpus(config.loopCpus()).build();
         }
 
@@ -357,12 +357,15 @@ public final class ManagedNamespace implements AutoCloseable {
             m.run = m.newRun(config);
             PluginDirectory.hold(config.controllerLoader());
             // Subscribed already: events of the warm-up's time wait in the socket, none is missed.
-            WarmUp.once(config, warmUp, closeAsked);
+            Runnable warmUpReport = WarmUp.once(config, warmUp, closeAsked);
             m.run.start();
             try {
                 m.run.awaitPolling();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (warmUpReport != null) {
+                warmUpReport.run();
             }
             LOG.atInfo().addKeyValue("netns", m.label).addKeyValue("controller", config.controllerText())
                     .log("managing namespace {}", m.label);

@@ -61,12 +61,14 @@ final class WarmUp {
 
     /**
      * Warms up the controllers {@code config} hosts with {@code connections}, unless done in this
-     * JVM; ends early once {@code stop} says so (the daemon is asked to stop).
+     * JVM; ends early once {@code stop} says so (the daemon is asked to stop). Returns what to log
+     * of it, once the namespace's loop runs (the daemon's first line says it manages the
+     * namespace), or null when there was no warm-up.
      */
-    static void once(NamespaceConfig config, int connections, BooleanSupplier stop) {
+    static Runnable once(NamespaceConfig config, int connections, BooleanSupplier stop) {
         String key = config.controllerText() + "|" + config.idle() + "|" + config.decoding();
         if (connections == 0 || !WARMED.add(key)) {
-            return;
+            return null;
         }
         long start = System.nanoTime();
         // Loaded before the traffic, not after: classes loaded once the event path is compiled
@@ -83,18 +85,18 @@ final class WarmUp {
             handled = drive(config, connections, stop);
         } catch (RuntimeException e) {
             // Not a reason to leave the namespace unmanaged: its first connections are only slower.
-            LOG.atWarn().addKeyValue("netns", config.label()).setCause(e)
+            return () -> LOG.atWarn().addKeyValue("netns", config.label()).setCause(e)
                     .log("warm-up failed, the event path is compiled as events come: {}", e.getMessage());
-            return;
         } finally {
             LogSettings.level(level);
         }
         long driven = System.nanoTime();
         boolean settled = compilationSettles(compiler, stop);
-        LOG.atInfo().addKeyValue("netns", config.label())
+        long drivenMillis = TimeUnit.NANOSECONDS.toMillis(driven - start);
+        long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - driven);
+        return () -> LOG.atInfo().addKeyValue("netns", config.label())
                 .log("warm-up: {} made-up connections of {} handled in {} ms, compiler {} after {} ms more", handled,
-                        connections, TimeUnit.NANOSECONDS.toMillis(driven - start), settled ? "idle" : "still busy",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - driven));
+                        connections, drivenMillis, settled ? "idle" : "still busy", settledMillis);
     }
 
     /** The made-up traffic through a stand-in; the connections whose CLOSED the loop handled. */
