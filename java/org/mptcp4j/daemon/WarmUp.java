@@ -23,7 +23,6 @@ import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.MptcpEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Before a namespace's loop starts, drives its controllers, hosted exactly as the daemon hosts
@@ -36,7 +35,7 @@ import org.slf4j.event.Level;
  * <p>The made-up traffic never reaches the kernel: events come from the stand-in and every
  * command goes back to it and is acknowledged there. The namespace is only read (its
  * addresses, which the controllers choose subflows from), and the loop's start does not look
- * for the namespace's connections. Logging is held at errors meanwhile. The namespace's own
+ * for the namespace's connections. Its threads log errors only meanwhile. The namespace's own
  * loop is subscribed before: its events wait in the socket until the warm-up ends.
  */
 final class WarmUp {
@@ -74,12 +73,9 @@ final class WarmUp {
         // Loaded before the traffic, not after: classes loaded once the event path is compiled
         // can take its compiled code away again (assumptions about which classes exist).
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-        // So too the builder of log records that are written: while logging is held at errors
-        // only the builder that drops them exists, and code compiled believing it the only one
-        // would be thrown away at the first line logged after.
-        LOG.atInfo();
-        Level level = LogSettings.level();
-        LogSettings.level(Level.ERROR);
+        // Its threads (this one, the loop and the stand-in's, which inherit it) log errors only;
+        // the daemon's other loops log on.
+        LogSettings.quietThisThread(true);
         int handled;
         try {
             handled = drive(config, connections, stop);
@@ -88,7 +84,7 @@ final class WarmUp {
             return () -> LOG.atWarn().addKeyValue("netns", config.label()).setCause(e)
                     .log("warm-up failed, the event path is compiled as events come: {}", e.getMessage());
         } finally {
-            LogSettings.level(level);
+            LogSettings.quietThisThread(false);
         }
         long driven = System.nanoTime();
         boolean settled = compilationSettles(compiler, stop);

@@ -21,6 +21,8 @@ public final class LogSettings {
     private static volatile Format format = Format.LOGFMT;
     private static volatile PrintStream out = System.err;
     private static volatile boolean enabled = true;
+    /** Set on a thread whose records below ERROR are dropped, and on the threads it starts. */
+    private static final InheritableThreadLocal<Boolean> QUIET = new InheritableThreadLocal<>();
 
     private LogSettings() {}
 
@@ -55,8 +57,27 @@ public final class LogSettings {
         return out;
     }
 
+    /**
+     * Drops the records below ERROR of the calling thread and of the threads it starts from now
+     * on, or stops dropping them: work made up to warm the JVM up says nothing, while the other
+     * threads log as they are set to. The records are still made (levels are enabled as for any
+     * thread), so that this work runs the code real work runs; only their lines are not written.
+     */
+    public static void quietThisThread(boolean quiet) {
+        if (quiet) {
+            QUIET.set(Boolean.TRUE);
+        } else {
+            QUIET.remove();
+        }
+    }
+
     static boolean prints(Level l) {
         return enabled && l.toInt() >= level.toInt();
+    }
+
+    /** Whether a record of {@code l} the calling thread made is dropped rather than written. */
+    static boolean quiet(Level l) {
+        return l != Level.ERROR && QUIET.get() != null;
     }
 
     /**

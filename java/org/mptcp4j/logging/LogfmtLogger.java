@@ -78,6 +78,9 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
     }
 
     private void write(Level level, String message, List<KeyValuePair> pairs, Throwable throwable) {
+        if (LogSettings.quiet(level)) {
+            return;
+        }
         boolean json = LogSettings.format() == LogSettings.Format.JSON;
         StringBuilder line = new StringBuilder(160);
         field(line, json, "time", Instant.now().toString());
