@@ -21,6 +21,7 @@ module org.mptcp4j {
     requires java.management;     // the warm-up waits for the JIT compiler to be idle
     requires transitive jdk.net;  // the control socket: SO_PEERCRED; UnixDomainPrincipal is in its API
 
+    exports org.mptcp4j.protocol;
     exports org.mptcp4j.pm;
     exports org.mptcp4j.loop;
     exports org.mptcp4j.controller;

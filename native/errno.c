@@ -1,4 +1,4 @@
-/* errno names and texts for org.mptcp4j.netlink.Errno (error paths only). */
+/* errno names and texts for org.mptcp4j.protocol.Errno (error paths only). */
 #define _GNU_SOURCE
 #include "jni_support.h"
 
@@ -23,5 +23,5 @@ int m4j_register_errno(JNIEnv *env)
 		{"errnoName", "(I)Ljava/lang/String;", (void *)errno_name},
 		{"errnoText", "(I)Ljava/lang/String;", (void *)errno_describe},
 	};
-	return m4j_register(env, "org/mptcp4j/netlink/Errno", methods, M4J_ARRAY_LEN(methods));
+	return m4j_register(env, "org/mptcp4j/protocol/Errno", methods, M4J_ARRAY_LEN(methods));
 }

@@ -26,7 +26,7 @@ const char *m4j_errno_name(int err)
 
 void m4j_throw_mptcp(JNIEnv *env, const char *operation, int err, const char *detail)
 {
-	jclass cls = (*env)->FindClass(env, "org/mptcp4j/pm/MptcpException");
+	jclass cls = (*env)->FindClass(env, "org/mptcp4j/protocol/MptcpException");
 	if (cls == NULL)
 		return;
 	jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>",

@@ -14,7 +14,7 @@
 /* Binds `methods` to the Java class `class_name`; returns 0 or -1 with an exception pending. */
 int m4j_register(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count);
 
-/* Throws org.mptcp4j.pm.MptcpException(operation, errno, detail); detail may be NULL. */
+/* Throws org.mptcp4j.protocol.MptcpException(operation, errno, detail); detail may be NULL. */
 void m4j_throw_mptcp(JNIEnv *env, const char *operation, int err, const char *detail);
 
 /* Throws java.io.IOException "operation: strerror (ENAME)". */

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * The words of one subcommand, in {@code ip mptcp}'s style ({@code id 3 token 1c0ffee5 backup})

@@ -21,8 +21,8 @@ import org.mptcp4j.daemon.Daemon;
 import org.mptcp4j.daemon.DaemonException;
 import org.mptcp4j.daemon.ManagedNamespace;
 import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.pm.EventFormat;
-import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.protocol.EventFormat;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * What a running daemon answers on its control socket: the command line's words, run against

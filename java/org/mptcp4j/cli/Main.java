@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mptcp4j.cli.Arguments.UsageException;
-import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.ControllerProvider;
 import org.mptcp4j.controller.Controllers;
+import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.daemon.ConfigException;
 import org.mptcp4j.daemon.Daemon;
 import org.mptcp4j.daemon.DaemonConfig;
@@ -29,18 +29,18 @@ import org.mptcp4j.daemon.DaemonException;
 import org.mptcp4j.daemon.PluginDirectory;
 import org.mptcp4j.demo.Demo;
 import org.mptcp4j.diag.LocalAddressFilter;
-import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventDecoding;
+import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.TextFormat;
 import org.mptcp4j.netlink.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.EventFormat;
 import org.mptcp4j.pm.KernelSupport;
-import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.protocol.EventFormat;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.MptcpException;
 
 /** The {@code mptcp4j} command. Exit status: 0 done, 1 failed, 2 command-line mistake. */
 public final class Main {

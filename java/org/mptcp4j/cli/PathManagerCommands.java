@@ -10,10 +10,10 @@ import java.util.function.Function;
 import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Limits;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.socket.MptcpServerSocket;
 
 /**

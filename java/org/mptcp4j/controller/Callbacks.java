@@ -1,7 +1,7 @@
 package org.mptcp4j.controller;
 
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /** The one place an event becomes a controller's callback. */
 final class Callbacks {

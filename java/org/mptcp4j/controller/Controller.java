@@ -3,8 +3,8 @@ package org.mptcp4j.controller;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.IntPredicate;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * A path-management policy: the event loop calls it for every MPTCP event of its namespace,

@@ -52,7 +52,7 @@ public interface ControllerContext {
     /**
      * Every MPTCP connection of the namespace now, with its subflows' tcp_info (sock_diag).
      *
-     * @throws org.mptcp4j.pm.MptcpException EOPNOTSUPP without {@link #hasConnectionInfo()}
+     * @throws org.mptcp4j.protocol.MptcpException EOPNOTSUPP without {@link #hasConnectionInfo()}
      */
     List<ConnectionInfo> connections();
 

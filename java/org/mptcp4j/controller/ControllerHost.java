@@ -1,7 +1,5 @@
 package org.mptcp4j.controller;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,16 +22,18 @@ import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.LocalAddressIds;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.MptcpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link Controller} in an event loop: the loop's handler that turns each event into

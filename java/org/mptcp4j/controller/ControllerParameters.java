@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * The parameters a controller is made with ({@code name=value} pairs from the command line, a

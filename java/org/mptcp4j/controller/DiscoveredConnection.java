@@ -2,7 +2,7 @@ package org.mptcp4j.controller;
 
 import java.util.List;
 import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * A connection that existed before the controller heard of it, found by resync: at start, or

@@ -4,8 +4,8 @@ import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netlink.SockDiag;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.TokenMap;
+import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.table.RowTable;
 
 /**

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,14 +28,15 @@ import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.metrics.PathManagerMetrics;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.pm.KernelFeatures;
 import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.MptcpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -343,7 +344,7 @@ public final class ManagedNamespace implements AutoCloseable {
         PathManager pm = null;
         try {
             // Chosen once for the namespace: its path manager and every run's loop speak it.
-            Dialect dialect = Dialect.await(ns, config.familyWait());
+            Dialect dialect = KernelFeatures.awaitDialect(ns, config.familyWait());
             PathManagerMode.requireUserspace(ns);
             pm = PathManager.open(ns, dialect);
             if (dialect == Dialect.V095) {

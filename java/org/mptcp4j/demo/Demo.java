@@ -12,20 +12,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.AddressText;
-import org.mptcp4j.pm.EventFormat;
 import org.mptcp4j.pm.KernelSupport;
-import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.EventFormat;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
-import org.mptcp4j.diag.SubflowInfo;
 
 /**
  * The demo: a client and a server host in their own network namespaces, two veth paths, an

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * Two hosts in their own network namespaces, a client and a server, joined by N veth pairs:

@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.mptcp4j.netlink.EventRecord;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * Which local address and link events reach a controller: loopback and link-local addresses

@@ -6,7 +6,7 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.mptcp4j.pm.EventFormat;
+import org.mptcp4j.protocol.EventFormat;
 import org.slf4j.MDC;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;

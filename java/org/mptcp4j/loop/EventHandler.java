@@ -2,8 +2,8 @@ package org.mptcp4j.loop;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * Receives every event the loop polls, on the loop's thread, in the kernel's order.

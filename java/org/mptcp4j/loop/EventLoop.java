@@ -1,15 +1,12 @@
 package org.mptcp4j.loop;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,12 +15,16 @@ import org.mptcp4j.netlink.EventRecord;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.netlink.RtnlMonitor;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.pm.KernelFeatures;
 import org.mptcp4j.pm.KernelStandIn;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One thread that polls the MPTCP events of a network namespace and hands each to an
@@ -107,7 +108,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         }
         boolean java = b.decoding == EventDecoding.JAVA;
         this.socket = b.standIn != null ? b.standIn.eventSocket(b.recordCapacity, java)
-                : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : Dialect.detect(b.namespace), b.receiveBuffer,
+                : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : KernelFeatures.detectDialect(b.namespace), b.receiveBuffer,
                         b.recordCapacity, java);
         long mask = 0;
         for (MptcpEventType type : b.types) {
@@ -142,7 +143,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Polls and dispatches until {@link #stop()}, on the calling thread, then closes the
      * event socket. The thread first sets the scheduling the builder asked for.
      *
-     * @throws org.mptcp4j.pm.MptcpException when the thread cannot set its scheduling (the loop
+     * @throws org.mptcp4j.protocol.MptcpException when the thread cannot set its scheduling (the loop
      *     did not run; its socket is closed)
      */
     @Override
@@ -216,7 +217,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Runs the loop on a new thread named after the namespace. With scheduling asked for, returns
      * once the thread has set it.
      *
-     * @throws org.mptcp4j.pm.MptcpException when the thread cannot set its scheduling (the loop
+     * @throws org.mptcp4j.protocol.MptcpException when the thread cannot set its scheduling (the loop
      *     did not run, and has ended)
      */
     public Thread start() {

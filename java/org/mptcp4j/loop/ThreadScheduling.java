@@ -4,7 +4,7 @@ import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mptcp4j.netlink.NativeLibrary;
-import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * What an event loop's thread sets for itself as it starts, before its first poll: SCHED_FIFO

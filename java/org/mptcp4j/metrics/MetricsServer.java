@@ -27,8 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,12 +14,12 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.pm.CommandObserver;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * The metrics of the path manager of one network namespace: events by type, commands by result,

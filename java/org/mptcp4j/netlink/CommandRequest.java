@@ -1,7 +1,7 @@
 package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * Writes a path-manager command into the command socket's request buffer; the layout is

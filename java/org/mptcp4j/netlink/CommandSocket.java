@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.Dialect;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
 
 /**
  * The socket path-manager commands go out on, apart from the event socket so that answers and

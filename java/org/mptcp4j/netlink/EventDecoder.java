@@ -2,8 +2,8 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
 
 /**
  * An event decoder applied to bytes given from Java instead of a socket, for tests and

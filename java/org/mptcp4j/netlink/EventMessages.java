@@ -4,8 +4,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.MptcpAttribute;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpAttribute;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * Writes MPTCP event messages as an upstream kernel multicasts them (attribute sets of 6.18:

@@ -5,11 +5,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.EventFormat;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpAttribute;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.EventFormat;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAttribute;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * The flyweight over one decoded event record; the layout is include/mptcp4j/event_record.h,

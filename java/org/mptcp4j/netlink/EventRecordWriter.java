@@ -2,9 +2,9 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpAttribute;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAttribute;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * Event records that mptcp4j makes itself (a subflow's retransmission timeout, seen through

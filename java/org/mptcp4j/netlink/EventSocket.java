@@ -2,12 +2,12 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * The socket joined to the kernel's path-manager events group of one network namespace

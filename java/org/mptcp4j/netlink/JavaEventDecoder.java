@@ -2,8 +2,8 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
 
 /**
  * The pure-Java twin of native/event_decoder.c: raw netlink datagrams in, the same event

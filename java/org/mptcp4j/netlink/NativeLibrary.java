@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import org.mptcp4j.pm.MptcpException;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * Loads {@code libmptcp4j.so} once per class loader: from {@code java.library.path} when it

@@ -3,7 +3,7 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * The flyweight over one decoded answer of the kernel to a path-manager command; the layout

@@ -51,7 +51,7 @@ public final class RtnlMonitor implements AutoCloseable {
                     + "tracked, and their address events carry no interface name");
         }
         if (n < 0) {
-            throw new org.mptcp4j.pm.MptcpException("receive rtnetlink changes", -n, null);
+            throw new org.mptcp4j.protocol.MptcpException("receive rtnetlink changes", -n, null);
         }
         return n;
     }

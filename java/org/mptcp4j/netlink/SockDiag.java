@@ -3,7 +3,7 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEvent;
 
 /**
  * A sock_diag socket in one network namespace, dumping its MPTCP connections, listeners and
@@ -40,7 +40,7 @@ public final class SockDiag implements AutoCloseable {
     /**
      * Dumps every MPTCP socket and subflow of the namespace now; returns the number of records.
      *
-     * @throws org.mptcp4j.pm.MptcpException with the kernel's errno and text when the dump fails
+     * @throws org.mptcp4j.protocol.MptcpException with the kernel's errno and text when the dump fails
      */
     public int dump() {
         if (handle == 0) {
@@ -104,7 +104,7 @@ public final class SockDiag implements AutoCloseable {
      * Looks up every subflow asked for since the last call, then forgets them; returns the
      * number of records: one for each still open (those gone are left out), in no set order.
      *
-     * @throws org.mptcp4j.pm.MptcpException with the kernel's errno when a lookup fails
+     * @throws org.mptcp4j.protocol.MptcpException with the kernel's errno when a lookup fails
      */
     public int lookUp() {
         if (handle == 0) {

@@ -2,8 +2,9 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * The commands of the multipath-tcp.org v0.95 {@code mptcp} family, as complete netlink

@@ -123,7 +123,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The name of interface {@code index} in this namespace, or null. Names are bytes: read as
-     * UTF-8, a byte that is not becomes U+FFFD, as in {@link org.mptcp4j.pm.MptcpEvent#interfaceName()}.
+     * UTF-8, a byte that is not becomes U+FFFD, as in {@link org.mptcp4j.protocol.MptcpEvent#interfaceName()}.
      */
     public String interfaceName(int index) {
         NativeLibrary.ensureLoaded();

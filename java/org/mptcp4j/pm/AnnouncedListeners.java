@@ -1,7 +1,5 @@
 package org.mptcp4j.pm;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -12,9 +10,13 @@ import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.socket.MptcpServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MPTCP listening sockets opened for announced addresses: the kernel accepts a peer's

@@ -1,7 +1,5 @@
 package org.mptcp4j.pm;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -14,9 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.mptcp4j.netlink.CommandRequest;
 import org.mptcp4j.netlink.CommandSocket;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netlink.ReplyRecord;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpException;
+import org.mptcp4j.protocol.PmCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The path manager's commands in asynchronous form: each returns at once with a future of the
@@ -99,7 +103,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /** An asynchronous path manager for {@code namespace} keeping up to {@code window} requests in flight. */
     public static AsyncPathManager open(NetworkNamespace namespace, int window) {
-        return open(namespace, Dialect.detect(Objects.requireNonNull(namespace, "namespace")), window);
+        return open(namespace, KernelFeatures.detectDialect(Objects.requireNonNull(namespace, "namespace")), window);
     }
 
     /**

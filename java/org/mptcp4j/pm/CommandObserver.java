@@ -1,5 +1,7 @@
 package org.mptcp4j.pm;
 
+import org.mptcp4j.protocol.PmCommand;
+
 /**
  * Told of every command a {@link PathManager} sent and how it ended: metrics count them by
  * result and time them. Called on the thread that issued the command, after the kernel's

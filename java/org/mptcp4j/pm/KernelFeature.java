@@ -1,5 +1,8 @@
 package org.mptcp4j.pm;
 
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.PmCommand;
+
 /**
  * What mptcp4j asks of the kernel's path manager, each with the kernel release that brought
  * it and whether the v0.95 family has it, so that a missing one is named rather than failing

@@ -1,10 +1,16 @@
 package org.mptcp4j.pm;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import org.mptcp4j.netlink.Errno;
+import java.util.function.Supplier;
 import org.mptcp4j.netlink.KernelFeatureProbe;
+import org.mptcp4j.netlink.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpException;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * What the running kernel's path manager offers: for the upstream mptcp_pm family, read once
@@ -37,6 +43,62 @@ public final class KernelFeatures {
             supported[feature.ordinal()] = computeSupports(feature);
         }
     }
+
+    /**
+     * The dialect the kernel of {@code namespace} offers, upstream's when it has both.
+     *
+     * @throws MptcpException (ENOENT) naming both families when it has neither
+     */
+    public static Dialect detectDialect(NetworkNamespace namespace) {
+        NativeLibrary.ensureLoaded();
+        for (Dialect d : Dialect.values()) {
+            if (KernelFeatureProbe.familyId(namespace.fd(), d.family()) >= 0) {
+                return d;
+            }
+        }
+        throw new MptcpException("find the MPTCP path manager", Errno.ENOENT,
+                "the kernel has neither the mptcp_pm family (Linux 5.19+) nor the multipath-tcp.org v0.95 mptcp family");
+    }
+
+    /**
+     * As {@link #detectDialect}, waiting up to {@code timeout} for a family to appear: v0.95's comes with
+     * its netlink path manager's module, which may load after a daemon starts at boot. Looks
+     * again every 100 ms; generic netlink announces new families, but a missing one costs only a start-up delay.
+     *
+     * @param timeout 0 (look once) to 1 day
+     * @throws MptcpException (ENOENT) naming both families and the time waited when neither came
+     * @throws IllegalArgumentException when the timeout is out of that range
+     */
+    public static Dialect awaitDialect(NetworkNamespace namespace, Duration timeout) {
+        return awaitDialect(() -> detectDialect(namespace), timeout);
+    }
+
+    /** The waiting of {@link #awaitDialect(NetworkNamespace, Duration)} around any way of looking. */
+    static Dialect awaitDialect(Supplier<Dialect> look, Duration timeout) {
+        long deadline = System.nanoTime() + WAIT.check("timeout", timeout).toNanos();
+        while (true) {
+            try {
+                return look.get();
+            } catch (MptcpException e) {
+                if (e.errno() != Errno.ENOENT || timeout.isZero()) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new MptcpException("find the MPTCP path manager", Errno.ENOENT, e.detail()
+                            + " (waited " + timeout.toMillis() + " ms)");
+                }
+            }
+            try {
+                Thread.sleep(LOOK_AGAIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MptcpException("find the MPTCP path manager", Errno.EINTR, "interrupted while waiting");
+            }
+        }
+    }
+
+    private static final long LOOK_AGAIN_MILLIS = 100;
+    private static final ValueRange WAIT = ValueRange.duration(Duration.ZERO, Duration.ofDays(1));
 
     /** Reads the features of the kernel's mptcp_pm family as seen from {@code namespace}. */
     public static KernelFeatures probe(NetworkNamespace namespace) {

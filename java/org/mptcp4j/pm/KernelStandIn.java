@@ -6,6 +6,8 @@ import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.netlink.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * Stands in for the kernel's side of the path-manager netlink sockets, to run a controller

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * What the kernel of a network namespace offers MPTCP, read from its {@code net.mptcp}

@@ -1,6 +1,8 @@
 package org.mptcp4j.pm;
 
 import java.util.Arrays;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * The local address ids of a network namespace, 1..255, as the userspace path manager needs

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.mptcp4j.netlink.CommandSocket;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netlink.ReplyRecord;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * Every command of the kernel's path manager for one network namespace, each synchronous: it
@@ -60,7 +64,7 @@ public final class PathManager implements AutoCloseable {
      * @throws MptcpException when the kernel has neither family
      */
     public static PathManager open(NetworkNamespace namespace) {
-        return open(namespace, Dialect.detect(Objects.requireNonNull(namespace, "namespace")));
+        return open(namespace, KernelFeatures.detectDialect(Objects.requireNonNull(namespace, "namespace")));
     }
 
     /**

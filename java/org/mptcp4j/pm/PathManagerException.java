@@ -1,5 +1,7 @@
 package org.mptcp4j.pm;
 
+import org.mptcp4j.protocol.MptcpException;
+
 /**
  * The kernel refused a path-manager command: carries the command, the errno and the kernel's
  * extended-ack text, e.g. {@code SUBFLOW_CREATE: Invalid argument (EINVAL): invalid token}.

@@ -1,6 +1,7 @@
 package org.mptcp4j.pm;
 
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * Which path manager the kernel gives new MPTCP connections of a network namespace:

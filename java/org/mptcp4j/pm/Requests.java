@@ -1,6 +1,8 @@
 package org.mptcp4j.pm;
 
 import org.mptcp4j.netlink.CommandRequest;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * The one place each path-manager command is written into a request, shared by

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * The local addresses and ids each connection uses as this path manager set them up (its

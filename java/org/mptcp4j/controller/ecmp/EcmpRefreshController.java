@@ -1,7 +1,5 @@
 package org.mptcp4j.controller.ecmp;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -13,11 +11,13 @@ import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ecmp-refresh (the SMAPP paper's flow-based load balancing): ndiffports' subflows over one

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.EventRecorder;
 import org.mptcp4j.testing.KernelTest;

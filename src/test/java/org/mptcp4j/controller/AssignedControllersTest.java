@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.protocol.Dialect;
 
 /**
  * Connections handed to controllers by name ({@code ctl policy token T NAME PARAM=VALUE}) take

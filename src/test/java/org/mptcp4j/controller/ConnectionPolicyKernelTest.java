@@ -155,7 +155,7 @@ class ConnectionPolicyKernelTest {
             try (java.nio.channels.ServerSocketChannel plain = org.mptcp4j.socket.MptcpChannels.openServerSocketChannel(
                             t.server(), java.net.StandardProtocolFamily.INET, org.mptcp4j.socket.MptcpChannels.Fallback.TCP);
                     EventLoop loop = EventLoop.builder(event -> {
-                        if (event.type() == org.mptcp4j.pm.MptcpEventType.CLOSED) {
+                        if (event.type() == org.mptcp4j.protocol.MptcpEventType.CLOSED) {
                             closed.incrementAndGet();
                         }
                         Callbacks.deliver(policy, event.type(), event);

@@ -14,8 +14,8 @@ import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * A controller stuck in a callback, as a broken plugin's would be: on the first connection it

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Transfers;
 import org.mptcp4j.testing.TwoHosts;

@@ -2,10 +2,10 @@ package org.mptcp4j.examples;
 
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEvent;
 
 /** The README's example: a backup subflow from a second local address on every connection this host opens. */
 public final class BackupPath implements Controller {

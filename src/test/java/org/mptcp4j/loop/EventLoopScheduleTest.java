@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.KernelStandIn;
+import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.testing.HeldLoop;
 
 /**

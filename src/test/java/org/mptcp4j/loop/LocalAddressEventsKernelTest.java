@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.LocalAddressFilter;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.testing.HeldLoop;
 import org.mptcp4j.testing.KernelTest;
 

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.KernelStandIn;
-import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.ThreadStatus;
 

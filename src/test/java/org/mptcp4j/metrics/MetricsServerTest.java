@@ -26,13 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.testing.ContextLoader;
-import org.mptcp4j.testing.HttpClient;
-import org.mptcp4j.testing.HttpClient.Response;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.PmCommand;
+import org.mptcp4j.testing.ContextLoader;
+import org.mptcp4j.testing.HttpClient.Response;
+import org.mptcp4j.testing.HttpClient;
 
 class MetricsServerTest {
     static Response request(InetSocketAddress server, String method, String path) throws IOException {

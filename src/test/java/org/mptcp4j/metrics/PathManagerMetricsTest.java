@@ -15,10 +15,10 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.netlink.Errno;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.PmCommand;
 
 /** Counting, gauges, the histogram and their text, without a kernel: events are made here. */
 class PathManagerMetricsTest {

@@ -26,14 +26,15 @@ import org.mptcp4j.controller.announce.AnnounceController;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.KernelStandIn;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpEventType;
-import org.mptcp4j.pm.MptcpException;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.MptcpException;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * Shipped controllers, unchanged, on both dialects, against a stand-in kernel that replays

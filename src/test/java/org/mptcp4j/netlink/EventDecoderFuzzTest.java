@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.EventCounter;
+import org.mptcp4j.protocol.EventCounter;
 
 /**
  * A mutational fuzzer of the pure-Java decoder ({@link JavaEventDecoder}), seeded with the events

@@ -9,10 +9,10 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpAddress;
-import org.mptcp4j.pm.MptcpAttribute;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAttribute;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * An event decoder on hand-built messages: every attribute, both families, and broken input.

@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.diag.LocalAddressFilter;
-import org.mptcp4j.pm.EventFormat;
+import org.mptcp4j.protocol.EventFormat;
 
 /**
  * Interface names in link records, as a namespace's root may choose them: any bytes but '/',

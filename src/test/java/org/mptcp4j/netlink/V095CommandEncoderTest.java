@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * Golden bytes of every v0.95 command, written out by hand from v0.95's uapi header (command

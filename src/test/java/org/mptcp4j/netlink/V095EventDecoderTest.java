@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /**
  * The real multipath-tcp.org v0.95 CREATED event of mptcp-kernel-api.md section 7 (family id

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.protocol.MptcpAddress;
 
 class AddressPrefixTest {
     private static boolean in(String prefix, String address) {

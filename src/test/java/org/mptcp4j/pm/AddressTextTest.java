@@ -3,6 +3,7 @@ package org.mptcp4j.pm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.protocol.MptcpAddress;
 
 class AddressTextTest {
     private static String text(String literal) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Topology;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.testing.KernelTest;
 
 /** Pipelined commands: every answer reaches the request it answers. */

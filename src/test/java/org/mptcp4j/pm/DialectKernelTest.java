@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netlink.KernelFeatureProbe;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.testing.KernelTest;
 
 /** Which path-manager family this kernel offers, read in a namespace of the test's own. */
@@ -19,11 +22,11 @@ class DialectKernelTest {
     @Test
     void thisKernelOffersUpstreamsFamilyAndNotV095s() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
-            assertEquals(Dialect.UPSTREAM, Dialect.detect(t.client()));
+            assertEquals(Dialect.UPSTREAM, KernelFeatures.detectDialect(t.client()));
             assertTrue(KernelFeatureProbe.familyId(t.client().fd(), "mptcp_pm") > 0);
             assertTrue(KernelFeatureProbe.familyId(t.client().fd(), "mptcp") < 0, "no v0.95 family here");
             assertTrue(KernelFeatureProbe.familyId(t.client().fd(), "m4j_no_such_family") < 0);
-            assertEquals(Dialect.UPSTREAM, Dialect.await(t.client(), Duration.ofSeconds(10)), "there at once");
+            assertEquals(Dialect.UPSTREAM, KernelFeatures.awaitDialect(t.client(), Duration.ofSeconds(10)), "there at once");
         }
     }
 

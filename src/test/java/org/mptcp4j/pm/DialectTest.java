@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.netlink.Errno;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpException;
 
 /**
  * Waiting for a path-manager family that comes late, as v0.95's does with its module (upstream's
@@ -20,7 +22,7 @@ class DialectTest {
     @Test
     void aFamilyThatAppearsWhileWaitingIsTaken() {
         AtomicInteger looks = new AtomicInteger();
-        Dialect found = Dialect.await(() -> {
+        Dialect found = KernelFeatures.awaitDialect(() -> {
             if (looks.incrementAndGet() < 3) {
                 throw absent();
             }
@@ -32,7 +34,7 @@ class DialectTest {
 
     @Test
     void noFamilyWithinTheWaitNamesTheWait() {
-        MptcpException e = assertThrows(MptcpException.class, () -> Dialect.await(() -> {
+        MptcpException e = assertThrows(MptcpException.class, () -> KernelFeatures.awaitDialect(() -> {
             throw absent();
         }, Duration.ofMillis(250)));
         assertEquals(Errno.ENOENT, e.errno());
@@ -43,12 +45,12 @@ class DialectTest {
     @Test
     void withoutAWaitOrForOtherErrorsItFailsAtOnce() {
         AtomicInteger looks = new AtomicInteger();
-        assertThrows(MptcpException.class, () -> Dialect.await(() -> {
+        assertThrows(MptcpException.class, () -> KernelFeatures.awaitDialect(() -> {
             looks.incrementAndGet();
             throw absent();
         }, Duration.ZERO));
         assertEquals(1, looks.get());
-        MptcpException denied = assertThrows(MptcpException.class, () -> Dialect.await(() -> {
+        MptcpException denied = assertThrows(MptcpException.class, () -> KernelFeatures.awaitDialect(() -> {
             throw new MptcpException("connect generic netlink socket", Errno.EPERM, null);
         }, Duration.ofSeconds(30)));
         assertEquals(Errno.EPERM, denied.errno(), "not a missing family: no reason to wait");
@@ -58,7 +60,7 @@ class DialectTest {
     void aWaitBeyondADayIsRefusedBeforeLooking() {
         AtomicInteger looks = new AtomicInteger();
         for (Duration wait : new Duration[] {Duration.ofDays(1_000_000), Duration.ofNanos(-1)}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dialect.await(() -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelFeatures.awaitDialect(() -> {
                 looks.incrementAndGet();
                 throw absent();
             }, wait));

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.netlink.Errno;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.testing.KernelTest;
 
 /** The in-kernel path manager's endpoints and limits, written and read back. */

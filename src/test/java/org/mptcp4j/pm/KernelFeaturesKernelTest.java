@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.PmCommand;
 import org.mptcp4j.testing.KernelTest;
 
 /** The running kernel's family as the probe reads it (this machine: Linux 6.18). */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.netlink.KernelFeatureProbe;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.MptcpException;
 
 /** What a kernel lacking an operation or an attribute is told, with the release that brought it. */
 class KernelFeaturesTest {

@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /** What a stand-in kernel's path manager does outside the stand-in: nothing. */
 class KernelStandInTest {

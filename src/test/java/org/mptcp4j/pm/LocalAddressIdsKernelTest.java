@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Topology;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.testing.KernelTest;
 
 /** Ids agree with the namespace's in-kernel endpoints. */

@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.SeenEvent;
 import org.mptcp4j.testing.Transfers;
-import org.mptcp4j.testing.TwoHosts;
 import org.mptcp4j.testing.TwoHosts.Family;
+import org.mptcp4j.testing.TwoHosts;
 
 /**
  * Each userspace-PM command on a live connection, client and server side, in IPv4, IPv6 and

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.socket.MptcpChannels;
 import org.mptcp4j.socket.MptcpChannels.Fallback;
+import org.mptcp4j.socket.MptcpChannels;
 
 /**
  * Both ends of many MPTCP connections, held open by a JVM of their own: a process has only so

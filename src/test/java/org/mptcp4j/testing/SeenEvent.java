@@ -1,9 +1,9 @@
 package org.mptcp4j.testing;
 
 import java.net.InetAddress;
-import org.mptcp4j.pm.EventFormat;
-import org.mptcp4j.pm.MptcpEvent;
-import org.mptcp4j.pm.MptcpEventType;
+import org.mptcp4j.protocol.EventFormat;
+import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpEventType;
 
 /** A copy of an event that outlives the callback, for assertions. */
 public record SeenEvent(MptcpEventType type, int attributes, int token, int family, int localId, int remoteId,

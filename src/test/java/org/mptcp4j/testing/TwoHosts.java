@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 

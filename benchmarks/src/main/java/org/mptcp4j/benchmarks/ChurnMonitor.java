@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpEvent;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpEvent;
 
 /**
  * The daemon side of the churn benchmark: an event loop on a namespace at the default buffer

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -2,7 +2,7 @@ package org.mptcp4j.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.pm.MptcpAddress;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * A pure-Java encoder of SUBFLOW_CREATE, byte for byte what the native one (libnl) writes, so

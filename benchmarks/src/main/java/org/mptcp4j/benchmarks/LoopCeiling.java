@@ -15,12 +15,12 @@ import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.PathManagerMetrics;
-import org.mptcp4j.pm.Dialect;
-import org.mptcp4j.pm.EventCounter;
 import org.mptcp4j.pm.KernelStandIn;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * The event loop's own ceiling: the events a second it handles, and what each costs, when the

@@ -15,12 +15,12 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.netlink.Errno;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.EventCounter;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
-import org.mptcp4j.pm.PmCommand;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.PmCommand;
 
 /**
  * The path manager side of the resync-storm benchmark: ndiffports (one extra subflow per

@@ -2,8 +2,8 @@ package org.mptcp4j.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.mptcp4j.pm.TokenMap;
 import org.mptcp4j.table.RowTable;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -21,9 +21,9 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
+import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.KernelTest;
@@ -62,7 +62,7 @@ class FullMeshKernelTest {
                 ControllerHost host = new ControllerHost(controller, pm);
                 loop = EventLoop.builder(EventHandler.observed(host, new EventHandler() {
                     @Override
-                    public void onEvent(org.mptcp4j.pm.MptcpEvent event) {
+                    public void onEvent(org.mptcp4j.protocol.MptcpEvent event) {
                         if (event.type() == MptcpEventType.SUB_CLOSED) {
                             closed.add(SeenEvent.of(event));
                         }

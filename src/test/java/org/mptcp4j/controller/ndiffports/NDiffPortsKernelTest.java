@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
-import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
-import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Transfers;
 

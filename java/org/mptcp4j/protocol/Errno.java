@@ -1,4 +1,6 @@
-package org.mptcp4j.netlink;
+package org.mptcp4j.protocol;
+
+import org.mptcp4j.netlink.NativeLibrary;
 
 /** Names and texts of Linux errno values, from the C library (error paths only). */
 public final class Errno {

@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 /**
  * What the native decoder counts on an event socket, in the order of enum

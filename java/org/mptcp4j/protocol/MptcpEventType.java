@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 /** The events of the kernel's mptcp_pm family, by their MPTCP_EVENT_* ids. */
 public enum MptcpEventType {

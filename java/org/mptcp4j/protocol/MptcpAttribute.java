@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 /** The attributes of MPTCP events, by their MPTCP_ATTR_* ids and their names in monitor output. */
 public enum MptcpAttribute {

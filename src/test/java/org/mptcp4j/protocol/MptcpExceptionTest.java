@@ -1,9 +1,9 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.netlink.Errno;
+import org.mptcp4j.pm.PathManagerException;
 
 /** The one-line messages of the errors that cannot be staged on this kernel. */
 class MptcpExceptionTest {

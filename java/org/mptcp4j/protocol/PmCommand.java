@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 /**
  * The path-manager commands, as errors name them: those of the upstream mptcp_pm family

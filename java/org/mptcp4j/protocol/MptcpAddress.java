@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.mptcp4j.pm.AddressText;
 
 /**
  * An MPTCP address as the path manager speaks of it: IP address and port, and optionally the

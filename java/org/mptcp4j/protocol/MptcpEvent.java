@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
 import java.net.InetAddress;
 

@@ -1,6 +1,5 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.protocol;
 
-import org.mptcp4j.netlink.Errno;
 
 /**
  * Something mptcp4j could not do, in one line: the operation, the errno (when the kernel or
