@@ -658,7 +658,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         }
 
         /**
-         * The family whose events to hear (default: the one the kernel offers, {@link Dialect#detect};
+         * The family whose events to hear (default: the one the kernel offers, {@link KernelFeatures#detectDialect};
          * a path manager's {@link org.mptcp4j.pm.PathManager#dialect()} is the same).
          */
         public Builder dialect(Dialect dialect) {

@@ -124,7 +124,7 @@ public final class AsyncPathManager implements AutoCloseable {
         return features;
     }
 
-    /** The family it speaks: the one the kernel offers ({@link Dialect#detect}). */
+    /** The family it speaks: the one the kernel offers ({@link KernelFeatures#detectDialect}). */
     public Dialect dialect() {
         return socket.dialect();
     }

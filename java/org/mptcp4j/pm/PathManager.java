@@ -59,7 +59,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * A path manager for {@code namespace}, speaking the family its kernel offers
-     * ({@link Dialect#detect}: upstream's mptcp_pm, else v0.95's mptcp).
+     * ({@link KernelFeatures#detectDialect}: upstream's mptcp_pm, else v0.95's mptcp).
      *
      * @throws MptcpException when the kernel has neither family
      */
