@@ -46,7 +46,6 @@ const char *m4j_errno_name(int err);
 
 /* Registration functions, one per Java class with natives (see jni_onload.c). */
 int m4j_register_native_library(JNIEnv *env);
-int m4j_register_errno(JNIEnv *env);
 int m4j_register_network_namespace(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
 int m4j_register_event_socket(JNIEnv *env);
