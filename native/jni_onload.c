@@ -7,7 +7,7 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 	JNIEnv *env;
 	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
 		return JNI_ERR;
-	if (m4j_register_native_library(env) != 0 ||
+	if (m4j_register_native_library(env) != 0 || m4j_register_record_layouts(env) != 0 ||
 	    m4j_register_network_namespace(env) != 0 || m4j_register_event_decoder(env) != 0 ||
 	    m4j_register_event_socket(env) != 0 || m4j_register_command_socket(env) != 0 ||
 	    m4j_register_mptcp_channels(env) != 0 ||

@@ -46,6 +46,7 @@ const char *m4j_errno_name(int err);
 
 /* Registration functions, one per Java class with natives (see jni_onload.c). */
 int m4j_register_native_library(JNIEnv *env);
+int m4j_register_record_layouts(JNIEnv *env);
 int m4j_register_network_namespace(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
 int m4j_register_event_socket(JNIEnv *env);

@@ -180,7 +180,7 @@ int m4j_register_kernel_feature_probe(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
 		{"probe", "(ILjava/nio/ByteBuffer;)V", (void *)probe_features},
-		{"familyId", "(ILjava/lang/String;)I", (void *)probe_family_id},
+		{"lookUpFamily", "(ILjava/lang/String;)I", (void *)probe_family_id},
 	};
 	return m4j_register(env, "org/mptcp4j/netlink/KernelFeatureProbe", methods,
 			    M4J_ARRAY_LEN(methods));

@@ -1,64 +1,7 @@
-/* Layout tables for org.mptcp4j.netlink.NativeLibrary, which checks its Java mirrors at load. */
+/* The libnl version for org.mptcp4j.natives.NativeLibrary. */
 #include "jni_support.h"
 
 #include <netlink/version.h>
-
-#include "mptcp4j/command_reply.h"
-#include "mptcp4j/command_request.h"
-#include "mptcp4j/event_record.h"
-#include "mptcp4j/kernel_feature_probe.h"
-#include "mptcp4j/local_address.h"
-#include "mptcp4j/diag_record.h"
-
-static jintArray to_java(JNIEnv *env, const jint *values, int count)
-{
-	jintArray array = (*env)->NewIntArray(env, count);
-	if (array != NULL)
-		(*env)->SetIntArrayRegion(env, array, 0, count, values);
-	return array;
-}
-
-static jintArray event_record_layout(JNIEnv *env, jclass cls)
-{
-	(void)cls;
-	static const jint layout[] = MPTCP4J_EVENT_RECORD_LAYOUT;
-	return to_java(env, layout, M4J_ARRAY_LEN(layout));
-}
-
-static jintArray command_request_layout(JNIEnv *env, jclass cls)
-{
-	(void)cls;
-	static const jint layout[] = MPTCP4J_COMMAND_REQUEST_LAYOUT;
-	return to_java(env, layout, M4J_ARRAY_LEN(layout));
-}
-
-static jintArray command_reply_layout(JNIEnv *env, jclass cls)
-{
-	(void)cls;
-	static const jint layout[] = MPTCP4J_COMMAND_REPLY_LAYOUT;
-	return to_java(env, layout, M4J_ARRAY_LEN(layout));
-}
-
-static jintArray diag_record_layout(JNIEnv *env, jclass cls)
-{
-	(void)cls;
-	static const jint layout[] = MPTCP4J_DIAG_RECORD_LAYOUT;
-	return to_java(env, layout, M4J_ARRAY_LEN(layout));
-}
-
-static jintArray local_address_layout(JNIEnv *env, jclass cls)
-{
-	(void)cls;
-	static const jint layout[] = MPTCP4J_LOCAL_ADDRESS_LAYOUT;
-	return to_java(env, layout, M4J_ARRAY_LEN(layout));
-}
-
-static jintArray kernel_features_layout(JNIEnv *env, jclass cls)
-{
-	(void)cls;
-	static const jint layout[] = MPTCP4J_KERNEL_FEATURES_LAYOUT;
-	return to_java(env, layout, M4J_ARRAY_LEN(layout));
-}
 
 static jstring libnl_version(JNIEnv *env, jclass cls)
 {
@@ -69,14 +12,8 @@ static jstring libnl_version(JNIEnv *env, jclass cls)
 int m4j_register_native_library(JNIEnv *env)
 {
 	static const JNINativeMethod methods[] = {
-		{"eventRecordLayout", "()[I", (void *)event_record_layout},
-		{"commandRequestLayout", "()[I", (void *)command_request_layout},
-		{"commandReplyLayout", "()[I", (void *)command_reply_layout},
-		{"diagRecordLayout", "()[I", (void *)diag_record_layout},
-		{"localAddressLayout", "()[I", (void *)local_address_layout},
-		{"kernelFeaturesLayout", "()[I", (void *)kernel_features_layout},
 		{"libnlVersion", "()Ljava/lang/String;", (void *)libnl_version},
 	};
-	return m4j_register(env, "org/mptcp4j/netlink/NativeLibrary", methods,
+	return m4j_register(env, "org/mptcp4j/natives/NativeLibrary", methods,
 			    M4J_ARRAY_LEN(methods));
 }

@@ -34,7 +34,7 @@ import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.TextFormat;
-import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.pm.PathManagerMode;

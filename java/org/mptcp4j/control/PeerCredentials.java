@@ -2,7 +2,7 @@ package org.mptcp4j.control;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.natives.NativeLibrary;
 
 /**
  * Uids, for deciding who is served: the JDK names a peer (SO_PEERCRED) by its user name only,

@@ -3,7 +3,7 @@ package org.mptcp4j.loop;
 import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.protocol.MptcpException;
 
 /**

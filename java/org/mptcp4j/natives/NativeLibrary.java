@@ -1,4 +1,4 @@
-package org.mptcp4j.netlink;
+package org.mptcp4j.natives;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -21,8 +20,8 @@ import org.mptcp4j.protocol.MptcpException;
 /**
  * Loads {@code libmptcp4j.so} once per class loader: from {@code java.library.path} when it
  * is there, else extracted from the platform jar ({@code META-INF/native/<os>-<arch>/}) to a
- * uniquely named temporary file. After loading, the record layouts the Java flyweights use
- * are checked against the ones the native code was compiled with.
+ * uniquely named temporary file. Its natives are bound on loading; {@code netlink.RecordLayouts}
+ * checks the records' layouts before they are used.
  */
 public final class NativeLibrary {
     static final String NAME = "mptcp4j";
@@ -41,9 +40,7 @@ public final class NativeLibrary {
         }
         synchronized (LOCK) {
             if (origin == null) {
-                String from = load();
-                checkLayouts();
-                origin = from;
+                origin = load();
             }
         }
     }
@@ -167,35 +164,6 @@ public final class NativeLibrary {
         int colon = message.indexOf(": ");
         return colon >= 0 ? message.substring(colon + 2) : message;
     }
-
-    private static void checkLayouts() {
-        check("event record", EventRecord.LAYOUT, eventRecordLayout());
-        check("command request", CommandRequest.LAYOUT, commandRequestLayout());
-        check("command reply", ReplyRecord.LAYOUT, commandReplyLayout());
-        check("diag record", DiagRecord.LAYOUT, diagRecordLayout());
-        check("local address", LocalAddressDump.LAYOUT, localAddressLayout());
-        check("kernel features", KernelFeatureProbe.LAYOUT, kernelFeaturesLayout());
-    }
-
-    private static void check(String what, int[] java, int[] c) {
-        if (!Arrays.equals(java, c)) {
-            throw new MptcpException("check " + what + " layout", 0,
-                    "Java " + Arrays.toString(java) + " != native " + Arrays.toString(c)
-                            + ": the jar and libmptcp4j.so come from different builds");
-        }
-    }
-
-    static native int[] eventRecordLayout();
-
-    static native int[] commandRequestLayout();
-
-    static native int[] commandReplyLayout();
-
-    static native int[] diagRecordLayout();
-
-    static native int[] localAddressLayout();
-
-    static native int[] kernelFeaturesLayout();
 
     private static native String libnlVersion();
 }

@@ -30,7 +30,7 @@ public final class CommandSocket implements AutoCloseable {
 
     /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
     private CommandSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int portId) {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.requestBuffer = ByteBuffer.allocateDirect(CommandRequest.SIZE).order(ByteOrder.nativeOrder());
         ByteBuffer replies = ByteBuffer.allocateDirect(ReplyRecord.CAPACITY * ReplyRecord.SIZE).order(ByteOrder.nativeOrder());

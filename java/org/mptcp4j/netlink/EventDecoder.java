@@ -33,7 +33,7 @@ public final class EventDecoder {
 
     /** A decoder for messages of {@code familyId} in {@code dialect}. */
     public EventDecoder(int familyId, int recordCapacity, boolean java, Dialect dialect) {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         this.familyId = familyId;
         this.hostOrderPorts = dialect.hostOrderPorts();
         this.capacity = recordCapacity;

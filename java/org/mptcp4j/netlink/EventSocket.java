@@ -52,7 +52,7 @@ public final class EventSocket implements AutoCloseable {
         if (receiveBuffer < 4096) {
             throw new IllegalArgumentException("receive buffer below 4096 bytes: " + receiveBuffer);
         }
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.namespace = namespace;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());

@@ -25,7 +25,7 @@ public final class KernelFeatureProbe {
 
     /** Probes the namespace open at {@code netnsFd}: {@code int[3][OPS]} of flags, do-attributes, dump-attributes. */
     public static int[][] probe(int netnsFd) {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         ByteBuffer out = ByteBuffer.allocateDirect(OPS * SIZE).order(ByteOrder.nativeOrder());
         probe(netnsFd, out);
         int[][] table = new int[3][OPS];
@@ -43,5 +43,10 @@ public final class KernelFeatureProbe {
      * The id of generic-netlink family {@code name} in the namespace, or a negative number when
      * the kernel has no such family.
      */
-    public static native int familyId(int netnsFd, String name);
+    public static int familyId(int netnsFd, String name) {
+        RecordLayouts.ensureChecked();
+        return lookUpFamily(netnsFd, name);
+    }
+
+    private static native int lookUpFamily(int netnsFd, String name);
 }

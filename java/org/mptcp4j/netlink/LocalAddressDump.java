@@ -34,7 +34,7 @@ public final class LocalAddressDump {
      *     not hold {@code max + 1} records
      */
     public static ByteBuffer dump(int netnsFd, int max) {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         return ByteBuffer.wrap(dumpRecords(netnsFd, max)).order(ByteOrder.nativeOrder());
     }
 

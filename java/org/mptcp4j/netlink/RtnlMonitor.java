@@ -30,7 +30,7 @@ public final class RtnlMonitor implements AutoCloseable {
     private long handle;
 
     private RtnlMonitor(NetworkNamespace namespace, int capacity) {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         this.records = ByteBuffer.allocateDirect(capacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
         this.untracked = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());

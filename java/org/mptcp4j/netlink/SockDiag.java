@@ -28,7 +28,7 @@ public final class SockDiag implements AutoCloseable {
     private long handle;
 
     private SockDiag(NetworkNamespace namespace) {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         this.handle = open(namespace.fd());
     }
 

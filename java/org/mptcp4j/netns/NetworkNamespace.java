@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.natives.NativeLibrary;
 
 /**
  * A Linux network namespace that sockets are created in: the caller's own

@@ -5,7 +5,6 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.mptcp4j.netlink.KernelFeatureProbe;
-import org.mptcp4j.netlink.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.Errno;
@@ -50,7 +49,6 @@ public final class KernelFeatures {
      * @throws MptcpException (ENOENT) naming both families when it has neither
      */
     public static Dialect detectDialect(NetworkNamespace namespace) {
-        NativeLibrary.ensureLoaded();
         for (Dialect d : Dialect.values()) {
             if (KernelFeatureProbe.familyId(namespace.fd(), d.family()) >= 0) {
                 return d;

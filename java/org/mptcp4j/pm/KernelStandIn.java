@@ -2,9 +2,9 @@ package org.mptcp4j.pm;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.EventSocket;
-import org.mptcp4j.netlink.NativeLibrary;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpException;

@@ -18,7 +18,7 @@ import java.util.WeakHashMap;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.netlink.DiagRecord;
-import org.mptcp4j.netlink.NativeLibrary;
+import org.mptcp4j.netlink.RecordLayouts;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
@@ -108,7 +108,7 @@ public final class MptcpChannels {
     }
 
     private static void replace(NetworkChannel channel, NetworkNamespace namespace, Fallback fallback) throws IOException {
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         int fd = fd(channel);
         try {
             try {
@@ -204,7 +204,7 @@ public final class MptcpChannels {
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
-        NativeLibrary.ensureLoaded();
+        RecordLayouts.ensureChecked();
         return fd(channel);
     }
 

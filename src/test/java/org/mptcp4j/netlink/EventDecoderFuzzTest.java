@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.protocol.EventCounter;
 
 /**
