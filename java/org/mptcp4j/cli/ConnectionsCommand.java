@@ -8,9 +8,9 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.protocol.EventFormat;
+import org.mptcp4j.text.AddressText;
 
 /** {@code mptcp4j connections}: what {@code ss -Mi} and {@code ss -ti} show, grouped by connection. */
 final class ConnectionsCommand {

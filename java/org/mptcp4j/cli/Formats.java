@@ -1,9 +1,9 @@
 package org.mptcp4j.cli;
 
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.text.AddressText;
 
 /** How the command line prints addresses: {@code ip mptcp endpoint show}'s words, or JSON. */
 final class Formats {

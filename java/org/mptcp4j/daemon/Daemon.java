@@ -15,7 +15,7 @@ import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.metrics.MetricsServer;
 import org.mptcp4j.metrics.PathManagerMetrics;
-import org.mptcp4j.pm.AddressText;
+import org.mptcp4j.text.AddressText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

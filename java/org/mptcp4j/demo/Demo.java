@@ -18,7 +18,6 @@ import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
@@ -26,6 +25,7 @@ import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
+import org.mptcp4j.text.AddressText;
 
 /**
  * The demo: a client and a server host in their own network namespaces, two veth paths, an

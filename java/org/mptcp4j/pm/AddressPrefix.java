@@ -3,6 +3,7 @@ package org.mptcp4j.pm;
 import java.net.InetAddress;
 import java.util.Arrays;
 import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.text.AddressText;
 
 /**
  * An IP prefix such as {@code 10.0.0.0/8} or {@code fd00::/16}, for rules that pick

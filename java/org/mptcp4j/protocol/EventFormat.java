@@ -1,7 +1,7 @@
 package org.mptcp4j.protocol;
 
 import java.net.InetAddress;
-import org.mptcp4j.pm.AddressText;
+import org.mptcp4j.text.AddressText;
 
 /**
  * Text forms of an event: one line with every attribute the kernel sent, in the style of

@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.mptcp4j.pm.AddressText;
+import org.mptcp4j.text.AddressText;
 
 /**
  * An MPTCP address as the path manager speaks of it: IP address and port, and optionally the

@@ -18,7 +18,6 @@ import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
-import org.mptcp4j.pm.AddressText;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.HttpClient;
@@ -26,6 +25,7 @@ import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
+import org.mptcp4j.text.AddressText;
 
 /** {@code mptcp4j ctl} against a daemon managing a namespace: queries, commands, a connection handed to another controller. */
 @KernelTest

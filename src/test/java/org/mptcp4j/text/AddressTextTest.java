@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.text;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
