@@ -2,7 +2,9 @@
  * mptcp4j: a userspace path manager for Multipath TCP on Linux.
  *
  * <ul>
- *   <li>{@link org.mptcp4j.pm}: commands to the kernel's path manager, events, addresses, errors;</li>
+ *   <li>{@link org.mptcp4j.protocol}: the words of the kernel's path-manager interface: events and
+ *       their attributes, addresses, commands, dialects, errno values and errors;</li>
+ *   <li>{@link org.mptcp4j.pm}: commands to the kernel's path manager, and what its kernel offers;</li>
  *   <li>{@link org.mptcp4j.loop}: the event loop and its idle strategies;</li>
  *   <li>{@link org.mptcp4j.controller}: the controller SPI, and shipped controllers below it;</li>
  *   <li>{@link org.mptcp4j.diag}: what the kernel knows of the namespace's addresses;</li>
@@ -12,8 +14,10 @@
  *   <li>{@link org.mptcp4j.netns}: network namespaces.</li>
  * </ul>
  *
- * The native binding ({@code org.mptcp4j.netlink}), the rule for the files the daemon trusts
- * ({@code org.mptcp4j.files}), the command line and the demo are internal.
+ * The loading of the native library ({@code org.mptcp4j.natives}), the native binding
+ * ({@code org.mptcp4j.netlink}), the rule for the files the daemon trusts ({@code org.mptcp4j.files}),
+ * the tables and texts under them ({@code org.mptcp4j.table}, {@code org.mptcp4j.text}), the
+ * command line and the demo are internal.
  */
 module org.mptcp4j {
     requires org.slf4j;

@@ -1,6 +1,7 @@
 /*
- * The one decoder of path-manager events (upstream mptcp_pm and v0.95 mptcp): raw netlink
- * bytes in, fixed-layout records out (mptcp4j/event_record.h). Validates every header and attribute; a message that fails is
+ * The native decoder of path-manager events (upstream mptcp_pm and v0.95 mptcp), for
+ * EventDecoding.NATIVE; the default, JAVA, is org.mptcp4j.netlink.JavaEventDecoder, which
+ * writes the same records. Raw netlink bytes in, fixed-layout records out (mptcp4j/event_record.h). Validates every header and attribute; a message that fails is
  * counted and skipped, never trusted.
  */
 #ifndef MPTCP4J_EVENT_DECODER_H

@@ -14,8 +14,8 @@ import org.mptcp4j.protocol.MptcpEventType;
  */
 public interface Controller {
     /**
-     * The events this controller wants; the others are dropped in native code before they
-     * reach Java (v0.95's SET_FILTER, done in the receiving process). Read once at start.
+     * The events this controller wants; the others are dropped by the loop's decoder before a
+     * record is made of them (v0.95's SET_FILTER, done in the receiving process). Read once at start.
      */
     default Set<MptcpEventType> eventTypes() {
         return EnumSet.allOf(MptcpEventType.class);

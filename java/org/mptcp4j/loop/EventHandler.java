@@ -26,8 +26,8 @@ public interface EventHandler {
     default void onLoopEnd() {}
 
     /**
-     * The event types this handler wants; the loop has the others dropped in native code,
-     * before they cross JNI. Read once, when the loop is built. {@code EVENTS_LOST} always comes.
+     * The event types this handler wants; the loop has the others dropped by its decoder (see
+     * {@link EventDecoding}), before a record is made of them. Read once, when the loop is built. {@code EVENTS_LOST} always comes.
      * Asking for a local address or link type makes the loop watch rtnetlink too.
      */
     default Set<MptcpEventType> eventTypes() {

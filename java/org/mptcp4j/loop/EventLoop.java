@@ -632,7 +632,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * Only these event types reach the handler (in place of its {@link EventHandler#eventTypes()});
-         * the others are dropped in native code.
+         * the others are dropped by the decoder, before a record is made of them.
          */
         public Builder eventTypes(MptcpEventType... types) {
             this.types = copy(List.of(types));

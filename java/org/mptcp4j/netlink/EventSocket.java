@@ -201,7 +201,7 @@ public final class EventSocket implements AutoCloseable {
         }
     }
 
-    /** Delivers only events whose {@code MptcpEventType.mask()} bit is set; the rest are dropped natively. */
+    /** Delivers only events whose {@code MptcpEventType.mask()} bit is set; the rest are dropped by the decoder, native or Java. */
     public void setTypeMask(long mask) {
         setTypeMask(handle(), mask);
         if (javaDecoder != null) {

@@ -1,7 +1,7 @@
 package org.mptcp4j.protocol;
 
 /**
- * What the native decoder counts on an event socket, in the order of enum
+ * What the decoder (native or Java) counts on an event socket, in the order of enum
  * mptcp4j_event_counter (include/mptcp4j/event_record.h).
  */
 public enum EventCounter {
@@ -17,7 +17,7 @@ public enum EventCounter {
     MALFORMED,
     /** Messages not from the kernel or not of the mptcp_pm family; skipped. */
     FOREIGN,
-    /** Events of a type no one asked for, unknown types included; dropped in native code. */
+    /** Events of a type no one asked for, unknown types included; dropped by the decoder. */
     FILTERED,
     /** Times the kernel reported ENOBUFS: events were lost. */
     LOST
