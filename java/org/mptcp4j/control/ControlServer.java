@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -289,7 +290,7 @@ public final class ControlServer implements AutoCloseable {
             if (createdDirectory != null) {
                 try {
                     Files.deleteIfExists(createdDirectory);
-                } catch (java.nio.file.DirectoryNotEmptyException e) {
+                } catch (DirectoryNotEmptyException e) {
                     // something else was put there: it stays
                 }
             }

@@ -58,7 +58,7 @@ public final class LocalAddressFilter {
      * Whether {@code address}, on the interface named {@code interfaceName}, passes: for the
      * addresses there already, which no event announced.
      */
-    public boolean accepts(java.net.InetAddress address, String interfaceName) {
+    public boolean accepts(InetAddress address, String interfaceName) {
         if ((!denied.isEmpty() && denied.contains(interfaceName)) || (!allowed.isEmpty() && !allowed.contains(interfaceName))) {
             return false;
         }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.mptcp4j.protocol.EventFormat;
 import org.slf4j.MDC;
@@ -84,7 +85,7 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
         boolean json = LogSettings.format() == LogSettings.Format.JSON;
         StringBuilder line = new StringBuilder(160);
         field(line, json, "time", Instant.now().toString());
-        field(line, json, "level", level.name().toLowerCase(java.util.Locale.ROOT));
+        field(line, json, "level", level.name().toLowerCase(Locale.ROOT));
         field(line, json, "logger", shortName);
         Map<String, String> context = MDC.getCopyOfContextMap();
         if (context != null) {

@@ -2,6 +2,7 @@ package org.mptcp4j.loop;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.netlink.EventRecord;
@@ -489,7 +491,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /** Waits up to {@code seconds} for {@link #run()} to return; whether it did. */
     public boolean finishedWithin(long seconds) throws InterruptedException {
-        return finished.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        return finished.await(seconds, TimeUnit.SECONDS);
     }
 
     /** Whether the loop was started and has not finished (from the call to {@link #start()} on). */
@@ -603,7 +605,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             this.types = copy(handler.eventTypes());
         }
 
-        private static Set<MptcpEventType> copy(java.util.Collection<MptcpEventType> types) {
+        private static Set<MptcpEventType> copy(Collection<MptcpEventType> types) {
             return types.isEmpty() ? EnumSet.noneOf(MptcpEventType.class) : EnumSet.copyOf(types);
         }
 

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpAttribute;
@@ -259,7 +260,7 @@ public final class EventRecord implements MptcpEvent {
         }
         byte[] name = new byte[length];
         buffer.get(start, name, 0, length);
-        return new String(name, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(name, StandardCharsets.UTF_8);
     }
 
     /** Byte {@code index} of the local address (0..15). */

@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
 
@@ -96,7 +97,7 @@ final class JavaEventDecoder {
             count(EventCounter.FILTERED);
             return false;
         }
-        java.util.Arrays.fill(at, 0);
+        Arrays.fill(at, 0);
         int a = pos + NLMSG_HDRLEN + GENL_HDRLEN;
         int rem = length - NLMSG_HDRLEN - GENL_HDRLEN;
         while (rem >= NLA_HDRLEN) {

@@ -3,6 +3,7 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.MptcpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class RtnlMonitor implements AutoCloseable {
                     + "tracked, and their address events carry no interface name");
         }
         if (n < 0) {
-            throw new org.mptcp4j.protocol.MptcpException("receive rtnetlink changes", -n, null);
+            throw new MptcpException("receive rtnetlink changes", -n, null);
         }
         return n;
     }

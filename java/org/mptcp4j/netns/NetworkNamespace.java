@@ -3,6 +3,7 @@ package org.mptcp4j.netns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mptcp4j.natives.NativeLibrary;
@@ -94,7 +95,7 @@ public final class NetworkNamespace implements AutoCloseable {
         NativeLibrary.ensureLoaded();
         try {
             if (this == CURRENT) {
-                return ((Number) java.nio.file.Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino")).longValue();
+                return ((Number) Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino")).longValue();
             }
             return inode(fd());
         } catch (IOException e) {

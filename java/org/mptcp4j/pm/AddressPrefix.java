@@ -1,6 +1,7 @@
 package org.mptcp4j.pm;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.text.AddressText;
@@ -34,7 +35,7 @@ public final class AddressPrefix {
                 : ValueRange.count(0, max).parseInt("the prefix length of '" + text + "'", text.substring(slash + 1));
         if (raw.length == 16 && length >= 96 && MptcpAddress.of(address, 0).isV4Mapped()) {
             // ::ffff:a.b.c.d/N is the IPv4 prefix a.b.c.d/(N-96), which contains the mapped form too.
-            raw = java.util.Arrays.copyOfRange(raw, 12, 16);
+            raw = Arrays.copyOfRange(raw, 12, 16);
             length -= 96;
         }
         // Host bits cleared: 10.1.2.3/8 is 10.0.0.0/8.
@@ -80,7 +81,7 @@ public final class AddressPrefix {
     public String toString() {
         try {
             return AddressText.of(InetAddress.getByAddress(bytes)) + "/" + length;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }

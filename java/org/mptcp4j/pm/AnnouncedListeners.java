@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpAddress;
@@ -205,7 +206,7 @@ final class AnnouncedListeners implements AutoCloseable {
     }
 
     /** Releases the listeners of every connection for which {@code open} is false. */
-    synchronized void releaseConnectionsNotOpen(java.util.function.IntPredicate open) {
+    synchronized void releaseConnectionsNotOpen(IntPredicate open) {
         for (int token : announcements.tokens()) {
             if (!open.test(token)) {
                 releaseConnection(token);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mptcp4j.netlink.KernelFeatureProbe;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
@@ -133,7 +135,7 @@ public final class KernelFeatures {
 
     /** "6.18.44-fc" to {6, 18}; {0, 0} when unreadable. */
     static int[] release(String version) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
         return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
     }
 

@@ -1,9 +1,14 @@
 package org.mptcp4j.pm;
 
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.diag.Connections;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.ReplyRecord;
 import org.mptcp4j.netns.NetworkNamespace;
@@ -245,7 +250,7 @@ public final class PathManager implements AutoCloseable {
      * @throws IllegalArgumentException when no type the kernel sends is left: that would silence
      *     every event for every listener
      */
-    public synchronized void setEventFilter(java.util.Set<MptcpEventType> types) {
+    public synchronized void setEventFilter(Set<MptcpEventType> types) {
         features.require(KernelFeature.EVENT_FILTER);
         int flags = 0;
         for (MptcpEventType type : types) {
@@ -260,8 +265,8 @@ public final class PathManager implements AutoCloseable {
     }
 
     /** The event types {@link #setEventFilter} can let through: those a v0.95 kernel sends. */
-    public static java.util.Set<MptcpEventType> filterableEvents() {
-        java.util.Set<MptcpEventType> types = java.util.EnumSet.noneOf(MptcpEventType.class);
+    public static Set<MptcpEventType> filterableEvents() {
+        Set<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);
         for (MptcpEventType type : MptcpEventType.values()) {
             if (v095EventFlag(type) != 0) {
                 types.add(type);
@@ -292,7 +297,7 @@ public final class PathManager implements AutoCloseable {
      */
     public synchronized boolean connectionExists(int token) {
         if (!features.supports(KernelFeature.CONNECTION_EXISTS)) {
-            for (org.mptcp4j.diag.ConnectionInfo c : org.mptcp4j.diag.Connections.list(namespace)) {
+            for (ConnectionInfo c : Connections.list(namespace)) {
                 if (c.token() == token) {
                     return true;
                 }
@@ -323,7 +328,7 @@ public final class PathManager implements AutoCloseable {
      * Every connection for which {@code open} is false is gone, though its CLOSED event may
      * have been lost: listeners opened for its announcements are released.
      */
-    public void retainConnections(java.util.function.IntPredicate open) {
+    public void retainConnections(IntPredicate open) {
         listeners.releaseConnectionsNotOpen(open);
         if (used != null) {
             used.retain(open);

@@ -3,6 +3,7 @@ package org.mptcp4j.pm;
 import java.util.ArrayList;
 import java.util.List;
 import org.mptcp4j.netlink.ReplyRecord;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.PmCommand;
 
@@ -63,7 +64,7 @@ abstract class ReplyCollector<T> {
             @Override
             MptcpAddress result() {
                 if (address == null) {
-                    throw new PathManagerException(command.name(), org.mptcp4j.protocol.Errno.ENOENT,
+                    throw new PathManagerException(command.name(), Errno.ENOENT,
                             "the kernel answered without an address");
                 }
                 return address;
@@ -85,7 +86,7 @@ abstract class ReplyCollector<T> {
             @Override
             Limits result() {
                 if (limits == null) {
-                    throw new PathManagerException(PmCommand.GET_LIMITS.name(), org.mptcp4j.protocol.Errno.ENOENT,
+                    throw new PathManagerException(PmCommand.GET_LIMITS.name(), Errno.ENOENT,
                             "the kernel answered without limits");
                 }
                 return limits;
