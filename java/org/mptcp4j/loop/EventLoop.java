@@ -22,6 +22,7 @@ import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.ValueRange;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.slf4j.Logger;
@@ -326,7 +327,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             handler.onEvent(event);
         } catch (RuntimeException e) {
             handlerErrors++;
-            LOG.atWarn().setCause(e).addKeyValue("token", Integer.toHexString(event.token()))
+            LOG.atWarn().setCause(e).addKeyValue("token", EventFormat.token(event.token()))
                     .log(() -> name + ": handler failed on " + event.type() + ": " + e.getMessage());
         }
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.IntPredicate;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.socket.MptcpServerSocket;
@@ -148,10 +149,10 @@ final class AnnouncedListeners implements AutoCloseable {
                 key = prepare(a);
             } catch (MptcpException e) {
                 if (e.errno() == Errno.EADDRINUSE) {
-                    LOG.atDebug().log(() -> "connection " + Integer.toHexString(token) + ": " + a
+                    LOG.atDebug().log(() -> "connection " + EventFormat.token(token) + ": " + a
                             + " announced: another socket listens there");
                 } else {
-                    LOG.warn("connection " + Integer.toHexString(token) + ": " + e.getMessage());
+                    LOG.warn("connection " + EventFormat.token(token) + ": " + e.getMessage());
                 }
                 continue;
             }

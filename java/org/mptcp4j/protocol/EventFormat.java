@@ -74,7 +74,10 @@ public final class EventFormat {
         return type != null ? type.name() : "EVENT_" + event.typeId();
     }
 
-    /** The token as {@code ss -M} prints it: 8 hex digits. */
+    /**
+     * The token as {@code ip mptcp monitor} and {@code ss -M} print it, 8 hex digits: the one
+     * form of a token in mptcp4j's output and logs.
+     */
     public static String token(int token) {
         String hex = Integer.toHexString(token);
         return "0".repeat(8 - hex.length()) + hex;
