@@ -225,6 +225,7 @@ public final class Main {
                 case "controllers" -> controllers(args);
                 case "path-manager" -> pathManager(args);
                 case "connections" -> new ConnectionsCommand(out).run(args);
+                case "record" -> new RecordCommand(err).run(args);
                 case "ctl" -> new ControlCommand(out, err).run(args);
                 case "demo" -> new Demo(out).run(demoOptions(args));
                 case "version" -> version(args);
