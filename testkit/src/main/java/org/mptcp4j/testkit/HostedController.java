@@ -135,6 +135,11 @@ final class HostedController implements Controller {
     }
 
     @Override
+    public void onBatchEnd() {
+        call(controller::onBatchEnd);
+    }
+
+    @Override
     public void stop() {
         call(controller::stop);
     }
