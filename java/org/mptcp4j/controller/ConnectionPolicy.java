@@ -766,6 +766,11 @@ public final class ConnectionPolicy implements Controller {
         }
 
         @Override
+        public long nanoTime() {
+            return context.nanoTime();
+        }
+
+        @Override
         public <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse) {
             PerConnection<S> kept = new PerConnection<>(Objects.requireNonNull(factory), reuse);
             states.add(kept);
