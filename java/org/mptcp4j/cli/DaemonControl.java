@@ -14,7 +14,6 @@ import jdk.net.UnixDomainPrincipal;
 import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.control.ControlHandler;
 import org.mptcp4j.control.ControlResponse;
-import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.daemon.ConfigException;
 import org.mptcp4j.daemon.Daemon;
@@ -185,9 +184,8 @@ final class DaemonControl implements ControlHandler {
         }
         Map<Integer, String> managers = m.onLoop(host -> {
             Map<Integer, String> names = new HashMap<>();
-            ConnectionPolicy policy = (ConnectionPolicy) host.controller();
             for (ConnectionInfo c : all) {
-                Controller chosen = policy.controllerOf(c.token());
+                Controller chosen = host.controllerOf(c.token());
                 names.put(c.token(), chosen == null ? "none" : chosen.toString());
             }
             return names;

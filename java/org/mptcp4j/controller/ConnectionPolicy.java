@@ -36,7 +36,9 @@ import org.mptcp4j.pm.ValueRange;
  * side pick the controller that manages it, and a default covers the rest (or leaves them
  * alone). Each connection is matched once, on its first event (CREATED, or ESTABLISHED, or its
  * discovery), and keeps its controller until it closes; events of the namespace as a whole
- * (local addresses, links, listeners, lost events) go to every controller.
+ * (local addresses, links, listeners, lost events) go to every controller. When the first rule
+ * is the default, every connection not {@link #assign assigned} goes to its controller without
+ * being matched, from whichever event comes first.
  *
  * <p>In text, one rule per line, the first that matches wins:
  *
@@ -117,14 +119,17 @@ public final class ConnectionPolicy implements Controller {
         }
     });
 
-    /** A controller connections are routed to, with the event types it asked for (read once). */
+    /**
+     * A controller connections are routed to, with the event types it asked for (read once) and
+     * SUBFLOW_TIMEOUT, which comes for the connections it asked to watch.
+     */
     private static class Route {
         final Controller controller;
         final Set<MptcpEventType> wants;
 
         Route(Controller controller) {
             this.controller = controller;
-            this.wants = EnumSet.noneOf(MptcpEventType.class);
+            this.wants = EnumSet.of(MptcpEventType.SUBFLOW_TIMEOUT);
             wants.addAll(controller.eventTypes());
         }
 
@@ -138,11 +143,22 @@ public final class ConnectionPolicy implements Controller {
                 }
             }
         }
+
+        /** The end of a batch; one failing stops no other. */
+        void batchEnd() {
+            try {
+                controller.onBatchEnd();
+            } catch (RuntimeException e) {
+                LOG.warn("policy: " + controller + " failed at the end of a batch: " + e.getMessage(), e);
+            }
+        }
     }
 
     private final List<Match> matches;
     /** The rules' controllers, index i: matches.get(i)'s. */
     private final List<Route> rules = new ArrayList<>();
+    /** The first rule's, when it matches every connection: then no connection needs matching. */
+    private final Route fallback;
     /** Each rule controller once, though several rules may name it. */
     private final List<Route> distinct = new ArrayList<>();
     /** Controllers assigned to connections ({@link #assign}), by name and parameters: one instance each. */
@@ -166,6 +182,7 @@ public final class ConnectionPolicy implements Controller {
                 distinct.add(route);
             }
         }
+        this.fallback = !matches.isEmpty() && matches.get(0).equals(Match.ANY) ? this.rules.get(0) : null;
     }
 
     /**
@@ -198,6 +215,17 @@ public final class ConnectionPolicy implements Controller {
     /** Rules in order, each with its controller (null: leave the connection alone). */
     public static ConnectionPolicy of(Map<Match, Controller> rules) {
         return new ConnectionPolicy(new LinkedHashMap<>(rules));
+    }
+
+    /**
+     * A policy that hands every connection to {@code running}, a controller already started
+     * with {@code context}, until some are {@link #assign assigned} to others: put in front of a
+     * controller while it runs.
+     */
+    static ConnectionPolicy around(Controller running, ControllerContext context) {
+        ConnectionPolicy policy = of(Map.of(Match.ANY, running));
+        policy.context = context;
+        return policy;
     }
 
     /**
@@ -327,7 +355,12 @@ public final class ConnectionPolicy implements Controller {
      * @throws IllegalArgumentException when no controller has that name or a parameter is wrong
      */
     public Controller assign(DiscoveredConnection connection, String name, Map<String, String> parameters) {
-        return assign(connection, name + new TreeMap<>(parameters), () -> Controllers.create(name, parameters));
+        return assign(connection, key(name, parameters), () -> Controllers.create(name, parameters));
+    }
+
+    /** What tells assigned controllers apart: their name and parameters, in order. */
+    static String key(String name, Map<String, String> parameters) {
+        return name + new TreeMap<>(parameters);
     }
 
     /** As {@link #assign(DiscoveredConnection, String, Map)}: the controller of {@code key}, made by {@code make} if none runs. */
@@ -400,9 +433,15 @@ public final class ConnectionPolicy implements Controller {
         }
     }
 
-    /** The controller managing connection {@code token} (null if none was chosen yet). */
+    /**
+     * The controller managing connection {@code token}: null if none was chosen yet (and the
+     * first rule is not the default) or none is to manage it.
+     */
     public Controller controllerOf(int token) {
         Route r = chosen.get(token);
+        if (r == null) {
+            r = fallback;
+        }
         return r == null || r == NONE ? null : r.controller;
     }
 
@@ -420,6 +459,13 @@ public final class ConnectionPolicy implements Controller {
     private void route(MptcpEventType type, MptcpEvent event) {
         int token = event.token();
         Route r = chosen.get(token);
+        if (r == null && fallback != null) {
+            // Nothing to choose: kept nowhere, it goes where every unassigned connection goes.
+            if (fallback.wants.contains(type)) {
+                Callbacks.deliver(fallback.controller, type, event);
+            }
+            return;
+        }
         if (r == null && type == MptcpEventType.CLOSED) {
             // Nothing to choose for, nor to tell: no controller ever heard of it. Connections that
             // fell back to TCP say only this; looking each up would dump the whole namespace.
@@ -494,13 +540,22 @@ public final class ConnectionPolicy implements Controller {
         }
     }
 
-    private void on(MptcpEvent event) {
-        MptcpEventType type = event.type();
+    /**
+     * Hands {@code event}, of {@code type}, to the controller its connection has, or to every
+     * controller that asked for its type: the host's one call per event.
+     */
+    void deliver(MptcpEventType type, MptcpEvent event) {
         if (Callbacks.perConnection(type)) {
             route(type, event);
+        } else if (type == MptcpEventType.EVENTS_LOST) {
+            onEventsLost();
         } else {
             broadcast(type, event);
         }
+    }
+
+    private void on(MptcpEvent event) {
+        deliver(event.type(), event);
     }
 
     @Override
@@ -588,10 +643,23 @@ public final class ConnectionPolicy implements Controller {
         }
     }
 
+    /** Every controller hears of it, each once, in the order they were made. */
+    @Override
+    public void onBatchEnd() {
+        for (int i = 0; i < distinct.size(); i++) {
+            distinct.get(i).batchEnd();
+        }
+        for (int i = 0; i < assignedList.size(); i++) {
+            assignedList.get(i).batchEnd();
+        }
+    }
+
     @Override
     public void onConnectionDiscovered(DiscoveredConnection connection) {
         Route r = chosen.get(connection.token());
-        if (r == null) {
+        if (r == null && fallback != null) {
+            r = fallback;
+        } else if (r == null) {
             r = choose(connection.connection());
             chosen.put(connection.token(), r);
         }

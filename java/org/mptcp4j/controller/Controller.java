@@ -9,13 +9,15 @@ import org.mptcp4j.pm.MptcpEventType;
 /**
  * A path-management policy: the event loop calls it for every MPTCP event of its namespace,
  * on the loop's thread, and it answers with commands through its context's
- * {@link org.mptcp4j.pm.PathManager}. Every callback has an empty default; implement those
- * that matter. Events are views valid only during the call.
+ * {@link org.mptcp4j.pm.PathManager}. Each event is one call, of the callback for its type
+ * ({@link ControllerHost} switches on the type once). Every callback has an empty default;
+ * implement those that matter. Events are views valid only during the call.
  */
 public interface Controller {
     /**
-     * The events this controller wants; the others are dropped in native code before they
-     * reach Java (v0.95's SET_FILTER, done in the receiving process). Read once at start.
+     * The events this controller wants; the loop has the others dropped as the kernel's
+     * messages are decoded, before they become events (unless another controller of the same
+     * loop, or an observer, wants them: this one is still not called for them). Read once at start.
      */
     default Set<MptcpEventType> eventTypes() {
         return EnumSet.allOf(MptcpEventType.class);
@@ -87,6 +89,16 @@ public interface Controller {
 
     /** An interface of the namespace went down or away. */
     default void onLinkDown(MptcpEvent event) {}
+
+    /**
+     * A batch of events was delivered: the events one wake-up of the loop read from its
+     * sockets (MPTCP events, then local address and link changes), or the subflow timeouts one
+     * look found; called once after the last of them (and after the resync they led to, if any),
+     * never for a wake-up that brought no event. On the loop's thread, like every callback:
+     * commands may be sent from here, which makes it the place to send at once what the batch's
+     * events asked for.
+     */
+    default void onBatchEnd() {}
 
     /** After the loop stops. */
     default void stop() {}

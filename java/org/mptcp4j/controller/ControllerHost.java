@@ -1,35 +1,33 @@
 package org.mptcp4j.controller;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import java.util.function.ObjIntConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.diag.LocalAddresses;
-import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netlink.Errno;
-import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Dialect;
 import org.mptcp4j.pm.LocalAddressIds;
-import org.mptcp4j.pm.MptcpAddress;
 import org.mptcp4j.pm.MptcpEvent;
 import org.mptcp4j.pm.MptcpEventType;
 import org.mptcp4j.pm.MptcpException;
@@ -37,7 +35,7 @@ import org.mptcp4j.pm.PathManager;
 
 /**
  * Runs a {@link Controller} in an event loop: the loop's handler that turns each event into
- * the controller's callback, and the controller's context.
+ * one call of the controller's callback for its type, and the controller's context.
  *
  * <pre>{@code
  * try (PathManager pm = PathManager.open(ns);
@@ -45,6 +43,12 @@ import org.mptcp4j.pm.PathManager;
  *     loop.run();
  * }
  * }</pre>
+ *
+ * <p>A hosted {@link ConnectionPolicy} is dispatched to as a policy: each event goes to the
+ * controller its connection was matched to (or to all, for events of the namespace). A host made
+ * {@link #assignable} calls its controller directly until a connection is first
+ * {@link #assign assigned} to another one; from then on, it puts a policy in front of it that
+ * hands that connection to the other controller and every other one to it as before.
  *
  * <p>When the loop starts, and after the kernel dropped events, the host finds every
  * established connection of the namespace (sock_diag, and GET_ADDR by token for the ids the
@@ -63,43 +67,36 @@ import org.mptcp4j.pm.PathManager;
  */
 public final class ControllerHost implements EventHandler, ControllerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerHost.class);
-    private static final String NO_SOCK_DIAG = "a multipath-tcp.org v0.95 kernel has no MPTCP sock_diag"
+    static final String NO_SOCK_DIAG = "a multipath-tcp.org v0.95 kernel has no MPTCP sock_diag"
             + " (connection and subflow info come with upstream Linux 5.9)";
-    /** TCP_ESTABLISHED: connections in other states get no new subflows. */
-    private static final int ESTABLISHED = 1;
     /** The default of {@link #resyncInterval}. */
     public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(1);
-    private static final Duration MAX_RESYNC_INTERVAL = Duration.ofHours(1);
 
     private final Controller controller;
     private final PathManager pathManager;
     private final NetworkNamespace namespace;
-    private final Set<MptcpEventType> wanted;
-    private final SubflowTimeoutWatcher timeoutWatcher;
+    private final ConnectionResync resync;
+    private final TimeoutWatching timeouts;
+    /**
+     * The policy events go through, or null: events then go to {@link #controller} directly.
+     * The hosted controller when it is a policy, else made by the first assignment. Volatile for
+     * {@link #connectionStateEntries}, read from other threads.
+     */
+    private volatile ConnectionPolicy policy;
+    /** Set by {@link #assignable}: told when a connection handed over by name is no longer. */
+    private IntConsumer assignmentEnd;
+    /** The types delivered: what the controller (or policy) asked for and the host delivers itself. */
+    private Set<MptcpEventType> wanted;
     /** The event being delivered to the controller, null between events. */
     private MptcpEvent delivering;
-    private Duration timeoutInterval = Duration.ofMillis(100);
-    private long resyncIntervalNanos = DEFAULT_RESYNC_INTERVAL.toNanos();
     private Consumer<DiscoveredConnection> discoveryListener = d -> {};
     private Consumer<IntPredicate> resyncListener = open -> {};
     /** Copy-on-write: added to rarely (a controller starting), read by metrics scrapes on other threads. */
     private final List<PerConnection<?>> perConnection = new CopyOnWriteArrayList<>();
     private LocalAddressIds localAddressIds;
     private EventLoop loop;
-    private EventLoop.Scheduled timeoutLooks;
     private boolean started;
-    /** Events were lost since the last resync began (or it was taken with events pending). */
-    private boolean resyncPending;
-    /** When the pending resync was first needed, and when the last one ended (System.nanoTime). */
-    private long resyncNeededNanos;
-    private long lastResyncNanos;
-    private EventLoop.Scheduled resyncTimer;
-    private final Runnable resyncTimerAction = this::onResyncTimer;
-    private boolean timeoutsUnavailableSaid;
-    private boolean listsConnections = true;
     private long discovered;
-    private long resyncs;
-    private long timeoutsReported;
 
     public ControllerHost(Controller controller, PathManager pathManager) {
         this(controller, pathManager, pathManager.namespace());
@@ -114,10 +111,21 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.pathManager = Objects.requireNonNull(pathManager, "pathManager");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
-        this.timeoutWatcher = new SubflowTimeoutWatcher(namespace);
-        // What the host itself delivers: a controller that asked for timeouts wants them.
-        this.wanted = EnumSet.of(MptcpEventType.EVENTS_LOST, MptcpEventType.SUBFLOW_TIMEOUT);
-        wanted.addAll(controller.eventTypes());
+        this.resync = new ConnectionResync(this, pathManager);
+        this.timeouts = new TimeoutWatching(namespace, this::batchEnd);
+        this.policy = controller instanceof ConnectionPolicy p ? p : null;
+        this.wanted = wantedBy(controller);
+    }
+
+    /**
+     * What the host delivers of the types a controller (a policy: its controllers) asked for:
+     * those, and SUBFLOW_TIMEOUT and EVENTS_LOST, which the host delivers itself (a controller
+     * that asked for timeouts wants them).
+     */
+    private static Set<MptcpEventType> wantedBy(Controller controller) {
+        EnumSet<MptcpEventType> types = EnumSet.of(MptcpEventType.EVENTS_LOST, MptcpEventType.SUBFLOW_TIMEOUT);
+        types.addAll(controller.eventTypes());
+        return types;
     }
 
     /**
@@ -125,10 +133,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * set before the loop starts.
      */
     public ControllerHost timeoutInterval(Duration interval) {
-        if (interval.toMillis() < 1) {
-            throw new IllegalArgumentException("timeout interval below 1 ms: " + interval);
-        }
-        this.timeoutInterval = interval;
+        timeouts.interval(interval);
         return this;
     }
 
@@ -140,10 +145,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * up with its socket.
      */
     public ControllerHost resyncInterval(Duration interval) {
-        if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(MAX_RESYNC_INTERVAL) > 0) {
-            throw new IllegalArgumentException("resync interval outside 1 ms..1 h: " + interval);
-        }
-        this.resyncIntervalNanos = interval.toNanos();
+        resync.interval(interval);
         return this;
     }
 
@@ -160,13 +162,30 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     }
 
     /**
-     * The controller's event types, and CLOSED, on which the host releases the connection's
-     * listeners and stops watching it, and ESTABLISHED and SUB_ESTABLISHED, which name the
-     * subflows the timeout watcher looks at.
+     * Lets {@link #assign} hand connections to controllers by name while the loop runs (the
+     * daemon's {@code ctl policy}); {@code assignmentEnd} is told, with its token, when such a
+     * connection closes or a resync finds it gone. The loop is then asked for every event type
+     * (local address and link changes included), since such a controller may want any, and the
+     * hosted controller still gets only those it asked for. Set before the loop is built.
+     */
+    public ControllerHost assignable(IntConsumer assignmentEnd) {
+        this.assignmentEnd = Objects.requireNonNull(assignmentEnd, "assignmentEnd");
+        if (policy != null) {
+            policy.assignable().onAssignmentEnd(assignmentEnd);
+            wanted = wantedBy(policy);
+        }
+        return this;
+    }
+
+    /**
+     * The delivered types, and CLOSED, on which the host releases the connection's listeners and
+     * stops watching it, and ESTABLISHED and SUB_ESTABLISHED, which name the subflows the timeout
+     * watcher looks at; every type when the host is {@link #assignable}.
      */
     @Override
     public Set<MptcpEventType> eventTypes() {
-        EnumSet<MptcpEventType> types = EnumSet.copyOf(wanted);
+        EnumSet<MptcpEventType> types = assignmentEnd != null ? EnumSet.allOf(MptcpEventType.class)
+                : EnumSet.copyOf(wanted);
         types.add(MptcpEventType.CLOSED);
         types.add(MptcpEventType.ESTABLISHED);
         types.add(MptcpEventType.SUB_ESTABLISHED);
@@ -180,7 +199,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * addresses from has connections that are not its own.
      */
     public ControllerHost listsConnections(boolean lists) {
-        this.listsConnections = lists;
+        resync.listsConnections(lists);
         return this;
     }
 
@@ -188,18 +207,22 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     @Override
     public void onLoopStart(EventLoop eventLoop) {
         this.loop = eventLoop;
+        resync.loop(eventLoop);
         resync();
-        if (!timeoutWatcher.isIdle() && timeoutLooks == null) {
-            scheduleTimeoutLooks();
-        }
+        timeouts.start(eventLoop);
     }
 
     /** Calls the controller's {@link Controller#start}; done by the first event if not before. */
     public void start() {
         if (!started) {
             started = true;
-            controller.start(this);
+            hosted().start(this);
         }
+    }
+
+    /** What the host starts, stops and tells of resyncs and batch ends: the policy, if there is one. */
+    private Controller hosted() {
+        return policy != null ? policy : controller;
     }
 
     @Override
@@ -213,14 +236,19 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         }
         if (type == MptcpEventType.CLOSED) {
             pathManager.connectionClosed(event.token());
-            timeoutWatcher.forget(event.token());
+            timeouts.forget(event.token());
         } else if (type == MptcpEventType.EVENTS_LOST) {
-            resyncNeeded();
+            resync.needed();
         }
         try {
-            if (wanted.contains(type)) { // the loop may deliver more than the controller asked for (an observer wants it)
+            if (wanted.contains(type)) { // the loop may deliver more than was asked for (an observer wants it)
                 delivering = event;
-                Callbacks.deliver(controller, type, event);
+                ConnectionPolicy p = policy;
+                if (p != null) {
+                    p.deliver(type, event);
+                } else {
+                    Callbacks.deliver(controller, type, event);
+                }
             }
         } finally {
             delivering = null;
@@ -231,61 +259,23 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             }
         }
         // After the controller: it may have started watching the connection on this very event.
-        if (namesSubflow(type)) {
-            timeoutWatcher.learn(event);
-        }
-    }
-
-    private static boolean namesSubflow(MptcpEventType type) {
-        return type == MptcpEventType.ESTABLISHED || type == MptcpEventType.SUB_ESTABLISHED;
-    }
-
-    /** After a poll, when events were lost: finds every connection again if it is time. */
-    @Override
-    public void onBatchEnd() {
-        if (resyncPending) {
-            resyncIfDue();
-        }
-    }
-
-    private void resyncNeeded() {
-        if (!resyncPending) {
-            resyncPending = true;
-            resyncNeededNanos = System.nanoTime();
-        }
+        timeouts.learn(event, type);
     }
 
     /**
-     * Resyncs now when the last resync ended an interval ago and either the loop has caught up
-     * or the resync has been needed for an interval; otherwise makes sure a timer looks again
-     * when one of those comes.
+     * After the events of one poll: finds every connection again if events were lost and it is
+     * time, then tells the controller the batch ended.
      */
-    private void resyncIfDue() {
-        if (loop == null) { // a host driven by hand: nothing to wait for
-            resync();
-            return;
-        }
-        long now = System.nanoTime();
-        boolean caughtUp = !loop.eventsPending();
-        long earliest = lastResyncNanos + resyncIntervalNanos;
-        long latest = Math.max(earliest, resyncNeededNanos + resyncIntervalNanos);
-        if (now - earliest >= 0 && (caughtUp || now - latest >= 0)) {
-            resync();
-            if (!caughtUp) {
-                // The events still pending are older than this look: once handled they may speak
-                // of connections it found gone, whose CLOSED was lost. One more look when caught up.
-                resyncNeeded();
-                resyncIfDue();
-            }
-        } else if (resyncTimer == null) {
-            resyncTimer = loop.runLater(Duration.ofNanos((caughtUp ? earliest : latest) - now), resyncTimerAction);
-        }
+    @Override
+    public void onBatchEnd() {
+        resync.ifNeeded();
+        batchEnd();
     }
 
-    private void onResyncTimer() {
-        resyncTimer = null;
-        if (resyncPending) {
-            resyncIfDue();
+    /** Also after the timeouts one look found: they were delivered outside the loop's batches. */
+    private void batchEnd() {
+        if (started) {
+            hosted().onBatchEnd();
         }
     }
 
@@ -297,70 +287,27 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * @return what was found
      */
     public List<DiscoveredConnection> resync() {
-        resyncPending = false;
-        resyncs++;
-        if (resyncTimer != null) {
-            resyncTimer.cancel();
-            resyncTimer = null;
-        }
-        try {
-            return findConnections();
-        } finally {
-            lastResyncNanos = System.nanoTime();
-        }
+        return resync.run();
     }
 
-    private List<DiscoveredConnection> findConnections() {
-        if (!hasConnectionInfo()) {
-            // Nothing to look at: connections are known from their events, none is forgotten.
-            if (!started) {
-                LOG.info("resync: " + NO_SOCK_DIAG + ": connections are known from their events only");
-                start();
-            }
-            return List.of();
-        }
-        List<ConnectionInfo> all;
-        try {
-            all = listsConnections ? Connections.list(namespace()) : List.of();
-        } catch (MptcpException e) {
-            // Nothing is forgotten on a failed look: the state stays as the events left it.
-            LOG.warn("resync: " + e.getMessage());
-            if (!started) {
-                start();
-            }
-            return List.of();
-        }
-        List<DiscoveredConnection> found = new ArrayList<>();
-        Set<Integer> open = new HashSet<>();
-        for (ConnectionInfo c : all) {
-            open.add(c.token());
-            // Not yet fully established: its ESTABLISHED event is still to come.
-            if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
-                // The kernel counts the userspace path manager's addresses of a connection in
-                // mptcpi_local_addr_used: none, no GET_ADDR (a round trip per connection).
-                DiscoveredConnection d = new DiscoveredConnection(c,
-                        c.localAddressesUsed() == 0 ? List.of() : userspaceAddresses(c.token()));
-                adoptIds(d);
-                // Announcements made before this host started (a restarted daemon) get their listeners back.
-                pathManager.restoreListeners(d.token(), d.localAddresses());
-                found.add(d);
-            }
-        }
-        IntPredicate isOpen = open::contains;
-        pathManager.retainConnections(isOpen);
-        timeoutWatcher.retain(isOpen);
-        timeoutWatcher.lookFully(); // subflow events may have been lost with the others
+    /**
+     * A resync found {@code found} (their ids taken over, their listeners back) among the
+     * connections {@code open} accepts: what is kept for the others goes, then the controller
+     * (started if it was not) hears of each found and of the resync's end.
+     */
+    void resynced(List<DiscoveredConnection> found, IntPredicate open) {
+        pathManager.retainConnections(open);
+        timeouts.resynced(open);
         for (PerConnection<?> states : perConnection) {
-            states.retain(isOpen);
+            states.retain(open);
         }
         // Started after the ids were taken over, so that the controller's first ids agree with them.
-        if (!started) {
-            start();
-        }
+        start();
+        Controller c = hosted();
         for (DiscoveredConnection d : found) {
             discovered++;
             try {
-                controller.onConnectionDiscovered(d);
+                c.onConnectionDiscovered(d);
             } catch (RuntimeException e) {
                 LOG.warn("controller failed on discovered connection "
                         + Integer.toHexString(d.token()) + ": " + e.getMessage(), e);
@@ -368,24 +315,11 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             discoveryListener.accept(d);
         }
         try {
-            controller.onResyncDone(isOpen);
+            c.onResyncDone(open);
         } catch (RuntimeException e) {
             LOG.warn("controller failed after a resync: " + e.getMessage(), e);
         }
-        resyncListener.accept(isOpen);
-        LOG.atDebug().log(() -> "resync: " + found.size() + " connection(s)");
-        return found;
-    }
-
-    /** GET_ADDR by token; nothing for connections the userspace path manager does not run. */
-    private List<MptcpAddress> userspaceAddresses(int token) {
-        try {
-            return pathManager.localAddresses(token);
-        } catch (MptcpException e) {
-            LOG.atDebug().log(() -> "resync: no userspace addresses for " + Integer.toHexString(token) + ": "
-                    + e.getMessage());
-            return List.of();
-        }
+        resyncListener.accept(open);
     }
 
     /**
@@ -394,84 +328,81 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * one, so that the controllers never give it to another address. From the loop's thread.
      */
     public void adoptAddresses(int token) {
-        LocalAddressIds ids = localAddressIds();
-        for (MptcpAddress a : userspaceAddresses(token)) {
-            adopt(ids, a, token);
-        }
-    }
-
-    /** The ids a connection uses stay with their addresses, so new subflows agree with them. */
-    private void adoptIds(DiscoveredConnection d) {
-        LocalAddressIds ids = localAddressIds();
-        for (MptcpAddress a : d.localAddresses()) {
-            adopt(ids, a, d.token());
-        }
-        for (SubflowInfo s : d.connection().subflows()) {
-            if (s.localId() != 0) {
-                adopt(ids, MptcpAddress.of(s.local().getAddress(), 0).id(s.localId()), d.token());
-            }
-        }
-    }
-
-    private static void adopt(LocalAddressIds ids, MptcpAddress a, int token) {
-        if (a.id() != 0 && !ids.adopt(a)) {
-            LOG.atWarn().log(() -> "resync: connection " + Integer.toHexString(token) + " uses id " + a.id()
-                    + " for " + a + ", which this host gave another address");
-        }
+        resync.adoptAddresses(token);
     }
 
     /**
      * Hands connection {@code token} to the controller named {@code name} with
-     * {@code parameters}, through the hosted {@link ConnectionPolicy#assign policy}; from the
-     * loop's thread.
+     * {@code parameters}, through the hosted {@link ConnectionPolicy#assign policy} or, in a host
+     * made {@link #assignable} that hosts no policy, through one put in front of its controller
+     * now; from the loop's thread.
      *
      * @throws IllegalArgumentException when there is no such established connection, or no such
      *     controller, or a parameter is wrong
-     * @throws IllegalStateException when the hosted controller is not an assignable policy
+     * @throws IllegalStateException when the host takes no assignments (neither made assignable
+     *     nor hosting an assignable policy)
      */
-    public Controller assign(int token, String name, java.util.Map<String, String> parameters) {
-        if (!(controller instanceof ConnectionPolicy policy)) {
+    public Controller assign(int token, String name, Map<String, String> parameters) {
+        if (policy == null && assignmentEnd == null) {
             throw new IllegalStateException("the hosted controller is not a policy");
         }
         ConnectionInfo c = connection(token);
-        if (c == null || c.state() != ESTABLISHED || c.fallback()) {
+        if (c == null || c.state() != ConnectionResync.ESTABLISHED || c.fallback()) {
             throw new IllegalArgumentException("no established MPTCP connection with token " + Integer.toHexString(token));
         }
-        DiscoveredConnection d = new DiscoveredConnection(c, userspaceAddresses(token));
-        adoptIds(d);
+        return assign(resync.discover(c), ConnectionPolicy.key(name, parameters), () -> Controllers.create(name, parameters));
+    }
+
+    /**
+     * As {@link #assign(int, String, Map)}, for {@code connection} as found: the controller of
+     * {@code key}, made by {@code make} if none runs.
+     */
+    Controller assign(DiscoveredConnection connection, String key, Supplier<Controller> make) {
         if (!started) {
             start();
         }
+        ConnectionPolicy p = policy;
+        if (p == null) {
+            if (assignmentEnd == null) {
+                throw new IllegalStateException("the hosted controller is not a policy");
+            }
+            // Between two events: each event before went to the controller directly, each after
+            // goes through the policy, which hands it the connections not assigned to others.
+            p = ConnectionPolicy.around(controller, this).assignable().onAssignmentEnd(assignmentEnd);
+            wanted = wantedBy(p);
+            policy = p;
+        }
+        int token = connection.token();
         // The controller that had it forgets it, as on CLOSED: its timers stop acting on it.
         for (int i = 0; i < perConnection.size(); i++) {
             perConnection.get(i).remove(token);
         }
-        timeoutWatcher.forget(token);
-        return policy.assign(d, name, parameters);
+        timeouts.forget(token);
+        return p.assign(connection, key, make);
+    }
+
+    /**
+     * The controller managing connection {@code token}: the one a policy chose for it (null if
+     * none was chosen yet, or none is to manage it), else the hosted controller. From the loop's
+     * thread.
+     */
+    public Controller controllerOf(int token) {
+        return policy != null ? policy.controllerOf(token) : controller;
+    }
+
+    /** Controllers running for connections handed over by name ({@link #assign}): 0 before the first. */
+    public int assignedControllers() {
+        return policy == null ? 0 : policy.assignedControllers();
     }
 
     @Override
     public void watchTimeouts(int token) {
-        if (!hasConnectionInfo()) {
-            if (!timeoutsUnavailableSaid) {
-                timeoutsUnavailableSaid = true;
-                LOG.warn("subflow timeouts are not watched: " + NO_SOCK_DIAG);
-            }
-            return;
-        }
-        // Watched from its ESTABLISHED, it has one subflow, which that event names (onEvent), and
-        // the others will come by SUB_ESTABLISHED; otherwise the next look finds them all.
-        MptcpEvent event = delivering;
-        timeoutWatcher.watch(token, event != null && event.token() == token
-                && event.type() == MptcpEventType.ESTABLISHED);
-        if (loop != null && timeoutLooks == null) {
-            scheduleTimeoutLooks();
-        }
+        timeouts.watch(token, delivering, hasConnectionInfo() ? null : NO_SOCK_DIAG);
     }
 
     @Override
     public void stopWatchingTimeouts(int token) {
-        timeoutWatcher.forget(token);
+        timeouts.forget(token);
     }
 
     @Override
@@ -539,23 +470,6 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return loop;
     }
 
-    private void scheduleTimeoutLooks() {
-        timeoutLooks = loop.schedule(timeoutInterval, this::lookForTimeouts);
-    }
-
-    private void lookForTimeouts() {
-        if (timeoutWatcher.isIdle()) {
-            return;
-        }
-        timeoutWatcher.look();
-        EventRecordWriter reports = timeoutWatcher.reports();
-        for (int i = 0; i < reports.count(); i++) {
-            timeoutsReported++;
-            // Through the loop's handler, so that whatever observes it sees these too.
-            loop.deliver(reports.record(i));
-        }
-    }
-
     /**
      * Entries kept per connection by the host (watched timeouts, every controller's
      * {@link PerConnection} states), a {@link ConnectionPolicy}'s choices and the path manager:
@@ -563,18 +477,20 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * the loop may be changing meanwhile, so a moment stale.
      */
     public long connectionStateEntries() {
-        long entries = timeoutWatcher.watchedConnections() + pathManager.connectionStateEntries();
+        long entries = timeouts.watchedConnections() + pathManager.connectionStateEntries();
         for (PerConnection<?> states : perConnection) {
             entries += states.size();
         }
-        if (controller instanceof ConnectionPolicy policy) {
-            entries += policy.chosenConnections();
+        ConnectionPolicy p = policy;
+        if (p != null) {
+            entries += p.chosenConnections();
         }
         return entries;
     }
 
+    /** For tests: the watcher behind {@link #watchTimeouts}. */
     SubflowTimeoutWatcher timeoutWatcher() {
-        return timeoutWatcher;
+        return timeouts.watcher();
     }
 
     /** Connections reported as discovered so far. */
@@ -584,26 +500,19 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /** Resyncs run so far (the one at start included). */
     public long resyncs() {
-        return resyncs;
+        return resync.resyncs();
     }
 
     /** Subflow timeouts reported so far. */
     public long subflowTimeouts() {
-        return timeoutsReported;
+        return timeouts.reported();
     }
 
     /** The loop is ending: the timeout watcher closes its socket and the controller stops. */
     @Override
     public void onLoopEnd() {
-        if (timeoutLooks != null) {
-            timeoutLooks.cancel();
-            timeoutLooks = null;
-        }
-        if (resyncTimer != null) {
-            resyncTimer.cancel();
-            resyncTimer = null;
-        }
-        timeoutWatcher.close();
+        timeouts.close();
+        resync.cancelTimer();
         stop();
     }
 
@@ -611,7 +520,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     public void stop() {
         if (started) {
             started = false;
-            controller.stop();
+            hosted().stop();
         }
     }
 
@@ -634,6 +543,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return localAddressIds;
     }
 
+    /** The controller given to the host (not a policy put in front of it by an assignment). */
     public Controller controller() {
         return controller;
     }

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.mptcp4j.controller.ConnectionPolicy;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.DiscoveredConnection;
@@ -104,7 +103,6 @@ public final class ManagedNamespace implements AutoCloseable {
     private final class Run implements EventHandler {
         final NamespaceConfig config;
         final Controller controller;
-        final ConnectionPolicy policy;
         final ControllerHost host;
         final EventLoop loop;
         /** The loop's own descriptor of the namespace, closed when it ends. */
@@ -125,12 +123,9 @@ public final class ManagedNamespace implements AutoCloseable {
             this.config = config;
             this.own = own;
             this.controller = config.newController();
-            // A policy, always: the control socket may hand a connection to another controller.
-            this.policy = (controller instanceof ConnectionPolicy p ? p
-                    : ConnectionPolicy.of(Map.of(ConnectionPolicy.Match.ANY, controller))).assignable()
-                    .onAssignmentEnd(assignments::remove);
-            this.host = new ControllerHost(policy, pathManager, own).timeoutInterval(config.timeoutInterval())
-                    .listsConnections(standIn == null)
+            // Assignable: the control socket may hand a connection to another controller.
+            this.host = new ControllerHost(controller, pathManager, own).assignable(assignments::remove)
+                    .timeoutInterval(config.timeoutInterval()).listsConnections(standIn == null)
                     .onDiscovery(d -> {
                         LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())
@@ -312,7 +307,7 @@ public final class ManagedNamespace implements AutoCloseable {
         metrics.gaugeFunction("mptcp4j_assigned_connections",
                 "Connections handed to a controller by name (ctl policy token ...)", assignments::size);
         metrics.gaugeFunction("mptcp4j_assigned_controllers",
-                "Controllers running for connections handed over by name", () -> run.policy.assignedControllers());
+                "Controllers running for connections handed over by name", () -> run.host.assignedControllers());
         metrics.counterFunction("mptcp4j_controller_stalls_total",
                 "Event loops replaced because a controller kept them from their events longer than controller-stall",
                 () -> stalls);
