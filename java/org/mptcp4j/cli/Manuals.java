@@ -109,7 +109,7 @@ final class Manuals {
     private static final String NETNS = "    -n, --netns NAME    the network namespace (ip netns add NAME); default: this one\n";
     private static final String TOKEN = "    token TOKEN         the connection, in hex as 'ss -M' and 'mptcp4j monitor' print it\n";
 
-    /** The commands Main runs itself. */
+    /** The manuals of the commands other than the path manager's ({@link #PATH_MANAGER}). */
     private static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("ctl", ControlCommand.HELP),
             Map.entry("record", RecordCommand.HELP),
