@@ -19,6 +19,7 @@
  * the tables and texts under them ({@code org.mptcp4j.table}, {@code org.mptcp4j.text}), the
  * command line and the demo are internal.
  */
+@SuppressWarnings("module") // org.mptcp4j.testkit, exported to below, is built after this module
 module org.mptcp4j {
     requires org.slf4j;
     requires jdk.unsupported;     // sun.misc.Signal: SIGHUP reloads the daemon
@@ -41,6 +42,10 @@ module org.mptcp4j {
     exports org.mptcp4j.netns;
     exports org.mptcp4j.control;
     exports org.mptcp4j.metrics;
+
+    // The test kit (mptcp4j-testkit) hosts controllers over a stand-in kernel and replays recordings.
+    exports org.mptcp4j.standin to org.mptcp4j.testkit;
+    exports org.mptcp4j.netlink to org.mptcp4j.testkit;
 
     // Named by the daemon with -Dslf4j.provider, never provided: applications keep their own binding.
     exports org.mptcp4j.logging to org.slf4j;

@@ -15,7 +15,7 @@ import org.mptcp4j.cli.PathManagerCommands.Target;
  */
 final class Batch implements AutoCloseable {
     /** Commands that run until interrupted: a batch could not go on after them. */
-    static final List<String> UNTIL_INTERRUPTED = List.of("run", "monitor", "demo", "listen");
+    static final List<String> UNTIL_INTERRUPTED = List.of("run", "monitor", "record", "demo", "listen");
 
     private final Map<String, Target> open = new LinkedHashMap<>();
     private final PathManagerCommands commands;

@@ -25,7 +25,10 @@ import org.mptcp4j.protocol.MptcpException;
 
 /**
  * What a running daemon answers on its control socket: the command line's words, run against
- * the daemon's own namespaces and path managers ({@code ctl}'s manual lists them).
+ * the daemon's own namespaces and path managers ({@code ctl}'s manual lists them). It is the
+ * command line served over the socket (its parser, its path-manager commands, its output), so
+ * it lives here: in {@code daemon} it would make that package and this one depend on each
+ * other, and {@code control} is the protocol alone, knowing no daemon.
  */
 final class DaemonControl implements ControlHandler {
     /** The path-manager commands that work on a daemon's path manager. */

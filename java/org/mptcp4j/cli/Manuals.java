@@ -45,7 +45,7 @@ final class Manuals {
                   mptcp4j: FILE:LINE: COMMAND: what went wrong
                 and ends the batch with its exit status ('exists' answering no is not a failure);
                 with -force the batch goes on and exits with the status of the first line that
-                failed. run, monitor, demo, listen and
+                failed. run, monitor, record, demo, listen and
                 'announce ... listen' last until interrupted: a batch refuses them.
                   mptcp4j -n blue -batch endpoints.txt
                   printf 'endpoint add 10.0.2.1 id 2 subflow\\nlimits set subflows 2\\n' | mptcp4j -batch -
@@ -54,6 +54,7 @@ final class Manuals {
                 run               the daemon: manage the subflows of namespaces' connections with controllers
                 ctl               query and command a running daemon over its control socket
                 monitor           print every MPTCP event of a network namespace, one line each
+                record            record a namespace's MPTCP events into a file, for the test kit to replay
                 controllers       the controllers 'run' and policies can name, with their parameters
                 path-manager      show or select the path manager (kernel or userspace) of a namespace
                 connections       every MPTCP connection of a namespace with its subflows (sock_diag)
@@ -108,9 +109,10 @@ final class Manuals {
     private static final String NETNS = "    -n, --netns NAME    the network namespace (ip netns add NAME); default: this one\n";
     private static final String TOKEN = "    token TOKEN         the connection, in hex as 'ss -M' and 'mptcp4j monitor' print it\n";
 
-    /** The commands Main runs itself. */
+    /** The manuals of the commands other than the path manager's ({@link #PATH_MANAGER}). */
     private static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("ctl", ControlCommand.HELP),
+            Map.entry("record", RecordCommand.HELP),
             Map.entry("help", """
                     NAME
                         mptcp4j help - the manual of a command

@@ -185,6 +185,33 @@ public final class ConnectionPolicy implements Controller {
         this.fallback = !matches.isEmpty() && matches.get(0).equals(Match.ANY) ? this.rules.get(0) : null;
     }
 
+    /**
+     * A rule of the text form refused: {@code policy line N: what is wrong}. The cause is the
+     * refusal itself (a {@link ParameterException} for a controller's parameter).
+     */
+    public static final class LineException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        private final int line;
+        private final String problem;
+
+        LineException(int line, IllegalArgumentException cause) {
+            super("policy line " + line + ": " + cause.getMessage(), cause);
+            this.line = line;
+            this.problem = cause.getMessage();
+        }
+
+        /** The rule's line, 1-based. */
+        public int line() {
+            return line;
+        }
+
+        /** What is wrong with it, without the line. */
+        public String problem() {
+            return problem;
+        }
+    }
+
     /** Rules in order, each with its controller (null: leave the connection alone). */
     public static ConnectionPolicy of(Map<Match, Controller> rules) {
         return new ConnectionPolicy(new LinkedHashMap<>(rules));
@@ -204,7 +231,7 @@ public final class ConnectionPolicy implements Controller {
     /**
      * Rules in the text form above; controllers are made by name ({@link Controllers}).
      *
-     * @throws IllegalArgumentException naming the line and what is wrong with it
+     * @throws IllegalArgumentException naming what is wrong, a {@link LineException} when a line is
      */
     public static ConnectionPolicy parse(String text) {
         return parse(text, Map.of());
@@ -233,7 +260,7 @@ public final class ConnectionPolicy implements Controller {
                 }
                 rules.put(match, parseController(line.substring(arrow + 2).trim().split("\\s+"), defaults));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("policy line " + (i + 1) + ": " + e.getMessage(), e);
+                throw new LineException(i + 1, e);
             }
         }
         if (rules.isEmpty()) {
@@ -763,6 +790,11 @@ public final class ConnectionPolicy implements Controller {
         @Override
         public ConnectionInfo connection(int token) {
             return context.connection(token);
+        }
+
+        @Override
+        public long nanoTime() {
+            return context.nanoTime();
         }
 
         @Override

@@ -68,6 +68,15 @@ public interface ControllerContext {
     <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse);
 
     /**
+     * The time in nanoseconds, as {@link System#nanoTime()} counts it, that {@link #schedule} and
+     * {@link #runLater} go by: what a controller measures intervals with, so that a test that
+     * drives the loop's clock drives the controller's too.
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /**
      * Runs {@code action} on the loop's thread every {@code period}, first one period from
      * now, until cancelled or the loop stops (re-creating failed subflows later, measuring).
      *

@@ -15,7 +15,7 @@ import org.mptcp4j.protocol.MptcpAddress;
  * The parameters a controller is made with ({@code name=value} pairs from the command line, a
  * policy file or code), read with the type each needs, numbers within the {@link ValueRange} the
  * controller declares for each. A value that does not parse or is out of its range, and a name
- * the controller does not know, fail with an {@link IllegalArgumentException} that names the
+ * the controller does not know, fail with a {@link ParameterException} that names the
  * controller, the parameter, the value and what is accepted.
  */
 public final class ControllerParameters {
@@ -38,8 +38,17 @@ public final class ControllerParameters {
         return values.get(name);
     }
 
-    private IllegalArgumentException invalid(String name, String value, String expected) {
-        return new IllegalArgumentException(named(name) + " must be " + expected + ", not '" + value + "'");
+    private ParameterException invalid(String name, String value, String expected) {
+        return new ParameterException(name, named(name) + " must be " + expected + ", not '" + value + "'");
+    }
+
+    /** {@code parse} applied to {@code name}'s value {@code v}, its refusal a {@link ParameterException}. */
+    private <T> T parsed(String name, String v, java.util.function.BiFunction<String, String, T> parse) {
+        try {
+            return parse.apply(named(name), v);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(name, e.getMessage());
+        }
     }
 
     public String string(String name, String defaultValue) {
@@ -47,7 +56,7 @@ public final class ControllerParameters {
         return v == null ? defaultValue : v;
     }
 
-    /** Parameter {@code name} in messages (the daemon finds the line of a configuration file's parameter by it). */
+    /** Parameter {@code name} in messages. */
     private String named(String name) {
         return controller + ": parameter '" + name + "'";
     }
@@ -55,19 +64,19 @@ public final class ControllerParameters {
     /** A whole number in {@code range}. */
     public int integer(String name, int defaultValue, ValueRange range) {
         String v = raw(name);
-        return v == null ? defaultValue : range.parseInt(named(name), v);
+        return v == null ? defaultValue : parsed(name, v, range::parseInt);
     }
 
     /** A decimal number in {@code range} (made with {@link ValueRange#decimal(double, double)}). */
     public double decimal(String name, double defaultValue, ValueRange range) {
         String v = raw(name);
-        return v == null ? defaultValue : range.decimal(named(name), v);
+        return v == null ? defaultValue : parsed(name, v, range::decimal);
     }
 
     /** A duration such as {@code 250ms}, {@code 2s}, {@code 1m} in {@code range}. */
     public Duration duration(String name, Duration defaultValue, ValueRange range) {
         String v = raw(name);
-        return v == null ? defaultValue : range.duration(named(name), v);
+        return v == null ? defaultValue : parsed(name, v, range::duration);
     }
 
     /** {@code true}/{@code false} (also yes/no, on/off, 1/0). */
@@ -86,7 +95,7 @@ public final class ControllerParameters {
     /** A rate such as {@code 20mbit}, {@code 500kbit}, {@code 2gbit} in {@code range}; in bits per second. */
     public long bitRate(String name, long defaultValue, ValueRange range) {
         String v = raw(name);
-        return v == null ? defaultValue : range.parse(named(name), v);
+        return v == null ? defaultValue : parsed(name, v, range::parse);
     }
 
     /** A comma-separated list of IP addresses (empty when absent). */
@@ -114,8 +123,8 @@ public final class ControllerParameters {
         }
         String[] range = v.split("-", -1);
         if (range.length <= 2) {
-            int first = ValueRange.PORT.parseInt(named(name), range[0]);
-            int last = range.length == 2 ? ValueRange.PORT.parseInt(named(name), range[1]) : first;
+            int first = parsed(name, range[0], ValueRange.PORT::parseInt);
+            int last = range.length == 2 ? parsed(name, range[1], ValueRange.PORT::parseInt) : first;
             if (first <= last) {
                 return new int[] {first, last};
             }
@@ -130,7 +139,7 @@ public final class ControllerParameters {
     public void requireAllRead() {
         for (String name : values.keySet()) {
             if (!read.contains(name)) {
-                throw new IllegalArgumentException(controller + ": unknown parameter '" + name + "'"
+                throw new ParameterException(name, controller + ": unknown parameter '" + name + "'"
                         + (read.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", read) + ")"));
             }
         }

@@ -23,7 +23,8 @@ public interface ControllerProvider {
      * A new controller with these parameters. Reads every one it knows, then calls
      * {@link ControllerParameters#requireAllRead()}.
      *
-     * @throws IllegalArgumentException for a parameter missing, unknown or out of range
+     * @throws IllegalArgumentException for a parameter missing, unknown or out of range: a
+     *     {@link ParameterException} naming it lets the daemon point at the line that set it
      */
     Controller create(ControllerParameters parameters);
 }

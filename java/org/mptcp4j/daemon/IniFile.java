@@ -43,16 +43,16 @@ final class IniFile {
             }
             if (line.startsWith("[")) {
                 if (!line.endsWith("]")) {
-                    throw new ConfigException(source, number, "a section header ends with ']': " + line);
+                    throw new ConfigException(source, number, null, "a section header ends with ']': " + line);
                 }
                 String[] words = line.substring(1, line.length() - 1).strip().split("\\s+", 2);
                 if (words[0].isEmpty()) {
-                    throw new ConfigException(source, number, "empty section header");
+                    throw new ConfigException(source, number, null, "empty section header");
                 }
                 String name = words.length > 1 ? words[1].strip() : "";
                 for (Section s : sections) {
                     if (s.kind().equals(words[0]) && s.name().equals(name)) {
-                        throw new ConfigException(source, number, "section " + line + " again (first at line "
+                        throw new ConfigException(source, number, null, "section " + line + " again (first at line "
                                 + s.line() + ")");
                     }
                 }
@@ -62,15 +62,15 @@ final class IniFile {
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(source, number, "expected 'key = value' or '[section]', not '" + line + "'");
-            }
-            if (current == null) {
-                throw new ConfigException(source, number, "'" + line + "' before any section (start with [core])");
+                throw new ConfigException(source, number, null, "expected 'key = value' or '[section]', not '" + line + "'");
             }
             String key = line.substring(0, eq).strip();
+            if (current == null) {
+                throw new ConfigException(source, number, key, "'" + line + "' before any section (start with [core])");
+            }
             Entry earlier = current.entry(key);
             if (earlier != null) {
-                throw new ConfigException(source, number, "key '" + key + "' again in " + current.title()
+                throw new ConfigException(source, number, key, "key '" + key + "' again in " + current.title()
                         + " (first at line " + earlier.line() + ")");
             }
             current.entries().add(new Entry(key, line.substring(eq + 1).strip(), number));

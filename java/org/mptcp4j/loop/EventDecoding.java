@@ -11,5 +11,18 @@ public enum EventDecoding {
      * In Java: C only receives the datagrams into a buffer Java parses. The default: about 2.5
      * times faster than libnl's parsing (JMH, benchmarks/README.md).
      */
-    JAVA
+    JAVA;
+
+    /**
+     * The decoding a configuration or command line names: {@code java} or {@code native}.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted names
+     */
+    public static EventDecoding parse(String name) {
+        return switch (name) {
+            case "java" -> JAVA;
+            case "native" -> NATIVE;
+            default -> throw new IllegalArgumentException("'" + name + "' is not accepted (java, native)");
+        };
+    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.netlink.EventRecord;
 import org.mptcp4j.netlink.EventSocket;
@@ -98,6 +99,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
     private final List<ScheduledWork> scheduled = new ArrayList<>();
     private long nextDueNanos;
     private long nextRtnlNanos;
+    /** What due times are measured by: System.nanoTime, or over a stand-in the stand-in's clock. */
+    private final LongSupplier clock;
 
     private EventLoop(Builder b) {
         this.handler = b.handler;
@@ -110,6 +113,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             scheduling.check(); // before any socket is opened: a refusal leaves nothing to close
         }
         boolean java = b.decoding == EventDecoding.JAVA;
+        this.clock = b.standIn != null ? b.standIn.clock() : System::nanoTime;
         this.socket = b.standIn != null ? b.standIn.eventSocket(b.recordCapacity, java)
                 : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : KernelFeatures.detectDialect(b.namespace), b.receiveBuffer,
                         b.recordCapacity, java);
@@ -253,8 +257,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
         for (int i = 0; i < n; i++) {
             dispatch(socket.record(i));
         }
-        if (rtnl != null && ((n == 0 && timeout != 0) || System.nanoTime() - nextRtnlNanos >= 0)) {
-            nextRtnlNanos = System.nanoTime() + RTNL_PERIOD_NANOS;
+        if (rtnl != null && ((n == 0 && timeout != 0) || clock.getAsLong() - nextRtnlNanos >= 0)) {
+            nextRtnlNanos = clock.getAsLong() + RTNL_PERIOD_NANOS;
             n += dispatchLocalChanges();
         }
         if (n > 0) {
@@ -268,7 +272,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         int work = n + runTasks();
         // Once stop is asked (a loop replaced while its handler blocked), its timers run no more.
         if (!scheduled.isEmpty() && !stopRequested) {
-            work += runScheduled(System.nanoTime());
+            work += runScheduled(clock.getAsLong());
         }
         if (work == 0) {
             idle.idle();
@@ -294,7 +298,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         if (timeout == 0 || scheduled.isEmpty()) {
             return timeout;
         }
-        long untilDue = Math.max(0, (nextDueNanos - System.nanoTime() + 999_999) / 1_000_000);
+        long untilDue = Math.max(0, (nextDueNanos - clock.getAsLong() + 999_999) / 1_000_000);
         return (int) (timeout < 0 ? Math.min(untilDue, Integer.MAX_VALUE) : Math.min(timeout, untilDue));
     }
 
@@ -413,7 +417,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         if (started.get() && Thread.currentThread() != thread) {
             throw new IllegalStateException(name + ": schedule from the loop's thread (use execute)");
         }
-        work.dueNanos = System.nanoTime() + work.periodNanos;
+        work.dueNanos = clock.getAsLong() + work.periodNanos;
         if (scheduled.isEmpty() || work.dueNanos - nextDueNanos < 0) {
             nextDueNanos = work.dueNanos;
         }

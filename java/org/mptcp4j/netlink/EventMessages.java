@@ -10,7 +10,8 @@ import org.mptcp4j.protocol.MptcpEventType;
 /**
  * Writes MPTCP event messages as an upstream kernel multicasts them (attribute sets of 6.18:
  * ports in network order, the side in FLAGS), into one datagram: traffic made up for a
- * {@link org.mptcp4j.pm.KernelStandIn}, such as the daemon's start-up warm-up.
+ * {@link org.mptcp4j.pm.KernelStandIn}, such as the daemon's start-up warm-up. Other messages are
+ * written attribute by attribute: {@link #begin}, the attributes, {@link #end}.
  */
 public final class EventMessages {
     /** MPTCP_PM_EV_FLAG_SERVER_SIDE in FLAGS. */
@@ -91,46 +92,49 @@ public final class EventMessages {
         be16(MptcpAttribute.SPORT, localPort).be16(MptcpAttribute.DPORT, remotePort);
     }
 
-    private static int family(InetAddress address) {
+    /** AF_INET or AF_INET6: the FAMILY attribute's value for {@code address}. */
+    public static int family(InetAddress address) {
         return address instanceof Inet4Address ? AF_INET : AF_INET6;
     }
 
-    /** nlmsghdr (type: the family) and genlmsghdr (cmd: the event type). */
-    private EventMessages begin(MptcpEventType type) {
+    /** Starts a message of {@code type}: nlmsghdr (type: the family) and genlmsghdr (cmd: the event type). */
+    public EventMessages begin(MptcpEventType type) {
         start = buffer.position();
         buffer.putInt(0).putShort((short) familyId).putShort((short) 0).putInt(0).putInt(0);
         buffer.put((byte) type.id()).put((byte) 1).putShort((short) 0);
         return this;
     }
 
-    private EventMessages end() {
+    /** Ends the message begun last: sets its length. */
+    public EventMessages end() {
         buffer.putInt(start, buffer.position() - start);
         return this;
     }
 
-    private void address(InetAddress address, MptcpAttribute v4, MptcpAttribute v6) {
+    /** {@code address} as attribute {@code v4} or {@code v6}, by its family. */
+    public EventMessages address(InetAddress address, MptcpAttribute v4, MptcpAttribute v6) {
         byte[] bytes = address.getAddress();
         attribute(address instanceof Inet4Address ? v4 : v6, bytes.length).put(bytes);
-        pad();
+        return pad();
     }
 
-    private EventMessages u8(MptcpAttribute type, int value) {
+    public EventMessages u8(MptcpAttribute type, int value) {
         attribute(type, 1).put((byte) value);
         return pad();
     }
 
-    private EventMessages u16(MptcpAttribute type, int value) {
+    public EventMessages u16(MptcpAttribute type, int value) {
         attribute(type, 2).putShort((short) value);
         return pad();
     }
 
     /** Ports go in network order. */
-    private EventMessages be16(MptcpAttribute type, int value) {
+    public EventMessages be16(MptcpAttribute type, int value) {
         attribute(type, 2).put((byte) (value >>> 8)).put((byte) value);
         return pad();
     }
 
-    private EventMessages u32(MptcpAttribute type, int value) {
+    public EventMessages u32(MptcpAttribute type, int value) {
         attribute(type, 4).putInt(value);
         return this;
     }

@@ -173,6 +173,53 @@ public final class EventSocket implements AutoCloseable {
         return n;
     }
 
+    /** Told of each datagram {@link #receiveDatagrams} received. */
+    @FunctionalInterface
+    public interface DatagramSink {
+        /**
+         * @param raw the datagram's bytes are at {@code offset} of it, valid during the call
+         * @param length the datagram's size; -1 where the kernel dropped events (ENOBUFS)
+         * @param receivedNanos when it was received, on System.nanoTime's clock (CLOCK_MONOTONIC)
+         */
+        void datagram(ByteBuffer raw, int offset, int length, long receivedNanos);
+    }
+
+    /**
+     * Receives what is pending, waiting as {@link #poll} does when nothing is, and hands each
+     * datagram to {@code sink} undecoded, every event type included: for a socket opened with Java
+     * decoding, in place of {@link #poll} (to record the kernel's messages as they came).
+     *
+     * @return the datagrams handed over
+     */
+    public int receiveDatagrams(int timeoutMillis, DatagramSink sink) {
+        if (javaDecoder == null) {
+            throw new IllegalStateException("datagrams are received undecoded with Java decoding only");
+        }
+        int used;
+        pollLock.lock();
+        try {
+            used = pollRaw(handle(), timeoutMillis);
+        } finally {
+            pollLock.unlock();
+        }
+        if (used < 0) {
+            throw new MptcpException("receive MPTCP events", -used, null);
+        }
+        int n = 0;
+        for (int at = 0; at < used; n++) {
+            int length = raw.getInt(at);
+            long rxNanos = raw.getLong(at + 8);
+            if (length == EventRecord.RAW_EVENTS_LOST) {
+                sink.datagram(raw, at, -1, rxNanos);
+                at += EventRecord.RAW_HEADER_SIZE;
+            } else {
+                sink.datagram(raw, at + EventRecord.RAW_HEADER_SIZE, length, rxNanos);
+                at += EventRecord.RAW_HEADER_SIZE + ((length + 7) & ~7);
+            }
+        }
+        return n;
+    }
+
     /**
      * Whether events wait to be handed out: received and not yet decoded into records, or
      * queued in the socket (an ENOBUFS report too). Does not wait; from the polling thread.

@@ -2,6 +2,7 @@ package org.mptcp4j.pm;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.EventSocket;
@@ -49,6 +50,7 @@ public final class KernelStandIn implements AutoCloseable {
     private int commandsFd = -1;
     private int eventSocketFd = -1;
     private int commandSocketFd = -1;
+    private volatile LongSupplier clock = System::nanoTime;
 
     private KernelStandIn(Dialect dialect, int familyId) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -91,6 +93,21 @@ public final class KernelStandIn implements AutoCloseable {
 
     public int familyId() {
         return familyId;
+    }
+
+    /**
+     * Sets the clock, in nanoseconds, that a loop over this stand-in keeps its timers by (default
+     * {@link System#nanoTime()}): the kernel's monotonic clock is the stand-in's to give too, and
+     * a test that advances it runs the timers due. Set before the loop is built.
+     */
+    public KernelStandIn clock(LongSupplier nanoTime) {
+        this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
+        return this;
+    }
+
+    /** The clock a loop over this stand-in keeps its timers by. */
+    public LongSupplier clock() {
+        return clock;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.controller.ParameterException;
 
 /** {@code announce}: see {@link AnnounceController}. */
 public final class AnnounceProvider implements ControllerProvider {
@@ -38,10 +39,10 @@ public final class AnnounceProvider implements ControllerProvider {
         String side = p.string("side", "server");
         p.requireAllRead();
         if (addresses.isEmpty()) {
-            throw new IllegalArgumentException("announce: parameter 'addresses' is required");
+            throw new ParameterException("addresses", "announce: parameter 'addresses' is required");
         }
         if (!side.equals("server") && !side.equals("any")) {
-            throw new IllegalArgumentException("announce: parameter 'side' must be server or any, not '" + side + "'");
+            throw new ParameterException("side", "announce: parameter 'side' must be server or any, not '" + side + "'");
         }
         return new AnnounceController(new AnnounceController.Settings(addresses, port, side.equals("server")));
     }

@@ -185,7 +185,7 @@ public final class BackupOnDemandController implements Controller {
         if (p == null || !eventLocal.sameAddress(p.primaryLocal)) {
             return;
         }
-        p.lastTimeoutNanos = System.nanoTime();
+        p.lastTimeoutNanos = context.nanoTime();
         if (!p.failedOver) {
             LOG.atInfo().log(() -> "backup-on-demand: " + Integer.toHexString(event.token()) + ": primary timed out"
                     + " (rto " + event.timeout() / 1000 + " ms): secondary path in use");
@@ -221,7 +221,7 @@ public final class BackupOnDemandController implements Controller {
         if (eventLocal.sameAddress(p.primaryLocal) && event.localPort() == p.primaryPort) {
             p.primaryUp = false;
             p.primaryPort = 0;
-            p.lastTimeoutNanos = System.nanoTime();
+            p.lastTimeoutNanos = context.nanoTime();
             if (!p.failedOver) {
                 failOver(event.token(), p);
             }
@@ -244,7 +244,7 @@ public final class BackupOnDemandController implements Controller {
 
     /** Looks for primaries that recovered, and opens closed ones again. */
     private void look() {
-        long now = System.nanoTime();
+        long now = context.nanoTime();
         for (int token : connections.tokens()) {
             Paths p = connections.peek(token);
             if (!p.failedOver) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.controller.ParameterException;
 
 /** {@code backup-on-demand}: see {@link BackupOnDemandController}. */
 public final class BackupOnDemandProvider implements ControllerProvider {
@@ -44,13 +45,13 @@ public final class BackupOnDemandProvider implements ControllerProvider {
         Duration retryPrimary = p.duration("retry-primary", Duration.ofSeconds(1), BackupOnDemandController.RETRY_PRIMARY);
         p.requireAllRead();
         if (secondary.size() != 1) {
-            throw new IllegalArgumentException("backup-on-demand: parameter 'secondary' must be one local address");
+            throw new ParameterException("secondary", "backup-on-demand: parameter 'secondary' must be one local address");
         }
         BackupOnDemandController.Settings d = BackupOnDemandController.Settings.of(secondary.get(0));
         BackupOnDemandController.Mode m = switch (mode) {
             case "open" -> BackupOnDemandController.Mode.OPEN;
             case "standby" -> BackupOnDemandController.Mode.STANDBY;
-            default -> throw new IllegalArgumentException("backup-on-demand: parameter 'mode' must be open or standby,"
+            default -> throw new ParameterException("mode", "backup-on-demand: parameter 'mode' must be open or standby,"
                     + " not '" + mode + "'");
         };
         BackupOnDemandController.Settings settings = new BackupOnDemandController.Settings(secondary.get(0), m,

@@ -188,7 +188,7 @@ public final class FullMeshController implements Controller {
     private final boolean[] localPresent = new boolean[MAX_LOCALS];
     private final boolean[] localLinkDown = new boolean[MAX_LOCALS];
     private int localCount;
-    /** Address pairs that kept failing, as "local remote", until when (System.nanoTime). */
+    /** Address pairs that kept failing, as "local remote", until when (the context's nanoTime). */
     private final Map<String, Long> failing = new HashMap<>();
     private final MptcpAddress eventLocal = new MptcpAddress();
     private final MptcpAddress eventRemote = new MptcpAddress();
@@ -406,7 +406,7 @@ public final class FullMeshController implements Controller {
     private void failedPair(Mesh mesh, int pair) {
         int n = ++mesh.failures[pair];
         mesh.localPort[pair] = 0;
-        long now = System.nanoTime();
+        long now = context.nanoTime();
         if (n >= settings.giveUpAfter()) {
             long until = now + settings.rememberFailing().toNanos();
             failing.put(pairKey(mesh, pair), until);
@@ -565,7 +565,7 @@ public final class FullMeshController implements Controller {
             return;
         }
         int open = mesh.subflows();
-        long now = System.nanoTime();
+        long now = context.nanoTime();
         for (int r = 0; r < mesh.remoteCount && open < settings.maxSubflows(); r++) {
             for (int l = 0; l < localCount && open < settings.maxSubflows(); l++) {
                 int pair = l * MAX_REMOTES + r;
@@ -626,7 +626,7 @@ public final class FullMeshController implements Controller {
         if (meshes.size() == 0) {
             return;
         }
-        long now = System.nanoTime();
+        long now = context.nanoTime();
         failing.values().removeIf(until -> until - now <= 0);
         for (int token : meshes.tokens()) {
             Mesh mesh = meshes.peek(token);

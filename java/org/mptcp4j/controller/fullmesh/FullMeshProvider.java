@@ -5,6 +5,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.controller.ParameterException;
 
 /** {@code fullmesh}: see {@link FullMeshController}. */
 public final class FullMeshProvider implements ControllerProvider {
@@ -44,7 +45,7 @@ public final class FullMeshProvider implements ControllerProvider {
         FullMeshController.Settings d = FullMeshController.Settings.DEFAULT;
         String side = p.string("side", "client");
         if (!side.equals("client") && !side.equals("any")) {
-            throw new IllegalArgumentException("fullmesh: parameter 'side' must be client or any, not '" + side + "'");
+            throw new ParameterException("side", "fullmesh: parameter 'side' must be client or any, not '" + side + "'");
         }
         FullMeshController.Settings settings = new FullMeshController.Settings(side.equals("client"),
                 p.integer("max-subflows", d.maxSubflows(), FullMeshController.MAX_SUBFLOWS),

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.controller.ParameterException;
 import org.mptcp4j.pm.AddressPrefix;
 
 /** {@code join-guard}: see {@link JoinGuardController}. */
@@ -53,7 +54,7 @@ public final class JoinGuardProvider implements ControllerProvider {
                 try {
                     prefixes.add(AddressPrefix.parse(part.trim()));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("join-guard: parameter '" + name + "': " + e.getMessage());
+                    throw new ParameterException(name, "join-guard: parameter '" + name + "': " + e.getMessage());
                 }
             }
         }

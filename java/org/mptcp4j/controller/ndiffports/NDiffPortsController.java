@@ -285,7 +285,7 @@ public final class NDiffPortsController implements Controller {
      */
     private void refused(int token, MptcpAddress from, MptcpAddress to, int attempt, PathManagerException e) {
         if (e.errno() == Errno.EADDRINUSE && firstPort == 0 && attempt <= RETRY_ATTEMPTS && retries.size() < RETRIES_MAX) {
-            long due = System.nanoTime() + (RETRY_FIRST_NANOS << (attempt - 1));
+            long due = context.nanoTime() + (RETRY_FIRST_NANOS << (attempt - 1));
             retries.add(new Retry(token, new MptcpAddress().set(from), new MptcpAddress().set(to), attempt, due));
             if (retryTimer == null) {
                 // One look a second while any wait: the delays are whole seconds, and no timer is left cancelled behind.
@@ -302,7 +302,7 @@ public final class NDiffPortsController implements Controller {
 
     /** Asks again for the subflows due, of the connections still open. */
     private void retryDue() {
-        long now = System.nanoTime();
+        long now = context.nanoTime();
         Retry r;
         while ((r = retries.peek()) != null && r.dueNanos() - now <= 0) {
             retries.poll();

@@ -173,7 +173,7 @@ public final class RateTargetController implements Controller {
         if (connections.size() == 0) {
             return;
         }
-        long now = System.nanoTime();
+        long now = context.nanoTime();
         for (ConnectionInfo c : context.connections()) {
             Rates r = connections.peek(c.token());
             if (r == null) {

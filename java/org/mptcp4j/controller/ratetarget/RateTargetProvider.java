@@ -8,6 +8,7 @@ import java.util.Map;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
+import org.mptcp4j.controller.ParameterException;
 
 /** {@code rate-target}: see {@link RateTargetController}. */
 public final class RateTargetProvider implements ControllerProvider {
@@ -42,10 +43,10 @@ public final class RateTargetProvider implements ControllerProvider {
         int samples = p.integer("samples", 3, RateTargetController.SAMPLES);
         p.requireAllRead();
         if (target == 0) {
-            throw new IllegalArgumentException("rate-target: parameter 'target' is required (e.g. target=20mbit)");
+            throw new ParameterException("target", "rate-target: parameter 'target' is required (e.g. target=20mbit)");
         }
         if (secondary.size() != 1) {
-            throw new IllegalArgumentException("rate-target: parameter 'secondary' must be one local address");
+            throw new ParameterException("secondary", "rate-target: parameter 'secondary' must be one local address");
         }
         return new RateTargetController(new RateTargetController.Settings(target, secondary.get(0), check, samples));
     }

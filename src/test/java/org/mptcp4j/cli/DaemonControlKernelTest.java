@@ -20,8 +20,8 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
-import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
@@ -209,7 +209,7 @@ class DaemonControlKernelTest {
                             + " ecmp-refresh subflows=1 interval=1m ports=" + (20_000 + 2 * i) + "-" + (20_001 + 2 * i));
                     assertTrue(r.ok(), r + "\n" + daemon.err());
                 }
-                Map<String, Long> samples = HttpClient.samples(metrics);
+                Map<String, Long> samples = MetricsScrape.of(metrics).counters();
                 assertEquals(handedOver, samples.get(assignedConnections), samples.toString());
                 assertEquals(handedOver, samples.get(assignedControllers), samples.toString());
             } finally {
@@ -217,11 +217,8 @@ class DaemonControlKernelTest {
                     s.close();
                 }
             }
-            Map<String, Long> samples = HttpClient.samples(metrics);
-            for (int i = 0; i < 100 && (samples.get(assignedConnections) != 0 || samples.get(assignedControllers) != 0); i++) {
-                Thread.sleep(100);
-                samples = HttpClient.samples(metrics);
-            }
+            Map<String, Long> samples = MetricsScrape.until(metrics,
+                    m -> m.counter(assignedConnections) == 0 && m.counter(assignedControllers) == 0, 10).counters();
             assertEquals(0, samples.get(assignedConnections), samples.toString());
             assertEquals(0, samples.get(assignedControllers), samples.toString());
             try (MptcpSocket again = served.connect()) {

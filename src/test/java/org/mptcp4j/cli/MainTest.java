@@ -86,6 +86,12 @@ class MainTest {
     }
 
     @Test
+    void unknownDecodingIsOneMistakeForMonitorAndRun() {
+        assertUsageError("mptcp4j monitor: --decoding: 'c' is not accepted (java, native)", "monitor", "--decoding", "c");
+        assertUsageError("mptcp4j run: --decoding: 'c' is not accepted (java, native)", "run", "--decoding", "c");
+    }
+
+    @Test
     void unknownPathManager() {
         assertUsageError("mptcp4j path-manager: unknown path manager 'smart': expected kernel or userspace", "path-manager",
                 "smart");

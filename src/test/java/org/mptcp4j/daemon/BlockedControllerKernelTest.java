@@ -30,6 +30,7 @@ import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 
@@ -90,7 +91,7 @@ class BlockedControllerKernelTest {
                                 "a new connection is managed by the new loop\n" + daemon.err());
                     }
                     assertFalse(Files.exists(dir.resolve("returned")), "while the old one still blocks");
-                    Map<String, Long> samples = HttpClient.samples(metrics);
+                    Map<String, Long> samples = MetricsScrape.of(metrics).counters();
                     String netns = "{netns=\"" + t.clientName() + "\"}";
                     assertEquals(1, samples.get("mptcp4j_controller_stalls_total" + netns), samples.toString());
                     assertEquals(1, samples.get("mptcp4j_blocked_event_loops" + netns), samples.toString());
@@ -102,7 +103,7 @@ class BlockedControllerKernelTest {
                             + " ended"), err);
                     assertEquals(1L, settled(() -> loopThreads(daemon.pid(), t.clientName()), 1L), "the old loop's thread ended");
                     assertEquals(before, settled(() -> descriptors(daemon.pid()), before), "the old loop's descriptors are closed");
-                    assertEquals(0, HttpClient.samples(metrics).get("mptcp4j_blocked_event_loops" + netns));
+                    assertEquals(0, MetricsScrape.of(metrics).counters().get("mptcp4j_blocked_event_loops" + netns));
                     Transfers.send(stuck, 1000); // and the connection it blocked on goes on
                 }
                 assertEquals(0, daemon.terminate(), daemon.err());
@@ -208,7 +209,7 @@ class BlockedControllerKernelTest {
                     for (int round = 0; round < 100 && !waiting; round++) {
                         assertEquals(new HttpClient.Response(200, "text/plain; charset=utf-8", null, "ok\n"),
                                 HttpClient.request(metrics, "GET", "/healthz"));
-                        assertEquals(0, HttpClient.samples(metrics).get("mptcp4j_controller_stalls_total" + netns));
+                        assertEquals(0, MetricsScrape.of(metrics).counters().get("mptcp4j_controller_stalls_total" + netns));
                         ControlResponse namespaces = ctl.request("namespaces");
                         assertTrue(namespaces.ok(), namespaces.toString());
                         // The new run is in place once the reload waits for the old one.
@@ -232,7 +233,7 @@ class BlockedControllerKernelTest {
                             "the connection handed over in the old loop's last round, after the reload");
                     assertEquals("ndiffports (2 extra subflows per connection)", managedBy.get(otherToken),
                             "the connection whose request was given up: the new policy's");
-                    assertEquals(1, HttpClient.samples(metrics).get("mptcp4j_assigned_connections" + netns));
+                    assertEquals(1, MetricsScrape.of(metrics).counters().get("mptcp4j_assigned_connections" + netns));
                     assertEquals(3, Transfers.awaitInfo(app, i -> i.extraSubflows() == 3).extraSubflows());
                     Transfers.send(stuck, 1000);
                 }

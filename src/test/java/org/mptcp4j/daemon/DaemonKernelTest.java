@@ -19,6 +19,7 @@ import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
@@ -189,12 +190,14 @@ class DaemonKernelTest {
             try (MptcpSocket a = t.connect(); MptcpSocket b = t.connect()) {
                 Transfers.awaitInfo(a, i -> i.extraSubflows() == 2);
                 Transfers.awaitInfo(b, i -> i.extraSubflows() == 2);
-                String open = scrapeUntil(endpoint, ns + ",type=\"SUB_ESTABLISHED\"} 4");
-                assertTrue(open.contains("mptcp4j_connections" + ns + "} 2\n"), open);
-                assertTrue(open.contains("mptcp4j_subflows" + ns + "} 6\n"), open);
+                MetricsScrape open = MetricsScrape.until(endpoint,
+                        s -> s.counter("mptcp4j_events_total" + ns + ",type=\"SUB_ESTABLISHED\"}") >= 4, 30);
+                assertTrue(open.hasLine("mptcp4j_connections" + ns + "} 2"), open.body());
+                assertTrue(open.hasLine("mptcp4j_subflows" + ns + "} 6"), open.body());
             }
             // Both closed: every event the two connections made, each command the daemon sent.
-            String closed = scrapeUntil(endpoint, ns + ",type=\"CLOSED\"} 2");
+            MetricsScrape closed = MetricsScrape.until(endpoint,
+                    s -> s.counter("mptcp4j_events_total" + ns + ",type=\"CLOSED\"}") >= 2, 30);
             for (String line : List.of("mptcp4j_events_total" + ns + ",type=\"CREATED\"} 2",
                     "mptcp4j_events_total" + ns + ",type=\"ESTABLISHED\"} 2",
                     "mptcp4j_events_total" + ns + ",type=\"SUB_ESTABLISHED\"} 4",
@@ -204,7 +207,7 @@ class DaemonKernelTest {
                     "mptcp4j_events_lost_total" + ns + "} 0",
                     "mptcp4j_connections" + ns + "} 0",
                     "mptcp4j_subflows" + ns + "} 0")) {
-                assertTrue(closed.lines().anyMatch(line::equals), line + " in:\n" + closed);
+                assertTrue(closed.hasLine(line), line + " in:\n" + closed.body());
             }
             assertEquals(0, daemon.terminate(), daemon.err());
         }
@@ -224,25 +227,10 @@ class DaemonKernelTest {
                 for (int i = 0; i < 100; i++) {
                     assertEquals(new HttpClient.Response(200, "text/plain; charset=utf-8", null, "ok\n"),
                             HttpClient.request(endpoint, "GET", "/healthz"));
-                    assertEquals(200, HttpClient.request(endpoint, "GET", "/metrics").status());
+                    MetricsScrape.of(endpoint);
                 }
             }
             assertEquals(0, daemon.terminate(), daemon.err());
         }
-    }
-
-    /** Scrapes until a line starts with {@code sample} (events reach the daemon a little after the sockets close). */
-    static String scrapeUntil(InetSocketAddress endpoint, String sample) throws Exception {
-        String body = "";
-        for (int i = 0; i < 500; i++) {
-            HttpClient.Response r = HttpClient.request(endpoint, "GET", "/metrics");
-            assertEquals(200, r.status(), r.body());
-            body = r.body();
-            if (body.lines().anyMatch(l -> l.endsWith(sample))) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        return body;
     }
 }

@@ -17,8 +17,8 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
-import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 
@@ -156,12 +156,7 @@ class FaultsKernelTest {
 
     private static Map<String, Long> awaitSamples(InetSocketAddress endpoint,
             java.util.function.Predicate<Map<String, Long>> condition) throws Exception {
-        Map<String, Long> m = HttpClient.samples(endpoint);
-        for (int i = 0; i < 500 && !condition.test(m); i++) {
-            Thread.sleep(20);
-            m = HttpClient.samples(endpoint);
-        }
-        return m;
+        return MetricsScrape.until(endpoint, m -> condition.test(m.counters()), 10).counters();
     }
 
     private static void awaitSample(InetSocketAddress endpoint, String series, long value) throws Exception {

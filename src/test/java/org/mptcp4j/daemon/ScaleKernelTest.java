@@ -13,8 +13,8 @@ import org.mptcp4j.demo.Topology;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.ConnectionHolder;
-import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 
 /**
  * Many connections, both ends managed by daemons: the server's by join-guard, the client's by
@@ -74,9 +74,9 @@ class ScaleKernelTest {
                     ConnectionHolder.closeConnections(holders);
                     System.out.printf("scale: closed after %d s%n", seconds(start));
                     for (String ns : List.of(t.clientName(), t.serverName())) {
-                        Map<String, Long> m = HttpClient.samplesUntil(ns.equals(t.clientName()) ? clientMetrics : serverMetrics,
-                                x -> total(x, "mptcp4j_events_total", "type=\"CLOSED\"") >= n
-                                        && total(x, "mptcp4j_connections") == 0, 120);
+                        Map<String, Long> m = MetricsScrape.until(ns.equals(t.clientName()) ? clientMetrics : serverMetrics,
+                                x -> total(x.counters(), "mptcp4j_events_total", "type=\"CLOSED\"") >= n
+                                        && total(x.counters(), "mptcp4j_connections") == 0, 120).counters();
                         assertEquals(n, total(m, "mptcp4j_events_total", "type=\"CLOSED\""), "every CLOSED heard: " + m);
                         assertEquals(0, total(m, "mptcp4j_connections"), m.toString());
                         assertEquals(0, total(m, "mptcp4j_subflows"), m.toString());
@@ -112,8 +112,8 @@ class ScaleKernelTest {
 
     /** Scrapes until the daemon manages {@code n} connections with 2 subflows each, 3 minutes at most. */
     private static Map<String, Long> managing(InetSocketAddress metrics, int n) throws Exception {
-        return HttpClient.samplesUntil(metrics, m -> total(m, "mptcp4j_connections") == n
-                && total(m, "mptcp4j_subflows") == 2L * n, 180);
+        return MetricsScrape.until(metrics, m -> total(m.counters(), "mptcp4j_connections") == n
+                && total(m.counters(), "mptcp4j_subflows") == 2L * n, 180).counters();
     }
 
     /** The sum of the series of {@code name} whose labels contain each of {@code labels}. */

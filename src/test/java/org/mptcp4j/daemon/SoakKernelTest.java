@@ -18,8 +18,8 @@ import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
-import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.ServedTopology;
 
 /**
@@ -137,11 +137,11 @@ class SoakKernelTest {
     }
 
     private static Map<String, Long> scrape(InetSocketAddress endpoint) throws Exception {
-        return HttpClient.samples(endpoint);
+        return MetricsScrape.of(endpoint).counters();
     }
 
     /** Scrapes until {@code series} reaches {@code value} (events arrive a little after the sockets close), 30 s at most. */
     private static Map<String, Long> scrapeUntil(InetSocketAddress endpoint, String series, long value) throws Exception {
-        return HttpClient.samplesUntil(endpoint, m -> m.getOrDefault(series, 0L) >= value, 30);
+        return MetricsScrape.until(endpoint, m -> m.counter(series) >= value, 30).counters();
     }
 }

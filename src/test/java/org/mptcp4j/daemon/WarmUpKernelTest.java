@@ -13,6 +13,7 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 
@@ -42,10 +43,11 @@ class WarmUpKernelTest {
             }
             // Counted: the one real connection; the 100,000 made-up ones are not.
             String ns = "{netns=\"" + t.clientName() + "\"";
-            String metrics = DaemonKernelTest.scrapeUntil(daemon.awaitMetricsEndpoint(), ns + ",type=\"CLOSED\"} 1");
+            MetricsScrape metrics = MetricsScrape.until(daemon.awaitMetricsEndpoint(),
+                    s -> s.counter("mptcp4j_events_total" + ns + ",type=\"CLOSED\"}") >= 1, 30);
             for (String line : List.of("mptcp4j_events_total" + ns + ",type=\"ESTABLISHED\"} 1",
                     "mptcp4j_commands_total" + ns + ",command=\"SUBFLOW_CREATE\",result=\"ok\"} 1")) {
-                assertTrue(metrics.lines().anyMatch(line::equals), line + " in:\n" + metrics);
+                assertTrue(metrics.hasLine(line), line + " in:\n" + metrics.body());
             }
             assertEquals(0, daemon.terminate(), daemon.err());
         }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +31,7 @@ import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.EventRecorder;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.MetricsScrape;
 import org.mptcp4j.testing.SeenEvent;
 import org.mptcp4j.testing.Transfers;
 
@@ -67,7 +67,7 @@ class MetricsKernelTest {
             while (true) {
                 List<SeenEvent> seen = recorder.seen();
                 awaitRound();
-                Map<String, String> samples = parse(MetricsServerTest.scrape(server.address()));
+                Map<String, String> samples = MetricsScrape.of(server.address()).samples();
                 if (recorder.seen().size() == seen.size()) {
                     return new Scrape(samples, seen);
                 }
@@ -99,15 +99,6 @@ class MetricsKernelTest {
         long seen(MptcpEventType type) {
             return seen.stream().filter(e -> e.type() == type).count();
         }
-    }
-
-    private static Map<String, String> parse(String text) {
-        Map<String, String> samples = new HashMap<>();
-        text.lines().filter(l -> !l.startsWith("#")).forEach(l -> {
-            int space = l.lastIndexOf(' ');
-            samples.put(l.substring(0, space), l.substring(space + 1));
-        });
-        return samples;
     }
 
     /** Every event type counted as often as the recorder saw it. */

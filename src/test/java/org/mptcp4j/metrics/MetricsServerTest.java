@@ -33,17 +33,11 @@ import org.mptcp4j.protocol.PmCommand;
 import org.mptcp4j.testing.ContextLoader;
 import org.mptcp4j.testing.HttpClient.Response;
 import org.mptcp4j.testing.HttpClient;
+import org.mptcp4j.testing.MetricsScrape;
 
 class MetricsServerTest {
     static Response request(InetSocketAddress server, String method, String path) throws IOException {
         return HttpClient.request(server, method, path);
-    }
-
-    static String scrape(InetSocketAddress server) throws IOException {
-        Response response = request(server, "GET", MetricsServer.PATH);
-        assertEquals(200, response.status(), response.body());
-        assertEquals(TextFormat.CONTENT_TYPE, response.contentType());
-        return response.body();
     }
 
     @Test
@@ -72,7 +66,7 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> List.of(metrics))) {
             assertEquals(InetAddress.getByName("127.0.0.1"), server.address().getAddress());
             assertNotEquals(0, server.address().getPort());
-            String body = scrape(server.address());
+            String body = MetricsScrape.of(server.address()).body();
             String own = TextFormat.write(List.of(metrics));
             assertTrue(body.startsWith(own), body);
             // Then the process's gauges: this JVM's, so present and positive.
@@ -128,7 +122,7 @@ class MetricsServerTest {
             return List.of();
         })) {
             address = server.address();
-            scrape(address);
+            MetricsScrape.of(address);
             Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
             started.removeAll(before);
             assertTrue(started.stream().filter(Thread::isAlive).allMatch(Thread::isDaemon), "non-daemon: " + started);
@@ -151,7 +145,7 @@ class MetricsServerTest {
         WeakReference<ClassLoader> plugins = ContextLoader.whileStarting(() -> server[0] = MetricsServer.start(LOCAL,
                 List::of));
         try (MetricsServer started = server[0]) {
-            scrape(started.address()); // a worker made the answer
+            MetricsScrape.of(started.address()); // a worker made the answer
             assertTrue(ContextLoader.collected(plugins), "the loader current when the endpoint started is still reachable");
         }
     }
@@ -185,7 +179,7 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start(LOCAL, () -> List.of(metrics));
                 Socket silent = silent(server.address(), "G")) {
             for (int i = 0; i < 100; i++) {
-                assertTrue(scrape(server.address()).contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
+                assertTrue(MetricsScrape.of(server.address()).body().contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
             }
             // It is dropped in the end: the server closes its side.
             silent.setSoTimeout(30_000);
@@ -202,7 +196,7 @@ class MetricsServerTest {
                 idle.add(silent(server.address(), i % 2 == 0 ? "" : "GET /metrics HTTP/1.1\r\nHost: x\r\n"));
             }
             for (int i = 0; i < 100; i++) {
-                scrape(server.address());
+                MetricsScrape.of(server.address());
             }
             assertEquals(200, request(server.address(), "GET", MetricsServer.HEALTH_PATH).status());
         } finally {
@@ -229,7 +223,7 @@ class MetricsServerTest {
             try {
                 assertTrue(entered.await(10, TimeUnit.SECONDS), "the slow scrape never started");
                 for (int i = 0; i < 10; i++) {
-                    assertTrue(scrape(server.address()).contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
+                    assertTrue(MetricsScrape.of(server.address()).body().contains("mptcp4j_connections{netns=\"ns1\"} 0\n"));
                 }
                 assertEquals(200, request(server.address(), "GET", MetricsServer.HEALTH_PATH).status());
             } finally {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,10 +11,10 @@ import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.testing.CommandProcess;
-import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.IpBatch;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.LogLines;
+import org.mptcp4j.testing.MetricsScrape;
 
 /** Links beyond the 4,096 the rtnetlink monitor tracks with their names: counted, and said once. */
 @KernelTest
@@ -67,10 +66,10 @@ class UntrackedLinksKernelTest {
             try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", ns, "--control-socket", "off",
                     "--metrics", "127.0.0.1:0", "--controller", "fullmesh")) {
                 String untracked = "mptcp4j_links_untracked_total{netns=\"" + ns + "\"}";
-                Map<String, Long> samples = HttpClient.samplesUntil(daemon.awaitMetricsEndpoint(),
-                        m -> m.getOrDefault(untracked, 0L) >= links - RtnlMonitor.LINKS_MAX, 30);
-                assertTrue(samples.getOrDefault(untracked, 0L) >= links - RtnlMonitor.LINKS_MAX,
-                        links + " links: " + samples + "\n" + daemon.err());
+                MetricsScrape scrape = MetricsScrape.until(daemon.awaitMetricsEndpoint(),
+                        m -> m.counter(untracked) >= links - RtnlMonitor.LINKS_MAX, 30);
+                assertTrue(scrape.counter(untracked) >= links - RtnlMonitor.LINKS_MAX,
+                        links + " links: " + scrape.samples() + "\n" + daemon.err());
             }
         }
     }

@@ -31,32 +31,4 @@ public final class HttpClient {
             connection.disconnect();
         }
     }
-
-    /** Every numeric sample of a Prometheus endpoint's /metrics, by its name and labels. */
-    public static java.util.Map<String, Long> samples(InetSocketAddress endpoint) throws IOException {
-        Response r = request(endpoint, "GET", "/metrics");
-        if (r.status() != 200) {
-            throw new IOException("GET /metrics: " + r.status() + " " + r.body());
-        }
-        java.util.Map<String, Long> samples = new java.util.TreeMap<>();
-        for (String line : r.body().lines().toList()) {
-            int space = line.lastIndexOf(' ');
-            if (!line.startsWith("#") && space > 0 && line.substring(space + 1).matches("-?\\d+")) {
-                samples.put(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
-            }
-        }
-        return samples;
-    }
-
-    /** Scrapes until {@code done} holds for the samples (every 100 ms), {@code seconds} at most; the last samples. */
-    public static java.util.Map<String, Long> samplesUntil(InetSocketAddress endpoint,
-            java.util.function.Predicate<java.util.Map<String, Long>> done, int seconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        java.util.Map<String, Long> samples = samples(endpoint);
-        while (!done.test(samples) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            samples = samples(endpoint);
-        }
-        return samples;
-    }
 }

@@ -1,0 +1,56 @@
+package org.mptcp4j.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mptcp4j.controller.ecmp.EcmpRefreshProvider;
+import org.mptcp4j.protocol.PmCommand;
+
+/** ecmp-refresh on the fake kernel: the subflow that stays the slowest moves to another source port. */
+class EcmpRefreshTest {
+    private static final int TOKEN = 0x0ec3b000;
+
+    @Test
+    void theWorstSubflowThreeLooksInARowIsReplaced() {
+        try (FakeKernel kernel = FakeKernel.hosting(new EcmpRefreshProvider(),
+                Map.of("subflows", "2", "interval", "2s", "ratio", "0.5"))) {
+            kernel.established(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443).send();
+            kernel.nextCommand(PmCommand.SUBFLOW_CREATE);
+            kernel.nextCommand(PmCommand.SUBFLOW_CREATE);
+            kernel.knows(Diag.connection(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443)
+                    .subflow(Diag.subflow().local("10.0.0.1", 40000).remote("10.0.0.2", 443).bytesAcked(1 << 20)
+                            .deliveryRate(1_000_000))
+                    .subflow(Diag.subflow().local("10.0.0.1", 40001).remote("10.0.0.2", 443).bytesAcked(1 << 20)
+                            .deliveryRate(900_000))
+                    .subflow(Diag.subflow().local("10.0.0.1", 40002).remote("10.0.0.2", 443).bytesAcked(1 << 20)
+                            .deliveryRate(100_000)));
+            kernel.advance(Duration.ofSeconds(4));
+            kernel.assertNoMoreCommands(); // two strikes
+            kernel.advance(Duration.ofSeconds(2));
+            Command close = kernel.nextCommand(PmCommand.SUBFLOW_DESTROY);
+            assertEquals(40002, close.localPort());
+            assertEquals(443, close.remotePort());
+            Command open = kernel.nextCommand(PmCommand.SUBFLOW_CREATE);
+            assertEquals("10.0.0.1", open.localAddress().getHostAddress());
+            assertEquals(0, open.localPort(), "another source port, the kernel's pick");
+            kernel.assertNoMoreCommands();
+        }
+    }
+
+    @Test
+    void subflowsWithinTheRatioAreLeftAlone() {
+        try (FakeKernel kernel = FakeKernel.hosting(new EcmpRefreshProvider(), Map.of("subflows", "1", "ratio", "0.5"))) {
+            kernel.established(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443).send();
+            kernel.nextCommand(PmCommand.SUBFLOW_CREATE);
+            kernel.knows(Diag.connection(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443)
+                    .subflow(Diag.subflow().local("10.0.0.1", 40000).remote("10.0.0.2", 443).bytesAcked(1 << 20)
+                            .deliveryRate(1_000_000))
+                    .subflow(Diag.subflow().local("10.0.0.1", 40001).remote("10.0.0.2", 443).bytesAcked(1 << 20)
+                            .deliveryRate(600_000)));
+            kernel.advance(Duration.ofSeconds(20));
+            kernel.assertNoMoreCommands();
+        }
+    }
+}
