@@ -71,6 +71,8 @@ public final class ManagedNamespace implements AutoCloseable {
     private final NetworkNamespace namespace;
     private final long inode;
     private final PathManager pathManager;
+    /** Records the namespace's traffic ({@code run --record}), or null. */
+    private final TrafficRecorder recorder;
     private final Consumer<DiscoveredConnection> discoveries;
     private final EventHandler observer;
     /** The made-up kernel a warm-up's loop hears instead of the namespace's, or null. */
@@ -143,7 +145,7 @@ public final class ManagedNamespace implements AutoCloseable {
             if (standIn != null) {
                 builder.standIn(standIn);
             } else {
-                builder.namespace(own).dialect(pathManager.dialect());
+                builder.namespace(own).dialect(pathManager.dialect()).tap(recorder);
             }
             this.loop = builder.idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
@@ -289,8 +291,10 @@ public final class ManagedNamespace implements AutoCloseable {
     }
 
     private ManagedNamespace(NamespaceConfig config, NetworkNamespace namespace, PathManager pathManager,
-            Consumer<DiscoveredConnection> discoveries, EventHandler observer, KernelStandIn standIn) {
+            Consumer<DiscoveredConnection> discoveries, EventHandler observer, KernelStandIn standIn,
+            TrafficRecorder recorder) {
         this.label = config.label();
+        this.recorder = recorder;
         this.standIn = standIn;
         this.pathManager = pathManager;
         this.namespace = namespace;
@@ -326,10 +330,11 @@ public final class ManagedNamespace implements AutoCloseable {
     /**
      * Opens the namespace and starts managing it.
      *
+     * @param record where to record its traffic, or null
      * @throws MptcpException when the namespace cannot be opened or managed (named in the message)
      */
     static ManagedNamespace start(NamespaceConfig config, Consumer<DiscoveredConnection> discoveries,
-            EventHandler observer, int warmUp, BooleanSupplier closeAsked) {
+            EventHandler observer, int warmUp, BooleanSupplier closeAsked, Path record) {
         NetworkNamespace ns;
         try {
             ns = config.open();
@@ -337,11 +342,20 @@ public final class ManagedNamespace implements AutoCloseable {
             throw new DaemonException(e.getMessage(), e);
         }
         PathManager pm = null;
+        TrafficRecorder recorder = null;
         try {
             // Chosen once for the namespace: its path manager and every run's loop speak it.
             Dialect dialect = KernelFeatures.awaitDialect(ns, config.familyWait());
             PathManagerMode.requireUserspace(ns);
             pm = PathManager.open(ns, dialect);
+            if (record != null) {
+                try {
+                    recorder = new TrafficRecorder(record, dialect, pm.familyId(), config.label());
+                } catch (IOException e) {
+                    throw new DaemonException("cannot record into " + record + ": " + e.getMessage(), e);
+                }
+                pm.tap(recorder);
+            }
             if (dialect == Dialect.V095) {
                 // v0.95's filter is its module's one setting, host-wide and lasting: one left by an
                 // earlier 'event-filter' would hide events the controllers need.
@@ -349,7 +363,7 @@ public final class ManagedNamespace implements AutoCloseable {
                 LOG.atInfo().addKeyValue("netns", config.label())
                         .log("multipath-tcp.org v0.95 kernel: event filter set to every event type");
             }
-            ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer, null);
+            ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer, null, recorder);
             m.run = m.newRun(config);
             PluginDirectory.hold(config.controllerLoader());
             // Subscribed already: events of the warm-up's time wait in the socket, none is missed.
@@ -370,6 +384,9 @@ public final class ManagedNamespace implements AutoCloseable {
             if (pm != null) {
                 pm.close();
             }
+            if (recorder != null) {
+                recorder.close();
+            }
             ns.close();
             throw e;
         }
@@ -380,7 +397,7 @@ public final class ManagedNamespace implements AutoCloseable {
      * commands instead of the kernel's, started; {@code namespace} is read for its addresses only.
      */
     static ManagedNamespace overStandIn(NamespaceConfig config, NetworkNamespace namespace, KernelStandIn standIn) {
-        ManagedNamespace m = new ManagedNamespace(config, namespace, standIn.pathManager(), d -> {}, null, standIn);
+        ManagedNamespace m = new ManagedNamespace(config, namespace, standIn.pathManager(), d -> {}, null, standIn, null);
         m.run = m.newRun(config);
         PluginDirectory.hold(config.controllerLoader());
         m.run.start();
@@ -667,6 +684,9 @@ public final class ManagedNamespace implements AutoCloseable {
             }
         }
         pathManager.close();
+        if (recorder != null) {
+            recorder.close(); // after the last command and the loop's last event
+        }
         namespace.close();
     }
 
