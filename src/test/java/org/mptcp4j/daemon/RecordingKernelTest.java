@@ -24,11 +24,11 @@ import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 
 /**
- * {@code run --record} on a real connection: the file holds the kernel's events, the
+ * {@code run --record} with ndiffports on a real connection: the file holds the kernel's events, the
  * SUBFLOW_CREATE the controller sent for the connection, and the kernel's acknowledgement of
  * it; it reads while the daemon runs and after SIGTERM. With
  * {@code -Dmptcp4j.test.daemonRecordingOut=FILE} the recording is also copied there: that is
- * how the test kit's resource testkit/src/test/resources/org/mptcp4j/testkit/per-address-daemon.mptcp4j
+ * how the test kit's resource testkit/src/test/resources/org/mptcp4j/testkit/ndiffports-daemon.mptcp4j
  * is made.
  */
 @KernelTest
@@ -41,12 +41,12 @@ class RecordingKernelTest {
     void recordsTheEventsTheCommandsAndTheKernelsAnswers() throws Exception {
         Path file = Files.createTempFile("mptcp4j-run-record-", ".mptcp4j");
         int token;
-        try (ServedTopology t = ServedTopology.create(2);
-                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--per-address",
+        try (ServedTopology t = ServedTopology.create(1);
+                CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--subflows", "2",
                         "--control-socket", "off", "--warm-up", "0", "--record", file.toString())) {
             daemon.awaitErr("managing namespace", 10);
             try (MptcpSocket s = t.connect()) {
-                assertEquals(1, Transfers.awaitInfo(s, i -> i.extraSubflows() == 1).extraSubflows());
+                assertEquals(2, Transfers.awaitInfo(s, i -> i.extraSubflows() == 2).extraSubflows());
                 token = s.info().token();
             }
             awaitClosedEvent(file, token); // in the file while the daemon runs
