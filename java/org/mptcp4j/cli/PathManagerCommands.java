@@ -12,6 +12,7 @@ import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Limits;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.socket.MptcpServerSocket;
@@ -226,7 +227,7 @@ final class PathManagerCommands {
         try (Target target = targets.apply(a)) {
             exists = target.pathManager().connectionExists(token);
         }
-        String hex = String.format("%08x", token);
+        String hex = EventFormat.token(token);
         out.println(exists ? hex + " exists" : "no connection " + hex);
         return exists ? Main.OK : Main.ABSENT;
     }

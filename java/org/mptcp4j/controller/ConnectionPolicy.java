@@ -25,6 +25,7 @@ import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.TokenMap;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -504,13 +505,13 @@ public final class ConnectionPolicy implements Controller {
     /** A connection first seen by a later event: its addresses and side from sock_diag. */
     private Route chooseLate(int token) {
         if (context != null && !context.hasConnectionInfo()) {
-            LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " first seen after its"
+            LOG.atDebug().log(() -> "policy: connection " + EventFormat.token(token) + " first seen after its"
                     + " ESTABLISHED, and this kernel tells nothing of its addresses; left alone");
             return NONE;
         }
         ConnectionInfo info = context == null ? null : context.connection(token);
         if (info == null) {
-            LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " is gone; left alone");
+            LOG.atDebug().log(() -> "policy: connection " + EventFormat.token(token) + " is gone; left alone");
             return NONE;
         }
         return choose(info);

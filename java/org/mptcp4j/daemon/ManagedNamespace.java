@@ -33,6 +33,7 @@ import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.MptcpException;
@@ -128,7 +129,7 @@ public final class ManagedNamespace implements AutoCloseable {
             this.host = new ControllerHost(controller, pathManager, own).assignable(assignments::remove)
                     .timeoutInterval(config.timeoutInterval()).listsConnections(standIn == null)
                     .onDiscovery(d -> {
-                        LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
+                        LOG.atInfo().addKeyValue("token", EventFormat.token(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())
                                 .log("discovered connection {} -> {}", d.connection().local(), d.connection().remote());
                         metrics.connectionDiscovered(d.token(), d.connection().subflows().size());
@@ -412,7 +413,7 @@ public final class ManagedNamespace implements AutoCloseable {
             host.assign(token, a.controller(), a.parameters());
         } catch (RuntimeException e) {
             assignments.remove(token);
-            LOG.atWarn().addKeyValue("token", Integer.toHexString(token))
+            LOG.atWarn().addKeyValue("token", EventFormat.token(token))
                     .log("connection no longer handed to {}: {}", a.controller(), e.getMessage());
         }
     }

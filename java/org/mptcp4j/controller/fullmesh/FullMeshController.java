@@ -15,8 +15,10 @@ import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -325,7 +327,7 @@ public final class FullMeshController implements Controller {
         eventRemote.set(c.remote().getAddress(), c.remote().getPort());
         begin(mesh, eventLocal, eventRemote, c.local().getPort());
         for (SubflowInfo s : c.subflows()) {
-            if (s.state() != 1 && s.state() != 2) {
+            if (s.state() != TcpState.ESTABLISHED && s.state() != TcpState.SYN_SENT) {
                 continue;
             }
             eventLocal.set(s.local().getAddress(), 0);
@@ -603,7 +605,7 @@ public final class FullMeshController implements Controller {
             return true;
         } catch (PathManagerException e) {
             failed++;
-            LOG.atDebug().log(() -> "fullmesh: " + Integer.toHexString(mesh.token) + ": subflow " + from + " -> "
+            LOG.atDebug().log(() -> "fullmesh: " + EventFormat.token(mesh.token) + ": subflow " + from + " -> "
                     + to + ": " + e.getMessage());
             failedPair(mesh, pair);
             return false;
