@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -101,7 +102,7 @@ public final class ConnectionPolicy implements Controller {
                 s.append(" local-port ").append(localPort);
             }
             if (side != Side.ANY) {
-                s.append(" side ").append(side.name().toLowerCase(java.util.Locale.ROOT));
+                s.append(" side ").append(side.name().toLowerCase(Locale.ROOT));
             }
             return s.length() == 0 ? "default" : s.substring(1);
         }

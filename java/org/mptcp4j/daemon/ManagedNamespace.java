@@ -1,6 +1,7 @@
 package org.mptcp4j.daemon;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -334,7 +335,7 @@ public final class ManagedNamespace implements AutoCloseable {
         NetworkNamespace ns;
         try {
             ns = config.open();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new DaemonException(e.getMessage(), e);
         }
         PathManager pm = null;

@@ -3,6 +3,7 @@ package org.mptcp4j.controller.backup;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.mptcp4j.controller.Controller;
@@ -354,7 +355,7 @@ public final class BackupOnDemandController implements Controller {
 
     @Override
     public String toString() {
-        return "backup-on-demand (secondary " + secondary + ", " + settings.mode().name().toLowerCase(java.util.Locale.ROOT)
+        return "backup-on-demand (secondary " + secondary + ", " + settings.mode().name().toLowerCase(Locale.ROOT)
                 + ")";
     }
 }

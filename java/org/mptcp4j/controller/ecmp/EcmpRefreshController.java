@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.ecmp;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -78,7 +79,7 @@ public final class EcmpRefreshController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> java.util.Arrays.fill(strikes, 0));
+        this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> Arrays.fill(strikes, 0));
         ndiffports.start(ctx);
         if (!ctx.hasConnectionInfo()) {
             LOG.warn("ecmp-refresh: subflow rates are read from sock_diag, which this kernel lacks (multipath-tcp.org"

@@ -2,6 +2,7 @@ package org.mptcp4j.controller.fullmesh;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -122,11 +123,11 @@ public final class FullMeshController implements Controller {
         void reuse(int newToken) {
             token = newToken;
             remoteCount = 0;
-            java.util.Arrays.fill(remotePresent, false);
-            java.util.Arrays.fill(state, NONE);
-            java.util.Arrays.fill(failures, 0);
-            java.util.Arrays.fill(retryAt, 0);
-            java.util.Arrays.fill(localPort, 0);
+            Arrays.fill(remotePresent, false);
+            Arrays.fill(state, NONE);
+            Arrays.fill(failures, 0);
+            Arrays.fill(retryAt, 0);
+            Arrays.fill(localPort, 0);
             ready = false;
         }
 
@@ -227,7 +228,7 @@ public final class FullMeshController implements Controller {
             }
         }
         ctx.schedule(CHECK_PERIOD, this::retryDue);
-        LOG.atInfo().log(() -> "fullmesh: local addresses " + java.util.Arrays.asList(locals).subList(0, localCount));
+        LOG.atInfo().log(() -> "fullmesh: local addresses " + Arrays.asList(locals).subList(0, localCount));
     }
 
     private int localIndex(MptcpAddress address) {
