@@ -1,6 +1,8 @@
 package org.mptcp4j.daemon;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -192,7 +194,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 // The new socket first: if it cannot be served, the old one goes on.
                 next = ControlServer.start(wanted, controlHandler);
-            } catch (java.nio.file.AccessDeniedException e) {
+            } catch (AccessDeniedException e) {
                 throw new DaemonException("control socket " + wanted + ": permission denied on " + e.getFile()
                         + " (run as root, name a place this user may write with control-socket, or off)", e);
             } catch (IOException e) {
@@ -254,7 +256,7 @@ public final class Daemon implements AutoCloseable {
         if (metricsServer == null) {
             return null;
         }
-        java.net.InetSocketAddress a = metricsServer.address();
+        InetSocketAddress a = metricsServer.address();
         String host = AddressText.of(a.getAddress());
         return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort() + MetricsServer.PATH;
     }

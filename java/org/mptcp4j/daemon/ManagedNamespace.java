@@ -1,6 +1,7 @@
 package org.mptcp4j.daemon;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -33,6 +34,7 @@ import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.MptcpException;
@@ -130,7 +132,7 @@ public final class ManagedNamespace implements AutoCloseable {
             this.host = new ControllerHost(controller, pathManager, own).assignable(assignments::remove)
                     .timeoutInterval(config.timeoutInterval()).listsConnections(standIn == null)
                     .onDiscovery(d -> {
-                        LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
+                        LOG.atInfo().addKeyValue("token", EventFormat.token(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())
                                 .log("discovered connection {} -> {}", d.connection().local(), d.connection().remote());
                         metrics.connectionDiscovered(d.token(), d.connection().subflows().size());
@@ -338,7 +340,7 @@ public final class ManagedNamespace implements AutoCloseable {
         NetworkNamespace ns;
         try {
             ns = config.open();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new DaemonException(e.getMessage(), e);
         }
         PathManager pm = null;
@@ -429,7 +431,7 @@ public final class ManagedNamespace implements AutoCloseable {
             host.assign(token, a.controller(), a.parameters());
         } catch (RuntimeException e) {
             assignments.remove(token);
-            LOG.atWarn().addKeyValue("token", Integer.toHexString(token))
+            LOG.atWarn().addKeyValue("token", EventFormat.token(token))
                     .log("connection no longer handed to {}: {}", a.controller(), e.getMessage());
         }
     }

@@ -409,7 +409,7 @@ public final class FakeKernel implements AutoCloseable {
     }
 
     /** Refuses the next {@code command} with {@code errno} and the extended ack {@code message}. */
-    public FakeKernel failNext(PmCommand command, Errno errno, String message) {
+    public FakeKernel failNext(PmCommand command, int errno, String message) {
         return answerNext(command, Answer.fail(errno, message));
     }
 
