@@ -1,5 +1,5 @@
 /*
- * Natives of org.mptcp4j.pm.KernelStandIn: a connected pair of AF_UNIX SOCK_SEQPACKET
+ * Natives of org.mptcp4j.standin.KernelStandIn: a connected pair of AF_UNIX SOCK_SEQPACKET
  * sockets. One end is adopted by an EventSocket or CommandSocket in place of a netlink socket;
  * the other is read and written by Java standing in for the kernel, so recorded kernel
  * messages go through the same receive, decode and answer-matching code as live ones.
@@ -80,5 +80,5 @@ int m4j_register_kernel_stand_in(JNIEnv *env)
 		{"receive", "(ILjava/nio/ByteBuffer;I)I", (void *)receive_datagram},
 		{"close", "(I)V", (void *)close_fd},
 	};
-	return m4j_register(env, "org/mptcp4j/pm/KernelStandIn", methods, M4J_ARRAY_LEN(methods));
+	return m4j_register(env, "org/mptcp4j/standin/KernelStandIn", methods, M4J_ARRAY_LEN(methods));
 }
