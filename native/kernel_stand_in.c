@@ -72,7 +72,12 @@ static void close_fd(JNIEnv *env, jclass cls, jint fd)
 	(void)close(fd);
 }
 
-int m4j_register_kernel_stand_in(JNIEnv *env)
+/*
+ * Bound by its name when KernelStandIn initializes, unlike the natives JNI_OnLoad binds: a
+ * process that never stands in for the kernel binds none of the stand-in's. An exception is
+ * pending when binding fails (RegisterNatives throws NoSuchMethodError).
+ */
+JNIEXPORT void JNICALL Java_org_mptcp4j_standin_KernelStandIn_registerNatives(JNIEnv *env, jclass cls)
 {
 	static const JNINativeMethod methods[] = {
 		{"socketPair", "()J", (void *)socket_pair},
@@ -80,5 +85,7 @@ int m4j_register_kernel_stand_in(JNIEnv *env)
 		{"receive", "(ILjava/nio/ByteBuffer;I)I", (void *)receive_datagram},
 		{"close", "(I)V", (void *)close_fd},
 	};
-	return m4j_register(env, "org/mptcp4j/standin/KernelStandIn", methods, M4J_ARRAY_LEN(methods));
+	if ((*env)->RegisterNatives(env, cls, methods, M4J_ARRAY_LEN(methods)) != JNI_OK &&
+	    !(*env)->ExceptionCheck(env))
+		m4j_throw_illegal_argument(env, "bind the natives of KernelStandIn");
 }

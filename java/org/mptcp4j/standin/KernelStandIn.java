@@ -56,6 +56,8 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private volatile LongSupplier clock = System::nanoTime;
 
     static {
+        NativeLibrary.ensureLoaded();
+        registerNatives();
         // Their static initializers register the hooks this stand-in reaches them by.
         try {
             MethodHandles.lookup().ensureInitialized(PathManager.class);
@@ -68,7 +70,6 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private KernelStandIn(Dialect dialect, int familyId) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.familyId = familyId;
-        NativeLibrary.ensureLoaded();
         long events = pair();
         long commands;
         try {
@@ -241,6 +242,9 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
             }
         }
     }
+
+    /** Binds the natives below: only a process that stands in for the kernel needs them. */
+    private static native void registerNatives();
 
     private static native long socketPair();
 
