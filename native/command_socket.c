@@ -39,6 +39,7 @@ struct command_socket {
 	const struct mptcp4j_command_request *request;
 	struct command_replies replies;
 	uint8_t rx[MPTCP4J_REPLY_DATAGRAM_MAX];
+	size_t rx_len; /* the kernel's last datagram in rx, for a recording of the traffic */
 };
 
 /* The next sequence number: they go back to Java as positive ints. */
@@ -133,7 +134,38 @@ static jint receive_replies(JNIEnv *env, jclass cls, jlong handle, jint timeout_
 		s->replies.foreign++;
 		return 0;
 	}
+	s->rx_len = (size_t)len;
 	return command_decode_replies(s->rx, (size_t)len, s->family_id, s->port_id, &s->replies);
+}
+
+/* Copies `length` bytes of `src` into the direct buffer `out`: the length, or -errno. */
+static jint copy_out(JNIEnv *env, jobject out, const void *src, size_t length)
+{
+	size_t capacity;
+	uint8_t *dst = m4j_direct_buffer(env, out, 0, &capacity);
+	if (dst == NULL)
+		return -EINVAL;
+	if (length > capacity)
+		return -EMSGSIZE;
+	memcpy(dst, src, length);
+	return (jint)length;
+}
+
+/* The request send() sent last (libnl encoded), into `out`: its length, or -errno. */
+static jint last_request(JNIEnv *env, jclass cls, jlong handle, jobject out)
+{
+	(void)cls;
+	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
+	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
+	return copy_out(env, out, nlh, nlh->nlmsg_len);
+}
+
+/* The kernel's datagram of answers receive() read last, into `out`: its length, or -errno. */
+static jint last_answer(JNIEnv *env, jclass cls, jlong handle, jobject out)
+{
+	(void)cls;
+	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
+	return copy_out(env, out, s->rx, s->rx_len);
 }
 
 static void free_socket(struct command_socket *s)
@@ -266,6 +298,8 @@ int m4j_register_command_socket(JNIEnv *env)
 		{"sendMessage", "(JLjava/nio/ByteBuffer;I)I", (void *)send_message},
 		{"encode", "(JLjava/nio/ByteBuffer;)I", (void *)encode_request},
 		{"receive", "(JI)I", (void *)receive_replies},
+		{"lastRequest", "(JLjava/nio/ByteBuffer;)I", (void *)last_request},
+		{"lastAnswer", "(JLjava/nio/ByteBuffer;)I", (void *)last_answer},
 		{"portId", "(J)I", (void *)port_id},
 		{"familyId", "(J)I", (void *)family_id},
 		{"foreignMessages", "(J)J", (void *)foreign_messages},

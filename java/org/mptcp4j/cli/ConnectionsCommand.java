@@ -7,6 +7,7 @@ import java.util.Set;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.KernelSupport;
 import org.mptcp4j.protocol.EventFormat;
@@ -14,9 +15,6 @@ import org.mptcp4j.text.AddressText;
 
 /** {@code mptcp4j connections}: what {@code ss -Mi} and {@code ss -ti} show, grouped by connection. */
 final class ConnectionsCommand {
-    private static final String[] STATES = {"?", "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2",
-        "time-wait", "closed", "close-wait", "last-ack", "listen", "closing"};
-
     private final PrintStream out;
 
     ConnectionsCommand(PrintStream out) {
@@ -41,10 +39,6 @@ final class ConnectionsCommand {
         return Main.OK;
     }
 
-    private static String state(int state) {
-        return state >= 0 && state < STATES.length ? STATES[state] : Integer.toString(state);
-    }
-
     private static String address(InetSocketAddress a) {
         String host = AddressText.of(a.getAddress());
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
@@ -54,7 +48,7 @@ final class ConnectionsCommand {
         StringBuilder s = new StringBuilder();
         s.append("token ").append(EventFormat.token(c.token())).append(c.serverSide() ? " server " : " client ")
                 .append(address(c.local())).append(" -> ").append(address(c.remote())).append(' ')
-                .append(state(c.state())).append(", ").append(c.extraSubflows()).append(" extra subflow")
+                .append(TcpState.name(c.state())).append(", ").append(c.extraSubflows()).append(" extra subflow")
                 .append(c.extraSubflows() == 1 ? "" : "s").append(", sent ").append(c.bytesSent())
                 .append(" received ").append(c.bytesReceived()).append(" acked ").append(c.bytesAcked())
                 .append(" retransmitted ").append(c.bytesRetransmitted());
@@ -65,7 +59,7 @@ final class ConnectionsCommand {
         for (SubflowInfo f : c.subflows()) {
             s.append("  subflow ").append(address(f.local())).append(" -> ").append(address(f.remote()))
                     .append(" ids ").append(f.localId()).append('/').append(f.remoteId()).append(' ')
-                    .append(state(f.state())).append(f.backup() ? " backup" : "").append(f.peerBackup() ? " peer-backup" : "")
+                    .append(TcpState.name(f.state())).append(f.backup() ? " backup" : "").append(f.peerBackup() ? " peer-backup" : "")
                     .append(" rtt ").append(f.rttMicros()).append(" us rto ").append(f.rtoMicros())
                     .append(" us backoff ").append(f.backoff()).append(" retransmits ").append(f.totalRetransmits())
                     .append(" sent ").append(f.bytesSent()).append(" acked ").append(f.bytesAcked())
@@ -78,7 +72,7 @@ final class ConnectionsCommand {
     static String json(ConnectionInfo c) {
         StringBuilder s = new StringBuilder("{\"token\":\"").append(EventFormat.token(c.token())).append("\",\"side\":\"")
                 .append(c.serverSide() ? "server" : "client").append("\",\"local\":\"").append(address(c.local()))
-                .append("\",\"remote\":\"").append(address(c.remote())).append("\",\"state\":\"").append(state(c.state()))
+                .append("\",\"remote\":\"").append(address(c.remote())).append("\",\"state\":\"").append(TcpState.name(c.state()))
                 .append("\",\"extra_subflows\":").append(c.extraSubflows()).append(",\"fallback\":").append(c.fallback())
                 .append(",\"bytes_sent\":").append(c.bytesSent()).append(",\"bytes_received\":").append(c.bytesReceived())
                 .append(",\"bytes_acked\":").append(c.bytesAcked()).append(",\"bytes_retransmitted\":")
@@ -87,7 +81,7 @@ final class ConnectionsCommand {
         for (SubflowInfo f : c.subflows()) {
             s.append(first ? "" : ",").append("{\"local\":\"").append(address(f.local())).append("\",\"remote\":\"")
                     .append(address(f.remote())).append("\",\"local_id\":").append(f.localId()).append(",\"remote_id\":")
-                    .append(f.remoteId()).append(",\"state\":\"").append(state(f.state())).append("\",\"backup\":")
+                    .append(f.remoteId()).append(",\"state\":\"").append(TcpState.name(f.state())).append("\",\"backup\":")
                     .append(f.backup()).append(",\"rtt_us\":").append(f.rttMicros()).append(",\"rto_us\":")
                     .append(f.rtoMicros()).append(",\"backoff\":").append(f.backoff()).append(",\"retransmits\":")
                     .append(f.totalRetransmits()).append(",\"bytes_sent\":").append(f.bytesSent()).append(",\"bytes_acked\":")

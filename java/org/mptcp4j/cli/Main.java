@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.mptcp4j.cli.Arguments.UsageException;
 import org.mptcp4j.daemon.DaemonException;
 import org.mptcp4j.netns.NetworkNamespace;
@@ -277,7 +278,7 @@ public final class Main {
 
     /** Blocks until SIGINT or SIGTERM, then runs {@code onStop} before the JVM exits. */
     static void awaitInterrupt(Runnable onStop) throws InterruptedException {
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             onStop.run();
             stopped.countDown();

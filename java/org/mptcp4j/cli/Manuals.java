@@ -172,7 +172,7 @@ final class Manuals {
                                     [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
                                     [--loop-priority N|off] [--loop-cpu LIST|off] [--warm-up N]
                                     [--log-level LEVEL] [--log-format logfmt|json] [--metrics [HOST:]PORT|off]
-                                    [--control-socket PATH|off] [--plugin-dir DIR]
+                                    [--control-socket PATH|off] [--plugin-dir DIR] [--record FILE]
 
                     DESCRIPTION
                         Manages the MPTCP connections of one or more network namespaces until stopped,
@@ -242,6 +242,17 @@ final class Manuals {
                                                     must belong to root or the daemon's user and be writable by no
                                                     one else, those above unless sticky); off: none
                         --plugin-dir DIR            also the controllers of the jars in DIR (mptcpd's plugin-dir)
+                        --record FILE               record the namespace's MPTCP traffic into FILE (replaced if it
+                                                    exists), a recording the test kit replays (see 'mptcp4j
+                                                    help record', docs/recording-format.md): every event
+                                                    datagram received, every command sent and the kernel's
+                                                    answer to it, with their times. One namespace only (choose it
+                                                    with --netns) and decoding java. The datagrams are copied into
+                                                    a queue a thread of its own writes to FILE, flushed whenever
+                                                    it runs empty: FILE reads while the daemon runs, and is
+                                                    closed at SIGTERM. A disk that cannot keep up loses
+                                                    datagrams (counted in a log line; lost events are marked in
+                                                    FILE), never the daemon's time
 
                     CONFIGURATION
                         An INI file like mptcpd's. [core] holds the daemon's settings: log, log-level,
@@ -317,6 +328,7 @@ final class Manuals {
                         mptcp4j run --config /etc/mptcp4j/mptcp4j.conf --log-format json
                         ip netns exec blue mptcp4j run --policy /etc/mptcp4j/policy --metrics off
                         mptcp4j run -n blue --loop-priority 50 --loop-cpu 1
+                        mptcp4j run -n blue --subflows 2 --record blue.mptcp4j
                         systemctl reload mptcp4j     (SIGHUP: the configuration again)
                     """),
             Map.entry("controllers", """

@@ -1,9 +1,13 @@
 package org.mptcp4j.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -12,6 +16,7 @@ import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Limits;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.socket.MptcpServerSocket;
@@ -226,7 +231,7 @@ final class PathManagerCommands {
         try (Target target = targets.apply(a)) {
             exists = target.pathManager().connectionExists(token);
         }
-        String hex = String.format("%08x", token);
+        String hex = EventFormat.token(token);
         out.println(exists ? hex + " exists" : "no connection " + hex);
         return exists ? Main.OK : Main.ABSENT;
     }
@@ -234,7 +239,7 @@ final class PathManagerCommands {
     private int eventFilter(Arguments a) throws Exception {
         Set<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);
         for (String name : a.positional(1, "TYPE[,TYPE...]").get(0).split(",")) {
-            MptcpEventType type = KERNEL_EVENTS.get(name.strip().toLowerCase(java.util.Locale.ROOT));
+            MptcpEventType type = KERNEL_EVENTS.get(name.strip().toLowerCase(Locale.ROOT));
             if (type == null) {
                 throw new UsageException("event-filter", "'" + name.strip() + "' is not an event type the kernel sends ("
                         + String.join(", ", KERNEL_EVENTS.keySet()) + ")");
@@ -248,11 +253,11 @@ final class PathManagerCommands {
     private static final Map<String, MptcpEventType> KERNEL_EVENTS = kernelEvents();
 
     private static Map<String, MptcpEventType> kernelEvents() {
-        Map<String, MptcpEventType> m = new java.util.LinkedHashMap<>();
+        Map<String, MptcpEventType> m = new LinkedHashMap<>();
         for (MptcpEventType t : PathManager.filterableEvents()) {
-            m.put(t.name().toLowerCase(java.util.Locale.ROOT), t);
+            m.put(t.name().toLowerCase(Locale.ROOT), t);
         }
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     private int listen(Arguments a) throws Exception {
@@ -266,7 +271,7 @@ final class PathManagerCommands {
             Main.awaitInterrupt(() -> {
                 try {
                     socket.close();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closing at exit: nothing left to do
                 }
             });

@@ -27,7 +27,8 @@ import org.mptcp4j.standin.Recording;
  * {@code mptcp4j record}: the MPTCP events of a namespace, as the kernel sent them, into a
  * recording (docs/recording-format.md) that the test kit replays to a controller. Events only:
  * the commands a daemon sends, and the kernel's answers, go over its own netlink socket, which
- * no other process can read; a recording can be made beside a running daemon.
+ * no other process can read; a recording can be made beside a running daemon, and the daemon
+ * records its commands itself ({@code run --record}).
  */
 final class RecordCommand {
     static final String HELP = """
@@ -45,7 +46,8 @@ final class RecordCommand {
                 Only events are recorded: the commands a running daemon sends, and the kernel's
                 answers, go over the daemon's own netlink socket, out of any other process's
                 reach. A recording can therefore be made beside a running daemon, and records
-                what its controllers were told.
+                what its controllers were told. To record the commands and answers too, have
+                the daemon record its own traffic: mptcp4j run --record FILE (same format).
                 It says on standard error when it records; it runs until interrupted or --count,
                 and each event is in FILE once received.
 

@@ -2,6 +2,7 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ final class RunCommand {
     int run(String[] args) throws Exception {
         Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding",
                 "controller", "policy", "config", "log-level", "log-format", "metrics", "control-socket", "plugin-dir",
-                "loop-priority", "loop-cpu", "warm-up"),
+                "loop-priority", "loop-cpu", "warm-up", "record"),
                 Set.of("per-address", "verbose"));
         DaemonConfig.Overrides overrides = overrides(a);
         Path file = a.has("config") ? Path.of(a.get("config", ""))
@@ -57,6 +58,9 @@ final class RunCommand {
             }
         };
         Daemon daemon = Daemon.create(() -> DaemonConfig.load(file, overrides), listener);
+        if (a.has("record")) {
+            daemon.record(recording(a.get("record", "")));
+        }
         try {
             daemon.installSignalHandlers(); // first: a SIGHUP while starting is a reload, not the JVM's exit
             daemon.start();
@@ -80,6 +84,15 @@ final class RunCommand {
                 + (daemon.metricsUrl() != null ? ", metrics at " + daemon.metricsUrl() : ""));
         daemon.run();
         return Main.OK;
+    }
+
+    /** --record's file. */
+    private static Path recording(String name) {
+        try {
+            return Path.of(name);
+        } catch (InvalidPathException e) {
+            throw new UsageException("run", "'record' is no file name: " + e.getMessage());
+        }
     }
 
     /** What run's flags set, over the configuration file. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.TokenMap;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -100,7 +102,7 @@ public final class ConnectionPolicy implements Controller {
                 s.append(" local-port ").append(localPort);
             }
             if (side != Side.ANY) {
-                s.append(" side ").append(side.name().toLowerCase(java.util.Locale.ROOT));
+                s.append(" side ").append(side.name().toLowerCase(Locale.ROOT));
             }
             return s.length() == 0 ? "default" : s.substring(1);
         }
@@ -504,13 +506,13 @@ public final class ConnectionPolicy implements Controller {
     /** A connection first seen by a later event: its addresses and side from sock_diag. */
     private Route chooseLate(int token) {
         if (context != null && !context.hasConnectionInfo()) {
-            LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " first seen after its"
+            LOG.atDebug().log(() -> "policy: connection " + EventFormat.token(token) + " first seen after its"
                     + " ESTABLISHED, and this kernel tells nothing of its addresses; left alone");
             return NONE;
         }
         ConnectionInfo info = context == null ? null : context.connection(token);
         if (info == null) {
-            LOG.atDebug().log(() -> "policy: connection " + Integer.toHexString(token) + " is gone; left alone");
+            LOG.atDebug().log(() -> "policy: connection " + EventFormat.token(token) + " is gone; left alone");
             return NONE;
         }
         return choose(info);

@@ -8,9 +8,11 @@ import java.util.Set;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.PathManager;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpException;
 import org.slf4j.Logger;
@@ -26,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionResync {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionResync.class);
-    /** TCP_ESTABLISHED: connections in other states get no new subflows. */
-    static final int ESTABLISHED = 1;
     private static final Duration MAX_INTERVAL = Duration.ofHours(1);
 
     private final ControllerHost host;
@@ -148,7 +148,7 @@ final class ConnectionResync {
         for (ConnectionInfo c : all) {
             open.add(c.token());
             // Not yet fully established: its ESTABLISHED event is still to come.
-            if (c.state() == ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
+            if (c.state() == TcpState.ESTABLISHED && !c.fallback() && c.fullyEstablished()) {
                 // The kernel counts the userspace path manager's addresses of a connection in
                 // mptcpi_local_addr_used: none, no GET_ADDR (a round trip per connection).
                 DiscoveredConnection d = new DiscoveredConnection(c,
@@ -179,7 +179,7 @@ final class ConnectionResync {
         try {
             return pathManager.localAddresses(token);
         } catch (MptcpException e) {
-            LOG.atDebug().log(() -> "resync: no userspace addresses for " + Integer.toHexString(token) + ": "
+            LOG.atDebug().log(() -> "resync: no userspace addresses for " + EventFormat.token(token) + ": "
                     + e.getMessage());
             return List.of();
         }
@@ -208,7 +208,7 @@ final class ConnectionResync {
 
     private static void adopt(LocalAddressIds ids, MptcpAddress a, int token) {
         if (a.id() != 0 && !ids.adopt(a)) {
-            LOG.atWarn().log(() -> "resync: connection " + Integer.toHexString(token) + " uses id " + a.id()
+            LOG.atWarn().log(() -> "resync: connection " + EventFormat.token(token) + " uses id " + a.id()
                     + " for " + a + ", which this host gave another address");
         }
     }

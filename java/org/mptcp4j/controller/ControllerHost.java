@@ -20,6 +20,7 @@ import org.mptcp4j.diag.Connections;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.diag.LocalAddresses;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;
@@ -27,6 +28,7 @@ import org.mptcp4j.pm.LocalAddressIds;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.MptcpException;
@@ -310,7 +312,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
                 c.onConnectionDiscovered(d);
             } catch (RuntimeException e) {
                 LOG.warn("controller failed on discovered connection "
-                        + Integer.toHexString(d.token()) + ": " + e.getMessage(), e);
+                        + EventFormat.token(d.token()) + ": " + e.getMessage(), e);
             }
             discoveryListener.accept(d);
         }
@@ -347,8 +349,8 @@ public final class ControllerHost implements EventHandler, ControllerContext {
             throw new IllegalStateException("the hosted controller is not a policy");
         }
         ConnectionInfo c = connection(token);
-        if (c == null || c.state() != ConnectionResync.ESTABLISHED || c.fallback()) {
-            throw new IllegalArgumentException("no established MPTCP connection with token " + Integer.toHexString(token));
+        if (c == null || c.state() != TcpState.ESTABLISHED || c.fallback()) {
+            throw new IllegalArgumentException("no established MPTCP connection with token " + EventFormat.token(token));
         }
         return assign(resync.discover(c), ConnectionPolicy.key(name, parameters), () -> Controllers.create(name, parameters));
     }

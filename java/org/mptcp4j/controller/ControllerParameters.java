@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import org.mptcp4j.pm.ValueRange;
 import org.mptcp4j.protocol.MptcpAddress;
 
@@ -43,7 +45,7 @@ public final class ControllerParameters {
     }
 
     /** {@code parse} applied to {@code name}'s value {@code v}, its refusal a {@link ParameterException}. */
-    private <T> T parsed(String name, String v, java.util.function.BiFunction<String, String, T> parse) {
+    private <T> T parsed(String name, String v, BiFunction<String, String, T> parse) {
         try {
             return parse.apply(named(name), v);
         } catch (IllegalArgumentException e) {
@@ -85,7 +87,7 @@ public final class ControllerParameters {
         if (v == null) {
             return defaultValue;
         }
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
             default -> throw invalid(name, v, "true or false");

@@ -1,5 +1,6 @@
 package org.mptcp4j.controller;
 
+import java.util.function.IntPredicate;
 import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.EventRecordWriter;
 import org.mptcp4j.netlink.SockDiag;
@@ -74,7 +75,7 @@ final class SubflowTimeoutWatcher implements AutoCloseable {
     }
 
     /** Stops watching the connections for which {@code open} is false. */
-    void retain(java.util.function.IntPredicate open) {
+    void retain(IntPredicate open) {
         watched.retainTokens(open);
     }
 

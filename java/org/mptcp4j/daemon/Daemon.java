@@ -1,6 +1,8 @@
 package org.mptcp4j.daemon;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.mptcp4j.control.ControlHandler;
 import org.mptcp4j.control.ControlServer;
 import org.mptcp4j.controller.DiscoveredConnection;
+import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.metrics.MetricsServer;
 import org.mptcp4j.metrics.PathManagerMetrics;
@@ -87,6 +90,8 @@ public final class Daemon implements AutoCloseable {
     /** Guarded by this: the metrics endpoint and the address it was asked for ("off": none). */
     private MetricsServer metricsServer;
     private String metricsAddress = "off";
+    /** Where {@link #record} asked the namespace's traffic to go, or null. */
+    private volatile Path recording;
 
     private Daemon(ConfigSource source, Listener listener) {
         this.source = source;
@@ -96,6 +101,15 @@ public final class Daemon implements AutoCloseable {
     /** A daemon that reads its configuration from {@code source}; {@link #start()} starts it. */
     public static Daemon create(ConfigSource source, Listener listener) {
         return new Daemon(Objects.requireNonNull(source), Objects.requireNonNull(listener));
+    }
+
+    /**
+     * Has {@link #start()} record the traffic of the one namespace the configuration names into
+     * {@code file} ({@code run --record}): every event datagram received, every command sent and
+     * the kernel's answers, until the daemon closes. Namespaces a reload adds are not recorded.
+     */
+    public void record(Path file) {
+        this.recording = Objects.requireNonNull(file, "file");
     }
 
     /**
@@ -109,9 +123,13 @@ public final class Daemon implements AutoCloseable {
             DaemonConfig loaded = source.load();
             loaded.applyLogSettings();
             config = loaded;
+            Path record = recording;
+            if (record != null) {
+                requireRecordable(loaded);
+            }
             try {
                 for (NamespaceConfig n : loaded.namespaces()) {
-                    namespaces.put(n.target(), startNamespace(n));
+                    namespaces.put(n.target(), startNamespace(n, record));
                     publish();
                 }
             } catch (RuntimeException e) {
@@ -126,10 +144,25 @@ public final class Daemon implements AutoCloseable {
         managed = List.copyOf(namespaces.values());
     }
 
-    /** Starts managing {@code n}, unless another entry names the same namespace. */
-    private ManagedNamespace startNamespace(NamespaceConfig n) {
+    /** --record records one namespace's events as the kernel sent them: Java decoding receives them so. */
+    private static void requireRecordable(DaemonConfig loaded) throws ConfigException {
+        if (loaded.namespaces().size() != 1) {
+            throw new ConfigException(DaemonConfig.COMMAND_LINE, 0, "record", "--record records one namespace; the"
+                    + " configuration names " + loaded.namespaces().size() + " (choose one with --netns)");
+        }
+        if (loaded.namespaces().get(0).decoding() != EventDecoding.JAVA) {
+            throw new ConfigException(DaemonConfig.COMMAND_LINE, 0, "record",
+                    "--record needs decoding = java: native decoding does not keep the datagrams it decodes");
+        }
+    }
+
+    /**
+     * Starts managing {@code n}, unless another entry names the same namespace; recording its
+     * traffic into {@code record} unless null.
+     */
+    private ManagedNamespace startNamespace(NamespaceConfig n, Path record) {
         ManagedNamespace m = ManagedNamespace.start(n, d -> listener.discovered(n.label(), d), listener.eventObserver(),
-                config.warmUp(), () -> stopAsked);
+                config.warmUp(), () -> stopAsked, record);
         for (ManagedNamespace other : namespaces.values()) {
             if (other.inode() == m.inode()) {
                 m.close();
@@ -161,7 +194,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 // The new socket first: if it cannot be served, the old one goes on.
                 next = ControlServer.start(wanted, controlHandler);
-            } catch (java.nio.file.AccessDeniedException e) {
+            } catch (AccessDeniedException e) {
                 throw new DaemonException("control socket " + wanted + ": permission denied on " + e.getFile()
                         + " (run as root, name a place this user may write with control-socket, or off)", e);
             } catch (IOException e) {
@@ -223,7 +256,7 @@ public final class Daemon implements AutoCloseable {
         if (metricsServer == null) {
             return null;
         }
-        java.net.InetSocketAddress a = metricsServer.address();
+        InetSocketAddress a = metricsServer.address();
         String host = AddressText.of(a.getAddress());
         return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort() + MetricsServer.PATH;
     }
@@ -319,7 +352,7 @@ public final class Daemon implements AutoCloseable {
             ManagedNamespace m = namespaces.get(n.target());
             try {
                 if (m == null) {
-                    namespaces.put(n.target(), startNamespace(n));
+                    namespaces.put(n.target(), startNamespace(n, null));
                     publish();
                     changes.add(n.label() + ": managed with " + n.controllerText());
                 } else if (m.reload(n)) {

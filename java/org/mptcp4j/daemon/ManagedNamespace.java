@@ -1,6 +1,7 @@
 package org.mptcp4j.daemon;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -32,6 +33,7 @@ import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.MptcpException;
@@ -71,6 +73,8 @@ public final class ManagedNamespace implements AutoCloseable {
     private final NetworkNamespace namespace;
     private final long inode;
     private final PathManager pathManager;
+    /** Records the namespace's traffic ({@code run --record}), or null. */
+    private final TrafficRecorder recorder;
     private final Consumer<DiscoveredConnection> discoveries;
     private final EventHandler observer;
     /** The made-up kernel a warm-up's loop hears instead of the namespace's, or null. */
@@ -128,7 +132,7 @@ public final class ManagedNamespace implements AutoCloseable {
             this.host = new ControllerHost(controller, pathManager, own).assignable(assignments::remove)
                     .timeoutInterval(config.timeoutInterval()).listsConnections(standIn == null)
                     .onDiscovery(d -> {
-                        LOG.atInfo().addKeyValue("token", Integer.toHexString(d.token()))
+                        LOG.atInfo().addKeyValue("token", EventFormat.token(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())
                                 .log("discovered connection {} -> {}", d.connection().local(), d.connection().remote());
                         metrics.connectionDiscovered(d.token(), d.connection().subflows().size());
@@ -140,7 +144,7 @@ public final class ManagedNamespace implements AutoCloseable {
                     });
             this.handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
             EventLoop.Builder builder = standIn != null ? standIn.loop(this)
-                    : EventLoop.builder(this).namespace(own).dialect(pathManager.dialect());
+                    : EventLoop.builder(this).namespace(own).dialect(pathManager.dialect()).tap(recorder);
             this.loop = builder.idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                     .localAddressFilter(config.localAddressFilter()).name(standIn != null ? "mptcp4j-warm-up" : "mptcp4j-" + label)
@@ -285,8 +289,10 @@ public final class ManagedNamespace implements AutoCloseable {
     }
 
     private ManagedNamespace(NamespaceConfig config, NetworkNamespace namespace, PathManager pathManager,
-            Consumer<DiscoveredConnection> discoveries, EventHandler observer, KernelStandIn standIn) {
+            Consumer<DiscoveredConnection> discoveries, EventHandler observer, KernelStandIn standIn,
+            TrafficRecorder recorder) {
         this.label = config.label();
+        this.recorder = recorder;
         this.standIn = standIn;
         this.pathManager = pathManager;
         this.namespace = namespace;
@@ -322,22 +328,32 @@ public final class ManagedNamespace implements AutoCloseable {
     /**
      * Opens the namespace and starts managing it.
      *
+     * @param record where to record its traffic, or null
      * @throws MptcpException when the namespace cannot be opened or managed (named in the message)
      */
     static ManagedNamespace start(NamespaceConfig config, Consumer<DiscoveredConnection> discoveries,
-            EventHandler observer, int warmUp, BooleanSupplier closeAsked) {
+            EventHandler observer, int warmUp, BooleanSupplier closeAsked, Path record) {
         NetworkNamespace ns;
         try {
             ns = config.open();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new DaemonException(e.getMessage(), e);
         }
         PathManager pm = null;
+        TrafficRecorder recorder = null;
         try {
             // Chosen once for the namespace: its path manager and every run's loop speak it.
             Dialect dialect = KernelFeatures.awaitDialect(ns, config.familyWait());
             PathManagerMode.requireUserspace(ns);
             pm = PathManager.open(ns, dialect);
+            if (record != null) {
+                try {
+                    recorder = new TrafficRecorder(record, dialect, pm.familyId(), config.label());
+                } catch (IOException e) {
+                    throw new DaemonException("cannot record into " + record + ": " + e.getMessage(), e);
+                }
+                pm.tap(recorder);
+            }
             if (dialect == Dialect.V095) {
                 // v0.95's filter is its module's one setting, host-wide and lasting: one left by an
                 // earlier 'event-filter' would hide events the controllers need.
@@ -345,7 +361,7 @@ public final class ManagedNamespace implements AutoCloseable {
                 LOG.atInfo().addKeyValue("netns", config.label())
                         .log("multipath-tcp.org v0.95 kernel: event filter set to every event type");
             }
-            ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer, null);
+            ManagedNamespace m = new ManagedNamespace(config, ns, pm, discoveries, observer, null, recorder);
             m.run = m.newRun(config);
             PluginDirectory.hold(config.controllerLoader());
             // Subscribed already: events of the warm-up's time wait in the socket, none is missed.
@@ -366,6 +382,9 @@ public final class ManagedNamespace implements AutoCloseable {
             if (pm != null) {
                 pm.close();
             }
+            if (recorder != null) {
+                recorder.close();
+            }
             ns.close();
             throw e;
         }
@@ -376,7 +395,7 @@ public final class ManagedNamespace implements AutoCloseable {
      * commands instead of the kernel's, started; {@code namespace} is read for its addresses only.
      */
     static ManagedNamespace overStandIn(NamespaceConfig config, NetworkNamespace namespace, KernelStandIn standIn) {
-        ManagedNamespace m = new ManagedNamespace(config, namespace, standIn.pathManager(), d -> {}, null, standIn);
+        ManagedNamespace m = new ManagedNamespace(config, namespace, standIn.pathManager(), d -> {}, null, standIn, null);
         m.run = m.newRun(config);
         PluginDirectory.hold(config.controllerLoader());
         m.run.start();
@@ -408,7 +427,7 @@ public final class ManagedNamespace implements AutoCloseable {
             host.assign(token, a.controller(), a.parameters());
         } catch (RuntimeException e) {
             assignments.remove(token);
-            LOG.atWarn().addKeyValue("token", Integer.toHexString(token))
+            LOG.atWarn().addKeyValue("token", EventFormat.token(token))
                     .log("connection no longer handed to {}: {}", a.controller(), e.getMessage());
         }
     }
@@ -663,6 +682,9 @@ public final class ManagedNamespace implements AutoCloseable {
             }
         }
         pathManager.close();
+        if (recorder != null) {
+            recorder.close(); // after the last command and the loop's last event
+        }
         namespace.close();
     }
 

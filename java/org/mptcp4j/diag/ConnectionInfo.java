@@ -10,7 +10,7 @@ import java.util.List;
  * @param token the local token, as events and {@code ss -M} name the connection
  * @param local the connection's local address and port (its first subflow's)
  * @param remote the remote address and port
- * @param state the connection's TCP-like state (1 established)
+ * @param state the connection's TCP-like state, a {@link TcpState}
  * @param serverSide whether this host accepted it (its initial subflow did not send MP_CAPABLE first)
  * @param flags MPTCP_INFO_FLAG_*: bit 0 fallback to TCP, bit 1 remote key received
  * @param extraSubflows subflows besides the initial one (mptcpi_subflows)

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
  *
  * @param local local address and port
  * @param remote remote address and port
- * @param state TCP state (1 established, 7 closed)
+ * @param state TCP state, a {@link TcpState}
  * @param localId the local address id
  * @param remoteId the remote address id
  * @param token the connection's local token

@@ -26,6 +26,7 @@ import org.mptcp4j.protocol.EventCounter;
 import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.protocol.TrafficTap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -126,6 +127,14 @@ public final class EventLoop implements Runnable, AutoCloseable {
             mask |= type.mask();
         }
         socket.setTypeMask(mask);
+        if (b.tap != null) {
+            try {
+                socket.tap(b.tap);
+            } catch (RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
         this.localAddressFilter = b.localAddressFilter;
         RtnlMonitor monitor = null;
         if (b.types.contains(MptcpEventType.LOCAL_ADDRESS_ADDED) || b.types.contains(MptcpEventType.LOCAL_ADDRESS_REMOVED)
@@ -608,6 +617,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private StandInAccess.EventSource standIn;
         private int realtimePriority;
         private CpuSet cpus;
+        private TrafficTap tap;
 
         private Builder(EventHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -709,6 +719,15 @@ public final class EventLoop implements Runnable, AutoCloseable {
          */
         public Builder cpus(CpuSet cpus) {
             this.cpus = cpus;
+            return this;
+        }
+
+        /**
+         * Also hands every datagram of MPTCP events, undecoded, to {@code tap} as it is received
+         * (null, the default: none): to record them. Needs {@link EventDecoding#JAVA}.
+         */
+        public Builder tap(TrafficTap tap) {
+            this.tap = tap;
             return this;
         }
 

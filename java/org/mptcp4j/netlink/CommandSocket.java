@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.TrafficTap;
 
 /**
  * The socket path-manager commands go out on, apart from the event socket so that answers and
@@ -27,6 +28,9 @@ public final class CommandSocket implements AutoCloseable {
     private final ByteBuffer message;
     private final V095CommandEncoder v095;
     private long handle;
+    /** Told of the traffic when recorded, else null; with its buffer. */
+    private TrafficTap tap;
+    private ByteBuffer tapBuffer;
 
     /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
     private CommandSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int portId) {
@@ -79,10 +83,30 @@ public final class CommandSocket implements AutoCloseable {
     /** Sends the request: its sequence number (positive), or a negative errno. */
     public int send() {
         if (v095 == null) {
-            return send(handle());
+            int seq = send(handle());
+            if (tap != null && seq > 0) {
+                int length = lastRequest(handle, tapBuffer);
+                tap.request(tapBuffer, Math.max(length, 0));
+            }
+            return seq;
         }
         int length = v095.encode(requestBuffer);
-        return length < 0 ? length : sendMessage(handle(), message, length);
+        int seq = length < 0 ? length : sendMessage(handle(), message, length);
+        if (tap != null && seq > 0) {
+            tap.request(message, length);
+        }
+        return seq;
+    }
+
+    /**
+     * Tells {@code tap} of every request sent and every datagram of answers received from now
+     * on (null: no more). With a tap each datagram is copied once more; without, nothing is.
+     */
+    public void tap(TrafficTap tap) {
+        if (tap != null && tapBuffer == null) {
+            tapBuffer = ByteBuffer.allocateDirect(ReplyRecord.TEXT_SIZE);
+        }
+        this.tap = tap;
     }
 
     /**
@@ -103,6 +127,11 @@ public final class CommandSocket implements AutoCloseable {
         return length;
     }
 
+    /** The generic netlink id of the family this socket speaks, in its namespace (its requests' nlmsg_type). */
+    public int familyId() {
+        return familyId(handle());
+    }
+
     /** The port id the kernel knows this socket by (nlmsg_pid of its requests). */
     public int portId() {
         return portId(handle());
@@ -115,7 +144,12 @@ public final class CommandSocket implements AutoCloseable {
      *     (-ENOBUFS: answers were dropped because the socket was full)
      */
     public int receive(int timeoutMillis) {
-        return receive(handle(), timeoutMillis);
+        int n = receive(handle(), timeoutMillis);
+        if (tap != null && n > 0) {
+            int length = lastAnswer(handle, tapBuffer);
+            tap.answer(tapBuffer, Math.max(length, 0));
+        }
+        return n;
     }
 
     /** The flyweight pointed at answer {@code index} of the last receive. */
@@ -157,6 +191,10 @@ public final class CommandSocket implements AutoCloseable {
     private static native int familyId(long handle);
 
     private static native int encode(long handle, ByteBuffer out);
+
+    private static native int lastRequest(long handle, ByteBuffer out);
+
+    private static native int lastAnswer(long handle, ByteBuffer out);
 
     private static native int portId(long handle);
 

@@ -8,6 +8,7 @@ import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
 import org.mptcp4j.protocol.MptcpException;
+import org.mptcp4j.protocol.TrafficTap;
 
 /**
  * The socket joined to the kernel's path-manager events group of one network namespace
@@ -35,6 +36,8 @@ public final class EventSocket implements AutoCloseable {
     private final JavaEventDecoder javaDecoder;
     private int rawPosition;
     private int rawLimit;
+    /** Also told of each datagram {@link #poll} receives, when recording; else null. */
+    private volatile TrafficTap tap;
     /** Bytes of the datagram at rawPosition already decoded when the records ran out. */
     private int datagramDone;
     private final NetworkNamespace namespace;
@@ -147,6 +150,10 @@ public final class EventSocket implements AutoCloseable {
         rawPosition = 0;
         rawLimit = used;
         datagramDone = 0;
+        TrafficTap t = tap;
+        if (t != null) {
+            handOver(used, t::events);
+        }
         return decodeRaw();
     }
 
@@ -205,6 +212,22 @@ public final class EventSocket implements AutoCloseable {
         if (used < 0) {
             throw new MptcpException("receive MPTCP events", -used, null);
         }
+        return handOver(used, sink);
+    }
+
+    /**
+     * Hands every datagram {@link #poll} receives to {@code tap} too, undecoded, before it is
+     * decoded (null: no more): how a daemon records its events. Java decoding only.
+     */
+    public void tap(TrafficTap tap) {
+        if (tap != null && javaDecoder == null) {
+            throw new IllegalStateException("datagrams are tapped with Java decoding only");
+        }
+        this.tap = tap;
+    }
+
+    /** Hands the datagrams of the {@code used} bytes received to {@code sink}; how many. */
+    private int handOver(int used, DatagramSink sink) {
         int n = 0;
         for (int at = 0; at < used; n++) {
             int length = raw.getInt(at);

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * The pure-Java twin of native/event_decoder.c: raw netlink datagrams in, the same event
@@ -19,8 +20,6 @@ final class JavaEventDecoder {
     private static final int NLA_HDRLEN = 4;
     private static final int NLA_TYPE_MASK = 0x3fff;
     private static final int ATTR_MAX = 18;
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
 
     /** Exact payload length of each MPTCP_ATTR_* (0: not an event attribute). */
     private static final int[] LENGTH = {0, 4, 2, 1, 1, 4, 16, 4, 16, 2, 2, 1, 1, 2, 4, 4, 4, 4, 1};
@@ -150,7 +149,7 @@ final class JavaEventDecoder {
         records.putInt(r + EventRecord.ATTRS, present);
         records.putShort(r + EventRecord.TYPE, (short) type);
         int family = at[2] != 0 ? raw.getShort(at[2]) & 0xffff
-                : at[5] != 0 || at[7] != 0 ? AF_INET : at[6] != 0 || at[8] != 0 ? AF_INET6 : 0;
+                : at[5] != 0 || at[7] != 0 ? MptcpAddress.AF_INET : at[6] != 0 || at[8] != 0 ? MptcpAddress.AF_INET6 : 0;
         records.putShort(r + EventRecord.FAMILY, (short) family);
         if (at[1] != 0) {
             records.putInt(r + EventRecord.TOKEN, raw.getInt(at[1]));

@@ -44,13 +44,13 @@ public final class KernelSupport {
     static final String V095_ENABLED = "mptcp_enabled";
 
     /** The value of {@code net.mptcp.<name>} in {@code namespace}, or null if this kernel has no such sysctl. */
-    public static String sysctlOrNull(NetworkNamespace namespace, String name) {
+    static String sysctlOrNull(NetworkNamespace namespace, String name) {
         hasMptcp(namespace);
         return read(namespace, MPTCP_SYSCTLS.resolve(name));
     }
 
     /** The value of {@code net.mptcp.<name>}; throws if the kernel has no MPTCP or no such sysctl. */
-    public static String sysctl(NetworkNamespace namespace, String name) {
+    static String sysctl(NetworkNamespace namespace, String name) {
         String value = sysctlOrNull(namespace, name);
         if (value == null) {
             throw new MptcpException("read net.mptcp." + name, 0, "this kernel has no such sysctl");
@@ -59,7 +59,7 @@ public final class KernelSupport {
     }
 
     /** Sets {@code net.mptcp.<name>} in {@code namespace}; needs root there. */
-    public static void setSysctl(NetworkNamespace namespace, String name, String value) {
+    static void setSysctl(NetworkNamespace namespace, String name, String value) {
         hasMptcp(namespace);
         Path file = MPTCP_SYSCTLS.resolve(name);
         try {

@@ -18,6 +18,7 @@ import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
+import org.mptcp4j.protocol.TrafficTap;
 
 /**
  * Every command of the kernel's path manager for one network namespace, each synchronous: it
@@ -102,6 +103,11 @@ public final class PathManager implements AutoCloseable {
         return socket.dialect();
     }
 
+    /** The generic netlink id of the family it speaks, in its namespace. */
+    public int familyId() {
+        return socket.familyId();
+    }
+
     public NetworkNamespace namespace() {
         return namespace;
     }
@@ -109,6 +115,15 @@ public final class PathManager implements AutoCloseable {
     /** Tells {@code observer} of every command from now on (one observer; it replaces the last). */
     public void observe(CommandObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * Tells {@code tap} of every request sent from now on and every datagram of answers
+     * received (null: no more): to record the commands and the kernel's answers. Each is then
+     * copied once more; without a tap, nothing is.
+     */
+    public synchronized void tap(TrafficTap tap) {
+        socket.tap(tap);
     }
 
     /** What the running kernel offers. */

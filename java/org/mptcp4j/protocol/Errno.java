@@ -2,8 +2,8 @@ package org.mptcp4j.protocol;
 
 /**
  * Linux errno values: the ones mptcp4j and its shipped controllers name (a controller of one's
- * own compares {@link MptcpException#errno()} with them the same way), and the name and text of
- * any value.
+ * own compares {@link MptcpException#errno()} with them the same way) and the ones its tests
+ * answer commands and close subflows with, and the name and text of any value.
  */
 public final class Errno {
     /** Operation not permitted. */
@@ -40,6 +40,22 @@ public final class Errno {
     public static final int EDESTADDRREQ = 89;
     /** Transport endpoint is not connected. */
     public static final int ENOTCONN = 107;
+    /** Bad file descriptor. */
+    public static final int EBADF = 9;
+    /** Resource temporarily unavailable. */
+    public static final int EAGAIN = 11;
+    /** Cannot allocate memory. */
+    public static final int ENOMEM = 12;
+    /** Device or resource busy. */
+    public static final int EBUSY = 16;
+    /** Cannot assign requested address. */
+    public static final int EADDRNOTAVAIL = 99;
+    /** Network is unreachable: a subflow's error. */
+    public static final int ENETUNREACH = 101;
+    /** Connection refused: a subflow's error. */
+    public static final int ECONNREFUSED = 111;
+    /** No route to host: a subflow's error. */
+    public static final int EHOSTUNREACH = 113;
 
     /**
      * Name and text by value from 1, as glibc's strerrorname_np and strerror give them for

@@ -18,7 +18,9 @@ import org.mptcp4j.text.AddressText;
  * ifindex of 0 mean "not given".
  */
 public final class MptcpAddress {
+    /** The IPv4 address family, as the kernel's FAMILY attributes carry it. */
     public static final int AF_INET = 2;
+    /** The IPv6 address family. */
     public static final int AF_INET6 = 10;
 
     /** Announce this address to the peer (ADD_ADDR). */

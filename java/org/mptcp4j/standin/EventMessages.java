@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpAttribute;
 import org.mptcp4j.protocol.MptcpEventType;
 
@@ -16,8 +17,6 @@ import org.mptcp4j.protocol.MptcpEventType;
 public final class EventMessages {
     /** MPTCP_PM_EV_FLAG_SERVER_SIDE in FLAGS. */
     private static final int FLAG_SERVER_SIDE = 0x2;
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
 
     private final int familyId;
     private final ByteBuffer buffer;
@@ -94,7 +93,7 @@ public final class EventMessages {
 
     /** AF_INET or AF_INET6: the FAMILY attribute's value for {@code address}. */
     public static int family(InetAddress address) {
-        return address instanceof Inet4Address ? AF_INET : AF_INET6;
+        return address instanceof Inet4Address ? MptcpAddress.AF_INET : MptcpAddress.AF_INET6;
     }
 
     /** Starts a message of {@code type}: nlmsghdr (type: the family) and genlmsghdr (cmd: the event type). */

@@ -14,8 +14,8 @@ import java.util.List;
 import org.mptcp4j.protocol.Dialect;
 
 /**
- * The file {@code mptcp4j record} writes and the test kit replays: netlink traffic of a
- * namespace's path manager, with when each datagram came. Described in docs/recording-format.md;
+ * The file {@code mptcp4j record} and {@code mptcp4j run --record} write and the test kit
+ * replays: netlink traffic of a namespace's path manager, with when each datagram came or went. Described in docs/recording-format.md;
  * this class is that description's one implementation.
  *
  * <pre>

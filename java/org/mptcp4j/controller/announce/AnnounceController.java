@@ -11,6 +11,7 @@ import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -102,7 +103,7 @@ public final class AnnounceController implements Controller {
                 context.pathManager().announce(token, address, settings.port() != 0);
             } catch (PathManagerException e) {
                 refused++;
-                LOG.atWarn().log(() -> "announce: " + Integer.toHexString(token) + ": " + address + ": "
+                LOG.atWarn().log(() -> "announce: " + EventFormat.token(token) + ": " + address + ": "
                         + e.getMessage());
             }
         }

@@ -3,6 +3,7 @@ package org.mptcp4j.controller.backup;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.mptcp4j.controller.Controller;
@@ -11,8 +12,10 @@ import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -39,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupOnDemandController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(BackupOnDemandController.class);
-    private static final int ESTABLISHED = 1;
     /** The settings' ranges. */
     static final ValueRange RECOVER_AFTER = ValueRange.duration(Duration.ofMillis(100), Duration.ofHours(1));
     static final ValueRange RETRY_PRIMARY = RECOVER_AFTER;
@@ -157,10 +159,10 @@ public final class BackupOnDemandController implements Controller {
         p.remote.set(c.remote().getAddress(), c.remote().getPort());
         for (SubflowInfo s : c.subflows()) {
             scratch.set(s.local().getAddress(), 0);
-            if (s.state() == ESTABLISHED && scratch.sameAddress(p.primaryLocal)) {
+            if (s.state() == TcpState.ESTABLISHED && scratch.sameAddress(p.primaryLocal)) {
                 p.primaryUp = true;
                 p.primaryPort = s.local().getPort();
-            } else if (s.state() == ESTABLISHED && scratch.sameAddress(secondary)) {
+            } else if (s.state() == TcpState.ESTABLISHED && scratch.sameAddress(secondary)) {
                 p.secondaryPort = s.local().getPort();
                 // A regular secondary means the primary was in trouble when the last daemon stopped.
                 p.failedOver = !s.backup();
@@ -187,7 +189,7 @@ public final class BackupOnDemandController implements Controller {
         }
         p.lastTimeoutNanos = context.nanoTime();
         if (!p.failedOver) {
-            LOG.atInfo().log(() -> "backup-on-demand: " + Integer.toHexString(event.token()) + ": primary timed out"
+            LOG.atInfo().log(() -> "backup-on-demand: " + EventFormat.token(event.token()) + ": primary timed out"
                     + " (rto " + event.timeout() / 1000 + " ms): secondary path in use");
             failOver(event.token(), p);
         }
@@ -275,7 +277,7 @@ public final class BackupOnDemandController implements Controller {
     private void recover(int token, Paths p) {
         p.failedOver = false;
         recoveries++;
-        LOG.atInfo().log(() -> "backup-on-demand: " + Integer.toHexString(token) + ": primary recovered");
+        LOG.atInfo().log(() -> "backup-on-demand: " + EventFormat.token(token) + ": primary recovered");
         if (p.secondaryPort == 0) {
             return;
         }
@@ -301,7 +303,7 @@ public final class BackupOnDemandController implements Controller {
             return null;
         }
         for (SubflowInfo s : info.subflows()) {
-            if (s.state() == ESTABLISHED && s.local().getPort() == p.primaryPort) {
+            if (s.state() == TcpState.ESTABLISHED && s.local().getPort() == p.primaryPort) {
                 return s;
             }
         }
@@ -327,7 +329,7 @@ public final class BackupOnDemandController implements Controller {
         try {
             context.pathManager().createSubflow(token, local, remote);
         } catch (PathManagerException e) {
-            LOG.atWarn().log(() -> "backup-on-demand: " + Integer.toHexString(token) + ": subflow " + local
+            LOG.atWarn().log(() -> "backup-on-demand: " + EventFormat.token(token) + ": subflow " + local
                     + " -> " + remote + ": " + e.getMessage());
         }
     }
@@ -336,7 +338,7 @@ public final class BackupOnDemandController implements Controller {
         try {
             context.pathManager().setBackup(token, secondaryAddress(p, 0, 0), p.remote, backup);
         } catch (PathManagerException e) {
-            LOG.atWarn().log(() -> "backup-on-demand: " + Integer.toHexString(token) + ": set backup " + backup
+            LOG.atWarn().log(() -> "backup-on-demand: " + EventFormat.token(token) + ": set backup " + backup
                     + ": " + e.getMessage());
         }
     }
@@ -353,7 +355,7 @@ public final class BackupOnDemandController implements Controller {
 
     @Override
     public String toString() {
-        return "backup-on-demand (secondary " + secondary + ", " + settings.mode().name().toLowerCase(java.util.Locale.ROOT)
+        return "backup-on-demand (secondary " + secondary + ", " + settings.mode().name().toLowerCase(Locale.ROOT)
                 + ")";
     }
 }

@@ -1,6 +1,7 @@
 package org.mptcp4j.controller.ecmp;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -11,8 +12,10 @@ import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -31,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EcmpRefreshController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(EcmpRefreshController.class);
-    private static final int ESTABLISHED = 1;
     /** Looks in a row a subflow must be the worst, far behind the best, to be moved. */
     static final int STRIKES = 3;
     /** The settings' ranges: at most the kernel's extra subflows per connection, measured at most hourly. */
@@ -77,7 +79,7 @@ public final class EcmpRefreshController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> java.util.Arrays.fill(strikes, 0));
+        this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> Arrays.fill(strikes, 0));
         ndiffports.start(ctx);
         if (!ctx.hasConnectionInfo()) {
             LOG.warn("ecmp-refresh: subflow rates are read from sock_diag, which this kernel lacks (multipath-tcp.org"
@@ -122,7 +124,7 @@ public final class EcmpRefreshController implements Controller {
             SubflowInfo best = null;
             SubflowInfo worst = null;
             for (SubflowInfo s : c.subflows()) {
-                if (s.state() != ESTABLISHED || s.bytesAcked() <= 1) {
+                if (s.state() != TcpState.ESTABLISHED || s.bytesAcked() <= 1) {
                     continue; // a subflow that has carried nothing yet has no rate to judge
                 }
                 if (best == null || s.deliveryRate() > best.deliveryRate()) {
@@ -149,7 +151,7 @@ public final class EcmpRefreshController implements Controller {
 
     private void replace(int token, SubflowInfo worst, SubflowInfo best) {
         replaced++;
-        LOG.atInfo().log(() -> "ecmp-refresh: " + Integer.toHexString(token) + ": subflow from port "
+        LOG.atInfo().log(() -> "ecmp-refresh: " + EventFormat.token(token) + ": subflow from port "
                 + worst.local().getPort() + " delivers " + worst.deliveryRate() * 8 / 1000 + " kbit/s, the best "
                 + best.deliveryRate() * 8 / 1000 + ": moved to another source port");
         local.set(worst.local().getAddress(), worst.local().getPort());
@@ -157,7 +159,7 @@ public final class EcmpRefreshController implements Controller {
         try {
             context.pathManager().destroySubflow(token, local, remote);
         } catch (PathManagerException e) {
-            LOG.atWarn().log(() -> "ecmp-refresh: " + Integer.toHexString(token) + ": " + e.getMessage());
+            LOG.atWarn().log(() -> "ecmp-refresh: " + EventFormat.token(token) + ": " + e.getMessage());
             return;
         }
         ndiffports.createSubflow(token, local.port(0).id(worst.localId()), remote);

@@ -2,6 +2,7 @@ package org.mptcp4j.controller.fullmesh;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +16,10 @@ import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -120,11 +123,11 @@ public final class FullMeshController implements Controller {
         void reuse(int newToken) {
             token = newToken;
             remoteCount = 0;
-            java.util.Arrays.fill(remotePresent, false);
-            java.util.Arrays.fill(state, NONE);
-            java.util.Arrays.fill(failures, 0);
-            java.util.Arrays.fill(retryAt, 0);
-            java.util.Arrays.fill(localPort, 0);
+            Arrays.fill(remotePresent, false);
+            Arrays.fill(state, NONE);
+            Arrays.fill(failures, 0);
+            Arrays.fill(retryAt, 0);
+            Arrays.fill(localPort, 0);
             ready = false;
         }
 
@@ -225,7 +228,7 @@ public final class FullMeshController implements Controller {
             }
         }
         ctx.schedule(CHECK_PERIOD, this::retryDue);
-        LOG.atInfo().log(() -> "fullmesh: local addresses " + java.util.Arrays.asList(locals).subList(0, localCount));
+        LOG.atInfo().log(() -> "fullmesh: local addresses " + Arrays.asList(locals).subList(0, localCount));
     }
 
     private int localIndex(MptcpAddress address) {
@@ -325,7 +328,7 @@ public final class FullMeshController implements Controller {
         eventRemote.set(c.remote().getAddress(), c.remote().getPort());
         begin(mesh, eventLocal, eventRemote, c.local().getPort());
         for (SubflowInfo s : c.subflows()) {
-            if (s.state() != 1 && s.state() != 2) {
+            if (s.state() != TcpState.ESTABLISHED && s.state() != TcpState.SYN_SENT) {
                 continue;
             }
             eventLocal.set(s.local().getAddress(), 0);
@@ -603,7 +606,7 @@ public final class FullMeshController implements Controller {
             return true;
         } catch (PathManagerException e) {
             failed++;
-            LOG.atDebug().log(() -> "fullmesh: " + Integer.toHexString(mesh.token) + ": subflow " + from + " -> "
+            LOG.atDebug().log(() -> "fullmesh: " + EventFormat.token(mesh.token) + ": subflow " + from + " -> "
                     + to + ": " + e.getMessage());
             failedPair(mesh, pair);
             return false;

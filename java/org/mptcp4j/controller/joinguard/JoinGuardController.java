@@ -9,9 +9,11 @@ import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.pm.AddressPrefix;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -147,7 +149,7 @@ public final class JoinGuardController implements Controller {
         Joins joins = connections.get(discovered.token());
         joins.server = discovered.serverSide();
         for (SubflowInfo s : discovered.connection().subflows()) {
-            if (s.state() == 1) {
+            if (s.state() == TcpState.ESTABLISHED) {
                 remote.set(s.remote().getAddress(), s.remote().getPort());
                 joins.add(remote, s.local().getPort());
             }
@@ -172,7 +174,7 @@ public final class JoinGuardController implements Controller {
         }
         refused++;
         event.copyLocal(local);
-        LOG.atInfo().log(() -> "join-guard: " + Integer.toHexString(event.token()) + ": join from " + remote
+        LOG.atInfo().log(() -> "join-guard: " + EventFormat.token(event.token()) + ": join from " + remote
                 + " closed: " + broken);
         try {
             context.pathManager().destroySubflow(event.token(), local, remote);

@@ -16,11 +16,13 @@ import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -225,7 +227,7 @@ public final class NDiffPortsController implements Controller {
         int n = 0;
         for (SubflowInfo s : c.subflows()) {
             // Established, or still opening (SYN_SENT): either way it need not be asked for again.
-            if ((s.state() == 1 || s.state() == 2) && local.sameAddress(MptcpAddress.of(s.local().getAddress(), 0))
+            if ((s.state() == TcpState.ESTABLISHED || s.state() == TcpState.SYN_SENT) && local.sameAddress(MptcpAddress.of(s.local().getAddress(), 0))
                     && remote.sameAddress(MptcpAddress.of(s.remote().getAddress(), 0))) {
                 n++;
             }
@@ -252,7 +254,7 @@ public final class NDiffPortsController implements Controller {
             portId = portId(token, id);
             if (portId < 0) {
                 failed++;
-                LOG.atWarn().log(() -> "ndiffports: token " + Integer.toHexString(token)
+                LOG.atWarn().log(() -> "ndiffports: token " + EventFormat.token(token)
                         + ": no local address id left for another source port");
                 return;
             }
@@ -291,12 +293,12 @@ public final class NDiffPortsController implements Controller {
                 // One look a second while any wait: the delays are whole seconds, and no timer is left cancelled behind.
                 retryTimer = context.schedule(RETRY_LOOK, this::retryDue);
             }
-            LOG.atDebug().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow " + from + " -> " + to
+            LOG.atDebug().log(() -> "ndiffports: token " + EventFormat.token(token) + ": subflow " + from + " -> " + to
                     + ": no source port free, asked again in " + (1 << (attempt - 1)) + " s");
             return;
         }
         failed++;
-        LOG.atWarn().log(() -> "ndiffports: token " + Integer.toHexString(token) + ": subflow " + from + " -> " + to
+        LOG.atWarn().log(() -> "ndiffports: token " + EventFormat.token(token) + ": subflow " + from + " -> " + to
                 + ": " + e.getMessage());
     }
 

@@ -11,8 +11,10 @@ import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.PerConnection;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -31,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateTargetController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(RateTargetController.class);
-    private static final int ESTABLISHED = 1;
     /** The settings' ranges. */
     static final ValueRange TARGET = ValueRange.rate(1, 1_000_000_000_000L);
     static final ValueRange CHECK = ValueRange.duration(Duration.ofMillis(10), Duration.ofHours(1));
@@ -140,7 +141,7 @@ public final class RateTargetController implements Controller {
         r.primaryPort = c.local().getPort();
         for (SubflowInfo s : c.subflows()) {
             scratch.set(s.local().getAddress(), 0);
-            if (s.state() == ESTABLISHED && scratch.sameAddress(secondary)) {
+            if (s.state() == TcpState.ESTABLISHED && scratch.sameAddress(secondary)) {
                 r.secondaryPort = s.local().getPort();
                 r.secondaryWanted = true;
             }
@@ -206,7 +207,7 @@ public final class RateTargetController implements Controller {
             r.secondaryWanted = true;
             r.primaryAbove = 0;
             added++;
-            LOG.atInfo().log(() -> "rate-target: " + Integer.toHexString(token) + ": " + r.rate / 1000
+            LOG.atInfo().log(() -> "rate-target: " + EventFormat.token(token) + ": " + r.rate / 1000
                     + " kbit/s, below the target: secondary path in use");
             scratch.set(secondary).port(0);
             if (r.remote.isV4Mapped()) {
@@ -222,7 +223,7 @@ public final class RateTargetController implements Controller {
             r.secondaryWanted = false;
             r.below = 0;
             removed++;
-            LOG.atInfo().log(() -> "rate-target: " + Integer.toHexString(token) + ": the primary alone delivers "
+            LOG.atInfo().log(() -> "rate-target: " + EventFormat.token(token) + ": the primary alone delivers "
                     + r.primaryRate / 1000 + " kbit/s: secondary path closed");
             scratch.set(secondary).port(r.secondaryPort);
             if (r.remote.isV4Mapped()) {

@@ -114,7 +114,7 @@ class DaemonControlKernelTest {
                         unknown.err());
                 Shell.Result gone = ctl(socket, "policy", "token", "0000beef", "fullmesh");
                 assertEquals(Main.USAGE, gone.exit());
-                assertTrue(gone.err().contains("no established MPTCP connection with token beef"), gone.err());
+                assertTrue(gone.err().contains("no established MPTCP connection with token 0000beef"), gone.err());
                 Shell.Result reload = ctl(socket, "reload");
                 assertEquals("reloaded: nothing changed\n", reload.out(), reload.err());
 

@@ -1,11 +1,14 @@
 package org.mptcp4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +92,15 @@ class MainTest {
     void unknownDecodingIsOneMistakeForMonitorAndRun() {
         assertUsageError("mptcp4j monitor: --decoding: 'c' is not accepted (java, native)", "monitor", "--decoding", "c");
         assertUsageError("mptcp4j run: --decoding: 'c' is not accepted (java, native)", "run", "--decoding", "c");
+    }
+
+    @Test
+    void recordingTakesOneNamespaceDecodedInJava() {
+        assertUsageError("mptcp4j run: --record records one namespace; the configuration names 2 (choose one with --netns)",
+                "run", "-n", "m4j-no-a,m4j-no-b", "--record", "/tmp/m4j-never-written.mptcp4j");
+        assertUsageError("mptcp4j run: --record needs decoding = java: native decoding does not keep the datagrams it"
+                + " decodes", "run", "--decoding", "native", "--record", "/tmp/m4j-never-written.mptcp4j");
+        assertFalse(Files.exists(Path.of("/tmp/m4j-never-written.mptcp4j")));
     }
 
     @Test
@@ -178,7 +190,7 @@ class MainTest {
         for (String text : new String[] {"--config FILE", "-n, --netns NAME[,NAME|PATH...]", "--log-level LEVEL",
             "--log-format FORMAT", "--metrics [HOST:]PORT|off", "--control-socket PATH|off", "\nSIGNALS\n", "SIGHUP",
             "SIGTERM", "\nFILES\n", "/etc/mptcp4j/mptcp4j.conf", "CAP_SYS_ADMIN", "--loop-priority N|off",
-            "--loop-cpu LIST|off", "CAP_SYS_NICE", "loop-priority       1..99", "loop-cpu            0..8191"}) {
+            "--loop-cpu LIST|off", "CAP_SYS_NICE", "loop-priority       1..99", "loop-cpu            0..8191", "--record FILE"}) {
             assertTrue(page.contains(text), text);
         }
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.diag.TcpState;
 import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -24,8 +25,6 @@ import org.mptcp4j.testing.TwoHosts;
  */
 @KernelTest
 class UserspaceCommandsKernelTest {
-    private static final int TCP_ESTABLISHED = 1;
-    private static final int TCP_CLOSE = 7;
 
     @ParameterizedTest
     @EnumSource(Family.class)
@@ -139,7 +138,7 @@ class UserspaceCommandsKernelTest {
             assertTrue(info.bytesAcked() > 1 << 20, "data still flows on the second subflow: " + info);
             for (SubflowInfo sf : info.subflows()) {
                 // The kernel keeps the first subflow in the list, closed.
-                assertEquals(sf.local().getPort() == initialPort ? TCP_CLOSE : TCP_ESTABLISHED, sf.state(), info.toString());
+                assertEquals(sf.local().getPort() == initialPort ? TcpState.CLOSE : TcpState.ESTABLISHED, sf.state(), info.toString());
             }
         }
     }

@@ -17,7 +17,7 @@ class ErrnoTest {
                 constants++;
             }
         }
-        assertEquals(17, constants);
+        assertEquals(25, constants);
     }
 
     @Test

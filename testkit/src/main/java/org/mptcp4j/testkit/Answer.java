@@ -1,6 +1,5 @@
 package org.mptcp4j.testkit;
 
-import java.util.Objects;
 
 /**
  * How the fake kernel answers a command: accepted ({@link #ok()}), refused with an error number
@@ -27,14 +26,9 @@ public final class Answer {
     }
 
     /**
-     * A refusal with {@code errno} and {@code message} as the extended ack's text (null for none):
+     * A refusal with {@code errno} (an {@link org.mptcp4j.protocol.Errno} value) and {@code message} as the extended ack's text (null for none):
      * the controller's call throws a {@code PathManagerException} with both.
      */
-    public static Answer fail(Errno errno, String message) {
-        return fail(Objects.requireNonNull(errno, "errno").number(), message);
-    }
-
-    /** As {@link #fail(Errno, String)}, for an error number {@link Errno} does not name. */
     public static Answer fail(int errno, String message) {
         if (errno <= 0 || errno > 4095) {
             throw new IllegalArgumentException("an error number is 1..4095: " + errno);

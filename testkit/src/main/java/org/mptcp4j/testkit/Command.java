@@ -203,7 +203,7 @@ public final class Command {
     }
 
     /** Refuses a held command: the controller's call throws with {@code errno} and {@code message}. */
-    public Command fail(Errno errno, String message) {
+    public Command fail(int errno, String message) {
         return answer(Answer.fail(errno, message));
     }
 

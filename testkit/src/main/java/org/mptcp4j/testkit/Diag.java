@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.protocol.EventFormat;
 
 /**
  * Builders of what sock_diag reports of a connection and its subflows, for
@@ -126,7 +127,7 @@ public final class Diag {
 
         public ConnectionInfo build() {
             if (local == null || remote == null) {
-                throw new IllegalStateException("connection " + String.format("%08x", token) + " needs local(...) and remote(...)");
+                throw new IllegalStateException("connection " + EventFormat.token(token) + " needs local(...) and remote(...)");
             }
             List<SubflowInfo> built = new ArrayList<>();
             if (subflows.isEmpty()) {
@@ -270,7 +271,7 @@ public final class Diag {
 
         SubflowInfo build(int token) {
             if (local == null || remote == null) {
-                throw new IllegalStateException("a subflow of " + String.format("%08x", token) + " needs local(...) and remote(...)");
+                throw new IllegalStateException("a subflow of " + EventFormat.token(token) + " needs local(...) and remote(...)");
             }
             return new SubflowInfo(local, remote, state, localId, remoteId, token, 0, flags, rttMicros, rtoMicros, backoff,
                     retransmits, totalRetransmits, rtoTimeouts, bytesSent, bytesAcked, bytesReceived, deliveryRate, ifIndex);

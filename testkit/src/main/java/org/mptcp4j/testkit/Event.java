@@ -161,7 +161,7 @@ public final class Event {
             return this;
         }
 
-        /** SUB_CLOSED: the subflow's error (sk_err), e.g. 111 ECONNREFUSED. */
+        /** SUB_CLOSED: the subflow's error (sk_err), e.g. {@link org.mptcp4j.protocol.Errno#ECONNREFUSED}. */
         public Builder error(int errno) {
             refuse(type != MptcpEventType.SUB_CLOSED, "an error");
             if (errno < 0 || errno > 255) {
@@ -169,11 +169,6 @@ public final class Event {
             }
             this.error = errno;
             return this;
-        }
-
-        /** SUB_CLOSED: the subflow's error. */
-        public Builder error(Errno errno) {
-            return error(errno.number());
         }
 
         /** The interface a subflow is bound to. */

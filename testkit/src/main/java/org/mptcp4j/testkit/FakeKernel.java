@@ -300,11 +300,19 @@ public final class FakeKernel implements AutoCloseable {
     /**
      * Sends a recording's events in order, advancing the clock to each event's time in the
      * recording (the controller's timers run between them as they would have), and waits until
-     * the loop has handled them.
+     * the loop has handled them. A recording with commands ({@code mptcp4j run --record}) has
+     * the controller's commands answered as the kernel answered the recorded ones: the n-th
+     * command of a kind gets the n-th recorded answer of that kind ({@link #answerNext}, queued
+     * before the first event); compare {@link #commands()} to {@link Recording#commands()}.
      *
      * @return the number of events sent
      */
     public int replay(Recording recording) {
+        for (Command c : recording.commands()) {
+            if (c.command() != null && c.answer() != null) {
+                answerNext(c.command(), c.answer());
+            }
+        }
         long start = clock.get();
         int sent = 0;
         for (StandIn.Recorded.Datagram d : recording.datagrams()) {
@@ -401,7 +409,7 @@ public final class FakeKernel implements AutoCloseable {
     }
 
     /** Refuses the next {@code command} with {@code errno} and the extended ack {@code message}. */
-    public FakeKernel failNext(PmCommand command, Errno errno, String message) {
+    public FakeKernel failNext(PmCommand command, int errno, String message) {
         return answerNext(command, Answer.fail(errno, message));
     }
 

@@ -115,19 +115,23 @@ final class StandIn implements AutoCloseable {
             throw new IOException("a recording of the multipath-tcp.org v0.95 family: the kit speaks upstream mptcp_pm only");
         }
         java.util.List<Recorded.Datagram> events = new java.util.ArrayList<>();
+        java.util.List<byte[]> commands = new java.util.ArrayList<>();
+        java.util.List<byte[]> answers = new java.util.ArrayList<>();
         int lost = 0;
         for (Recording.Entry e : r.entries()) {
             switch (e.kind()) {
                 case EVENTS -> events.add(new Recorded.Datagram(e.offsetNanos(), e.payload()));
                 case EVENTS_LOST -> lost++;
-                default -> { } // commands and answers: not replayed
+                case COMMAND -> commands.add(e.payload());
+                case ANSWER -> answers.add(e.payload());
             }
         }
-        return new Recorded(r.familyId(), r.startEpochNanos(), events, lost);
+        return new Recorded(r.familyId(), r.startEpochNanos(), events, lost, commands, answers);
     }
 
-    /** What a recording holds for replay. */
-    record Recorded(int familyId, long startEpochNanos, java.util.List<Datagram> events, int eventsLost) {
+    /** What a recording holds for replay: the events, and the requests and answers a daemon recorded. */
+    record Recorded(int familyId, long startEpochNanos, java.util.List<Datagram> events, int eventsLost,
+            java.util.List<byte[]> commands, java.util.List<byte[]> answers) {
         record Datagram(long offsetNanos, byte[] bytes) {}
     }
 

@@ -23,8 +23,8 @@
  *       events, takes its commands, answers them, keeps its time and what sock_diag reports;</li>
  *   <li>{@link org.mptcp4j.testkit.Events} and {@link org.mptcp4j.testkit.Event}: every MPTCP
  *       event the kernel sends, built attribute by attribute;</li>
- *   <li>{@link org.mptcp4j.testkit.Command}, {@link org.mptcp4j.testkit.Answer},
- *       {@link org.mptcp4j.testkit.Errno}: what the controller sent, and what the kernel says;</li>
+ *   <li>{@link org.mptcp4j.testkit.Command} and {@link org.mptcp4j.testkit.Answer}, with
+ *       {@link org.mptcp4j.protocol.Errno}'s numbers: what the controller sent, and what the kernel says;</li>
  *   <li>{@link org.mptcp4j.testkit.Diag}: connections and subflows as sock_diag reports them;</li>
  *   <li>{@link org.mptcp4j.testkit.Recording}: a namespace's real events, recorded by
  *       {@code mptcp4j record}, to replay.</li>

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.announce.AnnounceController;
 import org.mptcp4j.controller.announce.AnnounceProvider;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.PmCommand;
 
 /** announce on the fake kernel: what the server announces to each new connection's peer, and a refusal. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.pm.PathManagerException;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;

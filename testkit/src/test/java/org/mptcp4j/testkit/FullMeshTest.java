@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.fullmesh.FullMeshProvider;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.PmCommand;
 
 /** fullmesh on the fake kernel: a subflow between every local and remote address, reopened after a failure. */

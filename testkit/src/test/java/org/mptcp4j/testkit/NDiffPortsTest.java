@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.controller.ndiffports.NDiffPortsProvider;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.PmCommand;
 
 /** ndiffports on the fake kernel: the subflows it asks for, and its retries when the kernel has no source port. */
@@ -46,7 +47,7 @@ class NDiffPortsTest {
             kernel.failNext(PmCommand.SUBFLOW_CREATE, Errno.EADDRINUSE, "Address already in use");
             kernel.established(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443).send();
             Command refused = kernel.nextCommand(PmCommand.SUBFLOW_CREATE);
-            assertEquals(Errno.EADDRINUSE.number(), refused.answer().errno());
+            assertEquals(Errno.EADDRINUSE, refused.answer().errno());
             kernel.advance(Duration.ofMillis(999));
             kernel.assertNoMoreCommands();
             kernel.advance(Duration.ofMillis(1));
@@ -76,7 +77,7 @@ class NDiffPortsTest {
         try (FakeKernel kernel = FakeKernel.hosting(NDiffPortsController.sameAddressPair(1))) {
             kernel.failNext(PmCommand.SUBFLOW_CREATE, Errno.EINVAL, "invalid token");
             kernel.established(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443).send();
-            assertEquals(Errno.EINVAL.number(), kernel.nextCommand(PmCommand.SUBFLOW_CREATE).answer().errno());
+            assertEquals(Errno.EINVAL, kernel.nextCommand(PmCommand.SUBFLOW_CREATE).answer().errno());
             kernel.advance(Duration.ofSeconds(70));
             kernel.assertNoMoreCommands();
             assertFalse(kernel.errors().iterator().hasNext(), "a refusal is the controller's to handle, not to throw");

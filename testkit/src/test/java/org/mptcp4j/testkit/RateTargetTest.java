@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ratetarget.RateTargetProvider;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.PmCommand;
 
 /** rate-target on the fake kernel: a secondary path while the connection is below its target, none once the primary meets it. */
@@ -55,7 +56,7 @@ class RateTargetTest {
             kernel.failNext(PmCommand.SUBFLOW_CREATE, Errno.ENETUNREACH, "no route");
             kernel.established(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443).send();
             kernel.knows(moved(0, 0)).advance(Duration.ofSeconds(2));
-            assertEquals(Errno.ENETUNREACH.number(), kernel.nextCommand(PmCommand.SUBFLOW_CREATE).answer().errno());
+            assertEquals(Errno.ENETUNREACH, kernel.nextCommand(PmCommand.SUBFLOW_CREATE).answer().errno());
             kernel.advance(Duration.ofSeconds(1));
             assertEquals(0, kernel.nextCommand(PmCommand.SUBFLOW_CREATE).answer().errno());
             kernel.assertNoMoreCommands();
