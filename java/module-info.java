@@ -17,7 +17,8 @@
  * The loading of the native library ({@code org.mptcp4j.natives}), the native binding
  * ({@code org.mptcp4j.netlink}), the rule for the files the daemon trusts ({@code org.mptcp4j.files}),
  * the tables and texts under them ({@code org.mptcp4j.table}, {@code org.mptcp4j.text}), the
- * command line and the demo are internal.
+ * stand-in kernel ({@code org.mptcp4j.standin}) and the hooks it reaches the path manager and
+ * the event loop by ({@code org.mptcp4j.access}), the command line and the demo are internal.
  */
 @SuppressWarnings("module") // org.mptcp4j.testkit, exported to below, is built after this module
 module org.mptcp4j {
@@ -45,7 +46,6 @@ module org.mptcp4j {
 
     // The test kit (mptcp4j-testkit) hosts controllers over a stand-in kernel and replays recordings.
     exports org.mptcp4j.standin to org.mptcp4j.testkit;
-    exports org.mptcp4j.netlink to org.mptcp4j.testkit;
 
     // Named by the daemon with -Dslf4j.provider, never provided: applications keep their own binding.
     exports org.mptcp4j.logging to org.slf4j;

@@ -1,4 +1,7 @@
-/* The library's only exported symbol: binds every native method when the JVM loads it. */
+/*
+ * Binds the native methods of every class the library's users run, when the JVM loads it. The
+ * stand-in kernel's bind themselves, from the library's one other exported symbol.
+ */
 #include "jni_support.h"
 
 __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserved)
@@ -15,7 +18,6 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 	    m4j_register_kernel_feature_probe(env) != 0 ||
 	    m4j_register_sock_diag(env) != 0 ||
 	    m4j_register_rtnl_monitor(env) != 0 ||
-	    m4j_register_kernel_stand_in(env) != 0 ||
 	    m4j_register_peer_credentials(env) != 0 ||
 	    m4j_register_thread_scheduling(env) != 0)
 		return JNI_ERR;

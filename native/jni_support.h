@@ -56,7 +56,6 @@ int m4j_register_local_address_dump(JNIEnv *env);
 int m4j_register_kernel_feature_probe(JNIEnv *env);
 int m4j_register_sock_diag(JNIEnv *env);
 int m4j_register_rtnl_monitor(JNIEnv *env);
-int m4j_register_kernel_stand_in(JNIEnv *env);
 int m4j_register_peer_credentials(JNIEnv *env);
 int m4j_register_thread_scheduling(JNIEnv *env);
 

@@ -1,5 +1,5 @@
 /*
- * Natives of org.mptcp4j.pm.KernelStandIn: a connected pair of AF_UNIX SOCK_SEQPACKET
+ * Natives of org.mptcp4j.standin.KernelStandIn: a connected pair of AF_UNIX SOCK_SEQPACKET
  * sockets. One end is adopted by an EventSocket or CommandSocket in place of a netlink socket;
  * the other is read and written by Java standing in for the kernel, so recorded kernel
  * messages go through the same receive, decode and answer-matching code as live ones.
@@ -72,7 +72,12 @@ static void close_fd(JNIEnv *env, jclass cls, jint fd)
 	(void)close(fd);
 }
 
-int m4j_register_kernel_stand_in(JNIEnv *env)
+/*
+ * Bound by its name when KernelStandIn initializes, unlike the natives JNI_OnLoad binds: a
+ * process that never stands in for the kernel binds none of the stand-in's. An exception is
+ * pending when binding fails (RegisterNatives throws NoSuchMethodError).
+ */
+JNIEXPORT void JNICALL Java_org_mptcp4j_standin_KernelStandIn_registerNatives(JNIEnv *env, jclass cls)
 {
 	static const JNINativeMethod methods[] = {
 		{"socketPair", "()J", (void *)socket_pair},
@@ -80,5 +85,7 @@ int m4j_register_kernel_stand_in(JNIEnv *env)
 		{"receive", "(ILjava/nio/ByteBuffer;I)I", (void *)receive_datagram},
 		{"close", "(I)V", (void *)close_fd},
 	};
-	return m4j_register(env, "org/mptcp4j/pm/KernelStandIn", methods, M4J_ARRAY_LEN(methods));
+	if ((*env)->RegisterNatives(env, cls, methods, M4J_ARRAY_LEN(methods)) != JNI_OK &&
+	    !(*env)->ExceptionCheck(env))
+		m4j_throw_illegal_argument(env, "bind the natives of KernelStandIn");
 }

@@ -196,7 +196,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Whether resyncs list the namespace's connections (sock_diag; default yes). A host whose
-     * events are made up (a {@link org.mptcp4j.pm.KernelStandIn}'s) says no: its resyncs find no
+     * events are made up (a {@code org.mptcp4j.standin.KernelStandIn}'s) says no: its resyncs find no
      * connection, as its kernel has none but those of its events, while the namespace it reads
      * addresses from has connections that are not its own.
      */

@@ -29,7 +29,6 @@ import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.metrics.PathManagerMetrics;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.KernelFeatures;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.protocol.Dialect;
@@ -38,6 +37,7 @@ import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.MptcpException;
+import org.mptcp4j.standin.KernelStandIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,12 +143,8 @@ public final class ManagedNamespace implements AutoCloseable {
                         assignments.keySet().removeIf(token -> !open.test(token));
                     });
             this.handler = metrics.counting(observer == null ? host : EventHandler.observed(host, observer));
-            EventLoop.Builder builder = EventLoop.builder(this);
-            if (standIn != null) {
-                builder.standIn(standIn);
-            } else {
-                builder.namespace(own).dialect(pathManager.dialect()).tap(recorder);
-            }
+            EventLoop.Builder builder = standIn != null ? standIn.loop(this)
+                    : EventLoop.builder(this).namespace(own).dialect(pathManager.dialect()).tap(recorder);
             this.loop = builder.idleStrategy(config.idleStrategy())
                     .receiveBufferBytes(config.receiveBuffer()).decoding(config.decoding())
                     .localAddressFilter(config.localAddressFilter()).name(standIn != null ? "mptcp4j-warm-up" : "mptcp4j-" + label)

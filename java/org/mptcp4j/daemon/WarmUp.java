@@ -16,11 +16,11 @@ import java.util.function.BooleanSupplier;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.diag.LocalAddresses;
 import org.mptcp4j.logging.LogSettings;
-import org.mptcp4j.netlink.EventMessages;
 import org.mptcp4j.netns.NetworkNamespace;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.standin.EventMessages;
+import org.mptcp4j.standin.KernelStandIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,13 +13,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.mptcp4j.access.StandInAccess;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.netlink.EventRecord;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.netlink.RtnlMonitor;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.KernelFeatures;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.ValueRange;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
@@ -53,6 +53,10 @@ import org.slf4j.MDC;
  * {@link Builder#cpus}), which it sets for itself before its first poll.
  */
 public final class EventLoop implements Runnable, AutoCloseable {
+    static {
+        StandInAccess.registerLoopBuilders((builder, source) -> ((Builder) builder).standIn(source));
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
 
     /** Local address and link changes in one poll at most; more wait for the next. */
@@ -610,7 +614,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         private EventDecoding decoding = EventDecoding.JAVA;
         private String name;
         private Dialect dialect;
-        private KernelStandIn standIn;
+        private StandInAccess.EventSource standIn;
         private int realtimePriority;
         private CpuSet cpus;
         private TrafficTap tap;
@@ -685,11 +689,11 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * Hears the events {@code standIn} replays rather than the kernel's (its dialect; the
-         * namespace then only serves local address events); takes its event socket.
+         * namespace then only serves local address events); takes its event socket. The stand-in
+         * kernel's, through {@link StandInAccess}.
          */
-        public Builder standIn(KernelStandIn standIn) {
+        private void standIn(StandInAccess.EventSource standIn) {
             this.standIn = Objects.requireNonNull(standIn);
-            return this;
         }
 
         /**

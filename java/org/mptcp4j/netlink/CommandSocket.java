@@ -62,7 +62,7 @@ public final class CommandSocket implements AutoCloseable {
 
     /**
      * A command socket over {@code fd}, one end of a connected datagram socket pair whose other
-     * end answers in the kernel's place as family {@code familyId} (a {@link org.mptcp4j.pm.KernelStandIn}
+     * end answers in the kernel's place as family {@code familyId} (a {@link org.mptcp4j.standin.KernelStandIn}
      * replaying recorded traffic). Requests go out from port id {@code portId}. The socket owns
      * {@code fd} from now on; the native side closes it when adopting fails.
      */

@@ -99,7 +99,7 @@ public final class EventSocket implements AutoCloseable {
     /**
      * An event socket over {@code fd}, one end of a connected datagram socket pair whose other
      * end sends event messages of family {@code familyId} in the kernel's place (a
-     * {@link org.mptcp4j.pm.KernelStandIn} replaying recorded traffic). {@link #namespace()} is then the
+     * {@link org.mptcp4j.standin.KernelStandIn} replaying recorded traffic). {@link #namespace()} is then the
      * caller's. The socket owns {@code fd} from now on; the native side closes it when adopting fails.
      */
     public static EventSocket adopt(int fd, Dialect dialect, int familyId, int recordCapacity, boolean javaDecoding) {

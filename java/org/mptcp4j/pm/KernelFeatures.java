@@ -114,7 +114,7 @@ public final class KernelFeatures {
     /**
      * What a kernel of {@code dialect} offers without asking one: every command of v0.95, or of
      * the latest upstream release. For a path manager whose kernel is a stand-in replaying
-     * recorded traffic ({@link KernelStandIn}).
+     * recorded traffic ({@code org.mptcp4j.standin.KernelStandIn}).
      */
     public static KernelFeatures assumed(Dialect dialect) {
         int[] flags = new int[KernelFeatureProbe.OPS];

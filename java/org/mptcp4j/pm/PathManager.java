@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
+import org.mptcp4j.access.StandInAccess;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.netlink.CommandSocket;
@@ -84,12 +85,16 @@ public final class PathManager implements AutoCloseable {
         return new PathManager(namespace, CommandSocket.open(namespace, dialect), features, false);
     }
 
+    static {
+        StandInAccess.registerPathManagers((socket, dialect) -> over(socket, KernelFeatures.assumed(dialect)));
+    }
+
     /**
-     * A path manager over a command socket already open (a {@link KernelStandIn}'s), which opens
-     * no listener for announcements; it closes the socket.
+     * A path manager over a command socket already open (the stand-in kernel's, reached through
+     * {@link StandInAccess}), which opens no listener for announcements; it closes the socket.
      */
-    static PathManager over(CommandSocket socket, KernelFeatures features, NetworkNamespace namespace) {
-        return new PathManager(Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(socket, "socket"),
+    private static PathManager over(CommandSocket socket, KernelFeatures features) {
+        return new PathManager(NetworkNamespace.current(), Objects.requireNonNull(socket, "socket"),
                 Objects.requireNonNull(features, "features"), true);
     }
 

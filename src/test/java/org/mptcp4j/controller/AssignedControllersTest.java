@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.standin.KernelStandIn;
 
 /**
  * Connections handed to controllers by name ({@code ctl policy token T NAME PARAM=VALUE}) take
@@ -217,7 +217,7 @@ class AssignedControllersTest {
         Hosted(List<Integer> ended) throws Exception {
             policy = ConnectionPolicy.parse("default -> none").assignable().onAssignmentEnd(ended::add);
             pm = kernel.pathManager();
-            loop = EventLoop.builder(new ControllerHost(policy, pm)).standIn(kernel).build();
+            loop = kernel.loop(new ControllerHost(policy, pm)).build();
             acknowledger = new Thread(this::acknowledge, "stand-in kernel");
             acknowledger.start();
             loop.start();

@@ -22,11 +22,11 @@ import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.AddressPrefix;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.standin.KernelStandIn;
 
 /**
  * How a {@link ControllerHost} hands events to controllers, against a stand-in kernel: each
@@ -283,7 +283,7 @@ class ControllerDispatchTest {
                 host.assignable(ended::add);
             }
             EventHandler observer = event -> observed.add(event.type());
-            loop = EventLoop.builder(EventHandler.observed(host, observer)).standIn(kernel).eventTypes(MPTCP_TYPES)
+            loop = kernel.loop(EventHandler.observed(host, observer)).eventTypes(MPTCP_TYPES)
                     .build();
             loop.start();
             onLoop(() -> null); // started: its first resync is done

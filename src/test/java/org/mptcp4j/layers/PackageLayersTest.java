@@ -28,8 +28,14 @@ class PackageLayersTest {
     private static final Path SOURCES = Path.of("java");
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern USE = Pattern.compile("\\b(org\\.mptcp4j(?:\\.[a-z]\\w*)+)\\.[A-Z]");
-    private static final Pattern COMMENT_OR_TEXT =
-            Pattern.compile("/\\*.*?\\*/|//[^\\n]*|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\])+'", Pattern.DOTALL);
+    /**
+     * Comments, text blocks, strings and char literals. A char literal is one char or one escape,
+     * on one line: an apostrophe in a text block must not open a match to the next one, which
+     * the regex engine would follow one recursion per char.
+     */
+    private static final Pattern COMMENT_OR_TEXT = Pattern.compile(
+            "/\\*.*?\\*/|//[^\\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\[^'\\n]{1,6}|[^'\\\\\\n])'",
+            Pattern.DOTALL);
 
     /**
      * Uses that still go against the layers, each to be removed: diag's value types are built

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.standin.KernelStandIn;
 import org.mptcp4j.testing.HeldLoop;
 
 /**
@@ -18,7 +18,7 @@ class EventLoopScheduleTest {
     private static final int ROUNDS = 50;
 
     private static EventLoop loop(KernelStandIn kernel, IdleStrategy idle) {
-        return EventLoop.builder(event -> {}).standIn(kernel).idleStrategy(idle).build();
+        return kernel.loop(event -> {}).idleStrategy(idle).build();
     }
 
     @Test

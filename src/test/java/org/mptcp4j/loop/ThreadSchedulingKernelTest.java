@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.standin.KernelStandIn;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.ThreadStatus;
 
@@ -51,7 +51,7 @@ class ThreadSchedulingKernelTest {
             }
         };
         try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, 0x1c);
-                EventLoop loop = EventLoop.builder(handler).standIn(kernel).name(NAME).realtimePriority(50)
+                EventLoop loop = kernel.loop(handler).name(NAME).realtimePriority(50)
                         .cpus(CpuSet.of(0)).build()) {
             assertEquals(List.of(), ThreadStatus.realtime(PID), "build() tried the settings on a thread that has ended");
             assertEquals(caller, own(), "the building thread keeps its own scheduling");
@@ -73,8 +73,8 @@ class ThreadSchedulingKernelTest {
     void aCpuThisProcessMayNotRunOnIsRefusedWhenTheLoopIsBuilt() throws Exception {
         int cpu = ThreadStatus.cpuNotAllowed();
         try (KernelStandIn kernel = KernelStandIn.create(Dialect.UPSTREAM, 0x1c)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventLoop
-                    .builder(event -> {}).standIn(kernel).name(NAME).cpus(CpuSet.of(0, cpu)).build());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernel.loop(event -> {})
+                    .name(NAME).cpus(CpuSet.of(0, cpu)).build());
             assertEquals("CPUs of event loop thread " + NAME + ": no CPU " + cpu + " to run on here (this process may run"
                     + " on CPUs " + CpuSet.allowed() + ")", e.getMessage());
         }

@@ -26,7 +26,6 @@ import org.mptcp4j.controller.announce.AnnounceController;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerException;
 import org.mptcp4j.protocol.Dialect;
@@ -35,6 +34,7 @@ import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.protocol.PmCommand;
+import org.mptcp4j.standin.KernelStandIn;
 
 /**
  * Shipped controllers, unchanged, on both dialects, against a stand-in kernel that replays
@@ -96,7 +96,7 @@ class DialectReplayTest {
         try (KernelStandIn kernel = KernelStandIn.create(recording.dialect(), recording.familyId())) {
             PathManager pm = kernel.pathManager();
             assertEquals(recording.dialect(), pm.dialect());
-            try (pm; EventLoop loop = EventLoop.builder(new ControllerHost(ndiffports, pm)).standIn(kernel)
+            try (pm; EventLoop loop = kernel.loop(new ControllerHost(ndiffports, pm))
                     .decoding(decoding).build()) {
                 loop.start();
                 for (byte[] event : recording.events()) {
@@ -139,7 +139,7 @@ class DialectReplayTest {
                 Map.of("addresses", upstream ? "10.231.9.9" : "192.168.2.9", "side", "any"));
         try (KernelStandIn kernel = KernelStandIn.create(dialect, family)) {
             PathManager pm = kernel.pathManager();
-            try (pm; EventLoop loop = EventLoop.builder(new ControllerHost(announce, pm)).standIn(kernel).build()) {
+            try (pm; EventLoop loop = kernel.loop(new ControllerHost(announce, pm)).build()) {
                 loop.start();
                 if (upstream) {
                     // MPTCP_PM_CMD_GET_ADDR 3, NLM_F_REQUEST | NLM_F_DUMP, no attributes.
@@ -220,7 +220,7 @@ class DialectReplayTest {
     @Test
     void aClosedStandInStopsTheLoopWithENOTCONN() throws Exception {
         KernelStandIn kernel = KernelStandIn.create(Dialect.V095, V095_FAMILY);
-        try (EventLoop loop = EventLoop.builder(event -> { }).standIn(kernel).build()) {
+        try (EventLoop loop = kernel.loop(event -> { }).build()) {
             loop.start();
             kernel.close();
             assertTrue(loop.finishedWithin(10));

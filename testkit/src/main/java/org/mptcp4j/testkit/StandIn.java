@@ -5,12 +5,12 @@ import java.io.InputStream;
 import java.util.function.LongSupplier;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.netlink.EventMessages;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpAttribute;
 import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.standin.EventMessages;
+import org.mptcp4j.standin.KernelStandIn;
 import org.mptcp4j.standin.Recording;
 
 /**
@@ -38,7 +38,7 @@ final class StandIn implements AutoCloseable {
 
     /** A loop over the stand-in's events. */
     EventLoop.Builder loop(EventHandler handler) {
-        return EventLoop.builder(handler).standIn(kernel);
+        return kernel.loop(handler);
     }
 
     /** Sends {@code event} as the kernel multicasts it: one message, one datagram. */

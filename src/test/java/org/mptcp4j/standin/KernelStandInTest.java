@@ -1,4 +1,4 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.standin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpAddress;
 

@@ -1,4 +1,4 @@
-package org.mptcp4j.netlink;
+package org.mptcp4j.standin;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -11,7 +11,7 @@ import org.mptcp4j.protocol.MptcpEventType;
 /**
  * Writes MPTCP event messages as an upstream kernel multicasts them (attribute sets of 6.18:
  * ports in network order, the side in FLAGS), into one datagram: traffic made up for a
- * {@link org.mptcp4j.pm.KernelStandIn}, such as the daemon's start-up warm-up. Other messages are
+ * {@link KernelStandIn}, such as the daemon's start-up warm-up. Other messages are
  * written attribute by attribute: {@link #begin}, the attributes, {@link #end}.
  */
 public final class EventMessages {

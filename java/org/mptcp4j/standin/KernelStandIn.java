@@ -1,12 +1,16 @@
-package org.mptcp4j.pm;
+package org.mptcp4j.standin;
 
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.mptcp4j.access.StandInAccess;
+import org.mptcp4j.loop.EventHandler;
+import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.EventSocket;
-import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpException;
 
@@ -19,8 +23,7 @@ import org.mptcp4j.protocol.MptcpException;
  *
  * <pre>{@code
  * try (KernelStandIn kernel = KernelStandIn.create(Dialect.V095, 0x16);
- *      EventLoop loop = EventLoop.builder(new ControllerHost(controller, kernel.pathManager()))
- *              .standIn(kernel).build()) {
+ *      EventLoop loop = kernel.loop(new ControllerHost(controller, kernel.pathManager())).build()) {
  *     loop.start();
  *     kernel.sendEvents(recordedEstablished);
  *     byte[] request = kernel.receiveRequest(1000);   // what the controller asked
@@ -31,7 +34,7 @@ import org.mptcp4j.protocol.MptcpException;
  * <p>Messages are sent as given: sequence numbers and port ids in recorded answers must be
  * set to those of the requests they answer ({@link #PORT_ID}). One thread uses each direction.
  */
-public final class KernelStandIn implements AutoCloseable {
+public final class KernelStandIn implements StandInAccess.EventSource, AutoCloseable {
     /** The port id the command socket sends its requests from. */
     public static final int PORT_ID = 0x4d34;
     private static final int DATAGRAM_MAX = 32 << 10;
@@ -52,10 +55,21 @@ public final class KernelStandIn implements AutoCloseable {
     private int commandSocketFd = -1;
     private volatile LongSupplier clock = System::nanoTime;
 
+    static {
+        NativeLibrary.ensureLoaded();
+        registerNatives();
+        // Their static initializers register the hooks this stand-in reaches them by.
+        try {
+            MethodHandles.lookup().ensureInitialized(PathManager.class);
+            MethodHandles.lookup().ensureInitialized(EventLoop.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("public classes of this module", e);
+        }
+    }
+
     private KernelStandIn(Dialect dialect, int familyId) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.familyId = familyId;
-        NativeLibrary.ensureLoaded();
         long events = pair();
         long commands;
         try {
@@ -106,21 +120,33 @@ public final class KernelStandIn implements AutoCloseable {
     }
 
     /** The clock a loop over this stand-in keeps its timers by. */
+    @Override
     public LongSupplier clock() {
         return clock;
     }
 
     /**
      * A path manager whose commands this stand-in receives, with every command of its dialect
-     * ({@link KernelFeatures#assumed}); once. Announcements with a listener open none (they are
-     * counted as open): a made-up announcement must not take a port of the caller's namespace.
+     * ({@link org.mptcp4j.pm.KernelFeatures#assumed}); once. Announcements with a listener open
+     * none (they are counted as open): a made-up announcement must not take a port of the
+     * caller's namespace.
      */
     public PathManager pathManager() {
-        return PathManager.over(commandSocket(), KernelFeatures.assumed(dialect), NetworkNamespace.current());
+        return (PathManager) StandInAccess.pathManagers().over(commandSocket(), dialect);
     }
 
-    /** The event socket fed by {@link #sendEvents}, for {@code EventLoop.Builder.standIn}; once. */
-    @SuppressWarnings("exports")
+    /**
+     * A loop to be built that hears the events this stand-in sends rather than the kernel's (its
+     * dialect; the namespace then only serves local address events); it takes the event socket.
+     */
+    public EventLoop.Builder loop(EventHandler handler) {
+        EventLoop.Builder builder = EventLoop.builder(handler);
+        StandInAccess.loopBuilders().hear(builder, this);
+        return builder;
+    }
+
+    /** The event socket fed by {@link #sendEvents}, for a loop built by {@link #loop}; once. */
+    @Override
     public synchronized EventSocket eventSocket(int recordCapacity, boolean javaDecoding) {
         if (recordCapacity < 1) { // checked here, while the stand-in still owns the fd
             throw new IllegalArgumentException("record capacity must be at least 1: " + recordCapacity);
@@ -216,6 +242,9 @@ public final class KernelStandIn implements AutoCloseable {
             }
         }
     }
+
+    /** Binds the natives below: only a process that stands in for the kernel needs them. */
+    private static native void registerNatives();
 
     private static native long socketPair();
 
