@@ -137,6 +137,19 @@ public final class EventSocket implements AutoCloseable {
     }
 
     private int pollAndDecodeRaw(int timeoutMillis) {
+        int used = receiveRaw(timeoutMillis);
+        rawPosition = 0;
+        rawLimit = used;
+        datagramDone = 0;
+        TrafficTap t = tap;
+        if (t != null) {
+            handOver(used, t::events);
+        }
+        return decodeRaw();
+    }
+
+    /** Waits up to {@code timeoutMillis} and receives the pending datagrams undecoded: their bytes. */
+    private int receiveRaw(int timeoutMillis) {
         int used;
         pollLock.lock();
         try {
@@ -147,14 +160,7 @@ public final class EventSocket implements AutoCloseable {
         if (used < 0) {
             throw new MptcpException("receive MPTCP events", -used, null);
         }
-        rawPosition = 0;
-        rawLimit = used;
-        datagramDone = 0;
-        TrafficTap t = tap;
-        if (t != null) {
-            handOver(used, t::events);
-        }
-        return decodeRaw();
+        return used;
     }
 
     /** Decodes received datagrams into records until they or the records run out. */
@@ -202,17 +208,7 @@ public final class EventSocket implements AutoCloseable {
         if (javaDecoder == null) {
             throw new IllegalStateException("datagrams are received undecoded with Java decoding only");
         }
-        int used;
-        pollLock.lock();
-        try {
-            used = pollRaw(handle(), timeoutMillis);
-        } finally {
-            pollLock.unlock();
-        }
-        if (used < 0) {
-            throw new MptcpException("receive MPTCP events", -used, null);
-        }
-        return handOver(used, sink);
+        return handOver(receiveRaw(timeoutMillis), sink);
     }
 
     /**

@@ -14,15 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.diag.ConnectionInfo;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.standin.KernelStandIn;
+import org.mptcp4j.testing.OnLoop;
 
 /**
  * Connections handed to controllers by name ({@code ctl policy token T NAME PARAM=VALUE}) take
@@ -245,15 +244,7 @@ class AssignedControllersTest {
         }
 
         <T> T onLoop(Callable<T> task) throws Exception {
-            CompletableFuture<T> result = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    result.complete(task.call());
-                } catch (Exception e) {
-                    result.completeExceptionally(e);
-                }
-            });
-            return result.get(60, TimeUnit.SECONDS);
+            return OnLoop.call(loop, task);
         }
 
         @Override

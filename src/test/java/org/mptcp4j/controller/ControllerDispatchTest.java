@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.diag.ConnectionInfo;
@@ -27,6 +25,7 @@ import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.standin.KernelStandIn;
+import org.mptcp4j.testing.OnLoop;
 
 /**
  * How a {@link ControllerHost} hands events to controllers, against a stand-in kernel: each
@@ -313,15 +312,7 @@ class ControllerDispatchTest {
         }
 
         <T> T onLoop(Callable<T> task) throws Exception {
-            CompletableFuture<T> result = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    result.complete(task.call());
-                } catch (Exception e) {
-                    result.completeExceptionally(e);
-                }
-            });
-            return result.get(60, TimeUnit.SECONDS);
+            return OnLoop.call(loop, task);
         }
 
         @Override
