@@ -19,7 +19,7 @@ import org.mptcp4j.daemon.ConfigException;
 import org.mptcp4j.daemon.Daemon;
 import org.mptcp4j.daemon.DaemonException;
 import org.mptcp4j.daemon.ManagedNamespace;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpException;
 

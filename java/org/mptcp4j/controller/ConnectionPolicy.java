@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;

@@ -1,7 +1,7 @@
 package org.mptcp4j.controller;
 
 import java.util.List;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.protocol.MptcpAddress;
 
 /**

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.DiscoveredConnection;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;

@@ -9,6 +9,8 @@ import java.util.Set;
 import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.SockDiag;
 import org.mptcp4j.netns.NetworkNamespace;
+import org.mptcp4j.protocol.ConnectionInfo;
+import org.mptcp4j.protocol.SubflowInfo;
 
 /**
  * Every MPTCP connection of a network namespace with its subflows, whoever owns them, read

@@ -7,8 +7,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
+import org.mptcp4j.protocol.SubflowInfo;
 
 /**
  * The flyweight over one diag record (include/mptcp4j/diag_record.h, checked at load): a

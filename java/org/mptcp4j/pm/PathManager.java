@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.mptcp4j.access.StandInAccess;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.ReplyRecord;

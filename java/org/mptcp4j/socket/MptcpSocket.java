@@ -7,7 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**

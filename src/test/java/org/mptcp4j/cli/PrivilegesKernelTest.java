@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.pm.PathManagerMode;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;

@@ -27,8 +27,8 @@ class MptcpSocketKernelTest {
                 MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8);
                 MptcpSocket client = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT));
                 MptcpSocket accepted = listener.accept()) {
-            org.mptcp4j.diag.ConnectionInfo mine = client.info();
-            org.mptcp4j.diag.ConnectionInfo theirs = accepted.info();
+            org.mptcp4j.protocol.ConnectionInfo mine = client.info();
+            org.mptcp4j.protocol.ConnectionInfo theirs = accepted.info();
             assertEquals(1, mine.state(), mine.toString());
             assertEquals(1, theirs.state(), theirs.toString());
             assertTrue(theirs.serverSide());

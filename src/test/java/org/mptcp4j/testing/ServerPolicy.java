@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.ServerPolicy;

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.pm.PathManagerMode;

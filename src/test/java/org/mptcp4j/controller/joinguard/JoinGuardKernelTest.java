@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ndiffports.NDiffPortsController;
 import org.mptcp4j.demo.Topology;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.diag.Connections;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.AddressPrefix;

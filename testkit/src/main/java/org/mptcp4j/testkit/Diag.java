@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.mptcp4j.diag.ConnectionInfo;
-import org.mptcp4j.diag.SubflowInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
+import org.mptcp4j.protocol.SubflowInfo;
 import org.mptcp4j.protocol.EventFormat;
 
 /**

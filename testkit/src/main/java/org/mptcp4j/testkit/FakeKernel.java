@@ -29,7 +29,7 @@ import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.ControllerParameters;
 import org.mptcp4j.controller.ControllerProvider;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;

@@ -10,7 +10,7 @@ import org.mptcp4j.controller.Controller;
 import org.mptcp4j.controller.ControllerContext;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.controller.PerConnection;
-import org.mptcp4j.diag.ConnectionInfo;
+import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.diag.LocalAddress;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.netns.NetworkNamespace;

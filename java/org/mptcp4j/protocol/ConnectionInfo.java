@@ -1,4 +1,4 @@
-package org.mptcp4j.diag;
+package org.mptcp4j.protocol;
 
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.mptcp4j.diag;
+package org.mptcp4j.protocol;
 
 /**
  * The TCP states as Linux numbers them (include/net/tcp_states.h), which sock_diag and tcp_info
