@@ -15,12 +15,12 @@ import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.PathManagerMetrics;
-import org.mptcp4j.pm.KernelStandIn;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
+import org.mptcp4j.standin.KernelStandIn;
 
 /**
  * The event loop's own ceiling: the events a second it handles, and what each costs, when the
@@ -186,7 +186,7 @@ public final class LoopCeiling {
             pathManager.observe(metrics);
             ControllerHost host = new ControllerHost(Controllers.create("ndiffports", Map.of("subflows", "1")),
                     pathManager).listsConnections(false);
-            try (EventLoop loop = EventLoop.builder(metrics.counting(host)).standIn(kernel)
+            try (EventLoop loop = kernel.loop(metrics.counting(host))
                     .idleStrategy(configuration.idle()).name("loop-ceiling").build()) {
                 acknowledger.start();
                 long loopThread = loop.start().getId();
