@@ -18,7 +18,8 @@
  * ({@code org.mptcp4j.netlink}), the rule for the files the daemon trusts ({@code org.mptcp4j.files}),
  * the tables and texts under them ({@code org.mptcp4j.table}, {@code org.mptcp4j.text}), the
  * stand-in kernel ({@code org.mptcp4j.standin}) and the hooks it reaches the path manager and
- * the event loop by ({@code org.mptcp4j.access}), the command line and the demo are internal.
+ * the event loop by ({@code org.mptcp4j.access}), the command language ({@code org.mptcp4j.command}),
+ * the command line and the demo are internal.
  */
 @SuppressWarnings("module") // org.mptcp4j.testkit, exported to below, is built after this module
 module org.mptcp4j {

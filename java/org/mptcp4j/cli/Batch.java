@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mptcp4j.cli.PathManagerCommands.Target;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.PathManagerCommands.Target;
+import org.mptcp4j.command.PathManagerCommands;
 
 /**
  * {@code mptcp4j -batch FILE}, as {@code ip -batch}: one command a line, all in one process. The

@@ -5,7 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.control.ControlClient;
 import org.mptcp4j.control.ControlResponse;
 
@@ -113,13 +114,13 @@ final class ControlCommand {
             ControlResponse response = client.request(request);
             response.lines().forEach(out::println);
             if (response.ok()) {
-                return Main.OK;
+                return Commands.OK;
             }
             err.println("mptcp4j ctl: " + response.text());
-            return response.requestMistake() ? Main.USAGE : Main.FAILED;
+            return response.requestMistake() ? Commands.USAGE : Commands.FAILED;
         } catch (IOException e) {
             err.println("mptcp4j ctl: " + e.getMessage());
-            return Main.FAILED;
+            return Commands.FAILED;
         }
     }
 }

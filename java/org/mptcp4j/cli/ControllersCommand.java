@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Set;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.controller.ControllerProvider;
 import org.mptcp4j.controller.Controllers;
 import org.mptcp4j.daemon.PluginDirectory;
@@ -33,6 +35,6 @@ final class ControllersCommand {
             p.parameters().forEach((name, meaning) -> out.println("  " + name + " ".repeat(width - name.length() + 2)
                     + meaning));
         }
-        return Main.OK;
+        return Commands.OK;
     }
 }

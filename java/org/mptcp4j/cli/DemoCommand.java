@@ -2,7 +2,8 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.util.Set;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Arguments;
 import org.mptcp4j.demo.Demo;
 
 /** {@code mptcp4j demo}: the demonstration's options, then {@link Demo}. */

@@ -2,7 +2,8 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Commands;
 
 /** {@code mptcp4j help [COMMAND]}: the overview, a command's manual, or those of a group's subcommands. */
 final class HelpCommand {
@@ -15,7 +16,7 @@ final class HelpCommand {
     int run(String[] args) {
         if (args.length < 2) {
             out.print(Manuals.MPTCP4J);
-            return Main.OK;
+            return Commands.OK;
         }
         String command = args.length > 2 ? args[1] + " " + args[2] : args[1];
         String text = Manuals.page(command);
@@ -26,9 +27,9 @@ final class HelpCommand {
                 throw new UsageException(null, "no command '" + command + "'");
             }
             group.forEach(name -> out.print(Manuals.page(name) + "\n"));
-            return Main.OK;
+            return Commands.OK;
         }
         out.print(text);
-        return Main.OK;
+        return Commands.OK;
     }
 }

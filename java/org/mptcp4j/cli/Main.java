@@ -1,5 +1,10 @@
 package org.mptcp4j.cli;
 
+import static org.mptcp4j.command.Commands.ABSENT;
+import static org.mptcp4j.command.Commands.FAILED;
+import static org.mptcp4j.command.Commands.OK;
+import static org.mptcp4j.command.Commands.USAGE;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,19 +19,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.ConnectionsCommand;
+import org.mptcp4j.command.PathManagerCommands;
 import org.mptcp4j.daemon.DaemonException;
-import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.MptcpException;
 
 /** The {@code mptcp4j} command. Exit status: 0 done, 1 failed, 2 command-line mistake. */
 public final class Main {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-    /** What was asked about is not there ('exists'): an answer, not a failure. */
-    static final int ABSENT = 3;
 
     private final InputStream in;
     private final PrintStream out;
@@ -272,17 +272,4 @@ public final class Main {
         return false;
     }
 
-    static NetworkNamespace namespace(Arguments a) {
-        return a.has("netns") ? NetworkNamespace.named(a.get("netns", "")) : NetworkNamespace.current();
-    }
-
-    /** Blocks until SIGINT or SIGTERM, then runs {@code onStop} before the JVM exits. */
-    static void awaitInterrupt(Runnable onStop) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            onStop.run();
-            stopped.countDown();
-        }, "mptcp4j-shutdown"));
-        stopped.await();
-    }
 }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.diag.LocalAddressFilter;
 import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventLoop;
@@ -36,7 +38,7 @@ final class MonitorCommand {
         MptcpEventType[] types = a.has("types") ? eventTypes(a.get("types", "")) : null;
         LocalAddressFilter filter = localAddressFilter(a);
         EventDecoding decoding = decoding(a);
-        try (NetworkNamespace ns = Main.namespace(a)) {
+        try (NetworkNamespace ns = Commands.namespace(a)) {
             KernelSupport.requireMptcp(ns);
             AtomicLong seen = new AtomicLong();
             EventLoop[] self = new EventLoop[1];
@@ -68,7 +70,7 @@ final class MonitorCommand {
                 runUntilInterrupted(loop);
             }
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private static LocalAddressFilter localAddressFilter(Arguments a) {

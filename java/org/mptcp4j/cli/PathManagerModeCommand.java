@@ -2,7 +2,9 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.util.Set;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.PathManagerMode;
 
@@ -16,10 +18,10 @@ final class PathManagerModeCommand {
 
     int run(String[] args) {
         Arguments a = Arguments.parse("path-manager", args, 1, Set.of("netns"), Set.of()).atMostPositional(1);
-        try (NetworkNamespace ns = Main.namespace(a)) {
+        try (NetworkNamespace ns = Commands.namespace(a)) {
             if (a.positional().isEmpty()) {
                 out.println(PathManagerMode.of(ns).sysctlName());
-                return Main.OK;
+                return Commands.OK;
             }
             PathManagerMode mode;
             try {
@@ -29,7 +31,7 @@ final class PathManagerModeCommand {
             }
             PathManagerMode.set(ns, mode);
             out.println(PathManagerMode.of(ns).sysctlName());
-            return Main.OK;
+            return Commands.OK;
         }
     }
 }

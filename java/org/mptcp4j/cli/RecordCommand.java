@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.KernelFeatures;
@@ -86,7 +88,7 @@ final class RecordCommand {
             throw new Arguments.UsageException("record", "'out' is no file name: " + e.getMessage());
         }
         long count = a.getInt("count", 0, 1, Integer.MAX_VALUE);
-        try (NetworkNamespace ns = Main.namespace(a)) {
+        try (NetworkNamespace ns = Commands.namespace(a)) {
             KernelSupport.requireMptcp(ns);
             Dialect dialect = KernelFeatures.detectDialect(ns);
             try (EventSocket socket = EventSocket.open(ns, dialect, EventSocket.DEFAULT_RECEIVE_BUFFER, 1, true)) {
@@ -121,7 +123,7 @@ final class RecordCommand {
                 }
             }
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     /** Until stopped or {@code count} events (0: no limit); the events recorded. */

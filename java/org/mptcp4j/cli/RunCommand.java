@@ -10,11 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.Commands;
+import org.mptcp4j.command.ConnectionsCommand;
 import org.mptcp4j.controller.DiscoveredConnection;
 import org.mptcp4j.daemon.ConfigException;
 import org.mptcp4j.daemon.Daemon;
 import org.mptcp4j.daemon.DaemonConfig;
+import org.mptcp4j.daemon.DaemonControl;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.metrics.TextFormat;
 import org.mptcp4j.protocol.EventFormat;
@@ -72,7 +76,7 @@ final class RunCommand {
                 throw new UsageException("run", e.detail());
             }
             err.println("mptcp4j run: " + e.getMessage());
-            return Main.USAGE;
+            return Commands.USAGE;
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
@@ -83,7 +87,7 @@ final class RunCommand {
                 + (file != null ? " (configuration " + file + ")" : "")
                 + (daemon.metricsUrl() != null ? ", metrics at " + daemon.metricsUrl() : ""));
         daemon.run();
-        return Main.OK;
+        return Commands.OK;
     }
 
     /** --record's file. */

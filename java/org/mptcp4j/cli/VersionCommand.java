@@ -2,6 +2,8 @@ package org.mptcp4j.cli;
 
 import java.io.PrintStream;
 import java.util.Set;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.natives.NativeLibrary;
 
 /** {@code mptcp4j version}: mptcp4j's version, the libnl it was built on, where its native library came from. */
@@ -17,6 +19,6 @@ final class VersionCommand {
         String version = Main.class.getPackage().getImplementationVersion();
         out.println("mptcp4j " + (version != null ? version : "(development build)") + ", built on "
                 + NativeLibrary.libnl() + ", native library from " + NativeLibrary.origin());
-        return Main.OK;
+        return Commands.OK;
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.testing.KernelTest;
@@ -64,7 +65,7 @@ class BatchKernelTest {
             Run run = mptcp4j(InputStream.nullInputStream(), "-n", t.clientName(), "-batch", file.toString());
 
             assertEquals("", run.err());
-            assertEquals(Main.OK, run.exit());
+            assertEquals(Commands.OK, run.exit());
             assertEquals(listed.toString(), run.out(), "each group of endpoints was there when listed");
             assertEquals(List.of(), endpoints(t.clientName()), "every endpoint deleted");
         }
@@ -85,13 +86,13 @@ class BatchKernelTest {
 
             Run stopped = mptcp4j(batch, "-batch", "-", "-n", ns);
             assertEquals(failure, stopped.err());
-            assertEquals(Main.FAILED, stopped.exit());
+            assertEquals(Commands.FAILED, stopped.exit());
             assertEquals(List.of("10.1.0.1 id 1 subflow"), endpoints(ns), "the line after the failure did not run");
 
             Shell.run("ip", "-n", ns, "mptcp", "endpoint", "flush");
             Run forced = mptcp4j(batch, "-n", ns, "-force", "-batch", "-");
             assertEquals(failure, forced.err());
-            assertEquals(Main.FAILED, forced.exit());
+            assertEquals(Commands.FAILED, forced.exit());
             assertEquals(List.of("10.1.0.1 id 1 subflow", "10.1.0.2 id 2 subflow"), endpoints(ns));
         }
     }
@@ -103,7 +104,7 @@ class BatchKernelTest {
                     + "endpoint add 10.2.0.1 id 2 subflow --netns " + t.serverName() + "\n";
             Run run = mptcp4j(batch, "-batch", "-");
             assertEquals("", run.err());
-            assertEquals(Main.OK, run.exit());
+            assertEquals(Commands.OK, run.exit());
             assertEquals(List.of("10.1.0.1 id 1 signal"), endpoints(t.clientName()));
             assertEquals(List.of("10.2.0.1 id 2 subflow"), endpoints(t.serverName()));
         }

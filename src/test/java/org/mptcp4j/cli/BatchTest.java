@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.command.Commands;
 
 /** -batch as ip has it: the words of a line, its number in what is reported, stopping or going on. */
 class BatchTest {
@@ -64,7 +65,7 @@ class BatchTest {
                 frobnicate now
                 help limits set
                 """;
-        assertEquals(Main.USAGE, run(batch, "-batch", "-"));
+        assertEquals(Commands.USAGE, run(batch, "-batch", "-"));
         assertEquals(List.of("mptcp4j: -:4: unknown command 'frobnicate'", "See 'mptcp4j help'."), errLines());
         assertEquals(Manuals.page("limits show"), out(), "the lines before ran, the one after did not");
     }
@@ -77,7 +78,7 @@ class BatchTest {
                 "unclosed
                 help limits set
                 """;
-        assertEquals(Main.USAGE, run(batch, "-force", "-batch", "-"));
+        assertEquals(Commands.USAGE, run(batch, "-force", "-batch", "-"));
         assertEquals(List.of("mptcp4j: -:1: limits set: 'subflows' must be a whole number in 0..2147483647, not 'many'",
                 "Usage: mptcp4j limits set [subflows N] [add_addr_accepted N]",
                 "mptcp4j: -:3: a double quote is not closed", "See 'mptcp4j help'."), errLines());
@@ -92,7 +93,7 @@ class BatchTest {
                 announce 10.0.0.1 id 2 token 1c0ffee5 port 8080 listen
                 run --per-address
                 """;
-        assertEquals(Main.USAGE, run(batch, "-force", "-batch", "-"));
+        assertEquals(Commands.USAGE, run(batch, "-force", "-batch", "-"));
         assertEquals(List.of("mptcp4j: -:1: 'monitor' runs until interrupted: not in a batch", "See 'mptcp4j help'.",
                 "mptcp4j: -:2: 'listen' runs until interrupted: not in a batch", "See 'mptcp4j help'.",
                 "mptcp4j: -:3: announce: 'listen' keeps the listener until interrupted: not in a batch",
@@ -102,32 +103,32 @@ class BatchTest {
 
     @Test
     void optionsBeforeTheBatchAreCheckedAndNotRepeatedInIt() {
-        assertEquals(Main.USAGE, run("", "-force", "limits", "show"));
+        assertEquals(Commands.USAGE, run("", "-force", "limits", "show"));
         assertEquals("mptcp4j: -force goes with -batch FILE", errLines().get(0));
         err.reset();
-        assertEquals(Main.USAGE, run("", "-batch", "-", "limits", "show"));
+        assertEquals(Commands.USAGE, run("", "-batch", "-", "limits", "show"));
         assertEquals("mptcp4j: the commands of -batch come from its file: nothing may follow it, not 'limits'",
                 errLines().get(0));
         err.reset();
-        assertEquals(Main.USAGE, run("", "-batch"));
+        assertEquals(Commands.USAGE, run("", "-batch"));
         assertEquals("mptcp4j: '-batch' needs a value", errLines().get(0));
         err.reset();
-        assertEquals(Main.USAGE, run("-batch other\n", "-batch", "-"));
+        assertEquals(Commands.USAGE, run("-batch other\n", "-batch", "-"));
         assertEquals("mptcp4j: -:1: -batch within a batch", errLines().get(0));
         err.reset();
-        assertEquals(Main.USAGE, run("-n blue\n", "-batch", "-"));
+        assertEquals(Commands.USAGE, run("-n blue\n", "-batch", "-"));
         assertEquals("mptcp4j: -:1: options and no command", errLines().get(0));
     }
 
     @Test
     void aFileThatCannotBeReadIsAFailure() {
-        assertEquals(Main.FAILED, run("", "-batch", "/nonexistent/mptcp4j.batch"));
+        assertEquals(Commands.FAILED, run("", "-batch", "/nonexistent/mptcp4j.batch"));
         assertEquals(List.of("mptcp4j: -batch /nonexistent/mptcp4j.batch: no such file"), errLines());
     }
 
     @Test
     void anEmptyBatchSucceeds() {
-        assertEquals(Main.OK, run("# nothing to do\n\n", "-batch", "-"));
+        assertEquals(Commands.OK, run("# nothing to do\n\n", "-batch", "-"));
         assertEquals("", out());
         assertEquals(List.of(), errLines());
     }

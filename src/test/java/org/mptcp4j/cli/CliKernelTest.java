@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.pm.PathManagerMode;
@@ -48,7 +49,7 @@ class CliKernelTest {
                 Transfers.send(socket, 100);
                 token = socket.info().token();
             }
-            assertEquals(Main.OK, monitor.awaitExit(), monitor.err());
+            assertEquals(Commands.OK, monitor.awaitExit(), monitor.err());
             assertTrue(monitor.err().startsWith("mptcp4j monitor: listening to the MPTCP events of network namespace "),
                     monitor.err());
             List<String> lines = monitor.out().lines().toList();
@@ -69,7 +70,7 @@ class CliKernelTest {
             assertTrue(monitor.err().contains("and local address changes"), monitor.err());
             Shell.run("ip", "-n", t.clientName(), "addr", "add", "10.99.0.1/24", "dev", t.clientDevice(1));
             Shell.run("ip", "-n", t.clientName(), "addr", "del", "10.99.0.1/24", "dev", t.clientDevice(1));
-            assertEquals(Main.OK, monitor.awaitExit(), monitor.err());
+            assertEquals(Commands.OK, monitor.awaitExit(), monitor.err());
             int ifIndex = t.client().interfaceIndex(t.clientDevice(1));
             String expected = "\"family\":2,\"saddr4\":\"10.99.0.1\",\"flags\":128,\"if_idx\":" + ifIndex
                     + ",\"prefixlen\":24,\"dev\":\"" + t.clientDevice(1) + "\"}";
@@ -81,7 +82,7 @@ class CliKernelTest {
     @Test
     void connectionsGroupsSubflowsUnderTheirConnection() throws Exception {
         try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV6)) {
-            assertEquals(Main.OK, main.execute(new String[] {"connections", "-n", h.topology.clientName()}),
+            assertEquals(Commands.OK, main.execute(new String[] {"connections", "-n", h.topology.clientName()}),
                     err.toString(StandardCharsets.UTF_8));
             String text = out.toString(StandardCharsets.UTF_8);
             String token = String.format("%08x", h.clientToken);
@@ -90,7 +91,7 @@ class CliKernelTest {
             assertTrue(text.contains("\n  subflow [fd00:231:1::1]:" + h.clientPort()
                     + " -> [fd00:231:1::2]:5201 ids 0/0 established rtt "), text);
             out.reset();
-            assertEquals(Main.OK, main.execute(new String[] {"connections", "--json", "-n", h.topology.serverName()}));
+            assertEquals(Commands.OK, main.execute(new String[] {"connections", "--json", "-n", h.topology.serverName()}));
             assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("[{\"token\":\"" + String.format("%08x", h.serverToken)
                     + "\",\"side\":\"server\",\"local\":\"[fd00:231:1::2]:5201\""), out.toString(StandardCharsets.UTF_8));
         }
@@ -99,8 +100,8 @@ class CliKernelTest {
     @Test
     void pathManagerShowsAndSelects() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
-            assertEquals(Main.OK, main.execute(new String[] {"path-manager", "-n", t.clientName()}));
-            assertEquals(Main.OK, main.execute(new String[] {"path-manager", "-n", t.clientName(), "userspace"}));
+            assertEquals(Commands.OK, main.execute(new String[] {"path-manager", "-n", t.clientName()}));
+            assertEquals(Commands.OK, main.execute(new String[] {"path-manager", "-n", t.clientName(), "userspace"}));
             assertEquals("kernel\nuserspace\n", out.toString(StandardCharsets.UTF_8));
             assertEquals(PathManagerMode.USERSPACE, PathManagerMode.of(t.client()));
         }
@@ -109,7 +110,7 @@ class CliKernelTest {
     @Test
     void runRefusesANamespaceWithoutTheUserspacePathManager() throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
-            assertEquals(Main.FAILED, main.execute(new String[] {"run", "--netns", t.clientName()}));
+            assertEquals(Commands.FAILED, main.execute(new String[] {"run", "--netns", t.clientName()}));
             String text = err.toString(StandardCharsets.UTF_8);
             assertEquals(1, text.lines().count(), text);
             assertTrue(text.startsWith("mptcp4j run: check path manager: the kernel path manager is selected in network namespace "
@@ -119,7 +120,7 @@ class CliKernelTest {
 
     @Test
     void unknownNamespaceIsOneLine() {
-        assertEquals(Main.FAILED, main.execute(new String[] {"monitor", "--netns", "m4j-no-such-namespace"}));
+        assertEquals(Commands.FAILED, main.execute(new String[] {"monitor", "--netns", "m4j-no-such-namespace"}));
         assertEquals("mptcp4j monitor: network namespace m4j-no-such-namespace (/run/netns/m4j-no-such-namespace):"
                 + " open network namespace: No such file or directory (ENOENT)\n", err.toString(StandardCharsets.UTF_8));
     }
@@ -130,7 +131,7 @@ class CliKernelTest {
         try (ReadableCopy copy = ReadableCopy.create()) {
             r = Shell.execute(copy.command(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), "monitor"));
         }
-        assertEquals(Main.FAILED, r.exit(), r.err());
+        assertEquals(Commands.FAILED, r.exit(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("mptcp4j monitor: join multicast group mptcp_pm_events: Operation not permitted (EPERM)"),
                 r.err());
@@ -143,7 +144,7 @@ class CliKernelTest {
         Shell.Result r = Processes.mptcp4j(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount -t tmpfs none /proc/sys/net && exec \"$@\"", "sh"),
                 List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "monitor");
-        assertEquals(Main.FAILED, r.exit(), r.out() + r.err());
+        assertEquals(Commands.FAILED, r.exit(), r.out() + r.err());
         assertEquals("mptcp4j monitor: check MPTCP: this kernel has no MPTCP (no /proc/sys/net/mptcp): mptcp4j needs"
                 + " Linux 5.19 or later built with CONFIG_MPTCP\n", r.err());
     }
@@ -151,7 +152,7 @@ class CliKernelTest {
     @Test
     void libraryIsExtractedFromThePlatformJarWhenNotOnTheLibraryPath() throws Exception {
         Shell.Result r = Processes.mptcp4j(List.of(), List.of(), true, "version");
-        assertEquals(Main.OK, r.exit(), r.err());
+        assertEquals(Commands.OK, r.exit(), r.err());
         String from = r.out().substring(r.out().indexOf("native library from ") + 20).trim();
         assertTrue(from.matches(".*/libmptcp4j-[0-9]+\\.so"), r.out());
         assertFalse(Files.exists(Path.of(from)), "the extracted copy is removed once loaded");
@@ -165,7 +166,7 @@ class CliKernelTest {
         Shell.Result r = Processes.mptcp4j(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount --bind /dev/null " + libnl + " && exec \"$@\"", "sh"),
                 List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "version");
-        assertEquals(Main.FAILED, r.exit(), r.out() + r.err());
+        assertEquals(Commands.FAILED, r.exit(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("libnl is missing or broken"), r.err());
         assertTrue(r.err().contains("install the package libnl-genl-3-200 (apt-get install libnl-genl-3-200)"), r.err());

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.control.ControlResponse;
 import org.mptcp4j.control.ControlServer;
 
@@ -65,17 +66,17 @@ class ControlCommandTest {
     @Test
     void okPrintsThePayloadAndSendsTheWordsWithoutTheSocketOption() throws IOException {
         serve(ControlResponse.ok(List.of("subflow 10.0.1.1:40000 -> 10.0.1.2:5201", "subflow 2")));
-        assertEquals(Main.OK, ctl("ctl", "-n", "blue", "--socket", socket(), "--json", "subflows", "token", "1c0ffee5"), err());
+        assertEquals(Commands.OK, ctl("ctl", "-n", "blue", "--socket", socket(), "--json", "subflows", "token", "1c0ffee5"), err());
         assertEquals("subflow 10.0.1.1:40000 -> 10.0.1.2:5201\nsubflow 2\n", out());
         assertEquals("", err());
-        assertEquals(Main.OK, ctl("ctl", "--socket=" + socket(), "reload"), err());
+        assertEquals(Commands.OK, ctl("ctl", "--socket=" + socket(), "reload"), err());
         assertEquals(List.of(List.of("-n", "blue", "--json", "subflows", "token", "1c0ffee5"), List.of("reload")), requests);
     }
 
     @Test
     void refusedByTheKernelFailsWithItsText() throws IOException {
         serve(ControlResponse.error(22, "subflow create: Invalid argument (EINVAL)"));
-        assertEquals(Main.FAILED, ctl("ctl", "--socket", socket(), "subflow", "create", "token", "1c0ffee5"));
+        assertEquals(Commands.FAILED, ctl("ctl", "--socket", socket(), "subflow", "create", "token", "1c0ffee5"));
         assertEquals("", out());
         assertEquals("mptcp4j ctl: subflow create: Invalid argument (EINVAL)\n", err());
     }
@@ -83,7 +84,7 @@ class ControlCommandTest {
     @Test
     void mistakeInTheRequestIsAUsageError() throws IOException {
         serve(ControlResponse.error(0, "unknown command 'frobnicate'"));
-        assertEquals(Main.USAGE, ctl("ctl", "--socket", socket(), "frobnicate"));
+        assertEquals(Commands.USAGE, ctl("ctl", "--socket", socket(), "frobnicate"));
         assertEquals("mptcp4j ctl: unknown command 'frobnicate'\n", err());
     }
 
@@ -92,13 +93,13 @@ class ControlCommandTest {
         server = ControlServer.start(dir.resolve("control.sock"), (words, peer) -> {
             throw new IllegalStateException("boom");
         });
-        assertEquals(Main.FAILED, ctl("ctl", "--socket", socket(), "connections"));
+        assertEquals(Commands.FAILED, ctl("ctl", "--socket", socket(), "connections"));
         assertEquals("mptcp4j ctl: internal error: java.lang.IllegalStateException: boom\n", err());
     }
 
     @Test
     void noDaemonFails() {
-        assertEquals(Main.FAILED, ctl("ctl", "--socket", socket(), "connections"));
+        assertEquals(Commands.FAILED, ctl("ctl", "--socket", socket(), "connections"));
         assertEquals("mptcp4j ctl: no mptcp4j daemon listens on " + socket()
                 + " (is it running? is that its control-socket setting?)\n", err());
         assertEquals("", out());

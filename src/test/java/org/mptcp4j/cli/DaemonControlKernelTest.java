@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.control.ControlClient;
 import org.mptcp4j.control.ControlResponse;
 import org.mptcp4j.demo.Shell;
@@ -84,7 +85,7 @@ class DaemonControlKernelTest {
                 // A parameter out of its range is refused naming it, and the connection keeps its controller.
                 for (String parameter : new String[] {"remember-failing=1e300h", "backoff=Infinityms", "backoff=Infinity"}) {
                     Shell.Result refused = ctl(socket, "policy", "token", token, "fullmesh", parameter);
-                    assertEquals(Main.USAGE, refused.exit(), refused.out());
+                    assertEquals(Commands.USAGE, refused.exit(), refused.out());
                     String name = parameter.substring(0, parameter.indexOf('='));
                     assertTrue(refused.err().startsWith("mptcp4j ctl: fullmesh: parameter '" + name + "' must be a duration in "),
                             refused.err());
@@ -105,15 +106,15 @@ class DaemonControlKernelTest {
                 // The kernel's refusal reaches the caller with its errno and words.
                 Shell.Result refused = ctl(socket, "subflow", "create", "token", "00000001", "local", "10.231.1.1",
                         "remote", "10.231.1.2", "rport", Integer.toString(PORT));
-                assertEquals(Main.FAILED, refused.exit(), refused.out());
+                assertEquals(Commands.FAILED, refused.exit(), refused.out());
                 assertTrue(refused.err().startsWith("mptcp4j ctl: SUBFLOW_CREATE: Invalid argument (EINVAL)"), refused.err());
 
                 Shell.Result unknown = ctl(socket, "frobnicate");
-                assertEquals(Main.USAGE, unknown.exit());
+                assertEquals(Commands.USAGE, unknown.exit());
                 assertTrue(unknown.err().startsWith("mptcp4j ctl: unknown command 'frobnicate' (commands: namespaces,"),
                         unknown.err());
                 Shell.Result gone = ctl(socket, "policy", "token", "0000beef", "fullmesh");
-                assertEquals(Main.USAGE, gone.exit());
+                assertEquals(Commands.USAGE, gone.exit());
                 assertTrue(gone.err().contains("no established MPTCP connection with token 0000beef"), gone.err());
                 Shell.Result reload = ctl(socket, "reload");
                 assertEquals("reloaded: nothing changed\n", reload.out(), reload.err());
@@ -156,7 +157,7 @@ class DaemonControlKernelTest {
 
                 Files.writeString(config, "[core]\nidle = lazy\n" + common);
                 Shell.Result wrong = ctl(socket, "reload");
-                assertEquals(Main.FAILED, wrong.exit(), wrong.err());
+                assertEquals(Commands.FAILED, wrong.exit(), wrong.err());
                 assertTrue(wrong.err().startsWith("mptcp4j ctl: reload: " + config + ":2: [core] idle: unknown idle strategy"),
                         wrong.err());
                 assertEquals(0, daemon.terminate(), daemon.err());
@@ -174,7 +175,7 @@ class DaemonControlKernelTest {
             Shell.Result run = Processes.mptcp4j(List.of(),
                     List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
                     "run", "-n", served.clientName(), "--control-socket", socket.toString(), "--controller", "ndiffports");
-            assertEquals(Main.FAILED, run.exit(), run.err());
+            assertEquals(Commands.FAILED, run.exit(), run.err());
             List<String> said = run.err().lines().filter(l -> l.startsWith("mptcp4j run: ")).toList();
             assertEquals(List.of("mptcp4j run: control socket " + socket + ": " + shared
                     + " is owned by root (uid 0) with mode 0777: it must belong to root or to the daemon's user (uid 0) and be "

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.testing.KernelTest;
 
@@ -104,7 +105,7 @@ class LauncherKernelTest {
 
     private void assertHelpPrinted(Shell.Result r) {
         assertEquals("", r.err());
-        assertEquals(Main.OK, r.exit());
+        assertEquals(Commands.OK, r.exit());
         assertEquals(Manuals.MPTCP4J, r.out());
     }
 

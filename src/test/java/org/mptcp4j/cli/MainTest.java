@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.command.Commands;
+import org.mptcp4j.command.PathManagerCommands;
 
 /** Command-line mistakes: a line naming the problem, then the command's usage line; exit status 2. */
 class MainTest {
@@ -28,7 +30,7 @@ class MainTest {
 
     private void assertUsageError(String expected, String... args) {
         err.reset();
-        assertEquals(Main.USAGE, run(args), err());
+        assertEquals(Commands.USAGE, run(args), err());
         List<String> lines = err().lines().toList();
         assertEquals(expected, lines.get(0));
         assertTrue(lines.size() >= 2 && (lines.get(1).startsWith("Usage: mptcp4j ") || lines.get(1).equals("See 'mptcp4j help'.")),
@@ -72,7 +74,7 @@ class MainTest {
 
     @Test
     void unknownEventType() {
-        assertTrue(run("monitor", "--types", "CREATED,OPENED") == Main.USAGE
+        assertTrue(run("monitor", "--types", "CREATED,OPENED") == Commands.USAGE
                 && err().startsWith("mptcp4j monitor: unknown event type 'OPENED'"), err());
     }
 
@@ -111,7 +113,7 @@ class MainTest {
 
     @Test
     void noCommandPrintsUsage() {
-        assertEquals(Main.USAGE, run());
+        assertEquals(Commands.USAGE, run());
         assertTrue(err().startsWith("NAME\n    mptcp4j - a userspace path manager for Multipath TCP\n"), err());
     }
 
@@ -146,16 +148,16 @@ class MainTest {
             "endpoint add", "endpoint delete", "endpoint show", "endpoint flush", "endpoint set", "limits show",
             "limits set"}) {
             out.reset();
-            assertEquals(Main.OK, run((command + " --help").split(" ")));
+            assertEquals(Commands.OK, run((command + " --help").split(" ")));
             String page = out.toString(StandardCharsets.UTF_8);
             assertTrue(page.startsWith("NAME\n    mptcp4j " + command + " - "), page);
             out.reset();
-            assertEquals(Main.OK, run(("help " + command).split(" ")));
+            assertEquals(Commands.OK, run(("help " + command).split(" ")));
             assertEquals(page, out.toString(StandardCharsets.UTF_8));
         }
         assertUsageError("mptcp4j: no command 'nothing'", "help", "nothing");
         out.reset();
-        assertEquals(Main.OK, run("help", "subflow"));
+        assertEquals(Commands.OK, run("help", "subflow"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("NAME\n    mptcp4j subflow create - "), out.toString());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("\nNAME\n    mptcp4j subflow destroy - "));
     }

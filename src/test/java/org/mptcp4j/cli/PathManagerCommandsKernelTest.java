@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.loop.EventLoop;
@@ -36,7 +37,7 @@ class PathManagerCommandsKernelTest {
 
     private static String ok(String... args) {
         Run r = mptcp4j(args);
-        assertEquals(Main.OK, r.exit(), String.join(" ", args) + ": " + r.err());
+        assertEquals(Commands.OK, r.exit(), String.join(" ", args) + ": " + r.err());
         assertEquals("", r.err());
         return r.out();
     }
@@ -65,11 +66,11 @@ class PathManagerCommandsKernelTest {
             assertEquals("{\"add_addr_accepted\":2,\"subflows\":3}\n", ok("limits", "show", "--json", "-n", ns));
 
             Run tooMany = mptcp4j("limits", "set", "subflows", "9", "-n", ns);
-            assertEquals(Main.FAILED, tooMany.exit());
+            assertEquals(Commands.FAILED, tooMany.exit());
             assertEquals("mptcp4j limits set: SET_LIMITS: Invalid argument (EINVAL): limit greater than maximum (8)\n",
                     tooMany.err());
             Run noDevice = mptcp4j("endpoint", "add", "10.231.1.1", "dev", "eth9", "signal", "-n", ns);
-            assertEquals(Main.USAGE, noDevice.exit());
+            assertEquals(Commands.USAGE, noDevice.exit());
             assertTrue(noDevice.err().startsWith("mptcp4j endpoint add: no interface 'eth9' in network namespace " + ns),
                     noDevice.err());
         }
@@ -90,10 +91,10 @@ class PathManagerCommandsKernelTest {
             assertEquals("10.231.2.1 id 2 signal\n", ok("addrs", "token", token, "-n", client));
             assertEquals(token + " exists\n", ok("exists", "token", token, "-n", client));
             Run noSuch = mptcp4j("exists", "token", "00000001", "-n", client);
-            assertEquals(Main.ABSENT, noSuch.exit());
+            assertEquals(Commands.ABSENT, noSuch.exit());
             assertEquals("no connection 00000001\n", noSuch.out());
             Run noFilter = mptcp4j("event-filter", "established,sub_closed", "-n", client);
-            assertEquals(Main.FAILED, noFilter.exit());
+            assertEquals(Commands.FAILED, noFilter.exit());
             assertEquals("mptcp4j event-filter: SET_FILTER: Operation not supported (EOPNOTSUPP): the upstream mptcp_pm"
                     + " family has no command for filtering events in the kernel: only the multipath-tcp.org v0.95 mptcp"
                     + " family has\n", noFilter.err());
@@ -110,7 +111,7 @@ class PathManagerCommandsKernelTest {
 
             Run gone = mptcp4j("subflow", "destroy", "token", token, "local", "10.231.2.1", "lport", lport, "remote",
                     "10.231.2.2", "rport", "5201", "-n", client);
-            assertEquals(Main.FAILED, gone.exit());
+            assertEquals(Commands.FAILED, gone.exit());
             assertEquals("mptcp4j subflow destroy: SUBFLOW_DESTROY: No such process (ESRCH): subflow not found\n", gone.err());
             Run wrongToken = mptcp4j("remove", "id", "2", "token", "00000001", "-n", client);
             assertEquals("mptcp4j remove: REMOVE: Invalid argument (EINVAL): invalid token\n", wrongToken.err());
@@ -129,11 +130,11 @@ class PathManagerCommandsKernelTest {
                     "--regid=65534", "--clear-groups");
             List<String> jvm = List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"));
             Shell.Result set = Processes.mptcp4j(asNobody, jvm, false, "limits", "set", "subflows", "4", "add_addr_accepted", "1");
-            assertEquals(Main.FAILED, set.exit(), set.err());
+            assertEquals(Commands.FAILED, set.exit(), set.err());
             assertEquals("mptcp4j limits set: SET_LIMITS: Operation not permitted (EPERM) - path-manager commands need"
                     + " CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN\n", set.err());
             Shell.Result show = Processes.mptcp4j(asNobody, jvm, false, "limits", "show");
-            assertEquals(Main.OK, show.exit(), show.err());
+            assertEquals(Commands.OK, show.exit(), show.err());
             assertEquals("add_addr_accepted 0 subflows 2\n", show.out(), "reading needs no privilege, and nothing changed");
         }
     }
@@ -166,7 +167,7 @@ class PathManagerCommandsKernelTest {
                 CommandProcess monitor = CommandProcess.startAndAwaitReady("monitor", "-n", h.topology.serverName(),
                         "--json", "--timestamp", "--count", "1", "--types", "ANNOUNCED")) {
             h.client.announce(h.clientToken, h.client(2, 0).id(2));
-            assertEquals(Main.OK, monitor.awaitExit(), monitor.err());
+            assertEquals(Commands.OK, monitor.awaitExit(), monitor.err());
             String line = monitor.out().trim();
             assertTrue(line.matches("\\{\"time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\",\"type\":\"ANNOUNCED\","
                     + "\"token\":\"" + String.format("%08x", h.serverToken) + "\",\"rem_id\":2,\"daddr4\":\"10.231.2.1\","

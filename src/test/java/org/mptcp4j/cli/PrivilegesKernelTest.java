@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.protocol.ConnectionInfo;
@@ -115,7 +116,7 @@ class PrivilegesKernelTest {
     }
 
     private static void assertOneLineNaming(String capability, Shell.Result r) {
-        assertEquals(Main.FAILED, r.exit(), r.out() + r.err());
+        assertEquals(Commands.FAILED, r.exit(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("mptcp4j run: "), r.err());
         assertTrue(r.err().contains(capability), r.err());

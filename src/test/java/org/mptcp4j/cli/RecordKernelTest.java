@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEventType;
@@ -50,7 +51,7 @@ class RecordKernelTest {
                 Transfers.send(socket, 100);
                 token = socket.info().token();
             }
-            assertEquals(Main.OK, record.awaitExit(), record.err());
+            assertEquals(Commands.OK, record.awaitExit(), record.err());
             assertTrue(record.err().startsWith("mptcp4j record: recording the MPTCP events of network namespace "
                     + t.clientName()), record.err());
             assertTrue(record.err().endsWith("3 events recorded into " + file + "\n"), record.err());
@@ -85,17 +86,17 @@ class RecordKernelTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Main main = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(Main.FAILED, main.execute(new String[] {"record", "-n", "m4j-no-such-namespace", "--out", "/tmp/x"}));
+        assertEquals(Commands.FAILED, main.execute(new String[] {"record", "-n", "m4j-no-such-namespace", "--out", "/tmp/x"}));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
                 "mptcp4j record: network namespace m4j-no-such-namespace (/run/netns/m4j-no-such-namespace):"), err.toString());
         err.reset();
         try (Topology t = Topology.create("m4j-test", 1)) {
-            assertEquals(Main.FAILED, main.execute(new String[] {"record", "-n", t.clientName(), "--out",
+            assertEquals(Commands.FAILED, main.execute(new String[] {"record", "-n", t.clientName(), "--out",
                 "/nonexistent-dir/rec.mptcp4j"}));
             assertEquals("mptcp4j record: /nonexistent-dir/rec.mptcp4j: no such directory\n", err.toString(StandardCharsets.UTF_8));
         }
         err.reset();
-        assertEquals(Main.USAGE, main.execute(new String[] {"record", "-n", "x"}));
+        assertEquals(Commands.USAGE, main.execute(new String[] {"record", "-n", "x"}));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("mptcp4j record: missing 'out'\n"), err.toString());
     }
 }

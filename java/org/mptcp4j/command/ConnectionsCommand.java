@@ -1,4 +1,4 @@
-package org.mptcp4j.cli;
+package org.mptcp4j.command;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -14,16 +14,16 @@ import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.text.AddressText;
 
 /** {@code mptcp4j connections}: what {@code ss -Mi} and {@code ss -ti} show, grouped by connection. */
-final class ConnectionsCommand {
+public final class ConnectionsCommand {
     private final PrintStream out;
 
-    ConnectionsCommand(PrintStream out) {
+    public ConnectionsCommand(PrintStream out) {
         this.out = out;
     }
 
-    int run(String[] args) {
+    public int run(String[] args) {
         Arguments a = Arguments.parse("connections", args, 1, Set.of("netns"), Set.of("json")).atMostPositional(0);
-        try (NetworkNamespace ns = Main.namespace(a)) {
+        try (NetworkNamespace ns = Commands.namespace(a)) {
             KernelSupport.requireMptcp(ns);
             List<ConnectionInfo> connections = Connections.list(ns);
             if (a.has("json")) {
@@ -36,7 +36,7 @@ final class ConnectionsCommand {
                 connections.forEach(c -> out.print(text(c)));
             }
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private static String address(InetSocketAddress a) {
@@ -44,7 +44,7 @@ final class ConnectionsCommand {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    static String text(ConnectionInfo c) {
+    public static String text(ConnectionInfo c) {
         StringBuilder s = new StringBuilder();
         s.append("token ").append(EventFormat.token(c.token())).append(c.serverSide() ? " server " : " client ")
                 .append(address(c.local())).append(" -> ").append(address(c.remote())).append(' ')
@@ -69,7 +69,7 @@ final class ConnectionsCommand {
         return s.toString();
     }
 
-    static String json(ConnectionInfo c) {
+    public static String json(ConnectionInfo c) {
         StringBuilder s = new StringBuilder("{\"token\":\"").append(EventFormat.token(c.token())).append("\",\"side\":\"")
                 .append(c.serverSide() ? "server" : "client").append("\",\"local\":\"").append(address(c.local()))
                 .append("\",\"remote\":\"").append(address(c.remote())).append("\",\"state\":\"").append(TcpState.name(c.state()))

@@ -1,4 +1,4 @@
-package org.mptcp4j.cli;
+package org.mptcp4j.command;
 
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.EventFormat;
@@ -6,11 +6,11 @@ import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.text.AddressText;
 
 /** How the command line prints addresses: {@code ip mptcp endpoint show}'s words, or JSON. */
-final class Formats {
+public final class Formats {
     private Formats() {}
 
     /** {@code 10.0.2.1 port 8080 id 2 signal backup dev eth1}. */
-    static String text(MptcpAddress a, NetworkNamespace ns) {
+    public static String text(MptcpAddress a, NetworkNamespace ns) {
         StringBuilder s = new StringBuilder(host(a));
         if (a.port() != 0) {
             s.append(" port ").append(a.port());
@@ -28,7 +28,7 @@ final class Formats {
     }
 
     /** {@code {"address":"10.0.2.1","id":2,"port":8080,"flags":["signal"],"dev":"eth1"}}. */
-    static String json(MptcpAddress a, NetworkNamespace ns) {
+    public static String json(MptcpAddress a, NetworkNamespace ns) {
         StringBuilder s = new StringBuilder("{\"address\":\"").append(host(a)).append('"');
         if (a.hasId()) {
             s.append(",\"id\":").append(a.id());

@@ -1,4 +1,4 @@
-package org.mptcp4j.cli;
+package org.mptcp4j.command;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ import org.mptcp4j.protocol.MptcpAddress;
  * or without its dashes. Other words are positional. Every mistake becomes a
  * {@link UsageException} naming the word and the command.
  */
-final class Arguments {
+public final class Arguments {
     private static final Pattern TOKEN = Pattern.compile("[0-9a-fA-F]{1,8}");
     private final String command;
     private final Map<String, String> values = new HashMap<>();
@@ -31,7 +31,7 @@ final class Arguments {
      * @param valued keywords followed by a value, without dashes (e.g. "netns", "id")
      * @param flags keywords standing alone (e.g. "json", "backup")
      */
-    static Arguments parse(String command, String[] args, int from, Set<String> valued, Set<String> flags) {
+    public static Arguments parse(String command, String[] args, int from, Set<String> valued, Set<String> flags) {
         Arguments parsed = new Arguments(command);
         for (int i = from; i < args.length; i++) {
             String word = args[i];
@@ -66,16 +66,16 @@ final class Arguments {
         return parsed;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return values.containsKey(key);
     }
 
-    String get(String key, String fallback) {
+    public String get(String key, String fallback) {
         return values.getOrDefault(key, fallback);
     }
 
     /** The value of a keyword the command cannot do without. */
-    String require(String key) {
+    public String require(String key) {
         String value = values.get(key);
         if (value == null) {
             throw new UsageException(command, "missing '" + key + "'");
@@ -83,12 +83,12 @@ final class Arguments {
         return value;
     }
 
-    int getInt(String key, int fallback, int min, int max) {
+    public int getInt(String key, int fallback, int min, int max) {
         String text = values.get(key);
         return text == null ? fallback : number(key, text, min, max);
     }
 
-    int requireInt(String key, int min, int max) {
+    public int requireInt(String key, int min, int max) {
         return number(key, require(key), min, max);
     }
 
@@ -97,7 +97,7 @@ final class Arguments {
     }
 
     /** {@code text}, the value of {@code what}, as a whole number in {@code range}. */
-    int number(String what, String text, ValueRange range) {
+    public int number(String what, String text, ValueRange range) {
         try {
             return range.parseInt(what, text);
         } catch (IllegalArgumentException e) {
@@ -106,7 +106,7 @@ final class Arguments {
     }
 
     /** A connection's token, in hex as {@code ss -M} and {@code monitor} print it (0x optional). */
-    int requireToken() {
+    public int requireToken() {
         String text = require("token");
         String hex = text.toLowerCase(Locale.ROOT).startsWith("0x") ? text.substring(2) : text;
         if (!TOKEN.matcher(hex).matches()) {
@@ -117,7 +117,7 @@ final class Arguments {
     }
 
     /** An IP literal (no host names). */
-    MptcpAddress address(String what, String text) {
+    public MptcpAddress address(String what, String text) {
         try {
             return MptcpAddress.of(MptcpAddress.literal(text), 0);
         } catch (IllegalArgumentException e) {
@@ -126,12 +126,12 @@ final class Arguments {
     }
 
     /** The value of keyword {@code key} as an IP literal. */
-    MptcpAddress requireAddress(String key) {
+    public MptcpAddress requireAddress(String key) {
         return address("'" + key + "'", require(key));
     }
 
     /** The ifindex of {@code dev NAME} in the namespace, or 0 when not given. */
-    int device(NetworkNamespace namespace) {
+    public int device(NetworkNamespace namespace) {
         String name = values.get("dev");
         if (name == null) {
             return 0;
@@ -143,12 +143,12 @@ final class Arguments {
         }
     }
 
-    List<String> positional() {
+    public List<String> positional() {
         return positional;
     }
 
     /** Exactly {@code count} positional words, named by {@code names} for the error. */
-    List<String> positional(int count, String names) {
+    public List<String> positional(int count, String names) {
         if (positional.size() < count) {
             throw new UsageException(command, "missing " + names);
         }
@@ -156,7 +156,7 @@ final class Arguments {
     }
 
     /** At most {@code max} positional words. */
-    Arguments atMostPositional(int max) {
+    public Arguments atMostPositional(int max) {
         if (positional.size() > max) {
             throw new UsageException(command, "unexpected argument '" + positional.get(max) + "'");
         }
@@ -164,11 +164,11 @@ final class Arguments {
     }
 
     /** A mistake on the command line: exit status 2, the message and the command's usage line. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final String command;
+        public final String command;
 
-        UsageException(String command, String message) {
+        public UsageException(String command, String message) {
             super(message);
             this.command = command;
         }

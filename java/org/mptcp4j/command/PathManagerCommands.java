@@ -1,4 +1,4 @@
-package org.mptcp4j.cli;
+package org.mptcp4j.command;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.pm.Limits;
 import org.mptcp4j.pm.PathManager;
@@ -26,12 +26,12 @@ import org.mptcp4j.socket.MptcpServerSocket;
  * them: userspace-PM commands on one connection (announce, remove, subflow create|destroy,
  * set-backup, addrs, listen, exists), v0.95's event-filter, and the in-kernel PM's endpoints and limits.
  */
-final class PathManagerCommands {
+public final class PathManagerCommands {
     /**
-     * The commands this class runs (their manuals are {@link Manuals#PATH_MANAGER}, loaded only
+     * The commands this class runs (their manuals are {@code cli.Manuals.PATH_MANAGER}, loaded only
      * for help: a one-shot command should not pay for every manual's text).
      */
-    static final Set<String> COMMANDS = Set.of("announce", "remove", "subflow create", "subflow destroy", "set-backup",
+    public static final Set<String> COMMANDS = Set.of("announce", "remove", "subflow create", "subflow destroy", "set-backup",
             "addrs", "listen", "exists", "event-filter", "endpoint add", "endpoint delete", "endpoint show",
             "endpoint flush", "endpoint set", "limits show", "limits set");
 
@@ -50,7 +50,7 @@ final class PathManagerCommands {
      * The namespace and path manager a command works on: opened for it and closed after, or a
      * running daemon's, left open.
      */
-    record Target(NetworkNamespace namespace, PathManager pathManager, boolean owned) implements AutoCloseable {
+    public record Target(NetworkNamespace namespace, PathManager pathManager, boolean owned) implements AutoCloseable {
         @Override
         public void close() {
             if (owned) {
@@ -61,12 +61,12 @@ final class PathManagerCommands {
     }
 
     /** Commands that open the namespace named by -n and a path manager there. */
-    PathManagerCommands(PrintStream out, PrintStream err) {
+    public PathManagerCommands(PrintStream out, PrintStream err) {
         this(out, err, PathManagerCommands::open, false);
     }
 
     /** Commands run against {@code targets}' path managers (a daemon's, over its control socket). */
-    PathManagerCommands(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
+    public PathManagerCommands(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
         this(out, err, targets, false);
     }
 
@@ -78,13 +78,13 @@ final class PathManagerCommands {
     }
 
     /** The lines of a batch, against {@code targets}' path managers, which stay open between lines. */
-    static PathManagerCommands batch(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
+    public static PathManagerCommands batch(PrintStream out, PrintStream err, Function<Arguments, Target> targets) {
         return new PathManagerCommands(out, err, targets, true);
     }
 
     /** The namespace named by -n (or this one) and a path manager there, both the caller's to close. */
-    static Target open(Arguments a) {
-        NetworkNamespace ns = Main.namespace(a);
+    public static Target open(Arguments a) {
+        NetworkNamespace ns = Commands.namespace(a);
         try {
             return new Target(ns, PathManager.open(ns), true);
         } catch (RuntimeException e) {
@@ -94,7 +94,7 @@ final class PathManagerCommands {
     }
 
     /** Runs {@code command} ("announce", "endpoint add", ...) with the words after it. */
-    int run(String command, String[] args, int from) throws Exception {
+    public int run(String command, String[] args, int from) throws Exception {
         return switch (command) {
             case "announce" -> announce(Arguments.parse(command, args, from,
                     Set.of("netns", "id", "token", "port", "dev"), Set.of("backup", "listen")));
@@ -138,7 +138,7 @@ final class PathManagerCommands {
             PathManager pm = target.pathManager();
             action.run(pm);
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private int remove(Arguments a) throws Exception {
@@ -167,12 +167,12 @@ final class PathManagerCommands {
             pm.announce(token, address.ifIndex(a.device(ns)), listen);
             if (listen && target.owned()) {
                 err.println("mptcp4j announce: listening on " + address.socketAddress() + " for joins; Ctrl-C to stop");
-                Main.awaitInterrupt(pm::close);
+                Commands.awaitInterrupt(pm::close);
             } else if (listen) { // a daemon's path manager: its listener lives until the connection closes
                 err.println("listening on " + address.socketAddress() + " for joins while the connection lasts");
             }
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private int subflowCreate(Arguments a) throws Exception {
@@ -189,7 +189,7 @@ final class PathManagerCommands {
             PathManager pm = target.pathManager();
             pm.createSubflow(token, local.ifIndex(a.device(ns)), remote);
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private int subflowDestroy(Arguments a) throws Exception {
@@ -221,7 +221,7 @@ final class PathManagerCommands {
             List<MptcpAddress> addresses = id >= 0 ? List.of(pm.localAddress(token, id)) : pm.localAddresses(token);
             print(addresses, ns, a.has("json"));
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private int exists(Arguments a) throws Exception {
@@ -233,7 +233,7 @@ final class PathManagerCommands {
         }
         String hex = EventFormat.token(token);
         out.println(exists ? hex + " exists" : "no connection " + hex);
-        return exists ? Main.OK : Main.ABSENT;
+        return exists ? Commands.OK : Commands.ABSENT;
     }
 
     private int eventFilter(Arguments a) throws Exception {
@@ -264,11 +264,11 @@ final class PathManagerCommands {
         List<String> words = a.positional(2, "ADDR PORT");
         MptcpAddress address = a.address("address", words.get(0));
         int port = a.number("PORT", words.get(1), ValueRange.PORT);
-        try (NetworkNamespace ns = Main.namespace(a)) {
+        try (NetworkNamespace ns = Commands.namespace(a)) {
             // Closed by the shutdown hook: the process ends with it.
             MptcpServerSocket socket = MptcpServerSocket.bind(ns, new InetSocketAddress(address.inetAddress(), port), 64);
             err.println("mptcp4j listen: MPTCP socket listening on " + socket.boundAddress() + "; Ctrl-C to stop");
-            Main.awaitInterrupt(() -> {
+            Commands.awaitInterrupt(() -> {
                 try {
                     socket.close();
                 } catch (IOException e) {
@@ -276,7 +276,7 @@ final class PathManagerCommands {
                 }
             });
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private int endpointAdd(Arguments a) throws Exception {
@@ -290,7 +290,7 @@ final class PathManagerCommands {
             PathManager pm = target.pathManager();
             pm.addEndpoint(endpoint.ifIndex(a.device(ns)));
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     private static int flags(Arguments a) {
@@ -321,7 +321,7 @@ final class PathManagerCommands {
             PathManager pm = target.pathManager();
             print(id >= 0 ? List.of(pm.endpoint(id)) : pm.endpoints(), ns, a.has("json"));
         }
-        return Main.OK;
+        return Commands.OK;
     }
 
     /** Reads the endpoint's flags, changes only the ones named, and sends them back. */

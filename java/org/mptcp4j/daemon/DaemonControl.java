@@ -1,4 +1,4 @@
-package org.mptcp4j.cli;
+package org.mptcp4j.daemon;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import jdk.net.UnixDomainPrincipal;
-import org.mptcp4j.cli.Arguments.UsageException;
+import org.mptcp4j.command.Arguments.UsageException;
+import org.mptcp4j.command.Arguments;
+import org.mptcp4j.command.ConnectionsCommand;
+import org.mptcp4j.command.PathManagerCommands;
 import org.mptcp4j.control.ControlHandler;
 import org.mptcp4j.control.ControlResponse;
 import org.mptcp4j.controller.Controller;
@@ -25,12 +28,11 @@ import org.mptcp4j.protocol.MptcpException;
 
 /**
  * What a running daemon answers on its control socket: the command line's words, run against
- * the daemon's own namespaces and path managers ({@code ctl}'s manual lists them). It is the
- * command line served over the socket (its parser, its path-manager commands, its output), so
- * it lives here: in {@code daemon} it would make that package and this one depend on each
- * other, and {@code control} is the protocol alone, knowing no daemon.
+ * the daemon's own namespaces and path managers ({@code ctl}'s manual lists them). The words
+ * (their parser, the path-manager commands, their output) are {@code org.mptcp4j.command}'s,
+ * shared with the command line; {@code control} is the protocol alone, knowing no daemon.
  */
-final class DaemonControl implements ControlHandler {
+public final class DaemonControl implements ControlHandler {
     /** The path-manager commands that work on a daemon's path manager. */
     private static final Set<String> PATH_MANAGER_COMMANDS = Set.of("subflow create", "subflow destroy", "announce",
             "remove", "set-backup", "addrs");
@@ -43,7 +45,7 @@ final class DaemonControl implements ControlHandler {
     private final Supplier<String> metrics;
 
     /** @param metrics the Prometheus text of the daemon's metrics (served here also when the endpoint is off) */
-    DaemonControl(Daemon daemon, Supplier<String> metrics) {
+    public DaemonControl(Daemon daemon, Supplier<String> metrics) {
         this.daemon = daemon;
         this.metrics = metrics;
     }
