@@ -38,9 +38,12 @@ import time
 import stats
 
 MODES = ["kernel", "mptcpd", "c-libnl", "c-tuned", "mptcp4j-blocking", "mptcp4j-busy-poll"]
+# Modes measured only when --modes names them.
+EXTRA_MODES = ["c-tuned-poll"]
 MPTCP4J = {"mptcp4j-blocking": [], "mptcp4j-busy-poll": ["--idle", "busy-spin"]}
 # What each path manager prints once it receives events; the round starts right after.
 READY = {"mptcpd": "one_subflow: ready", "c-libnl": "pm_listener: ready", "c-tuned": "pm_tuned: ready",
+         "c-tuned-poll": "pm_tuned: ready",
          "mptcp4j": "mptcp4j run: managing"}
 SCENARIOS = ("cold", "warm", "stressed")
 PORT = 5201
@@ -113,6 +116,8 @@ class Mode:
             return self.t.exec(cli, a.pm_listener, SECOND_ADDRESS, "1"), {}
         if self.name == "c-tuned":
             return self.t.exec(cli, a.pm_tuned, SECOND_ADDRESS, "1"), {}
+        if self.name == "c-tuned-poll":  # c-tuned receiving as mptcp4j's blocking loop does
+            return self.t.exec(cli, a.pm_tuned, SECOND_ADDRESS, "1", "--poll"), {}
         own_jvm, run = split_variant(a.mptcp4j_modes[self.name])
         jvm = [o.replace("{out}", a.out).replace("{mode}", self.name).replace("{round}", label)
                for o in a.jvm_opts + own_jvm]
@@ -376,7 +381,7 @@ def main():
     ap.add_argument("--join-wait-ms", type=int, default=1000,
                     help="how long a connection still without its subflow after --hold-ms is held for it")
     ap.add_argument("--stress", type=int, default=2, help="stressed: CPU-bound processes competing meanwhile")
-    ap.add_argument("--modes", help="default: " + ",".join(MODES) + " and the variants")
+    ap.add_argument("--modes", help="default: " + ",".join(MODES) + " and the variants; also " + ",".join(EXTRA_MODES))
     ap.add_argument("--mptcp4j-variant", action="append", default=[], metavar="NAME=ARGS",
                     help="another mode: 'mptcp4j run --per-address ARGS', where -JOPTION is a JVM option of this "
                          "mode's (repeatable)")
@@ -397,11 +402,11 @@ def main():
     args.mptcp4j_modes = dict(MPTCP4J)
     for v in args.mptcp4j_variant:
         name, eq, extra = v.partition("=")
-        if not eq or not name or name in MODES:
+        if not eq or not name or name in MODES + EXTRA_MODES:
             ap.error(f"--mptcp4j-variant takes NEW_NAME=ARGS: '{v}'")
         args.mptcp4j_modes[name] = shlex.split(extra)
     args.modes = args.modes.split(",") if args.modes else MODES + [n for n in args.mptcp4j_modes if n not in MODES]
-    unknown = [n for n in args.modes if n not in MODES and n not in args.mptcp4j_modes]
+    unknown = [n for n in args.modes if n not in MODES + EXTRA_MODES and n not in args.mptcp4j_modes]
     scenarios = args.scenarios.split(",")
     if unknown or set(scenarios) - set(SCENARIOS):
         ap.error(f"unknown modes or scenarios: {unknown + sorted(set(scenarios) - set(SCENARIOS))}")
