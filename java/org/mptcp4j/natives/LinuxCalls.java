@@ -27,6 +27,7 @@ public interface LinuxCalls {
     int MSG_TRUNC = 0x20;
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
+    int O_NONBLOCK = 0x800;
     int CLONE_NEWNET = 0x40000000;
     int EFD_CLOEXEC = 0x80000;
     int EFD_NONBLOCK = 0x800;
@@ -38,6 +39,15 @@ public interface LinuxCalls {
 
     /** fcntl(fd, F_DUPFD_CLOEXEC, 0): another descriptor of the same file. */
     int duplicate(int fd);
+
+    /** fcntl(fd, F_GETFL): the file status flags. */
+    int fileFlags(int fd);
+
+    /** fcntl(fd, F_SETFL, flags). */
+    int setFileFlags(int fd, int flags);
+
+    /** dup3(2): {@code from} also at number {@code to}, whatever {@code to} was closed at once. */
+    int dup3(int from, int to, int flags);
 
     /** ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* type of a namespace file. */
     int namespaceType(int fd);

@@ -21,6 +21,8 @@ import java.nio.ByteBuffer;
 @SuppressWarnings("restricted") // the point of this class: downcalls into libc
 final class ForeignLinuxCalls implements LinuxCalls {
     private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
     private static final long NS_GET_NSTYPE = 0xb703;
     private static final short POLLIN = 0x1;
     private static final short POLLERR = 0x8;
@@ -47,6 +49,7 @@ final class ForeignLinuxCalls implements LinuxCalls {
     private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(INT, ADDRESS, INT), true);
     private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(INT, INT), false);
     private static final MethodHandle FCNTL = call("fcntl", FunctionDescriptor.of(INT, INT, INT, INT), true);
+    private static final MethodHandle DUP3 = call("dup3", FunctionDescriptor.of(INT, INT, INT, INT), false);
     private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(INT, INT, LONG), true);
     private static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(INT, INT, INT), false);
     private static final MethodHandle FSTAT = call("fstat", FunctionDescriptor.of(INT, INT, ADDRESS), false);
@@ -140,6 +143,36 @@ final class ForeignLinuxCalls implements LinuxCalls {
         try {
             MemorySegment state = scratch();
             return result(state, (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int fileFlags(int fd) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) FCNTL.invokeExact(state, fd, F_GETFL, 0));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int setFileFlags(int fd, int flags) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) FCNTL.invokeExact(state, fd, F_SETFL, flags));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int dup3(int from, int to, int flags) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) DUP3.invokeExact(state, from, to, flags));
         } catch (Throwable t) {
             throw failed(t);
         }
