@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
@@ -44,7 +45,11 @@ public final class EventSocket implements AutoCloseable {
     private final Dialect dialect;
     /** Held while native code uses the socket; close takes it before freeing. */
     private final ReentrantLock pollLock = new ReentrantLock();
+    /** The native socket (JNI); on FFM {@link #FOREIGN} while open. 0 once closed. */
     private volatile long handle;
+    /** The socket in Java on the FFM transport, else null. */
+    private final JavaEventChannel channel;
+    private static final long FOREIGN = -1;
 
     /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
     private EventSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int receiveBuffer,
@@ -62,12 +67,23 @@ public final class EventSocket implements AutoCloseable {
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
         this.capacity = recordCapacity;
+        // Without the native library the datagrams are decoded in Java whatever was asked.
+        boolean foreign = Transport.foreign();
+        javaDecoding |= foreign;
         this.raw = javaDecoding ? ByteBuffer.allocateDirect(RAW_BUFFER_SIZE).order(ByteOrder.nativeOrder()) : null;
-        this.handle = fd < 0
-                ? open(namespace.fd(), dialect.family(), dialect.eventGroup(), dialect.hostOrderPorts(), receiveBuffer,
-                        records, counters, raw)
-                : adopt(fd, familyId, dialect.hostOrderPorts(), records, counters, raw);
-        this.javaDecoder = javaDecoding ? new JavaEventDecoder(familyId(handle), records, counters, dialect) : null;
+        if (foreign) {
+            this.channel = fd < 0
+                    ? JavaEventChannel.open(namespace.fd(), dialect.family(), dialect.eventGroup(), receiveBuffer, counters)
+                    : JavaEventChannel.adopt(fd, familyId, counters);
+            this.handle = FOREIGN;
+        } else {
+            this.channel = null;
+            this.handle = fd < 0
+                    ? open(namespace.fd(), dialect.family(), dialect.eventGroup(), dialect.hostOrderPorts(),
+                            receiveBuffer, records, counters, raw)
+                    : adopt(fd, familyId, dialect.hostOrderPorts(), records, counters, raw);
+        }
+        this.javaDecoder = javaDecoding ? new JavaEventDecoder(familyId(), records, counters, dialect) : null;
     }
 
     /**
@@ -153,7 +169,8 @@ public final class EventSocket implements AutoCloseable {
         int used;
         pollLock.lock();
         try {
-            used = pollRaw(handle(), timeoutMillis);
+            long h = handle();
+            used = channel != null ? channel.pollRaw(raw, timeoutMillis) : pollRaw(h, timeoutMillis);
         } finally {
             pollLock.unlock();
         }
@@ -249,7 +266,8 @@ public final class EventSocket implements AutoCloseable {
         }
         pollLock.lock();
         try {
-            return pending(handle());
+            long h = handle();
+            return channel != null ? channel.pending() : pending(h);
         } finally {
             pollLock.unlock();
         }
@@ -263,13 +281,16 @@ public final class EventSocket implements AutoCloseable {
     /** Makes a blocked {@link #poll} return; from any thread, harmless after close. */
     public synchronized void wakeup() {
         if (handle != 0) {
-            wakeup(handle);
+            wake(handle);
         }
     }
 
     /** Delivers only events whose {@code MptcpEventType.mask()} bit is set; the rest are dropped by the decoder, native or Java. */
     public void setTypeMask(long mask) {
-        setTypeMask(handle(), mask);
+        long h = handle();
+        if (channel == null) {
+            setTypeMask(h, mask);
+        }
         if (javaDecoder != null) {
             javaDecoder.typeMask(mask);
         }
@@ -277,7 +298,12 @@ public final class EventSocket implements AutoCloseable {
 
     /** Makes a blocking {@link #poll} also return when {@code fd} is readable (-1: no other socket). */
     public void attach(int fd) {
-        attach(handle(), fd);
+        long h = handle();
+        if (channel != null) {
+            channel.attach(fd);
+        } else {
+            attach(h, fd);
+        }
     }
 
     /** Whether the datagrams are decoded in Java (native code only receives). */
@@ -291,12 +317,14 @@ public final class EventSocket implements AutoCloseable {
 
     /** SO_RCVBUF in effect (the kernel doubles what is asked). */
     public int receiveBufferSize() {
-        return receiveBufferSize(handle());
+        long h = handle();
+        return channel != null ? channel.receiveBufferSize() : receiveBufferSize(h);
     }
 
     /** The path-manager family's id resolved in this namespace. */
     public int familyId() {
-        return familyId(handle());
+        long h = handle();
+        return channel != null ? channel.familyId() : familyId(h);
     }
 
     public NetworkNamespace namespace() {
@@ -321,13 +349,25 @@ public final class EventSocket implements AutoCloseable {
                 return;
             }
             handle = 0;
-            wakeup(h);
+            wake(h);
         }
         pollLock.lock();
         try {
-            close(h);
+            if (channel != null) {
+                channel.close();
+            } else {
+                close(h);
+            }
         } finally {
             pollLock.unlock();
+        }
+    }
+
+    private void wake(long h) {
+        if (channel != null) {
+            channel.wakeup();
+        } else {
+            wakeup(h);
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /**
  * The generic-netlink controller (family {@code nlctrl}, id GENL_ID_CTRL): the CTRL_CMD_GETFAMILY
- * request that resolves a family by name, as libnl's {@code genl_ctrl_resolve} sends it, and
- * its answer read into a {@link Family}. What a family offers is read from the answer, not
+ * request that resolves a family by name, and its answer read into a {@link Family}. What a family offers is read from the answer, not
  * assumed: its version, its multicast groups and the commands it has (CTRL_ATTR_OPS; a kernel
  * without a command lists no such op). An answer that is malformed is refused as a whole
  * (EPROTO) rather than read in part. Reads only within the datagram.
@@ -20,7 +19,7 @@ final class GenericNetlinkControl {
     static final int GENL_ID_CTRL = 0x10;
     static final int CTRL_CMD_NEWFAMILY = 1;
     static final int CTRL_CMD_GETFAMILY = 3;
-    /** The version libnl's controller requests carry. */
+    /** The version libnl's controller requests carry too. */
     static final int CTRL_VERSION = 1;
     /** GENL_NAMSIZ: family and group names, their NUL included. */
     static final int NAME_SIZE = 16;
@@ -46,6 +45,11 @@ final class GenericNetlinkControl {
             return new Family(error, 0, "", 0, Map.of(), new int[0]);
         }
 
+        /** The id of multicast group {@code name}, or -1. */
+        int group(String name) {
+            return groups.getOrDefault(name, -1);
+        }
+
         /** Whether the family has command {@code op}. */
         boolean hasOperation(int op) {
             return Arrays.stream(operations).anyMatch(id -> id == op);
@@ -57,33 +61,45 @@ final class GenericNetlinkControl {
     private final NetlinkAttributes group = new NetlinkAttributes(new int[] {0, 1, 4}, new int[] {0, NAME_SIZE, 4});
     private final NetlinkAttributes operation = new NetlinkAttributes(new int[] {0, 4, 4}, new int[] {0, 4, 4});
 
+    /** One per answer read: the parsers' state. */
+    private GenericNetlinkControl() {
+    }
+
     /**
-     * Writes into {@code out} the request for family {@code name} (ASCII, at most 15 bytes) from
-     * port {@code portId} under {@code seq}, acknowledged as libnl asks: its length, or -EMSGSIZE.
+     * Writes at 0 of {@code out} the request for family {@code name} (ASCII, at most 15 bytes)
+     * from port {@code portId} under {@code seq}: its length, or -EMSGSIZE. Unlike libnl's it asks
+     * for no acknowledgement: the answer or the error comes alone, and nothing is left queued.
      */
-    static int request(ByteBuffer out, String name, int seq, int portId) {
+    static int writeGetFamily(ByteBuffer out, String name, int seq, int portId) {
         if (name.isEmpty() || name.length() >= NAME_SIZE || !StandardCharsets.US_ASCII.newEncoder().canEncode(name)) {
             throw new IllegalArgumentException("not a generic netlink family name: " + name);
         }
         NetlinkWriter writer = new NetlinkWriter(out);
-        writer.start(GENL_ID_CTRL, NetlinkWriter.NLM_F_REQUEST | NetlinkWriter.NLM_F_ACK, seq, portId,
+        writer.start(GENL_ID_CTRL, NetlinkWriter.NLM_F_REQUEST, seq, portId,
                 CTRL_CMD_GETFAMILY, CTRL_VERSION);
         writer.string(CTRL_ATTR_FAMILY_NAME, name);
         return writer.end();
     }
 
     /**
-     * Reads the answer to request {@code seq} of port {@code portId} in the first {@code length}
-     * bytes of {@code datagram}: the family, a failed one, or null when the datagram holds no
-     * answer to it (only the acknowledgement that follows the family, or others' messages).
+     * Reads the answer to request {@code seq} among the messages of {@code in[offset, offset + length)}:
+     * the family, a failed one, or null when they hold no answer to it (an acknowledgement, or
+     * answers to other requests).
      */
-    Family decode(ByteBuffer datagram, int length, int seq, int portId) {
-        ByteBuffer d = datagram.duplicate().order(ByteOrder.nativeOrder());
-        int pos = 0;
-        int remaining = Math.min(length, d.capacity());
+    static Family parse(ByteBuffer in, int offset, int length, int seq) {
+        return new GenericNetlinkControl().decode(in, offset, length, seq);
+    }
+
+    private Family decode(ByteBuffer in, int offset, int length, int seq) {
+        ByteBuffer d = in.duplicate().order(ByteOrder.nativeOrder());
+        if (offset < 0 || length < 0 || offset > d.capacity() - length) {
+            return null;
+        }
+        int pos = offset;
+        int remaining = length;
         for (int size; (size = ReplyDecoder.messageLength(d, pos, remaining)) > 0; ) {
             int type = d.getShort(pos + 4) & 0xffff;
-            if (d.getInt(pos + 8) == seq && d.getInt(pos + 12) == portId) {
+            if (d.getInt(pos + 8) == seq) {
                 if (type == NLMSG_ERROR && size >= NetlinkWriter.NLMSG_HDRLEN + 4) {
                     int error = d.getInt(pos + NetlinkWriter.NLMSG_HDRLEN);
                     if (error != 0) {

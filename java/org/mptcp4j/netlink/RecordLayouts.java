@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.util.function.Supplier;
 import org.mptcp4j.natives.NativeLibrary;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
@@ -53,7 +54,7 @@ public final class RecordLayouts {
             return;
         }
         synchronized (RecordLayouts.class) {
-            if (!checked) {
+            if (!checked && !Transport.foreign()) { // the layouts are the native library's
                 NativeLibrary.ensureLoaded();
                 for (Layout layout : LAYOUTS) {
                     check(layout, layout.compiled().get());

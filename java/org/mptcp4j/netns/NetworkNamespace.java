@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mptcp4j.natives.NativeLibrary;
+import org.mptcp4j.natives.LinuxCalls;
+import org.mptcp4j.natives.NamespaceEntry;
+import org.mptcp4j.natives.Transport;
+import org.mptcp4j.protocol.Errno;
 
 /**
  * A Linux network namespace that sockets are created in: the caller's own
@@ -52,9 +55,9 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     private static NetworkNamespace open(String name, Path path) {
-        NativeLibrary.ensureLoaded();
+        Transport.selected();
         try {
-            return new NetworkNamespace(name, open(path.toString()));
+            return new NetworkNamespace(name, openFile(path.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("network namespace " + name + " (" + path + "): " + e.getMessage(), e);
         }
@@ -70,7 +73,7 @@ public final class NetworkNamespace implements AutoCloseable {
             return CURRENT;
         }
         try {
-            return new NetworkNamespace(name, duplicate(fd()));
+            return new NetworkNamespace(name, duplicateFd(fd()));
         } catch (IOException e) {
             throw new UncheckedIOException("network namespace " + name + ": " + e.getMessage(), e);
         }
@@ -92,12 +95,12 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /** The namespace's inode number: equal numbers, same namespace (what {@code ip netns identify} compares). */
     public long inode() {
-        NativeLibrary.ensureLoaded();
+        Transport.selected();
         try {
             if (this == CURRENT) {
                 return ((Number) Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino")).longValue();
             }
-            return inode(fd());
+            return inodeOf(fd());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,10 +112,10 @@ public final class NetworkNamespace implements AutoCloseable {
      * @throws IllegalArgumentException when there is no such interface
      */
     public int interfaceIndex(String name) {
-        NativeLibrary.ensureLoaded();
+        Transport.selected();
         int index;
         try {
-            index = interfaceIndex(fd(), name);
+            index = indexOf(fd(), name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -127,9 +130,9 @@ public final class NetworkNamespace implements AutoCloseable {
      * UTF-8, a byte that is not becomes U+FFFD, as in {@link org.mptcp4j.protocol.MptcpEvent#interfaceName()}.
      */
     public String interfaceName(int index) {
-        NativeLibrary.ensureLoaded();
+        Transport.selected();
         try {
-            byte[] name = interfaceName(fd(), index);
+            byte[] name = nameOf(fd(), index);
             return name == null ? null : new String(name, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -146,11 +149,11 @@ public final class NetworkNamespace implements AutoCloseable {
         if (target < 0) {
             return action.call();
         }
-        int saved = enter(target);
+        int saved = enterFd(target);
         try {
             return action.call();
         } finally {
-            leave(saved);
+            leaveTo(saved);
         }
     }
 
@@ -162,13 +165,97 @@ public final class NetworkNamespace implements AutoCloseable {
         int f = fd;
         if (f >= 0) {
             fd = -2;
-            close(f);
+            if (Transport.foreign()) {
+                Transport.linux().close(f);
+            } else {
+                close(f);
+            }
         }
     }
 
     @Override
     public String toString() {
         return this == CURRENT ? "the current network namespace" : "network namespace " + name;
+    }
+
+    // Each call below goes to the transport in use: the natives, or the same steps in Java (FFM).
+
+    private static int openFile(String path) throws IOException {
+        if (!Transport.foreign()) {
+            return open(path);
+        }
+        LinuxCalls linux = Transport.linux();
+        int fd = check(linux.open(path, LinuxCalls.O_RDONLY | LinuxCalls.O_CLOEXEC), "open network namespace");
+        // Refuse other files now rather than fail obscurely at the first setns().
+        int type = linux.namespaceType(fd);
+        if (type != LinuxCalls.CLONE_NEWNET) {
+            linux.close(fd);
+            check(type < 0 ? type : -Errno.EINVAL, "not a network namespace");
+        }
+        return fd;
+    }
+
+    private static int duplicateFd(int fd) throws IOException {
+        return Transport.foreign()
+                ? check(Transport.linux().duplicate(fd), "duplicate network namespace descriptor")
+                : duplicate(fd);
+    }
+
+    private static int enterFd(int fd) throws IOException {
+        return Transport.foreign()
+                ? check(NamespaceEntry.enter(Transport.linux(), fd), "setns(CLONE_NEWNET)")
+                : enter(fd);
+    }
+
+    private static void leaveTo(int saved) {
+        if (Transport.foreign()) {
+            NamespaceEntry.leave(Transport.linux(), saved);
+        } else {
+            leave(saved);
+        }
+    }
+
+    private static long inodeOf(int fd) throws IOException {
+        if (!Transport.foreign()) {
+            return inode(fd);
+        }
+        long inode = Transport.linux().inode(fd);
+        check((int) Math.min(inode, 0), "stat network namespace");
+        return inode;
+    }
+
+    private static int indexOf(int fd, String name) throws IOException {
+        if (!Transport.foreign()) {
+            return interfaceIndex(fd, name);
+        }
+        LinuxCalls linux = Transport.linux();
+        int saved = check(NamespaceEntry.enter(linux, fd), "enter network namespace");
+        try {
+            return linux.interfaceIndex(name);
+        } finally {
+            NamespaceEntry.leave(linux, saved);
+        }
+    }
+
+    private static byte[] nameOf(int fd, int index) throws IOException {
+        if (!Transport.foreign()) {
+            return interfaceName(fd, index);
+        }
+        LinuxCalls linux = Transport.linux();
+        int saved = check(NamespaceEntry.enter(linux, fd), "enter network namespace");
+        try {
+            return linux.interfaceName(index);
+        } finally {
+            NamespaceEntry.leave(linux, saved);
+        }
+    }
+
+    /** {@code rc}, or for a negative errno the IOException the native side throws: "operation: text (NAME)". */
+    private static int check(int rc, String operation) throws IOException {
+        if (rc < 0 && rc != NamespaceEntry.STAYED) {
+            throw new IOException(operation + ": " + Errno.text(-rc) + " (" + Errno.name(-rc) + ")");
+        }
+        return rc;
     }
 
     private static native int open(String path) throws IOException;

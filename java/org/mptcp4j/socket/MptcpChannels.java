@@ -1,6 +1,7 @@
 package org.mptcp4j.socket;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,7 +16,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import org.mptcp4j.natives.LinuxCalls;
+import org.mptcp4j.natives.NamespaceEntry;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.protocol.ConnectionInfo;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.SubflowInfo;
 import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.RecordLayouts;
@@ -44,6 +49,12 @@ public final class MptcpChannels {
     static final int IPPROTO_MPTCP = 262;
     private static final int SOL_SOCKET = 1;
     private static final int SO_PROTOCOL = 38;
+    private static final int SO_REUSEADDR = 2;
+    private static final int SO_DOMAIN = 39;
+    private static final int AF_INET6 = 10;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
+    private static final int SOCK_STREAM = 1;
     private static final int TCP_IS_MPTCP = 43;
     private static final int MAX_SUBFLOWS = 32;
     /** Channels this class connected: their connections are this host's; accepted ones are the peer's. */
@@ -109,10 +120,10 @@ public final class MptcpChannels {
 
     private static void replace(NetworkChannel channel, NetworkNamespace namespace, Fallback fallback) throws IOException {
         RecordLayouts.ensureChecked();
-        int fd = fd(channel);
+        int fd = descriptor(channel);
         try {
             try {
-                replace(fd, namespace.fd(), IPPROTO_MPTCP);
+                replaceSocket(fd, namespace.fd(), IPPROTO_MPTCP);
             } catch (IOException e) {
                 String message = e.getMessage();
                 boolean noMptcp = message.contains("EPROTONOSUPPORT") || message.contains("ENOPROTOOPT");
@@ -120,7 +131,7 @@ public final class MptcpChannels {
                     throw noMptcp ? noMptcp(namespace, e) : e;
                 }
                 if (namespace != NetworkNamespace.current()) {
-                    replace(fd, namespace.fd(), IPPROTO_TCP); // the JDK's TCP socket is in this namespace
+                    replaceSocket(fd, namespace.fd(), IPPROTO_TCP); // the JDK's TCP socket is in this namespace
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -205,7 +216,95 @@ public final class MptcpChannels {
             throw new ClosedChannelException();
         }
         RecordLayouts.ensureChecked();
-        return fd(channel);
+        return descriptor(channel);
+    }
+
+    // Each call below goes to the transport in use: the natives, or the same steps in Java (FFM).
+
+    /** The field of the JDK's channel classes that holds their descriptor. */
+    private static final ClassValue<Field> DESCRIPTOR_FIELD = new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> type) {
+            try {
+                Field field = type.getDeclaredField("fdVal");
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException e) {
+                return null;
+            } catch (RuntimeException e) { // InaccessibleObjectException: the package is not open to us
+                throw new IllegalStateException("MPTCP channels on the FFM transport read the JDK channel's"
+                        + " descriptor by reflection: run with --add-opens java.base/sun.nio.ch=org.mptcp4j"
+                        + " (=ALL-UNNAMED on the class path); the JNI transport needs no such option", e);
+            }
+        }
+    };
+
+    private static int descriptor(NetworkChannel channel) throws IOException {
+        if (!Transport.foreign()) {
+            return fd(channel);
+        }
+        Field field = DESCRIPTOR_FIELD.get(channel.getClass());
+        if (field == null) {
+            throw new IllegalArgumentException("not a JDK socket channel (no fdVal field)");
+        }
+        try {
+            return field.getInt(channel);
+        } catch (IllegalAccessException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** What native/mptcp_channels.c's replace does, in Java: a socket of {@code protocol} made in the namespace, put under {@code fd}. */
+    private static void replaceSocket(int fd, int netnsFd, int protocol) throws IOException {
+        if (!Transport.foreign()) {
+            replace(fd, netnsFd, protocol);
+            return;
+        }
+        LinuxCalls linux = Transport.linux();
+        int family = linux.intOption(fd, SOL_SOCKET, SO_DOMAIN);
+        int reuse = linux.intOption(fd, SOL_SOCKET, SO_REUSEADDR);
+        int v6only = family == AF_INET6 ? linux.intOption(fd, IPPROTO_IPV6, IPV6_V6ONLY) : 0;
+        int flags = linux.fileFlags(fd);
+        failOn(Math.min(Math.min(family, reuse), Math.min(v6only, flags)), "read the channel's socket options");
+        int saved = NamespaceEntry.enter(linux, netnsFd);
+        if (saved != NamespaceEntry.STAYED) {
+            failOn(saved, "enter network namespace");
+        }
+        int socket;
+        try {
+            socket = linux.socket(family, SOCK_STREAM | LinuxCalls.SOCK_CLOEXEC, protocol);
+        } finally {
+            NamespaceEntry.leave(linux, saved);
+        }
+        failOn(socket, protocol == IPPROTO_MPTCP ? "socket(IPPROTO_MPTCP)" : "socket(IPPROTO_TCP)");
+        int rc = linux.setIntOption(socket, SOL_SOCKET, SO_REUSEADDR, reuse);
+        if (rc >= 0 && family == AF_INET6) {
+            rc = linux.setIntOption(socket, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+        }
+        if (rc >= 0) {
+            rc = linux.setFileFlags(socket, flags & LinuxCalls.O_NONBLOCK);
+        }
+        if (rc >= 0) {
+            rc = linux.dup3(socket, fd, LinuxCalls.O_CLOEXEC);
+        }
+        linux.close(socket);
+        failOn(rc, "put the new socket under the channel");
+    }
+
+    /** The IOException the natives throw for a negative errno: "operation: text (NAME)". */
+    private static void failOn(int rc, String operation) throws IOException {
+        if (rc < 0) {
+            throw new IOException(operation + ": " + Errno.text(-rc) + " (" + Errno.name(-rc) + ")");
+        }
+    }
+
+    private static int intOption(int fd, int level, int name) throws IOException {
+        if (!Transport.foreign()) {
+            return option(fd, level, name);
+        }
+        int value = Transport.linux().intOption(fd, level, name);
+        failOn(value, "getsockopt");
+        return value;
     }
 
     static native int fd(Object channel);
@@ -214,12 +313,12 @@ public final class MptcpChannels {
 
     /** SO_PROTOCOL: IPPROTO_MPTCP or IPPROTO_TCP. */
     private static int protocol(int fd) throws IOException {
-        return option(fd, SOL_SOCKET, SO_PROTOCOL);
+        return intOption(fd, SOL_SOCKET, SO_PROTOCOL);
     }
 
     /** TCP_IS_MPTCP: 1 while the connection speaks MPTCP, 0 after a fallback (Linux 5.16). */
     private static int tcpIsMptcp(int fd) throws IOException {
-        return option(fd, IPPROTO_TCP, TCP_IS_MPTCP);
+        return intOption(fd, IPPROTO_TCP, TCP_IS_MPTCP);
     }
 
     /** getsockopt of an int option. */

@@ -24,21 +24,20 @@ import org.mptcp4j.protocol.Errno;
 class GenericNetlinkControlTest {
     private static final int PORT = 0x4d34;
     private static final int SEQ = 3;
-    private final GenericNetlinkControl control = new GenericNetlinkControl();
 
     @Test
     void theRequestNamesTheFamily() {
         ByteBuffer out = ByteBuffer.allocate(64);
-        int n = GenericNetlinkControl.request(out, "mptcp_pm", SEQ, PORT);
+        int n = GenericNetlinkControl.writeGetFamily(out, "mptcp_pm", SEQ, PORT);
         assertEquals(36, n);
         byte[] bytes = new byte[n];
         out.get(0, bytes);
-        // REQUEST|ACK as libnl's genl_ctrl_resolve sends it; version 1; the name with its NUL, padded.
-        assertEquals("24000000 1000 0500 03000000 344D0000 03010000 0D000200 6D707463 705F706D 00000000"
+        // REQUEST alone (no acknowledgement left queued); version 1; the name with its NUL, padded.
+        assertEquals("24000000 1000 0100 03000000 344D0000 03010000 0D000200 6D707463 705F706D 00000000"
                 .replace(" ", "").toLowerCase(), HexFormat.of().formatHex(bytes));
-        assertEquals(-Errno.EMSGSIZE, GenericNetlinkControl.request(ByteBuffer.allocate(32), "mptcp_pm", SEQ, PORT));
-        assertThrows(IllegalArgumentException.class, () -> GenericNetlinkControl.request(out, "a_name_too_long_x", SEQ, PORT));
-        assertThrows(IllegalArgumentException.class, () -> GenericNetlinkControl.request(out, "", SEQ, PORT));
+        assertEquals(-Errno.EMSGSIZE, GenericNetlinkControl.writeGetFamily(ByteBuffer.allocate(32), "mptcp_pm", SEQ, PORT));
+        assertThrows(IllegalArgumentException.class, () -> GenericNetlinkControl.writeGetFamily(out, "a_name_too_long_x", SEQ, PORT));
+        assertThrows(IllegalArgumentException.class, () -> GenericNetlinkControl.writeGetFamily(out, "", SEQ, PORT));
     }
 
     /** The kernel's NEWFAMILY for mptcp_pm (id 0x1c, version 1, commands 1..11, one group), then the ack. */
@@ -64,7 +63,7 @@ class GenericNetlinkControlTest {
 
     private GenericNetlinkControl.Family decode(GenlMessageBuilder b) {
         byte[] bytes = b.bytes();
-        return control.decode(ByteBuffer.wrap(bytes), bytes.length, SEQ, PORT);
+        return GenericNetlinkControl.parse(ByteBuffer.wrap(bytes), 0, bytes.length, SEQ);
     }
 
     @Test
@@ -77,6 +76,8 @@ class GenericNetlinkControlTest {
         assertEquals("mptcp_pm", family.name());
         assertEquals(1, family.version());
         assertEquals(Map.of("mptcp_pm_events", 0x13), family.groups());
+        assertEquals(0x13, family.group("mptcp_pm_events"));
+        assertEquals(-1, family.group("mptcp_pm_cmd"));
         assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, family.operations());
         assertTrue(family.hasOperation(10));
         assertFalse(family.hasOperation(12));
@@ -131,7 +132,7 @@ class GenericNetlinkControlTest {
                 d[random.nextInt(d.length)] = (byte) random.nextInt(256);
             }
             int length = random.nextInt(4) == 0 ? random.nextInt(d.length + 1) : d.length;
-            GenericNetlinkControl.Family family = control.decode(ByteBuffer.wrap(d), length, SEQ, PORT);
+            GenericNetlinkControl.Family family = GenericNetlinkControl.parse(ByteBuffer.wrap(d), 0, length, SEQ);
             found += family != null && family.error() == 0 ? 1 : 0;
         }
         assertTrue(found > 0, "some damage leaves the family readable");

@@ -1,0 +1,107 @@
+package org.mptcp4j.natives;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The Linux system calls the pure-Java transport ({@link Transport#FFM}) makes: each is one
+ * libc call, returning what the call returns or a negative errno, never throwing for the
+ * kernel's refusals. Everything above them (the netlink protocol, namespaces) is written once
+ * in Java over this interface. Buffers are direct; none is kept after a call returns.
+ */
+public interface LinuxCalls {
+    int AF_NETLINK = 16;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    int NETLINK_ROUTE = 0;
+    int NETLINK_SOCK_DIAG = 4;
+    int NETLINK_GENERIC = 16;
+    int SOL_SOCKET = 1;
+    int SO_RCVBUF = 8;
+    int SO_RCVBUFFORCE = 33;
+    int SOL_NETLINK = 270;
+    int NETLINK_ADD_MEMBERSHIP = 1;
+    int NETLINK_CAP_ACK = 10;
+    int NETLINK_EXT_ACK = 11;
+    int MSG_DONTWAIT = 0x40;
+    /** With MSG_TRUNC a netlink receive returns the datagram's whole length, larger than the buffer when cut. */
+    int MSG_TRUNC = 0x20;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
+    int O_NONBLOCK = 0x800;
+    int CLONE_NEWNET = 0x40000000;
+    int EFD_CLOEXEC = 0x80000;
+    int EFD_NONBLOCK = 0x800;
+
+    /** open(2); the descriptor. */
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    /** fcntl(fd, F_DUPFD_CLOEXEC, 0): another descriptor of the same file. */
+    int duplicate(int fd);
+
+    /** fcntl(fd, F_GETFL): the file status flags. */
+    int fileFlags(int fd);
+
+    /** fcntl(fd, F_SETFL, flags). */
+    int setFileFlags(int fd, int flags);
+
+    /** dup3(2): {@code from} also at number {@code to}, whatever {@code to} was closed at once. */
+    int dup3(int from, int to, int flags);
+
+    /** ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* type of a namespace file. */
+    int namespaceType(int fd);
+
+    /** setns(2) for the calling thread. */
+    int setns(int fd, int nstype);
+
+    /** fstat(2)'s st_ino, or a negative errno. */
+    long inode(int fd);
+
+    /** if_nametoindex(3) in the calling thread's namespace: the index, or a negative errno. */
+    int interfaceIndex(String name);
+
+    /** if_indextoname(3) in the calling thread's namespace: the name's bytes, or null. */
+    byte[] interfaceName(int index);
+
+    int socket(int domain, int type, int protocol);
+
+    /** bind(2) of a netlink socket to {@code portId} (0: the kernel picks) and {@code groups}. */
+    int bindNetlink(int fd, int portId, int groups);
+
+    /** connect(2) of a netlink socket to {@code portId} (0: the kernel): only that port's unicasts arrive. */
+    int connectNetlink(int fd, int portId);
+
+    /** getsockname(2)'s nl_pid: the port id the kernel gave a netlink socket. */
+    int netlinkPortId(int fd);
+
+    int setIntOption(int fd, int level, int name, int value);
+
+    /** getsockopt(2) of an int option: its value (not negative for the options asked), or a negative errno. */
+    int intOption(int fd, int level, int name);
+
+    /** send(2) of {@code length} bytes at {@code offset}. */
+    int send(int fd, ByteBuffer buffer, int offset, int length, int flags);
+
+    /**
+     * recvfrom(2) into {@code length} bytes at {@code offset}; the sender's address goes to
+     * {@code sender} (direct, 16 bytes: a sockaddr_nl, then its length as a native int at 12).
+     */
+    int receive(int fd, ByteBuffer buffer, int offset, int length, int flags, ByteBuffer sender);
+
+    /**
+     * poll(2) for input on up to three descriptors (a negative one is ignored): bit i of the
+     * result is set when descriptor i is readable or has an error or hang-up to report; 0 on
+     * timeout; a negative errno.
+     */
+    int poll(int fd0, int fd1, int fd2, int timeoutMillis);
+
+    /** eventfd(2). */
+    int eventfd(int flags);
+
+    /** Writes the 8-byte counter of an eventfd. */
+    int writeCounter(int fd, long value);
+
+    /** Reads the 8-byte counter of an eventfd: 0 when it was 0 (non-blocking), else 1, or a negative errno. */
+    int readCounter(int fd);
+}

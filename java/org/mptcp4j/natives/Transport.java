@@ -1,0 +1,106 @@
+package org.mptcp4j.natives;
+
+import java.util.Locale;
+import org.mptcp4j.protocol.MptcpException;
+
+/**
+ * How the library reaches the kernel, chosen once per class loader: {@link #JNI} through
+ * {@code libmptcp4j.so} (C on libnl), or {@link #FFM} in Java alone through the Foreign
+ * Function and Memory API of JDK 22 and later, with no native library of its own. The
+ * property {@value #PROPERTY} ({@code jni} or {@code ffm}) asks for one; without it JNI is
+ * used when the native library loads, FFM otherwise where the runtime has it.
+ */
+public enum Transport {
+    JNI("JNI (libmptcp4j.so)"),
+    FFM("FFM (java.lang.foreign, no native library)");
+
+    public static final String PROPERTY = "mptcp4j.transport";
+    /** Built for JDK 22 and present only when the build had a JDK 22 or later to compile it. */
+    private static final String FOREIGN_CALLS = "org.mptcp4j.natives.ForeignLinuxCalls";
+
+    private final String description;
+
+    Transport(String description) {
+        this.description = description;
+    }
+
+    /** What {@code mptcp4j version} prints. */
+    public String description() {
+        return description;
+    }
+
+    private static final class Chosen {
+        static final Transport TRANSPORT;
+        static final LinuxCalls LINUX;
+
+        static {
+            String asked = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+            switch (asked) {
+                case "jni" -> {
+                    NativeLibrary.ensureLoaded();
+                    TRANSPORT = JNI;
+                    LINUX = null;
+                }
+                case "ffm" -> {
+                    LINUX = foreignCalls(true);
+                    TRANSPORT = FFM;
+                }
+                case "" -> {
+                    LinuxCalls linux = null;
+                    try {
+                        NativeLibrary.ensureLoaded();
+                    } catch (MptcpException e) {
+                        linux = foreignCalls(false);
+                        if (linux == null) {
+                            throw e;
+                        }
+                    }
+                    LINUX = linux;
+                    TRANSPORT = linux == null ? JNI : FFM;
+                }
+                default -> throw new MptcpException("choose the transport", 0,
+                        "-D" + PROPERTY + "=" + asked + " is not accepted (jni, ffm)");
+            }
+        }
+    }
+
+    /** The transport in use; loads the native library when that is JNI. */
+    public static Transport selected() {
+        return Chosen.TRANSPORT;
+    }
+
+    /** Whether the pure-Java transport is the one in use. */
+    public static boolean foreign() {
+        return Chosen.TRANSPORT == FFM;
+    }
+
+    /** The system calls of the FFM transport; only when it is the one in use. */
+    public static LinuxCalls linux() {
+        LinuxCalls linux = Chosen.LINUX;
+        if (linux == null) {
+            throw new IllegalStateException("the FFM transport is not the one in use");
+        }
+        return linux;
+    }
+
+    /** The FFM calls, or null (or, when {@code required}, an error saying why) where this runtime lacks them. */
+    private static LinuxCalls foreignCalls(boolean required) {
+        int feature = Runtime.version().feature();
+        if (feature < 22) {
+            if (!required) {
+                return null;
+            }
+            throw new MptcpException("use the FFM transport", 0,
+                    "it needs Java 22 or later; this is Java " + feature);
+        }
+        try {
+            return (LinuxCalls) Class.forName(FOREIGN_CALLS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            if (!required) {
+                return null;
+            }
+            throw new MptcpException("use the FFM transport", 0,
+                    "this build has no FFM classes (built without a JDK 22 or later): " + e);
+        }
+    }
+}

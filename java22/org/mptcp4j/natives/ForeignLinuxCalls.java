@@ -1,0 +1,419 @@
+package org.mptcp4j.natives;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link LinuxCalls} on the Foreign Function and Memory API (JDK 22+): libc called directly,
+ * errno captured by the linker right after each call. Compiled for JDK 22 and loaded by
+ * {@link Transport} only on a runtime that has the API. The scratch memory a call needs (the
+ * errno capture, a pollfd array, a socket address) is per thread and made once, so that the
+ * event path allocates nothing.
+ */
+@SuppressWarnings("restricted") // the point of this class: downcalls into libc
+final class ForeignLinuxCalls implements LinuxCalls {
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final long NS_GET_NSTYPE = 0xb703;
+    private static final short POLLIN = 0x1;
+    private static final short POLLERR = 0x8;
+    private static final short POLLHUP = 0x10;
+    private static final int SOCKADDR_NL_SIZE = 12;
+    /** struct stat's st_ino: after st_dev, on x86_64 and aarch64 alike. */
+    private static final long STAT_INO_OFFSET = 8;
+    private static final long STAT_SIZE = 256;
+    private static final int IF_NAMESIZE = 16;
+    private static final int EAGAIN = 11;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_VALUE =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
+    private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
+
+    private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(INT, ADDRESS, INT), true);
+    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(INT, INT), false);
+    private static final MethodHandle FCNTL = call("fcntl", FunctionDescriptor.of(INT, INT, INT, INT), true);
+    private static final MethodHandle DUP3 = call("dup3", FunctionDescriptor.of(INT, INT, INT, INT), false);
+    private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(INT, INT, LONG), true);
+    private static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(INT, INT, INT), false);
+    private static final MethodHandle FSTAT = call("fstat", FunctionDescriptor.of(INT, INT, ADDRESS), false);
+    private static final MethodHandle IF_NAMETOINDEX =
+            call("if_nametoindex", FunctionDescriptor.of(INT, ADDRESS), false);
+    private static final MethodHandle IF_INDEXTONAME =
+            call("if_indextoname", FunctionDescriptor.of(ADDRESS, INT, ADDRESS), false);
+    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(INT, INT, INT, INT), false);
+    private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(INT, INT, ADDRESS, INT), false);
+    private static final MethodHandle CONNECT = call("connect", FunctionDescriptor.of(INT, INT, ADDRESS, INT), false);
+    private static final MethodHandle GETSOCKNAME =
+            call("getsockname", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle SETSOCKOPT =
+            call("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, INT), false);
+    private static final MethodHandle GETSOCKOPT =
+            call("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle SEND = call("send", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, INT), false);
+    private static final MethodHandle RECVFROM =
+            call("recvfrom", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle POLL = call("poll", FunctionDescriptor.of(INT, ADDRESS, LONG, INT), false);
+    private static final MethodHandle EVENTFD = call("eventfd", FunctionDescriptor.of(INT, INT, INT), false);
+    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG), false);
+    private static final MethodHandle READ = call("read", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG), false);
+
+    /** A thread's scratch: errno capture (at 0), then room for pollfds, a socket address or a stat. */
+    private static final long SCRATCH_DATA = 64;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_DATA + STAT_SIZE, 16));
+
+    /**
+     * A downcall handle for libc's {@code name}; {@code variadic} names the calls whose last
+     * parameter is C's "...", which the linker must be told is variadic.
+     */
+    private static MethodHandle call(String name, FunctionDescriptor descriptor, boolean variadic) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        int fixed = descriptor.argumentLayouts().size() - 1;
+        return variadic
+                ? LINKER.downcallHandle(symbol, descriptor, ERRNO, Linker.Option.firstVariadicArg(fixed))
+                : LINKER.downcallHandle(symbol, descriptor, ERRNO);
+    }
+
+    private static MemorySegment scratch() {
+        return SCRATCH.get();
+    }
+
+    /** The result, or the negative errno the call left when it failed (-1). */
+    private static int result(MemorySegment state, long rc) {
+        return rc == -1 ? -(int) ERRNO_VALUE.get(state, 0L) : (int) rc;
+    }
+
+    private static MemorySegment data(MemorySegment scratch) {
+        return scratch.asSlice(SCRATCH_DATA);
+    }
+
+    private static MemorySegment at(ByteBuffer buffer, int offset, int length) {
+        return MemorySegment.ofBuffer(buffer).asSlice(offset, length);
+    }
+
+    private static RuntimeException failed(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    @Override
+    public int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = scratch();
+            return result(state, (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int close(int fd) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) CLOSE.invokeExact(state, fd));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int duplicate(int fd) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int fileFlags(int fd) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) FCNTL.invokeExact(state, fd, F_GETFL, 0));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int setFileFlags(int fd, int flags) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) FCNTL.invokeExact(state, fd, F_SETFL, flags));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int dup3(int from, int to, int flags) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) DUP3.invokeExact(state, from, to, flags));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int namespaceType(int fd) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) IOCTL.invokeExact(state, fd, NS_GET_NSTYPE));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int setns(int fd, int nstype) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) SETNS.invokeExact(state, fd, nstype));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public long inode(int fd) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment stat = data(state);
+            int rc = result(state, (int) FSTAT.invokeExact(state, fd, stat));
+            return rc < 0 ? rc : stat.get(LONG, STAT_INO_OFFSET);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int interfaceIndex(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = scratch();
+            int index = (int) IF_NAMETOINDEX.invokeExact(state, arena.allocateFrom(name));
+            return index != 0 ? index : -(int) ERRNO_VALUE.get(state, 0L);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public byte[] interfaceName(int index) {
+        if (index <= 0) {
+            return null;
+        }
+        try {
+            MemorySegment state = scratch();
+            MemorySegment name = data(state).asSlice(0, IF_NAMESIZE);
+            MemorySegment found = (MemorySegment) IF_INDEXTONAME.invokeExact(state, index, name);
+            if (found.equals(MemorySegment.NULL)) {
+                return null;
+            }
+            int length = 0;
+            while (length < IF_NAMESIZE && name.get(ValueLayout.JAVA_BYTE, length) != 0) {
+                length++;
+            }
+            return name.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) SOCKET.invokeExact(state, domain, type, protocol));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    /** A sockaddr_nl for {@code portId} and {@code groups} in the thread's scratch. */
+    private static MemorySegment netlinkAddress(MemorySegment state, int portId, int groups) {
+        MemorySegment address = data(state).asSlice(0, SOCKADDR_NL_SIZE);
+        address.fill((byte) 0);
+        address.set(SHORT, 0, (short) AF_NETLINK);
+        address.set(INT, 4, portId);
+        address.set(INT, 8, groups);
+        return address;
+    }
+
+    @Override
+    public int bindNetlink(int fd, int portId, int groups) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) BIND.invokeExact(state, fd, netlinkAddress(state, portId, groups),
+                    SOCKADDR_NL_SIZE));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int connectNetlink(int fd, int portId) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) CONNECT.invokeExact(state, fd, netlinkAddress(state, portId, 0),
+                    SOCKADDR_NL_SIZE));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int netlinkPortId(int fd) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment address = netlinkAddress(state, 0, 0);
+            MemorySegment length = data(state).asSlice(16, 4);
+            length.set(INT, 0, SOCKADDR_NL_SIZE);
+            int rc = result(state, (int) GETSOCKNAME.invokeExact(state, fd, address, length));
+            return rc < 0 ? rc : address.get(INT, 4);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int setIntOption(int fd, int level, int name, int value) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment option = data(state).asSlice(0, 4);
+            option.set(INT, 0, value);
+            return result(state, (int) SETSOCKOPT.invokeExact(state, fd, level, name, option, 4));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int intOption(int fd, int level, int name) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment option = data(state).asSlice(0, 8);
+            option.set(INT, 4, 4);
+            int rc = result(state, (int) GETSOCKOPT.invokeExact(state, fd, level, name, option.asSlice(0, 4),
+                    option.asSlice(4, 4)));
+            return rc < 0 ? rc : option.get(INT, 0);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int send(int fd, ByteBuffer buffer, int offset, int length, int flags) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (long) SEND.invokeExact(state, fd, at(buffer, offset, length), (long) length, flags));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int receive(int fd, ByteBuffer buffer, int offset, int length, int flags, ByteBuffer sender) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment from = MemorySegment.ofBuffer(sender);
+            from.set(INT, SOCKADDR_NL_SIZE, SOCKADDR_NL_SIZE);
+            return result(state, (long) RECVFROM.invokeExact(state, fd, at(buffer, offset, length), (long) length,
+                    flags, from.asSlice(0, SOCKADDR_NL_SIZE), from.asSlice(SOCKADDR_NL_SIZE, 4)));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int poll(int fd0, int fd1, int fd2, int timeoutMillis) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment fds = data(state).asSlice(0, 24);
+            // poll(2) skips a negative descriptor: slot i stays argument i.
+            watch(fds, 0, fd0);
+            watch(fds, 1, fd1);
+            watch(fds, 2, fd2);
+            int count = 3;
+            int rc = result(state, (int) POLL.invokeExact(state, fds, (long) count, timeoutMillis));
+            if (rc <= 0) {
+                return rc;
+            }
+            int ready = 0;
+            for (int i = 0; i < count; i++) {
+                if ((fds.get(SHORT, i * 8L + 6) & (POLLIN | POLLERR | POLLHUP)) != 0) {
+                    ready |= 1 << i;
+                }
+            }
+            return ready;
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    private static void watch(MemorySegment fds, int slot, int fd) {
+        fds.set(INT, slot * 8L, fd);
+        fds.set(SHORT, slot * 8L + 4, POLLIN);
+        fds.set(SHORT, slot * 8L + 6, (short) 0);
+    }
+
+    @Override
+    public int eventfd(int flags) {
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) EVENTFD.invokeExact(state, 0, flags));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int writeCounter(int fd, long value) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment counter = data(state).asSlice(0, 8);
+            counter.set(LONG, 0, value);
+            return result(state, (long) WRITE.invokeExact(state, fd, counter, 8L));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int readCounter(int fd) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment counter = data(state).asSlice(0, 8);
+            int rc = result(state, (long) READ.invokeExact(state, fd, counter, 8L));
+            if (rc == -EAGAIN) {
+                return 0;
+            }
+            return rc < 0 ? rc : counter.get(LONG, 0) != 0 ? 1 : 0;
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+}
