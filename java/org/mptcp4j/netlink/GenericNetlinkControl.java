@@ -30,6 +30,8 @@ final class GenericNetlinkControl {
     private static final int CTRL_ATTR_OPS = 6;
     private static final int CTRL_ATTR_MCAST_GROUPS = 7;
     private static final int CTRL_ATTR_OP_ID = 1;
+    private static final int CTRL_ATTR_OP_FLAGS = 2;
+    static final int CTRL_CMD_GETPOLICY = 10;
     private static final int CTRL_ATTR_MCAST_GRP_NAME = 1;
     private static final int CTRL_ATTR_MCAST_GRP_ID = 2;
     private static final int NLMSG_ERROR = 2;
@@ -40,9 +42,10 @@ final class GenericNetlinkControl {
      * negative errno of the answer (-ENOENT: no such family here; -EPROTO: a malformed answer),
      * and the rest is empty.
      */
-    record Family(int error, int id, String name, int version, Map<String, Integer> groups, int[] operations) {
+    record Family(int error, int id, String name, int version, Map<String, Integer> groups, int[] operations,
+            int[] operationFlags) {
         static Family failed(int error) {
-            return new Family(error, 0, "", 0, Map.of(), new int[0]);
+            return new Family(error, 0, "", 0, Map.of(), new int[0], new int[0]);
         }
 
         /** The id of multicast group {@code name}, or -1. */
@@ -77,6 +80,18 @@ final class GenericNetlinkControl {
         NetlinkWriter writer = new NetlinkWriter(out);
         writer.start(GENL_ID_CTRL, NetlinkWriter.NLM_F_REQUEST, seq, portId,
                 CTRL_CMD_GETFAMILY, CTRL_VERSION);
+        writer.string(CTRL_ATTR_FAMILY_NAME, name);
+        return writer.end();
+    }
+
+    /**
+     * Writes at 0 of {@code out} CTRL_CMD_GETPOLICY for family {@code name}, a dump of the
+     * attribute policies of each of its commands (Linux 5.10): its length, or -EMSGSIZE.
+     */
+    static int writeGetPolicy(ByteBuffer out, String name, int seq, int portId) {
+        NetlinkWriter writer = new NetlinkWriter(out);
+        writer.start(GENL_ID_CTRL, NetlinkWriter.NLM_F_REQUEST | NetlinkWriter.NLM_F_DUMP, seq, portId,
+                CTRL_CMD_GETPOLICY, CTRL_VERSION);
         writer.string(CTRL_ATTR_FAMILY_NAME, name);
         return writer.end();
     }
@@ -132,6 +147,7 @@ final class GenericNetlinkControl {
         int version = family.has(CTRL_ATTR_VERSION) ? d.getInt(family.payload(CTRL_ATTR_VERSION)) : 0;
         Map<String, Integer> groups = new LinkedHashMap<>();
         int[] operations = new int[0];
+        int[] flags = new int[0];
         if (family.has(CTRL_ATTR_MCAST_GROUPS)) {
             int at = family.payload(CTRL_ATTR_MCAST_GROUPS);
             int end = at + family.length(CTRL_ATTR_MCAST_GROUPS);
@@ -152,16 +168,19 @@ final class GenericNetlinkControl {
             int end = at + family.length(CTRL_ATTR_OPS);
             int n = 0;
             operations = new int[(end - at) / (2 * NetlinkAttributes.NLA_HDRLEN + 4)];
+            flags = new int[operations.length];
             for (int total; (total = NetlinkAttributes.lengthAt(d, at, end - at)) > 0; at += NetlinkWriter.align(total)) {
                 if (!operation.parse(d, at + NetlinkAttributes.NLA_HDRLEN, total - NetlinkAttributes.NLA_HDRLEN)
                         || !operation.has(CTRL_ATTR_OP_ID)) {
                     return Family.failed(-EPROTO);
                 }
+                flags[n] = operation.has(CTRL_ATTR_OP_FLAGS) ? d.getInt(operation.payload(CTRL_ATTR_OP_FLAGS)) : 0;
                 operations[n++] = d.getInt(operation.payload(CTRL_ATTR_OP_ID));
             }
             operations = Arrays.copyOf(operations, n);
+            flags = Arrays.copyOf(flags, n);
         }
-        return new Family(0, id, name, version, Collections.unmodifiableMap(groups), operations);
+        return new Family(0, id, name, version, Collections.unmodifiableMap(groups), operations, flags);
     }
 
     /** A NUL-terminated ASCII name of at most {@code length} bytes, or null when it is none. */

@@ -34,7 +34,7 @@ class UpstreamCommandEncoderDifferentialTest {
             for (int i = 0; i < REQUESTS; i++) {
                 randomRequest(random, request);
                 adopted.request.put(0, request, 0, CommandRequest.SIZE);
-                int nativeLength = adopted.socket.encode(nativeOut);
+                int nativeLength = adopted.socket.encodeWithLibnl(nativeOut);
                 assertTrue(nativeLength > 0, "native encoded request " + i);
                 int seq = nativeOut.getInt(8);
                 assertEquals(AdoptedCommandSocket.PORT_ID, nativeOut.getInt(12), "native port id");
