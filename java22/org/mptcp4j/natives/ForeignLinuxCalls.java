@@ -286,14 +286,14 @@ final class ForeignLinuxCalls implements LinuxCalls {
     }
 
     @Override
-    public int netlinkPortId(int fd) {
+    public long netlinkPortId(int fd) {
         try {
             MemorySegment state = scratch();
             MemorySegment address = netlinkAddress(state, 0, 0);
             MemorySegment length = data(state).asSlice(16, 4);
             length.set(INT, 0, SOCKADDR_NL_SIZE);
             int rc = result(state, (int) GETSOCKNAME.invokeExact(state, fd, address, length));
-            return rc < 0 ? rc : address.get(INT, 4);
+            return rc < 0 ? rc : Integer.toUnsignedLong(address.get(INT, 4));
         } catch (Throwable t) {
             throw failed(t);
         }
