@@ -61,6 +61,8 @@ final class JavaRtnlSocket implements AutoCloseable {
     private static final int NLMSGERR_ATTR_MSG = 1;
     private static final int NLMSGERR_ATTR_MISS_TYPE = 5;
     private static final int NLMSGERR_ATTR_MISS_NEST = 6;
+    /** netlink_error.h's message: 256 bytes, its NUL included. */
+    private static final int EXTACK_TEXT_MAX = 255;
     private static final int SO_SNDBUF = 7;
     /** What libnl's nl_connect sets both buffers to. */
     private static final int LIBNL_BUFFER = 32768;
@@ -80,6 +82,7 @@ final class JavaRtnlSocket implements AutoCloseable {
     private boolean capture;
     private int error;
     private String errorText = "";
+    private final NetlinkAttributes extack = new NetlinkAttributes(NLMSGERR_ATTR_MISS_NEST);
 
     private JavaRtnlSocket(JavaNetlinkSocket socket, boolean sequenceCheck) {
         this.socket = socket;
@@ -255,44 +258,31 @@ final class JavaRtnlSocket implements AutoCloseable {
         errorText = "";
         int length = buffer.getInt(at);
         int flags = buffer.getShort(at + 6) & 0xffff;
-        int tlv = NLMSG_HDRLEN + NLMSGERR_SIZE;
+        long tlv = NLMSG_HDRLEN + NLMSGERR_SIZE;
         if ((flags & NLM_F_CAPPED) == 0) {
-            tlv += ((buffer.getInt(at + NLMSG_HDRLEN + 4) + 3) & ~3) - NLMSG_HDRLEN;
+            // The request echoed whole: its length is the kernel's word, any u32.
+            tlv += ((Integer.toUnsignedLong(buffer.getInt(at + NLMSG_HDRLEN + 4)) + 3) & ~3L) - NLMSG_HDRLEN;
         }
-        if ((flags & NLM_F_ACK_TLVS) == 0 || tlv < 0 || tlv >= length) {
+        if ((flags & NLM_F_ACK_TLVS) == 0 || tlv >= length) {
             return;
         }
-        int text = -1;
-        int missing = -1;
-        boolean nested = false;
-        int end = at + length;
-        for (int a = at + tlv; a + 4 <= end;) {
-            int attributeLength = buffer.getShort(a) & 0xffff;
-            if (attributeLength < 4 || attributeLength > end - a) {
-                break;
-            }
-            int type = buffer.getShort(a + 2) & 0x3fff;
-            if (type == NLMSGERR_ATTR_MSG) {
-                text = a;
-            } else if (type == NLMSGERR_ATTR_MISS_TYPE) {
-                missing = a;
-            } else if (type == NLMSGERR_ATTR_MISS_NEST) {
-                nested = true;
-            }
-            a += (attributeLength + 3) & ~3;
+        if (!extack.parse(buffer, at + (int) tlv, length - (int) tlv)) {
+            return;
         }
-        if (text >= 0) {
-            int max = Math.min((buffer.getShort(text) & 0xffff) - 4, 255);
+        if (extack.has(NLMSGERR_ATTR_MSG)) {
+            int text = extack.payload(NLMSGERR_ATTR_MSG);
+            int max = Math.min(extack.length(NLMSGERR_ATTR_MSG), EXTACK_TEXT_MAX);
             int n = 0;
-            while (n < max && buffer.get(text + 4 + n) != 0) {
+            while (n < max && buffer.get(text + n) != 0) {
                 n++;
             }
             byte[] bytes = new byte[n];
-            buffer.get(text + 4, bytes);
+            buffer.get(text, bytes);
             errorText = new String(bytes, StandardCharsets.UTF_8);
-        } else if (missing >= 0 && (buffer.getShort(missing) & 0xffff) >= 8) {
-            errorText = "missing attribute " + Integer.toUnsignedString(buffer.getInt(missing + 4))
-                    + (nested ? " in a nested address" : "");
+        } else if (extack.has(NLMSGERR_ATTR_MISS_TYPE) && extack.length(NLMSGERR_ATTR_MISS_TYPE) >= 4) {
+            int missing = buffer.getInt(extack.payload(NLMSGERR_ATTR_MISS_TYPE));
+            errorText = "missing attribute " + Integer.toUnsignedString(missing)
+                    + (extack.has(NLMSGERR_ATTR_MISS_NEST) ? " in a nested address" : "");
         }
     }
 

@@ -62,6 +62,7 @@ public final class LocalAddressDump {
         private final int limit;
         private byte[] out = new byte[0];
         private ByteBuffer view = ByteBuffer.wrap(out);
+        private final RtnlDecoder decoder = new RtnlDecoder();
         private int count;
         /** ENOMEM: the dump stopped there. */
         private int error;
@@ -113,7 +114,7 @@ public final class LocalAddressDump {
             if (!makeRoom()) {
                 return false;
             }
-            if (RtnlDecoder.decodeAddress(buffer, at, view, count * SIZE)) {
+            if (decoder.decodeAddress(buffer, at, view, count * SIZE)) {
                 count++;
             }
             return count < limit;

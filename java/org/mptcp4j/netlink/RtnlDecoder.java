@@ -28,7 +28,6 @@ final class RtnlDecoder {
     static final int RTM_GETADDR = 22;
 
     private static final int NLMSG_HDRLEN = 16;
-    private static final int NLA_HDRLEN = 4;
     private static final int NLA_TYPE_MASK = 0x3fff;
     private static final int IFINFOMSG_SIZE = 16;
     private static final int IFADDRMSG_SIZE = 8;
@@ -74,11 +73,19 @@ final class RtnlDecoder {
     /** What a link message says of the link's name, and one address decoded (scratch). */
     private final byte[] seen = new byte[NAME_SIZE];
     private final ByteBuffer address = ByteBuffer.allocate(LocalAddressDump.SIZE).order(ByteOrder.nativeOrder());
+    /** native/rtnl_decoder.c's address policy: IFA_ADDRESS and IFA_LOCAL of 4 to 16 bytes, IFA_FLAGS of 4 or more. */
+    private final NetlinkAttributes ifa = new NetlinkAttributes(
+            new int[] {0, 4, 4, 0, 0, 0, 0, 0, 4}, new int[] {0, 16, 16, 0, 0, 0, 0, 0, 0});
 
     /** Writes event records into {@code records} (native order, whole records). */
     RtnlDecoder(ByteBuffer records) {
         this.records = records.duplicate().order(ByteOrder.nativeOrder());
         this.capacity = records.capacity() / EventRecord.SIZE;
+    }
+
+    /** Decodes addresses alone ({@link #decodeAddress}): no room for event records. */
+    RtnlDecoder() {
+        this(ByteBuffer.allocate(0));
     }
 
     /** Records written so far (the next goes at this index). */
@@ -289,17 +296,17 @@ final class RtnlDecoder {
         if (attr < 0) {
             return false;
         }
-        int length = (b.getShort(attr) & 0xffff) - NLA_HDRLEN;
+        int length = (b.getShort(attr) & 0xffff) - NetlinkAttributes.NLA_HDRLEN;
         int room = Math.min(length, NAME_SIZE);
         int nul = -1;
         for (int i = 0; i < room && nul < 0; i++) {
-            if (b.get(attr + NLA_HDRLEN + i) == 0) {
+            if (b.get(attr + NetlinkAttributes.NLA_HDRLEN + i) == 0) {
                 nul = i;
             }
         }
         Arrays.fill(seen, (byte) 0);
         if (nul > 0) {
-            b.get(attr + NLA_HDRLEN, seen, 0, nul);
+            b.get(attr + NetlinkAttributes.NLA_HDRLEN, seen, 0, nul);
         }
         return true;
     }
@@ -369,97 +376,55 @@ final class RtnlDecoder {
                 ATTR_IF_IDX | ATTR_FAMILY | (family == AF_INET ? ATTR_SADDR4 : ATTR_SADDR6) | ATTR_FLAGS);
     }
 
-    // Attributes, as libnl walks them.
-
     /**
      * The offset of the first attribute of {@code type} after the family header of
      * {@code familyHeader} bytes, or -1 (libnl's nlmsg_find_attr).
      */
     private static int findAttribute(ByteBuffer b, int at, int familyHeader, int type) {
-        int a = at + NLMSG_HDRLEN + align(familyHeader);
-        for (int rem = b.getInt(at) - NLMSG_HDRLEN - align(familyHeader); attributeOk(b, a, rem);) {
+        int a = at + NLMSG_HDRLEN + NetlinkWriter.align(familyHeader);
+        int rem = b.getInt(at) - NLMSG_HDRLEN - NetlinkWriter.align(familyHeader);
+        for (int total; (total = NetlinkAttributes.lengthAt(b, a, rem)) > 0; ) {
             if ((b.getShort(a + 2) & NLA_TYPE_MASK) == type) {
                 return a;
             }
-            int step = align(b.getShort(a) & 0xffff);
-            rem -= step;
-            a += step;
+            rem -= NetlinkWriter.align(total);
+            a += NetlinkWriter.align(total);
         }
         return -1;
-    }
-
-    private static boolean attributeOk(ByteBuffer b, int a, int rem) {
-        if (rem < NLA_HDRLEN) {
-            return false;
-        }
-        int length = b.getShort(a) & 0xffff;
-        return length >= NLA_HDRLEN && length <= rem;
-    }
-
-    private static int align(int length) {
-        return (length + 3) & ~3;
     }
 
     /**
      * An RTM_NEWADDR or RTM_DELADDR message at {@code at} of {@code b} into the 28-byte local
      * address record at {@code outAt} of {@code out} (native order): true, or false (nothing
      * written) when it is not an IPv4 or IPv6 address of an interface the kernel could have
-     * sent (prefix length within the address, interface index a positive int). IFA_ADDRESS and
-     * IFA_LOCAL must hold 4 to 16 bytes and IFA_FLAGS at least 4, else the whole message is
-     * refused, as libnl's nlmsg_parse does with native/rtnl_decoder.c's policy.
+     * sent (prefix length within the address, interface index a positive int), or when an
+     * attribute breaks native/rtnl_decoder.c's policy.
      */
-    static boolean decodeAddress(ByteBuffer b, int at, ByteBuffer out, int outAt) {
-        if (!validHeader(b, at, IFADDRMSG_SIZE)) {
+    boolean decodeAddress(ByteBuffer b, int at, ByteBuffer out, int outAt) {
+        if (!validHeader(b, at, IFADDRMSG_SIZE)
+                || !ifa.parse(b, at + NLMSG_HDRLEN + IFADDRMSG_SIZE, b.getInt(at) - NLMSG_HDRLEN - IFADDRMSG_SIZE)) {
             return false;
         }
-        int addressAttr = -1;
-        int localAttr = -1;
-        int flagsAttr = -1;
-        int a = at + NLMSG_HDRLEN + IFADDRMSG_SIZE;
-        for (int rem = b.getInt(at) - NLMSG_HDRLEN - IFADDRMSG_SIZE; attributeOk(b, a, rem);) {
-            int length = (b.getShort(a) & 0xffff) - NLA_HDRLEN;
-            int type = b.getShort(a + 2) & NLA_TYPE_MASK;
-            if (type == IFA_ADDRESS || type == IFA_LOCAL) {
-                if (length < 4 || length > 16) {
-                    return false;
-                }
-                if (type == IFA_ADDRESS) {
-                    addressAttr = a;
-                } else {
-                    localAttr = a;
-                }
-            } else if (type == IFA_FLAGS) {
-                if (length < 4) {
-                    return false;
-                }
-                flagsAttr = a;
-            }
-            int step = align(length + NLA_HDRLEN);
-            rem -= step;
-            a += step;
-        }
         // IFA_LOCAL is this host's address on point-to-point links; IFA_ADDRESS elsewhere.
-        int addr = localAttr >= 0 ? localAttr : addressAttr;
+        int addr = ifa.has(IFA_LOCAL) ? IFA_LOCAL : ifa.has(IFA_ADDRESS) ? IFA_ADDRESS : -1;
         int family = b.get(at + NLMSG_HDRLEN) & 0xff;
         int prefixLength = b.get(at + NLMSG_HDRLEN + 1) & 0xff;
         int len = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
         int ifindex = b.getInt(at + NLMSG_HDRLEN + 4);
-        if (addr < 0 || len == 0 || (b.getShort(addr) & 0xffff) - NLA_HDRLEN != len || prefixLength > len * 8
-                || ifindex <= 0) {
+        if (addr < 0 || len == 0 || ifa.length(addr) != len || prefixLength > len * 8 || ifindex <= 0) {
             return false;
         }
-        ByteBuffer o = out.order() == ByteOrder.nativeOrder() ? out : out.duplicate().order(ByteOrder.nativeOrder());
         for (int i = 0; i < LocalAddressDump.SIZE; i += Integer.BYTES) {
-            o.putInt(outAt + i, 0);
+            out.putInt(outAt + i, 0);
         }
-        o.put(outAt + LocalAddressDump.FAMILY, (byte) family);
-        o.put(outAt + LocalAddressDump.PREFIX_LEN, (byte) prefixLength);
-        o.put(outAt + LocalAddressDump.SCOPE, b.get(at + NLMSG_HDRLEN + 3));
-        o.putInt(outAt + LocalAddressDump.FLAGS,
-                flagsAttr >= 0 ? b.getInt(flagsAttr + NLA_HDRLEN) : b.get(at + NLMSG_HDRLEN + 2) & 0xff);
-        o.putInt(outAt + LocalAddressDump.IF_INDEX, ifindex);
+        out.put(outAt + LocalAddressDump.FAMILY, (byte) family);
+        out.put(outAt + LocalAddressDump.PREFIX_LEN, (byte) prefixLength);
+        out.put(outAt + LocalAddressDump.SCOPE, b.get(at + NLMSG_HDRLEN + 3));
+        out.putInt(outAt + LocalAddressDump.FLAGS,
+                ifa.has(IFA_FLAGS) ? b.getInt(ifa.payload(IFA_FLAGS)) : b.get(at + NLMSG_HDRLEN + 2) & 0xff);
+        out.putInt(outAt + LocalAddressDump.IF_INDEX, ifindex);
         for (int i = 0; i < len; i++) {
-            o.put(outAt + LocalAddressDump.ADDR + i, b.get(addr + NLA_HDRLEN + i));
+            out.put(outAt + LocalAddressDump.ADDR + i, b.get(ifa.payload(addr) + i));
         }
         return true;
     }

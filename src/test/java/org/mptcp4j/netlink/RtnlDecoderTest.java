@@ -269,7 +269,7 @@ class RtnlDecoderTest {
     @Test
     void anAddressIsDecodedIntoTheLocalAddressRecord() throws Exception {
         ByteBuffer out = ByteBuffer.allocate(LocalAddressDump.SIZE).order(ByteOrder.nativeOrder());
-        assertTrue(RtnlDecoder.decodeAddress(address(20, "fd00::9", 64, 1 << 30, IFA_F_NODAD), 0, out, 0));
+        assertTrue(decoder.decodeAddress(address(20, "fd00::9", 64, 1 << 30, IFA_F_NODAD), 0, out, 0));
         assertEquals(AF_INET6, out.get(LocalAddressDump.FAMILY));
         assertEquals(64, out.get(LocalAddressDump.PREFIX_LEN));
         assertEquals((byte) 200, out.get(LocalAddressDump.SCOPE));
@@ -281,7 +281,7 @@ class RtnlDecoderTest {
         // IFA_LOCAL before IFA_ADDRESS (a point-to-point link's peer); without IFA_FLAGS the header's flags.
         byte[] header = ifaddrmsg(AF_INET, 32, 3);
         header[2] = (byte) IFA_F_PERMANENT;
-        assertTrue(RtnlDecoder.decodeAddress(message(20, header, new Attr(IFA_ADDRESS, new byte[] {10, 0, 0, 2}),
+        assertTrue(decoder.decodeAddress(message(20, header, new Attr(IFA_ADDRESS, new byte[] {10, 0, 0, 2}),
                 new Attr(IFA_LOCAL, new byte[] {10, 0, 0, 1})), 0, out, 0));
         out.get(LocalAddressDump.ADDR, addr);
         assertArrayEquals(new byte[] {10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, addr);
@@ -416,7 +416,7 @@ class RtnlDecoderTest {
             decoder.read(m, 0, random.nextInt(8) == 0, 7);
             assertTrue(decoder.recordCount() <= CAPACITY);
             ByteBuffer out = ByteBuffer.allocate(LocalAddressDump.SIZE).order(ByteOrder.nativeOrder());
-            RtnlDecoder.decodeAddress(m, 0, out, 0);
+            decoder.decodeAddress(m, 0, out, 0);
         }
         assertTrue(decoder.linkCount() <= RtnlDecoder.LINKS_MAX);
     }
