@@ -1,7 +1,6 @@
 package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.mptcp4j.protocol.Errno;
 
 /**
@@ -16,7 +15,6 @@ final class DiagMessages {
     static final int NLMSG_ERROR = 2;
     private static final int NLM_F_REQUEST = 1;
     private static final int NLM_F_DUMP = 0x300;
-    private static final int NLA_TYPE_MASK = 0x3fff;
     private static final int SOCK_DIAG_BY_FAMILY = 20;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
@@ -42,18 +40,17 @@ final class DiagMessages {
     private static final int MPTCP_SUBFLOW_ATTR_FLAGS = 8;
     private static final int MPTCP_SUBFLOW_ATTR_ID_REM = 9;
     private static final int MPTCP_SUBFLOW_ATTR_ID_LOC = 10;
-    /** The highest attribute types diag_message.c parses the nests with (nla_parse's maxtype). */
-    private static final int INET_ULP_INFO_MAX = 3;
-    private static final int MPTCP_SUBFLOW_ATTR_MAX = 10;
+    /** The highest attribute type diag_message.c parses a message with (INET_DIAG_MAX of its headers). */
+    private static final int INET_DIAG_MAX = 22;
     private static final byte[] MPTCP = {'m', 'p', 't', 'c', 'p', 0};
-    /** The checks libnl makes of each attribute as diag_message.c's nla_policy tables ask. */
-    private static final int NO_POLICY = 0;
-    private static final int ULP_POLICY = 1;
-    private static final int SUBFLOW_POLICY = 2;
 
     private final DiagRecordWriter writer = new DiagRecordWriter();
-    /** Attributes found by {@link #attributes}: each type's offset (0: absent). */
-    private final int[] found = new int[INET_DIAG_ULP_INFO + 1];
+    private final NetlinkAttributes diag = new NetlinkAttributes(INET_DIAG_MAX);
+    /** diag_message.c's policies: the ULP's name a string, the subflow's numbers at least their size. */
+    private final NetlinkAttributes ulp =
+            new NetlinkAttributes(new int[] {0, 1, 0, 0}, new int[4]).nulTerminated(INET_ULP_INFO_NAME);
+    private final NetlinkAttributes subflow =
+            new NetlinkAttributes(new int[] {0, 4, 4, 0, 0, 0, 0, 0, 4, 1, 1}, new int[MPTCP_SUBFLOW_ATTR_ID_LOC + 1]);
 
     /** The answer to a lookup: 1 with the record written, 0 for nothing to read (gone, no subflow, malformed), or a negative errno. */
     int lookupAnswer(ByteBuffer message, int at, ByteBuffer records, int record) {
@@ -141,25 +138,24 @@ final class DiagMessages {
         }
         int msg = at + NLMSG_HDRLEN;
         int attributes = msg + DIAG_MSG_SIZE;
-        attributes(message, attributes, at + length - attributes, INET_DIAG_ULP_INFO, NO_POLICY);
-        int info = found[INET_DIAG_INFO];
-        int ulp = found[INET_DIAG_ULP_INFO];
+        diag.parse(message, attributes, at + length - attributes); // no policy: it cannot fail
         DiagRecordWriter.clear(records, record);
         int state = message.get(msg + 1) & 0xff;
         if (protocol == IPPROTO_TCP) {
-            if (!readSubflow(message, ulp, records, record)) {
+            if (!readSubflow(message, records, record)) {
                 return false; // a plain TCP socket
             }
         } else {
             records.put(record + DiagRecordWriter.KIND,
                     (byte) (state == TCP_LISTEN ? DiagRecord.LISTENER : DiagRecord.CONNECTION));
         }
-        if (info != 0) {
-            int infoLength = (message.getShort(info) & 0xffff) - 4;
+        if (diag.has(INET_DIAG_INFO)) {
+            int info = diag.payload(INET_DIAG_INFO);
+            int infoLength = diag.length(INET_DIAG_INFO);
             if (protocol == IPPROTO_TCP) {
-                writer.tcp(records, record, message, info + 4, infoLength);
+                writer.tcp(records, record, message, info, infoLength);
             } else {
-                writer.mptcp(records, record, message, info + 4, infoLength);
+                writer.mptcp(records, record, message, info, infoLength);
             }
         }
         int family = message.get(msg) & 0xff;
@@ -177,117 +173,48 @@ final class DiagMessages {
     }
 
     /**
-     * A TCP socket's ULP info (the attribute at {@code ulp}, 0: none): its tokens, flags and
-     * ids into the record; false when it is no MPTCP subflow, or an attribute breaks libnl's
-     * policy (a string not NUL-terminated, a number shorter than its type).
+     * The ULP info of {@code message}, just parsed into {@link #diag}: its tokens, flags and
+     * ids into the record; false when it is no MPTCP subflow, or an attribute breaks
+     * diag_message.c's policy (a name not NUL-terminated, a number shorter than its type).
      */
-    private boolean readSubflow(ByteBuffer message, int ulp, ByteBuffer records, int record) {
-        if (ulp == 0 || !attributes(message, ulp + 4, (message.getShort(ulp) & 0xffff) - 4, INET_ULP_INFO_MAX, ULP_POLICY)) {
-            return false;
-        }
-        int name = found[INET_ULP_INFO_NAME];
-        int nested = found[INET_ULP_INFO_MPTCP];
-        if (name == 0 || nested == 0 || !isMptcp(message, name)) {
-            return false;
-        }
-        if (!attributes(message, nested + 4, (message.getShort(nested) & 0xffff) - 4, MPTCP_SUBFLOW_ATTR_MAX,
-                SUBFLOW_POLICY)) {
+    private boolean readSubflow(ByteBuffer message, ByteBuffer records, int record) {
+        if (!diag.has(INET_DIAG_ULP_INFO) || !ulp.parseNested(diag, INET_DIAG_ULP_INFO) || !ulp.has(INET_ULP_INFO_NAME)
+                || !ulp.has(INET_ULP_INFO_MPTCP) || !isMptcp(message) || !subflow.parseNested(ulp, INET_ULP_INFO_MPTCP)) {
             return false;
         }
         records.put(record + DiagRecordWriter.KIND, (byte) DiagRecord.SUBFLOW);
-        if (found[MPTCP_SUBFLOW_ATTR_TOKEN_LOC] != 0) {
-            records.putInt(record + DiagRecordWriter.TOKEN, message.getInt(found[MPTCP_SUBFLOW_ATTR_TOKEN_LOC] + 4));
+        if (subflow.has(MPTCP_SUBFLOW_ATTR_TOKEN_LOC)) {
+            records.putInt(record + DiagRecordWriter.TOKEN, message.getInt(subflow.payload(MPTCP_SUBFLOW_ATTR_TOKEN_LOC)));
         }
-        if (found[MPTCP_SUBFLOW_ATTR_TOKEN_REM] != 0) {
-            records.putInt(record + DiagRecordWriter.REMOTE_TOKEN, message.getInt(found[MPTCP_SUBFLOW_ATTR_TOKEN_REM] + 4));
+        if (subflow.has(MPTCP_SUBFLOW_ATTR_TOKEN_REM)) {
+            records.putInt(record + DiagRecordWriter.REMOTE_TOKEN, message.getInt(subflow.payload(MPTCP_SUBFLOW_ATTR_TOKEN_REM)));
         }
-        if (found[MPTCP_SUBFLOW_ATTR_FLAGS] != 0) {
-            records.putInt(record + DiagRecordWriter.FLAGS, message.getInt(found[MPTCP_SUBFLOW_ATTR_FLAGS] + 4));
+        if (subflow.has(MPTCP_SUBFLOW_ATTR_FLAGS)) {
+            records.putInt(record + DiagRecordWriter.FLAGS, message.getInt(subflow.payload(MPTCP_SUBFLOW_ATTR_FLAGS)));
         }
-        if (found[MPTCP_SUBFLOW_ATTR_ID_LOC] != 0) {
-            records.put(record + DiagRecordWriter.LOC_ID, message.get(found[MPTCP_SUBFLOW_ATTR_ID_LOC] + 4));
+        if (subflow.has(MPTCP_SUBFLOW_ATTR_ID_LOC)) {
+            records.put(record + DiagRecordWriter.LOC_ID, message.get(subflow.payload(MPTCP_SUBFLOW_ATTR_ID_LOC)));
         }
-        if (found[MPTCP_SUBFLOW_ATTR_ID_REM] != 0) {
-            records.put(record + DiagRecordWriter.REM_ID, message.get(found[MPTCP_SUBFLOW_ATTR_ID_REM] + 4));
+        if (subflow.has(MPTCP_SUBFLOW_ATTR_ID_REM)) {
+            records.put(record + DiagRecordWriter.REM_ID, message.get(subflow.payload(MPTCP_SUBFLOW_ATTR_ID_REM)));
         }
         return true;
     }
 
-    /** Whether the string attribute at {@code name} (NUL-terminated, checked) reads "mptcp". */
-    private static boolean isMptcp(ByteBuffer message, int name) {
-        int length = (message.getShort(name) & 0xffff) - 4;
+    /** Whether the ULP's name (NUL-terminated: the policy checked) reads "mptcp", as strcmp sees it. */
+    private boolean isMptcp(ByteBuffer message) {
+        int name = ulp.payload(INET_ULP_INFO_NAME);
+        int length = ulp.length(INET_ULP_INFO_NAME);
         for (int i = 0; i < MPTCP.length; i++) {
-            if (i >= length || message.get(name + 4 + i) != MPTCP[i]) {
+            if (i >= length || message.get(name + i) != MPTCP[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    /**
-     * The attributes of types up to {@code maxType} in {@code length} bytes at {@code from}
-     * into {@link #found} (the last of a type wins), as libnl's nla_parse finds them, each
-     * checked against {@code policy}: false when one breaks it.
-     */
-    private boolean attributes(ByteBuffer message, int from, int length, int maxType, int policy) {
-        Arrays.fill(found, 0);
-        for (int at = from, remaining = length; remaining >= 4;) {
-            int attributeLength = message.getShort(at) & 0xffff;
-            if (attributeLength < 4 || attributeLength > remaining) {
-                break;
-            }
-            int type = message.getShort(at + 2) & NLA_TYPE_MASK;
-            if (type <= maxType) {
-                if (!withinPolicy(message, at, attributeLength - 4, policy, type)) {
-                    return false;
-                }
-                if (type < found.length) {
-                    found[type] = at;
-                }
-            }
-            int step = align(attributeLength);
-            at += step;
-            remaining -= step;
-        }
-        return true;
-    }
-
-    /** diag_message.c's policies: the ULP info's name a NUL-terminated string, the subflow's numbers at least their size. */
-    private static boolean withinPolicy(ByteBuffer message, int at, int payload, int policy, int type) {
-        if (policy == NO_POLICY) {
-            return true;
-        }
-        if (policy == ULP_POLICY) {
-            return type != INET_ULP_INFO_NAME || payload >= 1 && message.get(at + 4 + payload - 1) == 0;
-        }
-        switch (type) {
-            case MPTCP_SUBFLOW_ATTR_TOKEN_REM:
-            case MPTCP_SUBFLOW_ATTR_TOKEN_LOC:
-            case MPTCP_SUBFLOW_ATTR_FLAGS:
-                return payload >= 4;
-            case MPTCP_SUBFLOW_ATTR_ID_REM:
-            case MPTCP_SUBFLOW_ATTR_ID_LOC:
-                return payload >= 1;
-            default:
-                return true;
-        }
-    }
-
-    /** nlmsg_ok: a whole netlink message at {@code at} with {@code remaining} bytes left. */
-    static boolean messageOk(ByteBuffer buffer, int at, int remaining) {
-        if (remaining < NLMSG_HDRLEN) {
-            return false;
-        }
-        int length = buffer.getInt(at);
-        return length >= NLMSG_HDRLEN && length <= remaining;
-    }
-
     private static void putBigEndianU16(ByteBuffer out, int at, int value) {
         out.put(at, (byte) (value >>> 8));
         out.put(at + 1, (byte) value);
-    }
-
-    static int align(int length) {
-        return (length + 3) & ~3;
     }
 }

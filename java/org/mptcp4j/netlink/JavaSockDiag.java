@@ -104,7 +104,7 @@ final class JavaSockDiag implements AutoCloseable {
             if (n < 0) {
                 throw new MptcpException(DUMP, n == JavaNetlinkSocket.TRUNCATED ? Errno.EMSGSIZE : -n, null);
             }
-            for (int at = 0, remaining = n; DiagMessages.messageOk(datagram, at, remaining);) {
+            for (int at = 0, remaining = n; ReplyDecoder.messageLength(datagram, at, remaining) > 0;) {
                 int messageLength = datagram.getInt(at);
                 int type = datagram.getShort(at + 4) & 0xffff;
                 if (datagram.getInt(at + 8) == seq) {
@@ -132,7 +132,7 @@ final class JavaSockDiag implements AutoCloseable {
                         }
                     }
                 }
-                int step = DiagMessages.align(messageLength);
+                int step = NetlinkWriter.align(messageLength);
                 at += step;
                 remaining -= step;
             }
@@ -195,7 +195,7 @@ final class JavaSockDiag implements AutoCloseable {
             if (n < 0) {
                 return n;
             }
-            for (int at = 0, remaining = n; DiagMessages.messageOk(answer, at, remaining);) {
+            for (int at = 0, remaining = n; ReplyDecoder.messageLength(answer, at, remaining) > 0;) {
                 int messageLength = answer.getInt(at);
                 if (Integer.compareUnsigned(answer.getInt(at + 8) - firstSeq, asked) < 0) {
                     answered++;
@@ -208,7 +208,7 @@ final class JavaSockDiag implements AutoCloseable {
                         count++;
                     }
                 }
-                int step = DiagMessages.align(messageLength);
+                int step = NetlinkWriter.align(messageLength);
                 at += step;
                 remaining -= step;
             }

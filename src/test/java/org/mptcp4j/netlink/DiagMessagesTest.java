@@ -112,7 +112,7 @@ class DiagMessagesTest {
         ByteBuffer datagram = ByteBuffer.allocateDirect(input.length).order(ByteOrder.nativeOrder()).put(0, input);
         ByteBuffer records = direct(3 * DiagRecord.SIZE);
         ByteBuffer request = direct(DiagMessages.LOOKUP_SIZE);
-        for (int at = 0, remaining = input.length; DiagMessages.messageOk(datagram, at, remaining);) {
+        for (int at = 0, remaining = input.length; ReplyDecoder.messageLength(datagram, at, remaining) > 0;) {
             DiagRecordWriter.clear(records, 0);
             DiagRecordWriter.clear(records, DiagRecord.SIZE);
             DiagRecordWriter.clear(records, 2 * DiagRecord.SIZE);
@@ -135,7 +135,7 @@ class DiagMessagesTest {
             outcomes[0] += connection;
             outcomes[1] += subflow;
             outcomes[2] += answer < 0 ? 1 : 0;
-            int step = DiagMessages.align(datagram.getInt(at));
+            int step = NetlinkWriter.align(datagram.getInt(at));
             at += step;
             remaining -= step;
         }
@@ -199,15 +199,17 @@ class DiagMessagesTest {
                 case 5 -> { // an attribute's length, at any depth: cut short, or past its end
                     List<Integer> attributes = new ArrayList<>();
                     List<Integer> nested = new ArrayList<>();
-                    if (b.length >= 88) {
-                        attributes(buffer, 88, Math.min(b.length, buffer.getInt(0)), 0, attributes, nested);
+                    for (int at = 0, length; (length = ReplyDecoder.messageLength(buffer, at, b.length - at)) > 0;
+                            at += NetlinkWriter.align(length)) {
+                        attributes(buffer, at + 88, at + length, 0, attributes, nested);
                     }
                     if (!nested.isEmpty() && random.nextInt(3) > 0) {
                         attributes = nested; // the subflow's numbers and the ULP name, where the policy bites
                     }
                     if (!attributes.isEmpty()) {
                         int at = attributes.get(random.nextInt(attributes.size()));
-                        buffer.putShort(at, (short) random.nextInt(Math.max(1, (buffer.getShort(at) & 0xffff) + 8)));
+                        int length = buffer.getShort(at) & 0xffff;
+                        buffer.putShort(at, (short) (random.nextBoolean() ? random.nextInt(length + 1) : length + random.nextInt(8)));
                     }
                 }
                 default -> { // the message type: SOCK_DIAG_BY_FAMILY, NLMSG_ERROR or another
