@@ -1,8 +1,9 @@
 /*
  * Natives of org.mptcp4j.netlink.CommandSocket: a socket of its own for path-manager
- * commands, apart from the event socket. Java writes a request (mptcp4j/command_request.h);
- * send() encodes it with libnl (upstream mptcp_pm) and sends it without waiting, so requests
- * can be pipelined; sendMessage() sends one Java encoded (v0.95 mptcp) the same way;
+ * commands, apart from the event socket. Java encodes every request (both families);
+ * sendMessage() stamps it with the next sequence number and this socket's port id and sends
+ * it without waiting, so requests can be pipelined; encode() is libnl's encoding of a request
+ * (mptcp4j/command_request.h), kept as the reference the Java encoder is checked against;
  * receive() reads one datagram of answers and decodes every message addressed to this socket
  * into reply records (mptcp4j/command_reply.h) that Java matches to requests by sequence number.
  * The encoding and decoding themselves are in command_codec.c.
@@ -54,20 +55,6 @@ static uint32_t next_seq(struct command_socket *s)
 static int encode(struct command_socket *s)
 {
 	return command_encode(s->msg, s->request, s->family_id, s->port_id, next_seq(s));
-}
-
-/* Sends the request; returns its sequence number (> 0) or -errno. */
-static jint send_request(JNIEnv *env, jclass cls, jlong handle)
-{
-	(void)env;
-	(void)cls;
-	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
-	int rc = encode(s);
-	if (rc < 0)
-		return rc;
-	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
-	rc = m4j_send(s->fd, nlh, nlh->nlmsg_len, 0);
-	return rc < 0 ? rc : (jint)s->seq;
 }
 
 /*
@@ -149,15 +136,6 @@ static jint copy_out(JNIEnv *env, jobject out, const void *src, size_t length)
 		return -EMSGSIZE;
 	memcpy(dst, src, length);
 	return (jint)length;
-}
-
-/* The request send() sent last (libnl encoded), into `out`: its length, or -errno. */
-static jint last_request(JNIEnv *env, jclass cls, jlong handle, jobject out)
-{
-	(void)cls;
-	struct command_socket *s = (struct command_socket *)(intptr_t)handle;
-	struct nlmsghdr *nlh = nlmsg_hdr(s->msg);
-	return copy_out(env, out, nlh, nlh->nlmsg_len);
 }
 
 /* The kernel's datagram of answers receive() read last, into `out`: its length, or -errno. */
@@ -294,11 +272,9 @@ int m4j_register_command_socket(JNIEnv *env)
 		 (void *)open_socket},
 		{"adopt", "(IIILjava/nio/ByteBuffer;Ljava/nio/ByteBuffer;Ljava/nio/ByteBuffer;)J",
 		 (void *)adopt_socket},
-		{"send", "(J)I", (void *)send_request},
 		{"sendMessage", "(JLjava/nio/ByteBuffer;I)I", (void *)send_message},
 		{"encode", "(JLjava/nio/ByteBuffer;)I", (void *)encode_request},
 		{"receive", "(JI)I", (void *)receive_replies},
-		{"lastRequest", "(JLjava/nio/ByteBuffer;)I", (void *)last_request},
 		{"lastAnswer", "(JLjava/nio/ByteBuffer;)I", (void *)last_answer},
 		{"portId", "(J)I", (void *)port_id},
 		{"familyId", "(J)I", (void *)family_id},

@@ -39,8 +39,10 @@ import stats
 
 MODES = ["kernel", "mptcpd", "c-libnl", "c-tuned", "mptcp4j-blocking", "mptcp4j-busy-poll"]
 # Modes measured only when --modes names them.
-EXTRA_MODES = ["c-tuned-poll"]
+EXTRA_MODES = ["c-tuned-poll", "mptcp4j-ffm", "mptcp4j-ffm-busy-poll"]
 MPTCP4J = {"mptcp4j-blocking": [], "mptcp4j-busy-poll": ["--idle", "busy-spin"]}
+# mptcp4j on its pure-Java transport (no libnl, no libmptcp4j.so): needs --java of a JDK 22 or later.
+FFM = ["-J-Dmptcp4j.transport=ffm", "-J--enable-native-access=ALL-UNNAMED", "-J--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"]
 # What each path manager prints once it receives events; the round starts right after.
 READY = {"mptcpd": "one_subflow: ready", "c-libnl": "pm_listener: ready", "c-tuned": "pm_tuned: ready",
          "c-tuned-poll": "pm_tuned: ready",
@@ -400,12 +402,15 @@ def main():
     ap.add_argument("--mptcpd-plugin-dir", required=True, help="holding the one_subflow plugin only")
     args = ap.parse_args()
     args.mptcp4j_modes = dict(MPTCP4J)
+    args.mptcp4j_modes["mptcp4j-ffm"] = FFM
+    args.mptcp4j_modes["mptcp4j-ffm-busy-poll"] = FFM + ["--idle", "busy-spin"]
     for v in args.mptcp4j_variant:
         name, eq, extra = v.partition("=")
         if not eq or not name or name in MODES + EXTRA_MODES:
             ap.error(f"--mptcp4j-variant takes NEW_NAME=ARGS: '{v}'")
         args.mptcp4j_modes[name] = shlex.split(extra)
-    args.modes = args.modes.split(",") if args.modes else MODES + [n for n in args.mptcp4j_modes if n not in MODES]
+    args.modes = args.modes.split(",") if args.modes else MODES + [n for n in args.mptcp4j_modes
+                                                                   if n not in MODES + EXTRA_MODES]
     unknown = [n for n in args.modes if n not in MODES + EXTRA_MODES and n not in args.mptcp4j_modes]
     scenarios = args.scenarios.split(",")
     if unknown or set(scenarios) - set(SCENARIOS):

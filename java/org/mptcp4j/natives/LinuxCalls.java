@@ -72,8 +72,8 @@ public interface LinuxCalls {
     /** connect(2) of a netlink socket to {@code portId} (0: the kernel): only that port's unicasts arrive. */
     int connectNetlink(int fd, int portId);
 
-    /** getsockname(2)'s nl_pid: the port id the kernel gave a netlink socket. */
-    int netlinkPortId(int fd);
+    /** getsockname(2)'s nl_pid, an unsigned 32-bit number: the port id the kernel gave a netlink socket. */
+    long netlinkPortId(int fd);
 
     int setIntOption(int fd, int level, int name, int value);
 

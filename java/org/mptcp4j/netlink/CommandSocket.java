@@ -3,9 +3,12 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import org.mptcp4j.natives.LinuxCalls;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.protocol.TrafficTap;
 
 /**
@@ -16,18 +19,32 @@ import org.mptcp4j.protocol.TrafficTap;
  * requests may be in flight. The native side keeps only answers addressed to this socket's
  * port id and sent by the kernel. Not thread-safe: one thread sends and receives.
  *
- * <p>The request is written the same way for both {@link Dialect}s: upstream's is encoded
- * natively (libnl), v0.95's in Java ({@link V095CommandEncoder}) and sent as it is.
+ * <p>The request is encoded in Java for both {@link Dialect}s ({@link UpstreamCommandEncoder},
+ * {@link V095CommandEncoder}) on both transports and sent as it is: JNI's native send stamps
+ * the sequence number and port id, FFM's Java one does the same. Answers are decoded natively
+ * on JNI and by {@link ReplyDecoder} on FFM, into the same records (the two are checked against
+ * each other byte for byte). libnl's encoder stays reachable as {@link #encodeWithLibnl}, the
+ * reference the Java one is checked against.
  */
 public final class CommandSocket implements AutoCloseable {
     private final ByteBuffer requestBuffer;
     private final CommandRequest request;
     private final ReplyRecord reply;
     private final Dialect dialect;
-    /** v0.95 only: the message its encoder writes, and the encoder; else null. */
+    /** The message the dialect's encoder writes; one of the two encoders, the other null. */
     private final ByteBuffer message;
+    private final UpstreamCommandEncoder upstream;
     private final V095CommandEncoder v095;
+    /** The native socket (JNI); on FFM {@link #FOREIGN} while open. 0 once closed. */
     private long handle;
+    private static final long FOREIGN = -1;
+    /** FFM only, else null: the socket, the datagram it received last and the decoder of its answers. */
+    private final JavaNetlinkSocket channel;
+    private final ByteBuffer rx;
+    private final ReplyDecoder decoder;
+    private final int familyId;
+    private final int portId;
+    private int seq;
     /** Told of the traffic when recorded, else null; with its buffer. */
     private TrafficTap tap;
     private ByteBuffer tapBuffer;
@@ -41,14 +58,56 @@ public final class CommandSocket implements AutoCloseable {
         ByteBuffer texts = ByteBuffer.allocateDirect(ReplyRecord.TEXT_SIZE);
         this.request = new CommandRequest(requestBuffer);
         this.reply = new ReplyRecord(replies, texts);
-        this.handle = fd < 0 ? open(namespace.fd(), dialect.family(), requestBuffer, replies, texts)
-                : adopt(fd, familyId, portId, requestBuffer, replies, texts);
-        this.message = dialect == Dialect.V095 ? ByteBuffer.allocateDirect(V095_MESSAGE_SIZE) : null;
-        this.v095 = dialect == Dialect.V095 ? new V095CommandEncoder(message, familyId(handle)) : null;
+        if (Transport.foreign()) {
+            this.channel = fd < 0 ? openChannel(namespace, dialect) : JavaNetlinkSocket.adopt(fd);
+            this.handle = FOREIGN;
+            try {
+                this.familyId = fd < 0 ? channel.resolve(dialect.family(), null)[0] : familyId;
+                this.portId = fd < 0 ? channel.portId() : portId;
+            } catch (RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            this.rx = ByteBuffer.allocateDirect(ReplyRecord.TEXT_SIZE).order(ByteOrder.nativeOrder());
+            this.decoder = new ReplyDecoder(replies, texts, this.familyId, this.portId);
+        } else {
+            this.channel = null;
+            this.rx = null;
+            this.decoder = null;
+            this.handle = fd < 0 ? open(namespace.fd(), dialect.family(), requestBuffer, replies, texts)
+                    : adopt(fd, familyId, portId, requestBuffer, replies, texts);
+            this.familyId = familyId(handle);
+            this.portId = portId(handle);
+        }
+        this.message = ByteBuffer.allocateDirect(MESSAGE_SIZE).order(ByteOrder.nativeOrder());
+        this.upstream = dialect == Dialect.UPSTREAM ? new UpstreamCommandEncoder(message, this.familyId, this.portId) : null;
+        this.v095 = dialect == Dialect.V095 ? new V095CommandEncoder(message, this.familyId) : null;
     }
 
-    /** The longest v0.95 command (SUB_CREATE with IPv6 addresses, port, backup and interface) is 92 bytes. */
-    private static final int V095_MESSAGE_SIZE = 256;
+    /**
+     * Room for the longest command of either family (upstream's SET_FLAGS with two IPv6
+     * addresses and every attribute is under 150 bytes; v0.95's SUB_CREATE 92).
+     */
+    private static final int MESSAGE_SIZE = 256;
+    /** Room for the acknowledgements of a full window of pipelined requests (as the native socket has). */
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
+    /** The FFM socket: generic netlink in {@code namespace}, extended acknowledgements, capped. */
+    private static JavaNetlinkSocket openChannel(NetworkNamespace namespace, Dialect dialect) {
+        JavaNetlinkSocket socket = JavaNetlinkSocket.open(namespace.fd(), LinuxCalls.NETLINK_GENERIC, "generic netlink");
+        int rc = socket.setNetlinkOption(LinuxCalls.NETLINK_EXT_ACK, 1);
+        if (rc >= 0) {
+            rc = socket.setNetlinkOption(LinuxCalls.NETLINK_CAP_ACK, 1);
+        }
+        if (rc >= 0) {
+            rc = socket.setReceiveBuffer(RECEIVE_BUFFER_BYTES);
+        }
+        if (rc < 0) {
+            socket.close();
+            throw new MptcpException("configure command socket", -rc, null);
+        }
+        return socket;
+    }
 
     /** Opens a command socket in {@code namespace}; throws MptcpException without mptcp_pm. */
     public static CommandSocket open(NetworkNamespace namespace) {
@@ -82,20 +141,27 @@ public final class CommandSocket implements AutoCloseable {
 
     /** Sends the request: its sequence number (positive), or a negative errno. */
     public int send() {
-        if (v095 == null) {
-            int seq = send(handle());
-            if (tap != null && seq > 0) {
-                int length = lastRequest(handle, tapBuffer);
-                tap.request(tapBuffer, Math.max(length, 0));
-            }
-            return seq;
+        long h = handle();
+        int length = upstream != null ? upstream.encode(requestBuffer, 0) : v095.encode(requestBuffer);
+        if (length < 0) {
+            return length;
         }
-        int length = v095.encode(requestBuffer);
-        int seq = length < 0 ? length : sendMessage(handle(), message, length);
-        if (tap != null && seq > 0) {
+        int sent = channel != null ? sendJava(length) : sendMessage(h, message, length);
+        if (tap != null && sent > 0) {
             tap.request(message, length);
         }
-        return seq;
+        return sent;
+    }
+
+    /** The FFM send: the next sequence number and this socket's port id stamped, as the native one does. */
+    private int sendJava(int length) {
+        if (++seq <= 0) {
+            seq = 1; // they go back to callers as positive ints
+        }
+        message.putInt(8, seq);
+        message.putInt(12, portId);
+        int rc = channel.send(message, 0, length);
+        return rc < 0 ? rc : seq;
     }
 
     /**
@@ -103,21 +169,19 @@ public final class CommandSocket implements AutoCloseable {
      * on (null: no more). With a tap each datagram is copied once more; without, nothing is.
      */
     public void tap(TrafficTap tap) {
-        if (tap != null && tapBuffer == null) {
+        if (tap != null && tapBuffer == null && channel == null) {
             tapBuffer = ByteBuffer.allocateDirect(ReplyRecord.TEXT_SIZE);
         }
         this.tap = tap;
     }
 
     /**
-     * Encodes the request into {@code out} (direct) as {@link #send()} would send it, without
-     * sending: how benchmarks compare encoders. Returns the message's length or a negative errno.
+     * Encodes the request into {@code out} as {@link #send()} would send it (sequence number 0),
+     * without sending: the Java encoder of the socket's dialect. Returns the length or a negative errno.
      */
     public int encode(ByteBuffer out) {
-        if (v095 == null) {
-            return encode(handle(), out);
-        }
-        int length = v095.encode(requestBuffer);
+        handle();
+        int length = upstream != null ? upstream.encode(requestBuffer, 0) : v095.encode(requestBuffer);
         if (length > out.capacity()) {
             return -Errno.EMSGSIZE;
         }
@@ -127,14 +191,28 @@ public final class CommandSocket implements AutoCloseable {
         return length;
     }
 
+    /**
+     * Encodes the upstream request into {@code out} (direct) with libnl, without sending: the
+     * reference the Java encoder is checked against, and a benchmark subject. JNI only. Returns
+     * the message's length or a negative errno.
+     */
+    public int encodeWithLibnl(ByteBuffer out) {
+        if (channel != null || v095 != null) {
+            throw new IllegalStateException("libnl encodes upstream requests on the JNI transport only");
+        }
+        return encode(handle(), out);
+    }
+
     /** The generic netlink id of the family this socket speaks, in its namespace (its requests' nlmsg_type). */
     public int familyId() {
-        return familyId(handle());
+        handle();
+        return familyId;
     }
 
     /** The port id the kernel knows this socket by (nlmsg_pid of its requests). */
     public int portId() {
-        return portId(handle());
+        handle();
+        return portId;
     }
 
     /**
@@ -144,10 +222,40 @@ public final class CommandSocket implements AutoCloseable {
      *     (-ENOBUFS: answers were dropped because the socket was full)
      */
     public int receive(int timeoutMillis) {
-        int n = receive(handle(), timeoutMillis);
+        long h = handle();
+        if (channel != null) {
+            return receiveJava(timeoutMillis);
+        }
+        int n = receive(h, timeoutMillis);
         if (tap != null && n > 0) {
-            int length = lastAnswer(handle, tapBuffer);
+            int length = lastAnswer(h, tapBuffer);
             tap.answer(tapBuffer, Math.max(length, 0));
+        }
+        return n;
+    }
+
+    /** The FFM receive: what the native one does, the answers decoded by {@link ReplyDecoder}. */
+    private int receiveJava(int timeoutMillis) {
+        if (timeoutMillis != 0) {
+            int ready = channel.poll(-1, -1, timeoutMillis);
+            if (ready <= 0) {
+                return ready == -Errno.EINTR ? 0 : ready;
+            }
+        }
+        int length = channel.receive(rx, 0, rx.capacity());
+        if (length == JavaNetlinkSocket.SKIPPED) {
+            decoder.decode(rx, 0, -1); // counted as foreign, as the native socket counts it
+            return 0;
+        }
+        if (length == JavaNetlinkSocket.TRUNCATED) {
+            return -Errno.EMSGSIZE;
+        }
+        if (length <= 0) {
+            return length;
+        }
+        int n = decoder.decode(rx, length, 0);
+        if (tap != null && n > 0) {
+            tap.answer(rx, length);
         }
         return n;
     }
@@ -159,7 +267,8 @@ public final class CommandSocket implements AutoCloseable {
 
     /** Messages dropped because they were not the kernel's answers to this socket. */
     public long foreignMessages() {
-        return foreignMessages(handle());
+        long h = handle();
+        return channel != null ? decoder.foreignMessages() : foreignMessages(h);
     }
 
     private long handle() {
@@ -175,7 +284,11 @@ public final class CommandSocket implements AutoCloseable {
         if (handle != 0) {
             long h = handle;
             handle = 0;
-            close(h);
+            if (channel != null) {
+                channel.close();
+            } else {
+                close(h);
+            }
         }
     }
 
@@ -184,15 +297,11 @@ public final class CommandSocket implements AutoCloseable {
     private static native long adopt(int fd, int familyId, int portId, ByteBuffer request, ByteBuffer replies,
             ByteBuffer texts);
 
-    private static native int send(long handle);
-
     private static native int sendMessage(long handle, ByteBuffer message, int length);
 
     private static native int familyId(long handle);
 
     private static native int encode(long handle, ByteBuffer out);
-
-    private static native int lastRequest(long handle, ByteBuffer out);
 
     private static native int lastAnswer(long handle, ByteBuffer out);
 

@@ -78,11 +78,11 @@ final class JavaNetlinkSocket implements AutoCloseable {
         if (adopted) {
             return 0;
         }
-        int port = linux.netlinkPortId(fd);
+        long port = linux.netlinkPortId(fd);
         if (port < 0) {
-            throw new MptcpException("read netlink port id", -port, null);
+            throw new MptcpException("read netlink port id", (int) -port, null);
         }
-        return port;
+        return (int) port; // the kernel's u32, as messages carry it
     }
 
     /** The system calls this socket makes. */
@@ -153,49 +153,66 @@ final class JavaNetlinkSocket implements AutoCloseable {
         return n;
     }
 
+    /** How long the controller's answers are waited for. */
+    private static final int CONTROLLER_TIMEOUT_MILLIS = 5_000;
+
     /**
      * The generic netlink family {@code family}'s id and, when {@code group} is not null, that
-     * multicast group's id: asked of the kernel's control family on this socket.
+     * multicast group's id: asked of the kernel's controller on this socket.
      *
      * @throws MptcpException ENOENT when the family or the group is not there
      */
     int[] resolve(String family, String group) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(8192).order(ByteOrder.nativeOrder());
-        int seq = 1;
-        int length = GenericNetlinkControl.writeGetFamily(buffer, family, seq, portId());
-        int rc = send(buffer, 0, length);
-        if (rc < 0) {
-            throw new MptcpException("resolve generic netlink family " + family, -rc, null);
+        GenericNetlinkControl.Family found = family(family);
+        if (found.error() != 0) {
+            throw new MptcpException("resolve generic netlink family " + family, -found.error(), null);
         }
+        if (group == null) {
+            return new int[] {found.id()};
+        }
+        int groupId = found.group(group);
+        if (groupId < 0) {
+            throw new MptcpException("resolve multicast group " + group, Errno.ENOENT, null);
+        }
+        return new int[] {found.id(), groupId};
+    }
+
+    /** The controller's description of family {@code name} (its error: -ENOENT when there is none). */
+    GenericNetlinkControl.Family family(String name) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(16384).order(ByteOrder.nativeOrder());
+        int seq = 1;
+        request(buffer, GenericNetlinkControl.writeGetFamily(buffer, name, seq, portId()), "resolve generic netlink family " + name);
         for (;;) {
-            int ready = poll(-1, -1, 5_000);
+            int n = await(buffer, "resolve generic netlink family " + name);
+            GenericNetlinkControl.Family found = GenericNetlinkControl.parse(buffer, 0, n, seq);
+            if (found != null) {
+                return found;
+            }
+        }
+    }
+
+    /** Sends the {@code length} bytes at 0 of {@code buffer}; throws naming {@code operation} when refused. */
+    void request(ByteBuffer buffer, int length, String operation) {
+        int rc = length < 0 ? length : send(buffer, 0, length);
+        if (rc < 0) {
+            throw new MptcpException(operation, -rc, null);
+        }
+    }
+
+    /** The next datagram of answers, at 0 of {@code buffer}: its length; throws after the controller's timeout. */
+    int await(ByteBuffer buffer, String operation) {
+        for (;;) {
+            int ready = poll(-1, -1, CONTROLLER_TIMEOUT_MILLIS);
             if (ready <= 0) {
-                throw new MptcpException("resolve generic netlink family " + family,
-                        ready == 0 ? Errno.ETIMEDOUT : -ready, null);
+                throw new MptcpException(operation, ready == 0 ? Errno.ETIMEDOUT : -ready, null);
             }
             int n = receive(buffer, 0, buffer.capacity());
-            if (n == 0 || n == SKIPPED) {
-                continue;
+            if (n > 0) {
+                return n;
             }
-            if (n < 0) {
-                throw new MptcpException("resolve generic netlink family " + family,
-                        n == TRUNCATED ? Errno.EMSGSIZE : -n, null);
+            if (n != 0 && n != SKIPPED) {
+                throw new MptcpException(operation, n == TRUNCATED ? Errno.EMSGSIZE : -n, null);
             }
-            GenericNetlinkControl.Family found = GenericNetlinkControl.parse(buffer, 0, n, seq);
-            if (found == null) {
-                continue; // not the answer to this request
-            }
-            if (found.error() != 0) {
-                throw new MptcpException("resolve generic netlink family " + family, -found.error(), null);
-            }
-            if (group == null) {
-                return new int[] {found.id()};
-            }
-            int groupId = found.group(group);
-            if (groupId < 0) {
-                throw new MptcpException("resolve multicast group " + group, Errno.ENOENT, null);
-            }
-            return new int[] {found.id(), groupId};
         }
     }
 

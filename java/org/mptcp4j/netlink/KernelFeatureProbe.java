@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mptcp4j.natives.Transport;
 
 /**
  * Reads which operations of mptcp_pm the running kernel has and which attributes each accepts
@@ -25,6 +26,9 @@ public final class KernelFeatureProbe {
 
     /** Probes the namespace open at {@code netnsFd}: {@code int[3][OPS]} of flags, do-attributes, dump-attributes. */
     public static int[][] probe(int netnsFd) {
+        if (Transport.foreign()) {
+            return JavaFeatureProbe.probe(netnsFd);
+        }
         RecordLayouts.ensureChecked();
         ByteBuffer out = ByteBuffer.allocateDirect(OPS * SIZE).order(ByteOrder.nativeOrder());
         probe(netnsFd, out);
@@ -44,6 +48,9 @@ public final class KernelFeatureProbe {
      * the kernel has no such family.
      */
     public static int familyId(int netnsFd, String name) {
+        if (Transport.foreign()) {
+            return JavaFeatureProbe.familyId(netnsFd, name);
+        }
         RecordLayouts.ensureChecked();
         return lookUpFamily(netnsFd, name);
     }

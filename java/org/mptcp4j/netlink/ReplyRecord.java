@@ -103,4 +103,9 @@ public final class ReplyRecord {
     public int subflows() {
         return records.getInt(base + SUBFLOWS);
     }
+
+    /** The record's bytes as the decoder wrote them, into {@code dst}: how two decoders are compared. */
+    void copyRaw(byte[] dst) {
+        records.get(base, dst, 0, SIZE);
+    }
 }

@@ -1,7 +1,6 @@
 package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.PmCommand;
@@ -35,9 +34,8 @@ final class V095CommandEncoder {
     private static final int ATTR_BACKUP = 11;
     private static final int ATTR_FLAGS = 13;
     private static final int ATTR_IF_IDX = 15;
-    private static final int NLM_F_REQUEST_ACK = 0x1 | 0x4;
 
-    private final ByteBuffer out;
+    private final NetlinkWriter out;
     private final int familyId;
     /** Scratch for {@link #encode(ByteBuffer)}: the request's addresses. */
     private final MptcpAddress local = new MptcpAddress();
@@ -45,7 +43,7 @@ final class V095CommandEncoder {
 
     /** Writes into {@code out} (its order set to the host's) messages to family {@code familyId}. */
     V095CommandEncoder(ByteBuffer out, int familyId) {
-        this.out = out.order(ByteOrder.nativeOrder());
+        this.out = new NetlinkWriter(out);
         this.familyId = familyId;
     }
 
@@ -89,8 +87,8 @@ final class V095CommandEncoder {
     /** MPTCP_CMD_ANNOUNCE: announce {@code local} (its id, optional port, backup flag, interface). */
     int announce(int token, MptcpAddress local, boolean backup) {
         start(CMD_ANNOUNCE);
-        u32(ATTR_TOKEN, token);
-        u8(ATTR_LOC_ID, local.id());
+        out.u32(ATTR_TOKEN, token);
+        out.u8(ATTR_LOC_ID, local.id());
         address(local, ATTR_SADDR4, ATTR_SADDR6);
         return localOptions(local, backup);
     }
@@ -98,21 +96,21 @@ final class V095CommandEncoder {
     /** MPTCP_CMD_REMOVE: withdraw local address {@code localId}. */
     int remove(int token, int localId) {
         start(CMD_REMOVE);
-        u32(ATTR_TOKEN, token);
-        u8(ATTR_LOC_ID, localId);
+        out.u32(ATTR_TOKEN, token);
+        out.u8(ATTR_LOC_ID, localId);
         return end();
     }
 
     /** MPTCP_CMD_SUB_CREATE: a subflow from {@code local} (id, optional address and port) to {@code remote} (id, address, port). */
     int subflowCreate(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
         start(CMD_SUB_CREATE);
-        u32(ATTR_TOKEN, token);
-        u8(ATTR_LOC_ID, local.id());
-        u8(ATTR_REM_ID, remote.id());
+        out.u32(ATTR_TOKEN, token);
+        out.u8(ATTR_LOC_ID, local.id());
+        out.u8(ATTR_REM_ID, remote.id());
         address(remote, ATTR_DADDR4, ATTR_DADDR6);
-        u16(ATTR_DPORT, remote.port());
+        out.u16(ATTR_DPORT, remote.port());
         if (local.family() != 0) { // without it the kernel takes the address it holds for the id
-            bytes(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
+            out.address(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
         }
         return localOptions(local, backup);
     }
@@ -128,95 +126,56 @@ final class V095CommandEncoder {
     int subflowPriority(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
         start(CMD_SUB_PRIORITY);
         fourTuple(token, local, remote);
-        u8(ATTR_BACKUP, backup ? 1 : 0);
+        out.u8(ATTR_BACKUP, backup ? 1 : 0);
         return end();
     }
 
     /** MPTCP_CMD_SET_FILTER: the events wanted, MPTCPF_EVENT_* bits (the kernel drops the others for every listener). */
     int setFilter(int eventFlags) {
         start(CMD_SET_FILTER);
-        u16(ATTR_FLAGS, eventFlags);
+        out.u16(ATTR_FLAGS, eventFlags);
         return end();
     }
 
     /** MPTCP_CMD_EXIST: answered 0 when {@code token} is a live connection, ENOTCONN otherwise. */
     int exist(int token) {
         start(CMD_EXIST);
-        u32(ATTR_TOKEN, token);
+        out.u32(ATTR_TOKEN, token);
         return end();
     }
 
     /** The local side's optional port, its backup flag and optional interface; ends the message. */
     private int localOptions(MptcpAddress local, boolean backup) {
         if (local.port() != 0) {
-            u16(ATTR_SPORT, local.port());
+            out.u16(ATTR_SPORT, local.port());
         }
-        u8(ATTR_BACKUP, backup ? 1 : 0);
+        out.u8(ATTR_BACKUP, backup ? 1 : 0);
         if (local.ifIndex() != 0) {
-            u32(ATTR_IF_IDX, local.ifIndex());
+            out.u32(ATTR_IF_IDX, local.ifIndex());
         }
         return end();
     }
 
     private void fourTuple(int token, MptcpAddress local, MptcpAddress remote) {
-        u32(ATTR_TOKEN, token);
-        u16(ATTR_FAMILY, local.family());
-        bytes(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
-        bytes(remote.isIpv6() ? ATTR_DADDR6 : ATTR_DADDR4, remote);
-        u16(ATTR_SPORT, local.port());
-        u16(ATTR_DPORT, remote.port());
+        out.u32(ATTR_TOKEN, token);
+        out.u16(ATTR_FAMILY, local.family());
+        out.address(local.isIpv6() ? ATTR_SADDR6 : ATTR_SADDR4, local);
+        out.address(remote.isIpv6() ? ATTR_DADDR6 : ATTR_DADDR4, remote);
+        out.u16(ATTR_SPORT, local.port());
+        out.u16(ATTR_DPORT, remote.port());
     }
 
     private void address(MptcpAddress a, int v4, int v6) {
-        u16(ATTR_FAMILY, a.family());
-        bytes(a.isIpv6() ? v6 : v4, a);
+        out.u16(ATTR_FAMILY, a.family());
+        out.address(a.isIpv6() ? v6 : v4, a);
     }
 
     /** The headers, sequence number and port id 0: the command socket writes them as it sends. */
     private void start(int command) {
-        out.clear();
-        out.putInt(0).putShort((short) familyId).putShort((short) NLM_F_REQUEST_ACK).putInt(0).putInt(0);
-        out.put((byte) command).put((byte) VERSION).putShort((short) 0);
+        out.start(familyId, NetlinkWriter.NLM_F_REQUEST | NetlinkWriter.NLM_F_ACK, 0, 0, command, VERSION);
     }
 
     private int end() {
-        out.putInt(0, out.position());
-        out.flip();
-        return out.limit();
-    }
-
-    private void header(int type, int payload) {
-        out.putShort((short) (4 + payload)).putShort((short) type);
-    }
-
-    private void pad() {
-        while ((out.position() & 3) != 0) {
-            out.put((byte) 0);
-        }
-    }
-
-    private void u8(int type, int value) {
-        header(type, 1);
-        out.put((byte) value);
-        pad();
-    }
-
-    private void u16(int type, int value) {
-        header(type, 2);
-        out.putShort((short) value);
-        pad();
-    }
-
-    private void u32(int type, int value) {
-        header(type, 4);
-        out.putInt(value);
-    }
-
-    private void bytes(int type, MptcpAddress a) {
-        int length = a.isIpv6() ? 16 : 4;
-        header(type, length);
-        for (int i = 0; i < length; i++) {
-            out.put(a.addressByte(i));
-        }
+        return out.end();
     }
 }

@@ -66,18 +66,52 @@ final class ForeignLinuxCalls implements LinuxCalls {
             call("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, INT), false);
     private static final MethodHandle GETSOCKOPT =
             call("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle SEND = call("send", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, INT), false);
+    // The calls of the event path take raw addresses (LONG: a pointer on LP64), so that no
+    // segment is made per call: the buffers' addresses are looked up once per thread.
+    private static final MethodHandle SEND = call("send", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT), false);
     private static final MethodHandle RECVFROM =
-            call("recvfrom", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle POLL = call("poll", FunctionDescriptor.of(INT, ADDRESS, LONG, INT), false);
+            call("recvfrom", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, LONG), false);
+    private static final MethodHandle POLL = call("poll", FunctionDescriptor.of(INT, LONG, LONG, INT), false);
     private static final MethodHandle EVENTFD = call("eventfd", FunctionDescriptor.of(INT, INT, INT), false);
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG), false);
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG), false);
+    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(LONG, INT, LONG, LONG), false);
+    private static final MethodHandle READ = call("read", FunctionDescriptor.of(LONG, INT, LONG, LONG), false);
 
     /** A thread's scratch: errno capture (at 0), then room for pollfds, a socket address or a stat. */
     private static final long SCRATCH_DATA = 64;
-    private static final ThreadLocal<MemorySegment> SCRATCH =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_DATA + STAT_SIZE, 16));
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** One thread's scratch memory, and the addresses of the last two buffers it passed. */
+    private static final class Scratch {
+        final MemorySegment state = Arena.ofAuto().allocate(SCRATCH_DATA + STAT_SIZE, 16);
+        final long data = state.address() + SCRATCH_DATA;
+        private ByteBuffer recent;
+        private long recentAddress;
+        private ByteBuffer older;
+        private long olderAddress;
+
+        /** The address of direct {@code buffer}'s first byte. */
+        long address(ByteBuffer buffer) {
+            if (buffer == recent) {
+                return recentAddress;
+            }
+            if (buffer == older) {
+                older = recent;
+                recent = buffer;
+                long address = olderAddress;
+                olderAddress = recentAddress;
+                recentAddress = address;
+                return address;
+            }
+            if (!buffer.isDirect()) {
+                throw new IllegalArgumentException("not a direct buffer");
+            }
+            older = recent;
+            olderAddress = recentAddress;
+            recent = buffer;
+            recentAddress = MemorySegment.ofBuffer(buffer).address() - buffer.position();
+            return recentAddress;
+        }
+    }
 
     /**
      * A downcall handle for libc's {@code name}; {@code variadic} names the calls whose last
@@ -92,7 +126,14 @@ final class ForeignLinuxCalls implements LinuxCalls {
     }
 
     private static MemorySegment scratch() {
-        return SCRATCH.get();
+        return SCRATCH.get().state;
+    }
+
+    /** Checks that {@code [offset, offset + length)} lies in {@code buffer}: the C side trusts the address. */
+    private static void within(ByteBuffer buffer, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > buffer.capacity() - length) {
+            throw new IndexOutOfBoundsException(offset + "+" + length + " outside " + buffer.capacity() + " bytes");
+        }
     }
 
     /** The result, or the negative errno the call left when it failed (-1). */
@@ -102,10 +143,6 @@ final class ForeignLinuxCalls implements LinuxCalls {
 
     private static MemorySegment data(MemorySegment scratch) {
         return scratch.asSlice(SCRATCH_DATA);
-    }
-
-    private static MemorySegment at(ByteBuffer buffer, int offset, int length) {
-        return MemorySegment.ofBuffer(buffer).asSlice(offset, length);
     }
 
     private static RuntimeException failed(Throwable t) {
@@ -286,14 +323,14 @@ final class ForeignLinuxCalls implements LinuxCalls {
     }
 
     @Override
-    public int netlinkPortId(int fd) {
+    public long netlinkPortId(int fd) {
         try {
             MemorySegment state = scratch();
             MemorySegment address = netlinkAddress(state, 0, 0);
             MemorySegment length = data(state).asSlice(16, 4);
             length.set(INT, 0, SOCKADDR_NL_SIZE);
             int rc = result(state, (int) GETSOCKNAME.invokeExact(state, fd, address, length));
-            return rc < 0 ? rc : address.get(INT, 4);
+            return rc < 0 ? rc : Integer.toUnsignedLong(address.get(INT, 4));
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -327,9 +364,11 @@ final class ForeignLinuxCalls implements LinuxCalls {
 
     @Override
     public int send(int fd, ByteBuffer buffer, int offset, int length, int flags) {
+        within(buffer, offset, length);
         try {
-            MemorySegment state = scratch();
-            return result(state, (long) SEND.invokeExact(state, fd, at(buffer, offset, length), (long) length, flags));
+            Scratch scratch = SCRATCH.get();
+            return result(scratch.state, (long) SEND.invokeExact(scratch.state, fd, scratch.address(buffer) + offset,
+                    (long) length, flags));
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -337,12 +376,14 @@ final class ForeignLinuxCalls implements LinuxCalls {
 
     @Override
     public int receive(int fd, ByteBuffer buffer, int offset, int length, int flags, ByteBuffer sender) {
+        within(buffer, offset, length);
+        within(sender, 0, SOCKADDR_NL_SIZE + 4);
         try {
-            MemorySegment state = scratch();
-            MemorySegment from = MemorySegment.ofBuffer(sender);
-            from.set(INT, SOCKADDR_NL_SIZE, SOCKADDR_NL_SIZE);
-            return result(state, (long) RECVFROM.invokeExact(state, fd, at(buffer, offset, length), (long) length,
-                    flags, from.asSlice(0, SOCKADDR_NL_SIZE), from.asSlice(SOCKADDR_NL_SIZE, 4)));
+            Scratch scratch = SCRATCH.get();
+            sender.putInt(SOCKADDR_NL_SIZE, SOCKADDR_NL_SIZE);
+            long from = scratch.address(sender);
+            return result(scratch.state, (long) RECVFROM.invokeExact(scratch.state, fd, scratch.address(buffer) + offset,
+                    (long) length, flags, from, from + SOCKADDR_NL_SIZE));
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -351,20 +392,19 @@ final class ForeignLinuxCalls implements LinuxCalls {
     @Override
     public int poll(int fd0, int fd1, int fd2, int timeoutMillis) {
         try {
-            MemorySegment state = scratch();
-            MemorySegment fds = data(state).asSlice(0, 24);
+            Scratch scratch = SCRATCH.get();
+            MemorySegment state = scratch.state;
             // poll(2) skips a negative descriptor: slot i stays argument i.
-            watch(fds, 0, fd0);
-            watch(fds, 1, fd1);
-            watch(fds, 2, fd2);
-            int count = 3;
-            int rc = result(state, (int) POLL.invokeExact(state, fds, (long) count, timeoutMillis));
+            watch(state, 0, fd0);
+            watch(state, 1, fd1);
+            watch(state, 2, fd2);
+            int rc = result(state, (int) POLL.invokeExact(state, scratch.data, 3L, timeoutMillis));
             if (rc <= 0) {
                 return rc;
             }
             int ready = 0;
-            for (int i = 0; i < count; i++) {
-                if ((fds.get(SHORT, i * 8L + 6) & (POLLIN | POLLERR | POLLHUP)) != 0) {
+            for (int i = 0; i < 3; i++) {
+                if ((state.get(SHORT, SCRATCH_DATA + i * 8L + 6) & (POLLIN | POLLERR | POLLHUP)) != 0) {
                     ready |= 1 << i;
                 }
             }
@@ -374,10 +414,11 @@ final class ForeignLinuxCalls implements LinuxCalls {
         }
     }
 
-    private static void watch(MemorySegment fds, int slot, int fd) {
-        fds.set(INT, slot * 8L, fd);
-        fds.set(SHORT, slot * 8L + 4, POLLIN);
-        fds.set(SHORT, slot * 8L + 6, (short) 0);
+    /** Writes pollfd {@code slot} in the scratch's data. */
+    private static void watch(MemorySegment state, int slot, int fd) {
+        state.set(INT, SCRATCH_DATA + slot * 8L, fd);
+        state.set(SHORT, SCRATCH_DATA + slot * 8L + 4, POLLIN);
+        state.set(SHORT, SCRATCH_DATA + slot * 8L + 6, (short) 0);
     }
 
     @Override
@@ -393,10 +434,9 @@ final class ForeignLinuxCalls implements LinuxCalls {
     @Override
     public int writeCounter(int fd, long value) {
         try {
-            MemorySegment state = scratch();
-            MemorySegment counter = data(state).asSlice(0, 8);
-            counter.set(LONG, 0, value);
-            return result(state, (long) WRITE.invokeExact(state, fd, counter, 8L));
+            Scratch scratch = SCRATCH.get();
+            scratch.state.set(LONG, SCRATCH_DATA, value);
+            return result(scratch.state, (long) WRITE.invokeExact(scratch.state, fd, scratch.data, 8L));
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -405,13 +445,12 @@ final class ForeignLinuxCalls implements LinuxCalls {
     @Override
     public int readCounter(int fd) {
         try {
-            MemorySegment state = scratch();
-            MemorySegment counter = data(state).asSlice(0, 8);
-            int rc = result(state, (long) READ.invokeExact(state, fd, counter, 8L));
+            Scratch scratch = SCRATCH.get();
+            int rc = result(scratch.state, (long) READ.invokeExact(scratch.state, fd, scratch.data, 8L));
             if (rc == -EAGAIN) {
                 return 0;
             }
-            return rc < 0 ? rc : counter.get(LONG, 0) != 0 ? 1 : 0;
+            return rc < 0 ? rc : scratch.state.get(LONG, SCRATCH_DATA) != 0 ? 1 : 0;
         } catch (Throwable t) {
             throw failed(t);
         }

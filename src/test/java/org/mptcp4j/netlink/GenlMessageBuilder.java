@@ -20,6 +20,27 @@ final class GenlMessageBuilder {
         return this;
     }
 
+    /** Starts a message of any type (NLMSG_ERROR, NLMSG_DONE ...) with its header filled in, and no genlmsghdr. */
+    GenlMessageBuilder netlink(int type, int flags, int seq, int portId) {
+        end();
+        messageStart = buffer.position();
+        buffer.putInt(0).putShort((short) type).putShort((short) flags).putInt(seq).putInt(portId);
+        return this;
+    }
+
+    /** Starts a generic-netlink message with its header's flags, sequence number and port id. */
+    GenlMessageBuilder message(int familyId, int command, int flags, int seq, int portId) {
+        netlink(familyId, flags, seq, portId);
+        buffer.put((byte) command).put((byte) 1).putShort((short) 0);
+        return this;
+    }
+
+    /** A 32-bit value in host order, outside any attribute (an error code). */
+    GenlMessageBuilder i32(int value) {
+        buffer.putInt(value);
+        return this;
+    }
+
     GenlMessageBuilder u8(int type, int value) {
         return attribute(type, new byte[] {(byte) value});
     }
@@ -87,5 +108,10 @@ final class GenlMessageBuilder {
 
     ByteBuffer direct() {
         return direct(length());
+    }
+
+    /** The datagram's bytes. */
+    byte[] bytes() {
+        return java.util.Arrays.copyOf(buffer.array(), length());
     }
 }
