@@ -200,7 +200,8 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
             if (fd < 0) {
                 throw new IllegalStateException("the stand-in is closed");
             }
-            buffer.put(0, datagram); // the position stays 0: the FFM transport reads a buffer from its position
+            buffer.clear();
+            buffer.put(datagram);
             int rc = sendDatagram(fd, buffer, datagram.length);
             if (rc < 0) {
                 throw new MptcpException(event ? "send events" : "send an answer", -rc, null);

@@ -543,13 +543,13 @@ final class ForeignLinuxCalls implements LinuxCalls {
     @Override
     public int pollEvents(int fd, int events, int timeoutMillis) {
         try {
-            MemorySegment state = scratch();
-            MemorySegment pollfd = data(state).asSlice(0, 8);
-            pollfd.set(INT, 0, fd);
-            pollfd.set(SHORT, 4, (short) events);
-            pollfd.set(SHORT, 6, (short) 0);
-            int rc = result(state, (int) POLL.invokeExact(state, pollfd, 1L, timeoutMillis));
-            return rc <= 0 ? rc : Short.toUnsignedInt(pollfd.get(SHORT, 6));
+            Scratch scratch = SCRATCH.get();
+            MemorySegment state = scratch.state;
+            state.set(INT, SCRATCH_DATA, fd);
+            state.set(SHORT, SCRATCH_DATA + 4, (short) events);
+            state.set(SHORT, SCRATCH_DATA + 6, (short) 0);
+            int rc = result(state, (int) POLL.invokeExact(state, scratch.data, 1L, timeoutMillis));
+            return rc <= 0 ? rc : Short.toUnsignedInt(state.get(SHORT, SCRATCH_DATA + 6));
         } catch (Throwable t) {
             throw failed(t);
         }
