@@ -105,6 +105,21 @@ public interface LinuxCalls {
     /** Reads the 8-byte counter of an eventfd: 0 when it was 0 (non-blocking), else 1, or a negative errno. */
     int readCounter(int fd);
 
+    // sock_diag and MPTCP socket options
+
+    /** sizeof(struct mptcp_full_info) (6.5). */
+    int MPTCP_FULL_INFO_SIZE = 136;
+    /** sizeof(struct mptcp_subflow_info): an id, then the two addresses as sockaddr_storage. */
+    int MPTCP_SUBFLOW_INFO_SIZE = 264;
+
+    /**
+     * getsockopt(SOL_MPTCP, MPTCP_FULL_INFO, Linux 6.5) into {@code info}: a struct
+     * mptcp_full_info at 0, which this call points at the two arrays behind it in the same
+     * buffer, {@code subflows} struct mptcp_subflow_info then {@code subflows} struct tcp_info
+     * of {@code tcpInfoSize} bytes each, and whose user sizes it sets; 0, or a negative errno.
+     */
+    int mptcpFullInfo(int fd, ByteBuffer info, int subflows, int tcpInfoSize);
+
     // credentials, scheduling, socket pairs
 
     int AF_UNIX = 1;

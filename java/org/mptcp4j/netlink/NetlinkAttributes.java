@@ -17,6 +17,8 @@ final class NetlinkAttributes {
     private final int maxType;
     private final int[] minLength;
     private final int[] maxLength;
+    /** The types libnl's policy calls NLA_STRING: their payload must end in a NUL. */
+    private final boolean[] nulTerminated;
     /** Where each type's attribute starts, -1 when absent. */
     private final int[] at;
     private ByteBuffer buffer;
@@ -34,7 +36,14 @@ final class NetlinkAttributes {
         this.maxType = minLength.length - 1;
         this.minLength = minLength.clone();
         this.maxLength = maxLength.clone();
+        this.nulTerminated = new boolean[maxType + 1];
         this.at = new int[maxType + 1];
+    }
+
+    /** Also refuses an attribute of {@code type} whose payload does not end in a NUL (NLA_STRING); this. */
+    NetlinkAttributes nulTerminated(int type) {
+        nulTerminated[type] = true;
+        return this;
     }
 
     /** Parses the attributes of {@code b[offset, offset + length)}; false when one breaks the policy. */
@@ -47,7 +56,8 @@ final class NetlinkAttributes {
             int type = b.getShort(pos + 2) & NLA_TYPE_MASK;
             if (type <= maxType) {
                 int payload = total - NLA_HDRLEN;
-                if (payload < minLength[type] || (maxLength[type] != 0 && payload > maxLength[type])) {
+                if (payload < minLength[type] || (maxLength[type] != 0 && payload > maxLength[type])
+                        || nulTerminated[type] && (payload == 0 || b.get(pos + total - 1) != 0)) {
                     return false;
                 }
                 at[type] = pos;

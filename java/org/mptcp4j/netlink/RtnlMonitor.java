@@ -2,22 +2,24 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.MptcpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A namespace's local address and link changes from rtnetlink, decoded natively into event
- * records read with the same flyweight as the MPTCP events. Its socket is waited on in the
- * event socket's poll (see {@link EventSocket#attach}); {@link #poll()} never blocks. One
- * thread polls; close after it stopped. Links are known by name up to 4,096 of them,
- * whatever their indices: the address events of links beyond carry no name, which is
- * logged once per monitor and counted ({@link #untrackedLinkMessages()}). Only the kernel's
- * messages are read: the namespace's other processes can send to the socket too.
+ * A namespace's local address and link changes from rtnetlink, decoded (natively, or in Java
+ * on the FFM transport) into event records read with the same flyweight as the MPTCP events.
+ * Its socket is waited on in the event socket's poll (see {@link EventSocket#attach});
+ * {@link #poll()} never blocks. One thread polls; close after it stopped. Links are known by
+ * name up to 4,096 of them, whatever their indices: the address events of links beyond carry
+ * no name, which is logged once per monitor and counted ({@link #untrackedLinkMessages()}).
+ * Only the kernel's messages are read: the namespace's other processes can send to the
+ * socket too.
  */
 public final class RtnlMonitor implements AutoCloseable {
-    /** Links tracked with their names at most: M4J_RTNL_LINKS_MAX of native/rtnl_decoder.h. */
+    /** Links tracked with their names at most: M4J_RTNL_LINKS_MAX of native/rtnl_decoder.h, and RtnlDecoder's. */
     static final int LINKS_MAX = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(RtnlMonitor.class);
@@ -28,7 +30,10 @@ public final class RtnlMonitor implements AutoCloseable {
     private final ByteBuffer untracked;
     private final String namespace;
     private boolean untrackedLogged;
+    /** The native monitor (JNI), 0 once closed. */
     private long handle;
+    /** The monitor in Java (FFM), null once closed. */
+    private JavaRtnlMonitor javaMonitor;
 
     private RtnlMonitor(NetworkNamespace namespace, int capacity) {
         RecordLayouts.ensureChecked();
@@ -36,7 +41,11 @@ public final class RtnlMonitor implements AutoCloseable {
         this.record = new EventRecord(records);
         this.untracked = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
         this.namespace = namespace.name();
-        this.handle = open(namespace.fd(), records, untracked);
+        if (Transport.foreign()) {
+            this.javaMonitor = JavaRtnlMonitor.open(namespace.fd(), records, untracked);
+        } else {
+            this.handle = open(namespace.fd(), records, untracked);
+        }
     }
 
     public static RtnlMonitor open(NetworkNamespace namespace, int capacity) {
@@ -45,7 +54,8 @@ public final class RtnlMonitor implements AutoCloseable {
 
     /** Reads what changed since the last poll; the number of records. */
     public int poll() {
-        int n = poll(handle());
+        ensureOpen();
+        int n = javaMonitor != null ? javaMonitor.poll() : poll(handle);
         if (!untrackedLogged && untrackedLinkMessages() > 0) {
             untrackedLogged = true;
             LOG.warn("namespace " + namespace + " has more than " + LINKS_MAX + " links: those beyond are not "
@@ -71,18 +81,23 @@ public final class RtnlMonitor implements AutoCloseable {
 
     /** The socket's descriptor, for the event socket's poll. */
     public int fd() {
-        return fd(handle());
+        ensureOpen();
+        return javaMonitor != null ? javaMonitor.fd() : fd(handle);
     }
 
-    private long handle() {
-        if (handle == 0) {
+    private void ensureOpen() {
+        if (handle == 0 && javaMonitor == null) {
             throw new IllegalStateException("rtnetlink monitor is closed");
         }
-        return handle;
     }
 
     @Override
     public void close() {
+        if (javaMonitor != null) {
+            JavaRtnlMonitor m = javaMonitor;
+            javaMonitor = null;
+            m.close();
+        }
         if (handle != 0) {
             long h = handle;
             handle = 0;

@@ -2,6 +2,7 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.MptcpEvent;
 
@@ -25,11 +26,16 @@ public final class SockDiag implements AutoCloseable {
     private ByteBuffer asks = ByteBuffer.allocateDirect(64 * DiagRecord.SIZE).order(ByteOrder.nativeOrder());
     private int asked;
     private final byte[] address = new byte[16];
-    private long handle;
+    /** The natives' socket pair (JNI), or 0. */
+    private final long handle;
+    /** The same sockets in Java (FFM), or null. */
+    private final JavaSockDiag foreign;
+    private boolean closed;
 
     private SockDiag(NetworkNamespace namespace) {
         RecordLayouts.ensureChecked();
-        this.handle = open(namespace.fd());
+        this.foreign = Transport.foreign() ? JavaSockDiag.open(namespace.fd()) : null;
+        this.handle = foreign == null ? open(namespace.fd()) : 0;
     }
 
     /** Opens the socket in {@code namespace}. */
@@ -43,11 +49,9 @@ public final class SockDiag implements AutoCloseable {
      * @throws org.mptcp4j.protocol.MptcpException with the kernel's errno and text when the dump fails
      */
     public int dump() {
-        if (handle == 0) {
-            throw new IllegalStateException("sock_diag socket is closed");
-        }
+        ensureOpen();
         while (true) {
-            int n = dump(handle, records);
+            int n = foreign != null ? foreign.dump(records) : dump(handle, records);
             if (n >= 0) {
                 count = n;
                 return n;
@@ -107,17 +111,21 @@ public final class SockDiag implements AutoCloseable {
      * @throws org.mptcp4j.protocol.MptcpException with the kernel's errno when a lookup fails
      */
     public int lookUp() {
-        if (handle == 0) {
-            throw new IllegalStateException("sock_diag socket is closed");
-        }
+        ensureOpen();
         if (records.capacity() < asked * DiagRecord.SIZE) {
             records = ByteBuffer.allocateDirect(asked * 2 * DiagRecord.SIZE).order(ByteOrder.nativeOrder());
             record = new DiagRecord(records);
         }
         int n = asked;
         asked = 0;
-        count = lookup(handle, asks, n, records);
+        count = foreign != null ? foreign.lookUp(asks, n, records) : lookup(handle, asks, n, records);
         return count;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("sock_diag socket is closed");
+        }
     }
 
     /** Where the next asked record goes, the buffer grown when full. */
@@ -137,10 +145,13 @@ public final class SockDiag implements AutoCloseable {
 
     @Override
     public void close() {
-        if (handle != 0) {
-            long h = handle;
-            handle = 0;
-            close(h);
+        if (!closed) {
+            closed = true;
+            if (foreign != null) {
+                foreign.close();
+            } else {
+                close(handle);
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.SubflowInfo;
 import org.mptcp4j.netlink.DiagRecord;
+import org.mptcp4j.netlink.DiagRecordWriter;
 import org.mptcp4j.netlink.RecordLayouts;
 import org.mptcp4j.netns.NetworkNamespace;
 
@@ -171,7 +172,7 @@ public final class MptcpChannels {
         int fd = open(channel);
         int count;
         try {
-            count = info(fd, buffer);
+            count = fullInfo(fd, buffer);
         } catch (IOException e) {
             if (channel.isOpen() && protocol(fd) == IPPROTO_MPTCP && tcpIsMptcp(fd) == 0) {
                 throw new IOException("the connection fell back to TCP: it has no MPTCP info (" + e.getMessage() + ")", e);
@@ -305,6 +306,17 @@ public final class MptcpChannels {
         int value = Transport.linux().intOption(fd, level, name);
         failOn(value, "getsockopt");
         return value;
+    }
+
+    /** What native/mptcp_channels.c's info does, in Java: the connection and its subflows as diag records; their count. */
+    private static int fullInfo(int fd, ByteBuffer out) throws IOException {
+        if (!Transport.foreign()) {
+            return info(fd, out);
+        }
+        ByteBuffer info = ByteBuffer.allocateDirect(DiagRecordWriter.fullInfoSize(MAX_SUBFLOWS)).order(ByteOrder.nativeOrder());
+        failOn(Transport.linux().mptcpFullInfo(fd, info, MAX_SUBFLOWS, DiagRecordWriter.TCP_INFO_SIZE),
+                "getsockopt(MPTCP_FULL_INFO)");
+        return new DiagRecordWriter().fullInfo(info, MAX_SUBFLOWS, out);
     }
 
     static native int fd(Object channel);

@@ -456,6 +456,37 @@ final class ForeignLinuxCalls implements LinuxCalls {
         }
     }
 
+    // sock_diag and MPTCP socket options
+
+    private static final int SOL_MPTCP = 284;
+    private static final int MPTCP_FULL_INFO = 4;
+
+    @Override
+    public int mptcpFullInfo(int fd, ByteBuffer info, int subflows, int tcpInfoSize) {
+        long size = MPTCP_FULL_INFO_SIZE + (long) subflows * (MPTCP_SUBFLOW_INFO_SIZE + tcpInfoSize);
+        if (subflows < 0 || tcpInfoSize < 0 || info.capacity() < size) {
+            throw new IllegalArgumentException("no room for " + subflows + " subflows' MPTCP_FULL_INFO");
+        }
+        try {
+            MemorySegment state = scratch();
+            MemorySegment full = MemorySegment.ofBuffer(info).asSlice(0, size);
+            full.fill((byte) 0);
+            long subflowInfos = full.address() + MPTCP_FULL_INFO_SIZE;
+            full.set(INT, 4, tcpInfoSize); // size_tcpinfo_user
+            full.set(INT, 12, MPTCP_SUBFLOW_INFO_SIZE); // size_sfinfo_user
+            full.set(INT, 20, subflows); // size_arrays_user
+            full.set(LONG, 24, subflowInfos); // subflow_info
+            full.set(LONG, 32, subflowInfos + (long) subflows * MPTCP_SUBFLOW_INFO_SIZE); // tcp_info
+            MemorySegment length = data(state).asSlice(0, 4);
+            length.set(INT, 0, MPTCP_FULL_INFO_SIZE);
+            int rc = result(state, (int) GETSOCKOPT.invokeExact(state, fd, SOL_MPTCP, MPTCP_FULL_INFO,
+                    full.asSlice(0, MPTCP_FULL_INFO_SIZE), length));
+            return Math.min(rc, 0);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
     // credentials, scheduling, socket pairs
 
     private static final MethodHandle GETEUID = call("geteuid", FunctionDescriptor.of(INT), false);
