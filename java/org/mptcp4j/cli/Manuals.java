@@ -59,7 +59,7 @@ final class Manuals {
                 path-manager      show or select the path manager (kernel or userspace) of a namespace
                 connections       every MPTCP connection of a namespace with its subflows (sock_diag)
                 demo              two namespaced hosts, a real MPTCP transfer, mptcp4j opening its subflows
-                version           the versions of mptcp4j and of the libnl it uses
+                version           the version of mptcp4j and the transport it runs on
                 help              the manual of a command
 
               Userspace path manager, one connection (token as 'ss -M' and 'monitor' print it):
@@ -407,14 +407,16 @@ final class Manuals {
                     """),
             Map.entry("version", """
                     NAME
-                        mptcp4j version - the versions of mptcp4j and of the libnl it uses
+                        mptcp4j version - the version of mptcp4j and the transport it runs on
 
                     SYNOPSIS
                         mptcp4j version
 
                     DESCRIPTION
-                        Prints the versions of mptcp4j and of the libnl it was built against, and where
-                        libmptcp4j.so was loaded from (java.library.path, or the file it was extracted to).
+                        Prints the version of mptcp4j, then the transport that reaches the kernel: JNI,
+                        with the version of the libnl libmptcp4j.so was built against and where that
+                        library was loaded from (java.library.path, or the file it was extracted to),
+                        or FFM (java.lang.foreign, Java 22 and later), which loads no native library.
                     """));
 
     /** The path manager's commands, which {@link PathManagerCommands} runs. */

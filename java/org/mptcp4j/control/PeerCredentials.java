@@ -1,8 +1,12 @@
 package org.mptcp4j.control;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.channels.SocketChannel;
-import org.mptcp4j.natives.NativeLibrary;
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.UserPrincipal;
+import jdk.net.ExtendedSocketOptions;
+import org.mptcp4j.natives.Transport;
 
 /**
  * Uids, for deciding who is served: the JDK names a peer (SO_PEERCRED) by its user name only,
@@ -13,19 +17,42 @@ final class PeerCredentials {
 
     /** The uid of the process that connected {@code channel} (an open Unix-domain channel). */
     static int uid(SocketChannel channel) throws IOException {
-        NativeLibrary.ensureLoaded();
-        return peerUid(channel);
+        return Transport.foreign() ? jdkPeerUid(channel) : peerUid(channel);
     }
 
     /** This process's effective uid: the owner of the files it creates. */
     static int ownUid() {
-        NativeLibrary.ensureLoaded();
-        return effectiveUid();
+        return Transport.foreign() ? Transport.linux().effectiveUid() : effectiveUid();
     }
 
     /** Uids are unsigned. */
     static String text(int uid) {
         return Integer.toUnsignedString(uid);
+    }
+
+    /**
+     * The peer's uid on the FFM transport, from the JDK's own SO_PEERCRED, with no descriptor
+     * read by reflection. The JDK's principal keeps the uid it was made for: it hashes to it,
+     * and principals are equal when their uids are. The hash is taken for the uid only when a
+     * principal made for that uid equals the peer's, so that a JDK keeping principals some other
+     * way refuses the peer rather than mistakes it for another user.
+     */
+    private static int jdkPeerUid(SocketChannel channel) throws IOException {
+        UserPrincipal user;
+        try {
+            user = channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+        } catch (SocketException e) {
+            throw new IOException("getsockopt(SO_PEERCRED): " + e.getMessage(), e);
+        }
+        int uid = user.hashCode();
+        // A name that is a number and no user's name is looked up as that uid.
+        UserPrincipal ofUid = FileSystems.getDefault().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Integer.toString(uid));
+        if (!user.equals(ofUid)) {
+            throw new IOException("getsockopt(SO_PEERCRED): this Java runtime's principal for user " + user.getName()
+                    + " does not tell its uid");
+        }
+        return uid;
     }
 
     private static native int peerUid(Object channel) throws IOException;

@@ -3,7 +3,8 @@ package org.mptcp4j.loop;
 import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.mptcp4j.natives.NativeLibrary;
+import org.mptcp4j.natives.LinuxCalls;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
@@ -39,16 +40,15 @@ final class ThreadScheduling {
      * @throws MptcpException naming the call, the errno and, for EPERM, the capability it needs
      */
     void apply() {
-        NativeLibrary.ensureLoaded();
         if (cpus != null) {
-            int result = setAffinity(cpus.mask(MASK_WORDS));
+            int result = runOn(cpus.mask(MASK_WORDS));
             if (result < 0) {
                 throw new MptcpException("run event loop thread " + thread + " on CPUs " + cpus + " (sched_setaffinity)",
                         -result, null);
             }
         }
         if (priority != 0) {
-            int result = setFifo(priority);
+            int result = fifo(priority);
             if (result < 0) {
                 throw new MptcpException("give event loop thread " + thread + " SCHED_FIFO priority " + priority
                         + " (sched_setscheduler)", -result, null);
@@ -103,13 +103,40 @@ final class ThreadScheduling {
 
     /** The CPUs this process may run on: the online ones, less what taskset, a cpuset or CPUAffinity= left out. */
     static BitSet allowedCpus() {
-        NativeLibrary.ensureLoaded();
         long[] mask = new long[MASK_WORDS];
-        int result = allowedCpus(mask);
+        int result = allowed(mask);
         if (result < 0) {
             throw new MptcpException("read the CPUs this process may run on (sched_getaffinity)", -result, null);
         }
         return BitSet.valueOf(mask);
+    }
+
+    // Each call below goes to the transport in use: the natives, or the same calls from Java (FFM).
+    // Pid 0 is the calling thread: a downcall runs on it as the native does.
+
+    private static int fifo(int priority) {
+        return Transport.foreign() ? Transport.linux().setScheduler(0, LinuxCalls.SCHED_FIFO, priority) : setFifo(priority);
+    }
+
+    private static int runOn(long[] mask) {
+        return Transport.foreign() ? Transport.linux().setAffinity(0, mask) : setAffinity(mask);
+    }
+
+    /** The CPUs of the process's main thread (what taskset, cpusets and CPUAffinity= left it) into {@code mask}; their count. */
+    private static int allowed(long[] mask) {
+        if (!Transport.foreign()) {
+            return allowedCpus(mask);
+        }
+        LinuxCalls linux = Transport.linux();
+        int result = linux.affinity(linux.processId(), mask);
+        if (result < 0) {
+            return result;
+        }
+        int count = 0;
+        for (long word : mask) {
+            count += Long.bitCount(word);
+        }
+        return count;
     }
 
     private static native int setFifo(int priority);

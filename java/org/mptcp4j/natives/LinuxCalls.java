@@ -119,4 +119,34 @@ public interface LinuxCalls {
      * of {@code tcpInfoSize} bytes each, and whose user sizes it sets; 0, or a negative errno.
      */
     int mptcpFullInfo(int fd, ByteBuffer info, int subflows, int tcpInfoSize);
+
+    // credentials, scheduling, socket pairs
+
+    int AF_UNIX = 1;
+    int SOCK_SEQPACKET = 5;
+    int SCHED_FIFO = 1;
+    int MSG_NOSIGNAL = 0x4000;
+    int POLLIN = 0x1;
+    int POLLHUP = 0x10;
+
+    /** geteuid(2), which cannot fail. */
+    int effectiveUid();
+
+    /** getpid(2): the process, where 0 in the sched_* calls is the calling thread. */
+    int processId();
+
+    /** sched_setscheduler(2) of {@code pid} (0: the calling thread) to {@code policy} at {@code priority}. */
+    int setScheduler(int pid, int policy, int priority);
+
+    /** sched_setaffinity(2) of {@code pid} (0: the calling thread): CPU n is bit n % 64 of {@code mask[n / 64]}. */
+    int setAffinity(int pid, long[] mask);
+
+    /** sched_getaffinity(2) of {@code pid} into {@code mask}, laid out as {@link #setAffinity}'s; left as it was on failure. */
+    int affinity(int pid, long[] mask);
+
+    /** socketpair(2): the two descriptors packed as {@code (first << 32) | second}, or a negative errno. */
+    long socketPair(int domain, int type, int protocol);
+
+    /** poll(2) for {@code events} on one descriptor: its revents (not 0), 0 on timeout, or a negative errno. */
+    int pollEvents(int fd, int events, int timeoutMillis);
 }

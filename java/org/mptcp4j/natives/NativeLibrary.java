@@ -45,16 +45,27 @@ public final class NativeLibrary {
         }
     }
 
-    /** Where the library was loaded from: "java.library.path" or the extracted file's name. */
+    /**
+     * Where the library was loaded from: "java.library.path" or the extracted file's name. For
+     * the JNI transport only: the FFM transport loads no library.
+     */
     public static String origin() {
-        ensureLoaded();
+        requireJni();
         return origin;
     }
 
-    /** The libnl version the library was built against. */
+    /** The libnl version the library was built against, for the JNI transport only, as {@link #origin()}. */
     public static String libnl() {
-        ensureLoaded();
+        requireJni();
         return libnlVersion();
+    }
+
+    /** Loads the library, or refuses when the FFM transport runs: then nothing of it is ever loaded. */
+    private static void requireJni() {
+        if (Transport.foreign()) {
+            throw new IllegalStateException("the FFM transport loads no native library");
+        }
+        ensureLoaded();
     }
 
     /** The platform folder in the classifier jar, as os-maven-plugin names it. */

@@ -7,11 +7,13 @@ import java.util.function.LongSupplier;
 import org.mptcp4j.access.StandInAccess;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.loop.EventLoop;
-import org.mptcp4j.natives.NativeLibrary;
+import org.mptcp4j.natives.LinuxCalls;
+import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netlink.CommandSocket;
 import org.mptcp4j.netlink.EventSocket;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.Dialect;
+import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
@@ -49,6 +51,8 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private final ByteBuffer events = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private final ByteBuffer answers = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private final ByteBuffer received = ByteBuffer.allocateDirect(DATAGRAM_MAX);
+    /** Where the FFM transport's receive puts the sender's address, which nothing reads. */
+    private final ByteBuffer sender = Transport.foreign() ? ByteBuffer.allocateDirect(16) : null;
     private int eventsFd = -1;
     private int commandsFd = -1;
     private int eventSocketFd = -1;
@@ -56,8 +60,9 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private volatile LongSupplier clock = System::nanoTime;
 
     static {
-        NativeLibrary.ensureLoaded();
-        registerNatives();
+        if (!Transport.foreign()) {
+            registerNatives();
+        }
         // Their static initializers register the hooks this stand-in reaches them by.
         try {
             MethodHandles.lookup().ensureInitialized(PathManager.class);
@@ -75,8 +80,8 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         try {
             commands = pair();
         } catch (RuntimeException e) {
-            close((int) (events >>> 32));
-            close((int) events);
+            closeFd((int) (events >>> 32));
+            closeFd((int) events);
             throw e;
         }
         eventsFd = (int) (events >>> 32);
@@ -94,7 +99,9 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     }
 
     private static long pair() {
-        long fds = socketPair();
+        long fds = Transport.foreign()
+                ? Transport.linux().socketPair(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_SEQPACKET | LinuxCalls.SOCK_CLOEXEC, 0)
+                : socketPair();
         if (fds < 0) {
             throw new MptcpException("create a socket pair", (int) -fds, null);
         }
@@ -195,7 +202,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
             }
             buffer.clear();
             buffer.put(datagram);
-            int rc = send(fd, buffer, datagram.length);
+            int rc = sendDatagram(fd, buffer, datagram.length);
             if (rc < 0) {
                 throw new MptcpException(event ? "send events" : "send an answer", -rc, null);
             }
@@ -214,7 +221,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         if (fd < 0) {
             throw new IllegalStateException("the stand-in is closed");
         }
-        int n = receive(fd, received, timeoutMillis);
+        int n = receiveDatagram(fd, received, timeoutMillis);
         if (n < 0) {
             throw new MptcpException("receive a request", -n, null);
         }
@@ -234,7 +241,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
                 synchronized (this) {
                     for (int fd : new int[] {eventsFd, commandsFd, eventSocketFd, commandSocketFd}) {
                         if (fd >= 0) {
-                            close(fd);
+                            closeFd(fd);
                         }
                     }
                     eventsFd = commandsFd = eventSocketFd = commandSocketFd = -1;
@@ -243,7 +250,68 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         }
     }
 
-    /** Binds the natives below: only a process that stands in for the kernel needs them. */
+    // Each call below goes to the transport in use: the natives, or the same steps in Java (FFM).
+
+    /** Sends the first {@code length} bytes of {@code buffer} as one datagram; 0 or a negative errno. */
+    private static int sendDatagram(int fd, ByteBuffer buffer, int length) {
+        if (!Transport.foreign()) {
+            return send(fd, buffer, length);
+        }
+        int rc;
+        while ((rc = Transport.linux().send(fd, buffer, 0, length, LinuxCalls.MSG_NOSIGNAL)) < 0) {
+            if (rc != -Errno.EINTR) {
+                return rc;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (-1: no limit) for a datagram and reads it into {@code
+     * buffer}: its length, 0 when none came, -EMSGSIZE when it did not fit, or a negative errno.
+     */
+    private int receiveDatagram(int fd, ByteBuffer buffer, int timeoutMillis) {
+        if (!Transport.foreign()) {
+            return receive(fd, buffer, timeoutMillis);
+        }
+        LinuxCalls linux = Transport.linux();
+        int revents;
+        while ((revents = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis)) == -Errno.EINTR) {
+            // a signal: wait again
+        }
+        if (revents <= 0) {
+            return revents;
+        }
+        int capacity = buffer.capacity();
+        int length;
+        while ((length = linux.receive(fd, buffer, 0, capacity, LinuxCalls.MSG_DONTWAIT | LinuxCalls.MSG_TRUNC,
+                sender)) < 0) {
+            if (length == -Errno.EAGAIN) {
+                return 0;
+            }
+            if (length != -Errno.EINTR) {
+                return length;
+            }
+        }
+        // An empty datagram is one; nothing from a peer that hung up is the end.
+        if (length == 0 && (revents & LinuxCalls.POLLHUP) != 0) {
+            return -Errno.ENOTCONN;
+        }
+        return length > capacity ? -Errno.EMSGSIZE : length;
+    }
+
+    private static void closeFd(int fd) {
+        if (Transport.foreign()) {
+            Transport.linux().close(fd);
+        } else {
+            close(fd);
+        }
+    }
+
+    /**
+     * Binds the natives below: only a process that stands in for the kernel needs them. The FFM
+     * transport has none to bind.
+     */
     private static native void registerNatives();
 
     private static native long socketPair();

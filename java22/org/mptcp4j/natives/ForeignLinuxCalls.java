@@ -486,4 +486,103 @@ final class ForeignLinuxCalls implements LinuxCalls {
             throw failed(t);
         }
     }
+
+    // credentials, scheduling, socket pairs
+
+    private static final MethodHandle GETEUID = call("geteuid", FunctionDescriptor.of(INT), false);
+    private static final MethodHandle GETPID = call("getpid", FunctionDescriptor.of(INT), false);
+    private static final MethodHandle SCHED_SETSCHEDULER =
+            call("sched_setscheduler", FunctionDescriptor.of(INT, INT, INT, ADDRESS), false);
+    private static final MethodHandle SCHED_SETAFFINITY =
+            call("sched_setaffinity", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), false);
+    private static final MethodHandle SCHED_GETAFFINITY =
+            call("sched_getaffinity", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), false);
+    private static final MethodHandle SOCKETPAIR =
+            call("socketpair", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS), false);
+
+    @Override
+    public int effectiveUid() {
+        try {
+            return (int) GETEUID.invokeExact(scratch());
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int processId() {
+        try {
+            return (int) GETPID.invokeExact(scratch());
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int setScheduler(int pid, int policy, int priority) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment param = data(state).asSlice(0, 4); // struct sched_param: the priority alone
+            param.set(INT, 0, priority);
+            return result(state, (int) SCHED_SETSCHEDULER.invokeExact(state, pid, policy, param));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    // A CPU mask (1 KiB for 8192 CPUs) outgrows the scratch; these calls are made once a thread.
+
+    @Override
+    public int setAffinity(int pid, long[] mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = scratch();
+            MemorySegment set = arena.allocate(LONG, mask.length);
+            MemorySegment.copy(mask, 0, set, LONG, 0, mask.length);
+            return result(state, (int) SCHED_SETAFFINITY.invokeExact(state, pid, set.byteSize(), set));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int affinity(int pid, long[] mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = scratch();
+            MemorySegment set = arena.allocate(LONG, mask.length);
+            int rc = result(state, (int) SCHED_GETAFFINITY.invokeExact(state, pid, set.byteSize(), set));
+            if (rc >= 0) {
+                MemorySegment.copy(set, LONG, 0, mask, 0, mask.length);
+            }
+            return rc;
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public long socketPair(int domain, int type, int protocol) {
+        try {
+            MemorySegment state = scratch();
+            MemorySegment fds = data(state).asSlice(0, 8);
+            int rc = result(state, (int) SOCKETPAIR.invokeExact(state, domain, type, protocol, fds));
+            return rc < 0 ? rc : (long) fds.get(INT, 0) << 32 | Integer.toUnsignedLong(fds.get(INT, 4));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int pollEvents(int fd, int events, int timeoutMillis) {
+        try {
+            Scratch scratch = SCRATCH.get();
+            MemorySegment state = scratch.state;
+            state.set(INT, SCRATCH_DATA, fd);
+            state.set(SHORT, SCRATCH_DATA + 4, (short) events);
+            state.set(SHORT, SCRATCH_DATA + 6, (short) 0);
+            int rc = result(state, (int) POLL.invokeExact(state, scratch.data, 1L, timeoutMillis));
+            return rc <= 0 ? rc : Short.toUnsignedInt(state.get(SHORT, SCRATCH_DATA + 6));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
 }

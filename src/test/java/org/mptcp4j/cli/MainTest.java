@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.command.Commands;
 import org.mptcp4j.command.PathManagerCommands;
+import org.mptcp4j.natives.Transport;
 
 /** Command-line mistakes: a line naming the problem, then the command's usage line; exit status 2. */
 class MainTest {
@@ -35,6 +36,27 @@ class MainTest {
         assertEquals(expected, lines.get(0));
         assertTrue(lines.size() >= 2 && (lines.get(1).startsWith("Usage: mptcp4j ") || lines.get(1).equals("See 'mptcp4j help'.")),
                 err());
+    }
+
+    /**
+     * 'version' names the transport that runs; JNI then says which libnl its library was built
+     * on and where it came from, and FFM has no library: none is mapped into the process.
+     */
+    @Test
+    void versionSaysWhichTransportRuns() throws Exception {
+        assertEquals(Commands.OK, run("version"), err());
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("mptcp4j "), lines.get(0));
+        boolean mapped = Files.readString(Path.of("/proc/self/maps")).contains("libmptcp4j");
+        if (Transport.selected() == Transport.FFM) {
+            assertEquals("transport FFM (java.lang.foreign, no native library)", lines.get(1));
+            assertFalse(mapped, "libmptcp4j.so is mapped into the process");
+        } else {
+            assertTrue(lines.get(1).matches("transport JNI \\(libmptcp4j\\.so\\), built on libnl 3\\.[0-9.]+"
+                    + ", native library from java\\.library\\.path"), lines.get(1));
+            assertTrue(mapped, "libmptcp4j.so is not mapped into the process");
+        }
     }
 
     @Test

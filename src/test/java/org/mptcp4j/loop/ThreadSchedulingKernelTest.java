@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEvent;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.standin.KernelStandIn;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.ThreadStatus;
@@ -78,6 +79,40 @@ class ThreadSchedulingKernelTest {
             assertEquals("CPUs of event loop thread " + NAME + ": no CPU " + cpu + " to run on here (this process may run"
                     + " on CPUs " + CpuSet.allowed() + ")", e.getMessage());
         }
+        assertEquals(List.of(), ThreadStatus.realtime(PID));
+    }
+
+    /** Applied by a thread of its own, the settings are that thread's alone, as /proc shows them. */
+    @Test
+    void theSettingsAreTheApplyingThreadsAlone() throws Exception {
+        ThreadStatus caller = own();
+        CompletableFuture<ThreadStatus> applied = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                ThreadScheduling.of(NAME, 50, CpuSet.of(0)).apply();
+                applied.complete(own());
+            } catch (RuntimeException e) {
+                applied.completeExceptionally(e);
+            }
+        }, NAME);
+        thread.start();
+        ThreadStatus status = applied.get(10, TimeUnit.SECONDS);
+        assertEquals(new ThreadStatus(status.tid(), ThreadStatus.SCHED_FIFO, 50, "0"), status);
+        assertEquals(caller, own());
+        thread.join();
+        assertEquals(List.of(), ThreadStatus.realtime(PID));
+    }
+
+    /** What the kernel refuses is named with the call and its errno: a priority beyond SCHED_FIFO's 99, CPUs none of which is there. */
+    @Test
+    void theKernelsRefusalsAreNamed() throws Exception {
+        MptcpException priority = assertThrows(MptcpException.class, () -> ThreadScheduling.of(NAME, 100, null).check());
+        assertEquals("give event loop thread " + NAME + " SCHED_FIFO priority 100 (sched_setscheduler): Invalid argument"
+                + " (EINVAL)", priority.getMessage());
+        int cpu = ThreadStatus.cpuNotAllowed();
+        MptcpException cpus = assertThrows(MptcpException.class, () -> ThreadScheduling.of(NAME, 0, CpuSet.of(cpu)).apply());
+        assertEquals("run event loop thread " + NAME + " on CPUs " + CpuSet.of(cpu) + " (sched_setaffinity): Invalid argument"
+                + " (EINVAL)", cpus.getMessage());
         assertEquals(List.of(), ThreadStatus.realtime(PID));
     }
 }
