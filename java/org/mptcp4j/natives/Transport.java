@@ -29,55 +29,65 @@ public enum Transport {
         return description;
     }
 
-    private static final class Chosen {
-        static final Transport TRANSPORT;
-        static final LinuxCalls LINUX;
+    /** The choice, made on first use; or why none could be made, given to every caller. */
+    private static volatile Transport chosen;
+    private static LinuxCalls linux;
+    private static RuntimeException failure;
 
-        static {
-            String asked = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-            switch (asked) {
-                case "jni" -> {
-                    NativeLibrary.ensureLoaded();
-                    TRANSPORT = JNI;
-                    LINUX = null;
-                }
-                case "ffm" -> {
-                    LINUX = foreignCalls(true);
-                    TRANSPORT = FFM;
-                }
-                case "" -> {
-                    LinuxCalls linux = null;
-                    try {
-                        NativeLibrary.ensureLoaded();
-                    } catch (MptcpException e) {
-                        linux = foreignCalls(false);
-                        if (linux == null) {
-                            throw e;
-                        }
-                    }
-                    LINUX = linux;
-                    TRANSPORT = linux == null ? JNI : FFM;
-                }
-                default -> throw new MptcpException("choose the transport", 0,
-                        "-D" + PROPERTY + "=" + asked + " is not accepted (jni, ffm)");
-            }
+    private static Transport choose() {
+        Transport t = chosen;
+        if (t != null) {
+            return t;
         }
+        synchronized (Transport.class) {
+            if (chosen == null && failure == null) {
+                try {
+                    chooseOnce();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return chosen;
+        }
+    }
+
+    private static void chooseOnce() {
+        String asked = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        switch (asked) {
+            case "jni" -> NativeLibrary.ensureLoaded();
+            case "ffm" -> linux = foreignCalls(true);
+            case "" -> {
+                try {
+                    NativeLibrary.ensureLoaded();
+                } catch (MptcpException e) {
+                    linux = foreignCalls(false);
+                    if (linux == null) {
+                        throw e;
+                    }
+                }
+            }
+            default -> throw new MptcpException("choose the transport", 0,
+                    "-D" + PROPERTY + "=" + asked + " is not accepted (jni, ffm)");
+        }
+        chosen = linux == null ? JNI : FFM;
     }
 
     /** The transport in use; loads the native library when that is JNI. */
     public static Transport selected() {
-        return Chosen.TRANSPORT;
+        return choose();
     }
 
     /** Whether the pure-Java transport is the one in use. */
     public static boolean foreign() {
-        return Chosen.TRANSPORT == FFM;
+        return choose() == FFM;
     }
 
     /** The system calls of the FFM transport; only when it is the one in use. */
     public static LinuxCalls linux() {
-        LinuxCalls linux = Chosen.LINUX;
-        if (linux == null) {
+        if (choose() != FFM) {
             throw new IllegalStateException("the FFM transport is not the one in use");
         }
         return linux;

@@ -174,7 +174,7 @@ public final class MptcpChannels {
         try {
             count = fullInfo(fd, buffer);
         } catch (IOException e) {
-            if (channel.isOpen() && protocol(fd) == IPPROTO_MPTCP && tcpIsMptcp(fd) == 0) {
+            if (channel.isOpen() && protocol(fd) == IPPROTO_MPTCP && fellBack(fd)) {
                 throw new IOException("the connection fell back to TCP: it has no MPTCP info (" + e.getMessage() + ")", e);
             }
             throw String.valueOf(e.getMessage()).contains("EOPNOTSUPP")
@@ -201,7 +201,7 @@ public final class MptcpChannels {
     /**
      * Whether the connection fell back to plain TCP: the peer did not answer MP_CAPABLE (it does
      * not speak MPTCP, or a middlebox stripped the option), or the socket is a plain TCP one
-     * (TCP_IS_MPTCP, Linux 5.16).
+     * (TCP_IS_MPTCP, Linux 6.10; an earlier kernel refuses the question with EOPNOTSUPP).
      */
     public static boolean fellBackToTcp(SocketChannel channel) throws IOException {
         int fd = open(channel);
@@ -328,7 +328,16 @@ public final class MptcpChannels {
         return intOption(fd, SOL_SOCKET, SO_PROTOCOL);
     }
 
-    /** TCP_IS_MPTCP: 1 while the connection speaks MPTCP, 0 after a fallback (Linux 5.16). */
+    /** Whether TCP_IS_MPTCP says the connection fell back; false where the kernel cannot say (before 6.10). */
+    private static boolean fellBack(int fd) {
+        try {
+            return tcpIsMptcp(fd) == 0;
+        } catch (IOException e) {
+            return false; // the caller's own error says more than this one
+        }
+    }
+
+    /** TCP_IS_MPTCP: 1 while the connection speaks MPTCP, 0 after a fallback (Linux 6.10). */
     private static int tcpIsMptcp(int fd) throws IOException {
         return intOption(fd, IPPROTO_TCP, TCP_IS_MPTCP);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.command.Commands;
 import org.mptcp4j.demo.Shell;
@@ -149,6 +150,7 @@ class CliKernelTest {
                 + " Linux 5.19 or later built with CONFIG_MPTCP\n", r.err());
     }
 
+    @Tag("jni") // libmptcp4j.so and libnl
     @Test
     void libraryIsExtractedFromThePlatformJarWhenNotOnTheLibraryPath() throws Exception {
         Shell.Result r = Processes.mptcp4j(List.of(), List.of(), true, "version");
@@ -158,6 +160,7 @@ class CliKernelTest {
         assertFalse(Files.exists(Path.of(from)), "the extracted copy is removed once loaded");
     }
 
+    @Tag("jni") // libmptcp4j.so and libnl
     @Test
     void missingLibnlNamesThePackageToInstall() throws Exception {
         String libnl = Shell.run("sh", "-c", "readlink -f $(ldconfig -p | awk '/libnl-genl-3.so.200 /{print $NF; exit}')").trim();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,9 @@ public final class BlockingController implements Controller {
             } catch (Exception e) {
                 seen = "failed=" + e;
             }
-            Files.writeString(directory.resolve("returned"), seen);
+            // Written aside and renamed: the test reads the file as soon as it exists.
+            Path written = Files.writeString(directory.resolve("returned.part"), seen);
+            Files.move(written, directory.resolve("returned"), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

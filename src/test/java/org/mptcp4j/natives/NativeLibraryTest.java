@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading libmptcp4j.so: from where, and what a failure says. */
+@Tag("jni") // how libmptcp4j.so is found and loaded
 class NativeLibraryTest {
     @Test
     void loadsFromTheLibraryPathInTests() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.protocol.EventCounter;
@@ -33,6 +34,7 @@ import org.mptcp4j.protocol.EventCounter;
  * <p>The normal suite runs 200 000 inputs; {@code -Dmptcp4j.fuzz.inputs=N} runs N, and
  * {@code -Dmptcp4j.fuzz.seed=S} starts from another seed (fuzz/README.md: the long run).
  */
+@Tag("jni") // the C decoder, in libmptcp4j.so, is the reference
 class EventDecoderFuzzTest {
     private static final int FAMILY = 0x1c; // the mptcp_pm family id when the corpus was captured
     private static final int CAPACITY = 1024;

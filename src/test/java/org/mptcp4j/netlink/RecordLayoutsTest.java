@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.protocol.MptcpException;
 
 /** The Java mirrors of the native layouts (include/mptcp4j) against what the C compiler laid out. */
+@Tag("jni") // the layouts libmptcp4j.so was compiled with
 class RecordLayoutsTest {
     @Test
     void everyEntryHasItsHeadersName() {

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * and as they were), and seeded random mutations of them all. Every record's bytes, its text
  * and the count of foreign messages must be the same.
  */
+@Tag("jni") // the C decoder, in libmptcp4j.so, is the reference
 class ReplyDecoderDifferentialTest {
     static final long SEED = 0xDEC0DE5EEDL;
     static final int MUTATIONS = 4000;

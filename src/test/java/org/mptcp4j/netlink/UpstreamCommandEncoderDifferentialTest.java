@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its requests itself; the sequence number it wrote is handed to the Java encoder, and its port
  * id is checked to be the one both were given, so no byte is left out of the comparison.
  */
+@Tag("jni") // libnl, through libmptcp4j.so, is the reference
 class UpstreamCommandEncoderDifferentialTest {
     static final long SEED = 0x5EEDC0DECL;
     static final int REQUESTS = 5000;

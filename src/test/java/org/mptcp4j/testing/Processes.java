@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mptcp4j.demo.Shell;
+import org.mptcp4j.natives.Transport;
 
 /** Runs the mptcp4j command in a separate JVM, as a user would. */
 public final class Processes {
@@ -27,6 +28,15 @@ public final class Processes {
         return changed;
     }
 
+    /** What bin/mptcp4j passes for the FFM transport. */
+    private static final List<String> FFM_OPTIONS = List.of("-Dmptcp4j.transport=ffm",
+            "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+
+    /** The options that start a child JVM on the transport under test, as bin/mptcp4j starts it. */
+    static List<String> transportOptions() {
+        return Transport.foreign() ? FFM_OPTIONS : List.of();
+    }
+
     /** The command line of {@link #mptcp4j}, to start it without waiting. */
     public static List<String> command(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
             String... args) {
@@ -42,6 +52,7 @@ public final class Processes {
         }
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(transportOptions());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(List.of(args));

@@ -49,8 +49,10 @@ public final class ReadableCopy implements AutoCloseable {
     public List<String> command(List<String> wrapper, String... args) {
         List<String> command = new ArrayList<>(wrapper);
         // No hsperfdata file in /tmp: nothing of the child's is left behind, even after SIGKILL.
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
-                "-Djava.library.path=" + libraryDir, "-cp", classPath, "org.mptcp4j.cli.Main"));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Processes.transportOptions());
+        command.addAll(List.of("-XX:-UsePerfData", "-Djava.library.path=" + libraryDir, "-cp", classPath,
+                "org.mptcp4j.cli.Main"));
         command.addAll(List.of(args));
         return command;
     }
