@@ -51,6 +51,8 @@ public final class MptcpChannels {
     private static final int SOL_SOCKET = 1;
     private static final int SO_PROTOCOL = 38;
     private static final int SO_REUSEADDR = 2;
+    private static final int SOL_MPTCP = 284;
+    private static final int MPTCP_INFO = 1;
     private static final int SO_DOMAIN = 39;
     private static final int AF_INET6 = 10;
     private static final int IPPROTO_IPV6 = 41;
@@ -201,11 +203,11 @@ public final class MptcpChannels {
     /**
      * Whether the connection fell back to plain TCP: the peer did not answer MP_CAPABLE (it does
      * not speak MPTCP, or a middlebox stripped the option), or the socket is a plain TCP one
-     * (TCP_IS_MPTCP, Linux 6.10; an earlier kernel refuses the question with EOPNOTSUPP).
+     * (TCP_IS_MPTCP, Linux 6.10; before it, whether the socket still answers MPTCP_INFO).
      */
     public static boolean fellBackToTcp(SocketChannel channel) throws IOException {
         int fd = open(channel);
-        boolean fellBack = protocol(fd) != IPPROTO_MPTCP || tcpIsMptcp(fd) == 0;
+        boolean fellBack = protocol(fd) != IPPROTO_MPTCP || fellBack(fd);
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
@@ -333,8 +335,26 @@ public final class MptcpChannels {
         try {
             return tcpIsMptcp(fd) == 0;
         } catch (IOException e) {
-            return false; // the caller's own error says more than this one
+            return !answersMptcpInfo(fd);
         }
+    }
+
+    /**
+     * Before 6.10: a connection that fell back hands every option to its TCP subflow, which
+     * refuses SOL_MPTCP ones; MPTCP_INFO (5.16, read here in part) answers otherwise.
+     */
+    static boolean answersMptcpInfo(int fd) {
+        try {
+            intOption(fd, SOL_MPTCP, MPTCP_INFO);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    /** {@link #answersMptcpInfo} of a channel's socket: how kernels before 6.10 are asked. */
+    static boolean answersMptcpInfo(SocketChannel channel) throws IOException {
+        return answersMptcpInfo(open(channel));
     }
 
     /** TCP_IS_MPTCP: 1 while the connection speaks MPTCP, 0 after a fallback (Linux 6.10). */

@@ -103,6 +103,7 @@ class MptcpChannelsKernelTest {
                 assertTrue(MptcpChannels.isMptcp(client));
                 assertTrue(accepted != null && MptcpChannels.isMptcp(accepted), "accepted from an MPTCP listener: MPTCP");
                 assertFalse(MptcpChannels.fellBackToTcp(client));
+                assertTrue(MptcpChannels.answersMptcpInfo(client), "how a kernel before 6.10 is asked");
                 ConnectionInfo own = MptcpChannels.info(client);
                 ConnectionInfo peer = MptcpChannels.info(accepted);
                 assertFalse(own.serverSide());
@@ -202,6 +203,7 @@ class MptcpChannelsKernelTest {
                             assertFalse(in.hasRemaining());
                             assertTrue(MptcpChannels.isMptcp(client), family + ": an MPTCP socket still");
                             assertTrue(MptcpChannels.fellBackToTcp(client), family + ": whose connection fell back to TCP");
+                            assertFalse(MptcpChannels.answersMptcpInfo(client), family + ": as a kernel before 6.10 tells");
                             IOException noInfo = assertThrows(IOException.class, () -> MptcpChannels.info(client));
                             assertTrue(noInfo.getMessage().startsWith("the connection fell back to TCP"), noInfo.getMessage());
                             assertTrue(MptcpChannels.fellBackToTcp(accepted), "the TCP side is TCP");
