@@ -99,12 +99,13 @@ static jint channels_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 	if (out == NULL)
 		return -1;
 	struct mptcp_subflow_info subflows[MAX_SUBFLOWS];
-	struct tcp_info tcp[MAX_SUBFLOWS];
+	/* Raw, longer than the build machine's struct tcp_info: diag_record_tcp reads the newer fields. */
+	_Alignas(8) uint8_t tcp[MAX_SUBFLOWS][TCPI_FULL_INFO_REQUEST];
 	memset(subflows, 0, sizeof(subflows));
 	memset(tcp, 0, sizeof(tcp));
 	struct mptcp_full_info full;
 	memset(&full, 0, sizeof(full));
-	full.size_tcpinfo_user = sizeof(struct tcp_info);
+	full.size_tcpinfo_user = TCPI_FULL_INFO_REQUEST;
 	full.size_sfinfo_user = sizeof(struct mptcp_subflow_info);
 	full.size_arrays_user = MAX_SUBFLOWS;
 	full.subflow_info = (uintptr_t)subflows;
@@ -121,7 +122,7 @@ static jint channels_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 	size_t room = capacity / sizeof(*out) - 1;
 	if (count > room)
 		count = (uint32_t)room;
-	size_t tcp_len = full.size_tcpinfo_kernel < sizeof(struct tcp_info) ? full.size_tcpinfo_kernel : sizeof(struct tcp_info);
+	size_t tcp_len = full.size_tcpinfo_kernel < TCPI_FULL_INFO_REQUEST ? full.size_tcpinfo_kernel : TCPI_FULL_INFO_REQUEST;
 	for (uint32_t i = 0; i < count; i++) {
 		struct mptcp4j_diag_record *r = &out[1 + i];
 		memset(r, 0, sizeof(*r));
@@ -130,7 +131,7 @@ static jint channels_info(JNIEnv *env, jclass cls, jint fd, jobject buffer)
 		r->family = subflows[i].addrs.sa_family;
 		r->local_port = diag_record_address(r->local_addr, &subflows[i].addrs.sa_local);
 		r->remote_port = diag_record_address(r->remote_addr, &subflows[i].addrs.sa_remote);
-		diag_record_tcp(r, &tcp[i], tcp_len);
+		diag_record_tcp(r, tcp[i], tcp_len);
 	}
 	if (count > 0) {
 		/* The connection's addresses are its first subflow's. */

@@ -21,6 +21,11 @@ public final class DiagRecordWriter {
     static final int MPTCP_INFO_SIZE = 96;
     /** tcpi_total_rto (u16, 6.7): past TCP_INFO_SIZE, read where the kernel sent that much. */
     private static final int TCPI_TOTAL_RTO_OFFSET = 240;
+    /**
+     * How much tcp_info MPTCP_FULL_INFO asks per subflow (the stride of its array): through
+     * tcpi_total_rto_time (6.7), so that the count of timeouts comes with it.
+     */
+    public static final int FULL_INFO_TCP_INFO_SIZE = 248;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
 
@@ -71,12 +76,12 @@ public final class DiagRecordWriter {
 
     /** The bytes a {@link LinuxCalls#mptcpFullInfo} buffer needs for {@code subflows} subflows. */
     public static int fullInfoSize(int subflows) {
-        return LinuxCalls.MPTCP_FULL_INFO_SIZE + subflows * (LinuxCalls.MPTCP_SUBFLOW_INFO_SIZE + TCP_INFO_SIZE);
+        return LinuxCalls.MPTCP_FULL_INFO_SIZE + subflows * (LinuxCalls.MPTCP_SUBFLOW_INFO_SIZE + FULL_INFO_TCP_INFO_SIZE);
     }
 
     /**
      * The records of an MPTCP_FULL_INFO answer ({@link LinuxCalls#mptcpFullInfo} with room for
-     * {@code subflows} subflows and {@link #TCP_INFO_SIZE} bytes of tcp_info each) into
+     * {@code subflows} subflows and {@link #FULL_INFO_TCP_INFO_SIZE} bytes of tcp_info each) into
      * {@code out}: the connection first, then one per subflow, as many as fit; their count.
      * The connection's addresses are its first subflow's; its state is none (0).
      */
@@ -88,7 +93,7 @@ public final class DiagRecordWriter {
         mptcp(records, 0, in, FULL_MPTCP_INFO, MPTCP_INFO_SIZE);
         long count = Math.min(Integer.toUnsignedLong(in.getInt(FULL_NUM_SUBFLOWS)), subflows);
         count = Math.min(count, records.capacity() / DiagRecord.SIZE - 1);
-        int tcpLength = (int) Math.min(Integer.toUnsignedLong(in.getInt(FULL_TCPINFO_KERNEL)), TCP_INFO_SIZE);
+        int tcpLength = (int) Math.min(Integer.toUnsignedLong(in.getInt(FULL_TCPINFO_KERNEL)), FULL_INFO_TCP_INFO_SIZE);
         int subflowInfos = LinuxCalls.MPTCP_FULL_INFO_SIZE;
         int tcpInfos = subflowInfos + subflows * LinuxCalls.MPTCP_SUBFLOW_INFO_SIZE;
         for (int i = 0; i < count; i++) {
@@ -100,7 +105,7 @@ public final class DiagRecordWriter {
             records.putShort(at + FAMILY, in.getShort(subflow + SUBFLOW_INFO_LOCAL));
             records.putShort(at + LOCAL_PORT, (short) address(records, at + LOCAL_ADDR, in, subflow + SUBFLOW_INFO_LOCAL));
             records.putShort(at + REMOTE_PORT, (short) address(records, at + REMOTE_ADDR, in, subflow + SUBFLOW_INFO_REMOTE));
-            tcp(records, at, in, tcpInfos + i * TCP_INFO_SIZE, tcpLength);
+            tcp(records, at, in, tcpInfos + i * FULL_INFO_TCP_INFO_SIZE, tcpLength);
         }
         if (count > 0) {
             records.putShort(FAMILY, records.getShort(DiagRecord.SIZE + FAMILY));

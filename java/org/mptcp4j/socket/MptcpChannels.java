@@ -316,7 +316,7 @@ public final class MptcpChannels {
             return info(fd, out);
         }
         ByteBuffer info = ByteBuffer.allocateDirect(DiagRecordWriter.fullInfoSize(MAX_SUBFLOWS)).order(ByteOrder.nativeOrder());
-        failOn(Transport.linux().mptcpFullInfo(fd, info, MAX_SUBFLOWS, DiagRecordWriter.TCP_INFO_SIZE),
+        failOn(Transport.linux().mptcpFullInfo(fd, info, MAX_SUBFLOWS, DiagRecordWriter.FULL_INFO_TCP_INFO_SIZE),
                 "getsockopt(MPTCP_FULL_INFO)");
         return new DiagRecordWriter().fullInfo(info, MAX_SUBFLOWS, out);
     }

@@ -124,6 +124,10 @@ class SubflowTimeoutKernelTest {
                     List<SeenEvent> seen = List.copyOf(controller.timeouts);
                     List<SeenEvent> blackholed = from(seen, 2);
                     assertTrue(blackholed.size() >= 2, "repeated timeouts on the blackholed path: " + seen);
+                    // The socket's own view (MPTCP_FULL_INFO) counts them too (tcpi_total_rto, 6.7).
+                    ConnectionInfo own = socket.info();
+                    assertTrue(own.subflows().stream().filter(s -> s.local().getAddress().equals(Topology.clientAddress(2)))
+                            .mapToInt(SubflowInfo::rtoTimeouts).sum() >= 2, "timeouts in MPTCP_FULL_INFO: " + own);
                     int token = socket.info().token();
                     for (SeenEvent e : seen) {
                         assertEquals(MptcpEventType.SUBFLOW_TIMEOUT, e.type());
