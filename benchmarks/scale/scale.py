@@ -118,7 +118,7 @@ class Daemon:
         """Heap after a full GC and RSS, as the metrics endpoint serves them."""
         sh("jcmd", str(self.proc.pid), "GC.run")
         m = self.metrics()
-        return m["jvm_memory_heap_used_bytes"], m["process_resident_memory_bytes"]
+        return m['jvm_memory_used_bytes{area="heap"}'], m["process_resident_memory_bytes"]
 
     def discovered(self):
         return open(self.err).read().count("discovered connection")

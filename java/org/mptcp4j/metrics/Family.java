@@ -10,4 +10,5 @@ record Family(String name, String type, String help, BiConsumer<PathManagerMetri
     static final String COUNTER = "counter";
     static final String GAUGE = "gauge";
     static final String HISTOGRAM = "histogram";
+    static final String SUMMARY = "summary";
 }

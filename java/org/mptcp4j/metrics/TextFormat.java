@@ -20,8 +20,9 @@ public final class TextFormat {
     }
 
     /**
-     * As {@link #write(Collection)}, followed by the process's own gauges (resident memory, open
-     * descriptors, heap) when {@code process}: what an endpoint serving the whole process shows.
+     * As {@link #write(Collection)}, followed by the process's own families when {@code process}
+     * ({@code mptcp4j_build_info}, and {@code process_*} and {@code jvm_*} as the Prometheus Java
+     * client 1.x names them): what an endpoint serving the whole process shows.
      */
     public static String write(Collection<? extends PathManagerMetrics> sources, boolean process) {
         Samples out = new Samples();

@@ -66,7 +66,7 @@ class SoakKernelTest {
                     Shell.run(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run");
                     Map<String, Long> m = scrape(endpoint);
                     Sample s = new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
-                            m.get("process_resident_memory_bytes"), m.get("process_open_fds"), m.get("jvm_memory_heap_used_bytes"),
+                            m.get("process_resident_memory_bytes"), m.get("process_open_fds"), m.get("jvm_memory_used_bytes{area=\"heap\"}"),
                             m.getOrDefault(events(t, "CREATED"), 0L));
                     samples.add(s);
                     System.out.printf("soak t=%ds rss=%d KiB fds=%d heap-after-gc=%d KiB connections=%d%n", s.seconds(),

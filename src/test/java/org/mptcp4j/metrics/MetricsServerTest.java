@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.net.ConnectException;
@@ -18,22 +19,30 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mptcp4j.natives.Transport;
+import org.mptcp4j.loop.EventHandler;
+import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpEvent;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
 import org.mptcp4j.testing.ContextLoader;
 import org.mptcp4j.testing.HttpClient.Response;
 import org.mptcp4j.testing.HttpClient;
 import org.mptcp4j.testing.MetricsScrape;
+import org.mptcp4j.testing.Prometheus;
 
 class MetricsServerTest {
     static Response request(InetSocketAddress server, String method, String path) throws IOException {
@@ -69,17 +78,58 @@ class MetricsServerTest {
             String body = MetricsScrape.of(server.address()).body();
             String own = TextFormat.write(List.of(metrics));
             assertTrue(body.startsWith(own), body);
-            // Then the process's gauges: this JVM's, so present and positive.
-            for (String gauge : List.of("process_resident_memory_bytes", "process_open_fds", "jvm_memory_heap_used_bytes",
-                    "jvm_memory_heap_committed_bytes")) {
-                assertTrue(body.substring(own.length()).lines().anyMatch(l -> l.matches(gauge + " [1-9][0-9]*")),
-                        gauge + " in " + body);
+            // Then the process's families: this JVM's, so present and positive.
+            for (String series : List.of("process_resident_memory_bytes", "process_virtual_memory_bytes", "process_open_fds",
+                    "process_max_fds", "jvm_memory_used_bytes{area=\"heap\"}", "jvm_memory_committed_bytes{area=\"heap\"}",
+                    "jvm_threads_current", "jvm_threads_started_total", "jvm_classes_loaded_total")) {
+                assertTrue(body.substring(own.length()).lines().anyMatch(l -> l.matches(Pattern.quote(series) + " [1-9][0-9]*")),
+                        series + " in " + body);
             }
+            assertTrue(body.lines().anyMatch(l -> l.matches("process_cpu_seconds_total [0-9.]+")), body);
+            long now = System.currentTimeMillis() / 1000;
+            long started = new BigDecimal(body.lines().filter(l -> l.startsWith("process_start_time_seconds "))
+                    .findFirst().orElseThrow().split(" ")[1]).longValue();
+            assertTrue(started > now - 3600 && started <= now, "started at " + started + ", now " + now);
+            // The build's version and commit (unknown only outside a git checkout), and this JVM's transport.
+            String transport = Transport.selected().name().toLowerCase(Locale.ROOT);
+            assertTrue(body.lines().anyMatch(l -> l.matches("mptcp4j_build_info\\{version=\"[0-9]+\\.[0-9]+\\.[0-9]+[^\"]*\","
+                    + "revision=\"([0-9a-f]{12}|unknown)\",transport=\"" + transport + "\"} 1")), body);
+            assertTrue(body.contains("jvm_runtime_info{version=\"" + System.getProperty("java.runtime.version") + "\","), body);
             assertTrue(body.contains("mptcp4j_commands_total{netns=\"ns1\",command=\"SUBFLOW_CREATE\",result=\"ok\"} 1\n"), body);
             assertTrue(body.contains("mptcp4j_connections{netns=\"ns1\"} 1\n"), body);
             assertTrue(request(server.address(), "GET", MetricsServer.PATH + "?name=x").body().startsWith(own),
                     "a query changes nothing");
             assertEquals(new Response(200, TextFormat.CONTENT_TYPE, null, ""), request(server.address(), "HEAD", MetricsServer.PATH));
+        }
+    }
+
+    /** promtool finds no problem, lint included, in an exposition where every family has samples. */
+    @Test
+    void theExpositionPassesPromtoolCheckMetrics() throws Exception {
+        PathManagerMetrics metrics = new PathManagerMetrics("ns1");
+        EventHandler counting = metrics.counting(new EventHandler() {
+            @Override
+            public void onEvent(MptcpEvent event) {
+                metrics.commandDone(PmCommand.SUBFLOW_CREATE, 0, System.nanoTime());
+            }
+
+            @Override
+            public Set<MptcpEventType> eventTypes() {
+                return EnumSet.of(MptcpEventType.ESTABLISHED);
+            }
+        });
+        counting.onEvent(PathManagerMetricsTest.event(MptcpEventType.ESTABLISHED, 1));
+        counting.onEvent(PathManagerMetricsTest.event(MptcpEventType.SUB_ESTABLISHED, 1));
+        metrics.commandDone(PmCommand.ANNOUNCE, Errno.EINVAL, System.nanoTime());
+        metrics.resync();
+        metrics.counterFunction("mptcp4j_netlink_messages_malformed_total", "Malformed messages skipped.", () -> 2);
+        metrics.gaugeFunction("mptcp4j_assigned_connections", "Connections handed over by name.", () -> 1);
+        PathManagerMetrics other = new PathManagerMetrics("ns2");
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> List.of(metrics, other))) {
+            String body = MetricsScrape.of(server.address()).body();
+            assertTrue(body.contains("mptcp4j_event_to_command_seconds_count{netns=\"ns1\"} 1\n"), body);
+            assertTrue(body.contains("errno=\"EINVAL\"} 1\n"), body);
+            assertEquals("", Prometheus.checkMetrics(body), body);
         }
     }
 
