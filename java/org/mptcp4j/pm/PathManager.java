@@ -15,6 +15,7 @@ import org.mptcp4j.netlink.ReplyRecord;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
