@@ -109,6 +109,7 @@ public final class PathManager implements AutoCloseable {
         return socket.familyId();
     }
 
+    /** The namespace whose path manager this is. */
     public NetworkNamespace namespace() {
         return namespace;
     }
@@ -436,6 +437,7 @@ public final class PathManager implements AutoCloseable {
         exchange(PmCommand.SET_FLAGS, ReplyCollector.NONE);
     }
 
+    /** The in-kernel path manager's limits of the namespace ({@code ip mptcp limits}). */
     public synchronized Limits limits() {
         features.require(KernelFeature.LIMITS_GET);
         Requests.limits(socket.request());
