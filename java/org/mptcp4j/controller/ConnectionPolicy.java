@@ -60,7 +60,12 @@ public final class ConnectionPolicy implements Controller {
 
     /** Which end opened the connection. */
     public enum Side {
-        CLIENT, SERVER, ANY
+        /** Opened by this host. */
+        CLIENT,
+        /** Accepted by this host. */
+        SERVER,
+        /** Either. */
+        ANY
     }
 
     /**
@@ -73,8 +78,10 @@ public final class ConnectionPolicy implements Controller {
      * @param side the side
      */
     public record Match(AddressPrefix remote, AddressPrefix local, int remotePort, int localPort, Side side) {
+        /** Matches every connection. */
         public static final Match ANY = new Match(null, null, 0, 0, Side.ANY);
 
+        /** Requires a side. */
         public Match {
             Objects.requireNonNull(side, "side");
         }
@@ -194,7 +201,9 @@ public final class ConnectionPolicy implements Controller {
     public static final class LineException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
+        /** The line number, from 1. */
         private final int line;
+        /** What is wrong with it. */
         private final String problem;
 
         LineException(int line, IllegalArgumentException cause) {

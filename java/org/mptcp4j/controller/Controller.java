@@ -32,6 +32,7 @@ public interface Controller {
     /** The connection is fully established: the time to create subflows or announce addresses. */
     default void onEstablished(MptcpEvent event) {}
 
+    /** The connection closed. */
     default void onClosed(MptcpEvent event) {}
 
     /** The peer announced an address (remote address, port and id). */
@@ -40,6 +41,7 @@ public interface Controller {
     /** The peer removed the address with this remote id. */
     default void onRemoved(MptcpEvent event) {}
 
+    /** A subflow is established, opened by either side. */
     default void onSubflowEstablished(MptcpEvent event) {}
 
     /** A subflow closed or could not open: error and reset reason say why. */
@@ -48,8 +50,10 @@ public interface Controller {
     /** The peer changed a subflow's backup priority (MP_PRIO). */
     default void onSubflowPriority(MptcpEvent event) {}
 
+    /** An MPTCP listener was created (Linux 6.2+). */
     default void onListenerCreated(MptcpEvent event) {}
 
+    /** An MPTCP listener was closed (Linux 6.2+). */
     default void onListenerClosed(MptcpEvent event) {}
 
     /**

@@ -38,6 +38,7 @@ public interface ControllerContext {
      */
     void watchTimeouts(int token);
 
+    /** Stops what {@link #watchTimeouts} started. From the loop's thread. */
     void stopWatchingTimeouts(int token);
 
     /**

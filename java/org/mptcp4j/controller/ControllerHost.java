@@ -100,6 +100,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private boolean started;
     private long discovered;
 
+    /** Hosts {@code controller}, whose commands go to {@code pathManager}. */
     public ControllerHost(Controller controller, PathManager pathManager) {
         this(controller, pathManager, pathManager.namespace());
     }

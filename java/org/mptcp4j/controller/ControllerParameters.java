@@ -53,6 +53,7 @@ public final class ControllerParameters {
         }
     }
 
+    /** Parameter {@code name}'s value, or {@code defaultValue} when it is not given. */
     public String string(String name, String defaultValue) {
         String v = raw(name);
         return v == null ? defaultValue : v;

@@ -14,14 +14,17 @@ import org.mptcp4j.protocol.MptcpAddress;
  *     their ids (GET_ADDR dump by token); empty when the in-kernel path manager runs it
  */
 public record DiscoveredConnection(ConnectionInfo connection, List<MptcpAddress> localAddresses) {
+    /** Keeps a copy of the addresses. */
     public DiscoveredConnection {
         localAddresses = List.copyOf(localAddresses);
     }
 
+    /** The connection's token. */
     public int token() {
         return connection.token();
     }
 
+    /** Whether the connection was accepted here. */
     public boolean serverSide() {
         return connection.serverSide();
     }

@@ -10,6 +10,7 @@ package org.mptcp4j.controller;
 public final class ParameterException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The parameter refused. */
     private final String parameter;
 
     /**

@@ -12,8 +12,11 @@ import java.net.InetAddress;
  * @param flags the IFA_F_* flags (tentative, deprecated, ...)
  */
 public record LocalAddress(InetAddress address, int prefixLength, int ifIndex, int scope, int flags) {
+    /** RT_SCOPE_UNIVERSE: a global address. */
     public static final int SCOPE_GLOBAL = 0;
+    /** RT_SCOPE_LINK: valid on its link only. */
     public static final int SCOPE_LINK = 253;
+    /** RT_SCOPE_HOST: valid on this host only. */
     public static final int SCOPE_HOST = 254;
     static final int IFA_F_DADFAILED = 0x08;
     static final int IFA_F_DEPRECATED = 0x20;

@@ -31,14 +31,17 @@ public final class LogSettings {
         LogSettings.level = level;
     }
 
+    /** The lowest level printed. */
     public static Level level() {
         return level;
     }
 
+    /** Sets the format of the records. */
     public static void format(Format format) {
         LogSettings.format = format;
     }
 
+    /** The format of the records. */
     public static Format format() {
         return format;
     }

@@ -11,6 +11,7 @@ import org.mptcp4j.protocol.MptcpEventType;
  */
 @FunctionalInterface
 public interface EventHandler {
+    /** Called on the loop's thread for each event; the event is valid during the call only. */
     void onEvent(MptcpEvent event);
 
     /** After the last event of one poll: a place to flush work batched over the poll. */

@@ -554,6 +554,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         return thread;
     }
 
+    /** The name of the loop's thread. */
     public String name() {
         return name;
     }
@@ -634,6 +635,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             return this;
         }
 
+        /** How the loop waits for events (default {@link IdleStrategy#blocking()}). */
         public Builder idleStrategy(IdleStrategy idle) {
             this.idle = Objects.requireNonNull(idle);
             return this;
@@ -738,6 +740,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             return this;
         }
 
+        /** The loop, not yet running. */
         public EventLoop build() {
             return new EventLoop(this);
         }

@@ -110,7 +110,7 @@ public final class NativeLibrary {
             throw new MptcpException("load libmptcp4j.so", 0,
                     "not on java.library.path and no " + resource
                             + " on the class path: add the mptcp4j-<version>-" + platform()
-                            + ".jar platform jar");
+                            + ".jar platform jar to the class path (also when mptcp4j is on the module path)");
         }
         Path dir = Path.of(System.getProperty(WORKDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
         Path file;

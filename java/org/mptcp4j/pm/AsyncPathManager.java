@@ -116,10 +116,12 @@ public final class AsyncPathManager implements AutoCloseable {
                 "dialect"), window);
     }
 
+    /** The namespace whose path manager this is. */
     public NetworkNamespace namespace() {
         return namespace;
     }
 
+    /** What the kernel offers, read when it was opened. */
     public KernelFeatures features() {
         return features;
     }
@@ -131,6 +133,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     // ---- the commands: see PathManager for what each does ----
 
+    /** As {@link PathManager#announce(int, MptcpAddress)}: no listener is opened. */
     public CompletableFuture<Void> announce(int token, MptcpAddress address) {
         return announce(token, address, false);
     }
@@ -158,6 +161,7 @@ public final class AsyncPathManager implements AutoCloseable {
                 });
     }
 
+    /** As {@link PathManager#remove}; a listener opened for the announcement is released once it is done. */
     public CompletableFuture<Void> remove(int token, int localId) {
         return submit(KernelFeature.REMOVE, r -> Requests.remove(r, token, localId), ReplyCollector.NONE)
                 .thenApply(ok -> {
@@ -166,18 +170,21 @@ public final class AsyncPathManager implements AutoCloseable {
                 });
     }
 
+    /** As {@link PathManager#createSubflow}. */
     public CompletableFuture<Void> createSubflow(int token, MptcpAddress local, MptcpAddress remote) {
         MptcpAddress l = copy(local);
         MptcpAddress r = copy(remote);
         return submit(KernelFeature.SUBFLOW_CREATE, req -> Requests.createSubflow(req, token, l, r), ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#destroySubflow}. */
     public CompletableFuture<Void> destroySubflow(int token, MptcpAddress local, MptcpAddress remote) {
         MptcpAddress l = copy(local);
         MptcpAddress r = copy(remote);
         return submit(KernelFeature.SUBFLOW_DESTROY, req -> Requests.destroySubflow(req, token, l, r), ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#setBackup}. */
     public CompletableFuture<Void> setBackup(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
         MptcpAddress l = copy(local);
         MptcpAddress r = copy(remote);
@@ -185,11 +192,13 @@ public final class AsyncPathManager implements AutoCloseable {
                 ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#localAddresses}. */
     public CompletableFuture<List<MptcpAddress>> localAddresses(int token) {
         return submitDump(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, -1),
                 ReplyCollector.addresses());
     }
 
+    /** As {@link PathManager#localAddress}. */
     public CompletableFuture<MptcpAddress> localAddress(int token, int id) {
         return submit(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, id),
                 ReplyCollector.address(PmCommand.GET_ADDR));
@@ -200,37 +209,45 @@ public final class AsyncPathManager implements AutoCloseable {
         listeners.releaseConnection(token);
     }
 
+    /** As {@link PathManager#addEndpoint}. */
     public CompletableFuture<Void> addEndpoint(MptcpAddress endpoint) {
         MptcpAddress e = copy(endpoint);
         return submit(KernelFeature.ENDPOINT_ADD, r -> Requests.addEndpoint(r, e), ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#deleteEndpoint(MptcpAddress)}. */
     public CompletableFuture<Void> deleteEndpoint(MptcpAddress endpoint) {
         MptcpAddress e = copy(endpoint);
         return submit(KernelFeature.ENDPOINT_DELETE, r -> Requests.deleteEndpoint(r, e), ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#endpoint}. */
     public CompletableFuture<MptcpAddress> endpoint(int id) {
         return submit(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, id), ReplyCollector.address(PmCommand.GET_ADDR));
     }
 
+    /** As {@link PathManager#endpoints}. */
     public CompletableFuture<List<MptcpAddress>> endpoints() {
         return submitDump(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, -1), ReplyCollector.addresses());
     }
 
+    /** As {@link PathManager#flushEndpoints}. */
     public CompletableFuture<Void> flushEndpoints() {
         return submit(KernelFeature.ENDPOINT_FLUSH, Requests::flushEndpoints, ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#setEndpointFlags}. */
     public CompletableFuture<Void> setEndpointFlags(MptcpAddress endpoint) {
         MptcpAddress e = copy(endpoint);
         return submit(KernelFeature.ENDPOINT_SET_FLAGS, r -> Requests.setEndpointFlags(r, e), ReplyCollector.NONE);
     }
 
+    /** As {@link PathManager#limits}. */
     public CompletableFuture<Limits> limits() {
         return submit(KernelFeature.LIMITS_GET, Requests::limits, ReplyCollector.limits());
     }
 
+    /** As {@link PathManager#setLimits}. */
     public CompletableFuture<Void> setLimits(Limits limits) {
         Objects.requireNonNull(limits);
         return submit(KernelFeature.LIMITS_SET, r -> Requests.setLimits(r, limits), ReplyCollector.NONE);

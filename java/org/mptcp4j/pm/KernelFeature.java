@@ -9,16 +9,27 @@ import org.mptcp4j.protocol.PmCommand;
  * obscurely.
  */
 public enum KernelFeature {
+    /** ADD_ADDR: adding an endpoint of the in-kernel path manager. */
     ENDPOINT_ADD(false, PmCommand.ADD_ADDR, 0, false, "5.7", "adding an endpoint"),
+    /** DEL_ADDR: deleting an endpoint. */
     ENDPOINT_DELETE(false, PmCommand.DEL_ADDR, 0, false, "5.7", "deleting an endpoint"),
+    /** GET_ADDR: reading one endpoint or dumping them all. */
     ENDPOINT_GET(false, PmCommand.GET_ADDR, 0, false, "5.7", "reading endpoints"),
+    /** FLUSH_ADDRS: deleting every endpoint. */
     ENDPOINT_FLUSH(false, PmCommand.FLUSH_ADDRS, 0, false, "5.7", "flushing endpoints"),
+    /** SET_LIMITS: setting the limits. */
     LIMITS_SET(false, PmCommand.SET_LIMITS, 0, false, "5.7", "setting limits"),
+    /** GET_LIMITS: reading the limits. */
     LIMITS_GET(false, PmCommand.GET_LIMITS, 0, false, "5.7", "reading limits"),
+    /** SET_FLAGS: changing an endpoint's flags. */
     ENDPOINT_SET_FLAGS(false, PmCommand.SET_FLAGS, 0, false, "5.12", "changing an endpoint's flags"),
+    /** ANNOUNCE: the userspace path manager announces an address (ADD_ADDR). */
     ANNOUNCE(true, PmCommand.ANNOUNCE, 0, false, "5.19", "announcing an address (userspace PM)"),
+    /** REMOVE: the userspace path manager removes an announced address (RM_ADDR). */
     REMOVE(true, PmCommand.REMOVE, 0, false, "5.19", "removing an announced address (userspace PM)"),
+    /** SUBFLOW_CREATE: the userspace path manager opens a subflow. */
     SUBFLOW_CREATE(true, PmCommand.SUBFLOW_CREATE, 0, false, "5.19", "creating a subflow (userspace PM)"),
+    /** SUBFLOW_DESTROY: the userspace path manager closes a subflow. */
     SUBFLOW_DESTROY(true, PmCommand.SUBFLOW_DESTROY, 0, false, "5.19", "destroying a subflow (userspace PM)"),
     /** SET_FLAGS with a token: MP_PRIO on one subflow of a userspace-PM connection. */
     SUBFLOW_SET_BACKUP(true, PmCommand.SET_FLAGS, Attributes.TOKEN, false, "6.0", "setting a subflow's backup flag (userspace PM)"),
@@ -45,6 +56,7 @@ public enum KernelFeature {
         this.description = description;
     }
 
+    /** The command it is about. */
     public PmCommand command() {
         return command;
     }
@@ -74,6 +86,7 @@ public enum KernelFeature {
         return since;
     }
 
+    /** What it does, in a few words ("adding an endpoint"). */
     public String description() {
         return description;
     }

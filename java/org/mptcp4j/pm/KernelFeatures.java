@@ -169,6 +169,7 @@ public final class KernelFeatures {
         return (flags[command.id()] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM)) != 0;
     }
 
+    /** Whether the kernel has {@code feature}: the command, and the attribute it needs. */
     public boolean supports(KernelFeature feature) {
         return supported[feature.ordinal()];
     }

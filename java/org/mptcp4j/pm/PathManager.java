@@ -15,6 +15,7 @@ import org.mptcp4j.netlink.ReplyRecord;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.Errno;
+import org.mptcp4j.protocol.MptcpException;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
@@ -108,6 +109,7 @@ public final class PathManager implements AutoCloseable {
         return socket.familyId();
     }
 
+    /** The namespace whose path manager this is. */
     public NetworkNamespace namespace() {
         return namespace;
     }
@@ -435,6 +437,7 @@ public final class PathManager implements AutoCloseable {
         exchange(PmCommand.SET_FLAGS, ReplyCollector.NONE);
     }
 
+    /** The in-kernel path manager's limits of the namespace ({@code ip mptcp limits}). */
     public synchronized Limits limits() {
         features.require(KernelFeature.LIMITS_GET);
         Requests.limits(socket.request());

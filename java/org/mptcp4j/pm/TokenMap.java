@@ -49,18 +49,22 @@ public final class TokenMap<V> {
         rows.retain(key -> keep.test((int) key));
     }
 
+    /** Whether connection {@code token} has a value. */
     public boolean containsKey(int token) {
         return rows.find(token) >= 0;
     }
 
+    /** How many connections have a value. */
     public int size() {
         return rows.size();
     }
 
+    /** Whether no connection has a value. */
     public boolean isEmpty() {
         return rows.size() == 0;
     }
 
+    /** Forgets every connection's value. */
     public void clear() {
         rows.clear();
     }

@@ -161,6 +161,7 @@ public final class MptcpAddress {
         return this;
     }
 
+    /** Sets the port (0: none); returns this address. */
     public MptcpAddress port(int port) {
         if (port < 0 || port > 0xffff) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -191,11 +192,13 @@ public final class MptcpAddress {
         return this;
     }
 
+    /** Sets the flags ({@code FLAG_*}); returns this address. */
     public MptcpAddress flags(int flags) {
         this.flags = flags;
         return this;
     }
 
+    /** Sets the interface index (0: none); returns this address. */
     public MptcpAddress ifIndex(int ifIndex) {
         this.ifIndex = ifIndex;
         return this;
@@ -206,6 +209,7 @@ public final class MptcpAddress {
         return family;
     }
 
+    /** Whether the address is IPv6. */
     public boolean isIpv6() {
         return family == AF_INET6;
     }
@@ -220,14 +224,17 @@ public final class MptcpAddress {
         return id;
     }
 
+    /** Whether the address has an id. */
     public boolean hasId() {
         return id >= 0;
     }
 
+    /** The flags, {@code FLAG_*}. */
     public int flags() {
         return flags;
     }
 
+    /** The interface index, 0 when none. */
     public int ifIndex() {
         return ifIndex;
     }

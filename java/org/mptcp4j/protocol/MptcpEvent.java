@@ -37,6 +37,7 @@ public interface MptcpEvent {
     /** AF_INET (2) or AF_INET6 (10); derived from the addresses when the kernel sent no family. */
     int family();
 
+    /** Whether {@link #family()} is AF_INET6. */
     default boolean isIpv6() {
         return family() == MptcpAddress.AF_INET6;
     }

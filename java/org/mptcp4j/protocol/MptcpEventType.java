@@ -6,6 +6,7 @@ public enum MptcpEventType {
     CREATED(1),
     /** The connection is fully established: subflows may be created now. */
     ESTABLISHED(2),
+    /** The connection closed. */
     CLOSED(3),
     /** The peer announced an address (ADD_ADDR). */
     ANNOUNCED(6),

@@ -8,8 +8,11 @@ package org.mptcp4j.protocol;
 public class MptcpException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** What was being done. */
     private final String operation;
+    /** The errno, 0 when none. */
     private final int errno;
+    /** The kernel's or the library's own words. */
     private final String detail;
 
     /**

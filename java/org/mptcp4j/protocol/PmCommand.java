@@ -40,6 +40,7 @@ public enum PmCommand {
         this.id = id;
     }
 
+    /** The command's number in the family. */
     public int id() {
         return id;
     }

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 
 /**
  * One subflow of a connection: its addresses and ids and the tcp_info fields a path manager
- * reads, as sock_diag ({@link Connections}) or the socket itself ({@code MptcpSocket.info()})
+ * reads, as sock_diag ({@link org.mptcp4j.diag.Connections}) or the socket itself ({@code MptcpSocket.info()})
  * report it. Ids and tokens are 0 when the source does not tell them (the socket's own view).
  *
  * @param local local address and port

@@ -38,6 +38,7 @@ public final class MptcpServerSocket implements AutoCloseable {
         return new MptcpSocket(channel.accept());
     }
 
+    /** The address it is bound to. */
     public InetSocketAddress boundAddress() {
         return bound;
     }

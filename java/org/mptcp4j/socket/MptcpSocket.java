@@ -71,10 +71,12 @@ public final class MptcpSocket implements AutoCloseable {
         channel.shutdownOutput();
     }
 
+    /** The local end's address. */
     public InetSocketAddress localAddress() throws IOException {
         return (InetSocketAddress) channel.getLocalAddress();
     }
 
+    /** The peer's address. */
     public InetSocketAddress remoteAddress() throws IOException {
         return (InetSocketAddress) channel.getRemoteAddress();
     }

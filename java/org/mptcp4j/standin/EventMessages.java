@@ -78,6 +78,7 @@ public final class EventMessages {
         return bytes;
     }
 
+    /** Starts over, with no message. */
     public EventMessages clear() {
         buffer.clear();
         return this;
@@ -117,11 +118,13 @@ public final class EventMessages {
         return pad();
     }
 
+    /** Adds a one-byte attribute. */
     public EventMessages u8(MptcpAttribute type, int value) {
         attribute(type, 1).put((byte) value);
         return pad();
     }
 
+    /** Adds a two-byte attribute in host order. */
     public EventMessages u16(MptcpAttribute type, int value) {
         attribute(type, 2).putShort((short) value);
         return pad();
@@ -133,6 +136,7 @@ public final class EventMessages {
         return pad();
     }
 
+    /** Adds a four-byte attribute in host order. */
     public EventMessages u32(MptcpAttribute type, int value) {
         attribute(type, 4).putInt(value);
         return this;

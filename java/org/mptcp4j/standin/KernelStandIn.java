@@ -108,10 +108,12 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         return fds;
     }
 
+    /** The family it stands in for. */
     public Dialect dialect() {
         return dialect;
     }
 
+    /** The family id it answers to. */
     public int familyId() {
         return familyId;
     }

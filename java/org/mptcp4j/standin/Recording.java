@@ -79,6 +79,7 @@ public final class Recording {
         this.entries = entries;
     }
 
+    /** The family of the recorded messages. */
     public Dialect dialect() {
         return dialect;
     }
@@ -196,6 +197,7 @@ public final class Recording {
             out.write(payload, offset, length);
         }
 
+        /** Writes what is buffered to the file. */
         public void flush() throws IOException {
             out.flush();
         }

@@ -36,6 +36,7 @@ public final class AnnounceController implements Controller {
      * @param serverOnly only connections this host accepted
      */
     public record Settings(List<InetAddress> addresses, int port, boolean serverOnly) {
+        /** Checks the values and copies the addresses. */
         public Settings {
             addresses = List.copyOf(addresses);
             if (addresses.isEmpty()) {
@@ -53,6 +54,7 @@ public final class AnnounceController implements Controller {
     private volatile long announcements;
     private volatile long refused;
 
+    /** A controller with these settings. */
     public AnnounceController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
     }

@@ -49,7 +49,10 @@ public final class BackupOnDemandController implements Controller {
 
     /** How the secondary path waits. */
     public enum Mode {
-        OPEN, STANDBY
+        /** The secondary subflow is opened on demand and closed again. */
+        OPEN,
+        /** The secondary subflow is opened with the connection, as a backup subflow. */
+        STANDBY
     }
 
     /**
@@ -61,6 +64,7 @@ public final class BackupOnDemandController implements Controller {
      */
     public record Settings(InetAddress secondary, Mode mode, Duration recoverAfter, Duration retryPrimary,
             Duration check) {
+        /** Checks the values. */
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
             Objects.requireNonNull(mode, "mode");
@@ -110,6 +114,7 @@ public final class BackupOnDemandController implements Controller {
     private volatile long failovers;
     private volatile long recoveries;
 
+    /** A controller with these settings. */
     public BackupOnDemandController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.secondary = MptcpAddress.of(settings.secondary(), 0);

@@ -49,6 +49,7 @@ public final class EcmpRefreshController implements Controller {
      * @param lastPort the last source port of the range
      */
     public record Settings(int subflows, Duration interval, double ratio, int firstPort, int lastPort) {
+        /** Checks the values. */
         public Settings {
             SUBFLOWS.check("subflows", subflows);
             INTERVAL.check("interval", interval);
@@ -65,6 +66,7 @@ public final class EcmpRefreshController implements Controller {
     private PerConnection<int[]> connections;
     private volatile long replaced;
 
+    /** A controller with these settings. */
     public EcmpRefreshController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
         NDiffPortsController n = NDiffPortsController.sameAddressPair(settings.subflows());

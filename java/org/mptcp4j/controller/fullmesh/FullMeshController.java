@@ -84,9 +84,14 @@ public final class FullMeshController implements Controller {
      */
     public record Settings(boolean clientOnly, int maxSubflows, Duration backoff, Duration maxBackoff, int giveUpAfter,
             Duration rememberFailing, List<InetAddress> addresses) {
+        /**
+         * Connections this host opened, 8 subflows at most, a back-off from 500 ms to 30 s, a pair
+         * remembered as failing for 5 minutes after 6 failures, every usable address.
+         */
         public static final Settings DEFAULT = new Settings(true, 8, Duration.ofMillis(500), Duration.ofSeconds(30), 6,
                 Duration.ofMinutes(5), List.of());
 
+        /** Checks the values and copies the addresses. */
         public Settings {
             MAX_SUBFLOWS.check("max-subflows", maxSubflows);
             BACKOFF.check("backoff", backoff);
@@ -202,6 +207,7 @@ public final class FullMeshController implements Controller {
     private volatile long created;
     private volatile long failed;
 
+    /** A controller with these settings. */
     public FullMeshController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
     }

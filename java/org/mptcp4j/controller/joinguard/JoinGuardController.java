@@ -43,6 +43,7 @@ public final class JoinGuardController implements Controller {
      * @param deny remote prefixes joins may not come from
      */
     public record Settings(int maxSubflows, int maxPerRemote, List<AddressPrefix> allow, List<AddressPrefix> deny) {
+        /** Checks the values and copies the prefixes. */
         public Settings {
             allow = List.copyOf(allow);
             deny = List.copyOf(deny);
@@ -115,6 +116,7 @@ public final class JoinGuardController implements Controller {
     private volatile long admitted;
     private volatile long refused;
 
+    /** A controller with these settings. */
     public JoinGuardController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
     }

@@ -45,6 +45,7 @@ public final class RateTargetController implements Controller {
      * @param samples looks in a row that decide a change
      */
     public record Settings(long targetBitsPerSecond, InetAddress secondary, Duration check, int samples) {
+        /** Checks the values. */
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
             TARGET.check("target", targetBitsPerSecond);
@@ -93,6 +94,7 @@ public final class RateTargetController implements Controller {
     private volatile long added;
     private volatile long removed;
 
+    /** A controller with these settings. */
     public RateTargetController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.secondary = MptcpAddress.of(settings.secondary(), 0);
