@@ -144,9 +144,8 @@ final class Manuals {
                         mptcp4j monitor - print every MPTCP event of a network namespace, one line each
 
                     SYNOPSIS
-                        mptcp4j monitor [--netns NAME] [--json | --ip-format] [--timestamp] [--count N] [--types T,...]
-                                        [--busy-poll] [--decoding WHERE] [--dev IF,...] [--not-dev IF,...] [--loopback]
-                                        [--link-local]
+                        mptcp4j monitor [--netns NAME] [--json | --ip-format] [--timestamp] [--count N] [--types T,...] [--busy-poll]
+                                        [--decoding WHERE] [--dev IF,...] [--not-dev IF,...] [--loopback] [--link-local]
 
                     DESCRIPTION
                         Prints every MPTCP event of a network namespace as it happens, one line per

@@ -114,7 +114,7 @@ final class MonitorCommand {
     private static List<String> interfaceNames(String list) {
         List<String> names = new ArrayList<>();
         for (String name : list.split(",")) {
-            String n = name.trim();
+            String n = name.strip(); // not trim(): a name may hold control characters
             if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(":")) {
                 throw new UsageException("monitor", "'" + n + "' is not an interface name");
             }
