@@ -75,8 +75,9 @@ class MonitorIpFormatKernelTest {
             h.clientSocket.close();
             h.serverSocket.close();
 
-            String clientClosed = "CLOSED] token=" + String.format("%08x", h.clientToken);
-            String serverClosed = "CLOSED] token=" + String.format("%08x", h.serverToken);
+            // " CLOSED]": not SF_CLOSED's line.
+            String clientClosed = " CLOSED] token=" + String.format("%08x", h.clientToken);
+            String serverClosed = " CLOSED] token=" + String.format("%08x", h.serverToken);
             List<String> ipClientLines = ipClient.awaitLine(clientClosed);
             List<String> ipServerLines = ipServer.awaitLine(serverClosed);
             List<String> clientLines = lines(client.awaitOut(clientClosed, 10));
