@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.Json;
 import org.mptcp4j.testing.KernelTest;
+import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.ServedTopology;
 import org.mptcp4j.testing.Transfers;
 import org.mptcp4j.testing.TwoHosts;
@@ -142,7 +142,7 @@ class JsonFieldsKernelTest {
             daemon.awaitErr("mptcp4j run: managing", 10);
             Transfers.awaitInfo(connection, i -> i.extraSubflows() == 1);
             for (String request : new String[] {"connections", "subflows"}) {
-                Shell.Result ctl = org.mptcp4j.testing.Processes.mptcp4j(List.of(), List.of(), false, "ctl", "--socket",
+                Shell.Result ctl = Processes.mptcp4j(List.of(), List.of(), false, "ctl", "--socket",
                         socket.toString(), "--json", request);
                 assertEquals(Commands.OK, ctl.exit(), ctl.err());
                 for (Object object : (List<?>) Json.parse(ctl.out())) {
