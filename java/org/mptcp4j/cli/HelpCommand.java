@@ -18,7 +18,7 @@ final class HelpCommand {
             out.print(Manuals.MPTCP4J);
             return Commands.OK;
         }
-        String command = args.length > 2 ? args[1] + " " + args[2] : args[1];
+        String command = Main.canonical(args.length > 2 ? args[1] + " " + args[2] : args[1]);
         String text = Manuals.page(command);
         if (text == null) {
             // A group: the manuals of its subcommands.

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.mptcp4j.command.Arguments.UsageException;
 import org.mptcp4j.command.ConnectionsCommand;
 import org.mptcp4j.command.PathManagerCommands;
@@ -67,38 +69,68 @@ public final class Main {
             err.print(Manuals.MPTCP4J);
             return USAGE;
         }
-        return command(words, null, null);
+        return command(words, invocation.json(), null, null);
     }
 
     /**
-     * The options before the command, in ip's words: {@code -n NAME} (added to the command's
-     * words, or to every line's), {@code -batch FILE} and {@code -force}.
+     * The options before the command, in ip's words and as ip reads them: one dash or two, any
+     * prefix that names one option ({@code -n}, {@code -j}, {@code -V}, {@code -b}); {@code --}
+     * ends them. {@code -n NAME} is added to the command's words (or to every line's),
+     * {@code -json} to those of commands with JSON output; {@code -Version} and {@code -help}
+     * are the commands version and help.
      */
-    private record Invocation(String netns, String batch, boolean force, String[] command) {
+    private record Invocation(String netns, String batch, boolean force, boolean json, String[] command) {
+        /** ip's spellings; -version too, as GNU tools write it. */
+        private static final List<String> OPTIONS = List.of("-netns", "-json", "-Version", "-version", "-batch", "-force",
+                "-help");
+
         static Invocation parse(String[] args) {
             String netns = null;
             String batch = null;
             boolean force = false;
+            boolean json = false;
+            String command = null;
             int i = 0;
-            options:
-            for (; i < args.length; i++) {
-                switch (args[i]) {
-                    case "-n", "-netns", "--netns" -> netns = value(args, i++, netns);
-                    case "-batch", "--batch" -> batch = value(args, i++, batch);
-                    case "-force", "--force" -> force = true;
-                    default -> {
-                        break options;
-                    }
+            for (; i < args.length && command == null; i++) {
+                if (args[i].equals("--")) {
+                    i++;
+                    break;
+                }
+                if (!args[i].startsWith("-") || args[i].length() < 2) {
+                    break;
+                }
+                switch (option(args[i])) {
+                    case "-netns" -> netns = value(args, i++, netns);
+                    case "-json" -> json = true;
+                    case "-Version", "-version" -> command = "version";
+                    case "-batch" -> batch = value(args, i++, batch);
+                    case "-force" -> force = true;
+                    default -> command = "help";
                 }
             }
             if (force && batch == null) {
                 throw new UsageException(null, "-force goes with -batch FILE");
             }
-            if (batch != null && i < args.length) {
+            if (batch != null && (i < args.length || command != null)) {
                 throw new UsageException(null, "the commands of -batch come from its file: nothing may follow it, not '"
-                        + args[i] + "'");
+                        + (command != null ? args[i - 1] : args[i]) + "'");
             }
-            return new Invocation(netns, batch, force, Arrays.copyOfRange(args, i, args.length));
+            List<String> words = new ArrayList<>();
+            if (command != null) {
+                words.add(command);
+            }
+            words.addAll(Arrays.asList(args).subList(i, args.length));
+            return new Invocation(netns, batch, force, json, words.toArray(String[]::new));
+        }
+
+        /**
+         * The option {@code word} names: the one it is a prefix of, after a second dash is
+         * dropped (no two options begin with the same letter).
+         */
+        private static String option(String word) {
+            String prefix = word.startsWith("--") ? word.substring(1) : word;
+            return OPTIONS.stream().filter(o -> o.startsWith(prefix)).findFirst().orElseThrow(() -> new UsageException(null,
+                    "unknown option '" + word + "' before the command (options: -n NAME, -j, -V, -batch FILE, -force, -h)"));
         }
 
         private static String value(String[] args, int i, String earlier) {
@@ -138,7 +170,7 @@ public final class Main {
             int number = 0;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 String location = file + ":" + ++number;
-                int result = line(line, location, invocation.netns(), batch);
+                int result = line(line, location, invocation, batch);
                 if (result != OK && result != ABSENT) {
                     status = status == OK ? result : status;
                     if (!invocation.force()) {
@@ -155,7 +187,7 @@ public final class Main {
     }
 
     /** One line of a batch: its status, OK for a blank or comment line. */
-    private int line(String line, String location, String netns, Batch batch) {
+    private int line(String line, String location, Invocation outer, Batch batch) {
         Invocation invocation;
         try {
             List<String> words = Batch.words(line);
@@ -174,20 +206,25 @@ public final class Main {
         } catch (IllegalArgumentException e) { // a quote left open
             return mistake(new UsageException(null, e.getMessage()), location);
         }
-        return command(invocation.words(netns), location, batch);
+        return command(invocation.words(outer.netns()), invocation.json() || outer.json(), location, batch);
     }
 
     /**
      * Runs one command; a mistake or failure is reported on stderr, on the command line as
      * "mptcp4j COMMAND: ...", in a batch as "mptcp4j: FILE:LINE: COMMAND: ...".
      *
+     * @param json -json came before the command: JSON from those that print it, as ip ignores it elsewhere
      * @param batch the batch the command is a line of, or null
      */
-    private int command(String[] args, String location, Batch batch) {
+    private int command(String[] args, boolean json, String location, Batch batch) {
         String command = args[0];
         try {
             command = commandName(args);
             int from = command.indexOf(' ') > 0 ? 2 : 1;
+            if (json && JSON.contains(command)) {
+                args = Arrays.copyOf(args, args.length + 1);
+                args[args.length - 1] = "--json";
+            }
             if (wantsHelp(args, from)) {
                 return new HelpCommand(out).run(new String[] {"help", command});
             }
@@ -256,11 +293,22 @@ public final class Main {
         if (args.length < 2 || args[1].startsWith("-")) {
             throw new UsageException(null, "'" + first + "' needs a subcommand: " + switch (first) {
                 case "subflow" -> "create or destroy";
-                case "endpoint" -> "add, delete, show, flush or set";
+                case "endpoint" -> "add, delete, change, show or flush";
                 default -> "show or set";
             });
         }
-        return first + " " + args[1];
+        return canonical(first + " " + args[1]);
+    }
+
+    /** The commands whose output -json makes JSON: their {@code --json}. */
+    static final Set<String> JSON = Set.of("endpoint show", "limits show", "addrs", "connections", "monitor", "version");
+
+    /** Older names of commands, still taken: "endpoint set" is ip's "endpoint change". */
+    private static final Map<String, String> ALIASES = Map.of("endpoint set", "endpoint change");
+
+    /** The name of {@code command} itself when {@code command} is an older name of it. */
+    static String canonical(String command) {
+        return ALIASES.getOrDefault(command, command);
     }
 
     private static boolean wantsHelp(String[] args, int from) {

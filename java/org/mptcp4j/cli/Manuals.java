@@ -22,8 +22,9 @@ final class Manuals {
                 mptcp4j - a userspace path manager for Multipath TCP
 
             SYNOPSIS
-                mptcp4j [-n NAME] COMMAND [OPTIONS]
-                mptcp4j [-n NAME] [-force] -batch FILE
+                mptcp4j [-n NAME] [-j] COMMAND [OPTIONS]
+                mptcp4j [-n NAME] [-j] [-force] -batch FILE
+                mptcp4j -V
                 mptcp4j help COMMAND
 
             DESCRIPTION
@@ -33,6 +34,19 @@ final class Manuals {
                 style (id 2 token 1c0ffee5) or with dashes (--id 2 --token 1c0ffee5); every
                 command takes -n NAME (--netns NAME) for a named network namespace, before the
                 command as ip has it or after it.
+
+            OPTIONS
+                Before the command, as ip takes them: one dash or two, and any prefix that names
+                one option (-n, -j, -V, -b); '--' ends them.
+                -n, -netns NAME     the network namespace of the command (ip netns add NAME)
+                -j, -json           JSON output from the commands that have it (endpoint show,
+                                    limits show, addrs, connections, monitor, version; the
+                                    others ignore it, as ip does): their --json. The fields of
+                                    every JSON output: docs/json.md
+                -V, -Version        the version, as 'mptcp4j version' prints it
+                -b, -batch FILE     the commands of FILE, one a line (BATCH below)
+                -force              with -batch: go on after a line that fails
+                -h, -help           this page
 
             BATCH
                 -batch FILE runs the commands of FILE in one process, one a line, as 'ip -batch'
@@ -80,7 +94,7 @@ final class Manuals {
                 endpoint delete   delete an endpoint
                 endpoint show     list the endpoints
                 endpoint flush    delete every endpoint
-                endpoint set      change an endpoint's backup and fullmesh flags
+                endpoint change   change an endpoint's backup and fullmesh flags ('endpoint set' too)
                 limits show       print the limits per connection
                 limits set        set the limits per connection
 
@@ -130,7 +144,7 @@ final class Manuals {
                         mptcp4j monitor - print every MPTCP event of a network namespace, one line each
 
                     SYNOPSIS
-                        mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll]
+                        mptcp4j monitor [--netns NAME] [--json | --ip-format] [--timestamp] [--count N] [--types T,...] [--busy-poll]
                                         [--decoding WHERE] [--dev IF,...] [--not-dev IF,...] [--loopback] [--link-local]
 
                     DESCRIPTION
@@ -140,10 +154,15 @@ final class Manuals {
                           [     ESTABLISHED] token=1c0ffee5 family=2 loc_id=0 rem_id=0 saddr4=... dport=5201
                           [LOCAL_ADDRESS_ADDED] family=2 saddr4=10.0.9.1 flags=0x80 if_idx=3 prefixlen=24 dev=eth1
                         It says on standard error when it listens; it runs until interrupted or --count.
+                        With --ip-format it prints the lines 'ip mptcp monitor' (iproute2 7) prints, with
+                        its words and in its order, and only the events ip hears (no local address or link
+                        changes unless --types names them, and then not printed):
+                          [  SF_ESTABLISHED] token=1c0ffee5 remid=0 locid=2 saddr4=10.0.2.1 daddr4=10.0.1.2 sport=40001 dport=5201 backup=0 ifindex=3 dev=eth1
 
                     OPTIONS
                         -n, --netns NAME   the namespace (ip netns add NAME); default: this one
-                        --json             one JSON object per line instead
+                        --json             one JSON object per line instead (fields: docs/json.md)
+                        --ip-format        ip mptcp monitor's lines instead
                         --timestamp        start each line with the time the event was received
                         --count N          exit after N events
                         --types T,...      only these event types, e.g. CREATED,SUB_CLOSED
@@ -410,13 +429,17 @@ final class Manuals {
                         mptcp4j version - the version of mptcp4j and the transport it runs on
 
                     SYNOPSIS
-                        mptcp4j version
+                        mptcp4j version [--json]
 
                     DESCRIPTION
                         Prints the version of mptcp4j, then the transport that reaches the kernel: JNI,
                         with the version of the libnl libmptcp4j.so was built against and where that
                         library was loaded from (java.library.path, or the file it was extracted to),
                         or FFM (java.lang.foreign, Java 22 and later), which loads no native library.
+                        'mptcp4j -V' prints the same.
+
+                    OPTIONS
+                        --json             one JSON object (fields: docs/json.md)
                     """));
 
     /** The path manager's commands, which {@link PathManagerCommands} runs. */
@@ -642,16 +665,18 @@ final class Manuals {
 
                     OPTIONS
                     """ + NETNS),
-            Map.entry("endpoint set", """
+            Map.entry("endpoint change", """
                     NAME
-                        mptcp4j endpoint set - change the backup and fullmesh flags of an endpoint
+                        mptcp4j endpoint change - change the backup and fullmesh flags of an endpoint
 
                     SYNOPSIS
-                        mptcp4j endpoint set (id ID | ADDR [port PORT]) backup|nobackup|fullmesh|nofullmesh...
+                        mptcp4j endpoint change [id ID] [ADDR [port PORT]] backup|nobackup|fullmesh|nofullmesh...
 
                     DESCRIPTION
-                        Changes the backup and fullmesh flags of an endpoint, named by its id or its
-                        address; the others stay as they are.
+                        Changes the backup and fullmesh flags of an endpoint, named by its id, its
+                        address, or both (the address finds it; the id must be its), as 'ip mptcp
+                        endpoint change' does. A flag not named stays as it is (ip clears the one of
+                        the two it is not given). 'endpoint set' is the same command.
 
                     OPTIONS
                         id ID               the endpoint, by its id

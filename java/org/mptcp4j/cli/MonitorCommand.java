@@ -1,6 +1,7 @@
 package org.mptcp4j.cli;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,11 +32,18 @@ final class MonitorCommand {
 
     int run(String[] args) throws Exception {
         Arguments a = Arguments.parse("monitor", args, 1, Set.of("netns", "count", "types", "decoding", "dev", "not-dev"),
-                Set.of("json", "busy-poll", "timestamp", "loopback", "link-local")).atMostPositional(0);
+                Set.of("json", "ip-format", "busy-poll", "timestamp", "loopback", "link-local")).atMostPositional(0);
         long count = a.getInt("count", 0, 0, Integer.MAX_VALUE);
         boolean json = a.has("json");
+        boolean ipFormat = a.has("ip-format");
+        if (json && ipFormat) {
+            throw new UsageException("monitor", "--json and --ip-format exclude each other: mptcp4j's objects or ip's lines");
+        }
         EventClock clock = a.has("timestamp") ? new EventClock() : null;
-        MptcpEventType[] types = a.has("types") ? eventTypes(a.get("types", "")) : null;
+        // ip hears mptcp_pm alone (the types with a filter bit): no local address and link changes unless --types names them.
+        MptcpEventType[] types = a.has("types") ? eventTypes(a.get("types", ""))
+                : ipFormat ? Arrays.stream(MptcpEventType.values()).filter(t -> t.mask() != 0).toArray(MptcpEventType[]::new)
+                : null;
         LocalAddressFilter filter = localAddressFilter(a);
         EventDecoding decoding = decoding(a);
         try (NetworkNamespace ns = Commands.namespace(a)) {
@@ -48,11 +56,15 @@ final class MonitorCommand {
                     return;
                 }
                 String time = clock == null ? null : clock.format(event.receivedNanos());
+                String line = ipFormat ? IpMonitorFormat.line(event, index -> interfaceName(ns, index))
+                        : json ? EventFormat.json(event) : EventFormat.line(event);
+                if (line == null) { // not an event ip prints
+                    return;
+                }
                 if (json) {
-                    String object = EventFormat.json(event);
-                    out.println(time == null ? object : "{\"time\":\"" + time + "\"," + object.substring(1));
+                    out.println(time == null ? line : "{\"time\":\"" + time + "\"," + line.substring(1));
                 } else {
-                    out.println(time == null ? EventFormat.line(event) : time + " " + EventFormat.line(event));
+                    out.println(time == null ? line : time + " " + line);
                 }
                 out.flush();
                 if (count > 0 && seen.incrementAndGet() >= count) {
@@ -71,6 +83,15 @@ final class MonitorCommand {
             }
         }
         return Commands.OK;
+    }
+
+    /** The name of an interface of the namespace, null when it has none by that index or cannot say. */
+    private static String interfaceName(NetworkNamespace ns, int index) {
+        try {
+            return ns.interfaceName(index);
+        } catch (UncheckedIOException e) {
+            return null;
+        }
     }
 
     private static LocalAddressFilter localAddressFilter(Arguments a) {
@@ -93,7 +114,7 @@ final class MonitorCommand {
     private static List<String> interfaceNames(String list) {
         List<String> names = new ArrayList<>();
         for (String name : list.split(",")) {
-            String n = name.trim();
+            String n = name.strip(); // not trim(): a name may hold control characters
             if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(":")) {
                 throw new UsageException("monitor", "'" + n + "' is not an interface name");
             }

@@ -57,6 +57,8 @@ public final class Arguments {
                     throw new UsageException(command, "'" + key + "' takes no value");
                 }
                 parsed.values.put(key, "");
+            } else if (key.equals("json") && word.startsWith("-")) {
+                throw new UsageException(command, "'" + command + "' has no JSON output");
             } else if (word.startsWith("-") && word.length() > 1) {
                 throw new UsageException(command, "unknown option '" + word + "'");
             } else {

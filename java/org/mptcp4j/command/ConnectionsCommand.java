@@ -69,24 +69,29 @@ public final class ConnectionsCommand {
         return s.toString();
     }
 
+    /** One connection and its subflows as a JSON object, every string escaped (docs/json.md). */
     public static String json(ConnectionInfo c) {
-        StringBuilder s = new StringBuilder("{\"token\":\"").append(EventFormat.token(c.token())).append("\",\"side\":\"")
-                .append(c.serverSide() ? "server" : "client").append("\",\"local\":\"").append(address(c.local()))
-                .append("\",\"remote\":\"").append(address(c.remote())).append("\",\"state\":\"").append(TcpState.name(c.state()))
-                .append("\",\"extra_subflows\":").append(c.extraSubflows()).append(",\"fallback\":").append(c.fallback())
+        StringBuilder s = new StringBuilder("{\"token\":").append(EventFormat.jsonString(EventFormat.token(c.token())))
+                .append(",\"side\":").append(EventFormat.jsonString(c.serverSide() ? "server" : "client"))
+                .append(",\"local\":").append(EventFormat.jsonString(address(c.local())))
+                .append(",\"remote\":").append(EventFormat.jsonString(address(c.remote())))
+                .append(",\"state\":").append(EventFormat.jsonString(TcpState.name(c.state())))
+                .append(",\"extra_subflows\":").append(c.extraSubflows()).append(",\"fallback\":").append(c.fallback())
                 .append(",\"bytes_sent\":").append(c.bytesSent()).append(",\"bytes_received\":").append(c.bytesReceived())
                 .append(",\"bytes_acked\":").append(c.bytesAcked()).append(",\"bytes_retransmitted\":")
                 .append(c.bytesRetransmitted()).append(",\"subflows\":[");
         boolean first = true;
         for (SubflowInfo f : c.subflows()) {
-            s.append(first ? "" : ",").append("{\"local\":\"").append(address(f.local())).append("\",\"remote\":\"")
-                    .append(address(f.remote())).append("\",\"local_id\":").append(f.localId()).append(",\"remote_id\":")
-                    .append(f.remoteId()).append(",\"state\":\"").append(TcpState.name(f.state())).append("\",\"backup\":")
-                    .append(f.backup()).append(",\"rtt_us\":").append(f.rttMicros()).append(",\"rto_us\":")
-                    .append(f.rtoMicros()).append(",\"backoff\":").append(f.backoff()).append(",\"retransmits\":")
-                    .append(f.totalRetransmits()).append(",\"bytes_sent\":").append(f.bytesSent()).append(",\"bytes_acked\":")
-                    .append(f.bytesAcked()).append(",\"bytes_received\":").append(f.bytesReceived())
-                    .append(",\"delivery_rate\":").append(f.deliveryRate()).append('}');
+            s.append(first ? "" : ",").append("{\"local\":").append(EventFormat.jsonString(address(f.local())))
+                    .append(",\"remote\":").append(EventFormat.jsonString(address(f.remote())))
+                    .append(",\"local_id\":").append(f.localId()).append(",\"remote_id\":").append(f.remoteId())
+                    .append(",\"state\":").append(EventFormat.jsonString(TcpState.name(f.state())))
+                    .append(",\"backup\":").append(f.backup()).append(",\"rtt_us\":").append(f.rttMicros())
+                    .append(",\"rto_us\":").append(f.rtoMicros()).append(",\"backoff\":").append(f.backoff())
+                    .append(",\"retransmits\":").append(f.totalRetransmits()).append(",\"bytes_sent\":")
+                    .append(f.bytesSent()).append(",\"bytes_acked\":").append(f.bytesAcked())
+                    .append(",\"bytes_received\":").append(f.bytesReceived()).append(",\"delivery_rate\":")
+                    .append(f.deliveryRate()).append('}');
             first = false;
         }
         return s.append("]}").toString();

@@ -27,9 +27,9 @@ public final class Formats {
         return s.toString();
     }
 
-    /** {@code {"address":"10.0.2.1","id":2,"port":8080,"flags":["signal"],"dev":"eth1"}}. */
+    /** {@code {"address":"10.0.2.1","id":2,"port":8080,"flags":["signal"],"dev":"eth1"}}: every string escaped. */
     public static String json(MptcpAddress a, NetworkNamespace ns) {
-        StringBuilder s = new StringBuilder("{\"address\":\"").append(host(a)).append('"');
+        StringBuilder s = new StringBuilder("{\"address\":").append(EventFormat.jsonString(host(a)));
         if (a.hasId()) {
             s.append(",\"id\":").append(a.id());
         }
@@ -38,10 +38,14 @@ public final class Formats {
         }
         s.append(",\"flags\":[");
         if (a.flags() != 0) {
-            s.append('"').append(MptcpAddress.flagNames(a.flags()).replace(",", "\",\"")).append('"');
+            String[] names = MptcpAddress.flagNames(a.flags()).split(",");
+            for (int i = 0; i < names.length; i++) {
+                s.append(i > 0 ? "," : "").append(EventFormat.jsonString(names[i]));
+            }
         }
         s.append(']');
         if (a.ifIndex() != 0) {
+            // A namespace's root names its interfaces: any byte but '/', ':', NUL and white space.
             s.append(",\"dev\":").append(EventFormat.jsonString(device(a, ns)));
         }
         return s.append('}').toString();

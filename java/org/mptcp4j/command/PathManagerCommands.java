@@ -20,6 +20,7 @@ import org.mptcp4j.protocol.EventFormat;
 import org.mptcp4j.protocol.MptcpAddress;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.socket.MptcpServerSocket;
+import org.mptcp4j.text.AddressText;
 
 /**
  * The path manager's commands on the command line, in {@code ip mptcp}'s words where it has
@@ -33,7 +34,7 @@ public final class PathManagerCommands {
      */
     public static final Set<String> COMMANDS = Set.of("announce", "remove", "subflow create", "subflow destroy", "set-backup",
             "addrs", "listen", "exists", "event-filter", "endpoint add", "endpoint delete", "endpoint show",
-            "endpoint flush", "endpoint set", "limits show", "limits set");
+            "endpoint flush", "endpoint change", "limits show", "limits set");
 
     private static final Map<String, Integer> ENDPOINT_FLAGS = Map.of(
             "signal", MptcpAddress.FLAG_SIGNAL, "subflow", MptcpAddress.FLAG_SUBFLOW,
@@ -115,7 +116,7 @@ public final class PathManagerCommands {
             case "endpoint show" -> endpointShow(Arguments.parse(command, args, from, Set.of("netns", "id"), Set.of("json")));
             case "endpoint flush" -> withPathManager(Arguments.parse(command, args, from, Set.of("netns"), Set.of())
                     .atMostPositional(0), PathManager::flushEndpoints);
-            case "endpoint set" -> endpointSet(Arguments.parse(command, args, from, Set.of("netns", "id", "port"),
+            case "endpoint change" -> endpointChange(Arguments.parse(command, args, from, Set.of("netns", "id", "port"),
                     Set.of("backup", "nobackup", "fullmesh", "nofullmesh")));
             case "limits show" -> limitsShow(Arguments.parse(command, args, from, Set.of("netns"), Set.of("json")));
             case "limits set" -> limitsSet(Arguments.parse(command, args, from,
@@ -324,20 +325,34 @@ public final class PathManagerCommands {
         return Commands.OK;
     }
 
-    /** Reads the endpoint's flags, changes only the ones named, and sends them back. */
-    private int endpointSet(Arguments a) throws Exception {
+    /**
+     * {@code ip mptcp endpoint change}: reads the endpoint's flags, changes only the ones named
+     * (ip sends the two flags as named, clearing an unnamed one), and sends them back. Named by
+     * its id, its address, or both as ip allows: the address finds it, the id must be its.
+     */
+    private int endpointChange(Arguments a) throws Exception {
         a.atMostPositional(1);
-        if (a.has("id") == !a.positional().isEmpty()) {
-            throw new UsageException("endpoint set", "name the endpoint by 'id ID' or by its address, one of the two");
+        if (!a.has("id") && a.positional().isEmpty()) {
+            throw new UsageException("endpoint change", "name the endpoint by 'id ID' or by its address");
+        }
+        if (a.has("id") && a.has("port")) {
+            throw new UsageException("endpoint change", "'port' goes with the address, not with 'id'");
+        }
+        if (a.has("backup") && a.has("nobackup") || a.has("fullmesh") && a.has("nofullmesh")) {
+            throw new UsageException("endpoint change", "a flag both set and cleared");
         }
         if (!(a.has("backup") || a.has("nobackup") || a.has("fullmesh") || a.has("nofullmesh"))) {
-            throw new UsageException("endpoint set", "say what to change: backup, nobackup, fullmesh or nofullmesh");
+            throw new UsageException("endpoint change", "say what to change: backup, nobackup, fullmesh or nofullmesh");
         }
         int id = a.getInt("id", -1, 1, 255);
-        MptcpAddress byAddress = id >= 0 ? null
+        MptcpAddress byAddress = a.positional().isEmpty() ? null
                 : a.address("address", a.positional().get(0)).port(a.getInt("port", 0, 0, 65535));
         return withPathManager(a, pm -> {
-            MptcpAddress endpoint = id >= 0 ? pm.endpoint(id) : find(pm, byAddress);
+            MptcpAddress endpoint = byAddress == null ? pm.endpoint(id) : find(pm, byAddress);
+            if (id >= 0 && endpoint.id() != id) {
+                throw new UsageException("endpoint change", "endpoint " + AddressText.of(endpoint.inetAddress())
+                        + " has id " + endpoint.id() + ", not " + id);
+            }
             int flags = endpoint.flags();
             flags = a.has("backup") ? flags | MptcpAddress.FLAG_BACKUP : a.has("nobackup") ? flags & ~MptcpAddress.FLAG_BACKUP : flags;
             flags = a.has("fullmesh") ? flags | MptcpAddress.FLAG_FULLMESH
@@ -352,7 +367,8 @@ public final class PathManagerCommands {
                 return endpoint;
             }
         }
-        throw new UsageException("endpoint set", "no endpoint " + address);
+        throw new UsageException("endpoint change", "no endpoint " + AddressText.of(address.inetAddress())
+                + (address.port() != 0 ? " port " + address.port() : ""));
     }
 
     private int limitsShow(Arguments a) throws Exception {

@@ -33,10 +33,10 @@ public final class EventFormat {
         return s.toString();
     }
 
-    /** {@code {"type":"ESTABLISHED","token":"1c0ffee5","family":2,...}}. */
+    /** {@code {"type":"ESTABLISHED","token":"1c0ffee5","family":2,...}}: every string escaped (docs/json.md). */
     public static String json(MptcpEvent event) {
         StringBuilder s = new StringBuilder(200);
-        s.append("{\"type\":\"").append(typeName(event)).append('"');
+        s.append("{\"type\":").append(jsonString(typeName(event)));
         for (MptcpAttribute attribute : MptcpAttribute.values()) {
             if (event.has(attribute)) {
                 // Flags are hex in text, plain numbers in JSON (which has no hex).
@@ -47,7 +47,7 @@ public final class EventFormat {
                 };
                 boolean quoted = attribute == MptcpAttribute.TOKEN || attribute.label().contains("addr");
                 s.append(",\"").append(attribute.label()).append("\":");
-                s.append(quoted ? "\"" + value + "\"" : value);
+                s.append(quoted ? jsonString(value) : value);
             }
         }
         if (isLocal(event)) {

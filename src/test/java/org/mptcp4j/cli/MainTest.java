@@ -67,7 +67,7 @@ class MainTest {
     @Test
     void unknownOption() {
         assertUsageError("mptcp4j monitor: unknown option '--colour'", "monitor", "--colour");
-        assertEquals(List.of("Usage: mptcp4j monitor [--netns NAME] [--json] [--timestamp] [--count N] [--types T,...] [--busy-poll]",
+        assertEquals(List.of("Usage: mptcp4j monitor [--netns NAME] [--json | --ip-format] [--timestamp] [--count N] [--types T,...] [--busy-poll]",
                 "                       [--decoding WHERE] [--dev IF,...] [--not-dev IF,...] [--loopback] [--link-local]"),
                 err().lines().skip(1).toList());
     }
@@ -154,10 +154,18 @@ class MainTest {
                 "10.0.0.1", "remote", "10.0.0.2", "rport", "80");
         assertUsageError("mptcp4j set-backup: say 'backup' or 'nobackup'", "set-backup", "token", "1", "local", "10.0.0.1",
                 "remote", "10.0.0.2");
-        assertUsageError("mptcp4j endpoint set: say what to change: backup, nobackup, fullmesh or nofullmesh",
+        assertUsageError("mptcp4j endpoint change: say what to change: backup, nobackup, fullmesh or nofullmesh",
+                "endpoint", "change", "id", "1");
+        assertUsageError("mptcp4j endpoint change: say what to change: backup, nobackup, fullmesh or nofullmesh",
                 "endpoint", "set", "id", "1");
+        assertUsageError("mptcp4j endpoint change: 'port' goes with the address, not with 'id'", "endpoint", "change",
+                "id", "1", "port", "80", "backup");
+        assertUsageError("mptcp4j endpoint change: a flag both set and cleared", "endpoint", "change", "id", "1",
+                "backup", "nobackup");
+        assertUsageError("mptcp4j endpoint change: name the endpoint by 'id ID' or by its address", "endpoint",
+                "change", "backup");
         assertUsageError("mptcp4j limits set: give 'subflows N', 'add_addr_accepted N' or both", "limits", "set");
-        assertUsageError("mptcp4j: 'endpoint' needs a subcommand: add, delete, show, flush or set", "endpoint");
+        assertUsageError("mptcp4j: 'endpoint' needs a subcommand: add, delete, change, show or flush", "endpoint");
         assertUsageError("mptcp4j listen: missing ADDR PORT", "listen", "10.0.0.1");
         assertUsageError("mptcp4j listen: PORT must be a whole number in 1..65535, not '0'", "listen", "10.0.0.1", "0");
         assertUsageError("mptcp4j exists: missing 'token'", "exists");
@@ -170,7 +178,7 @@ class MainTest {
         for (String command : new String[] {"help", "monitor", "run", "controllers", "path-manager", "connections", "demo",
             "version", "announce", "remove", "subflow create", "subflow destroy", "set-backup", "addrs", "listen", "exists",
             "event-filter",
-            "endpoint add", "endpoint delete", "endpoint show", "endpoint flush", "endpoint set", "limits show",
+            "endpoint add", "endpoint delete", "endpoint show", "endpoint flush", "endpoint change", "limits show",
             "limits set"}) {
             out.reset();
             assertEquals(Commands.OK, run((command + " --help").split(" ")));
@@ -181,6 +189,9 @@ class MainTest {
             assertEquals(page, out.toString(StandardCharsets.UTF_8));
         }
         assertUsageError("mptcp4j: no command 'nothing'", "help", "nothing");
+        out.reset();
+        assertEquals(Commands.OK, run("help", "endpoint", "set"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("NAME\n    mptcp4j endpoint change - "), "an older name's manual");
         out.reset();
         assertEquals(Commands.OK, run("help", "subflow"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("NAME\n    mptcp4j subflow create - "), out.toString());
@@ -197,6 +208,50 @@ class MainTest {
         assertUsageError("mptcp4j monitor: 'netns' given twice", "-n", "blue", "monitor", "--netns", "red");
         assertUsageError("mptcp4j: '-n' needs a value", "-n");
         assertUsageError("mptcp4j: '--netns' given twice", "--netns", "blue", "--netns", "red", "monitor");
+    }
+
+    /** ip's options before the command: its spellings, one dash or two, prefixes, and '--' ending them. */
+    @Test
+    void globalOptionsAsIpTakesThem() throws Exception {
+        assertEquals(Commands.OK, run("version"), err());
+        String version = out.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"-V", "-Version", "--version", "-Ver", "-v"}) {
+            out.reset();
+            assertEquals(Commands.OK, run(option), option + ": " + err());
+            assertEquals(version, out.toString(StandardCharsets.UTF_8), option);
+        }
+        for (String[] json : new String[][] {{"-j", "-V"}, {"--json", "version"}, {"-json", "--", "version"},
+            {"-js", "version", "--json"}, {"version", "json"}}) {
+            out.reset();
+            assertEquals(Commands.OK, run(json), String.join(" ", json) + ": " + err());
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("{\"version\":") && text.endsWith("}\n") && text.contains("\"transport\":\""
+                    + Transport.selected().name().toLowerCase(java.util.Locale.ROOT) + "\""), text);
+        }
+        out.reset();
+        assertEquals(Commands.OK, run("-h"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("NAME\n    mptcp4j - "));
+        assertTrue(Manuals.MPTCP4J.contains("-n, -netns NAME") && Manuals.MPTCP4J.contains("-j, -json")
+                && Manuals.MPTCP4J.contains("-V, -Version"), "the options are in the overview");
+        out.reset();
+        assertEquals(Commands.OK, run("--help", "endpoint", "change"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("NAME\n    mptcp4j endpoint change - "));
+        assertUsageError("mptcp4j: unknown option '-x' before the command (options: -n NAME, -j, -V, -batch FILE, -force, -h)",
+                "-x", "version");
+        assertUsageError("mptcp4j: unknown option '--colour' before the command (options: -n NAME, -j, -V, -batch FILE,"
+                + " -force, -h)", "--colour", "version");
+        assertUsageError("mptcp4j version: unexpected argument 'endpoint'", "-V", "endpoint");
+        assertUsageError("mptcp4j: '-netns' needs a value", "-netns");
+        // -j is ignored by a command without JSON output, as ip ignores it; --json after it is a mistake.
+        assertUsageError("mptcp4j limits set: give 'subflows N', 'add_addr_accepted N' or both", "-j", "limits", "set");
+        assertUsageError("mptcp4j limits set: 'limits set' has no JSON output", "limits", "set", "--json");
+        assertUsageError("mptcp4j: -force goes with -batch FILE", "-f", "version");
+    }
+
+    @Test
+    void monitorsFormatsExcludeEachOther() {
+        assertUsageError("mptcp4j monitor: --json and --ip-format exclude each other: mptcp4j's objects or ip's lines",
+                "-j", "monitor", "--ip-format");
     }
 
     @Test

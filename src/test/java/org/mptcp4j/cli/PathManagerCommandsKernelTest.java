@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.EventRecorder;
+import org.mptcp4j.testing.Json;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.Processes;
 import org.mptcp4j.testing.SeenEvent;
@@ -50,7 +52,7 @@ class PathManagerCommandsKernelTest {
             ok("endpoint", "add", "fd00:231:2::1", "port", "8080", "signal", "backup", "--netns", ns);
             assertEquals("10.231.2.1 id 2 signal dev c2\nfd00:231:2::1 port 8080 id 3 signal backup\n",
                     ok("endpoint", "show", "-n", ns));
-            ok("endpoint", "set", "id", "2", "backup", "-n", ns);
+            ok("endpoint", "change", "id", "2", "backup", "-n", ns);
             ok("endpoint", "set", "fd00:231:2::1", "port", "8080", "nobackup", "-n", ns);
             assertEquals("[{\"address\":\"10.231.2.1\",\"id\":2,\"flags\":[\"signal\",\"backup\"],\"dev\":\"c2\"}]\n",
                     ok("endpoint", "show", "id", "2", "--json", "-n", ns));
@@ -73,6 +75,53 @@ class PathManagerCommandsKernelTest {
             assertEquals(Commands.USAGE, noDevice.exit());
             assertTrue(noDevice.err().startsWith("mptcp4j endpoint add: no interface 'eth9' in network namespace " + ns),
                     noDevice.err());
+        }
+    }
+
+    /** ip's 'endpoint change': by id, by address, by both; a named flag changes, the other stays. */
+    @Test
+    void endpointChangeAsIpHasIt() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 2)) {
+            String ns = t.clientName();
+            ok("-n", ns, "endpoint", "add", "10.231.2.1", "id", "2", "subflow", "fullmesh");
+            ok("-n", ns, "endpoint", "change", "10.231.2.1", "id", "2", "backup");
+            assertEquals("10.231.2.1 id 2 subflow backup fullmesh\n", ok("-n", ns, "endpoint", "show"));
+            assertEquals("10.231.2.1 id 2 subflow backup fullmesh",
+                    Shell.run("ip", "-n", ns, "mptcp", "endpoint", "show").strip(), "what the kernel holds");
+            ok("-n", ns, "endpoint", "change", "10.231.2.1", "nofullmesh");
+            assertEquals("10.231.2.1 id 2 subflow backup\n", ok("-n", ns, "endpoint", "show"));
+            Run wrongId = mptcp4j("-n", ns, "endpoint", "change", "10.231.2.1", "id", "3", "nobackup");
+            assertEquals(Commands.USAGE, wrongId.exit());
+            assertTrue(wrongId.err().startsWith("mptcp4j endpoint change: endpoint 10.231.2.1 has id 2, not 3\n"),
+                    wrongId.err());
+            Run none = mptcp4j("-n", ns, "endpoint", "change", "10.231.9.9", "nobackup");
+            assertTrue(none.err().startsWith("mptcp4j endpoint change: no endpoint 10.231.9.9\n"), none.err());
+            assertEquals("10.231.2.1 id 2 subflow backup\n", ok("-n", ns, "endpoint", "show"), "refusals changed nothing");
+        }
+    }
+
+    /**
+     * An interface name may hold '"', '\\' and control characters (Linux refuses only '/', ':'
+     * and white space): JSON output escapes them, and reads back as the name.
+     */
+    @Test
+    void hostileInterfaceNamesAreEscapedInJson() throws Exception {
+        String name = "m4j\"q\\\u0001";
+        try (Topology t = Topology.create("m4j-test", 1);
+                CommandProcess monitor = CommandProcess.startAndAwaitReady("-n", t.clientName(), "-j", "monitor",
+                        "--count", "1", "--types", "LOCAL_ADDRESS_ADDED", "--dev", name)) {
+            String ns = t.clientName();
+            Shell.run("ip", "-n", ns, "link", "add", name, "type", "veth", "peer", "name", "m4j-peer");
+            Shell.run("ip", "-n", ns, "link", "set", name, "up");
+            Shell.run("ip", "-n", ns, "link", "set", "m4j-peer", "up");
+            Shell.run("ip", "-n", ns, "addr", "add", "10.98.0.1/24", "dev", name);
+            ok("-n", ns, "endpoint", "add", "10.98.0.1", "id", "5", "subflow", "dev", name);
+            String endpoints = ok("-j", "-n", ns, "endpoint", "show");
+            assertEquals("[{\"address\":\"10.98.0.1\",\"id\":5,\"flags\":[\"subflow\"],\"dev\":\"m4j\\\"q\\\\\\u0001\"}]\n",
+                    endpoints);
+            assertEquals(name, ((Map<?, ?>) ((List<?>) Json.parse(endpoints)).get(0)).get("dev"));
+            assertEquals(Commands.OK, monitor.awaitExit(), monitor.err());
+            assertEquals(name, ((Map<?, ?>) Json.parse(monitor.out())).get("dev"), monitor.out());
         }
     }
 
