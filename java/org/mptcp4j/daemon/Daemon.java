@@ -134,9 +134,9 @@ public final class Daemon implements AutoCloseable {
      */
     public void start() throws ConfigException {
         synchronized (lifecycle) {
-            startWatchdog();
             DaemonConfig loaded = source.load();
             loaded.applyLogSettings();
+            startWatchdog();
             config = loaded;
             Path record = recording;
             if (record != null) {
