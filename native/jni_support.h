@@ -58,5 +58,6 @@ int m4j_register_sock_diag(JNIEnv *env);
 int m4j_register_rtnl_monitor(JNIEnv *env);
 int m4j_register_peer_credentials(JNIEnv *env);
 int m4j_register_thread_scheduling(JNIEnv *env);
+int m4j_register_unix_datagram(JNIEnv *env);
 
 #endif

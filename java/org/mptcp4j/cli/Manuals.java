@@ -189,6 +189,7 @@ final class Manuals {
                         mptcp4j run [--config FILE] [--netns NAME[,NAME|PATH...]]
                                     [--subflows N | --per-address | --controller NAME [PARAM=VALUE ...] | --policy FILE]
                                     [--idle STRATEGY] [--receive-buffer BYTES] [--decoding WHERE] [--verbose]
+                                    [--print-discovered]
                                     [--loop-priority N|off] [--loop-cpu LIST|off] [--warm-up N]
                                     [--log-level LEVEL] [--log-format logfmt|json] [--metrics [HOST:]PORT|off]
                                     [--control-socket PATH|off] [--plugin-dir DIR] [--record FILE]
@@ -211,8 +212,10 @@ final class Manuals {
                         The namespace must use the userspace path manager for its new connections
                         (mptcp4j path-manager userspace); connections of the in-kernel one are left alone.
                         At start, and whenever the kernel dropped events, every established connection
-                        is found again (sock_diag) and printed as 'discovered'; those that lack their
+                        is found again (sock_diag) and logged as 'discovered'; those that lack their
                         subflows get them, so a restarted daemon manages what it never saw created.
+                        Standard output carries only what an option asks for (--verbose,
+                        --print-discovered): the log goes where the log setting says.
                         A managed namespace that disappears is dropped with a log line; the others go on.
 
                     OPTIONS
@@ -250,6 +253,8 @@ final class Manuals {
                                                     reaches the kernel; the namespace is only read; its
                                                     events wait meanwhile (about a second), none is lost
                         --verbose                   also print every event as 'monitor' does
+                        --print-discovered          also print each connection found at start, after a
+                                                    reload or lost events, with its subflows
                         --log-level LEVEL           error, warn, info (default), debug or trace
                         --log-format FORMAT         logfmt (default: key=value pairs) or json (one object a line)
                         --metrics [HOST:]PORT|off   serve Prometheus metrics at http://HOST:PORT/metrics and a
@@ -274,11 +279,20 @@ final class Manuals {
                                                     FILE), never the daemon's time
 
                     CONFIGURATION
-                        An INI file like mptcpd's. [core] holds the daemon's settings: log, log-level,
-                        log-format, path-manager (the controller of every connection) or policy (a policy
+                        An INI file like mptcpd's. [core] holds the daemon's settings: log (as
+                        mptcpd's: stderr, one line a record in log-format; journal, the systemd
+                        journal's own protocol, each record with its priority and its fields NETNS,
+                        TOKEN, CONTROLLER...; syslog, /dev/log with facility daemon; null, nothing;
+                        records the journal or syslog cannot take go to stderr), log-level,
+                        log-format, reload-on-change (yes: a change of the file, or of where its path
+                        leads as a Kubernetes ConfigMap's update swaps it, reloads it as SIGHUP does;
+                        default no), path-manager (the controller of every connection) or policy (a policy
                         file), notify-flags (skip_link_local, skip_loopback: which local addresses
                         controllers hear of; without the key both are skipped, with it only those
-                        listed), interfaces and exclude-interfaces, idle, receive-buffer (bytes, K, M
+                        listed), addr-flags (mptcpd's: subflow, signal, backup, fullmesh, signal and
+                        fullmesh not together; the addresses the announce controller announces take
+                        backup, so that the peer's joins there are backup subflows; subflow and
+                        fullmesh concern the in-kernel path manager's endpoints), interfaces and exclude-interfaces, idle, receive-buffer (bytes, K, M
                         or G), decoding, timeout-interval (how often watched subflows are looked at for
                         retransmission timeouts), family-wait (how long to wait at start for the
                         kernel's path-manager family: upstream's mptcp_pm, or the mptcp family a
@@ -291,11 +305,12 @@ final class Manuals {
                         warm-up (as the option above, once per process and controller settings),
                         control-socket, metrics and plugin-dir (a directory of jars with more
                         controllers, as mptcpd's plugin-dir; it and its jars must be owned by root or
-                        the daemon's user and writable by no one else). [controller NAME] gives
+                        the daemon's user and writable by no one else) with load-plugins (mptcpd's:
+                        NAME[,NAME...], only plugin-dir's NAME.jar; default all). [controller NAME] gives
                         a controller's parameters, also where a policy rule or 'ctl policy' names it
                         (their own parameters over these); every such section is checked at load.
                         [namespace NAME] (an 'ip netns' name or a path) adds a namespace to manage and
-                        may override path-manager, policy, notify-flags, interfaces,
+                        may override path-manager, policy, notify-flags, addr-flags, interfaces,
                         exclude-interfaces, idle, receive-buffer, decoding, timeout-interval,
                         family-wait, controller-stall, loop-priority and loop-cpu for it.
                         Paths in the file are relative to its directory. The shipped file,
@@ -319,6 +334,15 @@ final class Manuals {
                         SIGHUP           read the configuration file again and apply it; managed connections
                                          are kept. A file with mistakes is reported and the old settings stay.
                         SIGTERM, SIGINT  stop: close every event loop and socket in order, then exit
+
+                    SERVICE MANAGER
+                        With NOTIFY_SOCKET set (systemd's Type=notify), the daemon sends READY=1 once
+                        every namespace is subscribed to the kernel's events, RELOADING=1 and READY=1
+                        around a reload, STOPPING=1 when it stops, and, with WATCHDOG_USEC, WATCHDOG=1
+                        at half that interval while every namespace's event loop runs the tasks it is
+                        given (a loop a controller blocks stops it: set WatchdogSec= above
+                        controller-stall, after which the daemon replaces such a loop itself). The
+                        shipped units: packaging/systemd/mptcp4j.service and mptcp4j@.service.
 
                     FILES
                         /etc/mptcp4j/mptcp4j.conf    the configuration

@@ -37,14 +37,19 @@ final class RunCommand {
         Arguments a = Arguments.parse("run", args, 1, Set.of("netns", "subflows", "idle", "receive-buffer", "decoding",
                 "controller", "policy", "config", "log-level", "log-format", "metrics", "control-socket", "plugin-dir",
                 "loop-priority", "loop-cpu", "warm-up", "record"),
-                Set.of("per-address", "verbose"));
+                Set.of("per-address", "verbose", "print-discovered"));
         DaemonConfig.Overrides overrides = overrides(a);
         Path file = a.has("config") ? Path.of(a.get("config", ""))
                 : Files.exists(DaemonConfig.DEFAULT_FILE) ? DaemonConfig.DEFAULT_FILE : null;
         boolean verbose = a.has("verbose");
+        // Standard output carries only what was asked for: the log goes to stderr, the journal or syslog.
+        boolean printDiscovered = a.has("print-discovered");
         Daemon.Listener listener = new Daemon.Listener() {
             @Override
             public void discovered(String label, DiscoveredConnection d) {
+                if (!printDiscovered) {
+                    return;
+                }
                 synchronized (out) {
                     out.print("discovered " + ConnectionsCommand.text(d.connection()));
                     out.flush();

@@ -809,6 +809,11 @@ public final class ConnectionPolicy implements Controller {
         }
 
         @Override
+        public int addressFlags() {
+            return context.addressFlags();
+        }
+
+        @Override
         public <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse) {
             PerConnection<S> kept = new PerConnection<>(Objects.requireNonNull(factory), reuse);
             states.add(kept);

@@ -69,6 +69,15 @@ public interface ControllerContext {
     <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse);
 
     /**
+     * The flags the configuration's {@code addr-flags} (mptcpd's key) gives the addresses a
+     * controller announces, as {@link org.mptcp4j.protocol.MptcpAddress}'s FLAG_* bits; 0 when
+     * none is set.
+     */
+    default int addressFlags() {
+        return 0;
+    }
+
+    /**
      * The time in nanoseconds, as {@link System#nanoTime()} counts it, that {@link #schedule} and
      * {@link #runLater} go by: what a controller measures intervals with, so that a test that
      * drives the loop's clock drives the controller's too.

@@ -206,6 +206,19 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return this;
     }
 
+    private int addressFlags;
+
+    /** What {@link #addressFlags()} tells the controllers (default 0); set before the loop is built. */
+    public ControllerHost addressFlags(int flags) {
+        this.addressFlags = flags;
+        return this;
+    }
+
+    @Override
+    public int addressFlags() {
+        return addressFlags;
+    }
+
     /** Finds the connections that exist already, starts the controller and reports them. */
     @Override
     public void onLoopStart(EventLoop eventLoop) {

@@ -25,6 +25,7 @@ import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.IdleStrategy;
 import org.mptcp4j.metrics.MetricsServer;
 import org.mptcp4j.pm.ValueRange;
+import org.mptcp4j.protocol.MptcpAddress;
 import org.slf4j.event.Level;
 
 /**
@@ -36,9 +37,9 @@ final class ConfigParser {
     static final String DEFAULT_CONTROLLER = "ndiffports";
     /** Keys only [core] takes. */
     static final Set<String> CORE_KEYS = Set.of("log", "log-level", "log-format", "control-socket", "metrics", "plugin-dir",
-            "warm-up");
+            "load-plugins", "warm-up", "reload-on-change");
     /** Keys [core] and [namespace ...] take; a namespace's own value wins. */
-    static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags",
+    static final Set<String> NAMESPACE_KEYS = new LinkedHashSet<>(List.of("path-manager", "policy", "notify-flags", "addr-flags",
             "interfaces", "exclude-interfaces", "idle", "receive-buffer", "decoding", "timeout-interval", "family-wait",
             "controller-stall", "loop-priority", "loop-cpu"));
 
@@ -88,12 +89,17 @@ final class ConfigParser {
     private DaemonConfig config(Path file, List<IniFile.Section> sections) throws ConfigException {
         // Before anything names a controller: the plugins' controllers can be named too.
         Value pluginDir = core("plugin-dir", "");
+        Value loadPlugins = core("load-plugins", "");
         if (!pluginDir.text().isEmpty()) {
             try {
-                PluginDirectory.load(relativeTo(pluginDir.source(), pluginDir.text()));
+                PluginDirectory.load(relativeTo(pluginDir.source(), pluginDir.text()), list(loadPlugins.text()));
+            } catch (PluginDirectory.NotFound e) {
+                throw loadPlugins.wrong(e.getMessage());
             } catch (IOException e) {
                 throw pluginDir.wrong(e.getMessage());
             }
+        } else if (!loadPlugins.text().isEmpty()) {
+            throw loadPlugins.wrong("names jars of plugin-dir, which is not set");
         }
         for (IniFile.Section s : sections) {
             switch (s.kind()) {
@@ -119,12 +125,8 @@ final class ConfigParser {
                         + "] (there are [core], [controller NAME] and [namespace NAME-OR-PATH])");
             }
         }
-        Value log = core("log", "stderr");
-        boolean logEnabled = switch (log.text()) {
-            case "stderr" -> true;
-            case "null" -> false;
-            default -> throw log.wrong("'" + log.text() + "' is not accepted (stderr, null)");
-        };
+        LogSettings.Destination log = parse(core("log", "stderr"), LogSettings::parseDestination);
+        boolean reloadOnChange = parse(core("reload-on-change", "no"), ConfigParser::yesNo);
         Level level = parse(core("log-level", "info"), LogSettings::parseLevel);
         LogSettings.Format format = parse(core("log-format", "logfmt"), LogSettings::parseFormat);
         Value socket = core("control-socket", DaemonConfig.DEFAULT_CONTROL_SOCKET.toString());
@@ -159,7 +161,11 @@ final class ConfigParser {
             }
             namespaces.add(namespace(target, namespaceSections.get(target)));
         }
-        return new DaemonConfig(file, logEnabled, level, format, controlSocket, metrics.text(), warmUp, namespaces);
+        if (reloadOnChange && file == null) {
+            throw new ConfigException(COMMAND_LINE, 0, "reload-on-change", "reload-on-change watches the configuration"
+                    + " file, and there is none (--config FILE)");
+        }
+        return new DaemonConfig(file, log, level, format, controlSocket, metrics.text(), warmUp, reloadOnChange, namespaces);
     }
 
     private NamespaceConfig namespace(String target, IniFile.Section section) throws ConfigException {
@@ -216,6 +222,7 @@ final class ConfigParser {
                 }
             }
         }
+        int addressFlags = addressFlags(namespace(section, "addr-flags"));
         List<String> interfaces = list(text(namespace(section, "interfaces")));
         List<String> exclude = list(text(namespace(section, "exclude-interfaces")));
         Value idle = or(namespace(section, "idle"), "blocking");
@@ -237,7 +244,36 @@ final class ConfigParser {
         return new NamespaceConfig(target, name, Map.copyOf(parameters), policyFile, policyText, loopback, linkLocal,
                 interfaces, exclude, idle.text(), receiveBuffer, decoding, timeoutInterval, familyWait,
                 Map.copyOf(defaults), controllerStall, Thread.currentThread().getContextClassLoader(), loopPriority,
-                loopCpus);
+                loopCpus, addressFlags);
+    }
+
+    /**
+     * mptcpd's addr-flags: subflow, signal, backup, fullmesh (signal and fullmesh exclude each
+     * other, as the kernel's endpoints refuse), as {@link MptcpAddress}'s flags; 0 when unset.
+     */
+    private static int addressFlags(Value v) throws ConfigException {
+        int flags = 0;
+        for (String flag : list(text(v))) {
+            flags |= switch (flag) {
+                case "subflow" -> MptcpAddress.FLAG_SUBFLOW;
+                case "signal" -> MptcpAddress.FLAG_SIGNAL;
+                case "backup" -> MptcpAddress.FLAG_BACKUP;
+                case "fullmesh" -> MptcpAddress.FLAG_FULLMESH;
+                default -> throw v.wrong("'" + flag + "' is not accepted (subflow, signal, backup, fullmesh)");
+            };
+        }
+        if ((flags & MptcpAddress.FLAG_SIGNAL) != 0 && (flags & MptcpAddress.FLAG_FULLMESH) != 0) {
+            throw v.wrong("signal and fullmesh exclude each other");
+        }
+        return flags;
+    }
+
+    private static boolean yesNo(String text) {
+        return switch (text) {
+            case "yes", "true" -> true;
+            case "no", "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' is not accepted (yes, no)");
+        };
     }
 
     /** The policy's rules made once, so that a mistake stops the start with the policy file's line. */

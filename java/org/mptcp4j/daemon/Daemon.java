@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mptcp4j.control.ControlHandler;
@@ -28,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * running one kept; a namespace whose settings did not change is not touched, one whose did
  * gets a new loop without losing its connections); stops cleanly on SIGTERM and SIGINT; drops a
  * namespace that disappeared, with a log line.
+ *
+ * <p>Under a service manager ({@code NOTIFY_SOCKET}, systemd's {@code Type=notify}) it says
+ * READY=1 once every namespace is subscribed to the kernel's events, RELOADING=1 and READY=1
+ * around a reload, STOPPING=1 when it stops, and WATCHDOG=1 at half of {@code WATCHDOG_USEC}
+ * while every namespace's event loop runs the tasks it is given. With {@code reload-on-change}
+ * a change of the configuration file reloads it as SIGHUP does.
  *
  * <pre>{@code
  * Daemon daemon = Daemon.create(() -> DaemonConfig.load(file, overrides), listener);
@@ -92,6 +101,11 @@ public final class Daemon implements AutoCloseable {
     private String metricsAddress = "off";
     /** Where {@link #record} asked the namespace's traffic to go, or null. */
     private volatile Path recording;
+    private final ServiceNotifier notifier = ServiceNotifier.fromEnvironment();
+    /** Feeds the service manager's watchdog, or null; guarded by {@link #lifecycle}. */
+    private Thread watchdog;
+    /** reload-on-change's watch, or null; guarded by {@link #lifecycle}. */
+    private ConfigWatch configWatch;
 
     private Daemon(ConfigSource source, Listener listener) {
         this.source = source;
@@ -122,6 +136,7 @@ public final class Daemon implements AutoCloseable {
         synchronized (lifecycle) {
             DaemonConfig loaded = source.load();
             loaded.applyLogSettings();
+            startWatchdog();
             config = loaded;
             Path record = recording;
             if (record != null) {
@@ -132,11 +147,74 @@ public final class Daemon implements AutoCloseable {
                     namespaces.put(n.target(), startNamespace(n, record));
                     publish();
                 }
+                applyConfigWatch();
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
         }
+    }
+
+    /**
+     * Feeds the service manager's watchdog from now on, if it has one: at half its interval, as
+     * long as every managed namespace's loop ran the task the last round gave it. A loop a
+     * controller blocks (beyond what {@code controller-stall} replaces) or that is not running
+     * stops the feeding, and the service manager restarts the daemon.
+     */
+    private void startWatchdog() {
+        Duration interval = notifier.watchdog();
+        if (interval == null || watchdog != null) {
+            return;
+        }
+        long period = Math.max(1, interval.toMillis() / 2);
+        watchdog = new Thread(() -> {
+            Set<String> silentSaid = new HashSet<>();
+            while (!stopped) {
+                List<String> silent = new ArrayList<>();
+                for (ManagedNamespace m : namespaces()) {
+                    if (!m.heartbeat()) {
+                        silent.add(m.label());
+                    }
+                }
+                if (silent.isEmpty()) {
+                    notifier.watchdogPing();
+                    silentSaid.clear();
+                } else if (silentSaid.addAll(silent)) {
+                    LOG.atError().addKeyValue("netns", String.join(",", silent))
+                            .log("event loop not answering: the service manager's watchdog is not fed");
+                }
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "mptcp4j-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        LOG.atInfo().addKeyValue("interval", interval).log("feeding the service manager's watchdog");
+    }
+
+    /** Starts or stops watching the configuration file as reload-on-change says; under {@link #lifecycle}. */
+    private void applyConfigWatch() {
+        boolean wanted = config.reloadOnChange();
+        if (configWatch != null && (!wanted || !configWatch.file().equals(config.file().toAbsolutePath()))) {
+            configWatch.close();
+            configWatch = null;
+        }
+        if (wanted && configWatch == null) {
+            try {
+                configWatch = ConfigWatch.start(config.file(), this::requestReload);
+            } catch (IOException e) {
+                LOG.error("reload-on-change: cannot watch {}: {}", config.file(), e.getMessage());
+            }
+        }
+    }
+
+    /** What {@code systemctl status} shows. */
+    private String status() {
+        return "managing " + String.join(", ", namespaces().stream().map(m -> m.label() + " with " + m.config().controllerText())
+                .toList());
     }
 
     /** Makes {@link #namespaces} as it is now what readers see; under {@link #lifecycle}. */
@@ -281,19 +359,23 @@ public final class Daemon implements AutoCloseable {
 
     /** Serves reload requests and watches the namespaces until {@link #stop()}; then closes everything. */
     public void run() throws InterruptedException {
+        notifier.ready(status());
         try {
             while (true) {
                 Request r = requests.poll(WATCH_MILLIS, TimeUnit.MILLISECONDS);
                 if (r == Request.STOP) {
+                    notifier.stopping();
                     LOG.info("stopping");
                     return;
                 }
                 if (r == Request.RELOAD) {
+                    notifier.reloading();
                     try {
                         reload();
                     } catch (ConfigException e) {
                         // logged by reload; the running configuration goes on
                     }
+                    notifier.ready(status());
                 }
                 watchNamespaces();
             }
@@ -364,6 +446,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         config = next;
+        applyConfigWatch();
         try {
             synchronized (this) {
                 applyControlSocket();
@@ -452,6 +535,13 @@ public final class Daemon implements AutoCloseable {
                 return;
             }
             stopped = true;
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+            if (configWatch != null) {
+                configWatch.close();
+                configWatch = null;
+            }
             synchronized (this) {
                 closeControl();
                 if (metricsServer != null) {
@@ -463,6 +553,7 @@ public final class Daemon implements AutoCloseable {
             namespaces.clear();
             publish();
             closing.forEach(ManagedNamespace::close);
+            notifier.close();
         }
     }
 }

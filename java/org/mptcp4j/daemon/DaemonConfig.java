@@ -25,13 +25,15 @@ import org.slf4j.event.Level;
  * </pre>
  *
  * @param file the file read, or null
+ * @param log where the log goes (mptcpd's {@code log})
  * @param controlSocket the control socket's path, or null when it is off
  * @param metrics the metrics endpoint's address as written ([HOST:]PORT), or "off"
  * @param warmUp made-up connections driven through each controller at start (0: none), see {@code WarmUp}
+ * @param reloadOnChange whether a change of the file (or of what its path leads to) reloads it, as SIGHUP does
  * @param namespaces the namespaces to manage, each with its settings
  */
-public record DaemonConfig(Path file, boolean logEnabled, Level logLevel, LogSettings.Format logFormat, Path controlSocket,
-        String metrics, int warmUp, List<NamespaceConfig> namespaces) {
+public record DaemonConfig(Path file, LogSettings.Destination log, Level logLevel, LogSettings.Format logFormat,
+        Path controlSocket, String metrics, int warmUp, boolean reloadOnChange, List<NamespaceConfig> namespaces) {
     /** Read when {@code --config} is not given and it exists (mptcpd reads /etc/mptcpd/mptcpd.conf). */
     public static final Path DEFAULT_FILE = Path.of("/etc/mptcp4j/mptcp4j.conf");
     public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/mptcp4j/control.sock");
@@ -102,7 +104,7 @@ public record DaemonConfig(Path file, boolean logEnabled, Level logLevel, LogSet
 
     /** Applies the log settings to the daemon's log. */
     void applyLogSettings() {
-        LogSettings.enabled(logEnabled);
+        LogSettings.destination(log);
         LogSettings.level(logLevel);
         LogSettings.format(logFormat);
     }

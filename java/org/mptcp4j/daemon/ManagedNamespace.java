@@ -113,6 +113,9 @@ public final class ManagedNamespace implements AutoCloseable {
         /** The loop's own descriptor of the namespace, closed when it ends. */
         private final NetworkNamespace own;
         private final EventHandler handler;
+        /** Whether the watchdog's last heartbeat waits on the loop. */
+        private volatile boolean beatPending;
+        private final Runnable beat = () -> beatPending = false;
         /** When the watch's probe was queued on the loop, 0 once it ran. */
         private volatile long probeQueued;
         private final Runnable probe = () -> probeQueued = 0;
@@ -131,6 +134,7 @@ public final class ManagedNamespace implements AutoCloseable {
             // Assignable: the control socket may hand a connection to another controller.
             this.host = new ControllerHost(controller, pathManager, own).assignable(assignments::remove)
                     .timeoutInterval(config.timeoutInterval()).listsConnections(standIn == null)
+                    .addressFlags(config.addressFlags())
                     .onDiscovery(d -> {
                         LOG.atInfo().addKeyValue("token", EventFormat.token(d.token()))
                                 .addKeyValue("subflows", d.connection().subflows().size())
@@ -238,6 +242,23 @@ public final class ManagedNamespace implements AutoCloseable {
                 return false;
             }
             return now - queued > config.controllerStall().toNanos();
+        }
+
+        /** See {@link ManagedNamespace#heartbeat}. */
+        boolean heartbeat() {
+            if (!launched) {
+                return true;
+            }
+            if (beatPending || !loop.isRunning()) {
+                return false;
+            }
+            beatPending = true;
+            try {
+                loop.execute(beat);
+            } catch (IllegalStateException ended) {
+                return false;
+            }
+            return true;
         }
 
         /** Waits up to {@code controller-stall} (in whole seconds, rounded up) for the loop, asked to stop, to end. */
@@ -624,6 +645,14 @@ public final class ManagedNamespace implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             return true;
         }
+    }
+
+    /**
+     * From the service manager's watchdog: whether the loop runs and ran the heartbeat task the
+     * previous call gave it (a run not started yet counts as answering); gives it the next.
+     */
+    boolean heartbeat() {
+        return run.heartbeat();
     }
 
     /** Whether the loop thread runs, or is about to (a reload waits for the loop before it to end). */

@@ -31,12 +31,14 @@ import org.mptcp4j.netns.NetworkNamespace;
  *     directory's loader when there is one (a changed set of jars is a changed configuration)
  * @param loopPriority the SCHED_FIFO priority of the event loop's thread, 0 for none (loop-priority off)
  * @param loopCpus the CPUs the event loop's thread runs on, null for those of the daemon (loop-cpu off)
+ * @param addressFlags mptcpd's addr-flags as {@link org.mptcp4j.protocol.MptcpAddress}'s FLAG_* bits: what
+ *     controllers give the addresses they announce, 0 for none
  */
 public record NamespaceConfig(String target, String pathManager, Map<String, String> parameters, Path policyFile,
         String policyText, boolean loopback, boolean linkLocal, List<String> interfaces, List<String> excludeInterfaces,
         String idle, int receiveBuffer, EventDecoding decoding, Duration timeoutInterval, Duration familyWait,
         Map<String, Map<String, String>> controllerDefaults, Duration controllerStall, ClassLoader controllerLoader,
-        int loopPriority, CpuSet loopCpus) {
+        int loopPriority, CpuSet loopCpus, int addressFlags) {
 
     /** Opens the namespace this configuration names. */
     NetworkNamespace open() {

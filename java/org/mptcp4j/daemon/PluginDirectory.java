@@ -64,6 +64,25 @@ public final class PluginDirectory {
      *     message says which file and why
      */
     public static List<Path> load(Path directory) throws IOException {
+        return load(directory, List.of());
+    }
+
+    /** A plugin {@code load-plugins} names that the directory does not have. */
+    static final class NotFound extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * As {@link #load(Path)}, with only the jars {@code names} names (mptcpd's
+     * {@code load-plugins}: NAME is NAME.jar); all of them when it is empty.
+     *
+     * @throws NotFound naming a plugin the directory does not have
+     */
+    static List<Path> load(Path directory, List<String> names) throws IOException {
         List<Path> jars;
         List<String> key = new ArrayList<>();
         List<URL> urls = new ArrayList<>();
@@ -75,6 +94,16 @@ public final class PluginDirectory {
             try (Stream<Path> files = Files.list(absolute)) {
                 jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
             }
+            if (!names.isEmpty()) {
+                List<String> found = jars.stream().map(j -> j.getFileName().toString()).toList();
+                for (String name : names) {
+                    if (!found.contains(name + ".jar")) {
+                        throw new NotFound("no plugin " + name + " (" + name + ".jar) in " + directory);
+                    }
+                }
+                jars = jars.stream().filter(j -> names.contains(j.getFileName().toString().replaceFirst("\\.jar$", "")))
+                        .toList();
+            }
             key.add(absolute.toString());
             for (Path jar : jars) {
                 TrustedPath.checkFile(jar, uid);
@@ -82,6 +111,8 @@ public final class PluginDirectory {
                         + "/" + Files.size(jar));
                 urls.add(url(jar));
             }
+        } catch (NotFound e) {
+            throw e;
         } catch (TrustedPath.Untrusted e) {
             throw new IOException("plugin directory " + directory + ": " + e.getMessage(), e);
         } catch (IOException e) {

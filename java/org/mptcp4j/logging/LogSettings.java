@@ -6,9 +6,28 @@ import org.slf4j.event.Level;
 
 /**
  * What the daemon's log prints and how: the lowest level printed, the line format, and
- * where lines go. Changed at any time (a configuration reload); read per record.
+ * where records go. Changed at any time (a configuration reload); read per record.
  */
 public final class LogSettings {
+    /** Where records go: mptcpd's {@code log} values. */
+    public enum Destination {
+        /** One line per record on standard error, in the {@link Format}. */
+        STDERR,
+        /**
+         * A datagram per record to syslog ({@code /dev/log}, or the property
+         * {@value SystemLog#SYSLOG_PROPERTY}): facility daemon, the level as its priority.
+         */
+        SYSLOG,
+        /**
+         * An entry per record to the systemd journal's native socket
+         * ({@code /run/systemd/journal/socket}, or the property {@value SystemLog#JOURNAL_PROPERTY}):
+         * PRIORITY, SYSLOG_IDENTIFIER, and each of the record's fields (NETNS, TOKEN, CONTROLLER...).
+         */
+        JOURNAL,
+        /** Nothing. */
+        NULL
+    }
+
     /** One line per record. */
     public enum Format {
         /** {@code key=value} pairs, values quoted when they hold spaces. */
@@ -20,7 +39,7 @@ public final class LogSettings {
     private static volatile Level level = Level.INFO;
     private static volatile Format format = Format.LOGFMT;
     private static volatile PrintStream out = System.err;
-    private static volatile boolean enabled = true;
+    private static volatile Destination destination = Destination.STDERR;
     /** Set on a thread whose records below ERROR are dropped, and on the threads it starts. */
     private static final InheritableThreadLocal<Boolean> QUIET = new InheritableThreadLocal<>();
 
@@ -46,9 +65,16 @@ public final class LogSettings {
         return format;
     }
 
-    /** false: nothing is printed (mptcpd's {@code log=null}). */
-    public static void enabled(boolean enabled) {
-        LogSettings.enabled = enabled;
+    /**
+     * Where records go from now on. A record the journal or syslog cannot take (no socket
+     * there) goes to standard error instead, so that none is lost.
+     */
+    public static void destination(Destination destination) {
+        LogSettings.destination = destination;
+    }
+
+    public static Destination destination() {
+        return destination;
     }
 
     /** Where lines go (standard error by default). */
@@ -75,7 +101,7 @@ public final class LogSettings {
     }
 
     static boolean prints(Level l) {
-        return enabled && l.toInt() >= level.toInt();
+        return destination != Destination.NULL && l.toInt() >= level.toInt();
     }
 
     /** Whether a record of {@code l} the calling thread made is dropped rather than written. */
@@ -96,6 +122,21 @@ public final class LogSettings {
             case "debug" -> Level.DEBUG;
             case "trace" -> Level.TRACE;
             default -> throw new IllegalArgumentException("'" + name + "' is not a log level (error, warn, info, debug, trace)");
+        };
+    }
+
+    /**
+     * A destination by its name, as mptcpd's {@code log}: stderr, syslog, journal or null.
+     *
+     * @throws IllegalArgumentException naming the accepted names
+     */
+    public static Destination parseDestination(String name) {
+        return switch (name) {
+            case "stderr" -> Destination.STDERR;
+            case "syslog" -> Destination.SYSLOG;
+            case "journal" -> Destination.JOURNAL;
+            case "null" -> Destination.NULL;
+            default -> throw new IllegalArgumentException("'" + name + "' is not accepted (stderr, syslog, journal, null)");
         };
     }
 

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.slf4j.spi.LoggingEventAware;
  * Writes each record as one line: time, level, the logger's simple name, the thread's MDC
  * entries (the event loop puts its namespace there), the message and the record's key-value
  * pairs; a throwable as {@code error=...} and its stack on the following lines (a field in JSON).
+ * To the journal or syslog ({@link LogSettings.Destination}), as one datagram each instead.
  */
 final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAware {
     private static final long serialVersionUID = 1L;
@@ -82,12 +85,17 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
         if (LogSettings.quiet(level)) {
             return;
         }
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        LogSettings.Destination destination = LogSettings.destination();
+        if (destination != LogSettings.Destination.STDERR
+                && SystemLog.send(destination, systemLogRecord(destination, level, message, context, pairs, throwable))) {
+            return;
+        }
         boolean json = LogSettings.format() == LogSettings.Format.JSON;
         StringBuilder line = new StringBuilder(160);
         field(line, json, "time", Instant.now().toString());
         field(line, json, "level", level.name().toLowerCase(Locale.ROOT));
         field(line, json, "logger", shortName);
-        Map<String, String> context = MDC.getCopyOfContextMap();
         if (context != null) {
             context.forEach((k, v) -> field(line, json, k, v));
         }
@@ -98,9 +106,7 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
         String stack = null;
         if (throwable != null) {
             field(line, json, "error", String.valueOf(throwable));
-            StringWriter trace = new StringWriter();
-            throwable.printStackTrace(new PrintWriter(trace));
-            stack = trace.toString();
+            stack = stack(throwable);
             if (json) {
                 field(line, true, "stack", stack);
             }
@@ -116,6 +122,44 @@ final class LogfmtLogger extends LegacyAbstractLogger implements LoggingEventAwa
             }
             out.flush();
         }
+    }
+
+    /**
+     * The record for the journal (the message with its fields in logfmt, and each field on its
+     * own: LOGGER, the MDC's, the pairs', ERROR and STACK) or for syslog (the message with its
+     * fields and the error in logfmt).
+     */
+    private byte[] systemLogRecord(LogSettings.Destination destination, Level level, String message,
+            Map<String, String> context, List<KeyValuePair> pairs, Throwable throwable) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (context != null) {
+            fields.putAll(context);
+        }
+        for (KeyValuePair pair : pairs) {
+            fields.put(pair.key, String.valueOf(pair.value));
+        }
+        StringBuilder text = new StringBuilder(message);
+        fields.forEach((k, v) -> field(text, false, k, v));
+        if (throwable != null) {
+            fields.put("error", String.valueOf(throwable));
+        }
+        if (destination == LogSettings.Destination.SYSLOG) {
+            if (throwable != null) {
+                field(text, false, "error", String.valueOf(throwable));
+            }
+            return SystemLog.syslogMessage(level, text.toString(), LocalDateTime.now());
+        }
+        fields.put("logger", shortName);
+        if (throwable != null) {
+            fields.put("stack", stack(throwable));
+        }
+        return SystemLog.journalEntry(level, text.toString(), fields);
+    }
+
+    private static String stack(Throwable throwable) {
+        StringWriter trace = new StringWriter();
+        throwable.printStackTrace(new PrintWriter(trace));
+        return trace.toString();
     }
 
     private static void field(StringBuilder line, boolean json, String key, String value) {

@@ -10,7 +10,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The SLF4J binding of the mptcp4j daemon: one structured line per record on standard error,
  * in logfmt ({@code time=... level=info logger=ControllerHost netns=blue msg="..." token=1c0ffee5})
- * or JSON, with the level changeable while running (a reload may change it).
+ * or JSON, or one datagram per record to the journal or syslog ({@link LogSettings.Destination}),
+ * with the settings changeable while running (a reload may change them).
  *
  * <p>Chosen explicitly with {@code -Dslf4j.provider=org.mptcp4j.logging.LogfmtServiceProvider}
  * (the daemon sets it when nothing else was asked for); it is never registered as a service,

@@ -149,4 +149,14 @@ public interface LinuxCalls {
 
     /** poll(2) for {@code events} on one descriptor: its revents (not 0), 0 on timeout, or a negative errno. */
     int pollEvents(int fd, int events, int timeoutMillis);
+
+    // Unix datagrams: the service manager's notifications, the journal, syslog
+
+    int SOCK_DGRAM = 2;
+
+    /** bind(2) of a Unix socket to {@code address}: sun_path's bytes, a NUL first for the abstract namespace. */
+    int bindUnix(int fd, byte[] address);
+
+    /** sendto(2) of {@code length} bytes at {@code offset} to the Unix socket at {@code address} (as {@link #bindUnix}'s). */
+    int sendToUnix(int fd, byte[] address, ByteBuffer buffer, int offset, int length, int flags);
 }

@@ -28,6 +28,10 @@ final class ForeignLinuxCalls implements LinuxCalls {
     private static final short POLLERR = 0x8;
     private static final short POLLHUP = 0x10;
     private static final int SOCKADDR_NL_SIZE = 12;
+    /** struct sockaddr_un: sun_family, then sun_path's 108 bytes. */
+    private static final int SUN_PATH_OFFSET = 2;
+    private static final int SUN_PATH_SIZE = 108;
+    private static final int ENAMETOOLONG = 36;
     /** struct stat's st_ino: after st_dev, on x86_64 and aarch64 alike. */
     private static final long STAT_INO_OFFSET = 8;
     private static final long STAT_SIZE = 256;
@@ -71,6 +75,8 @@ final class ForeignLinuxCalls implements LinuxCalls {
     private static final MethodHandle SEND = call("send", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT), false);
     private static final MethodHandle RECVFROM =
             call("recvfrom", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, LONG, LONG), false);
+    private static final MethodHandle SENDTO =
+            call("sendto", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT, ADDRESS, INT), false);
     private static final MethodHandle POLL = call("poll", FunctionDescriptor.of(INT, LONG, LONG, INT), false);
     private static final MethodHandle EVENTFD = call("eventfd", FunctionDescriptor.of(INT, INT, INT), false);
     private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(LONG, INT, LONG, LONG), false);
@@ -581,6 +587,52 @@ final class ForeignLinuxCalls implements LinuxCalls {
             state.set(SHORT, SCRATCH_DATA + 6, (short) 0);
             int rc = result(state, (int) POLL.invokeExact(state, scratch.data, 1L, timeoutMillis));
             return rc <= 0 ? rc : Short.toUnsignedInt(state.get(SHORT, SCRATCH_DATA + 6));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    /** A sockaddr_un for {@code path} (1 to 107 bytes) in the thread's scratch. */
+    private static MemorySegment unixAddress(MemorySegment state, byte[] path) {
+        MemorySegment address = data(state).asSlice(0, SUN_PATH_OFFSET + SUN_PATH_SIZE);
+        address.fill((byte) 0);
+        address.set(SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(path, 0, address, ValueLayout.JAVA_BYTE, SUN_PATH_OFFSET, path.length);
+        return address;
+    }
+
+    /** The address's length: a path's terminating NUL counted, as sd_notify does; an abstract name has none. */
+    private static int unixAddressLength(byte[] path) {
+        return SUN_PATH_OFFSET + path.length + (path[0] != 0 ? 1 : 0);
+    }
+
+    private static boolean fitsSunPath(byte[] path) {
+        return path.length >= 1 && path.length < SUN_PATH_SIZE;
+    }
+
+    @Override
+    public int bindUnix(int fd, byte[] path) {
+        if (!fitsSunPath(path)) {
+            return -ENAMETOOLONG;
+        }
+        try {
+            MemorySegment state = scratch();
+            return result(state, (int) BIND.invokeExact(state, fd, unixAddress(state, path), unixAddressLength(path)));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int sendToUnix(int fd, byte[] path, ByteBuffer buffer, int offset, int length, int flags) {
+        within(buffer, offset, length);
+        if (!fitsSunPath(path)) {
+            return -ENAMETOOLONG;
+        }
+        try {
+            Scratch scratch = SCRATCH.get();
+            return result(scratch.state, (long) SENDTO.invokeExact(scratch.state, fd, scratch.address(buffer) + offset,
+                    (long) length, flags, unixAddress(scratch.state, path), unixAddressLength(path)));
         } catch (Throwable t) {
             throw failed(t);
         }

@@ -68,7 +68,8 @@ public final class AnnounceController implements Controller {
     public void start(ControllerContext ctx) {
         this.context = ctx;
         for (InetAddress a : settings.addresses()) {
-            MptcpAddress address = MptcpAddress.of(a, settings.port());
+            // Of addr-flags only backup concerns announcements: the peer's joins there are backup subflows.
+            MptcpAddress address = MptcpAddress.of(a, settings.port()).flags(ctx.addressFlags() & MptcpAddress.FLAG_BACKUP);
             announced.add(address.id(ctx.localAddressIds().idOf(address)));
         }
     }

@@ -294,7 +294,7 @@ class ResyncKernelTest {
             List<MptcpSocket> sockets = new ArrayList<>();
             try {
                 try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--netns", t.clientName(),
-                        "--subflows", "2")) {
+                        "--subflows", "2", "--print-discovered")) {
                     for (int i = 0; i < 3; i++) {
                         sockets.add(connect(t));
                     }
@@ -311,7 +311,7 @@ class ResyncKernelTest {
                 assertEquals(0, sockets.get(4).info().extraSubflows());
 
                 try (CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--netns", t.clientName(),
-                        "--subflows", "2")) {
+                        "--subflows", "2", "--print-discovered")) {
                     for (MptcpSocket s : sockets) {
                         ConnectionInfo info = Transfers.awaitInfo(s, i -> i.extraSubflows() == 2);
                         assertEquals(2, info.extraSubflows(), "managed after the restart: " + info);

@@ -95,7 +95,7 @@ class DaemonConfigTest {
                 controller-stall = 2m
                 loop-cpu = off
                 """.replace("DECODING", DECODING));
-        assertTrue(c.logEnabled());
+        assertEquals(LogSettings.Destination.STDERR, c.log());
         assertEquals(Level.DEBUG, c.logLevel());
         assertEquals(LogSettings.Format.JSON, c.logFormat());
         assertEquals(Path.of("/run/m4j/ctl.sock"), c.controlSocket());
@@ -184,7 +184,7 @@ class DaemonConfigTest {
     @Test
     void anUnknownKeyNamesTheAcceptedOnes() throws IOException {
         String e = error("[core]\nidel = blocking\n");
-        assertTrue(e.startsWith("F:2: unknown key 'idel' in [core]; accepted: control-socket, controller-stall, decoding,"), e);
+        assertTrue(e.startsWith("F:2: unknown key 'idel' in [core]; accepted: addr-flags, control-socket, controller-stall, decoding,"), e);
     }
 
     @Test
@@ -199,7 +199,7 @@ class DaemonConfigTest {
                 error("[core]\n\nidle = lazy\n"));
         assertEquals("F:2: [namespace blue] decoding: 'c' is not accepted (java, native)",
                 error("[namespace blue]\ndecoding = c\n"));
-        assertEquals("F:2: [core] log: 'syslog' is not accepted (stderr, null)", error("[core]\nlog = syslog\n"));
+        assertEquals("F:2: [core] log: 'files' is not accepted (stderr, syslog, journal, null)", error("[core]\nlog = files\n"));
         assertEquals("F:2: [core] log-level: 'loud' is not a log level (error, warn, info, debug, trace)",
                 error("[core]\nlog-level = loud\n"));
         assertEquals("F:2: [core] receive-buffer must be a size in 4K..1G (bytes, or a number and K, M or G: 512K, 2M),"

@@ -42,7 +42,7 @@ class DaemonKernelTest {
         Files.writeString(config, ndiffports(1));
         try (ServedTopology t = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "--config", config.toString(),
-                        "-n", t.clientName());
+                        "-n", t.clientName(), "--print-discovered");
                 MptcpSocket first = t.connect()) {
             ConnectionInfo before = Transfers.awaitInfo(first, i -> i.extraSubflows() == 1);
             SubflowInfo initial = before.subflows().get(0);

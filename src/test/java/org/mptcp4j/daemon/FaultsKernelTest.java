@@ -47,7 +47,8 @@ class FaultsKernelTest {
                     }
                 }
             }, "load");
-            String[] run = {"run", "-n", t.clientName(), "--control-socket", "off", "--controller", "ndiffports", "subflows=2"};
+            String[] run = {"run", "-n", t.clientName(), "--control-socket", "off", "--print-discovered", "--controller",
+                "ndiffports", "subflows=2"};
             try {
                 try (CommandProcess first = CommandProcess.startAndAwaitReady(run)) {
                     load.start();

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,9 +22,26 @@ public final class CommandProcess implements AutoCloseable {
     private final Path err;
 
     private CommandProcess(List<String> command) throws IOException {
+        this(command, Map.of());
+    }
+
+    private CommandProcess(List<String> command, Map<String, String> environment) throws IOException {
         out = Files.createTempFile("mptcp4j-test-", ".out");
         err = Files.createTempFile("mptcp4j-test-", ".err");
-        process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
+    }
+
+    /**
+     * Starts {@code mptcp4j args} with {@code environment} added to the test's, {@code jvmOptions}
+     * and the tests' classes on the class path, without waiting for it to be ready.
+     */
+    public static CommandProcess start(Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")));
+        options.addAll(jvmOptions);
+        return new CommandProcess(Processes.withTestClasses(Processes.command(List.of(), options, false, args)), environment);
     }
 
     /** Starts {@code mptcp4j args}, without waiting for it to be ready. */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON reader for what tests read (the commands. output, a Grafana dashboard, Prometheus. HTTP API): objects
+ * A strict JSON reader for what tests read (the commands' output, a Grafana dashboard, Prometheus' HTTP API): objects
  * as ordered maps, arrays as lists, numbers as BigDecimal, strings, booleans and null.
  */
 public final class Json {

@@ -1,14 +1,18 @@
 package org.mptcp4j.controller.announce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.protocol.ConnectionInfo;
+import org.mptcp4j.protocol.MptcpAddress;
+import org.mptcp4j.protocol.SubflowInfo;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.KernelTest;
 import org.mptcp4j.testing.ServerPolicy;
@@ -48,6 +52,31 @@ class AnnounceKernelTest {
                     Thread.sleep(20);
                 }
                 assertEquals(0, s.serverPm.announcedListeners(), "the listener closed with its connection");
+            }
+        }
+    }
+
+    /** addr-flags = backup (mptcpd's key): the server answers the join to its announced address as a backup subflow. */
+    @Test
+    void withAddrFlagsBackupTheJoinToTheAnnouncedAddressIsBackup() throws Exception {
+        AnnounceController controller = new AnnounceController(new AnnounceController.Settings(
+                List.of(Topology.serverAddress(2)), 0, true));
+        try (ServerPolicy s = new ServerPolicy(controller, false)) {
+            s.serverHost.addressFlags(MptcpAddress.FLAG_BACKUP | MptcpAddress.FLAG_SUBFLOW);
+            s.startServerLoop();
+            Shell.run("ip", "-n", s.topology.clientName(), "mptcp", "limits", "set", "subflows", "2", "add_addr_accepted",
+                    "2");
+            try (MptcpSocket socket = MptcpSocket.connect(s.topology.client(), Topology.serverEndpoint(1, ServerPolicy.PORT))) {
+                Transfers.send(socket, 1000);
+                ConnectionInfo client = Transfers.awaitConnection(s.topology.client(), socket.info().token(), 10,
+                        c -> c.subflows().stream().anyMatch(f -> f.state() == 1
+                                && f.remote().getAddress().equals(Topology.serverAddress(2))));
+                SubflowInfo joined = client.subflows().stream()
+                        .filter(f -> f.remote().getAddress().equals(Topology.serverAddress(2))).findFirst().orElseThrow();
+                assertTrue(joined.peerBackup(), "the server marked the join backup: " + client);
+                SubflowInfo initial = client.subflows().stream()
+                        .filter(f -> f.remote().getAddress().equals(Topology.serverAddress(1))).findFirst().orElseThrow();
+                assertFalse(initial.peerBackup(), "not the initial subflow: " + client);
             }
         }
     }

@@ -84,7 +84,7 @@ class AnnouncedPortKernelTest {
             t.routeBySource();
             PathManagerMode.set(t.server(), PathManagerMode.USERSPACE);
             PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
-            String[] run = {"run", "-n", t.serverName(), "--control-socket", "off", "--controller", "announce",
+            String[] run = {"run", "-n", t.serverName(), "--control-socket", "off", "--print-discovered", "--controller", "announce",
                     "addresses=" + announced.getAddress().getHostAddress(), "port=" + ANNOUNCED_PORT};
             try (MptcpServerSocket app = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0",
                     ServerPolicy.PORT), 16);

@@ -1,0 +1,140 @@
+package org.mptcp4j.natives;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.mptcp4j.protocol.Errno;
+
+/**
+ * A Unix-domain datagram socket, which the JDK before 22 does not have: the daemon's way to the
+ * service manager ({@code NOTIFY_SOCKET}), the journal ({@code /run/systemd/journal/socket})
+ * and syslog ({@code /dev/log}). An address is a path, or {@code @name} for the abstract
+ * namespace, as {@code NOTIFY_SOCKET} writes it. Safe for use by several threads: each send is
+ * one system call.
+ */
+public final class UnixDatagram implements AutoCloseable {
+    private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    /** sun_path's size, its terminating NUL included. */
+    private static final int PATH_MAX = 108;
+
+    private final int fd;
+    private volatile boolean closed;
+
+    private UnixDatagram(int fd) {
+        this.fd = fd;
+    }
+
+    /** A socket that sends to any address. */
+    public static UnixDatagram open() throws IOException {
+        int fd = Transport.foreign() ? Transport.linux().socket(LinuxCalls.AF_UNIX,
+                LinuxCalls.SOCK_DGRAM | LinuxCalls.SOCK_CLOEXEC, 0) : openSocket();
+        if (fd < 0) {
+            throw failure("socket(AF_UNIX, SOCK_DGRAM)", -fd);
+        }
+        return new UnixDatagram(fd);
+    }
+
+    /** A socket bound to {@code address}, receiving what is sent there (a path is created, and left). */
+    public static UnixDatagram bind(String address) throws IOException {
+        byte[] bytes = address(address);
+        UnixDatagram socket = open();
+        int rc = Transport.foreign() ? Transport.linux().bindUnix(socket.fd, bytes) : bindUnix(socket.fd, bytes);
+        if (rc < 0) {
+            socket.close();
+            throw failure("bind(" + address + ")", -rc);
+        }
+        return socket;
+    }
+
+    /**
+     * Sends {@code data}'s remaining bytes (a direct buffer) to {@code address} as one datagram.
+     *
+     * @throws IOException naming the address and the kernel's refusal (ENOENT, ECONNREFUSED:
+     *     nobody listens there; EMSGSIZE: too large for one datagram)
+     */
+    public void send(String address, ByteBuffer data) throws IOException {
+        byte[] bytes = address(address);
+        int offset = data.position();
+        int length = data.remaining();
+        int rc;
+        do {
+            if (Transport.foreign()) {
+                rc = Transport.linux().sendToUnix(fd, bytes, data, offset, length, LinuxCalls.MSG_NOSIGNAL);
+            } else {
+                rc = sendTo(fd, bytes, data.slice(), length);
+            }
+        } while (rc == -EINTR);
+        if (rc < 0) {
+            throw failure("sendto(" + address + ")", -rc);
+        }
+    }
+
+    /**
+     * One datagram into {@code into} (direct) from its position, up to its limit, waiting up to
+     * {@code timeoutMillis}; the position is moved past it.
+     *
+     * @return whether one arrived in time
+     */
+    public boolean receive(ByteBuffer into, int timeoutMillis) throws IOException {
+        int rc;
+        if (Transport.foreign()) {
+            LinuxCalls linux = Transport.linux();
+            rc = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis);
+            if (rc == 0) {
+                rc = -EAGAIN;
+            } else if (rc > 0) {
+                rc = linux.receive(fd, into, into.position(), into.remaining(), LinuxCalls.MSG_DONTWAIT,
+                        ByteBuffer.allocateDirect(16));
+            }
+        } else {
+            rc = receive(fd, into.slice(), into.remaining(), timeoutMillis);
+        }
+        if (rc == -EAGAIN) {
+            return false;
+        }
+        if (rc < 0) {
+            throw failure("recv", -rc);
+        }
+        into.position(into.position() + rc);
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (Transport.foreign()) {
+                Transport.linux().close(fd);
+            } else {
+                closeSocket(fd);
+            }
+        }
+    }
+
+    /** sun_path's bytes: '@' first names the abstract namespace (a NUL there). */
+    static byte[] address(String address) throws IOException {
+        byte[] bytes = address.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length >= PATH_MAX) {
+            throw new IOException("'" + address + "' is no Unix socket address (1 to " + (PATH_MAX - 1) + " bytes)");
+        }
+        if (bytes[0] == '@') {
+            bytes[0] = 0;
+        }
+        return bytes;
+    }
+
+    private static IOException failure(String call, int errno) {
+        return new IOException(call + ": " + Errno.name(errno) + " (" + Errno.text(errno) + ")");
+    }
+
+    private static native int openSocket();
+
+    private static native int bindUnix(int fd, byte[] address);
+
+    private static native int sendTo(int fd, byte[] address, ByteBuffer data, int length);
+
+    private static native int receive(int fd, ByteBuffer into, int length, int timeoutMillis);
+
+    private static native int closeSocket(int fd);
+}

@@ -1,0 +1,70 @@
+package org.mptcp4j.natives;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Datagrams between Unix sockets at a path and at an abstract address, on the transport under test. */
+class UnixDatagramTest {
+    @TempDir
+    Path dir;
+
+    private static ByteBuffer direct(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    }
+
+    private static String received(UnixDatagram socket) throws IOException {
+        ByteBuffer into = ByteBuffer.allocateDirect(4096);
+        assertTrue(socket.receive(into, 5000), "nothing arrived");
+        into.flip();
+        byte[] bytes = new byte[into.remaining()];
+        into.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aDatagramArrivesWholeAtAPathAndAtAnAbstractAddress() throws Exception {
+        String path = dir.resolve("notify.sock").toString();
+        String abstractName = "@mptcp4j-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try (UnixDatagram atPath = UnixDatagram.bind(path);
+                UnixDatagram atName = UnixDatagram.bind(abstractName);
+                UnixDatagram sender = UnixDatagram.open()) {
+            ByteBuffer first = direct("READY=1\nSTATUS=first");
+            sender.send(path, first);
+            sender.send(abstractName, direct("WATCHDOG=1"));
+            sender.send(path, direct("second"));
+            assertEquals("READY=1\nSTATUS=first", received(atPath));
+            assertEquals("second", received(atPath), "one datagram per send, in order");
+            assertEquals("WATCHDOG=1", received(atName));
+            assertFalse(atName.receive(ByteBuffer.allocateDirect(16), 50), "nothing more was sent there");
+        }
+    }
+
+    @Test
+    void noSocketThereIsAnErrorNamingTheAddress() throws Exception {
+        try (UnixDatagram sender = UnixDatagram.open()) {
+            String nowhere = dir.resolve("nobody").toString();
+            IOException e = assertThrows(IOException.class, () -> sender.send(nowhere, direct("x")));
+            assertEquals("sendto(" + nowhere + "): ENOENT (No such file or directory)", e.getMessage());
+            IOException tooLong = assertThrows(IOException.class, () -> sender.send("/" + "a".repeat(120), direct("x")));
+            assertTrue(tooLong.getMessage().endsWith("is no Unix socket address (1 to 107 bytes)"), tooLong.getMessage());
+        }
+        String taken = dir.resolve("taken").toString();
+        UnixDatagram first = UnixDatagram.bind(taken);
+        try {
+            IOException e = assertThrows(IOException.class, () -> UnixDatagram.bind(taken));
+            assertEquals("bind(" + taken + "): EADDRINUSE (Address already in use)", e.getMessage());
+        } finally {
+            first.close();
+        }
+    }
+}
