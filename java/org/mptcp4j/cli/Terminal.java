@@ -2,13 +2,13 @@ package org.mptcp4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The terminal on standard input and output, taken over for a full-screen view: the alternate
@@ -30,7 +30,7 @@ final class Terminal implements AutoCloseable {
     private final PrintStream out;
     private final PrintStream err;
     private final String saved;
-    private final AtomicBoolean restored = new AtomicBoolean();
+    private boolean restored;
     private final Thread hook = new Thread(this::restore, "mptcp4j-terminal");
 
     private Terminal(PrintStream out, PrintStream err, String saved) {
@@ -50,11 +50,21 @@ final class Terminal implements AutoCloseable {
     }
 
     /** Takes the terminal over: its modes saved, keys unbuffered and unechoed, the alternate screen. */
-    static Terminal open(PrintStream out, PrintStream err) throws IOException {
-        Terminal t = new Terminal(out, err, stty("-g").trim());
+    static Terminal open(PrintStream out, PrintStream err) {
+        Terminal t;
+        try {
+            t = new Terminal(out, err, stty("-g").trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         Runtime.getRuntime().addShutdownHook(t.hook);
-        // Ctrl-C still interrupts (isig is kept): the hook gives the terminal back.
-        stty("-icanon", "-echo", "min", "1", "time", "0");
+        try {
+            // Ctrl-C still interrupts (isig is kept): the hook gives the terminal back.
+            stty("-icanon", "-echo", "min", "1", "time", "0");
+        } catch (IOException e) {
+            t.close();
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         out.print(ALTERNATE_SCREEN + HIDE_CURSOR);
         out.flush();
         return t;
@@ -81,7 +91,10 @@ final class Terminal implements AutoCloseable {
      * line is cleared before it is written, not after: after a line as wide as the screen the
      * cursor waits on its last column, which a clear there would erase.
      */
-    void draw(List<String> lines, int rows) {
+    synchronized void draw(List<String> lines, int rows) {
+        if (restored) {
+            return; // the JVM is ending (Ctrl-C): the main screen is back and must stay clean
+        }
         StringBuilder s = new StringBuilder(HOME);
         for (int i = 0; i < lines.size(); i++) {
             s.append(CLEAR_LINE_END).append(lines.get(i)).append(i + 1 < lines.size() ? "\r\n" : "");
@@ -103,10 +116,12 @@ final class Terminal implements AutoCloseable {
         }
     }
 
-    private void restore() {
-        if (!restored.compareAndSet(false, true)) {
+    /** Synchronized with {@link #draw}: no frame lands on the main screen once it is back. */
+    private synchronized void restore() {
+        if (restored) {
             return;
         }
+        restored = true;
         out.print(SHOW_CURSOR + MAIN_SCREEN);
         out.flush();
         try {

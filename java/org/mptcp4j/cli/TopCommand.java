@@ -105,7 +105,7 @@ final class TopCommand {
         this.err = err;
     }
 
-    int run(String[] args) throws IOException, InterruptedException {
+    int run(String[] args) throws InterruptedException {
         Arguments a = Arguments.parse("top", args, 1, Set.of("netns", "delay", "-d", "sort", "socket", "count"),
                 Set.of("batch", "-b")).atMostPositional(0);
         String delay = option(a, "delay", "-d", "1");

@@ -82,7 +82,8 @@ final class TopView {
     }
 
     private static final Comparator<Row> TIES = Comparator.comparing((Row r) -> Integer.toUnsignedLong(r.connection().token()))
-            .thenComparing(r -> ConnectionsCommand.address(r.subflow().local())).thenComparing(r -> ConnectionsCommand.address(r.subflow().remote()));
+            .thenComparing(r -> ConnectionsCommand.address(r.subflow().local()))
+            .thenComparing(r -> ConnectionsCommand.address(r.subflow().remote()));
 
     private TopView() {}
 
@@ -169,7 +170,8 @@ final class TopView {
         Column[] columns = Column.values();
         for (int i = 0; i < cells.length; i++) {
             String pad = " ".repeat(widths[i] - cells[i].length());
-            s.append(i == 0 ? "" : "  ").append(columns[i].number ? pad + cells[i] : i == cells.length - 1 ? cells[i] : cells[i] + pad);
+            String cell = columns[i].number ? pad + cells[i] : i == cells.length - 1 ? cells[i] : cells[i] + pad;
+            s.append(i == 0 ? "" : "  ").append(cell);
         }
         return s.toString();
     }

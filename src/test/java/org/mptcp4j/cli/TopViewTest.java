@@ -74,8 +74,10 @@ class TopViewTest {
                 "sort: SEND/s descending; " + TopView.KEYS,
                 "",
                 "TOKEN     LOCAL             REMOTE           STATE        BACKUP  RTT ms  SEND/s*  RECV/s  CONTROLLER",
-                "1c0ffee5  10.231.1.1:40000  10.231.1.2:5201  established  -         1.50    2.00M   4.00k  ndiffports (1 extra subflows per connection)",
-                "1c0ffee5  10.231.1.1:40001  10.231.1.2:5201  established  local    21.00        0       0  ndiffports (1 extra subflows per connection)",
+                "1c0ffee5  10.231.1.1:40000  10.231.1.2:5201  established  -         1.50    2.00M   4.00k"
+                        + "  ndiffports (1 extra subflows per connection)",
+                "1c0ffee5  10.231.1.1:40001  10.231.1.2:5201  established  local    21.00        0       0"
+                        + "  ndiffports (1 extra subflows per connection)",
                 "00000abc  10.231.1.1:40002  10.231.1.2:5201  established  peer      0.30        -       -  -"),
                 lines);
     }
