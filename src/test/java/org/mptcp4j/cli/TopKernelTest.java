@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import org.mptcp4j.demo.Shell;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.protocol.SubflowInfo;
+import org.mptcp4j.socket.MptcpServerSocket;
 import org.mptcp4j.socket.MptcpSocket;
 import org.mptcp4j.testing.CommandProcess;
 import org.mptcp4j.testing.KernelTest;
@@ -141,6 +144,26 @@ class TopKernelTest {
                 assertTrue(busy(rows.get(0)[6]), "a rate in every frame, the first too: " + frame);
                 assertEquals("-", controller(rows.get(0)), frame);
             }
+        }
+    }
+
+    @Test
+    void withoutADaemonTheInKernelPathManagerIsNamed() throws Exception {
+        try (Topology t = Topology.create("m4j-test", 1);
+                MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 8);
+                MptcpSocket app = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
+            Transfers.discardServer(listener, new AtomicLong());
+            Transfers.send(app, 1000);
+            Path socket = dir.resolve("nobody.sock");
+            Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path="
+                    + System.getProperty("mptcp4j.test.nativeDir")), false, "top", "-n", t.clientName(), "--batch",
+                    "--count", "1", "--delay", "0.2", "--socket", socket.toString());
+            assertEquals(Commands.OK, r.exit(), r.err());
+            assertTrue(r.out().startsWith("mptcp4j top: network namespace " + t.clientName() + ", every 0.2 s; controllers:"
+                    + " the in-kernel path manager (no daemon on " + socket + ")\n"), r.out());
+            List<String[]> rows = rows(r.out(), String.format("%08x", app.info().token()));
+            assertEquals(1, rows.size(), r.out());
+            assertEquals("kernel", controller(rows.get(0)), r.out());
         }
     }
 
