@@ -63,7 +63,7 @@ class TopKernelTest {
                         + " | grep -x -e -icanon -e icanon -e -echo -e echo) EXITED $status\n";
                 Path script = dir.resolve("top.sh");
                 Files.writeString(script, "trap true INT\necho BEFORE TOP\n" + top + top + "sleep 600\n");
-                try (Tmux tmux = Tmux.start("sh " + script)) {
+                try (Tmux tmux = Tmux.start(dir.resolve("tmux.sock"), "sh " + script)) {
                     // Both subflows carry data, under the daemon's controller.
                     String screen = tmux.await(s -> rows(s, token).size() == 2
                             && rows(s, token).stream().allMatch(r -> busy(r[6])));
@@ -187,14 +187,18 @@ class TopKernelTest {
     }
 
     /**
-     * A command in a detached tmux session of 160 by 40, on a tmux server of its own (its own
-     * socket name), killed with its session on close whatever happened.
+     * A command in a detached tmux session of 160 by 40, on a tmux server of its own (on a socket
+     * of the test's directory), killed with its session on close whatever happened.
      */
     private static final class Tmux implements AutoCloseable {
-        private final String server = "m4j-top-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        private final String server;
 
-        static Tmux start(String command) throws IOException {
-            Tmux tmux = new Tmux();
+        private Tmux(Path socket) {
+            server = socket.toString();
+        }
+
+        static Tmux start(Path socket, String command) throws IOException {
+            Tmux tmux = new Tmux(socket);
             try {
                 tmux.run("new-session", "-d", "-s", "top", "-x", "160", "-y", "40", command);
             } catch (IOException | RuntimeException e) {
@@ -205,7 +209,7 @@ class TopKernelTest {
         }
 
         private String run(String... words) throws IOException {
-            List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+            List<String> command = new ArrayList<>(List.of("tmux", "-S", server));
             command.addAll(List.of(words));
             return Shell.run(command.toArray(String[]::new));
         }
@@ -238,8 +242,8 @@ class TopKernelTest {
 
         @Override
         public void close() {
-            Shell.runQuietly("tmux", "-L", server, "kill-session", "-t", "top");
-            Shell.runQuietly("tmux", "-L", server, "kill-server");
+            Shell.runQuietly("tmux", "-S", server, "kill-session", "-t", "top");
+            Shell.runQuietly("tmux", "-S", server, "kill-server");
         }
     }
 }
