@@ -65,7 +65,7 @@ final class ControlCommand {
                 mptcp4j ctl --socket /run/mptcp4j/blue.sock reload
             """;
 
-    private static final Path DEFAULT_SOCKET = Path.of("/run/mptcp4j/control.sock");
+    static final Path DEFAULT_SOCKET = Path.of("/run/mptcp4j/control.sock");
 
     private final PrintStream out;
     private final PrintStream err;

@@ -238,6 +238,7 @@ public final class Main {
                 case "controllers" -> new ControllersCommand(out).run(args);
                 case "path-manager" -> new PathManagerModeCommand(out).run(args);
                 case "connections" -> new ConnectionsCommand(out).run(args);
+                case "top" -> new TopCommand(in, out, err).run(args);
                 case "record" -> new RecordCommand(err).run(args);
                 case "ctl" -> new ControlCommand(out, err).run(args);
                 case "demo" -> new DemoCommand(out).run(args);

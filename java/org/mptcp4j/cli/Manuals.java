@@ -72,6 +72,7 @@ final class Manuals {
                 controllers       the controllers 'run' and policies can name, with their parameters
                 path-manager      show or select the path manager (kernel or userspace) of a namespace
                 connections       every MPTCP connection of a namespace with its subflows (sock_diag)
+                top               a live view of a namespace's subflows: rates, RTT, backup, controller
                 demo              two namespaced hosts, a real MPTCP transfer, mptcp4j opening its subflows
                 version           the version of mptcp4j and the transport it runs on
                 help              the manual of a command
@@ -126,6 +127,7 @@ final class Manuals {
     /** The manuals of the commands other than the path manager's ({@link #PATH_MANAGER}). */
     private static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("ctl", ControlCommand.HELP),
+            Map.entry("top", TopCommand.HELP),
             Map.entry("record", RecordCommand.HELP),
             Map.entry("help", """
                     NAME

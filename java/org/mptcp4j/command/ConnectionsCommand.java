@@ -39,7 +39,8 @@ public final class ConnectionsCommand {
         return Commands.OK;
     }
 
-    private static String address(InetSocketAddress a) {
+    /** An address with its port as ss prints it: 10.0.0.1:5201, [fd00::1]:5201. */
+    public static String address(InetSocketAddress a) {
         String host = AddressText.of(a.getAddress());
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
