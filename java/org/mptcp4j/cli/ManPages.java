@@ -113,9 +113,10 @@ final class ManPages {
     private String groupPage(String group, List<String> commands) {
         StringBuilder out = header(group);
         List<String> subcommands = commands.stream().map(command -> command.substring(group.length() + 1)).toList();
-        out.append(".SH NAME\n").append(escape("mptcp4j-" + group + " - mptcp4j " + group + " "
-                + String.join(", ", subcommands.subList(0, subcommands.size() - 1)) + " and "
-                + subcommands.get(subcommands.size() - 1))).append('\n');
+        int last = subcommands.size() - 1;
+        String list = last == 0 ? subcommands.get(0)
+                : String.join(", ", subcommands.subList(0, last)) + " and " + subcommands.get(last);
+        out.append(".SH NAME\n").append(escape("mptcp4j-" + group + " - mptcp4j " + group + " " + list)).append('\n');
         out.append(".SH SYNOPSIS\n");
         for (String command : commands) {
             synopsis(out, command, Manuals.sections(Manuals.page(command)).get("SYNOPSIS"));
