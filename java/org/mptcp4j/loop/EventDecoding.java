@@ -1,11 +1,13 @@
 package org.mptcp4j.loop;
 
+import org.mptcp4j.natives.Transport;
+
 /**
  * Where the kernel's event messages are parsed into records. Both give the same records and
  * the same counters, allocate nothing, and cost one JNI call per poll.
  */
 public enum EventDecoding {
-    /** In C with libnl, as they are received. */
+    /** In C with libnl, as they are received: the JNI transport only. */
     NATIVE,
     /**
      * In Java: C only receives the datagrams into a buffer Java parses. The default: about 2.5
@@ -16,13 +18,23 @@ public enum EventDecoding {
     /**
      * The decoding a configuration or command line names: {@code java} or {@code native}.
      *
-     * @throws IllegalArgumentException naming the text and the accepted names
+     * @throws IllegalArgumentException naming the text and the accepted names, or that
+     *     {@code native} needs the JNI transport this process does not run on
      */
     public static EventDecoding parse(String name) {
         return switch (name) {
             case "java" -> JAVA;
-            case "native" -> NATIVE;
+            case "native" -> NATIVE.requireTransport();
             default -> throw new IllegalArgumentException("'" + name + "' is not accepted (java, native)");
         };
+    }
+
+    /** This decoding, if the process's transport has it: libnl's decoder lives in libmptcp4j.so. */
+    EventDecoding requireTransport() {
+        if (this == NATIVE && Transport.foreign()) {
+            throw new IllegalArgumentException("'native' decoding is libnl's, in libmptcp4j.so, and this process runs"
+                    + " on the FFM transport without it: use 'java' (the same records)");
+        }
+        return this;
     }
 }

@@ -117,7 +117,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         if (scheduling != null) {
             scheduling.check(); // before any socket is opened: a refusal leaves nothing to close
         }
-        boolean java = b.decoding == EventDecoding.JAVA;
+        boolean java = b.decoding.requireTransport() == EventDecoding.JAVA;
         this.clock = b.standIn != null ? b.standIn.clock() : System::nanoTime;
         this.socket = b.standIn != null ? b.standIn.eventSocket(b.recordCapacity, java)
                 : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : KernelFeatures.detectDialect(b.namespace), b.receiveBuffer,
@@ -672,6 +672,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         /**
          * Where events are parsed. The default, {@link EventDecoding#JAVA}, measured faster
          * (benchmarks/README.md): libnl's out-of-line accessors cost more than JIT-compiled Java.
+         * {@link EventDecoding#NATIVE} needs the JNI transport: {@link #build} refuses it on FFM.
          */
         public Builder decoding(EventDecoding decoding) {
             this.decoding = Objects.requireNonNull(decoding);

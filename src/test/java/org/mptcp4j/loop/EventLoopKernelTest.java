@@ -10,7 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mptcp4j.demo.Topology;
 import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.pm.PathManager;
@@ -31,7 +31,7 @@ class EventLoopKernelTest {
     private static final int PORT = 5201;
 
     @ParameterizedTest
-    @EnumSource(EventDecoding.class)
+    @MethodSource("org.mptcp4j.testing.Decodings#available")
     void eventsOfARealConnectionCarryItsTokenAddressesPortsAndIds(EventDecoding decoding) throws Exception {
         try (Topology t = Topology.create("m4j-test", 1)) {
             t.allowServerSubflows(8);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mptcp4j.controller.ControllerHost;
 import org.mptcp4j.controller.Controllers;
@@ -78,13 +79,13 @@ class DialectReplayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventDecoding.class)
+    @MethodSource("org.mptcp4j.testing.Decodings#available")
     void ndiffportsSendsUpstreamsSubflowCreate(EventDecoding decoding) throws Exception {
         replay(upstream(), decoding);
     }
 
     @ParameterizedTest
-    @EnumSource(EventDecoding.class)
+    @MethodSource("org.mptcp4j.testing.Decodings#available")
     void ndiffportsSendsV095sSubCreate(EventDecoding decoding) throws Exception {
         replay(v095(), decoding);
     }
