@@ -1,5 +1,7 @@
 package org.mptcp4j.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -756,6 +758,34 @@ final class Manuals {
     /** Every command with a manual, sorted. */
     static List<String> commands() {
         return Stream.concat(COMMANDS.keySet().stream(), PATH_MANAGER.keySet().stream()).sorted().toList();
+    }
+
+    /**
+     * The sections of a manual page in order, by heading (NAME, SYNOPSIS, ...), each with its
+     * lines less the section's indentation (a line indented less, a heading within the
+     * section, less its own): blank lines kept, those at the end dropped.
+     */
+    static Map<String, List<String>> sections(String page) {
+        Map<String, List<String>> sections = new LinkedHashMap<>();
+        List<String> body = null;
+        for (String line : page.lines().toList()) {
+            if (!line.isEmpty() && line.charAt(0) != ' ') {
+                body = new ArrayList<>();
+                sections.put(line, body);
+            } else if (body != null) {
+                int indent = 0;
+                while (indent < INDENT && indent < line.length() && line.charAt(indent) == ' ') {
+                    indent++;
+                }
+                body.add(line.substring(indent));
+            }
+        }
+        for (List<String> lines : sections.values()) {
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+                lines.remove(lines.size() - 1);
+            }
+        }
+        return sections;
     }
 
     /**
