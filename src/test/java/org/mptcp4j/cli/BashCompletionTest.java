@@ -47,7 +47,7 @@ class BashCompletionTest {
         }
         assertTrue(commands.containsAll(List.of("-n", "-batch", "-force")), commands.toString());
         assertEquals(List.of("endpoint"), complete("mptcp4j", "endp"));
-        assertEquals(List.of("add", "delete", "flush", "set", "show"), complete("mptcp4j", "endpoint", ""));
+        assertEquals(List.of("add", "change", "delete", "flush", "show"), complete("mptcp4j", "endpoint", ""));
         assertEquals(List.of("create", "destroy"), complete("mptcp4j", "-n", "blue", "subflow", ""));
         assertEquals(List.of("set", "show"), complete("mptcp4j", "help", "limits", ""));
     }
@@ -57,7 +57,7 @@ class BashCompletionTest {
         assertEquals(List.of("--config", "--control-socket", "--controller"), complete("mptcp4j", "run", "--con"));
         assertEquals(List.of("--netns", "-n", "dev", "id", "port"), complete("mptcp4j", "endpoint", "add", "10.0.0.1", ""));
         assertEquals(List.of("--netns", "-n", "kernel", "userspace"), complete("mptcp4j", "path-manager", ""));
-        assertEquals(List.of("nobackup", "nofullmesh"), complete("mptcp4j", "endpoint", "set", "id", "2", "no"));
+        assertEquals(List.of("nobackup", "nofullmesh"), complete("mptcp4j", "endpoint", "change", "id", "2", "no"));
     }
 
     @Test
