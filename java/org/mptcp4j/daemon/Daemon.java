@@ -352,7 +352,10 @@ public final class Daemon implements AutoCloseable {
 
     /** SIGHUP reloads, SIGTERM and SIGINT stop {@link #run}. */
     public void installSignalHandlers() {
-        Signals.handle("HUP", () -> requests.add(Request.RELOAD));
+        if (!Signals.handle("HUP", () -> requests.add(Request.RELOAD))) {
+            LOG.warn("SIGHUP is ignored in this process (started under nohup?), so it does not reload the"
+                    + " configuration: 'mptcp4j ctl reload' does");
+        }
         Signals.handle("TERM", this::stop);
         Signals.handle("INT", this::stop);
     }

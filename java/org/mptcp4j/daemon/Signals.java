@@ -11,8 +11,12 @@ import java.lang.reflect.Proxy;
 final class Signals {
     private Signals() {}
 
-    /** Runs {@code action} on the JVM's signal thread whenever SIG{@code name} arrives. */
-    static void handle(String name, Runnable action) {
+    /**
+     * Runs {@code action} on the JVM's signal thread whenever SIG{@code name} arrives; false when
+     * the signal was ignored when the process started (nohup ignores SIGHUP), which the JVM keeps
+     * rather than install a handler.
+     */
+    static boolean handle(String name, Runnable action) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -28,7 +32,8 @@ final class Signals {
                                 : Boolean.valueOf(proxy == args[0]);
                     });
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            handle.invoke(null, signal, handler);
+            Object previous = handle.invoke(null, signal, handler);
+            return previous != handlerClass.getField("SIG_IGN").get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new DaemonException("cannot handle SIG" + name + ": " + e, e);
         }

@@ -117,6 +117,29 @@ class DaemonKernelTest {
         }
     }
 
+    /**
+     * Started under nohup, SIGHUP is ignored and the JVM keeps it so: the daemon says that it
+     * will not reload on it and what does, and ctl reload does.
+     */
+    @Test
+    void underNohupTheDaemonSaysSighupDoesNotReloadItAndCtlReloadDoes() throws Exception {
+        Path config = dir.resolve("mptcp4j.conf");
+        Path socket = dir.resolve("control.sock");
+        Files.writeString(config, ndiffports(1).replace("control-socket = off", "control-socket = " + socket));
+        try (ServedTopology t = ServedTopology.create(1);
+                CommandProcess daemon = CommandProcess.startAndAwaitReady(Processes.command(List.of("nohup"),
+                        List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                        "run", "--config", config.toString(), "-n", t.clientName()))) {
+            String err = daemon.awaitErr("mptcp4j run: managing", 10);
+            assertTrue(err.contains("SIGHUP is ignored in this process (started under nohup?), so it does not reload the"
+                    + " configuration: 'mptcp4j ctl reload' does"), err);
+            Files.writeString(config, ndiffports(2).replace("control-socket = off", "control-socket = " + socket));
+            Shell.Result reload = Processes.mptcp4j(List.of(), List.of(), false, "ctl", "--socket", socket.toString(), "reload");
+            assertTrue(reload.out().startsWith("reloaded:"), reload.out() + reload.err());
+            assertTrue(daemon.awaitErr("configuration reloaded", 10).contains("reconfigured"), daemon.err());
+        }
+    }
+
     @Test
     void manyReloadsInARowKeepTheNamespaceManaged() throws Exception {
         Path config = dir.resolve("mptcp4j.conf");
