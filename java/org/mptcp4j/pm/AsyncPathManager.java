@@ -96,12 +96,21 @@ public final class AsyncPathManager implements AutoCloseable {
         thread.start();
     }
 
-    /** An asynchronous path manager for {@code namespace}, with the default window. */
+    /**
+     * An asynchronous path manager for {@code namespace}, with the default window.
+     * @param namespace the network namespace
+     * @return the path manager; close it
+     */
     public static AsyncPathManager open(NetworkNamespace namespace) {
         return open(namespace, DEFAULT_WINDOW);
     }
 
-    /** An asynchronous path manager for {@code namespace} keeping up to {@code window} requests in flight. */
+    /**
+     * An asynchronous path manager for {@code namespace} keeping up to {@code window} requests in flight.
+     * @param namespace the network namespace
+     * @param window the most requests in flight
+     * @return the path manager; close it
+     */
     public static AsyncPathManager open(NetworkNamespace namespace, int window) {
         return open(namespace, KernelFeatures.detectDialect(Objects.requireNonNull(namespace, "namespace")), window);
     }
@@ -110,35 +119,59 @@ public final class AsyncPathManager implements AutoCloseable {
      * As {@link #open(NetworkNamespace, int)}, speaking {@code dialect}'s family. The per-connection
      * commands are pipelined on both; {@link PathManager#setEventFilter} and
      * {@link PathManager#connectionExists} are the synchronous path manager's.
+     * @param namespace the network namespace
+     * @param dialect the family to speak
+     * @param window the most requests in flight
+     * @return the path manager; close it
      */
     public static AsyncPathManager open(NetworkNamespace namespace, Dialect dialect, int window) {
         return new AsyncPathManager(Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(dialect,
                 "dialect"), window);
     }
 
-    /** The namespace whose path manager this is. */
+    /**
+     * The namespace whose path manager this is.
+     * @return the namespace
+     */
     public NetworkNamespace namespace() {
         return namespace;
     }
 
-    /** What the kernel offers, read when it was opened. */
+    /**
+     * What the kernel offers, read when it was opened.
+     * @return the kernel's features
+     */
     public KernelFeatures features() {
         return features;
     }
 
-    /** The family it speaks: the one the kernel offers ({@link KernelFeatures#detectDialect}). */
+    /**
+     * The family it speaks: the one the kernel offers ({@link KernelFeatures#detectDialect}).
+     * @return the dialect spoken
+     */
     public Dialect dialect() {
         return socket.dialect();
     }
 
     // ---- the commands: see PathManager for what each does ----
 
-    /** As {@link PathManager#announce(int, MptcpAddress)}: no listener is opened. */
+    /**
+     * As {@link PathManager#announce(int, MptcpAddress)}: no listener is opened.
+     * @param token the connection's token
+     * @param address the address to announce, with its id 1..255
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> announce(int token, MptcpAddress address) {
         return announce(token, address, false);
     }
 
-    /** As {@link PathManager#announce(int, MptcpAddress, boolean)}; the listener opens before the request goes out. */
+    /**
+     * As {@link PathManager#announce(int, MptcpAddress, boolean)}; the listener opens before the request goes out.
+     * @param token the connection's token
+     * @param address the address to announce, with its id 1..255
+     * @param listen whether to open a listener on its IP and port first
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> announce(int token, MptcpAddress address, boolean listen) {
         MptcpAddress a = copy(address);
         if (!listen) {
@@ -161,7 +194,12 @@ public final class AsyncPathManager implements AutoCloseable {
                 });
     }
 
-    /** As {@link PathManager#remove}; a listener opened for the announcement is released once it is done. */
+    /**
+     * As {@link PathManager#remove}; a listener opened for the announcement is released once it is done.
+     * @param token the connection's token
+     * @param localId the local address id to withdraw
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> remove(int token, int localId) {
         return submit(KernelFeature.REMOVE, r -> Requests.remove(r, token, localId), ReplyCollector.NONE)
                 .thenApply(ok -> {
@@ -170,21 +208,40 @@ public final class AsyncPathManager implements AutoCloseable {
                 });
     }
 
-    /** As {@link PathManager#createSubflow}. */
+    /**
+     * As {@link PathManager#createSubflow}.
+     * @param token the connection's token
+     * @param local the subflow's local address
+     * @param remote the peer's address
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> createSubflow(int token, MptcpAddress local, MptcpAddress remote) {
         MptcpAddress l = copy(local);
         MptcpAddress r = copy(remote);
         return submit(KernelFeature.SUBFLOW_CREATE, req -> Requests.createSubflow(req, token, l, r), ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#destroySubflow}. */
+    /**
+     * As {@link PathManager#destroySubflow}.
+     * @param token the connection's token
+     * @param local the subflow's local address and port
+     * @param remote the peer's address and port
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> destroySubflow(int token, MptcpAddress local, MptcpAddress remote) {
         MptcpAddress l = copy(local);
         MptcpAddress r = copy(remote);
         return submit(KernelFeature.SUBFLOW_DESTROY, req -> Requests.destroySubflow(req, token, l, r), ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#setBackup}. */
+    /**
+     * As {@link PathManager#setBackup}.
+     * @param token the connection's token
+     * @param local the subflow's local address
+     * @param remote the peer's address
+     * @param backup whether the subflow becomes a backup
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> setBackup(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
         MptcpAddress l = copy(local);
         MptcpAddress r = copy(remote);
@@ -192,62 +249,103 @@ public final class AsyncPathManager implements AutoCloseable {
                 ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#localAddresses}. */
+    /**
+     * As {@link PathManager#localAddresses}.
+     * @param token the connection's token
+     * @return completes with the connection's local addresses
+     */
     public CompletableFuture<List<MptcpAddress>> localAddresses(int token) {
         return submitDump(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, -1),
                 ReplyCollector.addresses());
     }
 
-    /** As {@link PathManager#localAddress}. */
+    /**
+     * As {@link PathManager#localAddress}.
+     * @param token the connection's token
+     * @param id the local address id
+     * @return completes with that local address
+     */
     public CompletableFuture<MptcpAddress> localAddress(int token, int id) {
         return submit(KernelFeature.CONNECTION_ADDRESSES, r -> Requests.connectionAddresses(r, token, id),
                 ReplyCollector.address(PmCommand.GET_ADDR));
     }
 
-    /** Listeners opened for the announcements of connection {@code token} are released. */
+    /**
+     * Listeners opened for the announcements of connection {@code token} are released.
+     * @param token the connection's token
+     */
     public void connectionClosed(int token) {
         listeners.releaseConnection(token);
     }
 
-    /** As {@link PathManager#addEndpoint}. */
+    /**
+     * As {@link PathManager#addEndpoint}.
+     * @param endpoint the endpoint to add
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> addEndpoint(MptcpAddress endpoint) {
         MptcpAddress e = copy(endpoint);
         return submit(KernelFeature.ENDPOINT_ADD, r -> Requests.addEndpoint(r, e), ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#deleteEndpoint(MptcpAddress)}. */
+    /**
+     * As {@link PathManager#deleteEndpoint(MptcpAddress)}.
+     * @param endpoint the endpoint, by id (id 0: by address)
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> deleteEndpoint(MptcpAddress endpoint) {
         MptcpAddress e = copy(endpoint);
         return submit(KernelFeature.ENDPOINT_DELETE, r -> Requests.deleteEndpoint(r, e), ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#endpoint}. */
+    /**
+     * As {@link PathManager#endpoint}.
+     * @param id the endpoint's address id
+     * @return completes with the endpoint
+     */
     public CompletableFuture<MptcpAddress> endpoint(int id) {
         return submit(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, id), ReplyCollector.address(PmCommand.GET_ADDR));
     }
 
-    /** As {@link PathManager#endpoints}. */
+    /**
+     * As {@link PathManager#endpoints}.
+     * @return completes with every endpoint of the namespace
+     */
     public CompletableFuture<List<MptcpAddress>> endpoints() {
         return submitDump(KernelFeature.ENDPOINT_GET, r -> Requests.endpoints(r, -1), ReplyCollector.addresses());
     }
 
-    /** As {@link PathManager#flushEndpoints}. */
+    /**
+     * As {@link PathManager#flushEndpoints}.
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> flushEndpoints() {
         return submit(KernelFeature.ENDPOINT_FLUSH, Requests::flushEndpoints, ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#setEndpointFlags}. */
+    /**
+     * As {@link PathManager#setEndpointFlags}.
+     * @param endpoint the endpoint, by id or address, with its new flags
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> setEndpointFlags(MptcpAddress endpoint) {
         MptcpAddress e = copy(endpoint);
         return submit(KernelFeature.ENDPOINT_SET_FLAGS, r -> Requests.setEndpointFlags(r, e), ReplyCollector.NONE);
     }
 
-    /** As {@link PathManager#limits}. */
+    /**
+     * As {@link PathManager#limits}.
+     * @return completes with the limits
+     */
     public CompletableFuture<Limits> limits() {
         return submit(KernelFeature.LIMITS_GET, Requests::limits, ReplyCollector.limits());
     }
 
-    /** As {@link PathManager#setLimits}. */
+    /**
+     * As {@link PathManager#setLimits}.
+     * @param limits the new limits
+     * @return completes when the kernel has answered
+     */
     public CompletableFuture<Void> setLimits(Limits limits) {
         Objects.requireNonNull(limits);
         return submit(KernelFeature.LIMITS_SET, r -> Requests.setLimits(r, limits), ReplyCollector.NONE);

@@ -60,7 +60,10 @@ public final class PathManager implements AutoCloseable {
         this.listeners = new AnnouncedListeners(standIn ? null : namespace);
     }
 
-    /** A path manager for the caller's network namespace. */
+    /**
+     * A path manager for the caller's network namespace.
+     * @return the path manager; close it
+     */
     public static PathManager open() {
         return open(NetworkNamespace.current());
     }
@@ -69,6 +72,8 @@ public final class PathManager implements AutoCloseable {
      * A path manager for {@code namespace}, speaking the family its kernel offers
      * ({@link KernelFeatures#detectDialect}: upstream's mptcp_pm, else v0.95's mptcp).
      *
+     * @param namespace the network namespace
+     * @return the path manager; close it
      * @throws MptcpException when the kernel has neither family
      */
     public static PathManager open(NetworkNamespace namespace) {
@@ -78,6 +83,9 @@ public final class PathManager implements AutoCloseable {
     /**
      * A path manager for {@code namespace} speaking {@code dialect}'s family.
      *
+     * @param namespace the network namespace
+     * @param dialect the family to speak
+     * @return the path manager; close it
      * @throws MptcpException when the kernel lacks that family
      */
     public static PathManager open(NetworkNamespace namespace, Dialect dialect) {
@@ -99,22 +107,34 @@ public final class PathManager implements AutoCloseable {
                 Objects.requireNonNull(features, "features"), true);
     }
 
-    /** The family this path manager speaks, chosen when it was opened. */
+    /**
+     * The family this path manager speaks, chosen when it was opened.
+     * @return the dialect spoken
+     */
     public Dialect dialect() {
         return socket.dialect();
     }
 
-    /** The generic netlink id of the family it speaks, in its namespace. */
+    /**
+     * The generic netlink id of the family it speaks, in its namespace.
+     * @return the family's generic netlink id
+     */
     public int familyId() {
         return socket.familyId();
     }
 
-    /** The namespace whose path manager this is. */
+    /**
+     * The namespace whose path manager this is.
+     * @return the namespace
+     */
     public NetworkNamespace namespace() {
         return namespace;
     }
 
-    /** Tells {@code observer} of every command from now on (one observer; it replaces the last). */
+    /**
+     * Tells {@code observer} of every command from now on (one observer; it replaces the last).
+     * @param observer the observer of commands
+     */
     public void observe(CommandObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
     }
@@ -123,12 +143,16 @@ public final class PathManager implements AutoCloseable {
      * Tells {@code tap} of every request sent from now on and every datagram of answers
      * received (null: no more): to record the commands and the kernel's answers. Each is then
      * copied once more; without a tap, nothing is.
+     * @param tap the tap, or null for none
      */
     public synchronized void tap(TrafficTap tap) {
         socket.tap(tap);
     }
 
-    /** What the running kernel offers. */
+    /**
+     * What the running kernel offers.
+     * @return the kernel's features
+     */
     public KernelFeatures features() {
         return features;
     }
@@ -144,6 +168,8 @@ public final class PathManager implements AutoCloseable {
      * fit in TCP's 40 bytes beside the timestamps option: on a connection using timestamps the
      * kernel accepts the command but drops the ADD_ADDR (nstat MPTcpExtAddAddrTxDrop). Announce
      * IPv6 addresses without a port there.
+     * @param token the connection's token
+     * @param address the address to announce, with its id 1..255
      */
     public void announce(int token, MptcpAddress address) {
         announce(token, address, false);
@@ -154,6 +180,9 @@ public final class PathManager implements AutoCloseable {
      * listens on its IP and port (which must be set), so that the peer's joins there are
      * accepted. The listener is shared and closed when the last announcement using it is
      * removed ({@link #remove}) or its connection closes ({@link #connectionClosed}).
+     * @param token the connection's token
+     * @param address the address to announce, with its id 1..255 and its port
+     * @param listen whether to open a listener on its IP and port first
      */
     public synchronized void announce(int token, MptcpAddress address, boolean listen) {
         features.require(KernelFeature.ANNOUNCE);
@@ -178,6 +207,8 @@ public final class PathManager implements AutoCloseable {
     /**
      * Withdraws the local address {@code localId} from connection {@code token} (RM_ADDR) and
      * closes the connection's subflows that use it; id 0 is the initial subflow's address (Linux 6.10).
+     * @param token the connection's token
+     * @param localId the local address id to withdraw, 0..255
      */
     public synchronized void remove(int token, int localId) {
         features.require(KernelFeature.REMOVE);
@@ -194,6 +225,7 @@ public final class PathManager implements AutoCloseable {
      * (SUBFLOW_CREATE). The kernel sends the MP_JOIN SYN before this returns; the outcome
      * arrives later as SUB_ESTABLISHED or SUB_CLOSED.
      *
+     * @param token the connection's token
      * @param local the local address; its port (0: any), id, BACKUP flag and ifindex are sent when set.
      *     An address the connection already uses must keep its id (0 for the initial subflow's).
      * @param remote the peer's address and port
@@ -214,6 +246,9 @@ public final class PathManager implements AutoCloseable {
      * events use: on a v4-mapped connection that is ::ffff:a.b.c.d, and the plain IPv4 form does
      * not match (ESRCH, observed on Linux 6.18).
      *
+     * @param token the connection's token
+     * @param local the subflow's local address and port
+     * @param remote the peer's address and port
      * @throws PathManagerException ESRCH when no subflow matches
      */
     public synchronized void destroySubflow(int token, MptcpAddress local, MptcpAddress remote) {
@@ -225,6 +260,10 @@ public final class PathManager implements AutoCloseable {
     /**
      * Marks the subflow from {@code local} to {@code remote} as backup or not: the kernel sends
      * MP_PRIO to the peer (SET_FLAGS with a token, Linux 6.0).
+     * @param token the connection's token
+     * @param local the subflow's local address
+     * @param remote the peer's address
+     * @param backup whether the subflow becomes a backup
      */
     public synchronized void setBackup(int token, MptcpAddress local, MptcpAddress remote, boolean backup) {
         features.require(KernelFeature.SUBFLOW_SET_BACKUP);
@@ -236,6 +275,8 @@ public final class PathManager implements AutoCloseable {
      * The local addresses connection {@code token} knows, with their ids (GET_ADDR dump with a
      * token, Linux 6.9). A v0.95 kernel cannot tell: there they are the addresses this path
      * manager announced or opened subflows from (given with their IP) on the connection.
+     * @param token the connection's token
+     * @return the connection's local addresses, with their ids
      */
     public synchronized List<MptcpAddress> localAddresses(int token) {
         if (used != null) {
@@ -246,7 +287,12 @@ public final class PathManager implements AutoCloseable {
         return exchange(PmCommand.GET_ADDR, ReplyCollector.addresses());
     }
 
-    /** The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9; on v0.95 as {@link #localAddresses}). */
+    /**
+     * The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9; on v0.95 as {@link #localAddresses}).
+     * @param token the connection's token
+     * @param id the local address id
+     * @return that local address
+     */
     public synchronized MptcpAddress localAddress(int token, int id) {
         if (used != null) {
             for (MptcpAddress a : used.of(token)) {
@@ -269,6 +315,7 @@ public final class PathManager implements AutoCloseable {
      * this process ends, until set again. Upstream has no such command: it fails with EOPNOTSUPP
      * there, where {@link org.mptcp4j.loop.EventLoop.Builder#eventTypes} filters on the receiving side.
      *
+     * @param types the event types to let through
      * @throws IllegalArgumentException when no type the kernel sends is left: that would silence
      *     every event for every listener
      */
@@ -286,7 +333,10 @@ public final class PathManager implements AutoCloseable {
         exchange(PmCommand.SET_FILTER, ReplyCollector.NONE);
     }
 
-    /** The event types {@link #setEventFilter} can let through: those a v0.95 kernel sends. */
+    /**
+     * The event types {@link #setEventFilter} can let through: those a v0.95 kernel sends.
+     * @return the filterable event types
+     */
     public static Set<MptcpEventType> filterableEvents() {
         Set<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);
         for (MptcpEventType type : MptcpEventType.values()) {
@@ -316,6 +366,8 @@ public final class PathManager implements AutoCloseable {
      * Whether {@code token} names a live MPTCP connection of the namespace: the kernel's EXIST on
      * v0.95; upstream, which has no such command, answers from sock_diag (MPTCP_INFO of every
      * connection, so it costs a dump).
+     * @param token the connection's token
+     * @return whether the connection is open
      */
     public synchronized boolean connectionExists(int token) {
         if (!features.supports(KernelFeature.CONNECTION_EXISTS)) {
@@ -338,7 +390,10 @@ public final class PathManager implements AutoCloseable {
         }
     }
 
-    /** Connection {@code token} closed: listeners opened for its announcements are released. */
+    /**
+     * Connection {@code token} closed: listeners opened for its announcements are released.
+     * @param token the connection's token
+     */
     public void connectionClosed(int token) {
         listeners.releaseConnection(token);
         if (used != null) {
@@ -349,6 +404,7 @@ public final class PathManager implements AutoCloseable {
     /**
      * Every connection for which {@code open} is false is gone, though its CLOSED event may
      * have been lost: listeners opened for its announcements are released.
+     * @param open whether a connection, by its token, is still open
      */
     public void retainConnections(IntPredicate open) {
         listeners.releaseConnectionsNotOpen(open);
@@ -366,12 +422,17 @@ public final class PathManager implements AutoCloseable {
      * left to it; the listeners are released as {@link #announce}'s are. The kernel does not keep
      * whether an announcement came with a listener: one announced without, for an application
      * that listens there itself, gets one here if the application does not listen at that time.
+     * @param token the connection's token
+     * @param addresses the addresses the kernel holds for the connection
      */
     public void restoreListeners(int token, List<MptcpAddress> addresses) {
         listeners.restore(token, addresses);
     }
 
-    /** MPTCP listening sockets open for announced addresses. */
+    /**
+     * MPTCP listening sockets open for announced addresses.
+     * @return the count of listening sockets
+     */
     public int announcedListeners() {
         return listeners.size();
     }
@@ -380,6 +441,7 @@ public final class PathManager implements AutoCloseable {
      * Entries kept per connection (its announcements' listeners, and on v0.95 the addresses it
      * uses), released on {@link #connectionClosed} and {@link #retainConnections}: 0 once no
      * connection is open. From any thread.
+     * @return the count of entries
      */
     public int connectionStateEntries() {
         return listeners.connections() + (used == null ? 0 : used.connections());
@@ -387,33 +449,49 @@ public final class PathManager implements AutoCloseable {
 
     // ---- in-kernel path manager: endpoints and limits of the namespace ----
 
-    /** Adds an endpoint ({@code ip mptcp endpoint add}): address, optional id, flags, port and ifindex. */
+    /**
+     * Adds an endpoint ({@code ip mptcp endpoint add}): address, optional id, flags, port and ifindex.
+     * @param endpoint the endpoint to add
+     */
     public synchronized void addEndpoint(MptcpAddress endpoint) {
         features.require(KernelFeature.ENDPOINT_ADD);
         Requests.addEndpoint(socket.request(), endpoint);
         exchange(PmCommand.ADD_ADDR, ReplyCollector.NONE);
     }
 
-    /** Deletes endpoint {@code id}. */
+    /**
+     * Deletes endpoint {@code id}.
+     * @param id the endpoint's address id
+     */
     public void deleteEndpoint(int id) {
         deleteEndpoint(new MptcpAddress().id(id));
     }
 
-    /** Deletes the endpoint with this id; id 0 needs the address (that of the connections' initial subflows). */
+    /**
+     * Deletes the endpoint with this id; id 0 needs the address (that of the connections' initial subflows).
+     * @param endpoint the endpoint, by id (id 0: by address)
+     */
     public synchronized void deleteEndpoint(MptcpAddress endpoint) {
         features.require(KernelFeature.ENDPOINT_DELETE);
         Requests.deleteEndpoint(socket.request(), endpoint);
         exchange(PmCommand.DEL_ADDR, ReplyCollector.NONE);
     }
 
-    /** Endpoint {@code id}. */
+    /**
+     * Endpoint {@code id}.
+     * @param id the endpoint's address id
+     * @return the endpoint
+     */
     public synchronized MptcpAddress endpoint(int id) {
         features.require(KernelFeature.ENDPOINT_GET);
         Requests.endpoints(socket.request(), id);
         return exchange(PmCommand.GET_ADDR, ReplyCollector.address(PmCommand.GET_ADDR));
     }
 
-    /** Every endpoint of the namespace. */
+    /**
+     * Every endpoint of the namespace.
+     * @return the endpoints
+     */
     public synchronized List<MptcpAddress> endpoints() {
         features.require(KernelFeature.ENDPOINT_GET);
         Requests.endpoints(socket.request(), -1);
@@ -430,6 +508,7 @@ public final class PathManager implements AutoCloseable {
     /**
      * Sets the flags of the endpoint given by id or address to {@code endpoint.flags()}: backup
      * and fullmesh can change ({@code ip mptcp endpoint change}).
+     * @param endpoint the endpoint, by id or address, with its new flags
      */
     public synchronized void setEndpointFlags(MptcpAddress endpoint) {
         features.require(KernelFeature.ENDPOINT_SET_FLAGS);
@@ -437,14 +516,20 @@ public final class PathManager implements AutoCloseable {
         exchange(PmCommand.SET_FLAGS, ReplyCollector.NONE);
     }
 
-    /** The in-kernel path manager's limits of the namespace ({@code ip mptcp limits}). */
+    /**
+     * The in-kernel path manager's limits of the namespace ({@code ip mptcp limits}).
+     * @return the limits
+     */
     public synchronized Limits limits() {
         features.require(KernelFeature.LIMITS_GET);
         Requests.limits(socket.request());
         return exchange(PmCommand.GET_LIMITS, ReplyCollector.limits());
     }
 
-    /** Sets the in-kernel PM's limits (each at most 8). */
+    /**
+     * Sets the in-kernel PM's limits (each at most 8).
+     * @param limits the new limits
+     */
     public synchronized void setLimits(Limits limits) {
         features.require(KernelFeature.LIMITS_SET);
         Requests.setLimits(socket.request(), limits);
