@@ -154,7 +154,11 @@ public final class EventLoop implements Runnable, AutoCloseable {
         this.types = EnumSet.copyOf(b.types);
     }
 
-    /** A loop that hands events to {@code handler}; set the rest on the builder. */
+    /**
+     * A loop that hands events to {@code handler}; set the rest on the builder.
+     * @param handler the handler of the loop's events
+     * @return a builder
+     */
     public static Builder builder(EventHandler handler) {
         return new Builder(handler);
     }
@@ -237,6 +241,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Runs the loop on a new thread named after the namespace. With scheduling asked for, returns
      * once the thread has set it.
      *
+     * @return the loop's thread
      * @throws org.mptcp4j.protocol.MptcpException when the thread cannot set its scheduling (the loop
      *     did not run, and has ended)
      */
@@ -297,6 +302,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Hands {@code event}, made on the loop's thread (a timeout a controller host saw), to the
      * handler as if it had been polled.
      *
+     * @param event the event to hand to the handler
      * @throws IllegalStateException from another thread
      */
     public void deliver(MptcpEvent event) {
@@ -405,6 +411,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * from now, until cancelled or the loop stops. Call from the loop's thread (a handler, a
      * task, {@link EventHandler#onLoopStart}) or before the loop runs.
      *
+     * @param action what to run
      * @param period 1 ms to 1 day
      * @return what cancels it
      * @throws IllegalArgumentException when the period is out of that range
@@ -418,6 +425,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Runs {@code action} once on the loop's thread after {@code delay}; from the same threads
      * as {@link #schedule}.
      *
+     * @param action what to run
      * @param delay 0 to 1 day
      * @return what cancels it before it runs
      * @throws IllegalArgumentException when the delay is out of that range
@@ -466,6 +474,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
     /**
      * Runs {@code task} on the loop's thread at the end of the current round.
      *
+     * @param task what to run
      * @throws IllegalStateException when the loop has stopped (the task would never run)
      */
     public void execute(Runnable task) {
@@ -502,22 +511,36 @@ public final class EventLoop implements Runnable, AutoCloseable {
         socket.wakeup();
     }
 
-    /** Waits until {@link #run()} has returned. */
+    /**
+     * Waits until {@link #run()} has returned.
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public void awaitTermination() throws InterruptedException {
         finished.await();
     }
 
-    /** Waits up to {@code seconds} for {@link #run()} to return; whether it did. */
+    /**
+     * Waits up to {@code seconds} for {@link #run()} to return; whether it did.
+     * @param seconds the most seconds to wait
+     * @return whether the loop has ended
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public boolean finishedWithin(long seconds) throws InterruptedException {
         return finished.await(seconds, TimeUnit.SECONDS);
     }
 
-    /** Whether the loop was started and has not finished (from the call to {@link #start()} on). */
+    /**
+     * Whether the loop was started and has not finished (from the call to {@link #start()} on).
+     * @return whether the loop is running
+     */
     public boolean isRunning() {
         return started.get() && finished.getCount() > 0;
     }
 
-    /** What ended the loop when it did not end by {@link #stop()}; null otherwise. */
+    /**
+     * What ended the loop when it did not end by {@link #stop()}; null otherwise.
+     * @return the failure, or null
+     */
     public Throwable failure() {
         return failure;
     }
@@ -526,12 +549,18 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Whether MPTCP events wait for the handler: received and not yet handed out, or still
      * queued in the socket. False means the loop has caught up with the kernel: what a look at
      * the namespace finds now includes all that the events handled so far said. From the loop's thread (a handler's {@link EventHandler#onBatchEnd}, a task).
+     *
+     * @return whether events wait for the handler
      */
     public boolean eventsPending() {
         return socket.pending();
     }
 
-    /** What the native side counted on this loop's socket. */
+    /**
+     * What the native side counted on this loop's socket.
+     * @param counter the counter to read
+     * @return its value
+     */
     public long counter(EventCounter counter) {
         return socket.counter(counter);
     }
@@ -539,27 +568,41 @@ public final class EventLoop implements Runnable, AutoCloseable {
     /**
      * Messages about links beyond the 4,096 the loop's rtnetlink monitor names and follows (0
      * when the loop does not watch local addresses and links); readable from any thread.
+     *
+     * @return the count of untracked link messages
      */
     public long untrackedLinkMessages() {
         return rtnl == null ? 0 : rtnl.untrackedLinkMessages();
     }
 
-    /** Exceptions the handler threw (each logged, none stopped the loop). */
+    /**
+     * Exceptions the handler threw (each logged, none stopped the loop).
+     * @return the count of handler exceptions
+     */
     public long handlerErrors() {
         return handlerErrors;
     }
 
-    /** The thread running the loop, or null. */
+    /**
+     * The thread running the loop, or null.
+     * @return the loop's thread, or null when it has not started
+     */
     public Thread thread() {
         return thread;
     }
 
-    /** The name of the loop's thread. */
+    /**
+     * The name of the loop's thread.
+     * @return the thread's name
+     */
     public String name() {
         return name;
     }
 
-    /** SO_RCVBUF of the event socket as the kernel applied it. */
+    /**
+     * SO_RCVBUF of the event socket as the kernel applied it.
+     * @return the receive buffer's size, in bytes
+     */
     public int receiveBufferSize() {
         return socket.receiveBufferSize();
     }
@@ -590,12 +633,18 @@ public final class EventLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** Which local address and link changes reach the handler (and which addresses controllers use). */
+    /**
+     * Which local address and link changes reach the handler (and which addresses controllers use).
+     * @return the local address filter
+     */
     public LocalAddressFilter localAddressFilter() {
         return localAddressFilter;
     }
 
-    /** Whether the loop watches rtnetlink for local address and link changes. */
+    /**
+     * Whether the loop watches rtnetlink for local address and link changes.
+     * @return whether local addresses and links are watched
+     */
     public boolean watchesLocalAddresses() {
         return rtnl != null;
     }
@@ -629,25 +678,41 @@ public final class EventLoop implements Runnable, AutoCloseable {
             return types.isEmpty() ? EnumSet.noneOf(MptcpEventType.class) : EnumSet.copyOf(types);
         }
 
-        /** The namespace whose events to hear (default: the caller's). */
+        /**
+         * The namespace whose events to hear (default: the caller's).
+         * @param namespace the network namespace
+         * @return this builder
+         */
         public Builder namespace(NetworkNamespace namespace) {
             this.namespace = Objects.requireNonNull(namespace);
             return this;
         }
 
-        /** How the loop waits for events (default {@link IdleStrategy#blocking()}). */
+        /**
+         * How the loop waits for events (default {@link IdleStrategy#blocking()}).
+         * @param idle the idle strategy
+         * @return this builder
+         */
         public Builder idleStrategy(IdleStrategy idle) {
             this.idle = Objects.requireNonNull(idle);
             return this;
         }
 
-        /** SO_RCVBUF of the event socket (default 2 MiB): the backlog the kernel keeps before dropping events. */
+        /**
+         * SO_RCVBUF of the event socket (default 2 MiB): the backlog the kernel keeps before dropping events.
+         * @param bytes the receive buffer's size, in bytes
+         * @return this builder
+         */
         public Builder receiveBufferBytes(int bytes) {
             this.receiveBuffer = bytes;
             return this;
         }
 
-        /** Events decoded per poll at most (default 256). */
+        /**
+         * Events decoded per poll at most (default 256).
+         * @param records the most events decoded per poll
+         * @return this builder
+         */
         public Builder recordCapacity(int records) {
             this.recordCapacity = records;
             return this;
@@ -656,6 +721,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
         /**
          * Only these event types reach the handler (in place of its {@link EventHandler#eventTypes()});
          * the others are dropped by the decoder, before a record is made of them.
+         *
+         * @param types the event types to hand to the handler
+         * @return this builder
          */
         public Builder eventTypes(MptcpEventType... types) {
             this.types = copy(List.of(types));
@@ -665,6 +733,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
         /**
          * Which local address and link events pass (default {@link LocalAddressFilter#standard()}:
          * loopback and link-local addresses left out).
+         *
+         * @param filter the local address filter
+         * @return this builder
          */
         public Builder localAddressFilter(LocalAddressFilter filter) {
             this.localAddressFilter = Objects.requireNonNull(filter);
@@ -675,6 +746,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
          * Where events are parsed. The default, {@link EventDecoding#JAVA}, measured faster
          * (benchmarks/README.md): libnl's out-of-line accessors cost more than JIT-compiled Java.
          * {@link EventDecoding#NATIVE} needs the JNI transport: {@link #build} refuses it on FFM.
+         *
+         * @param decoding where events are parsed
+         * @return this builder
          */
         public Builder decoding(EventDecoding decoding) {
             this.decoding = Objects.requireNonNull(decoding);
@@ -684,6 +758,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
         /**
          * The family whose events to hear (default: the one the kernel offers, {@link KernelFeatures#detectDialect};
          * a path manager's {@link org.mptcp4j.pm.PathManager#dialect()} is the same).
+         *
+         * @param dialect the family whose events to hear
+         * @return this builder
          */
         public Builder dialect(Dialect dialect) {
             this.dialect = Objects.requireNonNull(dialect);
@@ -707,6 +784,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
          * {@link IdleStrategy#busySpin()} such a thread keeps its CPU from other threads: give
          * it one of its own ({@link #cpus}).
          *
+         * @return this builder
          * @param priority 1..99 ({@link EventLoop#REALTIME_PRIORITY}), or 0
          * @throws IllegalArgumentException for another value
          */
@@ -719,6 +797,9 @@ public final class EventLoop implements Runnable, AutoCloseable {
          * Runs the loop's thread on these CPUs only; null, the default, keeps those threads
          * start with. The thread sets them for itself before its first poll. {@link #build()}
          * refuses a CPU this process may not run on ({@link CpuSet#allowed()}).
+         *
+         * @param cpus the CPUs, or null for those threads start with
+         * @return this builder
          */
         public Builder cpus(CpuSet cpus) {
             this.cpus = cpus;
@@ -728,19 +809,29 @@ public final class EventLoop implements Runnable, AutoCloseable {
         /**
          * Also hands every datagram of MPTCP events, undecoded, to {@code tap} as it is received
          * (null, the default: none): to record them. Needs {@link EventDecoding#JAVA}.
+         *
+         * @param tap the tap, or null for none
+         * @return this builder
          */
         public Builder tap(TrafficTap tap) {
             this.tap = tap;
             return this;
         }
 
-        /** The thread's name (default mptcp4j-loop-NAMESPACE). */
+        /**
+         * The thread's name (default mptcp4j-loop-NAMESPACE).
+         * @param name the thread's name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** The loop, not yet running. */
+        /**
+         * The loop, not yet running.
+         * @return the loop
+         */
         public EventLoop build() {
             return new EventLoop(this);
         }

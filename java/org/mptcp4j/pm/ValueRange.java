@@ -102,27 +102,52 @@ public final class ValueRange {
         this.text = text(min) + ".." + text(max);
     }
 
-    /** Durations from {@code min} to {@code max}, read in nanoseconds or as a {@link Duration}. */
+    /**
+     * Durations from {@code min} to {@code max}, read in nanoseconds or as a {@link Duration}.
+     * @param min the least duration
+     * @param max the greatest duration
+     * @return the range
+     */
     public static ValueRange duration(Duration min, Duration max) {
         return new ValueRange(Kind.DURATION, nanos(min), nanos(max));
     }
 
-    /** Rates from {@code min} to {@code max} bits per second. */
+    /**
+     * Rates from {@code min} to {@code max} bits per second.
+     * @param min the least rate, bits per second
+     * @param max the greatest rate, bits per second
+     * @return the range
+     */
     public static ValueRange rate(long min, long max) {
         return new ValueRange(Kind.RATE, BigDecimal.valueOf(min), BigDecimal.valueOf(max));
     }
 
-    /** Sizes from {@code min} to {@code max} bytes. */
+    /**
+     * Sizes from {@code min} to {@code max} bytes.
+     * @param min the least size, bytes
+     * @param max the greatest size, bytes
+     * @return the range
+     */
     public static ValueRange size(long min, long max) {
         return new ValueRange(Kind.SIZE, BigDecimal.valueOf(min), BigDecimal.valueOf(max));
     }
 
-    /** Whole numbers from {@code min} to {@code max}. */
+    /**
+     * Whole numbers from {@code min} to {@code max}.
+     * @param min the least number
+     * @param max the greatest number
+     * @return the range
+     */
     public static ValueRange count(long min, long max) {
         return new ValueRange(Kind.COUNT, BigDecimal.valueOf(min), BigDecimal.valueOf(max));
     }
 
-    /** Decimal numbers from {@code min} to {@code max}, read with {@link #decimal}. */
+    /**
+     * Decimal numbers from {@code min} to {@code max}, read with {@link #decimal}.
+     * @param min the least number
+     * @param max the greatest number
+     * @return the range
+     */
     public static ValueRange decimal(double min, double max) {
         return new ValueRange(Kind.DECIMAL, BigDecimal.valueOf(min), BigDecimal.valueOf(max));
     }
@@ -131,6 +156,9 @@ public final class ValueRange {
      * The value {@code text} of setting {@code name}, in the kind's base unit: nanoseconds, bits
      * per second, bytes or the whole number (rounded to the nearest).
      *
+     * @param name the setting's name, for the error
+     * @param text the setting's text
+     * @return the value, in the base unit
      * @throws IllegalArgumentException naming {@code name}, the text and the range
      */
     public long parse(String name, String text) {
@@ -140,18 +168,33 @@ public final class ValueRange {
         return exact(name, text).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 
-    /** As {@link #parse}, for a range whose bounds fit an int. */
+    /**
+     * As {@link #parse}, for a range whose bounds fit an int.
+     * @param name the setting's name, for the error
+     * @param text the setting's text
+     * @return the value
+     */
     public int parseInt(String name, String text) {
         return Math.toIntExact(parse(name, text));
     }
 
-    /** As {@link #parse}, for a duration. */
+    /**
+     * As {@link #parse}, for a duration.
+     * @param name the setting's name, for the error
+     * @param text the setting's text
+     * @return the duration
+     */
     public Duration duration(String name, String text) {
         require(Kind.DURATION);
         return Duration.ofNanos(parse(name, text));
     }
 
-    /** As {@link #parse}, for a decimal number. */
+    /**
+     * As {@link #parse}, for a decimal number.
+     * @param name the setting's name, for the error
+     * @param text the setting's text
+     * @return the number
+     */
     public double decimal(String name, String text) {
         require(Kind.DECIMAL);
         return exact(name, text).doubleValue();
@@ -160,6 +203,9 @@ public final class ValueRange {
     /**
      * {@code value} when it is within the range.
      *
+     * @param name the setting's name, for the error
+     * @param value the value to check
+     * @return {@code value}
      * @throws IllegalArgumentException naming {@code name}, the value and the range
      */
     public Duration check(String name, Duration value) {
@@ -170,7 +216,12 @@ public final class ValueRange {
         return value;
     }
 
-    /** As {@link #check(String, Duration)}, for a value in the kind's base unit. */
+    /**
+     * As {@link #check(String, Duration)}, for a value in the kind's base unit.
+     * @param name the setting's name, for the error
+     * @param value the value to check, in the base unit
+     * @return {@code value}
+     */
     public long check(String name, long value) {
         if (kind == Kind.DECIMAL) {
             throw new IllegalStateException("a range of decimal numbers checks doubles: " + this);
@@ -181,7 +232,12 @@ public final class ValueRange {
         return value;
     }
 
-    /** As {@link #check(String, Duration)}, for a decimal number. */
+    /**
+     * As {@link #check(String, Duration)}, for a decimal number.
+     * @param name the setting's name, for the error
+     * @param value the value to check
+     * @return {@code value}
+     */
     public double check(String name, double value) {
         require(Kind.DECIMAL);
         if (!(Double.isFinite(value) && BigDecimal.valueOf(value).compareTo(min) >= 0

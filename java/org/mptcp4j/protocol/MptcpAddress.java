@@ -46,12 +46,22 @@ public final class MptcpAddress {
     /** An empty address; set it before use. */
     public MptcpAddress() {}
 
-    /** The address and port given. */
+    /**
+     * The address and port given.
+     * @param address the IP address
+     * @param port the port, 0..65535 (0: none)
+     * @return a new address, with no id
+     */
     public static MptcpAddress of(InetAddress address, int port) {
         return new MptcpAddress().set(address, port);
     }
 
-    /** Parses "10.0.1.1" or "fd00::1" (no name lookup) with a port. */
+    /**
+     * Parses "10.0.1.1" or "fd00::1" (no name lookup) with a port.
+     * @param literal an IPv4 or IPv6 literal
+     * @param port the port, 0..65535 (0: none)
+     * @return a new address, with no id
+     */
     public static MptcpAddress parse(String literal, int port) {
         return of(literal(literal), port);
     }
@@ -59,6 +69,9 @@ public final class MptcpAddress {
     /**
      * An IP literal as an InetAddress, refusing host names (no DNS on a control path). A
      * v4-mapped literal ("::ffff:10.0.0.1") stays an IPv6 address, unlike the JDK's parsing.
+     *
+     * @param text an IPv4 or IPv6 literal
+     * @return the address
      */
     public static InetAddress literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
@@ -83,7 +96,12 @@ public final class MptcpAddress {
         return Inet6Address.getByAddress(null, mapped, -1);
     }
 
-    /** Sets the IP address and port; keeps id, flags and ifindex. */
+    /**
+     * Sets the IP address and port; keeps id, flags and ifindex.
+     * @param inet the IP address
+     * @param port the port, 0..65535 (0: none)
+     * @return this address
+     */
     public MptcpAddress set(InetAddress inet, int port) {
         byte[] raw = inet.getAddress();
         Arrays.fill(address, (byte) 0);
@@ -92,7 +110,12 @@ public final class MptcpAddress {
         return port(port);
     }
 
-    /** Sets an IPv4 address (big-endian int, 10.0.1.1 is 0x0a000101) and port. */
+    /**
+     * Sets an IPv4 address (big-endian int, 10.0.1.1 is 0x0a000101) and port.
+     * @param addressBigEndian the IPv4 address, big-endian
+     * @param port the port, 0..65535 (0: none)
+     * @return this address
+     */
     public MptcpAddress setIpv4(int addressBigEndian, int port) {
         Arrays.fill(address, (byte) 0);
         address[0] = (byte) (addressBigEndian >>> 24);
@@ -103,7 +126,13 @@ public final class MptcpAddress {
         return port(port);
     }
 
-    /** Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}. */
+    /**
+     * Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}.
+     * @param family AF_INET or AF_INET6
+     * @param src the bytes to read
+     * @param offset where the address starts in {@code src}
+     * @return this address
+     */
     public MptcpAddress setRaw(int family, byte[] src, int offset) {
         if (family != AF_INET && family != AF_INET6) {
             throw new IllegalArgumentException("family must be AF_INET or AF_INET6: " + family);
@@ -114,7 +143,13 @@ public final class MptcpAddress {
         return this;
     }
 
-    /** Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}. */
+    /**
+     * Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}.
+     * @param family AF_INET or AF_INET6
+     * @param src the bytes to read
+     * @param offset where the address starts in {@code src}
+     * @return this address
+     */
     public MptcpAddress setRaw(int family, ByteBuffer src, int offset) {
         if (family != AF_INET && family != AF_INET6) {
             throw new IllegalArgumentException("family must be AF_INET or AF_INET6: " + family);
@@ -125,7 +160,10 @@ public final class MptcpAddress {
         return this;
     }
 
-    /** Turns an IPv4 address into its v4-mapped IPv6 form (::ffff:a.b.c.d); others stay as they are. */
+    /**
+     * Turns an IPv4 address into its v4-mapped IPv6 form (::ffff:a.b.c.d); others stay as they are.
+     * @return this address
+     */
     public MptcpAddress toV4Mapped() {
         if (family == AF_INET) {
             System.arraycopy(address, 0, address, 12, 4);
@@ -137,7 +175,10 @@ public final class MptcpAddress {
         return this;
     }
 
-    /** Whether this is an IPv6 address of the form ::ffff:a.b.c.d. */
+    /**
+     * Whether this is an IPv6 address of the form ::ffff:a.b.c.d.
+     * @return whether the address is v4-mapped
+     */
     public boolean isV4Mapped() {
         if (family != AF_INET6 || address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
             return false;
@@ -150,7 +191,11 @@ public final class MptcpAddress {
         return true;
     }
 
-    /** Copies everything from {@code other}. */
+    /**
+     * Copies everything from {@code other}.
+     * @param other the address to copy
+     * @return this address
+     */
     public MptcpAddress set(MptcpAddress other) {
         family = other.family;
         System.arraycopy(other.address, 0, address, 0, 16);
@@ -161,7 +206,11 @@ public final class MptcpAddress {
         return this;
     }
 
-    /** Sets the port (0: none); returns this address. */
+    /**
+     * Sets the port (0: none); returns this address.
+     * @param port the port, 0..65535
+     * @return this address
+     */
     public MptcpAddress port(int port) {
         if (port < 0 || port > 0xffff) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -170,7 +219,11 @@ public final class MptcpAddress {
         return this;
     }
 
-    /** Sets the address id, 0..255. */
+    /**
+     * Sets the address id, 0..255.
+     * @param id the address id, 0..255
+     * @return this address
+     */
     public MptcpAddress id(int id) {
         if (id < 0 || id > 255) {
             throw new IllegalArgumentException("address id out of range 0..255: " + id);
@@ -179,72 +232,115 @@ public final class MptcpAddress {
         return this;
     }
 
-    /** Forgets the IP address (family 0): none is sent. Allocates nothing. */
+    /**
+     * Forgets the IP address (family 0): none is sent. Allocates nothing.
+     * @return this address
+     */
     public MptcpAddress clearAddress() {
         Arrays.fill(address, (byte) 0);
         this.family = 0;
         return this;
     }
 
-    /** Forgets the id: none is sent. */
+    /**
+     * Forgets the id: none is sent.
+     * @return this address
+     */
     public MptcpAddress clearId() {
         this.id = -1;
         return this;
     }
 
-    /** Sets the flags ({@code FLAG_*}); returns this address. */
+    /**
+     * Sets the flags ({@code FLAG_*}); returns this address.
+     * @param flags the flags, {@code FLAG_*} or'ed
+     * @return this address
+     */
     public MptcpAddress flags(int flags) {
         this.flags = flags;
         return this;
     }
 
-    /** Sets the interface index (0: none); returns this address. */
+    /**
+     * Sets the interface index (0: none); returns this address.
+     * @param ifIndex the interface index (0: none)
+     * @return this address
+     */
     public MptcpAddress ifIndex(int ifIndex) {
         this.ifIndex = ifIndex;
         return this;
     }
 
-    /** AF_INET, AF_INET6, or 0 when no address was set. */
+    /**
+     * AF_INET, AF_INET6, or 0 when no address was set.
+     * @return the address family
+     */
     public int family() {
         return family;
     }
 
-    /** Whether the address is IPv6. */
+    /**
+     * Whether the address is IPv6.
+     * @return whether the address is IPv6
+     */
     public boolean isIpv6() {
         return family == AF_INET6;
     }
 
-    /** 0 when not set. */
+    /**
+     * 0 when not set.
+     * @return the port, 0..65535
+     */
     public int port() {
         return port;
     }
 
-    /** The id, or -1 when not set. */
+    /**
+     * The id, or -1 when not set.
+     * @return the address id, 0..255, or -1
+     */
     public int id() {
         return id;
     }
 
-    /** Whether the address has an id. */
+    /**
+     * Whether the address has an id.
+     * @return whether an id is set
+     */
     public boolean hasId() {
         return id >= 0;
     }
 
-    /** The flags, {@code FLAG_*}. */
+    /**
+     * The flags, {@code FLAG_*}.
+     * @return the flags
+     */
     public int flags() {
         return flags;
     }
 
-    /** The interface index, 0 when none. */
+    /**
+     * The interface index, 0 when none.
+     * @return the interface index
+     */
     public int ifIndex() {
         return ifIndex;
     }
 
-    /** The byte at {@code index} of the raw address (16 bytes, IPv4 in the first four). */
+    /**
+     * The byte at {@code index} of the raw address (16 bytes, IPv4 in the first four).
+     * @param index the byte's index, 0..15
+     * @return that byte
+     */
     public byte addressByte(int index) {
         return address[index];
     }
 
-    /** Copies the raw address (4 or 16 bytes by family) into {@code dst}. */
+    /**
+     * Copies the raw address (4 or 16 bytes by family) into {@code dst}.
+     * @param dst where to copy the address to
+     * @param offset where in {@code dst} it starts
+     */
     public void copyAddress(byte[] dst, int offset) {
         System.arraycopy(address, 0, dst, offset, family == AF_INET6 ? 16 : 4);
     }
@@ -252,6 +348,9 @@ public final class MptcpAddress {
     /**
      * Whether both hold the same IP address, ports, ids and flags aside, as the kernel compares
      * addresses: an IPv4 address and its v4-mapped form (::ffff:a.b.c.d) are the same.
+     *
+     * @param other the address to compare with
+     * @return whether the IP addresses are the same
      */
     public boolean sameAddress(MptcpAddress other) {
         if (family == other.family) {
@@ -263,7 +362,10 @@ public final class MptcpAddress {
                 && Arrays.equals(v4.address, 0, 4, mapped.address, 12, 16);
     }
 
-    /** The IP address as an InetAddress (allocates); a v4-mapped address stays an Inet6Address. */
+    /**
+     * The IP address as an InetAddress (allocates); a v4-mapped address stays an Inet6Address.
+     * @return the IP address
+     */
     public InetAddress inetAddress() {
         try {
             if (family == AF_INET6) {
@@ -275,7 +377,10 @@ public final class MptcpAddress {
         }
     }
 
-    /** Address and port as a socket address (allocates). */
+    /**
+     * Address and port as a socket address (allocates).
+     * @return the socket address
+     */
     public InetSocketAddress socketAddress() {
         return new InetSocketAddress(inetAddress(), port);
     }
@@ -319,7 +424,11 @@ public final class MptcpAddress {
         return s.toString();
     }
 
-    /** "signal,backup" for 0x5, the words {@code ip mptcp endpoint} uses. */
+    /**
+     * "signal,backup" for 0x5, the words {@code ip mptcp endpoint} uses.
+     * @param flags the flags, {@code FLAG_*} or'ed
+     * @return their names, comma-separated
+     */
     public static String flagNames(int flags) {
         String[] names = {"signal", "subflow", "backup", "fullmesh", "implicit", "laminar"};
         StringBuilder s = new StringBuilder();
