@@ -81,7 +81,14 @@ public final class ConnectionPolicy implements Controller {
         /** Matches every connection. */
         public static final Match ANY = new Match(null, null, 0, 0, Side.ANY);
 
-        /** Requires a side. */
+        /**
+         * Requires a side.
+         * @param remote the remote address's prefix, or null for any
+         * @param local the local address's prefix, or null for any
+         * @param remotePort the remote port, or 0 for any
+         * @param localPort the local port, or 0 for any
+         * @param side the side
+         */
         public Match {
             Objects.requireNonNull(side, "side");
         }
@@ -212,18 +219,28 @@ public final class ConnectionPolicy implements Controller {
             this.problem = cause.getMessage();
         }
 
-        /** The rule's line, 1-based. */
+        /**
+         * The rule's line, 1-based.
+         * @return the line number, 1-based
+         */
         public int line() {
             return line;
         }
 
-        /** What is wrong with it, without the line. */
+        /**
+         * What is wrong with it, without the line.
+         * @return the problem
+         */
         public String problem() {
             return problem;
         }
     }
 
-    /** Rules in order, each with its controller (null: leave the connection alone). */
+    /**
+     * Rules in order, each with its controller (null: leave the connection alone).
+     * @param rules the rules, in order, each with its controller or null
+     * @return the policy
+     */
     public static ConnectionPolicy of(Map<Match, Controller> rules) {
         return new ConnectionPolicy(new LinkedHashMap<>(rules));
     }
@@ -242,6 +259,8 @@ public final class ConnectionPolicy implements Controller {
     /**
      * Rules in the text form above; controllers are made by name ({@link Controllers}).
      *
+     * @param text the rules' text
+     * @return the policy
      * @throws IllegalArgumentException naming what is wrong, a {@link LineException} when a line is
      */
     public static ConnectionPolicy parse(String text) {
@@ -251,6 +270,10 @@ public final class ConnectionPolicy implements Controller {
     /**
      * As {@link #parse(String)}, a controller's parameters being {@code defaults.get(name)}
      * with the rule's own over them (the daemon's [controller NAME] sections).
+     *
+     * @param text the rules' text
+     * @param defaults the controllers' default parameters, by controller name
+     * @return the policy
      */
     public static ConnectionPolicy parse(String text, Map<String, Map<String, String>> defaults) {
         Map<Match, Controller> rules = new LinkedHashMap<>();
@@ -337,6 +360,8 @@ public final class ConnectionPolicy implements Controller {
      * Lets {@link #assign} give connections controllers the rules do not name: the policy then
      * asks for every event (local address and link changes included), since such a controller
      * may want any. Call before the policy is hosted.
+     *
+     * @return this policy
      */
     public ConnectionPolicy assignable() {
         this.assignable = true;
@@ -347,6 +372,9 @@ public final class ConnectionPolicy implements Controller {
      * Also told, with its token, when a connection handed over by {@link #assign} closes or a
      * resync finds it gone (the daemon then forgets that it was handed over). Call before the
      * policy is hosted.
+     *
+     * @param listener told the token of each handed-over connection that ended
+     * @return this policy
      */
     public ConnectionPolicy onAssignmentEnd(IntConsumer listener) {
         this.assignmentEnd = Objects.requireNonNull(listener);
@@ -361,6 +389,9 @@ public final class ConnectionPolicy implements Controller {
      * From the loop's thread (a smart application asks for its own connection through the
      * daemon's control socket).
      *
+     * @param connection the connection
+     * @param name the controller's name
+     * @param parameters the controller's parameters
      * @return the controller now managing the connection
      * @throws IllegalStateException when the policy was not made {@link #assignable()}
      * @throws IllegalArgumentException when no controller has that name or a parameter is wrong
@@ -399,7 +430,10 @@ public final class ConnectionPolicy implements Controller {
         return a.controller;
     }
 
-    /** Controllers made for connections handed over by {@link #assign}, running now. */
+    /**
+     * Controllers made for connections handed over by {@link #assign}, running now.
+     * @return the count of assigned controllers
+     */
     public int assignedControllers() {
         return assignedList.size();
     }
@@ -447,6 +481,9 @@ public final class ConnectionPolicy implements Controller {
     /**
      * The controller managing connection {@code token}: null if none was chosen yet (and the
      * first rule is not the default) or none is to manage it.
+     *
+     * @param token the connection's token
+     * @return the controller, or null
      */
     public Controller controllerOf(int token) {
         Route r = chosen.get(token);
@@ -461,7 +498,10 @@ public final class ConnectionPolicy implements Controller {
         return chosen.size();
     }
 
-    /** The rules, in order. */
+    /**
+     * The rules, in order.
+     * @return the rules
+     */
     public List<Match> matches() {
         return matches;
     }

@@ -100,7 +100,11 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     private boolean started;
     private long discovered;
 
-    /** Hosts {@code controller}, whose commands go to {@code pathManager}. */
+    /**
+     * Hosts {@code controller}, whose commands go to {@code pathManager}.
+     * @param controller the controller to host
+     * @param pathManager the path manager its commands go to
+     */
     public ControllerHost(Controller controller, PathManager pathManager) {
         this(controller, pathManager, pathManager.namespace());
     }
@@ -109,6 +113,10 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * A host that looks at the namespace (sock_diag, local addresses, interfaces) through
      * {@code namespace}, a descriptor of the path manager's namespace that the caller keeps
      * open while the host runs: a loop can own its own and close it when it ends.
+     *
+     * @param controller the controller to host
+     * @param pathManager the path manager its commands go to
+     * @param namespace a descriptor of the path manager's namespace, kept open by the caller
      */
     public ControllerHost(Controller controller, PathManager pathManager, NetworkNamespace namespace) {
         this.controller = Objects.requireNonNull(controller, "controller");
@@ -134,6 +142,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
     /**
      * How often watched subflows are looked at for retransmission timeouts (default 100 ms);
      * set before the loop starts.
+     *
+     * @param interval the time between looks
+     * @return this host
      */
     public ControllerHost timeoutInterval(Duration interval) {
         timeouts.interval(interval);
@@ -146,19 +157,30 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * events, the loop spends at most one resync per interval on finding connections again, and
      * handles events in between. Also the longest a needed resync waits for the loop to catch
      * up with its socket.
+     *
+     * @param interval the least time between resyncs, 1 ms to 1 h
+     * @return this host
      */
     public ControllerHost resyncInterval(Duration interval) {
         resync.interval(interval);
         return this;
     }
 
-    /** Also told of every discovered connection, after the controller (the CLI prints them). */
+    /**
+     * Also told of every discovered connection, after the controller (the CLI prints them).
+     * @param listener told of each discovered connection
+     * @return this host
+     */
     public ControllerHost onDiscovery(Consumer<DiscoveredConnection> listener) {
         this.discoveryListener = Objects.requireNonNull(listener);
         return this;
     }
 
-    /** Also told when a resync is done, with which connections are open (metrics forget the others). */
+    /**
+     * Also told when a resync is done, with which connections are open (metrics forget the others).
+     * @param listener told whether a connection, by its token, is still open
+     * @return this host
+     */
     public ControllerHost onResyncDone(Consumer<IntPredicate> listener) {
         this.resyncListener = Objects.requireNonNull(listener);
         return this;
@@ -170,6 +192,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * connection closes or a resync finds it gone. The loop is then asked for every event type
      * (local address and link changes included), since such a controller may want any, and the
      * hosted controller still gets only those it asked for. Set before the loop is built.
+     *
+     * @param assignmentEnd told the token of each handed-over connection that ended
+     * @return this host
      */
     public ControllerHost assignable(IntConsumer assignmentEnd) {
         this.assignmentEnd = Objects.requireNonNull(assignmentEnd, "assignmentEnd");
@@ -200,6 +225,9 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * events are made up (a {@code org.mptcp4j.standin.KernelStandIn}'s) says no: its resyncs find no
      * connection, as its kernel has none but those of its events, while the namespace it reads
      * addresses from has connections that are not its own.
+     *
+     * @param lists whether resyncs list connections
+     * @return this host
      */
     public ControllerHost listsConnections(boolean lists) {
         resync.listsConnections(lists);
@@ -208,7 +236,11 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     private int addressFlags;
 
-    /** What {@link #addressFlags()} tells the controllers (default 0); set before the loop is built. */
+    /**
+     * What {@link #addressFlags()} tells the controllers (default 0); set before the loop is built.
+     * @param flags the flags, {@code MptcpAddress.FLAG_*} or'ed
+     * @return this host
+     */
     public ControllerHost addressFlags(int flags) {
         this.addressFlags = flags;
         return this;
@@ -342,6 +374,8 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * Keeps the ids connection {@code token} uses now (GET_ADDR by token) in the host's
      * allocator: after a command from outside the controllers (the daemon's control socket) gave
      * one, so that the controllers never give it to another address. From the loop's thread.
+     *
+     * @param token the connection's token
      */
     public void adoptAddresses(int token) {
         resync.adoptAddresses(token);
@@ -353,6 +387,10 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * made {@link #assignable} that hosts no policy, through one put in front of its controller
      * now; from the loop's thread.
      *
+     * @param token the connection's token
+     * @param name the controller's name
+     * @param parameters the controller's parameters
+     * @return the controller now managing the connection
      * @throws IllegalArgumentException when there is no such established connection, or no such
      *     controller, or a parameter is wrong
      * @throws IllegalStateException when the host takes no assignments (neither made assignable
@@ -401,12 +439,18 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * The controller managing connection {@code token}: the one a policy chose for it (null if
      * none was chosen yet, or none is to manage it), else the hosted controller. From the loop's
      * thread.
+     *
+     * @param token the connection's token
+     * @return the controller, or null
      */
     public Controller controllerOf(int token) {
         return policy != null ? policy.controllerOf(token) : controller;
     }
 
-    /** Controllers running for connections handed over by name ({@link #assign}): 0 before the first. */
+    /**
+     * Controllers running for connections handed over by name ({@link #assign}): 0 before the first.
+     * @return the count of assigned controllers
+     */
     public int assignedControllers() {
         return policy == null ? 0 : policy.assignedControllers();
     }
@@ -491,6 +535,8 @@ public final class ControllerHost implements EventHandler, ControllerContext {
      * {@link PerConnection} states), a {@link ConnectionPolicy}'s choices and the path manager:
      * 0 once every connection has closed. From any thread (a metrics scrape): the sum of sizes
      * the loop may be changing meanwhile, so a moment stale.
+     *
+     * @return the count of entries
      */
     public long connectionStateEntries() {
         long entries = timeouts.watchedConnections() + pathManager.connectionStateEntries();
@@ -509,17 +555,26 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return timeouts.watcher();
     }
 
-    /** Connections reported as discovered so far. */
+    /**
+     * Connections reported as discovered so far.
+     * @return the count of discovered connections
+     */
     public long discoveredConnections() {
         return discovered;
     }
 
-    /** Resyncs run so far (the one at start included). */
+    /**
+     * Resyncs run so far (the one at start included).
+     * @return the count of resyncs
+     */
     public long resyncs() {
         return resync.resyncs();
     }
 
-    /** Subflow timeouts reported so far. */
+    /**
+     * Subflow timeouts reported so far.
+     * @return the count of subflow timeouts
+     */
     public long subflowTimeouts() {
         return timeouts.reported();
     }
@@ -559,7 +614,10 @@ public final class ControllerHost implements EventHandler, ControllerContext {
         return localAddressIds;
     }
 
-    /** The controller given to the host (not a policy put in front of it by an assignment). */
+    /**
+     * The controller given to the host (not a policy put in front of it by an assignment).
+     * @return the hosted controller
+     */
     public Controller controller() {
         return controller;
     }

@@ -30,7 +30,12 @@ public final class ControllerParameters {
         this.values = new LinkedHashMap<>(values);
     }
 
-    /** The parameters {@code values} for the controller named {@code controller}. */
+    /**
+     * The parameters {@code values} for the controller named {@code controller}.
+     * @param controller the controller's name, for errors
+     * @param values the parameters by name
+     * @return the parameters
+     */
     public static ControllerParameters of(String controller, Map<String, String> values) {
         return new ControllerParameters(controller, values);
     }
@@ -53,7 +58,12 @@ public final class ControllerParameters {
         }
     }
 
-    /** Parameter {@code name}'s value, or {@code defaultValue} when it is not given. */
+    /**
+     * Parameter {@code name}'s value, or {@code defaultValue} when it is not given.
+     * @param name the parameter's name
+     * @param defaultValue the value when it is not given
+     * @return the value
+     */
     public String string(String name, String defaultValue) {
         String v = raw(name);
         return v == null ? defaultValue : v;
@@ -64,25 +74,48 @@ public final class ControllerParameters {
         return controller + ": parameter '" + name + "'";
     }
 
-    /** A whole number in {@code range}. */
+    /**
+     * A whole number in {@code range}.
+     * @param name the parameter's name
+     * @param defaultValue the value when it is not given
+     * @param range the values allowed
+     * @return the value
+     */
     public int integer(String name, int defaultValue, ValueRange range) {
         String v = raw(name);
         return v == null ? defaultValue : parsed(name, v, range::parseInt);
     }
 
-    /** A decimal number in {@code range} (made with {@link ValueRange#decimal(double, double)}). */
+    /**
+     * A decimal number in {@code range} (made with {@link ValueRange#decimal(double, double)}).
+     * @param name the parameter's name
+     * @param defaultValue the value when it is not given
+     * @param range the values allowed
+     * @return the value
+     */
     public double decimal(String name, double defaultValue, ValueRange range) {
         String v = raw(name);
         return v == null ? defaultValue : parsed(name, v, range::decimal);
     }
 
-    /** A duration such as {@code 250ms}, {@code 2s}, {@code 1m} in {@code range}. */
+    /**
+     * A duration such as {@code 250ms}, {@code 2s}, {@code 1m} in {@code range}.
+     * @param name the parameter's name
+     * @param defaultValue the value when it is not given
+     * @param range the durations allowed
+     * @return the duration
+     */
     public Duration duration(String name, Duration defaultValue, ValueRange range) {
         String v = raw(name);
         return v == null ? defaultValue : parsed(name, v, range::duration);
     }
 
-    /** {@code true}/{@code false} (also yes/no, on/off, 1/0). */
+    /**
+     * {@code true}/{@code false} (also yes/no, on/off, 1/0).
+     * @param name the parameter's name
+     * @param defaultValue the value when it is not given
+     * @return the value
+     */
     public boolean bool(String name, boolean defaultValue) {
         String v = raw(name);
         if (v == null) {
@@ -95,13 +128,23 @@ public final class ControllerParameters {
         };
     }
 
-    /** A rate such as {@code 20mbit}, {@code 500kbit}, {@code 2gbit} in {@code range}; in bits per second. */
+    /**
+     * A rate such as {@code 20mbit}, {@code 500kbit}, {@code 2gbit} in {@code range}; in bits per second.
+     * @param name the parameter's name
+     * @param defaultValue the rate when it is not given, bits per second
+     * @param range the rates allowed
+     * @return the rate, bits per second
+     */
     public long bitRate(String name, long defaultValue, ValueRange range) {
         String v = raw(name);
         return v == null ? defaultValue : parsed(name, v, range::parse);
     }
 
-    /** A comma-separated list of IP addresses (empty when absent). */
+    /**
+     * A comma-separated list of IP addresses (empty when absent).
+     * @param name the parameter's name
+     * @return the addresses
+     */
     public List<InetAddress> addresses(String name) {
         String v = raw(name);
         List<InetAddress> addresses = new ArrayList<>();
@@ -118,7 +161,11 @@ public final class ControllerParameters {
         return addresses;
     }
 
-    /** A port range {@code FIRST-LAST} (or one port) within 1..65535, as {first, last}; null when absent. */
+    /**
+     * A port range {@code FIRST-LAST} (or one port) within 1..65535, as {first, last}; null when absent.
+     * @param name the parameter's name
+     * @return {first, last}, or null
+     */
     public int[] portRange(String name) {
         String v = raw(name);
         if (v == null) {

@@ -48,6 +48,8 @@ public final class KernelFeatures {
     /**
      * The dialect the kernel of {@code namespace} offers, upstream's when it has both.
      *
+     * @param namespace the network namespace
+     * @return the dialect
      * @throws MptcpException (ENOENT) naming both families when it has neither
      */
     public static Dialect detectDialect(NetworkNamespace namespace) {
@@ -65,6 +67,8 @@ public final class KernelFeatures {
      * its netlink path manager's module, which may load after a daemon starts at boot. Looks
      * again every 100 ms; generic netlink announces new families, but a missing one costs only a start-up delay.
      *
+     * @param namespace the network namespace
+     * @return the dialect
      * @param timeout 0 (look once) to 1 day
      * @throws MptcpException (ENOENT) naming both families and the time waited when neither came
      * @throws IllegalArgumentException when the timeout is out of that range
@@ -100,13 +104,22 @@ public final class KernelFeatures {
     private static final long LOOK_AGAIN_MILLIS = 100;
     private static final ValueRange WAIT = ValueRange.duration(Duration.ZERO, Duration.ofDays(1));
 
-    /** Reads the features of the kernel's mptcp_pm family as seen from {@code namespace}. */
+    /**
+     * Reads the features of the kernel's mptcp_pm family as seen from {@code namespace}.
+     * @param namespace the network namespace
+     * @return the features
+     */
     public static KernelFeatures probe(NetworkNamespace namespace) {
         int[][] table = KernelFeatureProbe.probe(namespace.fd());
         return new KernelFeatures(table[0], table[1], table[2], release(System.getProperty("os.version", "")));
     }
 
-    /** The features of {@code dialect} in the kernel of {@code namespace}: probed upstream, fixed on v0.95. */
+    /**
+     * The features of {@code dialect} in the kernel of {@code namespace}: probed upstream, fixed on v0.95.
+     * @param namespace the network namespace
+     * @param dialect the family to probe
+     * @return the features
+     */
     public static KernelFeatures probe(NetworkNamespace namespace, Dialect dialect) {
         return dialect == Dialect.UPSTREAM ? probe(namespace) : assumed(Dialect.V095);
     }
@@ -115,6 +128,9 @@ public final class KernelFeatures {
      * What a kernel of {@code dialect} offers without asking one: every command of v0.95, or of
      * the latest upstream release. For a path manager whose kernel is a stand-in replaying
      * recorded traffic ({@code org.mptcp4j.standin.KernelStandIn}).
+     *
+     * @param dialect the family
+     * @return the features
      */
     public static KernelFeatures assumed(Dialect dialect) {
         int[] flags = new int[KernelFeatureProbe.OPS];
@@ -128,7 +144,10 @@ public final class KernelFeatures {
         return new KernelFeatures(dialect, flags, none, none, new int[] {Integer.MAX_VALUE, 0});
     }
 
-    /** The family these features are of. */
+    /**
+     * The family these features are of.
+     * @return the dialect
+     */
     public Dialect dialect() {
         return dialect;
     }
@@ -149,7 +168,11 @@ public final class KernelFeatures {
         return (flags[getAddr] & KernelFeatureProbe.POLICY_KNOWN) != 0 && (doAttributes[getAddr] & 0b1100) == 0;
     }
 
-    /** Whether the kernel has the command at all. */
+    /**
+     * Whether the kernel has the command at all.
+     * @param command the command
+     * @return whether the kernel has it
+     */
     public boolean has(PmCommand command) {
         return (flags[command.id()] & KernelFeatureProbe.PRESENT) != 0;
     }
@@ -158,18 +181,31 @@ public final class KernelFeatures {
      * Whether the command's policy lists MPTCP_PM_ATTR_{@code attribute}. Only meaningful with
      * per-command policies (Linux 6.7 and later); see {@link #supports} for the answer that
      * falls back to the release number.
+     *
+     * @param command the command
+     * @param attribute the attribute's number, MPTCP_PM_ATTR_*
+     * @param dump whether the policy of its dump (true) or of its do request (false)
+     * @return whether the policy lists the attribute
      */
     public boolean accepts(PmCommand command, int attribute, boolean dump) {
         int mask = dump ? dumpAttributes[command.id()] : doAttributes[command.id()];
         return (mask & (1 << attribute)) != 0;
     }
 
-    /** Whether the kernel asks for CAP_NET_ADMIN for the command. */
+    /**
+     * Whether the kernel asks for CAP_NET_ADMIN for the command.
+     * @param command the command
+     * @return whether it needs CAP_NET_ADMIN
+     */
     public boolean needsNetAdmin(PmCommand command) {
         return (flags[command.id()] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM)) != 0;
     }
 
-    /** Whether the kernel has {@code feature}: the command, and the attribute it needs. */
+    /**
+     * Whether the kernel has {@code feature}: the command, and the attribute it needs.
+     * @param feature the feature
+     * @return whether the kernel supports it
+     */
     public boolean supports(KernelFeature feature) {
         return supported[feature.ordinal()];
     }
@@ -191,7 +227,10 @@ public final class KernelFeatures {
         return release[0] > since[0] || (release[0] == since[0] && release[1] >= since[1]);
     }
 
-    /** Every supported feature. */
+    /**
+     * Every supported feature.
+     * @return the supported features
+     */
     public Set<KernelFeature> supported() {
         EnumSet<KernelFeature> set = EnumSet.noneOf(KernelFeature.class);
         for (KernelFeature feature : KernelFeature.values()) {
@@ -205,6 +244,8 @@ public final class KernelFeatures {
     /**
      * Returns quietly when the kernel has {@code feature}; else throws an MptcpException
      * (EOPNOTSUPP) naming the release that brought it, or the family that lacks it.
+     *
+     * @param feature the feature
      */
     public void require(KernelFeature feature) {
         if (!supported[feature.ordinal()]) {

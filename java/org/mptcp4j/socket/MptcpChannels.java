@@ -73,7 +73,11 @@ public final class MptcpChannels {
         TCP
     }
 
-    /** An unconnected MPTCP socket channel in this namespace, of the JDK's default family (IPv6 dual-stack where it can). */
+    /**
+     * An unconnected MPTCP socket channel in this namespace, of the JDK's default family (IPv6 dual-stack where it can).
+     * @return the channel
+     * @throws IOException when the kernel cannot open an MPTCP socket
+     */
     public static SocketChannel openSocketChannel() throws IOException {
         return openSocketChannel(NetworkNamespace.current(), null, Fallback.FAIL);
     }
@@ -81,9 +85,11 @@ public final class MptcpChannels {
     /**
      * An unconnected MPTCP socket channel.
      *
+     * @return the channel
      * @param namespace where its connection lives (its subflows' routes and addresses)
      * @param family INET or INET6; null for the JDK's default
      * @param fallback what to do where the kernel cannot open an MPTCP socket
+     * @throws IOException when the socket cannot be opened, MPTCP or (with {@link Fallback#TCP}) TCP
      */
     public static SocketChannel openSocketChannel(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
             throws IOException {
@@ -93,7 +99,11 @@ public final class MptcpChannels {
         return channel;
     }
 
-    /** An unbound MPTCP server socket channel in this namespace, of the JDK's default family. */
+    /**
+     * An unbound MPTCP server socket channel in this namespace, of the JDK's default family.
+     * @return the server channel
+     * @throws IOException when the kernel cannot open an MPTCP socket
+     */
     public static ServerSocketChannel openServerSocketChannel() throws IOException {
         return openServerSocketChannel(NetworkNamespace.current(), null, Fallback.FAIL);
     }
@@ -101,6 +111,12 @@ public final class MptcpChannels {
     /**
      * An unbound MPTCP server socket channel: it accepts MPTCP connections (plain TCP ones too,
      * which the kernel falls back for) and their subflows' joins.
+     *
+     * @param namespace where its connections live
+     * @param family INET or INET6; null for the JDK's default
+     * @param fallback what to do where the kernel cannot open an MPTCP socket
+     * @return the server channel
+     * @throws IOException when the socket cannot be opened, MPTCP or (with {@link Fallback#TCP}) TCP
      */
     public static ServerSocketChannel openServerSocketChannel(NetworkNamespace namespace, ProtocolFamily family,
             Fallback fallback) throws IOException {
@@ -109,13 +125,27 @@ public final class MptcpChannels {
         return channel;
     }
 
-    /** A blocking, unconnected MPTCP {@link Socket}: the socket adaptor of an MPTCP channel. */
+    /**
+     * A blocking, unconnected MPTCP {@link Socket}: the socket adaptor of an MPTCP channel.
+     * @param namespace where its connection lives
+     * @param family INET or INET6; null for the JDK's default
+     * @param fallback what to do where the kernel cannot open an MPTCP socket
+     * @return the socket
+     * @throws IOException when the socket cannot be opened, MPTCP or (with {@link Fallback#TCP}) TCP
+     */
     public static Socket openSocket(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
             throws IOException {
         return openSocketChannel(namespace, family, fallback).socket();
     }
 
-    /** A blocking, unbound MPTCP {@link ServerSocket}: the socket adaptor of an MPTCP server channel. */
+    /**
+     * A blocking, unbound MPTCP {@link ServerSocket}: the socket adaptor of an MPTCP server channel.
+     * @param namespace where its connections live
+     * @param family INET or INET6; null for the JDK's default
+     * @param fallback what to do where the kernel cannot open an MPTCP socket
+     * @return the server socket
+     * @throws IOException when the socket cannot be opened, MPTCP or (with {@link Fallback#TCP}) TCP
+     */
     public static ServerSocket openServerSocket(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
             throws IOException {
         return openServerSocketChannel(namespace, family, fallback).socket();
@@ -151,7 +181,12 @@ public final class MptcpChannels {
                 : new IOException("MPTCP is disabled in " + namespace + " (" + message + "): sysctl -w net.mptcp.enabled=1", e);
     }
 
-    /** Whether the channel's socket is an MPTCP one (false for plain TCP, or a fallback socket made with {@link Fallback#TCP}). */
+    /**
+     * Whether the channel's socket is an MPTCP one (false for plain TCP, or a fallback socket made with {@link Fallback#TCP}).
+     * @param channel an open channel
+     * @return whether its socket is MPTCP
+     * @throws IOException when the socket cannot be asked
+     */
     public static boolean isMptcp(NetworkChannel channel) throws IOException {
         return protocol(open(channel)) == IPPROTO_MPTCP;
     }
@@ -167,6 +202,8 @@ public final class MptcpChannels {
      * accepted from a server channel); a client channel made MPTCP by other means reads as a
      * server's.
      *
+     * @param channel a connected MPTCP channel
+     * @return the connection's token, counters and subflows
      * @throws IOException when the channel is closed, not MPTCP, not connected, or fell back to TCP
      */
     public static ConnectionInfo info(SocketChannel channel) throws IOException {
@@ -195,7 +232,12 @@ public final class MptcpChannels {
         return record.wrap(0).connectionInfo(state, !OPENED.contains(channel), subflows);
     }
 
-    /** The connection's token, as events and {@code ss -M} name it. */
+    /**
+     * The connection's token, as events and {@code ss -M} name it.
+     * @param channel a connected MPTCP channel
+     * @return the connection's token
+     * @throws IOException when the channel is closed, not MPTCP or not connected
+     */
     public static int token(SocketChannel channel) throws IOException {
         return info(channel).token();
     }
@@ -204,6 +246,10 @@ public final class MptcpChannels {
      * Whether the connection fell back to plain TCP: the peer did not answer MP_CAPABLE (it does
      * not speak MPTCP, or a middlebox stripped the option), or the socket is a plain TCP one
      * (TCP_IS_MPTCP, Linux 6.10; before it, whether the socket still answers MPTCP_INFO).
+     *
+     * @param channel a connected channel
+     * @return whether the connection is plain TCP
+     * @throws IOException when the socket cannot be asked
      */
     public static boolean fellBackToTcp(SocketChannel channel) throws IOException {
         int fd = open(channel);
