@@ -18,42 +18,77 @@ public interface Controller {
      * The events this controller wants; the loop has the others dropped as the kernel's
      * messages are decoded, before they become events (unless another controller of the same
      * loop, or an observer, wants them: this one is still not called for them). Read once at start.
+     *
+     * @return the event types
      */
     default Set<MptcpEventType> eventTypes() {
         return EnumSet.allOf(MptcpEventType.class);
     }
 
-    /** Before the first event; keep the context. */
+    /**
+     * Before the first event; keep the context.
+     * @param context what the controller manages with
+     */
     default void start(ControllerContext context) {}
 
-    /** A connection was created; not yet ready for new subflows. */
+    /**
+     * A connection was created; not yet ready for new subflows.
+     * @param event the CREATED event
+     */
     default void onCreated(MptcpEvent event) {}
 
-    /** The connection is fully established: the time to create subflows or announce addresses. */
+    /**
+     * The connection is fully established: the time to create subflows or announce addresses.
+     * @param event the ESTABLISHED event
+     */
     default void onEstablished(MptcpEvent event) {}
 
-    /** The connection closed. */
+    /**
+     * The connection closed.
+     * @param event the CLOSED event
+     */
     default void onClosed(MptcpEvent event) {}
 
-    /** The peer announced an address (remote address, port and id). */
+    /**
+     * The peer announced an address (remote address, port and id).
+     * @param event the ANNOUNCED event
+     */
     default void onAnnounced(MptcpEvent event) {}
 
-    /** The peer removed the address with this remote id. */
+    /**
+     * The peer removed the address with this remote id.
+     * @param event the REMOVED event
+     */
     default void onRemoved(MptcpEvent event) {}
 
-    /** A subflow is established, opened by either side. */
+    /**
+     * A subflow is established, opened by either side.
+     * @param event the SUB_ESTABLISHED event
+     */
     default void onSubflowEstablished(MptcpEvent event) {}
 
-    /** A subflow closed or could not open: error and reset reason say why. */
+    /**
+     * A subflow closed or could not open: error and reset reason say why.
+     * @param event the SUB_CLOSED event
+     */
     default void onSubflowClosed(MptcpEvent event) {}
 
-    /** The peer changed a subflow's backup priority (MP_PRIO). */
+    /**
+     * The peer changed a subflow's backup priority (MP_PRIO).
+     * @param event the SUB_PRIORITY event
+     */
     default void onSubflowPriority(MptcpEvent event) {}
 
-    /** An MPTCP listener was created (Linux 6.2+). */
+    /**
+     * An MPTCP listener was created (Linux 6.2+).
+     * @param event the LISTENER_CREATED event
+     */
     default void onListenerCreated(MptcpEvent event) {}
 
-    /** An MPTCP listener was closed (Linux 6.2+). */
+    /**
+     * An MPTCP listener was closed (Linux 6.2+).
+     * @param event the LISTENER_CLOSED event
+     */
     default void onListenerClosed(MptcpEvent event) {}
 
     /**
@@ -66,6 +101,8 @@ public interface Controller {
      * A connection found by resync (at start, and after lost events) rather than by its
      * events: one this controller may never have seen created, or may have seen already.
      * Handle it so that a second report of the same connection changes nothing.
+     *
+     * @param connection the connection
      */
     default void onConnectionDiscovered(DiscoveredConnection connection) {}
 
@@ -73,25 +110,41 @@ public interface Controller {
      * After the connections of a resync were reported: a connection for which
      * {@code open.test(token)} is false is gone, though its CLOSED event may have been lost
      * with the others. Forget what is kept for it.
+     *
+     * @param open whether a connection, by its token, is still open
      */
     default void onResyncDone(IntPredicate open) {}
 
     /**
      * A retransmission timeout fired on a subflow of a connection watched with
      * {@link ControllerContext#watchTimeouts}; {@code event.timeout()} is its RTO in microseconds.
+     *
+     * @param event the SUBFLOW_TIMEOUT event
      */
     default void onSubflowTimeout(MptcpEvent event) {}
 
-    /** An address was added to an interface of the namespace (after the loop's address filter). */
+    /**
+     * An address was added to an interface of the namespace (after the loop's address filter).
+     * @param event the LOCAL_ADDRESS_ADDED event
+     */
     default void onLocalAddressAdded(MptcpEvent event) {}
 
-    /** An address was removed from an interface of the namespace. */
+    /**
+     * An address was removed from an interface of the namespace.
+     * @param event the LOCAL_ADDRESS_REMOVED event
+     */
     default void onLocalAddressRemoved(MptcpEvent event) {}
 
-    /** An interface of the namespace is up and running. */
+    /**
+     * An interface of the namespace is up and running.
+     * @param event the LINK_UP event
+     */
     default void onLinkUp(MptcpEvent event) {}
 
-    /** An interface of the namespace went down or away. */
+    /**
+     * An interface of the namespace went down or away.
+     * @param event the LINK_DOWN event
+     */
     default void onLinkDown(MptcpEvent event) {}
 
     /**

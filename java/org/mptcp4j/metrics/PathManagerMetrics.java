@@ -136,7 +136,10 @@ public final class PathManagerMetrics implements CommandObserver {
         }
     }
 
-    /** The {@code netns} label. */
+    /**
+     * The {@code netns} label.
+     * @return the namespace's label
+     */
     public String netns() {
         return netns;
     }
@@ -149,6 +152,9 @@ public final class PathManagerMetrics implements CommandObserver {
      * Everything else of {@code handler} (batch ends, the loop's start and end) is passed through.
      * Commands issued outside {@code onEvent} (at a batch end, the loop's start, in scheduled
      * work) belong to no event and are counted but not timed. Run it in one event loop.
+     *
+     * @param handler the handler to hand events on to
+     * @return the counting handler
      */
     public EventHandler counting(EventHandler handler) {
         return new Counting(Objects.requireNonNull(handler, "handler"));
@@ -180,6 +186,9 @@ public final class PathManagerMetrics implements CommandObserver {
     /**
      * A connection a resync found, with its subflows: what events said of it is replaced.
      * From the loop's thread.
+     *
+     * @param token the connection's token
+     * @param subflows its subflows, counted
      */
     public void connectionDiscovered(int token, int subflows) {
         if (subflows < 0) {
@@ -194,6 +203,8 @@ public final class PathManagerMetrics implements CommandObserver {
     /**
      * The resync is over: connections for which {@code open} is false are forgotten (their
      * CLOSED event may have been lost). From the loop's thread.
+     *
+     * @param open whether a connection, by its token, is still open
      */
     public void resyncDone(IntPredicate open) {
         subflowsByToken.retain(open);
@@ -206,6 +217,9 @@ public final class PathManagerMetrics implements CommandObserver {
      * {@code name{netns="..."}}; {@code value} is read on the scraping thread. Sources sharing a
      * name should share its help.
      *
+     * @param name the metric's name
+     * @param help the metric's help text
+     * @param value reads the counter
      * @return this
      * @throws IllegalArgumentException when the name is not a Prometheus metric name, is one of
      *     the built-in families', or is taken on this source
@@ -214,7 +228,13 @@ public final class PathManagerMetrics implements CommandObserver {
         return function(name, Family.COUNTER, help, value);
     }
 
-    /** Exposes a gauge kept elsewhere; as {@link #counterFunction}. */
+    /**
+     * Exposes a gauge kept elsewhere; as {@link #counterFunction}.
+     * @param name the metric's name
+     * @param help the metric's help text
+     * @param value reads the gauge
+     * @return this
+     */
     public PathManagerMetrics gaugeFunction(String name, String help, LongSupplier value) {
         return function(name, Family.GAUGE, help, value);
     }
@@ -250,12 +270,21 @@ public final class PathManagerMetrics implements CommandObserver {
         return functions;
     }
 
-    /** Events of {@code type} handled so far. */
+    /**
+     * Events of {@code type} handled so far.
+     * @param type the event type
+     * @return the count of events
+     */
     public long events(MptcpEventType type) {
         return events.get(type.ordinal());
     }
 
-    /** Times {@code command} ended with {@code errno} (0: accepted). */
+    /**
+     * Times {@code command} ended with {@code errno} (0: accepted).
+     * @param command the command
+     * @param errno the errno value (0: accepted)
+     * @return the count of commands
+     */
     public long commands(PmCommand command, int errno) {
         if (errno == 0) {
             return commandsOk.get(command.ordinal());
@@ -267,12 +296,18 @@ public final class PathManagerMetrics implements CommandObserver {
         }
     }
 
-    /** Connections known now. */
+    /**
+     * Connections known now.
+     * @return the count of connections
+     */
     public long connections() {
         return connections.get();
     }
 
-    /** Subflows of the connections known now. */
+    /**
+     * Subflows of the connections known now.
+     * @return the count of subflows
+     */
     public long subflows() {
         return subflows.get();
     }

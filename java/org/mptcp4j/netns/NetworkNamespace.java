@@ -31,12 +31,19 @@ public final class NetworkNamespace implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** The namespace of the thread that opens sockets with it. */
+    /**
+     * The namespace of the thread that opens sockets with it.
+     * @return the caller's namespace
+     */
     public static NetworkNamespace current() {
         return CURRENT;
     }
 
-    /** A namespace made by {@code ip netns add name} (its file is /run/netns/name). */
+    /**
+     * A namespace made by {@code ip netns add name} (its file is /run/netns/name).
+     * @param name the namespace's name
+     * @return the namespace; close it
+     */
     public static NetworkNamespace named(String name) {
         if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
@@ -44,12 +51,20 @@ public final class NetworkNamespace implements AutoCloseable {
         return open(name, Path.of("/run/netns", name));
     }
 
-    /** The namespace at a path such as /proc/1234/ns/net. */
+    /**
+     * The namespace at a path such as /proc/1234/ns/net.
+     * @param path the namespace's file
+     * @return the namespace; close it
+     */
     public static NetworkNamespace at(Path path) {
         return open(path.toString(), path);
     }
 
-    /** The namespace of process {@code pid}. */
+    /**
+     * The namespace of process {@code pid}.
+     * @param pid the process id
+     * @return the namespace; close it
+     */
     public static NetworkNamespace ofPid(long pid) {
         return open("pid " + pid, Path.of("/proc", Long.toString(pid), "ns", "net"));
     }
@@ -67,6 +82,8 @@ public final class NetworkNamespace implements AutoCloseable {
      * Another descriptor of this namespace, with the same name, to be closed on its own: for an
      * owner that must not depend on when others close theirs (an event loop thread, which may
      * outlive whoever started it). {@link #current()} gives itself.
+     *
+     * @return another descriptor; close it
      */
     public NetworkNamespace duplicate() {
         if (this == CURRENT) {
@@ -79,12 +96,18 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
-    /** The name it was opened by, or "(current)". */
+    /**
+     * The name it was opened by, or "(current)".
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The open descriptor for native code; -1 for {@link #current()}. */
+    /**
+     * The open descriptor for native code; -1 for {@link #current()}.
+     * @return the descriptor, or -1
+     */
     public int fd() {
         int f = fd;
         if (f == -2) {
@@ -93,7 +116,10 @@ public final class NetworkNamespace implements AutoCloseable {
         return f;
     }
 
-    /** The namespace's inode number: equal numbers, same namespace (what {@code ip netns identify} compares). */
+    /**
+     * The namespace's inode number: equal numbers, same namespace (what {@code ip netns identify} compares).
+     * @return the inode number
+     */
     public long inode() {
         Transport.selected();
         try {
@@ -109,6 +135,8 @@ public final class NetworkNamespace implements AutoCloseable {
     /**
      * The index of interface {@code name} in this namespace.
      *
+     * @param name the interface's name
+     * @return its index
      * @throws IllegalArgumentException when there is no such interface
      */
     public int interfaceIndex(String name) {
@@ -128,6 +156,9 @@ public final class NetworkNamespace implements AutoCloseable {
     /**
      * The name of interface {@code index} in this namespace, or null. Names are bytes: read as
      * UTF-8, a byte that is not becomes U+FFFD, as in {@link org.mptcp4j.protocol.MptcpEvent#interfaceName()}.
+     *
+     * @param index the interface's index
+     * @return its name, or null
      */
     public String interfaceName(int index) {
         Transport.selected();
@@ -143,6 +174,11 @@ public final class NetworkNamespace implements AutoCloseable {
      * Runs {@code action} on the calling thread inside this namespace, then returns the thread
      * to its own. For JDK calls that read the thread's namespace (network interfaces, /proc/sys/net);
      * {@code action} must not start threads or keep sockets it expects in the old namespace.
+     *
+     * @param <T> the result's type
+     * @param action what to run in this namespace
+     * @return what {@code action} returned
+     * @throws Exception what {@code action} threw
      */
     public <T> T call(Callable<T> action) throws Exception {
         int target = fd();

@@ -21,7 +21,12 @@ public final class MptcpSocket implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Connects to {@code remote} over MPTCP from the caller's namespace. */
+    /**
+     * Connects to {@code remote} over MPTCP from the caller's namespace.
+     * @param remote the peer's address and port
+     * @return the connected socket
+     * @throws IOException when the socket cannot be opened or the connection fails
+     */
     public static MptcpSocket connect(InetSocketAddress remote) throws IOException {
         return connect(NetworkNamespace.current(), remote);
     }
@@ -29,6 +34,11 @@ public final class MptcpSocket implements AutoCloseable {
     /**
      * Connects to {@code remote} over MPTCP from {@code namespace}. If the peer does not
      * speak MPTCP the kernel falls back to TCP; {@link MptcpChannels#fellBackToTcp} tells.
+     *
+     * @param namespace where the connection lives
+     * @param remote the peer's address and port
+     * @return the connected socket
+     * @throws IOException when the socket cannot be opened or the connection fails
      */
     public static MptcpSocket connect(NetworkNamespace namespace, InetSocketAddress remote) throws IOException {
         SocketChannel channel = MptcpChannels.openSocketChannel(namespace, family(remote), MptcpChannels.Fallback.FAIL);
@@ -49,44 +59,76 @@ public final class MptcpSocket implements AutoCloseable {
         return address.getAddress().getAddress().length == 16 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
-    /** Reads into {@code dst} from its position; -1 at end of stream, 0 if {@code dst} is full. */
+    /**
+     * Reads into {@code dst} from its position; -1 at end of stream, 0 if {@code dst} is full.
+     * @param dst where to read to
+     * @return the bytes read, or -1
+     * @throws IOException when reading fails
+     */
     public int read(ByteBuffer dst) throws IOException {
         return channel.read(dst);
     }
 
-    /** Writes from {@code src} at its position; returns the bytes written. */
+    /**
+     * Writes from {@code src} at its position; returns the bytes written.
+     * @param src what to write
+     * @return the bytes written
+     * @throws IOException when writing fails
+     */
     public int write(ByteBuffer src) throws IOException {
         return channel.write(src);
     }
 
-    /** Writes all remaining bytes of {@code src}. */
+    /**
+     * Writes all remaining bytes of {@code src}.
+     * @param src what to write
+     * @throws IOException when writing fails
+     */
     public void writeFully(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
             channel.write(src);
         }
     }
 
-    /** Half-closes: the peer reads end of stream. */
+    /**
+     * Half-closes: the peer reads end of stream.
+     * @throws IOException when the socket is closed or the shutdown fails
+     */
     public void shutdownOutput() throws IOException {
         channel.shutdownOutput();
     }
 
-    /** The local end's address. */
+    /**
+     * The local end's address.
+     * @return the local address and port
+     * @throws IOException when the socket is closed
+     */
     public InetSocketAddress localAddress() throws IOException {
         return (InetSocketAddress) channel.getLocalAddress();
     }
 
-    /** The peer's address. */
+    /**
+     * The peer's address.
+     * @return the peer's address and port
+     * @throws IOException when the socket is closed
+     */
     public InetSocketAddress remoteAddress() throws IOException {
         return (InetSocketAddress) channel.getRemoteAddress();
     }
 
-    /** The connection's token, counters and subflows now ({@link MptcpChannels#info}). */
+    /**
+     * The connection's token, counters and subflows now ({@link MptcpChannels#info}).
+     * @return the connection's state
+     * @throws IOException as {@link MptcpChannels#info}
+     */
     public ConnectionInfo info() throws IOException {
         return MptcpChannels.info(channel);
     }
 
-    /** The JDK channel under it. */
+    /**
+     * The JDK channel under it.
+     * @return the channel
+     */
     public SocketChannel channel() {
         return channel;
     }

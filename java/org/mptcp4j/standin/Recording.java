@@ -79,22 +79,34 @@ public final class Recording {
         this.entries = entries;
     }
 
-    /** The family of the recorded messages. */
+    /**
+     * The family of the recorded messages.
+     * @return the dialect
+     */
     public Dialect dialect() {
         return dialect;
     }
 
-    /** The generic netlink id of the recorded family (the messages' nlmsg_type). */
+    /**
+     * The generic netlink id of the recorded family (the messages' nlmsg_type).
+     * @return the family's generic netlink id
+     */
     public int familyId() {
         return familyId;
     }
 
-    /** When the recording started, wall-clock nanoseconds since the epoch. */
+    /**
+     * When the recording started, wall-clock nanoseconds since the epoch.
+     * @return the start, nanoseconds since the epoch
+     */
     public long startEpochNanos() {
         return startEpochNanos;
     }
 
-    /** The records in the order they were written. */
+    /**
+     * The records in the order they were written.
+     * @return the entries
+     */
     public List<Entry> entries() {
         return entries;
     }
@@ -102,6 +114,8 @@ public final class Recording {
     /**
      * Reads a whole recording.
      *
+     * @param input the recording's bytes
+     * @return the recording
      * @throws IOException when the input is not a recording, of a newer version, of the other
      *     byte order than this machine's, or cut short (the message says which, and where)
      */
@@ -170,6 +184,13 @@ public final class Recording {
          * Writes the header of a recording of {@code dialect}'s family, id {@code familyId},
          * started now; offsets count from {@code startNanos} (System.nanoTime, the clock netlink
          * receive times are read on).
+         *
+         * @param output where to write
+         * @param dialect the recorded family
+         * @param familyId the family's generic netlink id
+         * @param startNanos the start, System.nanoTime nanoseconds
+         * @param startEpochNanos the start, nanoseconds since the epoch
+         * @throws IOException when writing fails
          */
         public Writer(OutputStream output, Dialect dialect, int familyId, long startNanos, long startEpochNanos)
                 throws IOException {
@@ -184,7 +205,15 @@ public final class Recording {
             out.writeLong(startEpochNanos);
         }
 
-        /** A record of {@code length} bytes of {@code payload} from {@code offset}, that came at {@code nanos}. */
+        /**
+         * A record of {@code length} bytes of {@code payload} from {@code offset}, that came at {@code nanos}.
+         * @param kind what the record holds
+         * @param nanos when it came, System.nanoTime nanoseconds
+         * @param payload the bytes
+         * @param offset where in {@code payload} the record starts
+         * @param length the record's length, in bytes
+         * @throws IOException when writing fails
+         */
         public void write(Kind kind, long nanos, byte[] payload, int offset, int length) throws IOException {
             if (length > MAX_PAYLOAD) {
                 throw new IllegalArgumentException("a payload of " + length + " bytes, at most " + MAX_PAYLOAD);
@@ -197,7 +226,10 @@ public final class Recording {
             out.write(payload, offset, length);
         }
 
-        /** Writes what is buffered to the file. */
+        /**
+         * Writes what is buffered to the file.
+         * @throws IOException when writing fails
+         */
         public void flush() throws IOException {
             out.flush();
         }
