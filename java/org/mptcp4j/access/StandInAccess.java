@@ -22,10 +22,18 @@ public final class StandInAccess {
 
     /** What a loop over a stand-in hears its events from, in the kernel's place. */
     public interface EventSource {
-        /** The socket the stand-in feeds; once. */
+        /**
+         * The socket the stand-in feeds; once.
+         * @param recordCapacity events decoded per poll at most
+         * @param javaDecoding whether events are parsed in Java
+         * @return the event socket
+         */
         EventSocket eventSocket(int recordCapacity, boolean javaDecoding);
 
-        /** The clock, in nanoseconds, the loop keeps its timers by. */
+        /**
+         * The clock, in nanoseconds, the loop keeps its timers by.
+         * @return the clock
+         */
         LongSupplier clock();
     }
 

@@ -45,6 +45,8 @@ public final class ControlClient implements AutoCloseable {
     /**
      * Connects to the daemon listening on {@code socket}.
      *
+     * @param socket the daemon's control socket
+     * @return the client; close it
      * @throws IOException "no mptcp4j daemon listens on PATH ..." when the file is missing or
      *     nobody listens on it, "permission denied on PATH: ..." when this user may not
      *     connect to it
@@ -75,6 +77,8 @@ public final class ControlClient implements AutoCloseable {
     /**
      * The request line of these words, joined by spaces.
      *
+     * @param words the request's words
+     * @return the request line
      * @throws IllegalArgumentException for no words, an empty word or one with a blank or line break in it
      */
     public static String line(List<String> words) {
@@ -89,7 +93,12 @@ public final class ControlClient implements AutoCloseable {
         return String.join(" ", words);
     }
 
-    /** Sends the request of these words and returns its answer. */
+    /**
+     * Sends the request of these words and returns its answer.
+     * @param words the request's words
+     * @return the answer
+     * @throws IOException as {@link #request(String)}
+     */
     public ControlResponse request(List<String> words) throws IOException {
         return request(line(words));
     }
@@ -98,6 +107,8 @@ public final class ControlClient implements AutoCloseable {
      * Sends one request line (without its newline) and returns its answer; on a connection the
      * daemon closed for idleness, connects again first.
      *
+     * @param line the request line
+     * @return the answer
      * @throws IllegalArgumentException when {@code line} has a line break
      * @throws IOException when the connection failed or the daemon closed it (the message says
      *     when it did so for idleness as the request came: then the request was not carried out)

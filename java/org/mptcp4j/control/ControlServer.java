@@ -79,7 +79,11 @@ public final class ControlServer implements AutoCloseable {
      * Listens on {@code socket}, serving root and this process's (effective) user only, with
      * the {@link #CLIENT_TIMEOUT}.
      *
+     * @param socket the socket's path
+     * @param handler answers the requests
+     * @return the server; close it
      * @see #start(Path, ControlHandler, IntPredicate, Duration)
+     * @throws IOException as {@link #start(Path, ControlHandler, IntPredicate, Duration)}
      */
     public static ControlServer start(Path socket, ControlHandler handler) throws IOException {
         int self = PeerCredentials.ownUid();
@@ -93,6 +97,9 @@ public final class ControlServer implements AutoCloseable {
      * 0700. {@code socket} may not be a symbolic link either. The socket file gets mode 0600. A
      * socket file nobody listens on any more (a killed daemon's) is replaced.
      *
+     * @param socket the socket's path
+     * @param handler answers the requests
+     * @return the server; close it
      * @param allowedUids the uids served; the others get {@code error 1 permission denied}
      * @param clientTimeout how long a client may take to send a whole request or to take in an answer
      * @throws IOException naming the directory, its owner and mode and what to do when it is not

@@ -89,6 +89,7 @@ public interface ControllerContext {
      * closed connections are kept and handed to it (state, new token) to serve the next ones: no
      * allocation per connection in the steady state.
      *
+     * @return the states, by token
      * @param <S> the state's type
      * @param factory makes a connection's state from its token
      * @param reuse readies a kept state for a new token, or null

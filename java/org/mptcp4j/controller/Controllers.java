@@ -11,7 +11,10 @@ import java.util.ServiceLoader;
 public final class Controllers {
     private Controllers() {}
 
-    /** Every provider found, by name. */
+    /**
+     * Every provider found, by name.
+     * @return the providers
+     */
     public static List<ControllerProvider> providers() {
         List<ControllerProvider> providers = new ArrayList<>();
         ServiceLoader.load(ControllerProvider.class, Controllers.class.getClassLoader()).forEach(providers::add);
@@ -28,7 +31,11 @@ public final class Controllers {
         return providers;
     }
 
-    /** The provider named {@code name}. */
+    /**
+     * The provider named {@code name}.
+     * @param name the controller's name
+     * @return the provider, or empty
+     */
     public static Optional<ControllerProvider> provider(String name) {
         return providers().stream().filter(p -> p.name().equals(name)).findFirst();
     }
@@ -36,6 +43,9 @@ public final class Controllers {
     /**
      * A new controller named {@code name} with {@code parameters}.
      *
+     * @param name the controller's name
+     * @param parameters the controller's parameters
+     * @return the controller
      * @throws IllegalArgumentException when no controller has that name (the message lists
      *     those there are) or a parameter is wrong
      */
@@ -45,7 +55,10 @@ public final class Controllers {
         return provider.create(ControllerParameters.of(name, parameters));
     }
 
-    /** The names of every controller found. */
+    /**
+     * The names of every controller found.
+     * @return the names
+     */
     public static List<String> names() {
         return providers().stream().map(ControllerProvider::name).toList();
     }

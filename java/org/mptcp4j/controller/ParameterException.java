@@ -22,7 +22,10 @@ public final class ParameterException extends IllegalArgumentException {
         this.parameter = parameter;
     }
 
-    /** The refused parameter's name. */
+    /**
+     * The refused parameter's name.
+     * @return the parameter's name
+     */
     public String parameter() {
         return parameter;
     }

@@ -31,7 +31,11 @@ public final class PerConnection<S> {
         this.spare = reuse == null ? null : new ArrayDeque<>();
     }
 
-    /** The state of connection {@code token}: made by the factory, or a closed connection's readied, if it has none yet. */
+    /**
+     * The state of connection {@code token}: made by the factory, or a closed connection's readied, if it has none yet.
+     * @param token the connection's token
+     * @return the state
+     */
     public S get(int token) {
         S state = states.get(token);
         if (state == null) {
@@ -46,17 +50,28 @@ public final class PerConnection<S> {
         return state;
     }
 
-    /** The state of connection {@code token}, or null: nothing is made. */
+    /**
+     * The state of connection {@code token}, or null: nothing is made.
+     * @param token the connection's token
+     * @return the state, or null
+     */
     public S peek(int token) {
         return states.get(token);
     }
 
-    /** Whether connection {@code token} has state. */
+    /**
+     * Whether connection {@code token} has state.
+     * @param token the connection's token
+     * @return whether it has state
+     */
     public boolean contains(int token) {
         return states.containsKey(token);
     }
 
-    /** Drops the state of connection {@code token} (kept for reuse when there is a reuse function). */
+    /**
+     * Drops the state of connection {@code token} (kept for reuse when there is a reuse function).
+     * @param token the connection's token
+     */
     public void remove(int token) {
         S state = states.remove(token);
         if (state != null && spare != null && spare.size() < MAX_SPARE) {
@@ -64,12 +79,18 @@ public final class PerConnection<S> {
         }
     }
 
-    /** Connections with state. */
+    /**
+     * Connections with state.
+     * @return the count of connections
+     */
     public int size() {
         return states.size();
     }
 
-    /** The tokens with state, in no order (allocates). */
+    /**
+     * The tokens with state, in no order (allocates).
+     * @return the tokens
+     */
     public int[] tokens() {
         return states.tokens();
     }

@@ -23,7 +23,11 @@ public final class Connections {
 
     private Connections() {}
 
-    /** The connections of {@code namespace} now, listeners aside, in the kernel's order. */
+    /**
+     * The connections of {@code namespace} now, listeners aside, in the kernel's order.
+     * @param namespace the network namespace
+     * @return the connections
+     */
     public static List<ConnectionInfo> list(NetworkNamespace namespace) {
         try (SockDiag diag = SockDiag.open(namespace)) {
             int n = diag.dump();

@@ -22,7 +22,10 @@ public record LocalAddress(InetAddress address, int prefixLength, int ifIndex, i
     static final int IFA_F_DEPRECATED = 0x20;
     static final int IFA_F_TENTATIVE = 0x40;
 
-    /** Global scope and ready for new connections: not loopback, link-local, tentative or deprecated. */
+    /**
+     * Global scope and ready for new connections: not loopback, link-local, tentative or deprecated.
+     * @return whether new subflows can start from it
+     */
     public boolean usableForSubflows() {
         return scope == SCOPE_GLOBAL && !address.isLoopbackAddress() && !address.isLinkLocalAddress()
                 && (flags & (IFA_F_DADFAILED | IFA_F_DEPRECATED | IFA_F_TENTATIVE)) == 0;

@@ -29,27 +29,44 @@ public final class LocalAddressFilter {
         this.deniedBytes = bytes(denied);
     }
 
-    /** Every interface; loopback and link-local addresses left out. */
+    /**
+     * Every interface; loopback and link-local addresses left out.
+     * @return the filter
+     */
     public static LocalAddressFilter standard() {
         return new LocalAddressFilter(false, false, List.of(), List.of());
     }
 
-    /** Also loopback addresses (127.0.0.0/8, ::1). */
+    /**
+     * Also loopback addresses (127.0.0.0/8, ::1).
+     * @return a new filter
+     */
     public LocalAddressFilter withLoopback() {
         return new LocalAddressFilter(true, linkLocal, allowed, denied);
     }
 
-    /** Also link-local addresses (169.254.0.0/16, fe80::/10). */
+    /**
+     * Also link-local addresses (169.254.0.0/16, fe80::/10).
+     * @return a new filter
+     */
     public LocalAddressFilter withLinkLocal() {
         return new LocalAddressFilter(loopback, true, allowed, denied);
     }
 
-    /** Only these interfaces (empty: all). */
+    /**
+     * Only these interfaces (empty: all).
+     * @param interfaces the interfaces' names
+     * @return a new filter
+     */
     public LocalAddressFilter allow(List<String> interfaces) {
         return new LocalAddressFilter(loopback, linkLocal, interfaces, denied);
     }
 
-    /** Never these interfaces. */
+    /**
+     * Never these interfaces.
+     * @param interfaces the interfaces' names
+     * @return a new filter
+     */
     public LocalAddressFilter deny(List<String> interfaces) {
         return new LocalAddressFilter(loopback, linkLocal, allowed, interfaces);
     }
@@ -57,6 +74,10 @@ public final class LocalAddressFilter {
     /**
      * Whether {@code address}, on the interface named {@code interfaceName}, passes: for the
      * addresses there already, which no event announced.
+     *
+     * @param address the address
+     * @param interfaceName its interface's name
+     * @return whether it passes
      */
     public boolean accepts(InetAddress address, String interfaceName) {
         if ((!denied.isEmpty() && denied.contains(interfaceName)) || (!allowed.isEmpty() && !allowed.contains(interfaceName))) {
@@ -65,7 +86,11 @@ public final class LocalAddressFilter {
         return (loopback || !address.isLoopbackAddress()) && (linkLocal || !address.isLinkLocalAddress());
     }
 
-    /** Whether {@code event}, a local address or link event, passes. */
+    /**
+     * Whether {@code event}, a local address or link event, passes.
+     * @param event the event
+     * @return whether it passes
+     */
     public boolean accepts(MptcpEvent event) {
         if ((deniedBytes.length > 0 && named(event, denied, deniedBytes))
                 || (allowedBytes.length > 0 && !named(event, allowed, allowedBytes))) {

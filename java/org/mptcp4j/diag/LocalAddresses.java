@@ -37,6 +37,9 @@ public final class LocalAddresses {
     /**
      * The addresses of {@code namespace}, IPv4 and IPv6, in the kernel's order: every one, or
      * the first {@value #MAX_ADDRESSES} when it has more.
+     *
+     * @param namespace the network namespace
+     * @return the addresses
      */
     public static List<LocalAddress> list(NetworkNamespace namespace) {
         ByteBuffer records = LocalAddressDump.dump(namespace.fd(), MAX_ADDRESSES);
@@ -70,12 +73,18 @@ public final class LocalAddresses {
     /**
      * The addresses new subflows can start from (see {@link LocalAddress#usableForSubflows()}),
      * among those {@link #list} returns.
+     *
+     * @param namespace the network namespace
+     * @return the usable addresses
      */
     public static List<LocalAddress> usableForSubflows(NetworkNamespace namespace) {
         return list(namespace).stream().filter(LocalAddress::usableForSubflows).toList();
     }
 
-    /** Lists cut at {@value #MAX_ADDRESSES} addresses since this class loaded, in every namespace. */
+    /**
+     * Lists cut at {@value #MAX_ADDRESSES} addresses since this class loaded, in every namespace.
+     * @return the count of truncated lists
+     */
     public static long truncatedLists() {
         return TRUNCATED.get();
     }

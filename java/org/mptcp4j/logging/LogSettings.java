@@ -45,22 +45,34 @@ public final class LogSettings {
 
     private LogSettings() {}
 
-    /** Records below {@code level} are not printed. */
+    /**
+     * Records below {@code level} are not printed.
+     * @param level the lowest level printed
+     */
     public static void level(Level level) {
         LogSettings.level = level;
     }
 
-    /** The lowest level printed. */
+    /**
+     * The lowest level printed.
+     * @return the level
+     */
     public static Level level() {
         return level;
     }
 
-    /** Sets the format of the records. */
+    /**
+     * Sets the format of the records.
+     * @param format the format
+     */
     public static void format(Format format) {
         LogSettings.format = format;
     }
 
-    /** The format of the records. */
+    /**
+     * The format of the records.
+     * @return the format
+     */
     public static Format format() {
         return format;
     }
@@ -68,16 +80,25 @@ public final class LogSettings {
     /**
      * Where records go from now on. A record the journal or syslog cannot take (no socket
      * there) goes to standard error instead, so that none is lost.
+     *
+     * @param destination where records go
      */
     public static void destination(Destination destination) {
         LogSettings.destination = destination;
     }
 
+    /** Where records go now.
+     *
+     * @return the destination
+     */
     public static Destination destination() {
         return destination;
     }
 
-    /** Where lines go (standard error by default). */
+    /**
+     * Where lines go (standard error by default).
+     * @param stream where lines go
+     */
     public static void output(PrintStream stream) {
         out = stream;
     }
@@ -91,6 +112,8 @@ public final class LogSettings {
      * on, or stops dropping them: work made up to warm the JVM up says nothing, while the other
      * threads log as they are set to. The records are still made (levels are enabled as for any
      * thread), so that this work runs the code real work runs; only their lines are not written.
+     *
+     * @param quiet whether to drop them
      */
     public static void quietThisThread(boolean quiet) {
         if (quiet) {
@@ -112,6 +135,8 @@ public final class LogSettings {
     /**
      * A level by its name: error, warn, info, debug or trace.
      *
+     * @param name the level's name
+     * @return the level
      * @throws IllegalArgumentException naming the accepted names
      */
     public static Level parseLevel(String name) {
@@ -128,6 +153,8 @@ public final class LogSettings {
     /**
      * A destination by its name, as mptcpd's {@code log}: stderr, syslog, journal or null.
      *
+     * @param name the destination's name
+     * @return the destination
      * @throws IllegalArgumentException naming the accepted names
      */
     public static Destination parseDestination(String name) {
@@ -143,6 +170,8 @@ public final class LogSettings {
     /**
      * A format by its name: logfmt or json.
      *
+     * @param name the format's name
+     * @return the format
      * @throws IllegalArgumentException naming the accepted names
      */
     public static Format parseFormat(String name) {

@@ -25,6 +25,8 @@ public final class CpuSet {
     /**
      * The CPUs {@code list} names: {@code 1}, {@code 0,2-3}.
      *
+     * @param list the CPU list
+     * @return the set
      * @param name the setting, for the message
      * @throws IllegalArgumentException naming {@code name}, the part not understood and the range
      */
@@ -50,6 +52,8 @@ public final class CpuSet {
     /**
      * These CPUs.
      *
+     * @param cpus the CPU numbers
+     * @return the set
      * @throws IllegalArgumentException when there are none, or one is outside {@link #CPU}
      */
     public static CpuSet of(int... cpus) {
@@ -60,7 +64,10 @@ public final class CpuSet {
         return new CpuSet(set);
     }
 
-    /** The CPUs this process may run on: the online ones, less what taskset, a cpuset or systemd's CPUAffinity= left out. */
+    /**
+     * The CPUs this process may run on: the online ones, less what taskset, a cpuset or systemd's CPUAffinity= left out.
+     * @return the allowed CPUs
+     */
     public static CpuSet allowed() {
         return new CpuSet(ThreadScheduling.allowedCpus());
     }
@@ -68,6 +75,7 @@ public final class CpuSet {
     /**
      * This set, when this process may run on each of its CPUs.
      *
+     * @return this set
      * @param name the setting, for the message
      * @throws IllegalArgumentException naming {@code name}, the CPUs it may not run on and those it may
      */
@@ -82,7 +90,11 @@ public final class CpuSet {
         return this;
     }
 
-    /** Whether {@code cpu} is in the set. */
+    /**
+     * Whether {@code cpu} is in the set.
+     * @param cpu the CPU number
+     * @return whether it is in the set
+     */
     public boolean contains(int cpu) {
         return cpu >= 0 && cpus.get(cpu);
     }

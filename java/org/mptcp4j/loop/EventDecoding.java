@@ -18,6 +18,8 @@ public enum EventDecoding {
     /**
      * The decoding a configuration or command line names: {@code java} or {@code native}.
      *
+     * @param name {@code java} or {@code native}
+     * @return the decoding
      * @throws IllegalArgumentException naming the text and the accepted names, or that
      *     {@code native} needs the JNI transport this process does not run on
      */

@@ -11,7 +11,10 @@ import org.mptcp4j.protocol.MptcpEventType;
  */
 @FunctionalInterface
 public interface EventHandler {
-    /** Called on the loop's thread for each event; the event is valid during the call only. */
+    /**
+     * Called on the loop's thread for each event; the event is valid during the call only.
+     * @param event the event
+     */
     void onEvent(MptcpEvent event);
 
     /** After the last event of one poll: a place to flush work batched over the poll. */
@@ -20,6 +23,8 @@ public interface EventHandler {
     /**
      * On the loop's thread before its first poll: a place to look at the namespace as it is
      * now and to {@link EventLoop#schedule schedule} periodic work.
+     *
+     * @param loop the loop starting
      */
     default void onLoopStart(EventLoop loop) {}
 
@@ -30,6 +35,8 @@ public interface EventHandler {
      * The event types this handler wants; the loop has the others dropped by its decoder (see
      * {@link EventDecoding}), before a record is made of them. Read once, when the loop is built. {@code EVENTS_LOST} always comes.
      * Asking for a local address or link type makes the loop watch rtnetlink too.
+     *
+     * @return the event types
      */
     default Set<MptcpEventType> eventTypes() {
         return EnumSet.allOf(MptcpEventType.class);
@@ -39,6 +46,10 @@ public interface EventHandler {
      * A handler that shows each event to {@code observer} (printing, recording) before
      * {@code handler} gets it. It wants the types either wants; {@code handler} also sees the
      * batch ends, the loop's start and its end.
+     *
+     * @param handler the handler
+     * @param observer shown each event first
+     * @return the observed handler
      */
     static EventHandler observed(EventHandler handler, EventHandler observer) {
         EnumSet<MptcpEventType> types = EnumSet.noneOf(MptcpEventType.class);

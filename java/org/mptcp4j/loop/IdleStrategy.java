@@ -12,28 +12,44 @@ package org.mptcp4j.loop;
  * </ul>
  */
 public interface IdleStrategy {
-    /** How long a poll may wait in the kernel: -1 until an event or wake-up, 0 not at all. */
+    /**
+     * How long a poll may wait in the kernel: -1 until an event or wake-up, 0 not at all.
+     * @return milliseconds, -1 or 0
+     */
     int receiveTimeoutMillis();
 
     /** Called after a round that found no work. */
     void idle();
 
-    /** Sleep in the kernel until an event arrives. */
+    /**
+     * Sleep in the kernel until an event arrives.
+     * @return the strategy
+     */
     static IdleStrategy blocking() {
         return Blocking.INSTANCE;
     }
 
-    /** Poll without pause. */
+    /**
+     * Poll without pause.
+     * @return the strategy
+     */
     static IdleStrategy busySpin() {
         return BusySpin.INSTANCE;
     }
 
-    /** Poll, yielding the processor between polls. */
+    /**
+     * Poll, yielding the processor between polls.
+     * @return the strategy
+     */
     static IdleStrategy yielding() {
         return Yielding.INSTANCE;
     }
 
-    /** "blocking", "busy-spin" or "yielding". */
+    /**
+     * "blocking", "busy-spin" or "yielding".
+     * @param name the strategy's name
+     * @return the strategy
+     */
     static IdleStrategy named(String name) {
         return switch (name) {
             case "blocking" -> blocking();

@@ -147,6 +147,9 @@ public final class MetricsServer implements AutoCloseable {
      * metrics of the sources {@code sources} gives at each scrape (namespaces may come and go);
      * {@link #HEALTH_PATH} always answers ok.
      *
+     * @param address the address and port to bind
+     * @param sources gives the metrics' sources
+     * @return the server; close it
      * @throws IOException when the address cannot be bound
      */
     public static MetricsServer start(InetSocketAddress address,
@@ -158,8 +161,12 @@ public final class MetricsServer implements AutoCloseable {
      * As {@link #start(InetSocketAddress, Supplier)}, with {@link #HEALTH_PATH} answering 503
      * and the lines {@code faults} gives, when it gives any.
      *
+     * @param address the address and port to bind
+     * @param sources gives the metrics' sources
+     * @return the server; close it
      * @param faults what keeps the service from working, one line each, asked at each probe on
      *     the thread that serves every connection: it must answer at once, never wait
+     * @throws IOException when the address cannot be bound
      */
     public static MetricsServer start(InetSocketAddress address,
             Supplier<? extends Collection<? extends PathManagerMetrics>> sources,
@@ -187,7 +194,10 @@ public final class MetricsServer implements AutoCloseable {
         return server;
     }
 
-    /** The address bound, with the port chosen when 0 was asked for. */
+    /**
+     * The address bound, with the port chosen when 0 was asked for.
+     * @return the bound address
+     */
     public InetSocketAddress address() {
         return address;
     }
@@ -515,6 +525,8 @@ public final class MetricsServer implements AutoCloseable {
      * {@code PORT}, {@code IPV4:PORT} or {@code [IPV6]:PORT}; the address defaults to 127.0.0.1,
      * so that the metrics stay on the host unless an address is given. Host names are refused.
      *
+     * @param text the address's text
+     * @return the address
      * @throws IllegalArgumentException naming the accepted forms
      */
     public static InetSocketAddress parseAddress(String text) {

@@ -14,7 +14,11 @@ public final class TextFormat {
 
     private TextFormat() {}
 
-    /** The metrics of {@code sources}, built-in families first, then the functions by name. */
+    /**
+     * The metrics of {@code sources}, built-in families first, then the functions by name.
+     * @param sources the metrics' sources
+     * @return the text
+     */
     public static String write(Collection<? extends PathManagerMetrics> sources) {
         return write(sources, false);
     }
@@ -23,6 +27,10 @@ public final class TextFormat {
      * As {@link #write(Collection)}, followed by the process's own families when {@code process}
      * ({@code mptcp4j_build_info}, and {@code process_*} and {@code jvm_*} as the Prometheus Java
      * client 1.x names them): what an endpoint serving the whole process shows.
+     *
+     * @param sources the metrics' sources
+     * @param process whether to add the process's families
+     * @return the text
      */
     public static String write(Collection<? extends PathManagerMetrics> sources, boolean process) {
         Samples out = new Samples();

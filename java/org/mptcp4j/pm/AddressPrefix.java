@@ -24,6 +24,8 @@ public final class AddressPrefix {
     /**
      * Parses {@code ADDRESS/LENGTH}, or a bare address (a prefix of one address).
      *
+     * @param text the prefix's text
+     * @return the prefix
      * @throws IllegalArgumentException naming what is wrong
      */
     public static AddressPrefix parse(String text) {
@@ -45,7 +47,11 @@ public final class AddressPrefix {
         return new AddressPrefix(raw, length);
     }
 
-    /** Whether {@code address}'s IP (port aside) is in this prefix. */
+    /**
+     * Whether {@code address}'s IP (port aside) is in this prefix.
+     * @param address the address
+     * @return whether its IP is in this prefix
+     */
     public boolean contains(MptcpAddress address) {
         boolean mapped = address.isV4Mapped();
         int addressLength = address.family() == MptcpAddress.AF_INET || mapped ? 4 : 16;

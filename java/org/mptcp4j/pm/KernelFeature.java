@@ -56,7 +56,10 @@ public enum KernelFeature {
         this.description = description;
     }
 
-    /** The command it is about. */
+    /**
+     * The command it is about.
+     * @return the command
+     */
     public PmCommand command() {
         return command;
     }
@@ -71,22 +74,35 @@ public enum KernelFeature {
         return dump;
     }
 
-    /** Whether {@code dialect}'s family has it (upstream: in some release). */
+    /**
+     * Whether {@code dialect}'s family has it (upstream: in some release).
+     * @param dialect the family
+     * @return whether it has the feature
+     */
     public boolean in(Dialect dialect) {
         return dialect == Dialect.V095 ? v095 : inUpstream();
     }
 
-    /** Whether the upstream mptcp_pm family has it (in some release). */
+    /**
+     * Whether the upstream mptcp_pm family has it (in some release).
+     * @return whether upstream has it
+     */
     public boolean inUpstream() {
         return since != null;
     }
 
-    /** The Linux release that brought it, e.g. "5.19"; null for what only v0.95 has. */
+    /**
+     * The Linux release that brought it, e.g. "5.19"; null for what only v0.95 has.
+     * @return the release, or null
+     */
     public String since() {
         return since;
     }
 
-    /** What it does, in a few words ("adding an endpoint"). */
+    /**
+     * What it does, in a few words ("adding an endpoint").
+     * @return the description
+     */
     public String description() {
         return description;
     }

@@ -21,6 +21,7 @@ public final class KernelSupport {
     /**
      * Checks that the kernel has MPTCP and that it is enabled in {@code namespace}.
      *
+     * @param namespace the network namespace
      * @throws MptcpException saying what is missing and what to do
      */
     public static void requireMptcp(NetworkNamespace namespace) {

@@ -24,7 +24,11 @@ public final class LocalAddressIds {
     /** An allocator that knows no endpoints (see {@link #load}). */
     public LocalAddressIds() {}
 
-    /** An allocator that starts from the namespace's in-kernel endpoints. */
+    /**
+     * An allocator that starts from the namespace's in-kernel endpoints.
+     * @param pathManager the path manager of the namespace
+     * @return the allocator
+     */
     public static LocalAddressIds load(PathManager pathManager) {
         LocalAddressIds ids = new LocalAddressIds();
         ids.reserveEndpoints(pathManager);
@@ -34,6 +38,8 @@ public final class LocalAddressIds {
     /**
      * Reads the endpoints again: each keeps its id for its address. An id given earlier to a
      * different address stays with it (connections use it already).
+     *
+     * @param pathManager the path manager of the namespace
      */
     public synchronized void reserveEndpoints(PathManager pathManager) {
         Arrays.fill(endpoint, false);
@@ -52,6 +58,10 @@ public final class LocalAddressIds {
     /**
      * The id of {@code local}'s IP address for a connection whose initial subflow starts from
      * {@code initialLocal}: 0 when they are the same address, else {@link #idOf(MptcpAddress)}.
+     *
+     * @param local the local address
+     * @param initialLocal the initial subflow's local address
+     * @return the address id, 0..255
      */
     public int idOf(MptcpAddress local, MptcpAddress initialLocal) {
         return local.sameAddress(initialLocal) ? 0 : idOf(local);
@@ -61,6 +71,8 @@ public final class LocalAddressIds {
      * The id of {@code local}'s IP address (port, flags and id aside): the one it already has,
      * or the lowest free one.
      *
+     * @param local the local address
+     * @return the address id, 1..255
      * @throws MptcpException when all 255 ids are taken
      */
     public synchronized int idOf(MptcpAddress local) {
@@ -86,6 +98,7 @@ public final class LocalAddressIds {
      * Takes note that a connection already uses {@code local} under {@code local.id()} (found
      * by resync): the id stays with that address.
      *
+     * @param local the local address, with its id
      * @return false when the id is out of 1..255 or another address holds it already
      */
     public synchronized boolean adopt(MptcpAddress local) {
@@ -100,7 +113,10 @@ public final class LocalAddressIds {
         return matches(id, local);
     }
 
-    /** Forgets the id of {@code local} unless an endpoint holds it; it may be given out again. */
+    /**
+     * Forgets the id of {@code local} unless an endpoint holds it; it may be given out again.
+     * @param local the local address
+     */
     public synchronized void release(MptcpAddress local) {
         for (int id = 1; id <= MAX_ID; id++) {
             if (family[id] != 0 && matches(id, local) && !endpoint[id]) {
@@ -109,7 +125,11 @@ public final class LocalAddressIds {
         }
     }
 
-    /** The address with {@code id}, or null. */
+    /**
+     * The address with {@code id}, or null.
+     * @param id the address id
+     * @return the address, or null
+     */
     public synchronized MptcpAddress addressOf(int id) {
         if (id < 1 || id > MAX_ID || family[id] == 0) {
             return null;

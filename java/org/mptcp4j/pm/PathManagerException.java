@@ -18,7 +18,10 @@ public final class PathManagerException extends MptcpException {
         super(command, errno, extack);
     }
 
-    /** The kernel's extended-ack message, or null. */
+    /**
+     * The kernel's extended-ack message, or null.
+     * @return the extended-ack message, or null
+     */
     public String extack() {
         return detail();
     }

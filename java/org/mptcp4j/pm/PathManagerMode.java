@@ -25,7 +25,10 @@ public enum PathManagerMode {
         this.pmType = pmType;
     }
 
-    /** "kernel" or "userspace", as net.mptcp.path_manager spells it. */
+    /**
+     * "kernel" or "userspace", as net.mptcp.path_manager spells it.
+     * @return the sysctl's value
+     */
     public String sysctlName() {
         return sysctlName;
     }
@@ -35,7 +38,11 @@ public enum PathManagerMode {
     static final String V095_USERSPACE = "netlink";
     static final String V095_KERNEL = "default";
 
-    /** The mode of {@code namespace}. */
+    /**
+     * The mode of {@code namespace}.
+     * @param namespace the network namespace
+     * @return the mode
+     */
     public static PathManagerMode of(NetworkNamespace namespace) {
         String name = KernelSupport.sysctlOrNull(namespace, "path_manager");
         if (name != null) {
@@ -62,6 +69,9 @@ public enum PathManagerMode {
     /**
      * Selects {@code mode} for new connections of {@code namespace}; needs root there. On v0.95
      * the userspace mode is its netlink path manager, the kernel mode its default one.
+     *
+     * @param namespace the network namespace
+     * @param mode the mode
      */
     public static void set(NetworkNamespace namespace, PathManagerMode mode) {
         if (KernelSupport.sysctlOrNull(namespace, "path_manager") != null) {
@@ -76,7 +86,11 @@ public enum PathManagerMode {
         }
     }
 
-    /** "kernel" or "userspace" (case-insensitive) to a mode. */
+    /**
+     * "kernel" or "userspace" (case-insensitive) to a mode.
+     * @param name the mode's name
+     * @return the mode
+     */
     public static PathManagerMode parse(String name) {
         for (PathManagerMode mode : values()) {
             if (mode.sysctlName.equalsIgnoreCase(name.trim())) {
@@ -89,6 +103,8 @@ public enum PathManagerMode {
     /**
      * Fails with a clear message unless the userspace path manager is selected in
      * {@code namespace}: otherwise mptcp4j would hear events but every command would fail.
+     *
+     * @param namespace the network namespace
      */
     public static void requireUserspace(NetworkNamespace namespace) {
         KernelSupport.requireMptcp(namespace);

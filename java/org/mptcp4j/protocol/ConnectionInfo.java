@@ -31,12 +31,17 @@ public record ConnectionInfo(int token, InetSocketAddress local, InetSocketAddre
     /**
      * MPTCP is fully established: a subflow completed its MPTCP handshake. Only then can new
      * subflows join (the kernel refuses them with ENOTCONN before); sock_diag's view only.
+     *
+     * @return whether MPTCP is fully established
      */
     public boolean fullyEstablished() {
         return subflows.stream().anyMatch(SubflowInfo::fullyEstablished);
     }
 
-    /** The kernel fell back to plain TCP (the peer does not speak MPTCP). */
+    /**
+     * The kernel fell back to plain TCP (the peer does not speak MPTCP).
+     * @return whether the connection fell back to TCP
+     */
     public boolean fallback() {
         return (flags & 1) != 0;
     }

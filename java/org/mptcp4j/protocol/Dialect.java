@@ -30,17 +30,26 @@ public enum Dialect {
         this.hostOrderPorts = hostOrderPorts;
     }
 
-    /** The generic-netlink family's name. */
+    /**
+     * The generic-netlink family's name.
+     * @return the family's name
+     */
     public String family() {
         return family;
     }
 
-    /** The multicast group its events come on. */
+    /**
+     * The multicast group its events come on.
+     * @return the event group's name
+     */
     public String eventGroup() {
         return eventGroup;
     }
 
-    /** Whether event ports are in host byte order (v0.95 put {@code ntohs(port)} as a u16) rather than network order. */
+    /**
+     * Whether event ports are in host byte order (v0.95 put {@code ntohs(port)} as a u16) rather than network order.
+     * @return whether event ports are in host order
+     */
     public boolean hostOrderPorts() {
         return hostOrderPorts;
     }

@@ -201,13 +201,21 @@ public final class Errno {
 
     private Errno() {}
 
-    /** "EINVAL" for 22; "errno N" when there is no name. */
+    /**
+     * "EINVAL" for 22; "errno N" when there is no name.
+     * @param errno the errno value
+     * @return its name
+     */
     public static String name(int errno) {
         String[] known = known(errno);
         return known != null ? known[0] : "errno " + errno;
     }
 
-    /** "Invalid argument" for 22; "Unknown error N", as the C library says, when there is no text. */
+    /**
+     * "Invalid argument" for 22; "Unknown error N", as the C library says, when there is no text.
+     * @param errno the errno value
+     * @return its text
+     */
     public static String text(int errno) {
         String[] known = known(errno);
         return known != null ? known[1] : "Unknown error " + errno;

@@ -10,7 +10,11 @@ import org.mptcp4j.text.AddressText;
 public final class EventFormat {
     private EventFormat() {}
 
-    /** {@code [   ESTABLISHED] token=1c0ffee5 family=2 saddr4=10.0.1.1 ... dport=5201}. */
+    /**
+     * {@code [   ESTABLISHED] token=1c0ffee5 family=2 saddr4=10.0.1.1 ... dport=5201}.
+     * @param event the event
+     * @return one line of text
+     */
     public static String line(MptcpEvent event) {
         StringBuilder s = new StringBuilder(160);
         String name = typeName(event);
@@ -33,7 +37,11 @@ public final class EventFormat {
         return s.toString();
     }
 
-    /** {@code {"type":"ESTABLISHED","token":"1c0ffee5","family":2,...}}: every string escaped (docs/json.md). */
+    /**
+     * {@code {"type":"ESTABLISHED","token":"1c0ffee5","family":2,...}}: every string escaped (docs/json.md).
+     * @param event the event
+     * @return one JSON object
+     */
     public static String json(MptcpEvent event) {
         StringBuilder s = new StringBuilder(200);
         s.append("{\"type\":").append(jsonString(typeName(event)));
@@ -77,6 +85,9 @@ public final class EventFormat {
     /**
      * The token as {@code ip mptcp monitor} and {@code ss -M} print it, 8 hex digits: the one
      * form of a token in mptcp4j's output and logs.
+     *
+     * @param token the connection's token
+     * @return 8 hex digits
      */
     public static String token(int token) {
         String hex = Integer.toHexString(token);
@@ -108,7 +119,11 @@ public final class EventFormat {
         return AddressText.of(address);
     }
 
-    /** {@code text} as a JSON string literal: quoted, with quotes, backslashes and control characters escaped. */
+    /**
+     * {@code text} as a JSON string literal: quoted, with quotes, backslashes and control characters escaped.
+     * @param text the text
+     * @return the JSON string literal
+     */
     public static String jsonString(String text) {
         StringBuilder s = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {

@@ -47,17 +47,26 @@ public enum MptcpAttribute {
         this.label = label;
     }
 
-    /** The MPTCP_ATTR_* value. */
+    /**
+     * The MPTCP_ATTR_* value.
+     * @return the attribute's id
+     */
     public int id() {
         return id;
     }
 
-    /** The name {@code ip mptcp monitor} and {@code pm_nl_ctl events} use. */
+    /**
+     * The name {@code ip mptcp monitor} and {@code pm_nl_ctl events} use.
+     * @return the attribute's label
+     */
     public String label() {
         return label;
     }
 
-    /** The bit of this attribute in {@link MptcpEvent#attributes()}. */
+    /**
+     * The bit of this attribute in {@link MptcpEvent#attributes()}.
+     * @return the bit
+     */
     public int bit() {
         return 1 << id;
     }

@@ -59,17 +59,27 @@ public enum MptcpEventType {
         this.id = id;
     }
 
-    /** The MPTCP_EVENT_* value. */
+    /**
+     * The MPTCP_EVENT_* value.
+     * @return the event type's id
+     */
     public int id() {
         return id;
     }
 
-    /** The bit of this type in an event filter mask. */
+    /**
+     * The bit of this type in an event filter mask.
+     * @return the bit
+     */
     public long mask() {
         return id < 64 ? 1L << id : 0;
     }
 
-    /** The type with this id, or null if the kernel sent one this version does not know. */
+    /**
+     * The type with this id, or null if the kernel sent one this version does not know.
+     * @param id the event type's id
+     * @return the type, or null
+     */
     public static MptcpEventType of(int id) {
         if (id >= 0 && id < BY_ID.length) {
             return BY_ID[id];
@@ -85,7 +95,10 @@ public enum MptcpEventType {
         };
     }
 
-    /** Whether the kernel's mptcp_pm family sends it (rather than mptcp4j or rtnetlink). */
+    /**
+     * Whether the kernel's mptcp_pm family sends it (rather than mptcp4j or rtnetlink).
+     * @return whether the kernel sends it
+     */
     public boolean fromKernel() {
         return id < 64;
     }

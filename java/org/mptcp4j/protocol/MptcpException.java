@@ -27,22 +27,34 @@ public class MptcpException extends RuntimeException {
         this.detail = detail;
     }
 
-    /** What was being done. */
+    /**
+     * What was being done.
+     * @return the operation
+     */
     public String operation() {
         return operation;
     }
 
-    /** The positive errno value, 0 when there is none. */
+    /**
+     * The positive errno value, 0 when there is none.
+     * @return the errno value, or 0
+     */
     public int errno() {
         return errno;
     }
 
-    /** The errno's name, e.g. "EINVAL"; empty when there is none. */
+    /**
+     * The errno's name, e.g. "EINVAL"; empty when there is none.
+     * @return the errno's name, or empty
+     */
     public String errnoName() {
         return errno == 0 ? "" : Errno.name(errno);
     }
 
-    /** Extra text, the kernel's extended-ack message for commands; may be null. */
+    /**
+     * Extra text, the kernel's extended-ack message for commands; may be null.
+     * @return the detail, or null
+     */
     public String detail() {
         return detail;
     }

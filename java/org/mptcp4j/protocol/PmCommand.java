@@ -40,7 +40,10 @@ public enum PmCommand {
         this.id = id;
     }
 
-    /** The command's number in the family. */
+    /**
+     * The command's number in the family.
+     * @return the command's id
+     */
     public int id() {
         return id;
     }

@@ -36,17 +36,26 @@ public record SubflowInfo(InetSocketAddress local, InetSocketAddress remote, int
     private static final int FULLY_ESTABLISHED = 1 << 6;
     private static final int BACKUP_REMOTE = 1 << 4;
 
-    /** The MPTCP handshake of this subflow is complete (MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED). */
+    /**
+     * The MPTCP handshake of this subflow is complete (MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED).
+     * @return whether the subflow is fully established
+     */
     public boolean fullyEstablished() {
         return (flags & FULLY_ESTABLISHED) != 0;
     }
 
-    /** This host marked the subflow as backup. */
+    /**
+     * This host marked the subflow as backup.
+     * @return whether this host marked it backup
+     */
     public boolean backup() {
         return (flags & BACKUP_LOCAL) != 0;
     }
 
-    /** The peer marked the subflow as backup. */
+    /**
+     * The peer marked the subflow as backup.
+     * @return whether the peer marked it backup
+     */
     public boolean peerBackup() {
         return (flags & BACKUP_REMOTE) != 0;
     }

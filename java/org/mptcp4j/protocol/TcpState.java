@@ -36,7 +36,11 @@ public final class TcpState {
     private TcpState() {
     }
 
-    /** The state's name as {@code ss} prints it in lower case ("established"), "?" for 0, the number when unknown. */
+    /**
+     * The state's name as {@code ss} prints it in lower case ("established"), "?" for 0, the number when unknown.
+     * @param state the TCP state's number
+     * @return its name
+     */
     public static String name(int state) {
         return state >= 0 && state < NAMES.length ? NAMES[state] : Integer.toString(state);
     }

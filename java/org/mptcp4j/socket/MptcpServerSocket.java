@@ -19,7 +19,14 @@ public final class MptcpServerSocket implements AutoCloseable {
         this.bound = bound;
     }
 
-    /** Listens on {@code address} (0.0.0.0 or :: for every address) in {@code namespace}. */
+    /**
+     * Listens on {@code address} (0.0.0.0 or :: for every address) in {@code namespace}.
+     * @param namespace where its connections live
+     * @param address the address and port to listen on
+     * @param backlog the most connections waiting to be accepted
+     * @return the server socket; close it
+     * @throws IOException when the socket cannot be opened or bound
+     */
     public static MptcpServerSocket bind(NetworkNamespace namespace, InetSocketAddress address, int backlog)
             throws IOException {
         ServerSocketChannel channel = MptcpChannels.openServerSocketChannel(namespace, MptcpSocket.family(address),
@@ -33,17 +40,27 @@ public final class MptcpServerSocket implements AutoCloseable {
         return new MptcpServerSocket(channel, address);
     }
 
-    /** Waits for the next connection. */
+    /**
+     * Waits for the next connection.
+     * @return the connected socket
+     * @throws IOException when accepting fails
+     */
     public MptcpSocket accept() throws IOException {
         return new MptcpSocket(channel.accept());
     }
 
-    /** The address it is bound to. */
+    /**
+     * The address it is bound to.
+     * @return the bound address
+     */
     public InetSocketAddress boundAddress() {
         return bound;
     }
 
-    /** The JDK channel under it. */
+    /**
+     * The JDK channel under it.
+     * @return the channel
+     */
     public ServerSocketChannel channel() {
         return channel;
     }

@@ -90,7 +90,12 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         commandSocketFd = (int) commands;
     }
 
-    /** A stand-in for a kernel of {@code dialect} whose path-manager family has id {@code familyId}. */
+    /**
+     * A stand-in for a kernel of {@code dialect} whose path-manager family has id {@code familyId}.
+     * @param dialect the family it stands in for
+     * @param familyId the family's generic netlink id
+     * @return the stand-in; close it
+     */
     public static KernelStandIn create(Dialect dialect, int familyId) {
         if (familyId < 0x10 || familyId > 0xffff) {
             throw new IllegalArgumentException("generic netlink family ids are 16..65535: " + familyId);
@@ -108,12 +113,18 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         return fds;
     }
 
-    /** The family it stands in for. */
+    /**
+     * The family it stands in for.
+     * @return the dialect
+     */
     public Dialect dialect() {
         return dialect;
     }
 
-    /** The family id it answers to. */
+    /**
+     * The family id it answers to.
+     * @return the family's generic netlink id
+     */
     public int familyId() {
         return familyId;
     }
@@ -122,6 +133,9 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
      * Sets the clock, in nanoseconds, that a loop over this stand-in keeps its timers by (default
      * {@link System#nanoTime()}): the kernel's monotonic clock is the stand-in's to give too, and
      * a test that advances it runs the timers due. Set before the loop is built.
+     *
+     * @param nanoTime the clock, in nanoseconds
+     * @return this stand-in
      */
     public KernelStandIn clock(LongSupplier nanoTime) {
         this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -139,6 +153,8 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
      * ({@link org.mptcp4j.pm.KernelFeatures#assumed}); once. Announcements with a listener open
      * none (they are counted as open): a made-up announcement must not take a port of the
      * caller's namespace.
+     *
+     * @return the path manager
      */
     public PathManager pathManager() {
         return (PathManager) StandInAccess.pathManagers().over(commandSocket(), dialect);
@@ -147,6 +163,9 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     /**
      * A loop to be built that hears the events this stand-in sends rather than the kernel's (its
      * dialect; the namespace then only serves local address events); it takes the event socket.
+     *
+     * @param handler the handler of the loop's events
+     * @return the loop's builder
      */
     public EventLoop.Builder loop(EventHandler handler) {
         EventLoop.Builder builder = EventLoop.builder(handler);
@@ -178,12 +197,18 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         return fd;
     }
 
-    /** Sends {@code datagram} (one or more netlink messages) to the event socket, as the kernel multicasts them. */
+    /**
+     * Sends {@code datagram} (one or more netlink messages) to the event socket, as the kernel multicasts them.
+     * @param datagram the netlink messages
+     */
     public void sendEvents(byte[] datagram) {
         send(true, datagram);
     }
 
-    /** Sends {@code datagram} (one or more netlink messages) to the command socket, as the kernel answers. */
+    /**
+     * Sends {@code datagram} (one or more netlink messages) to the command socket, as the kernel answers.
+     * @param datagram the netlink messages
+     */
     public void sendAnswer(byte[] datagram) {
         send(false, datagram);
     }
@@ -214,6 +239,9 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     /**
      * The next request the command socket sent, waiting up to {@code timeoutMillis}; null when
      * none came.
+     *
+     * @param timeoutMillis the most milliseconds to wait
+     * @return the request's bytes, or null
      */
     public byte[] receiveRequest(int timeoutMillis) {
         int fd;

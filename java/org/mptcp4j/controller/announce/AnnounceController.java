@@ -36,7 +36,12 @@ public final class AnnounceController implements Controller {
      * @param serverOnly only connections this host accepted
      */
     public record Settings(List<InetAddress> addresses, int port, boolean serverOnly) {
-        /** Checks the values and copies the addresses. */
+        /**
+         * Checks the values and copies the addresses.
+         * @param addresses the local addresses to announce
+         * @param port the port to announce them with, 0 for none (the peer joins the connection's port)
+         * @param serverOnly only connections this host accepted
+         */
         public Settings {
             addresses = List.copyOf(addresses);
             if (addresses.isEmpty()) {
@@ -54,7 +59,10 @@ public final class AnnounceController implements Controller {
     private volatile long announcements;
     private volatile long refused;
 
-    /** A controller with these settings. */
+    /**
+     * A controller with these settings.
+     * @param settings the settings
+     */
     public AnnounceController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
     }
@@ -112,12 +120,18 @@ public final class AnnounceController implements Controller {
         }
     }
 
-    /** ADD_ADDR requests sent. */
+    /**
+     * ADD_ADDR requests sent.
+     * @return the count of ADD_ADDR requests sent
+     */
     public long announcements() {
         return announcements;
     }
 
-    /** ADD_ADDR requests the kernel refused. */
+    /**
+     * ADD_ADDR requests the kernel refused.
+     * @return the count of ADD_ADDR requests refused
+     */
     public long refused() {
         return refused;
     }

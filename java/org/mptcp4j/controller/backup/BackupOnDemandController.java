@@ -64,7 +64,14 @@ public final class BackupOnDemandController implements Controller {
      */
     public record Settings(InetAddress secondary, Mode mode, Duration recoverAfter, Duration retryPrimary,
             Duration check) {
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         * @param secondary the local address of the secondary path
+         * @param mode how the secondary waits
+         * @param recoverAfter how long the primary must be free of timeouts to be used alone again
+         * @param retryPrimary how often a closed primary subflow is opened again
+         * @param check how often recovery is looked for
+         */
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
             Objects.requireNonNull(mode, "mode");
@@ -73,7 +80,11 @@ public final class BackupOnDemandController implements Controller {
             CHECK.check("check", check);
         }
 
-        /** The defaults: open on demand, 3 s to recover, the primary retried every second. */
+        /**
+         * The defaults: open on demand, 3 s to recover, the primary retried every second.
+         * @param secondary the local address of the secondary path
+         * @return the settings
+         */
         public static Settings of(InetAddress secondary) {
             return new Settings(secondary, Mode.OPEN, Duration.ofSeconds(3), Duration.ofSeconds(1),
                     Duration.ofMillis(250));
@@ -114,7 +125,10 @@ public final class BackupOnDemandController implements Controller {
     private volatile long failovers;
     private volatile long recoveries;
 
-    /** A controller with these settings. */
+    /**
+     * A controller with these settings.
+     * @param settings the settings
+     */
     public BackupOnDemandController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.secondary = MptcpAddress.of(settings.secondary(), 0);
@@ -348,12 +362,18 @@ public final class BackupOnDemandController implements Controller {
         }
     }
 
-    /** Times a connection brought its secondary path in. */
+    /**
+     * Times a connection brought its secondary path in.
+     * @return the count of failovers
+     */
     public long failovers() {
         return failovers;
     }
 
-    /** Times a connection went back to its primary alone. */
+    /**
+     * Times a connection went back to its primary alone.
+     * @return the count of recoveries
+     */
     public long recoveries() {
         return recoveries;
     }

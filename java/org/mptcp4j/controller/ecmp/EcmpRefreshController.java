@@ -49,7 +49,14 @@ public final class EcmpRefreshController implements Controller {
      * @param lastPort the last source port of the range
      */
     public record Settings(int subflows, Duration interval, double ratio, int firstPort, int lastPort) {
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         * @param subflows extra subflows per connection
+         * @param interval how often subflows are measured
+         * @param ratio the worst subflow is replaced when its delivery rate is below this share of the best's
+         * @param firstPort with lastPort, the source ports to take in turn; 0: the kernel picks
+         * @param lastPort the last source port of the range
+         */
         public Settings {
             SUBFLOWS.check("subflows", subflows);
             INTERVAL.check("interval", interval);
@@ -66,7 +73,10 @@ public final class EcmpRefreshController implements Controller {
     private PerConnection<int[]> connections;
     private volatile long replaced;
 
-    /** A controller with these settings. */
+    /**
+     * A controller with these settings.
+     * @param settings the settings
+     */
     public EcmpRefreshController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
         NDiffPortsController n = NDiffPortsController.sameAddressPair(settings.subflows());
@@ -167,7 +177,10 @@ public final class EcmpRefreshController implements Controller {
         ndiffports.createSubflow(token, local.port(0).id(worst.localId()), remote);
     }
 
-    /** Subflows moved to another source port. */
+    /**
+     * Subflows moved to another source port.
+     * @return the count of replaced subflows
+     */
     public long replaced() {
         return replaced;
     }

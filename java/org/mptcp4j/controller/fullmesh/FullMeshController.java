@@ -91,7 +91,16 @@ public final class FullMeshController implements Controller {
         public static final Settings DEFAULT = new Settings(true, 8, Duration.ofMillis(500), Duration.ofSeconds(30), 6,
                 Duration.ofMinutes(5), List.of());
 
-        /** Checks the values and copies the addresses. */
+        /**
+         * Checks the values and copies the addresses.
+         * @param clientOnly only connections this host opened get subflows
+         * @param maxSubflows subflows per connection at most, the initial one included
+         * @param backoff the wait before opening a failed subflow again, doubled with each failure in a row
+         * @param maxBackoff the longest wait
+         * @param giveUpAfter failures in a row after which an address pair is remembered as failing
+         * @param rememberFailing how long an address pair stays remembered as failing
+         * @param addresses the local addresses to use; empty: every usable one, following changes
+         */
         public Settings {
             MAX_SUBFLOWS.check("max-subflows", maxSubflows);
             BACKOFF.check("backoff", backoff);
@@ -207,7 +216,10 @@ public final class FullMeshController implements Controller {
     private volatile long created;
     private volatile long failed;
 
-    /** A controller with these settings. */
+    /**
+     * A controller with these settings.
+     * @param settings the settings
+     */
     public FullMeshController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
     }
@@ -660,12 +672,18 @@ public final class FullMeshController implements Controller {
         return "subflow " + locals[pair / MAX_REMOTES] + " -> " + mesh.remotes[pair % MAX_REMOTES];
     }
 
-    /** SUBFLOW_CREATE requests sent. */
+    /**
+     * SUBFLOW_CREATE requests sent.
+     * @return the count of requests sent
+     */
     public long created() {
         return created;
     }
 
-    /** SUBFLOW_CREATE requests the kernel refused at once. */
+    /**
+     * SUBFLOW_CREATE requests the kernel refused at once.
+     * @return the count of requests refused
+     */
     public long failed() {
         return failed;
     }

@@ -43,7 +43,13 @@ public final class JoinGuardController implements Controller {
      * @param deny remote prefixes joins may not come from
      */
     public record Settings(int maxSubflows, int maxPerRemote, List<AddressPrefix> allow, List<AddressPrefix> deny) {
-        /** Checks the values and copies the prefixes. */
+        /**
+         * Checks the values and copies the prefixes.
+         * @param maxSubflows subflows per connection at most, the initial one included
+         * @param maxPerRemote subflows per connection from one remote address at most
+         * @param allow remote prefixes joins may come from (empty: any)
+         * @param deny remote prefixes joins may not come from
+         */
         public Settings {
             allow = List.copyOf(allow);
             deny = List.copyOf(deny);
@@ -116,7 +122,10 @@ public final class JoinGuardController implements Controller {
     private volatile long admitted;
     private volatile long refused;
 
-    /** A controller with these settings. */
+    /**
+     * A controller with these settings.
+     * @param settings the settings
+     */
     public JoinGuardController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
     }
@@ -213,12 +222,18 @@ public final class JoinGuardController implements Controller {
         }
     }
 
-    /** Joins let stay. */
+    /**
+     * Joins let stay.
+     * @return the count of joins admitted
+     */
     public long admitted() {
         return admitted;
     }
 
-    /** Joins closed for breaking a rule. */
+    /**
+     * Joins closed for breaking a rule.
+     * @return the count of joins refused
+     */
     public long refused() {
         return refused;
     }

@@ -108,18 +108,29 @@ public final class NDiffPortsController implements Controller {
         this.nextPort = firstPort;
     }
 
-    /** N extra subflows per connection over the initial address pair, N in 1..8. */
+    /**
+     * N extra subflows per connection over the initial address pair, N in 1..8.
+     * @param extraSubflows extra subflows per connection, 1..8
+     * @return the controller
+     */
     public static NDiffPortsController sameAddressPair(int extraSubflows) {
         SUBFLOWS.check("extra subflows", extraSubflows);
         return new NDiffPortsController(extraSubflows, false, List.of(), 0, 0);
     }
 
-    /** One subflow from each other usable local address, found in the namespace at start. */
+    /**
+     * One subflow from each other usable local address, found in the namespace at start.
+     * @return the controller
+     */
     public static NDiffPortsController perLocalAddress() {
         return new NDiffPortsController(1, true, null, 0, 0);
     }
 
-    /** One subflow from each of {@code addresses} that the connection does not already use. */
+    /**
+     * One subflow from each of {@code addresses} that the connection does not already use.
+     * @param addresses the local addresses to open subflows from
+     * @return the controller
+     */
     public static NDiffPortsController perLocalAddress(List<InetAddress> addresses) {
         return new NDiffPortsController(1, true, List.copyOf(addresses), 0, 0);
     }
@@ -128,6 +139,10 @@ public final class NDiffPortsController implements Controller {
      * The same, with each subflow's source port taken in turn from {@code first..last} rather
      * than left to the kernel: the port is what ECMP hashes, so choosing it chooses the path
      * (a port the kernel reports taken is skipped).
+     *
+     * @param first the first source port
+     * @param last the last source port
+     * @return a new controller
      */
     public NDiffPortsController withSourcePorts(int first, int last) {
         if (first < 1 || last > 65535 || first > last) {
@@ -239,6 +254,10 @@ public final class NDiffPortsController implements Controller {
      * Opens a subflow of connection {@code token} from {@code from} (its id set) to {@code to},
      * the source port from this controller's range when it has one: for controllers built on
      * ndiffports that move subflows.
+     *
+     * @param token the connection's token
+     * @param from the local address, with its id
+     * @param to the peer's address
      */
     public void createSubflow(int token, MptcpAddress from, MptcpAddress to) {
         remote.set(to);
@@ -324,7 +343,10 @@ public final class NDiffPortsController implements Controller {
         }
     }
 
-    /** Subflows waiting to be asked for again because the kernel had no source port for them. */
+    /**
+     * Subflows waiting to be asked for again because the kernel had no source port for them.
+     * @return the count of subflows waiting
+     */
     public int retriesWaiting() {
         return retries.size();
     }
@@ -358,12 +380,18 @@ public final class NDiffPortsController implements Controller {
         return port;
     }
 
-    /** SUBFLOW_CREATE requests sent. */
+    /**
+     * SUBFLOW_CREATE requests sent.
+     * @return the count of requests sent
+     */
     public long requested() {
         return requested;
     }
 
-    /** SUBFLOW_CREATE requests the kernel refused. */
+    /**
+     * SUBFLOW_CREATE requests the kernel refused.
+     * @return the count of requests refused
+     */
     public long failed() {
         return failed;
     }

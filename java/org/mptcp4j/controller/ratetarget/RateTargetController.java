@@ -45,7 +45,13 @@ public final class RateTargetController implements Controller {
      * @param samples looks in a row that decide a change
      */
     public record Settings(long targetBitsPerSecond, InetAddress secondary, Duration check, int samples) {
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         * @param targetBitsPerSecond the rate a connection should reach
+         * @param secondary the local address of the secondary path
+         * @param check how often the rates are measured
+         * @param samples looks in a row that decide a change
+         */
         public Settings {
             Objects.requireNonNull(secondary, "secondary");
             TARGET.check("target", targetBitsPerSecond);
@@ -94,7 +100,10 @@ public final class RateTargetController implements Controller {
     private volatile long added;
     private volatile long removed;
 
-    /** A controller with these settings. */
+    /**
+     * A controller with these settings.
+     * @param settings the settings
+     */
     public RateTargetController(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.secondary = MptcpAddress.of(settings.secondary(), 0);
@@ -239,12 +248,18 @@ public final class RateTargetController implements Controller {
         }
     }
 
-    /** Times a secondary path was brought in. */
+    /**
+     * Times a secondary path was brought in.
+     * @return the count of paths added
+     */
     public long added() {
         return added;
     }
 
-    /** Times a secondary path was closed. */
+    /**
+     * Times a secondary path was closed.
+     * @return the count of paths removed
+     */
     public long removed() {
         return removed;
     }
