@@ -24,6 +24,7 @@ public final class StandInAccess {
     public interface EventSource {
         /**
          * The socket the stand-in feeds; once.
+         *
          * @param recordCapacity events decoded per poll at most
          * @param javaDecoding whether events are parsed in Java
          * @return the event socket
@@ -32,6 +33,7 @@ public final class StandInAccess {
 
         /**
          * The clock, in nanoseconds, the loop keeps its timers by.
+         *
          * @return the clock
          */
         LongSupplier clock();

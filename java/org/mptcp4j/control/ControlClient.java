@@ -95,6 +95,7 @@ public final class ControlClient implements AutoCloseable {
 
     /**
      * Sends the request of these words and returns its answer.
+     *
      * @param words the request's words
      * @return the answer
      * @throws IOException as {@link #request(String)}

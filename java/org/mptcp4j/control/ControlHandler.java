@@ -14,9 +14,9 @@ public interface ControlHandler {
      * Answers one request. An exception thrown here is answered with
      * {@code error 0 internal error: ...}, and the server goes on.
      *
-     * @return the answer
      * @param words the request's words, at least one, none empty
      * @param peer the user and group of the process that sent it (SO_PEERCRED)
+     * @return the answer
      */
     ControlResponse handle(List<String> words, UnixDomainPrincipal peer);
 }

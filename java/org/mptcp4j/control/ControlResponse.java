@@ -25,11 +25,11 @@ public record ControlResponse(boolean ok, int errno, String text, List<String> l
     /**
      * @param ok whether the request was done
      * @param errno for an error: the kernel's errno when the kernel refused, 0 for a mistake in the
-     * request or a failure of the daemon, 1 (EPERM) for a refused peer, 16 (EBUSY) when the
-     * server is busy; 0 when ok
+     *     request or a failure of the daemon, 1 (EPERM) for a refused peer, 16 (EBUSY) when the
+     *     server is busy; 0 when ok
      * @param text for an error, what went wrong, in one line; empty when ok
      * @param lines the payload, each line non-empty and without line breaks (the empty line ends
-     * an answer on the socket)
+     *     an answer on the socket)
      * @throws IllegalArgumentException for an answer the protocol cannot carry: a negative
      *     errno, an ok with an errno or a text, a line break in the text, an empty payload line
      *     or one with a line break
@@ -53,6 +53,7 @@ public record ControlResponse(boolean ok, int errno, String text, List<String> l
 
     /**
      * Done, with these payload lines.
+     *
      * @param lines the payload lines
      * @return the answer
      */
@@ -62,6 +63,7 @@ public record ControlResponse(boolean ok, int errno, String text, List<String> l
 
     /**
      * Not done; line breaks in {@code text} become spaces.
+     *
      * @param errno the errno value; 0 for a mistake in the request
      * @param text what went wrong
      * @return the answer
@@ -72,6 +74,7 @@ public record ControlResponse(boolean ok, int errno, String text, List<String> l
 
     /**
      * Whether this is an error in the request itself (errno 0, not an internal error).
+     *
      * @return whether the request itself was wrong
      */
     public boolean requestMistake() {

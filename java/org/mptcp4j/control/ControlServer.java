@@ -82,8 +82,8 @@ public final class ControlServer implements AutoCloseable {
      * @param socket the socket's path
      * @param handler answers the requests
      * @return the server; close it
-     * @see #start(Path, ControlHandler, IntPredicate, Duration)
      * @throws IOException as {@link #start(Path, ControlHandler, IntPredicate, Duration)}
+     * @see #start(Path, ControlHandler, IntPredicate, Duration)
      */
     public static ControlServer start(Path socket, ControlHandler handler) throws IOException {
         int self = PeerCredentials.ownUid();
@@ -99,9 +99,9 @@ public final class ControlServer implements AutoCloseable {
      *
      * @param socket the socket's path
      * @param handler answers the requests
-     * @return the server; close it
      * @param allowedUids the uids served; the others get {@code error 1 permission denied}
      * @param clientTimeout how long a client may take to send a whole request or to take in an answer
+     * @return the server; close it
      * @throws IOException naming the directory, its owner and mode and what to do when it is not
      *     safe; when another process listens on {@code socket} already, when {@code socket} is
      *     a link or something other than a socket, or when it cannot be bound

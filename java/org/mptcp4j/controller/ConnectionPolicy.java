@@ -83,6 +83,7 @@ public final class ConnectionPolicy implements Controller {
 
         /**
          * Requires a side.
+         *
          * @param remote the remote address's prefix, or null for any
          * @param local the local address's prefix, or null for any
          * @param remotePort the remote port, or 0 for any
@@ -221,6 +222,7 @@ public final class ConnectionPolicy implements Controller {
 
         /**
          * The rule's line, 1-based.
+         *
          * @return the line number, 1-based
          */
         public int line() {
@@ -229,6 +231,7 @@ public final class ConnectionPolicy implements Controller {
 
         /**
          * What is wrong with it, without the line.
+         *
          * @return the problem
          */
         public String problem() {
@@ -238,6 +241,7 @@ public final class ConnectionPolicy implements Controller {
 
     /**
      * Rules in order, each with its controller (null: leave the connection alone).
+     *
      * @param rules the rules, in order, each with its controller or null
      * @return the policy
      */
@@ -432,6 +436,7 @@ public final class ConnectionPolicy implements Controller {
 
     /**
      * Controllers made for connections handed over by {@link #assign}, running now.
+     *
      * @return the count of assigned controllers
      */
     public int assignedControllers() {
@@ -500,6 +505,7 @@ public final class ConnectionPolicy implements Controller {
 
     /**
      * The rules, in order.
+     *
      * @return the rules
      */
     public List<Match> matches() {

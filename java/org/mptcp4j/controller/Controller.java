@@ -27,66 +27,77 @@ public interface Controller {
 
     /**
      * Before the first event; keep the context.
+     *
      * @param context what the controller manages with
      */
     default void start(ControllerContext context) {}
 
     /**
      * A connection was created; not yet ready for new subflows.
+     *
      * @param event the CREATED event
      */
     default void onCreated(MptcpEvent event) {}
 
     /**
      * The connection is fully established: the time to create subflows or announce addresses.
+     *
      * @param event the ESTABLISHED event
      */
     default void onEstablished(MptcpEvent event) {}
 
     /**
      * The connection closed.
+     *
      * @param event the CLOSED event
      */
     default void onClosed(MptcpEvent event) {}
 
     /**
      * The peer announced an address (remote address, port and id).
+     *
      * @param event the ANNOUNCED event
      */
     default void onAnnounced(MptcpEvent event) {}
 
     /**
      * The peer removed the address with this remote id.
+     *
      * @param event the REMOVED event
      */
     default void onRemoved(MptcpEvent event) {}
 
     /**
      * A subflow is established, opened by either side.
+     *
      * @param event the SUB_ESTABLISHED event
      */
     default void onSubflowEstablished(MptcpEvent event) {}
 
     /**
      * A subflow closed or could not open: error and reset reason say why.
+     *
      * @param event the SUB_CLOSED event
      */
     default void onSubflowClosed(MptcpEvent event) {}
 
     /**
      * The peer changed a subflow's backup priority (MP_PRIO).
+     *
      * @param event the SUB_PRIORITY event
      */
     default void onSubflowPriority(MptcpEvent event) {}
 
     /**
      * An MPTCP listener was created (Linux 6.2+).
+     *
      * @param event the LISTENER_CREATED event
      */
     default void onListenerCreated(MptcpEvent event) {}
 
     /**
      * An MPTCP listener was closed (Linux 6.2+).
+     *
      * @param event the LISTENER_CLOSED event
      */
     default void onListenerClosed(MptcpEvent event) {}
@@ -125,24 +136,28 @@ public interface Controller {
 
     /**
      * An address was added to an interface of the namespace (after the loop's address filter).
+     *
      * @param event the LOCAL_ADDRESS_ADDED event
      */
     default void onLocalAddressAdded(MptcpEvent event) {}
 
     /**
      * An address was removed from an interface of the namespace.
+     *
      * @param event the LOCAL_ADDRESS_REMOVED event
      */
     default void onLocalAddressRemoved(MptcpEvent event) {}
 
     /**
      * An interface of the namespace is up and running.
+     *
      * @param event the LINK_UP event
      */
     default void onLinkUp(MptcpEvent event) {}
 
     /**
      * An interface of the namespace went down or away.
+     *
      * @param event the LINK_DOWN event
      */
     default void onLinkDown(MptcpEvent event) {}

@@ -16,18 +16,21 @@ import org.mptcp4j.pm.PathManager;
 public interface ControllerContext {
     /**
      * Commands to the kernel's path manager of this namespace.
+     *
      * @return the path manager
      */
     PathManager pathManager();
 
     /**
      * The network namespace the controller manages.
+     *
      * @return the network namespace
      */
     NetworkNamespace namespace();
 
     /**
      * The namespace's local address ids, consistent with its in-kernel endpoints.
+     *
      * @return the local address ids
      */
     LocalAddressIds localAddressIds();
@@ -53,6 +56,7 @@ public interface ControllerContext {
 
     /**
      * Stops what {@link #watchTimeouts} started. From the loop's thread.
+     *
      * @param token the connection's token
      */
     void stopWatchingTimeouts(int token);
@@ -78,6 +82,7 @@ public interface ControllerContext {
 
     /**
      * Connection {@code token} now, with its subflows, or null when it is gone.
+     *
      * @param token the connection's token
      * @return the connection, or null
      */
@@ -89,10 +94,10 @@ public interface ControllerContext {
      * closed connections are kept and handed to it (state, new token) to serve the next ones: no
      * allocation per connection in the steady state.
      *
-     * @return the states, by token
      * @param <S> the state's type
      * @param factory makes a connection's state from its token
      * @param reuse readies a kept state for a new token, or null
+     * @return the states, by token
      */
     <S> PerConnection<S> perConnection(IntFunction<S> factory, ObjIntConsumer<S> reuse);
 

@@ -102,6 +102,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Hosts {@code controller}, whose commands go to {@code pathManager}.
+     *
      * @param controller the controller to host
      * @param pathManager the path manager its commands go to
      */
@@ -168,6 +169,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Also told of every discovered connection, after the controller (the CLI prints them).
+     *
      * @param listener told of each discovered connection
      * @return this host
      */
@@ -178,6 +180,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Also told when a resync is done, with which connections are open (metrics forget the others).
+     *
      * @param listener told whether a connection, by its token, is still open
      * @return this host
      */
@@ -238,6 +241,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * What {@link #addressFlags()} tells the controllers (default 0); set before the loop is built.
+     *
      * @param flags the flags, {@code MptcpAddress.FLAG_*} or'ed
      * @return this host
      */
@@ -449,6 +453,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Controllers running for connections handed over by name ({@link #assign}): 0 before the first.
+     *
      * @return the count of assigned controllers
      */
     public int assignedControllers() {
@@ -557,6 +562,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Connections reported as discovered so far.
+     *
      * @return the count of discovered connections
      */
     public long discoveredConnections() {
@@ -565,6 +571,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Resyncs run so far (the one at start included).
+     *
      * @return the count of resyncs
      */
     public long resyncs() {
@@ -573,6 +580,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * Subflow timeouts reported so far.
+     *
      * @return the count of subflow timeouts
      */
     public long subflowTimeouts() {
@@ -616,6 +624,7 @@ public final class ControllerHost implements EventHandler, ControllerContext {
 
     /**
      * The controller given to the host (not a policy put in front of it by an assignment).
+     *
      * @return the hosted controller
      */
     public Controller controller() {

@@ -32,6 +32,7 @@ public final class ControllerParameters {
 
     /**
      * The parameters {@code values} for the controller named {@code controller}.
+     *
      * @param controller the controller's name, for errors
      * @param values the parameters by name
      * @return the parameters
@@ -60,6 +61,7 @@ public final class ControllerParameters {
 
     /**
      * Parameter {@code name}'s value, or {@code defaultValue} when it is not given.
+     *
      * @param name the parameter's name
      * @param defaultValue the value when it is not given
      * @return the value
@@ -76,6 +78,7 @@ public final class ControllerParameters {
 
     /**
      * A whole number in {@code range}.
+     *
      * @param name the parameter's name
      * @param defaultValue the value when it is not given
      * @param range the values allowed
@@ -88,6 +91,7 @@ public final class ControllerParameters {
 
     /**
      * A decimal number in {@code range} (made with {@link ValueRange#decimal(double, double)}).
+     *
      * @param name the parameter's name
      * @param defaultValue the value when it is not given
      * @param range the values allowed
@@ -100,6 +104,7 @@ public final class ControllerParameters {
 
     /**
      * A duration such as {@code 250ms}, {@code 2s}, {@code 1m} in {@code range}.
+     *
      * @param name the parameter's name
      * @param defaultValue the value when it is not given
      * @param range the durations allowed
@@ -112,6 +117,7 @@ public final class ControllerParameters {
 
     /**
      * {@code true}/{@code false} (also yes/no, on/off, 1/0).
+     *
      * @param name the parameter's name
      * @param defaultValue the value when it is not given
      * @return the value
@@ -130,6 +136,7 @@ public final class ControllerParameters {
 
     /**
      * A rate such as {@code 20mbit}, {@code 500kbit}, {@code 2gbit} in {@code range}; in bits per second.
+     *
      * @param name the parameter's name
      * @param defaultValue the rate when it is not given, bits per second
      * @param range the rates allowed
@@ -142,6 +149,7 @@ public final class ControllerParameters {
 
     /**
      * A comma-separated list of IP addresses (empty when absent).
+     *
      * @param name the parameter's name
      * @return the addresses
      */
@@ -163,6 +171,7 @@ public final class ControllerParameters {
 
     /**
      * A port range {@code FIRST-LAST} (or one port) within 1..65535, as {first, last}; null when absent.
+     *
      * @param name the parameter's name
      * @return {first, last}, or null
      */

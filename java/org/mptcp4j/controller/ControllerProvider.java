@@ -12,18 +12,21 @@ import java.util.Map;
 public interface ControllerProvider {
     /**
      * The name it is asked for by: lower case, words joined by '-'.
+     *
      * @return the controller's name
      */
     String name();
 
     /**
      * One line: what the controller does.
+     *
      * @return the description
      */
     String description();
 
     /**
      * Each parameter it takes, with what it means and its default, in the order to show them.
+     *
      * @return each parameter's name and meaning
      */
     Map<String, String> parameters();

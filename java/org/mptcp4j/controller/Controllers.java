@@ -13,6 +13,7 @@ public final class Controllers {
 
     /**
      * Every provider found, by name.
+     *
      * @return the providers
      */
     public static List<ControllerProvider> providers() {
@@ -33,6 +34,7 @@ public final class Controllers {
 
     /**
      * The provider named {@code name}.
+     *
      * @param name the controller's name
      * @return the provider, or empty
      */
@@ -57,6 +59,7 @@ public final class Controllers {
 
     /**
      * The names of every controller found.
+     *
      * @return the names
      */
     public static List<String> names() {

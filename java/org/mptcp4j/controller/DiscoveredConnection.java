@@ -16,9 +16,10 @@ import org.mptcp4j.protocol.MptcpAddress;
 public record DiscoveredConnection(ConnectionInfo connection, List<MptcpAddress> localAddresses) {
     /**
      * Keeps a copy of the addresses.
+     *
      * @param connection the connection and its subflows, from sock_diag
      * @param localAddresses the local addresses the userspace path manager holds for it, with
-     * their ids (GET_ADDR dump by token); empty when the in-kernel path manager runs it
+     *     their ids (GET_ADDR dump by token); empty when the in-kernel path manager runs it
      */
     public DiscoveredConnection {
         localAddresses = List.copyOf(localAddresses);
@@ -26,6 +27,7 @@ public record DiscoveredConnection(ConnectionInfo connection, List<MptcpAddress>
 
     /**
      * The connection's token.
+     *
      * @return the connection's token
      */
     public int token() {
@@ -34,6 +36,7 @@ public record DiscoveredConnection(ConnectionInfo connection, List<MptcpAddress>
 
     /**
      * Whether the connection was accepted here.
+     *
      * @return whether this host accepted the connection
      */
     public boolean serverSide() {

@@ -24,6 +24,7 @@ public final class ParameterException extends IllegalArgumentException {
 
     /**
      * The refused parameter's name.
+     *
      * @return the parameter's name
      */
     public String parameter() {

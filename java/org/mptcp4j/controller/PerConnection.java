@@ -33,6 +33,7 @@ public final class PerConnection<S> {
 
     /**
      * The state of connection {@code token}: made by the factory, or a closed connection's readied, if it has none yet.
+     *
      * @param token the connection's token
      * @return the state
      */
@@ -52,6 +53,7 @@ public final class PerConnection<S> {
 
     /**
      * The state of connection {@code token}, or null: nothing is made.
+     *
      * @param token the connection's token
      * @return the state, or null
      */
@@ -61,6 +63,7 @@ public final class PerConnection<S> {
 
     /**
      * Whether connection {@code token} has state.
+     *
      * @param token the connection's token
      * @return whether it has state
      */
@@ -70,6 +73,7 @@ public final class PerConnection<S> {
 
     /**
      * Drops the state of connection {@code token} (kept for reuse when there is a reuse function).
+     *
      * @param token the connection's token
      */
     public void remove(int token) {
@@ -81,6 +85,7 @@ public final class PerConnection<S> {
 
     /**
      * Connections with state.
+     *
      * @return the count of connections
      */
     public int size() {
@@ -89,6 +94,7 @@ public final class PerConnection<S> {
 
     /**
      * The tokens with state, in no order (allocates).
+     *
      * @return the tokens
      */
     public int[] tokens() {

@@ -25,6 +25,7 @@ public final class Connections {
 
     /**
      * The connections of {@code namespace} now, listeners aside, in the kernel's order.
+     *
      * @param namespace the network namespace
      * @return the connections
      */

@@ -24,6 +24,7 @@ public record LocalAddress(InetAddress address, int prefixLength, int ifIndex, i
 
     /**
      * Global scope and ready for new connections: not loopback, link-local, tentative or deprecated.
+     *
      * @return whether new subflows can start from it
      */
     public boolean usableForSubflows() {

@@ -31,6 +31,7 @@ public final class LocalAddressFilter {
 
     /**
      * Every interface; loopback and link-local addresses left out.
+     *
      * @return the filter
      */
     public static LocalAddressFilter standard() {
@@ -39,6 +40,7 @@ public final class LocalAddressFilter {
 
     /**
      * Also loopback addresses (127.0.0.0/8, ::1).
+     *
      * @return a new filter
      */
     public LocalAddressFilter withLoopback() {
@@ -47,6 +49,7 @@ public final class LocalAddressFilter {
 
     /**
      * Also link-local addresses (169.254.0.0/16, fe80::/10).
+     *
      * @return a new filter
      */
     public LocalAddressFilter withLinkLocal() {
@@ -55,6 +58,7 @@ public final class LocalAddressFilter {
 
     /**
      * Only these interfaces (empty: all).
+     *
      * @param interfaces the interfaces' names
      * @return a new filter
      */
@@ -64,6 +68,7 @@ public final class LocalAddressFilter {
 
     /**
      * Never these interfaces.
+     *
      * @param interfaces the interfaces' names
      * @return a new filter
      */
@@ -88,6 +93,7 @@ public final class LocalAddressFilter {
 
     /**
      * Whether {@code event}, a local address or link event, passes.
+     *
      * @param event the event
      * @return whether it passes
      */

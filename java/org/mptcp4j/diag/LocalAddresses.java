@@ -83,6 +83,7 @@ public final class LocalAddresses {
 
     /**
      * Lists cut at {@value #MAX_ADDRESSES} addresses since this class loaded, in every namespace.
+     *
      * @return the count of truncated lists
      */
     public static long truncatedLists() {

@@ -47,6 +47,7 @@ public final class LogSettings {
 
     /**
      * Records below {@code level} are not printed.
+     *
      * @param level the lowest level printed
      */
     public static void level(Level level) {
@@ -55,6 +56,7 @@ public final class LogSettings {
 
     /**
      * The lowest level printed.
+     *
      * @return the level
      */
     public static Level level() {
@@ -63,6 +65,7 @@ public final class LogSettings {
 
     /**
      * Sets the format of the records.
+     *
      * @param format the format
      */
     public static void format(Format format) {
@@ -71,6 +74,7 @@ public final class LogSettings {
 
     /**
      * The format of the records.
+     *
      * @return the format
      */
     public static Format format() {
@@ -87,7 +91,8 @@ public final class LogSettings {
         LogSettings.destination = destination;
     }
 
-    /** Where records go now.
+    /**
+     * Where records go now.
      *
      * @return the destination
      */
@@ -97,6 +102,7 @@ public final class LogSettings {
 
     /**
      * Where lines go (standard error by default).
+     *
      * @param stream where lines go
      */
     public static void output(PrintStream stream) {

@@ -25,9 +25,9 @@ public final class CpuSet {
     /**
      * The CPUs {@code list} names: {@code 1}, {@code 0,2-3}.
      *
+     * @param name the setting, for the message
      * @param list the CPU list
      * @return the set
-     * @param name the setting, for the message
      * @throws IllegalArgumentException naming {@code name}, the part not understood and the range
      */
     public static CpuSet parse(String name, String list) {
@@ -66,6 +66,7 @@ public final class CpuSet {
 
     /**
      * The CPUs this process may run on: the online ones, less what taskset, a cpuset or systemd's CPUAffinity= left out.
+     *
      * @return the allowed CPUs
      */
     public static CpuSet allowed() {
@@ -75,8 +76,8 @@ public final class CpuSet {
     /**
      * This set, when this process may run on each of its CPUs.
      *
-     * @return this set
      * @param name the setting, for the message
+     * @return this set
      * @throws IllegalArgumentException naming {@code name}, the CPUs it may not run on and those it may
      */
     public CpuSet requireAllowed(String name) {
@@ -92,6 +93,7 @@ public final class CpuSet {
 
     /**
      * Whether {@code cpu} is in the set.
+     *
      * @param cpu the CPU number
      * @return whether it is in the set
      */

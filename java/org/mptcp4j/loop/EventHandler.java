@@ -13,6 +13,7 @@ import org.mptcp4j.protocol.MptcpEventType;
 public interface EventHandler {
     /**
      * Called on the loop's thread for each event; the event is valid during the call only.
+     *
      * @param event the event
      */
     void onEvent(MptcpEvent event);

@@ -156,6 +156,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * A loop that hands events to {@code handler}; set the rest on the builder.
+     *
      * @param handler the handler of the loop's events
      * @return a builder
      */
@@ -411,8 +412,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * from now, until cancelled or the loop stops. Call from the loop's thread (a handler, a
      * task, {@link EventHandler#onLoopStart}) or before the loop runs.
      *
-     * @param action what to run
      * @param period 1 ms to 1 day
+     * @param action what to run
      * @return what cancels it
      * @throws IllegalArgumentException when the period is out of that range
      * @throws IllegalStateException when called from another thread while the loop runs
@@ -425,8 +426,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
      * Runs {@code action} once on the loop's thread after {@code delay}; from the same threads
      * as {@link #schedule}.
      *
-     * @param action what to run
      * @param delay 0 to 1 day
+     * @param action what to run
      * @return what cancels it before it runs
      * @throws IllegalArgumentException when the delay is out of that range
      */
@@ -513,6 +514,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Waits until {@link #run()} has returned.
+     *
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitTermination() throws InterruptedException {
@@ -521,6 +523,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Waits up to {@code seconds} for {@link #run()} to return; whether it did.
+     *
      * @param seconds the most seconds to wait
      * @return whether the loop has ended
      * @throws InterruptedException when the waiting thread is interrupted
@@ -531,6 +534,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Whether the loop was started and has not finished (from the call to {@link #start()} on).
+     *
      * @return whether the loop is running
      */
     public boolean isRunning() {
@@ -539,6 +543,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * What ended the loop when it did not end by {@link #stop()}; null otherwise.
+     *
      * @return the failure, or null
      */
     public Throwable failure() {
@@ -558,6 +563,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * What the native side counted on this loop's socket.
+     *
      * @param counter the counter to read
      * @return its value
      */
@@ -577,6 +583,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Exceptions the handler threw (each logged, none stopped the loop).
+     *
      * @return the count of handler exceptions
      */
     public long handlerErrors() {
@@ -585,6 +592,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * The thread running the loop, or null.
+     *
      * @return the loop's thread, or null when it has not started
      */
     public Thread thread() {
@@ -593,6 +601,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * The name of the loop's thread.
+     *
      * @return the thread's name
      */
     public String name() {
@@ -601,6 +610,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * SO_RCVBUF of the event socket as the kernel applied it.
+     *
      * @return the receive buffer's size, in bytes
      */
     public int receiveBufferSize() {
@@ -635,6 +645,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Which local address and link changes reach the handler (and which addresses controllers use).
+     *
      * @return the local address filter
      */
     public LocalAddressFilter localAddressFilter() {
@@ -643,6 +654,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
     /**
      * Whether the loop watches rtnetlink for local address and link changes.
+     *
      * @return whether local addresses and links are watched
      */
     public boolean watchesLocalAddresses() {
@@ -680,6 +692,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * The namespace whose events to hear (default: the caller's).
+         *
          * @param namespace the network namespace
          * @return this builder
          */
@@ -690,6 +703,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * How the loop waits for events (default {@link IdleStrategy#blocking()}).
+         *
          * @param idle the idle strategy
          * @return this builder
          */
@@ -700,6 +714,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * SO_RCVBUF of the event socket (default 2 MiB): the backlog the kernel keeps before dropping events.
+         *
          * @param bytes the receive buffer's size, in bytes
          * @return this builder
          */
@@ -710,6 +725,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * Events decoded per poll at most (default 256).
+         *
          * @param records the most events decoded per poll
          * @return this builder
          */
@@ -784,8 +800,8 @@ public final class EventLoop implements Runnable, AutoCloseable {
          * {@link IdleStrategy#busySpin()} such a thread keeps its CPU from other threads: give
          * it one of its own ({@link #cpus}).
          *
-         * @return this builder
          * @param priority 1..99 ({@link EventLoop#REALTIME_PRIORITY}), or 0
+         * @return this builder
          * @throws IllegalArgumentException for another value
          */
         public Builder realtimePriority(int priority) {
@@ -820,6 +836,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * The thread's name (default mptcp4j-loop-NAMESPACE).
+         *
          * @param name the thread's name
          * @return this builder
          */
@@ -830,6 +847,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * The loop, not yet running.
+         *
          * @return the loop
          */
         public EventLoop build() {

@@ -14,6 +14,7 @@ package org.mptcp4j.loop;
 public interface IdleStrategy {
     /**
      * How long a poll may wait in the kernel: -1 until an event or wake-up, 0 not at all.
+     *
      * @return milliseconds, -1 or 0
      */
     int receiveTimeoutMillis();
@@ -23,6 +24,7 @@ public interface IdleStrategy {
 
     /**
      * Sleep in the kernel until an event arrives.
+     *
      * @return the strategy
      */
     static IdleStrategy blocking() {
@@ -31,6 +33,7 @@ public interface IdleStrategy {
 
     /**
      * Poll without pause.
+     *
      * @return the strategy
      */
     static IdleStrategy busySpin() {
@@ -39,6 +42,7 @@ public interface IdleStrategy {
 
     /**
      * Poll, yielding the processor between polls.
+     *
      * @return the strategy
      */
     static IdleStrategy yielding() {
@@ -47,6 +51,7 @@ public interface IdleStrategy {
 
     /**
      * "blocking", "busy-spin" or "yielding".
+     *
      * @param name the strategy's name
      * @return the strategy
      */

@@ -163,9 +163,9 @@ public final class MetricsServer implements AutoCloseable {
      *
      * @param address the address and port to bind
      * @param sources gives the metrics' sources
-     * @return the server; close it
      * @param faults what keeps the service from working, one line each, asked at each probe on
      *     the thread that serves every connection: it must answer at once, never wait
+     * @return the server; close it
      * @throws IOException when the address cannot be bound
      */
     public static MetricsServer start(InetSocketAddress address,
@@ -196,6 +196,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /**
      * The address bound, with the port chosen when 0 was asked for.
+     *
      * @return the bound address
      */
     public InetSocketAddress address() {

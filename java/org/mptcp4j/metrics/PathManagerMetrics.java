@@ -138,6 +138,7 @@ public final class PathManagerMetrics implements CommandObserver {
 
     /**
      * The {@code netns} label.
+     *
      * @return the namespace's label
      */
     public String netns() {
@@ -230,6 +231,7 @@ public final class PathManagerMetrics implements CommandObserver {
 
     /**
      * Exposes a gauge kept elsewhere; as {@link #counterFunction}.
+     *
      * @param name the metric's name
      * @param help the metric's help text
      * @param value reads the gauge
@@ -272,6 +274,7 @@ public final class PathManagerMetrics implements CommandObserver {
 
     /**
      * Events of {@code type} handled so far.
+     *
      * @param type the event type
      * @return the count of events
      */
@@ -281,6 +284,7 @@ public final class PathManagerMetrics implements CommandObserver {
 
     /**
      * Times {@code command} ended with {@code errno} (0: accepted).
+     *
      * @param command the command
      * @param errno the errno value (0: accepted)
      * @return the count of commands
@@ -298,6 +302,7 @@ public final class PathManagerMetrics implements CommandObserver {
 
     /**
      * Connections known now.
+     *
      * @return the count of connections
      */
     public long connections() {
@@ -306,6 +311,7 @@ public final class PathManagerMetrics implements CommandObserver {
 
     /**
      * Subflows of the connections known now.
+     *
      * @return the count of subflows
      */
     public long subflows() {

@@ -16,6 +16,7 @@ public final class TextFormat {
 
     /**
      * The metrics of {@code sources}, built-in families first, then the functions by name.
+     *
      * @param sources the metrics' sources
      * @return the text
      */

@@ -33,6 +33,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The namespace of the thread that opens sockets with it.
+     *
      * @return the caller's namespace
      */
     public static NetworkNamespace current() {
@@ -41,6 +42,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * A namespace made by {@code ip netns add name} (its file is /run/netns/name).
+     *
      * @param name the namespace's name
      * @return the namespace; close it
      */
@@ -53,6 +55,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The namespace at a path such as /proc/1234/ns/net.
+     *
      * @param path the namespace's file
      * @return the namespace; close it
      */
@@ -62,6 +65,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The namespace of process {@code pid}.
+     *
      * @param pid the process id
      * @return the namespace; close it
      */
@@ -98,6 +102,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The name it was opened by, or "(current)".
+     *
      * @return the name
      */
     public String name() {
@@ -106,6 +111,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The open descriptor for native code; -1 for {@link #current()}.
+     *
      * @return the descriptor, or -1
      */
     public int fd() {
@@ -118,6 +124,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /**
      * The namespace's inode number: equal numbers, same namespace (what {@code ip netns identify} compares).
+     *
      * @return the inode number
      */
     public long inode() {

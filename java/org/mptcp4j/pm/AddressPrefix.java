@@ -49,6 +49,7 @@ public final class AddressPrefix {
 
     /**
      * Whether {@code address}'s IP (port aside) is in this prefix.
+     *
      * @param address the address
      * @return whether its IP is in this prefix
      */

@@ -98,6 +98,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * An asynchronous path manager for {@code namespace}, with the default window.
+     *
      * @param namespace the network namespace
      * @return the path manager; close it
      */
@@ -107,6 +108,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * An asynchronous path manager for {@code namespace} keeping up to {@code window} requests in flight.
+     *
      * @param namespace the network namespace
      * @param window the most requests in flight
      * @return the path manager; close it
@@ -119,6 +121,7 @@ public final class AsyncPathManager implements AutoCloseable {
      * As {@link #open(NetworkNamespace, int)}, speaking {@code dialect}'s family. The per-connection
      * commands are pipelined on both; {@link PathManager#setEventFilter} and
      * {@link PathManager#connectionExists} are the synchronous path manager's.
+     *
      * @param namespace the network namespace
      * @param dialect the family to speak
      * @param window the most requests in flight
@@ -131,6 +134,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * The namespace whose path manager this is.
+     *
      * @return the namespace
      */
     public NetworkNamespace namespace() {
@@ -139,6 +143,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * What the kernel offers, read when it was opened.
+     *
      * @return the kernel's features
      */
     public KernelFeatures features() {
@@ -147,6 +152,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * The family it speaks: the one the kernel offers ({@link KernelFeatures#detectDialect}).
+     *
      * @return the dialect spoken
      */
     public Dialect dialect() {
@@ -157,6 +163,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#announce(int, MptcpAddress)}: no listener is opened.
+     *
      * @param token the connection's token
      * @param address the address to announce, with its id 1..255
      * @return completes when the kernel has answered
@@ -167,6 +174,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#announce(int, MptcpAddress, boolean)}; the listener opens before the request goes out.
+     *
      * @param token the connection's token
      * @param address the address to announce, with its id 1..255
      * @param listen whether to open a listener on its IP and port first
@@ -196,6 +204,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#remove}; a listener opened for the announcement is released once it is done.
+     *
      * @param token the connection's token
      * @param localId the local address id to withdraw
      * @return completes when the kernel has answered
@@ -210,6 +219,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#createSubflow}.
+     *
      * @param token the connection's token
      * @param local the subflow's local address
      * @param remote the peer's address
@@ -223,6 +233,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#destroySubflow}.
+     *
      * @param token the connection's token
      * @param local the subflow's local address and port
      * @param remote the peer's address and port
@@ -236,6 +247,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#setBackup}.
+     *
      * @param token the connection's token
      * @param local the subflow's local address
      * @param remote the peer's address
@@ -251,6 +263,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#localAddresses}.
+     *
      * @param token the connection's token
      * @return completes with the connection's local addresses
      */
@@ -261,6 +274,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#localAddress}.
+     *
      * @param token the connection's token
      * @param id the local address id
      * @return completes with that local address
@@ -272,6 +286,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * Listeners opened for the announcements of connection {@code token} are released.
+     *
      * @param token the connection's token
      */
     public void connectionClosed(int token) {
@@ -280,6 +295,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#addEndpoint}.
+     *
      * @param endpoint the endpoint to add
      * @return completes when the kernel has answered
      */
@@ -290,6 +306,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#deleteEndpoint(MptcpAddress)}.
+     *
      * @param endpoint the endpoint, by id (id 0: by address)
      * @return completes when the kernel has answered
      */
@@ -300,6 +317,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#endpoint}.
+     *
      * @param id the endpoint's address id
      * @return completes with the endpoint
      */
@@ -309,6 +327,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#endpoints}.
+     *
      * @return completes with every endpoint of the namespace
      */
     public CompletableFuture<List<MptcpAddress>> endpoints() {
@@ -317,6 +336,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#flushEndpoints}.
+     *
      * @return completes when the kernel has answered
      */
     public CompletableFuture<Void> flushEndpoints() {
@@ -325,6 +345,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#setEndpointFlags}.
+     *
      * @param endpoint the endpoint, by id or address, with its new flags
      * @return completes when the kernel has answered
      */
@@ -335,6 +356,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#limits}.
+     *
      * @return completes with the limits
      */
     public CompletableFuture<Limits> limits() {
@@ -343,6 +365,7 @@ public final class AsyncPathManager implements AutoCloseable {
 
     /**
      * As {@link PathManager#setLimits}.
+     *
      * @param limits the new limits
      * @return completes when the kernel has answered
      */

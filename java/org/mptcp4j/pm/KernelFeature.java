@@ -58,6 +58,7 @@ public enum KernelFeature {
 
     /**
      * The command it is about.
+     *
      * @return the command
      */
     public PmCommand command() {
@@ -76,6 +77,7 @@ public enum KernelFeature {
 
     /**
      * Whether {@code dialect}'s family has it (upstream: in some release).
+     *
      * @param dialect the family
      * @return whether it has the feature
      */
@@ -85,6 +87,7 @@ public enum KernelFeature {
 
     /**
      * Whether the upstream mptcp_pm family has it (in some release).
+     *
      * @return whether upstream has it
      */
     public boolean inUpstream() {
@@ -93,6 +96,7 @@ public enum KernelFeature {
 
     /**
      * The Linux release that brought it, e.g. "5.19"; null for what only v0.95 has.
+     *
      * @return the release, or null
      */
     public String since() {
@@ -101,6 +105,7 @@ public enum KernelFeature {
 
     /**
      * What it does, in a few words ("adding an endpoint").
+     *
      * @return the description
      */
     public String description() {

@@ -68,8 +68,8 @@ public final class KernelFeatures {
      * again every 100 ms; generic netlink announces new families, but a missing one costs only a start-up delay.
      *
      * @param namespace the network namespace
-     * @return the dialect
      * @param timeout 0 (look once) to 1 day
+     * @return the dialect
      * @throws MptcpException (ENOENT) naming both families and the time waited when neither came
      * @throws IllegalArgumentException when the timeout is out of that range
      */
@@ -106,6 +106,7 @@ public final class KernelFeatures {
 
     /**
      * Reads the features of the kernel's mptcp_pm family as seen from {@code namespace}.
+     *
      * @param namespace the network namespace
      * @return the features
      */
@@ -116,6 +117,7 @@ public final class KernelFeatures {
 
     /**
      * The features of {@code dialect} in the kernel of {@code namespace}: probed upstream, fixed on v0.95.
+     *
      * @param namespace the network namespace
      * @param dialect the family to probe
      * @return the features
@@ -146,6 +148,7 @@ public final class KernelFeatures {
 
     /**
      * The family these features are of.
+     *
      * @return the dialect
      */
     public Dialect dialect() {
@@ -170,6 +173,7 @@ public final class KernelFeatures {
 
     /**
      * Whether the kernel has the command at all.
+     *
      * @param command the command
      * @return whether the kernel has it
      */
@@ -194,6 +198,7 @@ public final class KernelFeatures {
 
     /**
      * Whether the kernel asks for CAP_NET_ADMIN for the command.
+     *
      * @param command the command
      * @return whether it needs CAP_NET_ADMIN
      */
@@ -203,6 +208,7 @@ public final class KernelFeatures {
 
     /**
      * Whether the kernel has {@code feature}: the command, and the attribute it needs.
+     *
      * @param feature the feature
      * @return whether the kernel supports it
      */
@@ -229,6 +235,7 @@ public final class KernelFeatures {
 
     /**
      * Every supported feature.
+     *
      * @return the supported features
      */
     public Set<KernelFeature> supported() {

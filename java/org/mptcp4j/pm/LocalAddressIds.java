@@ -26,6 +26,7 @@ public final class LocalAddressIds {
 
     /**
      * An allocator that starts from the namespace's in-kernel endpoints.
+     *
      * @param pathManager the path manager of the namespace
      * @return the allocator
      */
@@ -115,6 +116,7 @@ public final class LocalAddressIds {
 
     /**
      * Forgets the id of {@code local} unless an endpoint holds it; it may be given out again.
+     *
      * @param local the local address
      */
     public synchronized void release(MptcpAddress local) {
@@ -127,6 +129,7 @@ public final class LocalAddressIds {
 
     /**
      * The address with {@code id}, or null.
+     *
      * @param id the address id
      * @return the address, or null
      */

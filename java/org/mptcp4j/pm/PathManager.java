@@ -62,6 +62,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * A path manager for the caller's network namespace.
+     *
      * @return the path manager; close it
      */
     public static PathManager open() {
@@ -109,6 +110,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * The family this path manager speaks, chosen when it was opened.
+     *
      * @return the dialect spoken
      */
     public Dialect dialect() {
@@ -117,6 +119,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * The generic netlink id of the family it speaks, in its namespace.
+     *
      * @return the family's generic netlink id
      */
     public int familyId() {
@@ -125,6 +128,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * The namespace whose path manager this is.
+     *
      * @return the namespace
      */
     public NetworkNamespace namespace() {
@@ -133,6 +137,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Tells {@code observer} of every command from now on (one observer; it replaces the last).
+     *
      * @param observer the observer of commands
      */
     public void observe(CommandObserver observer) {
@@ -143,6 +148,7 @@ public final class PathManager implements AutoCloseable {
      * Tells {@code tap} of every request sent from now on and every datagram of answers
      * received (null: no more): to record the commands and the kernel's answers. Each is then
      * copied once more; without a tap, nothing is.
+     *
      * @param tap the tap, or null for none
      */
     public synchronized void tap(TrafficTap tap) {
@@ -151,6 +157,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * What the running kernel offers.
+     *
      * @return the kernel's features
      */
     public KernelFeatures features() {
@@ -168,6 +175,7 @@ public final class PathManager implements AutoCloseable {
      * fit in TCP's 40 bytes beside the timestamps option: on a connection using timestamps the
      * kernel accepts the command but drops the ADD_ADDR (nstat MPTcpExtAddAddrTxDrop). Announce
      * IPv6 addresses without a port there.
+     *
      * @param token the connection's token
      * @param address the address to announce, with its id 1..255
      */
@@ -180,6 +188,7 @@ public final class PathManager implements AutoCloseable {
      * listens on its IP and port (which must be set), so that the peer's joins there are
      * accepted. The listener is shared and closed when the last announcement using it is
      * removed ({@link #remove}) or its connection closes ({@link #connectionClosed}).
+     *
      * @param token the connection's token
      * @param address the address to announce, with its id 1..255 and its port
      * @param listen whether to open a listener on its IP and port first
@@ -207,6 +216,7 @@ public final class PathManager implements AutoCloseable {
     /**
      * Withdraws the local address {@code localId} from connection {@code token} (RM_ADDR) and
      * closes the connection's subflows that use it; id 0 is the initial subflow's address (Linux 6.10).
+     *
      * @param token the connection's token
      * @param localId the local address id to withdraw, 0..255
      */
@@ -260,6 +270,7 @@ public final class PathManager implements AutoCloseable {
     /**
      * Marks the subflow from {@code local} to {@code remote} as backup or not: the kernel sends
      * MP_PRIO to the peer (SET_FLAGS with a token, Linux 6.0).
+     *
      * @param token the connection's token
      * @param local the subflow's local address
      * @param remote the peer's address
@@ -275,6 +286,7 @@ public final class PathManager implements AutoCloseable {
      * The local addresses connection {@code token} knows, with their ids (GET_ADDR dump with a
      * token, Linux 6.9). A v0.95 kernel cannot tell: there they are the addresses this path
      * manager announced or opened subflows from (given with their IP) on the connection.
+     *
      * @param token the connection's token
      * @return the connection's local addresses, with their ids
      */
@@ -289,6 +301,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * The local address {@code id} of connection {@code token} (GET_ADDR with a token, Linux 6.9; on v0.95 as {@link #localAddresses}).
+     *
      * @param token the connection's token
      * @param id the local address id
      * @return that local address
@@ -335,6 +348,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * The event types {@link #setEventFilter} can let through: those a v0.95 kernel sends.
+     *
      * @return the filterable event types
      */
     public static Set<MptcpEventType> filterableEvents() {
@@ -366,6 +380,7 @@ public final class PathManager implements AutoCloseable {
      * Whether {@code token} names a live MPTCP connection of the namespace: the kernel's EXIST on
      * v0.95; upstream, which has no such command, answers from sock_diag (MPTCP_INFO of every
      * connection, so it costs a dump).
+     *
      * @param token the connection's token
      * @return whether the connection is open
      */
@@ -392,6 +407,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Connection {@code token} closed: listeners opened for its announcements are released.
+     *
      * @param token the connection's token
      */
     public void connectionClosed(int token) {
@@ -404,6 +420,7 @@ public final class PathManager implements AutoCloseable {
     /**
      * Every connection for which {@code open} is false is gone, though its CLOSED event may
      * have been lost: listeners opened for its announcements are released.
+     *
      * @param open whether a connection, by its token, is still open
      */
     public void retainConnections(IntPredicate open) {
@@ -422,6 +439,7 @@ public final class PathManager implements AutoCloseable {
      * left to it; the listeners are released as {@link #announce}'s are. The kernel does not keep
      * whether an announcement came with a listener: one announced without, for an application
      * that listens there itself, gets one here if the application does not listen at that time.
+     *
      * @param token the connection's token
      * @param addresses the addresses the kernel holds for the connection
      */
@@ -431,6 +449,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * MPTCP listening sockets open for announced addresses.
+     *
      * @return the count of listening sockets
      */
     public int announcedListeners() {
@@ -441,6 +460,7 @@ public final class PathManager implements AutoCloseable {
      * Entries kept per connection (its announcements' listeners, and on v0.95 the addresses it
      * uses), released on {@link #connectionClosed} and {@link #retainConnections}: 0 once no
      * connection is open. From any thread.
+     *
      * @return the count of entries
      */
     public int connectionStateEntries() {
@@ -451,6 +471,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Adds an endpoint ({@code ip mptcp endpoint add}): address, optional id, flags, port and ifindex.
+     *
      * @param endpoint the endpoint to add
      */
     public synchronized void addEndpoint(MptcpAddress endpoint) {
@@ -461,6 +482,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Deletes endpoint {@code id}.
+     *
      * @param id the endpoint's address id
      */
     public void deleteEndpoint(int id) {
@@ -469,6 +491,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Deletes the endpoint with this id; id 0 needs the address (that of the connections' initial subflows).
+     *
      * @param endpoint the endpoint, by id (id 0: by address)
      */
     public synchronized void deleteEndpoint(MptcpAddress endpoint) {
@@ -479,6 +502,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Endpoint {@code id}.
+     *
      * @param id the endpoint's address id
      * @return the endpoint
      */
@@ -490,6 +514,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Every endpoint of the namespace.
+     *
      * @return the endpoints
      */
     public synchronized List<MptcpAddress> endpoints() {
@@ -508,6 +533,7 @@ public final class PathManager implements AutoCloseable {
     /**
      * Sets the flags of the endpoint given by id or address to {@code endpoint.flags()}: backup
      * and fullmesh can change ({@code ip mptcp endpoint change}).
+     *
      * @param endpoint the endpoint, by id or address, with its new flags
      */
     public synchronized void setEndpointFlags(MptcpAddress endpoint) {
@@ -518,6 +544,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * The in-kernel path manager's limits of the namespace ({@code ip mptcp limits}).
+     *
      * @return the limits
      */
     public synchronized Limits limits() {
@@ -528,6 +555,7 @@ public final class PathManager implements AutoCloseable {
 
     /**
      * Sets the in-kernel PM's limits (each at most 8).
+     *
      * @param limits the new limits
      */
     public synchronized void setLimits(Limits limits) {

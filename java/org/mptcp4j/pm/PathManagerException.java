@@ -20,6 +20,7 @@ public final class PathManagerException extends MptcpException {
 
     /**
      * The kernel's extended-ack message, or null.
+     *
      * @return the extended-ack message, or null
      */
     public String extack() {

@@ -27,6 +27,7 @@ public enum PathManagerMode {
 
     /**
      * "kernel" or "userspace", as net.mptcp.path_manager spells it.
+     *
      * @return the sysctl's value
      */
     public String sysctlName() {
@@ -40,6 +41,7 @@ public enum PathManagerMode {
 
     /**
      * The mode of {@code namespace}.
+     *
      * @param namespace the network namespace
      * @return the mode
      */
@@ -88,6 +90,7 @@ public enum PathManagerMode {
 
     /**
      * "kernel" or "userspace" (case-insensitive) to a mode.
+     *
      * @param name the mode's name
      * @return the mode
      */

@@ -18,6 +18,7 @@ public final class TokenMap<V> {
 
     /**
      * The value for {@code token}, or null.
+     *
      * @param token the connection's token
      * @return the value, or null
      */
@@ -28,6 +29,7 @@ public final class TokenMap<V> {
 
     /**
      * Maps {@code token} to {@code value}, replacing what it had.
+     *
      * @param token the connection's token
      * @param value the value
      */
@@ -38,6 +40,7 @@ public final class TokenMap<V> {
 
     /**
      * Removes {@code token}'s value and returns it, or null.
+     *
      * @param token the connection's token
      * @return the value, or null
      */
@@ -53,6 +56,7 @@ public final class TokenMap<V> {
 
     /**
      * The tokens mapped now, in no order (allocates: for housekeeping, not the event path).
+     *
      * @return the tokens
      */
     public int[] tokens() {
@@ -61,6 +65,7 @@ public final class TokenMap<V> {
 
     /**
      * Removes every token for which {@code keep} is false.
+     *
      * @param keep whether to keep a token
      */
     public void retainTokens(IntPredicate keep) {
@@ -69,6 +74,7 @@ public final class TokenMap<V> {
 
     /**
      * Whether connection {@code token} has a value.
+     *
      * @param token the connection's token
      * @return whether it has a value
      */
@@ -78,6 +84,7 @@ public final class TokenMap<V> {
 
     /**
      * How many connections have a value.
+     *
      * @return the count of connections
      */
     public int size() {
@@ -86,6 +93,7 @@ public final class TokenMap<V> {
 
     /**
      * Whether no connection has a value.
+     *
      * @return whether the map is empty
      */
     public boolean isEmpty() {

@@ -104,6 +104,7 @@ public final class ValueRange {
 
     /**
      * Durations from {@code min} to {@code max}, read in nanoseconds or as a {@link Duration}.
+     *
      * @param min the least duration
      * @param max the greatest duration
      * @return the range
@@ -114,6 +115,7 @@ public final class ValueRange {
 
     /**
      * Rates from {@code min} to {@code max} bits per second.
+     *
      * @param min the least rate, bits per second
      * @param max the greatest rate, bits per second
      * @return the range
@@ -124,6 +126,7 @@ public final class ValueRange {
 
     /**
      * Sizes from {@code min} to {@code max} bytes.
+     *
      * @param min the least size, bytes
      * @param max the greatest size, bytes
      * @return the range
@@ -134,6 +137,7 @@ public final class ValueRange {
 
     /**
      * Whole numbers from {@code min} to {@code max}.
+     *
      * @param min the least number
      * @param max the greatest number
      * @return the range
@@ -144,6 +148,7 @@ public final class ValueRange {
 
     /**
      * Decimal numbers from {@code min} to {@code max}, read with {@link #decimal}.
+     *
      * @param min the least number
      * @param max the greatest number
      * @return the range
@@ -170,6 +175,7 @@ public final class ValueRange {
 
     /**
      * As {@link #parse}, for a range whose bounds fit an int.
+     *
      * @param name the setting's name, for the error
      * @param text the setting's text
      * @return the value
@@ -180,6 +186,7 @@ public final class ValueRange {
 
     /**
      * As {@link #parse}, for a duration.
+     *
      * @param name the setting's name, for the error
      * @param text the setting's text
      * @return the duration
@@ -191,6 +198,7 @@ public final class ValueRange {
 
     /**
      * As {@link #parse}, for a decimal number.
+     *
      * @param name the setting's name, for the error
      * @param text the setting's text
      * @return the number
@@ -218,6 +226,7 @@ public final class ValueRange {
 
     /**
      * As {@link #check(String, Duration)}, for a value in the kind's base unit.
+     *
      * @param name the setting's name, for the error
      * @param value the value to check, in the base unit
      * @return {@code value}
@@ -234,6 +243,7 @@ public final class ValueRange {
 
     /**
      * As {@link #check(String, Duration)}, for a decimal number.
+     *
      * @param name the setting's name, for the error
      * @param value the value to check
      * @return {@code value}

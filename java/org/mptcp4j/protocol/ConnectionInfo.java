@@ -40,6 +40,7 @@ public record ConnectionInfo(int token, InetSocketAddress local, InetSocketAddre
 
     /**
      * The kernel fell back to plain TCP (the peer does not speak MPTCP).
+     *
      * @return whether the connection fell back to TCP
      */
     public boolean fallback() {

@@ -32,6 +32,7 @@ public enum Dialect {
 
     /**
      * The generic-netlink family's name.
+     *
      * @return the family's name
      */
     public String family() {
@@ -40,6 +41,7 @@ public enum Dialect {
 
     /**
      * The multicast group its events come on.
+     *
      * @return the event group's name
      */
     public String eventGroup() {
@@ -48,6 +50,7 @@ public enum Dialect {
 
     /**
      * Whether event ports are in host byte order (v0.95 put {@code ntohs(port)} as a u16) rather than network order.
+     *
      * @return whether event ports are in host order
      */
     public boolean hostOrderPorts() {

@@ -203,6 +203,7 @@ public final class Errno {
 
     /**
      * "EINVAL" for 22; "errno N" when there is no name.
+     *
      * @param errno the errno value
      * @return its name
      */
@@ -213,6 +214,7 @@ public final class Errno {
 
     /**
      * "Invalid argument" for 22; "Unknown error N", as the C library says, when there is no text.
+     *
      * @param errno the errno value
      * @return its text
      */

@@ -12,6 +12,7 @@ public final class EventFormat {
 
     /**
      * {@code [   ESTABLISHED] token=1c0ffee5 family=2 saddr4=10.0.1.1 ... dport=5201}.
+     *
      * @param event the event
      * @return one line of text
      */
@@ -39,6 +40,7 @@ public final class EventFormat {
 
     /**
      * {@code {"type":"ESTABLISHED","token":"1c0ffee5","family":2,...}}: every string escaped (docs/json.md).
+     *
      * @param event the event
      * @return one JSON object
      */
@@ -121,6 +123,7 @@ public final class EventFormat {
 
     /**
      * {@code text} as a JSON string literal: quoted, with quotes, backslashes and control characters escaped.
+     *
      * @param text the text
      * @return the JSON string literal
      */

@@ -48,6 +48,7 @@ public final class MptcpAddress {
 
     /**
      * The address and port given.
+     *
      * @param address the IP address
      * @param port the port, 0..65535 (0: none)
      * @return a new address, with no id
@@ -58,6 +59,7 @@ public final class MptcpAddress {
 
     /**
      * Parses "10.0.1.1" or "fd00::1" (no name lookup) with a port.
+     *
      * @param literal an IPv4 or IPv6 literal
      * @param port the port, 0..65535 (0: none)
      * @return a new address, with no id
@@ -98,6 +100,7 @@ public final class MptcpAddress {
 
     /**
      * Sets the IP address and port; keeps id, flags and ifindex.
+     *
      * @param inet the IP address
      * @param port the port, 0..65535 (0: none)
      * @return this address
@@ -112,6 +115,7 @@ public final class MptcpAddress {
 
     /**
      * Sets an IPv4 address (big-endian int, 10.0.1.1 is 0x0a000101) and port.
+     *
      * @param addressBigEndian the IPv4 address, big-endian
      * @param port the port, 0..65535 (0: none)
      * @return this address
@@ -128,6 +132,7 @@ public final class MptcpAddress {
 
     /**
      * Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}.
+     *
      * @param family AF_INET or AF_INET6
      * @param src the bytes to read
      * @param offset where the address starts in {@code src}
@@ -145,6 +150,7 @@ public final class MptcpAddress {
 
     /**
      * Sets family and raw address bytes (4 or 16 by family) from {@code src} at {@code offset}.
+     *
      * @param family AF_INET or AF_INET6
      * @param src the bytes to read
      * @param offset where the address starts in {@code src}
@@ -162,6 +168,7 @@ public final class MptcpAddress {
 
     /**
      * Turns an IPv4 address into its v4-mapped IPv6 form (::ffff:a.b.c.d); others stay as they are.
+     *
      * @return this address
      */
     public MptcpAddress toV4Mapped() {
@@ -177,6 +184,7 @@ public final class MptcpAddress {
 
     /**
      * Whether this is an IPv6 address of the form ::ffff:a.b.c.d.
+     *
      * @return whether the address is v4-mapped
      */
     public boolean isV4Mapped() {
@@ -193,6 +201,7 @@ public final class MptcpAddress {
 
     /**
      * Copies everything from {@code other}.
+     *
      * @param other the address to copy
      * @return this address
      */
@@ -208,6 +217,7 @@ public final class MptcpAddress {
 
     /**
      * Sets the port (0: none); returns this address.
+     *
      * @param port the port, 0..65535
      * @return this address
      */
@@ -221,6 +231,7 @@ public final class MptcpAddress {
 
     /**
      * Sets the address id, 0..255.
+     *
      * @param id the address id, 0..255
      * @return this address
      */
@@ -234,6 +245,7 @@ public final class MptcpAddress {
 
     /**
      * Forgets the IP address (family 0): none is sent. Allocates nothing.
+     *
      * @return this address
      */
     public MptcpAddress clearAddress() {
@@ -244,6 +256,7 @@ public final class MptcpAddress {
 
     /**
      * Forgets the id: none is sent.
+     *
      * @return this address
      */
     public MptcpAddress clearId() {
@@ -253,6 +266,7 @@ public final class MptcpAddress {
 
     /**
      * Sets the flags ({@code FLAG_*}); returns this address.
+     *
      * @param flags the flags, {@code FLAG_*} or'ed
      * @return this address
      */
@@ -263,6 +277,7 @@ public final class MptcpAddress {
 
     /**
      * Sets the interface index (0: none); returns this address.
+     *
      * @param ifIndex the interface index (0: none)
      * @return this address
      */
@@ -273,6 +288,7 @@ public final class MptcpAddress {
 
     /**
      * AF_INET, AF_INET6, or 0 when no address was set.
+     *
      * @return the address family
      */
     public int family() {
@@ -281,6 +297,7 @@ public final class MptcpAddress {
 
     /**
      * Whether the address is IPv6.
+     *
      * @return whether the address is IPv6
      */
     public boolean isIpv6() {
@@ -289,6 +306,7 @@ public final class MptcpAddress {
 
     /**
      * 0 when not set.
+     *
      * @return the port, 0..65535
      */
     public int port() {
@@ -297,6 +315,7 @@ public final class MptcpAddress {
 
     /**
      * The id, or -1 when not set.
+     *
      * @return the address id, 0..255, or -1
      */
     public int id() {
@@ -305,6 +324,7 @@ public final class MptcpAddress {
 
     /**
      * Whether the address has an id.
+     *
      * @return whether an id is set
      */
     public boolean hasId() {
@@ -313,6 +333,7 @@ public final class MptcpAddress {
 
     /**
      * The flags, {@code FLAG_*}.
+     *
      * @return the flags
      */
     public int flags() {
@@ -321,6 +342,7 @@ public final class MptcpAddress {
 
     /**
      * The interface index, 0 when none.
+     *
      * @return the interface index
      */
     public int ifIndex() {
@@ -329,6 +351,7 @@ public final class MptcpAddress {
 
     /**
      * The byte at {@code index} of the raw address (16 bytes, IPv4 in the first four).
+     *
      * @param index the byte's index, 0..15
      * @return that byte
      */
@@ -338,6 +361,7 @@ public final class MptcpAddress {
 
     /**
      * Copies the raw address (4 or 16 bytes by family) into {@code dst}.
+     *
      * @param dst where to copy the address to
      * @param offset where in {@code dst} it starts
      */
@@ -364,6 +388,7 @@ public final class MptcpAddress {
 
     /**
      * The IP address as an InetAddress (allocates); a v4-mapped address stays an Inet6Address.
+     *
      * @return the IP address
      */
     public InetAddress inetAddress() {
@@ -379,6 +404,7 @@ public final class MptcpAddress {
 
     /**
      * Address and port as a socket address (allocates).
+     *
      * @return the socket address
      */
     public InetSocketAddress socketAddress() {
@@ -426,6 +452,7 @@ public final class MptcpAddress {
 
     /**
      * "signal,backup" for 0x5, the words {@code ip mptcp endpoint} uses.
+     *
      * @param flags the flags, {@code FLAG_*} or'ed
      * @return their names, comma-separated
      */

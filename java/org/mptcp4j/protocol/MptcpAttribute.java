@@ -49,6 +49,7 @@ public enum MptcpAttribute {
 
     /**
      * The MPTCP_ATTR_* value.
+     *
      * @return the attribute's id
      */
     public int id() {
@@ -57,6 +58,7 @@ public enum MptcpAttribute {
 
     /**
      * The name {@code ip mptcp monitor} and {@code pm_nl_ctl events} use.
+     *
      * @return the attribute's label
      */
     public String label() {
@@ -65,6 +67,7 @@ public enum MptcpAttribute {
 
     /**
      * The bit of this attribute in {@link MptcpEvent#attributes()}.
+     *
      * @return the bit
      */
     public int bit() {

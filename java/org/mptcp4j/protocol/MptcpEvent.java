@@ -19,24 +19,28 @@ import java.net.InetAddress;
 public interface MptcpEvent {
     /**
      * The event type; never null for records the loop delivers.
+     *
      * @return the event type
      */
     MptcpEventType type();
 
     /**
      * The raw MPTCP_EVENT_* id.
+     *
      * @return the event type's id
      */
     int typeId();
 
     /**
      * Bit {@code 1 << MPTCP_ATTR_n} set for each attribute the kernel sent.
+     *
      * @return the attributes' bits
      */
     int attributes();
 
     /**
      * Whether the kernel sent this attribute.
+     *
      * @param attribute the attribute
      * @return whether it was sent
      */
@@ -46,18 +50,21 @@ public interface MptcpEvent {
 
     /**
      * The connection's local token (what {@code ss -M} shows in hex), as an unsigned 32-bit value.
+     *
      * @return the connection's token
      */
     int token();
 
     /**
      * AF_INET (2) or AF_INET6 (10); derived from the addresses when the kernel sent no family.
+     *
      * @return the address family
      */
     int family();
 
     /**
      * Whether {@link #family()} is AF_INET6.
+     *
      * @return whether the addresses are IPv6
      */
     default boolean isIpv6() {
@@ -66,42 +73,49 @@ public interface MptcpEvent {
 
     /**
      * The local address id (loc_id).
+     *
      * @return the local address id, 0..255
      */
     int localId();
 
     /**
      * The remote address id (rem_id).
+     *
      * @return the remote address id, 0..255
      */
     int remoteId();
 
     /**
      * The local port (sport), host order.
+     *
      * @return the local port, 0..65535
      */
     int localPort();
 
     /**
      * The remote port (dport), host order.
+     *
      * @return the remote port, 0..65535
      */
     int remotePort();
 
     /**
      * The local IPv4 address as a big-endian int (10.0.1.1 is 0x0a000101); 0 for IPv6.
+     *
      * @return the local IPv4 address, or 0
      */
     int localAddressIpv4();
 
     /**
      * The remote IPv4 address as a big-endian int; 0 for IPv6.
+     *
      * @return the remote IPv4 address, or 0
      */
     int remoteAddressIpv4();
 
     /**
      * Copies the local address (4 or 16 bytes by family) into {@code dst} at {@code offset}.
+     *
      * @param dst where to copy the address to
      * @param offset where in {@code dst} it starts
      */
@@ -109,6 +123,7 @@ public interface MptcpEvent {
 
     /**
      * Copies the remote address (4 or 16 bytes by family) into {@code dst} at {@code offset}.
+     *
      * @param dst where to copy the address to
      * @param offset where in {@code dst} it starts
      */
@@ -116,24 +131,28 @@ public interface MptcpEvent {
 
     /**
      * Sets {@code dst} to the local address and port; its id, flags and ifindex are left as they are.
+     *
      * @param dst the address to set
      */
     void copyLocal(MptcpAddress dst);
 
     /**
      * Sets {@code dst} to the remote address and port; its id, flags and ifindex are left as they are.
+     *
      * @param dst the address to set
      */
     void copyRemote(MptcpAddress dst);
 
     /**
      * The local address as an InetAddress (allocates), or null when absent.
+     *
      * @return the local address, or null
      */
     InetAddress localAddress();
 
     /**
      * The remote address as an InetAddress (allocates), or null when absent.
+     *
      * @return the remote address, or null
      */
     InetAddress remoteAddress();
@@ -150,54 +169,63 @@ public interface MptcpEvent {
 
     /**
      * The subflow's sk_err copy (SUB_CLOSED), 0 when none.
+     *
      * @return the subflow's error, an errno value, or 0
      */
     int error();
 
     /**
      * MPTCP_ATTR_FLAGS: bit 0 deny-join-id0 (6.17), bit 1 server side (6.18).
+     *
      * @return the flags
      */
     int flags();
 
     /**
      * Whether this host is the server side of the connection (either way the kernel says it).
+     *
      * @return whether this host is the server side
      */
     boolean serverSide();
 
     /**
      * The peer refuses joins to its initial address and port (MP_CAPABLE C flag).
+     *
      * @return whether the peer refuses joins to its initial address
      */
     boolean denyJoinId0();
 
     /**
      * The interface the subflow is bound to, 0 when none.
+     *
      * @return the interface index, or 0
      */
     int ifIndex();
 
     /**
      * MPTCP_ATTR_TIMEOUT (unsigned).
+     *
      * @return the timeout; for SUBFLOW_TIMEOUT the RTO, in microseconds
      */
     long timeout();
 
     /**
      * The MP_TCPRST reason code received (unsigned).
+     *
      * @return the reset reason
      */
     long resetReason();
 
     /**
      * The MP_TCPRST flags received.
+     *
      * @return the reset flags
      */
     int resetFlags();
 
     /**
      * Local address events: the address's prefix length, at most 32 for IPv4 and 128 for IPv6.
+     *
      * @return the prefix length, 0..128
      */
     int prefixLength();
@@ -213,6 +241,7 @@ public interface MptcpEvent {
 
     /**
      * CLOCK_MONOTONIC nanoseconds when the event's datagram was received (or the loop made it).
+     *
      * @return the receive time, in nanoseconds
      */
     long receivedNanos();

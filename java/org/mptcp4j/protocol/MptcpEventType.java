@@ -61,6 +61,7 @@ public enum MptcpEventType {
 
     /**
      * The MPTCP_EVENT_* value.
+     *
      * @return the event type's id
      */
     public int id() {
@@ -69,6 +70,7 @@ public enum MptcpEventType {
 
     /**
      * The bit of this type in an event filter mask.
+     *
      * @return the bit
      */
     public long mask() {
@@ -77,6 +79,7 @@ public enum MptcpEventType {
 
     /**
      * The type with this id, or null if the kernel sent one this version does not know.
+     *
      * @param id the event type's id
      * @return the type, or null
      */
@@ -97,6 +100,7 @@ public enum MptcpEventType {
 
     /**
      * Whether the kernel's mptcp_pm family sends it (rather than mptcp4j or rtnetlink).
+     *
      * @return whether the kernel sends it
      */
     public boolean fromKernel() {

@@ -29,6 +29,7 @@ public class MptcpException extends RuntimeException {
 
     /**
      * What was being done.
+     *
      * @return the operation
      */
     public String operation() {
@@ -37,6 +38,7 @@ public class MptcpException extends RuntimeException {
 
     /**
      * The positive errno value, 0 when there is none.
+     *
      * @return the errno value, or 0
      */
     public int errno() {
@@ -45,6 +47,7 @@ public class MptcpException extends RuntimeException {
 
     /**
      * The errno's name, e.g. "EINVAL"; empty when there is none.
+     *
      * @return the errno's name, or empty
      */
     public String errnoName() {
@@ -53,6 +56,7 @@ public class MptcpException extends RuntimeException {
 
     /**
      * Extra text, the kernel's extended-ack message for commands; may be null.
+     *
      * @return the detail, or null
      */
     public String detail() {

@@ -42,6 +42,7 @@ public enum PmCommand {
 
     /**
      * The command's number in the family.
+     *
      * @return the command's id
      */
     public int id() {

@@ -38,6 +38,7 @@ public record SubflowInfo(InetSocketAddress local, InetSocketAddress remote, int
 
     /**
      * The MPTCP handshake of this subflow is complete (MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED).
+     *
      * @return whether the subflow is fully established
      */
     public boolean fullyEstablished() {
@@ -46,6 +47,7 @@ public record SubflowInfo(InetSocketAddress local, InetSocketAddress remote, int
 
     /**
      * This host marked the subflow as backup.
+     *
      * @return whether this host marked it backup
      */
     public boolean backup() {
@@ -54,6 +56,7 @@ public record SubflowInfo(InetSocketAddress local, InetSocketAddress remote, int
 
     /**
      * The peer marked the subflow as backup.
+     *
      * @return whether the peer marked it backup
      */
     public boolean peerBackup() {

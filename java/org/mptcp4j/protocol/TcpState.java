@@ -38,6 +38,7 @@ public final class TcpState {
 
     /**
      * The state's name as {@code ss} prints it in lower case ("established"), "?" for 0, the number when unknown.
+     *
      * @param state the TCP state's number
      * @return its name
      */

@@ -21,6 +21,7 @@ public interface TrafficTap {
 
     /**
      * A request sent to the path-manager family: {@code length} bytes from 0 of {@code datagram}.
+     *
      * @param datagram the request's buffer
      * @param length the request's size, in bytes
      */
@@ -28,6 +29,7 @@ public interface TrafficTap {
 
     /**
      * The kernel's datagram of answers to requests (acknowledgements, errors with their extended ack, dump parts).
+     *
      * @param datagram the answers' buffer, from position 0
      * @param length the datagram's size, in bytes
      */

@@ -75,6 +75,7 @@ public final class MptcpChannels {
 
     /**
      * An unconnected MPTCP socket channel in this namespace, of the JDK's default family (IPv6 dual-stack where it can).
+     *
      * @return the channel
      * @throws IOException when the kernel cannot open an MPTCP socket
      */
@@ -85,10 +86,10 @@ public final class MptcpChannels {
     /**
      * An unconnected MPTCP socket channel.
      *
-     * @return the channel
      * @param namespace where its connection lives (its subflows' routes and addresses)
      * @param family INET or INET6; null for the JDK's default
      * @param fallback what to do where the kernel cannot open an MPTCP socket
+     * @return the channel
      * @throws IOException when the socket cannot be opened, MPTCP or (with {@link Fallback#TCP}) TCP
      */
     public static SocketChannel openSocketChannel(NetworkNamespace namespace, ProtocolFamily family, Fallback fallback)
@@ -101,6 +102,7 @@ public final class MptcpChannels {
 
     /**
      * An unbound MPTCP server socket channel in this namespace, of the JDK's default family.
+     *
      * @return the server channel
      * @throws IOException when the kernel cannot open an MPTCP socket
      */
@@ -127,6 +129,7 @@ public final class MptcpChannels {
 
     /**
      * A blocking, unconnected MPTCP {@link Socket}: the socket adaptor of an MPTCP channel.
+     *
      * @param namespace where its connection lives
      * @param family INET or INET6; null for the JDK's default
      * @param fallback what to do where the kernel cannot open an MPTCP socket
@@ -140,6 +143,7 @@ public final class MptcpChannels {
 
     /**
      * A blocking, unbound MPTCP {@link ServerSocket}: the socket adaptor of an MPTCP server channel.
+     *
      * @param namespace where its connections live
      * @param family INET or INET6; null for the JDK's default
      * @param fallback what to do where the kernel cannot open an MPTCP socket
@@ -183,6 +187,7 @@ public final class MptcpChannels {
 
     /**
      * Whether the channel's socket is an MPTCP one (false for plain TCP, or a fallback socket made with {@link Fallback#TCP}).
+     *
      * @param channel an open channel
      * @return whether its socket is MPTCP
      * @throws IOException when the socket cannot be asked
@@ -234,6 +239,7 @@ public final class MptcpChannels {
 
     /**
      * The connection's token, as events and {@code ss -M} name it.
+     *
      * @param channel a connected MPTCP channel
      * @return the connection's token
      * @throws IOException when the channel is closed, not MPTCP or not connected

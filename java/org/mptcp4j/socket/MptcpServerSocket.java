@@ -21,6 +21,7 @@ public final class MptcpServerSocket implements AutoCloseable {
 
     /**
      * Listens on {@code address} (0.0.0.0 or :: for every address) in {@code namespace}.
+     *
      * @param namespace where its connections live
      * @param address the address and port to listen on
      * @param backlog the most connections waiting to be accepted
@@ -42,6 +43,7 @@ public final class MptcpServerSocket implements AutoCloseable {
 
     /**
      * Waits for the next connection.
+     *
      * @return the connected socket
      * @throws IOException when accepting fails
      */
@@ -51,6 +53,7 @@ public final class MptcpServerSocket implements AutoCloseable {
 
     /**
      * The address it is bound to.
+     *
      * @return the bound address
      */
     public InetSocketAddress boundAddress() {
@@ -59,6 +62,7 @@ public final class MptcpServerSocket implements AutoCloseable {
 
     /**
      * The JDK channel under it.
+     *
      * @return the channel
      */
     public ServerSocketChannel channel() {

@@ -23,6 +23,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * Connects to {@code remote} over MPTCP from the caller's namespace.
+     *
      * @param remote the peer's address and port
      * @return the connected socket
      * @throws IOException when the socket cannot be opened or the connection fails
@@ -61,6 +62,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * Reads into {@code dst} from its position; -1 at end of stream, 0 if {@code dst} is full.
+     *
      * @param dst where to read to
      * @return the bytes read, or -1
      * @throws IOException when reading fails
@@ -71,6 +73,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * Writes from {@code src} at its position; returns the bytes written.
+     *
      * @param src what to write
      * @return the bytes written
      * @throws IOException when writing fails
@@ -81,6 +84,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * Writes all remaining bytes of {@code src}.
+     *
      * @param src what to write
      * @throws IOException when writing fails
      */
@@ -92,6 +96,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * Half-closes: the peer reads end of stream.
+     *
      * @throws IOException when the socket is closed or the shutdown fails
      */
     public void shutdownOutput() throws IOException {
@@ -100,6 +105,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * The local end's address.
+     *
      * @return the local address and port
      * @throws IOException when the socket is closed
      */
@@ -109,6 +115,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * The peer's address.
+     *
      * @return the peer's address and port
      * @throws IOException when the socket is closed
      */
@@ -118,6 +125,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * The connection's token, counters and subflows now ({@link MptcpChannels#info}).
+     *
      * @return the connection's state
      * @throws IOException as {@link MptcpChannels#info}
      */
@@ -127,6 +135,7 @@ public final class MptcpSocket implements AutoCloseable {
 
     /**
      * The JDK channel under it.
+     *
      * @return the channel
      */
     public SocketChannel channel() {

@@ -24,6 +24,7 @@ public final class EventMessages {
 
     /**
      * A writer for family {@code familyId} into a datagram of up to {@code capacity} bytes.
+     *
      * @param familyId the generic netlink id of the event family
      * @param capacity the datagram's size, in bytes
      */
@@ -34,6 +35,7 @@ public final class EventMessages {
 
     /**
      * CREATED or ESTABLISHED of connection {@code token} between two address and port pairs.
+     *
      * @param type CREATED or ESTABLISHED
      * @param token the connection's token
      * @param serverSide whether the local end accepted the connection
@@ -55,6 +57,7 @@ public final class EventMessages {
 
     /**
      * SUB_ESTABLISHED, SUB_CLOSED or SUB_PRIORITY of a subflow of connection {@code token}.
+     *
      * @param type SUB_ESTABLISHED, SUB_CLOSED or SUB_PRIORITY
      * @param token the connection's token
      * @param local the subflow's local address
@@ -75,6 +78,7 @@ public final class EventMessages {
 
     /**
      * ANNOUNCED by the peer of connection {@code token}: its address {@code id}.
+     *
      * @param token the connection's token
      * @param id the announced address id, 1..255
      * @param address the announced address
@@ -89,6 +93,7 @@ public final class EventMessages {
 
     /**
      * REMOVED by the peer of connection {@code token}: its address {@code id}.
+     *
      * @param token the connection's token
      * @param id the removed address id
      * @return this writer
@@ -99,6 +104,7 @@ public final class EventMessages {
 
     /**
      * LISTENER_CREATED or LISTENER_CLOSED: an MPTCP socket of the namespace listening on an address and port.
+     *
      * @param type LISTENER_CREATED or LISTENER_CLOSED
      * @param address the address listened on
      * @param port the port listened on
@@ -112,6 +118,7 @@ public final class EventMessages {
 
     /**
      * CLOSED of connection {@code token}.
+     *
      * @param token the connection's token
      * @return this writer
      */
@@ -121,6 +128,7 @@ public final class EventMessages {
 
     /**
      * The messages written since the last {@link #clear}, as one datagram.
+     *
      * @return the datagram's bytes
      */
     public byte[] datagram() {
@@ -131,6 +139,7 @@ public final class EventMessages {
 
     /**
      * Starts over, with no message.
+     *
      * @return this writer
      */
     public EventMessages clear() {
@@ -148,6 +157,7 @@ public final class EventMessages {
 
     /**
      * AF_INET or AF_INET6: the FAMILY attribute's value for {@code address}.
+     *
      * @param address an IPv4 or IPv6 address
      * @return AF_INET or AF_INET6
      */
@@ -157,6 +167,7 @@ public final class EventMessages {
 
     /**
      * Starts a message of {@code type}: nlmsghdr (type: the family) and genlmsghdr (cmd: the event type).
+     *
      * @param type the event type
      * @return this writer
      */
@@ -169,6 +180,7 @@ public final class EventMessages {
 
     /**
      * Ends the message begun last: sets its length.
+     *
      * @return this writer
      */
     public EventMessages end() {
@@ -178,6 +190,7 @@ public final class EventMessages {
 
     /**
      * {@code address} as attribute {@code v4} or {@code v6}, by its family.
+     *
      * @param address the address to add
      * @param v4 the attribute for an IPv4 address
      * @param v6 the attribute for an IPv6 address
@@ -191,6 +204,7 @@ public final class EventMessages {
 
     /**
      * Adds a one-byte attribute.
+     *
      * @param type the attribute
      * @param value its value, 0..255
      * @return this writer
@@ -202,6 +216,7 @@ public final class EventMessages {
 
     /**
      * Adds a two-byte attribute in host order.
+     *
      * @param type the attribute
      * @param value its value, 0..65535
      * @return this writer
@@ -213,6 +228,7 @@ public final class EventMessages {
 
     /**
      * Ports go in network order.
+     *
      * @param type the attribute
      * @param value its value, 0..65535
      * @return this writer
@@ -224,6 +240,7 @@ public final class EventMessages {
 
     /**
      * Adds a four-byte attribute in host order.
+     *
      * @param type the attribute
      * @param value its value
      * @return this writer

@@ -92,6 +92,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
 
     /**
      * A stand-in for a kernel of {@code dialect} whose path-manager family has id {@code familyId}.
+     *
      * @param dialect the family it stands in for
      * @param familyId the family's generic netlink id
      * @return the stand-in; close it
@@ -115,6 +116,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
 
     /**
      * The family it stands in for.
+     *
      * @return the dialect
      */
     public Dialect dialect() {
@@ -123,6 +125,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
 
     /**
      * The family id it answers to.
+     *
      * @return the family's generic netlink id
      */
     public int familyId() {
@@ -199,6 +202,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
 
     /**
      * Sends {@code datagram} (one or more netlink messages) to the event socket, as the kernel multicasts them.
+     *
      * @param datagram the netlink messages
      */
     public void sendEvents(byte[] datagram) {
@@ -207,6 +211,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
 
     /**
      * Sends {@code datagram} (one or more netlink messages) to the command socket, as the kernel answers.
+     *
      * @param datagram the netlink messages
      */
     public void sendAnswer(byte[] datagram) {

@@ -81,6 +81,7 @@ public final class Recording {
 
     /**
      * The family of the recorded messages.
+     *
      * @return the dialect
      */
     public Dialect dialect() {
@@ -89,6 +90,7 @@ public final class Recording {
 
     /**
      * The generic netlink id of the recorded family (the messages' nlmsg_type).
+     *
      * @return the family's generic netlink id
      */
     public int familyId() {
@@ -97,6 +99,7 @@ public final class Recording {
 
     /**
      * When the recording started, wall-clock nanoseconds since the epoch.
+     *
      * @return the start, nanoseconds since the epoch
      */
     public long startEpochNanos() {
@@ -105,6 +108,7 @@ public final class Recording {
 
     /**
      * The records in the order they were written.
+     *
      * @return the entries
      */
     public List<Entry> entries() {
@@ -207,6 +211,7 @@ public final class Recording {
 
         /**
          * A record of {@code length} bytes of {@code payload} from {@code offset}, that came at {@code nanos}.
+         *
          * @param kind what the record holds
          * @param nanos when it came, System.nanoTime nanoseconds
          * @param payload the bytes
@@ -228,6 +233,7 @@ public final class Recording {
 
         /**
          * Writes what is buffered to the file.
+         *
          * @throws IOException when writing fails
          */
         public void flush() throws IOException {

@@ -38,6 +38,7 @@ public final class AnnounceController implements Controller {
     public record Settings(List<InetAddress> addresses, int port, boolean serverOnly) {
         /**
          * Checks the values and copies the addresses.
+         *
          * @param addresses the local addresses to announce
          * @param port the port to announce them with, 0 for none (the peer joins the connection's port)
          * @param serverOnly only connections this host accepted
@@ -61,6 +62,7 @@ public final class AnnounceController implements Controller {
 
     /**
      * A controller with these settings.
+     *
      * @param settings the settings
      */
     public AnnounceController(Settings settings) {
@@ -122,6 +124,7 @@ public final class AnnounceController implements Controller {
 
     /**
      * ADD_ADDR requests sent.
+     *
      * @return the count of ADD_ADDR requests sent
      */
     public long announcements() {
@@ -130,6 +133,7 @@ public final class AnnounceController implements Controller {
 
     /**
      * ADD_ADDR requests the kernel refused.
+     *
      * @return the count of ADD_ADDR requests refused
      */
     public long refused() {

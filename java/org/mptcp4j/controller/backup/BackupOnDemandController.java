@@ -66,6 +66,7 @@ public final class BackupOnDemandController implements Controller {
             Duration check) {
         /**
          * Checks the values.
+         *
          * @param secondary the local address of the secondary path
          * @param mode how the secondary waits
          * @param recoverAfter how long the primary must be free of timeouts to be used alone again
@@ -82,6 +83,7 @@ public final class BackupOnDemandController implements Controller {
 
         /**
          * The defaults: open on demand, 3 s to recover, the primary retried every second.
+         *
          * @param secondary the local address of the secondary path
          * @return the settings
          */
@@ -127,6 +129,7 @@ public final class BackupOnDemandController implements Controller {
 
     /**
      * A controller with these settings.
+     *
      * @param settings the settings
      */
     public BackupOnDemandController(Settings settings) {
@@ -364,6 +367,7 @@ public final class BackupOnDemandController implements Controller {
 
     /**
      * Times a connection brought its secondary path in.
+     *
      * @return the count of failovers
      */
     public long failovers() {
@@ -372,6 +376,7 @@ public final class BackupOnDemandController implements Controller {
 
     /**
      * Times a connection went back to its primary alone.
+     *
      * @return the count of recoveries
      */
     public long recoveries() {

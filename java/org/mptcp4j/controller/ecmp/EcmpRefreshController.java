@@ -51,6 +51,7 @@ public final class EcmpRefreshController implements Controller {
     public record Settings(int subflows, Duration interval, double ratio, int firstPort, int lastPort) {
         /**
          * Checks the values.
+         *
          * @param subflows extra subflows per connection
          * @param interval how often subflows are measured
          * @param ratio the worst subflow is replaced when its delivery rate is below this share of the best's
@@ -75,6 +76,7 @@ public final class EcmpRefreshController implements Controller {
 
     /**
      * A controller with these settings.
+     *
      * @param settings the settings
      */
     public EcmpRefreshController(Settings settings) {
@@ -179,6 +181,7 @@ public final class EcmpRefreshController implements Controller {
 
     /**
      * Subflows moved to another source port.
+     *
      * @return the count of replaced subflows
      */
     public long replaced() {

@@ -93,6 +93,7 @@ public final class FullMeshController implements Controller {
 
         /**
          * Checks the values and copies the addresses.
+         *
          * @param clientOnly only connections this host opened get subflows
          * @param maxSubflows subflows per connection at most, the initial one included
          * @param backoff the wait before opening a failed subflow again, doubled with each failure in a row
@@ -218,6 +219,7 @@ public final class FullMeshController implements Controller {
 
     /**
      * A controller with these settings.
+     *
      * @param settings the settings
      */
     public FullMeshController(Settings settings) {
@@ -674,6 +676,7 @@ public final class FullMeshController implements Controller {
 
     /**
      * SUBFLOW_CREATE requests sent.
+     *
      * @return the count of requests sent
      */
     public long created() {
@@ -682,6 +685,7 @@ public final class FullMeshController implements Controller {
 
     /**
      * SUBFLOW_CREATE requests the kernel refused at once.
+     *
      * @return the count of requests refused
      */
     public long failed() {

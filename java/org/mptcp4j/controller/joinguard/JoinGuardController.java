@@ -45,6 +45,7 @@ public final class JoinGuardController implements Controller {
     public record Settings(int maxSubflows, int maxPerRemote, List<AddressPrefix> allow, List<AddressPrefix> deny) {
         /**
          * Checks the values and copies the prefixes.
+         *
          * @param maxSubflows subflows per connection at most, the initial one included
          * @param maxPerRemote subflows per connection from one remote address at most
          * @param allow remote prefixes joins may come from (empty: any)
@@ -124,6 +125,7 @@ public final class JoinGuardController implements Controller {
 
     /**
      * A controller with these settings.
+     *
      * @param settings the settings
      */
     public JoinGuardController(Settings settings) {
@@ -224,6 +226,7 @@ public final class JoinGuardController implements Controller {
 
     /**
      * Joins let stay.
+     *
      * @return the count of joins admitted
      */
     public long admitted() {
@@ -232,6 +235,7 @@ public final class JoinGuardController implements Controller {
 
     /**
      * Joins closed for breaking a rule.
+     *
      * @return the count of joins refused
      */
     public long refused() {

@@ -110,6 +110,7 @@ public final class NDiffPortsController implements Controller {
 
     /**
      * N extra subflows per connection over the initial address pair, N in 1..8.
+     *
      * @param extraSubflows extra subflows per connection, 1..8
      * @return the controller
      */
@@ -120,6 +121,7 @@ public final class NDiffPortsController implements Controller {
 
     /**
      * One subflow from each other usable local address, found in the namespace at start.
+     *
      * @return the controller
      */
     public static NDiffPortsController perLocalAddress() {
@@ -128,6 +130,7 @@ public final class NDiffPortsController implements Controller {
 
     /**
      * One subflow from each of {@code addresses} that the connection does not already use.
+     *
      * @param addresses the local addresses to open subflows from
      * @return the controller
      */
@@ -345,6 +348,7 @@ public final class NDiffPortsController implements Controller {
 
     /**
      * Subflows waiting to be asked for again because the kernel had no source port for them.
+     *
      * @return the count of subflows waiting
      */
     public int retriesWaiting() {
@@ -382,6 +386,7 @@ public final class NDiffPortsController implements Controller {
 
     /**
      * SUBFLOW_CREATE requests sent.
+     *
      * @return the count of requests sent
      */
     public long requested() {
@@ -390,6 +395,7 @@ public final class NDiffPortsController implements Controller {
 
     /**
      * SUBFLOW_CREATE requests the kernel refused.
+     *
      * @return the count of requests refused
      */
     public long failed() {

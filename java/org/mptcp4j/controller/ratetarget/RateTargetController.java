@@ -47,6 +47,7 @@ public final class RateTargetController implements Controller {
     public record Settings(long targetBitsPerSecond, InetAddress secondary, Duration check, int samples) {
         /**
          * Checks the values.
+         *
          * @param targetBitsPerSecond the rate a connection should reach
          * @param secondary the local address of the secondary path
          * @param check how often the rates are measured
@@ -102,6 +103,7 @@ public final class RateTargetController implements Controller {
 
     /**
      * A controller with these settings.
+     *
      * @param settings the settings
      */
     public RateTargetController(Settings settings) {
@@ -250,6 +252,7 @@ public final class RateTargetController implements Controller {
 
     /**
      * Times a secondary path was brought in.
+     *
      * @return the count of paths added
      */
     public long added() {
@@ -258,6 +261,7 @@ public final class RateTargetController implements Controller {
 
     /**
      * Times a secondary path was closed.
+     *
      * @return the count of paths removed
      */
     public long removed() {
