@@ -15,7 +15,7 @@ public interface IdleStrategy {
     /**
      * How long a poll may wait in the kernel: -1 until an event or wake-up, 0 not at all.
      *
-     * @return milliseconds, -1 or 0
+     * @return the wait, in milliseconds: -1 or 0
      */
     int receiveTimeoutMillis();
 
