@@ -221,7 +221,7 @@ public final class Main {
         try {
             command = commandName(args);
             int from = command.indexOf(' ') > 0 ? 2 : 1;
-            if (json && JSON.contains(command)) {
+            if (json && (JSON.contains(command) || command.equals("ctl") && CTL_JSON.contains(ctlRequest(args)))) {
                 args = Arrays.copyOf(args, args.length + 1);
                 args[args.length - 1] = "--json";
             }
@@ -303,6 +303,24 @@ public final class Main {
 
     /** The commands whose output -json makes JSON: their {@code --json}. */
     static final Set<String> JSON = Set.of("endpoint show", "limits show", "addrs", "connections", "monitor", "version");
+
+    /** The requests of ctl whose answer --json makes JSON. */
+    private static final Set<String> CTL_JSON = Set.of("connections", "subflows");
+
+    /** The request a ctl command line sends: its first word past ctl's own options; "" when none. */
+    private static String ctlRequest(String[] args) {
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--socket", "-n", "--netns" -> i++;
+                default -> {
+                    if (!args[i].startsWith("--socket=") && !args[i].startsWith("--netns=") && !args[i].equals("--json")) {
+                        return args[i];
+                    }
+                }
+            }
+        }
+        return "";
+    }
 
     /** Older names of commands, still taken: "endpoint set" is ip's "endpoint change". */
     private static final Map<String, String> ALIASES = Map.of("endpoint set", "endpoint change");

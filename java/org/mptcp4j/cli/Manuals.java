@@ -42,8 +42,9 @@ final class Manuals {
                 one option (-n, -j, -V, -b); '--' ends them.
                 -n, -netns NAME     the network namespace of the command (ip netns add NAME)
                 -j, -json           JSON output from the commands that have it (endpoint show,
-                                    limits show, addrs, connections, monitor, version; the
-                                    others ignore it, as ip does): their --json. The fields of
+                                    limits show, addrs, connections, monitor, version, ctl
+                                    connections and subflows; the others ignore it, as ip
+                                    does): their --json. The fields of
                                     every JSON output: docs/json.md
                 -V, -Version        the version, as 'mptcp4j version' prints it
                 -b, -batch FILE     the commands of FILE, one a line (BATCH below)

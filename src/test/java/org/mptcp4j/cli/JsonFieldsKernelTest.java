@@ -141,9 +141,10 @@ class JsonFieldsKernelTest {
                 MptcpSocket connection = served.connect()) {
             daemon.awaitErr("mptcp4j run: managing", 10);
             Transfers.awaitInfo(connection, i -> i.extraSubflows() == 1);
-            for (String request : new String[] {"connections", "subflows"}) {
-                Shell.Result ctl = Processes.mptcp4j(List.of(), List.of(), false, "ctl", "--socket",
-                        socket.toString(), "--json", request);
+            // --json after ctl, or ip's -j before it.
+            for (String[] request : new String[][] {{"ctl", "--socket", socket.toString(), "--json", "connections"},
+                    {"-j", "ctl", "--socket", socket.toString(), "subflows"}}) {
+                Shell.Result ctl = Processes.mptcp4j(List.of(), List.of(), false, request);
                 assertEquals(Commands.OK, ctl.exit(), ctl.err());
                 for (Object object : (List<?>) Json.parse(ctl.out())) {
                     Map<Object, Object> fields = new LinkedHashMap<>((Map<?, ?>) object);
