@@ -17,7 +17,7 @@ import org.mptcp4j.command.PathManagerCommands;
  */
 final class Batch implements AutoCloseable {
     /** Commands that run until interrupted: a batch could not go on after them. */
-    static final List<String> UNTIL_INTERRUPTED = List.of("run", "monitor", "record", "demo", "listen");
+    static final List<String> UNTIL_INTERRUPTED = List.of("run", "monitor", "record", "demo", "listen", "top");
 
     private final Map<String, Target> open = new LinkedHashMap<>();
     private final PathManagerCommands commands;

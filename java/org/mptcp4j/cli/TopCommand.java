@@ -10,6 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mptcp4j.command.Arguments;
@@ -95,7 +100,14 @@ final class TopCommand {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
-    private ControlClient daemon;
+    /** Set on the asking thread, closed on top's own when the daemon does not answer in time. */
+    private volatile ControlClient daemon;
+    private static final long DAEMON_ANSWER_MILLIS = 1000;
+    private final ExecutorService asker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mptcp4j-top-daemon");
+        t.setDaemon(true);
+        return t;
+    });
     /** Where the last sample's controllers came from, for the title line. */
     private String controllersFrom = "";
 
@@ -180,6 +192,9 @@ final class TopCommand {
             TopView.lines(title + controllersFrom, TopView.rows(previous, current), sort, false, Integer.MAX_VALUE,
                     Integer.MAX_VALUE).forEach(out::println);
             out.flush();
+            if (out.checkError()) {
+                return Commands.OK; // the reader went away (top -b | head): nothing more to show
+            }
             previous = current;
         }
         return Commands.OK;
@@ -253,13 +268,24 @@ final class TopCommand {
      */
     private Map<Integer, String> daemonControllers(Path socket, String label) {
         ControlResponse response;
-        try {
+        // Asked on a thread of its own and waited for a bounded time: a daemon that accepts and
+        // never answers (stopped, blocked) must not freeze the view, nor keep 'q' unread.
+        Future<ControlResponse> asked = asker.submit(() -> {
             if (daemon == null) {
                 daemon = ControlClient.connect(socket);
             }
-            response = daemon.request(List.of("connections", "-n", label));
-        } catch (IOException | IllegalArgumentException e) {
-            closeDaemon(); // connected again at the next refresh: a daemon may start meanwhile
+            return daemon.request(List.of("connections", "-n", label));
+        });
+        try {
+            response = asked.get(DAEMON_ANSWER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            asked.cancel(true);
+            closeDaemon(); // unblocks a read in progress; connected again at the next refresh
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            asked.cancel(true);
+            closeDaemon();
             return null;
         }
         if (!response.ok()) {
