@@ -64,8 +64,9 @@ static jint send_to(JNIEnv *env, jclass cls, jint fd, jbyteArray bytes, jobject 
 	if (data == NULL)
 		return -EINVAL;
 	for (;;) {
-		ssize_t sent = sendto(fd, data, (size_t)length, MSG_NOSIGNAL, (struct sockaddr *)&address,
-				      (socklen_t)address_length);
+		/* Never waits: a reader that stopped (a hung journal) must not hang who logs. */
+		ssize_t sent = sendto(fd, data, (size_t)length, MSG_NOSIGNAL | MSG_DONTWAIT,
+				      (struct sockaddr *)&address, (socklen_t)address_length);
 		if (sent >= 0)
 			return (jint)sent;
 		if (errno != EINTR)

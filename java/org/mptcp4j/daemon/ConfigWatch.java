@@ -66,7 +66,12 @@ final class ConfigWatch implements AutoCloseable {
             while (true) {
                 WatchKey key = service.take();
                 key.pollEvents();
-                key.reset();
+                if (!key.reset()) {
+                    // The directory itself is gone (unmounted, removed): nothing will come again.
+                    LOG.warn("reload-on-change: {} can no longer be watched (removed or unmounted): changes to {}"
+                            + " are applied only by SIGHUP or ctl reload from now on", key.watchable(), file);
+                    return;
+                }
                 // The rest of the update, then its events (the file is read after them: no change is missed).
                 Thread.sleep(SETTLE_MILLIS);
                 for (WatchKey more = service.poll(); more != null; more = service.poll()) {

@@ -372,6 +372,8 @@ public final class Daemon implements AutoCloseable {
                     return;
                 }
                 if (r == Request.RELOAD) {
+                    // One reload answers every request queued so far: it reads the file as it is now.
+                    requests.removeIf(q -> q == Request.RELOAD);
                     notifier.reloading();
                     try {
                         reload();

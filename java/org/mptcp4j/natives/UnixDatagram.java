@@ -49,9 +49,11 @@ public final class UnixDatagram implements AutoCloseable {
 
     /**
      * Sends {@code data}'s remaining bytes (a direct buffer) to {@code address} as one datagram.
+     * Never waits: a reader that stopped reading (a hung journal or syslog) is EAGAIN, so that no
+     * thread that logs or notifies can hang on it.
      *
      * @throws IOException naming the address and the kernel's refusal (ENOENT, ECONNREFUSED:
-     *     nobody listens there; EMSGSIZE: too large for one datagram)
+     *     nobody listens there; EMSGSIZE: too large for one datagram; EAGAIN: its queue is full)
      */
     public void send(String address, ByteBuffer data) throws IOException {
         byte[] bytes = address(address);
@@ -60,7 +62,8 @@ public final class UnixDatagram implements AutoCloseable {
         int rc;
         do {
             if (Transport.foreign()) {
-                rc = Transport.linux().sendToUnix(fd, bytes, data, offset, length, LinuxCalls.MSG_NOSIGNAL);
+                rc = Transport.linux().sendToUnix(fd, bytes, data, offset, length,
+                        LinuxCalls.MSG_NOSIGNAL | LinuxCalls.MSG_DONTWAIT);
             } else {
                 rc = sendTo(fd, bytes, data.slice(), length);
             }

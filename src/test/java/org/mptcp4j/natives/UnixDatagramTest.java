@@ -3,12 +3,14 @@ package org.mptcp4j.natives;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +67,26 @@ class UnixDatagramTest {
             assertEquals("bind(" + taken + "): EADDRINUSE (Address already in use)", e.getMessage());
         } finally {
             first.close();
+        }
+    }
+
+    /** A reader that stopped reading (a hung journal) fills its queue: the send says EAGAIN, never waits. */
+    @Test
+    void aReaderThatStoppedReadingIsEagainNotAWait() throws Exception {
+        String path = dir.resolve("stuck.sock").toString();
+        try (UnixDatagram stuck = UnixDatagram.bind(path); UnixDatagram sender = UnixDatagram.open()) {
+            IOException full = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                for (int sent = 0; sent < 1_000_000; sent++) {
+                    try {
+                        sender.send(path, direct("MESSAGE=never read"));
+                    } catch (IOException e) {
+                        return e;
+                    }
+                }
+                return null;
+            }, "a send waited for the reader");
+            assertTrue(full != null && full.getMessage().startsWith("sendto(" + path + "): EAGAIN"), String.valueOf(full));
+            assertTrue(received(stuck).equals("MESSAGE=never read"), "what was queued is still there");
         }
     }
 }
