@@ -20,7 +20,8 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 	    m4j_register_rtnl_monitor(env) != 0 ||
 	    m4j_register_peer_credentials(env) != 0 ||
 	    m4j_register_thread_scheduling(env) != 0 ||
-	    m4j_register_unix_datagram(env) != 0)
+	    m4j_register_unix_datagram(env) != 0 ||
+	    m4j_register_native_linux_calls(env) != 0)
 		return JNI_ERR;
 	return JNI_VERSION_1_8;
 }

@@ -59,5 +59,6 @@ int m4j_register_rtnl_monitor(JNIEnv *env);
 int m4j_register_peer_credentials(JNIEnv *env);
 int m4j_register_thread_scheduling(JNIEnv *env);
 int m4j_register_unix_datagram(JNIEnv *env);
+int m4j_register_native_linux_calls(JNIEnv *env);
 
 #endif

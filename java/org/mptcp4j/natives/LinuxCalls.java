@@ -3,7 +3,8 @@ package org.mptcp4j.natives;
 import java.nio.ByteBuffer;
 
 /**
- * The Linux system calls the pure-Java transport ({@link Transport#FFM}) makes: each is one
+ * The Linux system calls both transports make, implemented twice: through libmptcp4j.so
+ * ({@link Transport#JNI}) and through java.lang.foreign ({@link Transport#FFM}). Each is one
  * libc call, returning what the call returns or a negative errno, never throwing for the
  * kernel's refusals. Everything above them (the netlink protocol, namespaces) is written once
  * in Java over this interface. Buffers are direct; none is kept after a call returns.

@@ -72,7 +72,11 @@ public enum Transport {
             default -> throw new MptcpException("choose the transport", 0,
                     "-D" + PROPERTY + "=" + asked + " is not accepted (jni, ffm)");
         }
-        chosen = linux == null ? JNI : FFM;
+        Transport t = linux == null ? JNI : FFM;
+        if (linux == null) {
+            linux = new NativeLinuxCalls();
+        }
+        chosen = t; // last: the volatile write publishes linux
     }
 
     /** The transport in use; loads the native library when that is JNI. */
@@ -85,11 +89,9 @@ public enum Transport {
         return choose() == FFM;
     }
 
-    /** The system calls of the FFM transport; only when it is the one in use. */
+    /** The system calls of the transport in use: libc through libmptcp4j.so (JNI) or java.lang.foreign (FFM). */
     public static LinuxCalls linux() {
-        if (choose() != FFM) {
-            throw new IllegalStateException("the FFM transport is not the one in use");
-        }
+        choose();
         return linux;
     }
 

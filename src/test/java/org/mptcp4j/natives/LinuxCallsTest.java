@@ -1,0 +1,118 @@
+package org.mptcp4j.natives;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The system calls of the transport in use (this class runs on JNI and on FFM), on descriptors
+ * of this process only: results and negative errnos as the interface promises, the same on both.
+ */
+class LinuxCallsTest {
+    private static final int EBADF = 9;
+    private static final int ENODEV = 19;
+    private final LinuxCalls linux = Transport.linux();
+
+    @Test
+    void eventfdCountsAndReadsEmptyAsZero() {
+        int fd = linux.eventfd(LinuxCalls.EFD_CLOEXEC | LinuxCalls.EFD_NONBLOCK);
+        assertTrue(fd >= 0, "eventfd " + fd);
+        try {
+            assertEquals(0, linux.readCounter(fd), "empty counter");
+            assertEquals(0, linux.poll(fd, -1, -1, 0), "nothing to read");
+            assertEquals(8, linux.writeCounter(fd, 3));
+            assertEquals(0b001, linux.poll(fd, -1, -1, 0), "readable in slot 0");
+            assertEquals(0b100, linux.poll(-1, -1, fd, 0), "readable in slot 2");
+            assertEquals(1, linux.readCounter(fd));
+            assertEquals(0, linux.readCounter(fd));
+        } finally {
+            assertEquals(0, linux.close(fd));
+        }
+        assertEquals(-EBADF, linux.close(fd), "closed twice");
+    }
+
+    @Test
+    void netlinkSocketGetsAPortIdAndOptions() {
+        int fd = linux.socket(LinuxCalls.AF_NETLINK, LinuxCalls.SOCK_RAW | LinuxCalls.SOCK_CLOEXEC,
+                LinuxCalls.NETLINK_GENERIC);
+        assertTrue(fd >= 0, "socket " + fd);
+        try {
+            assertEquals(0, linux.bindNetlink(fd, 0, 0));
+            assertTrue(linux.netlinkPortId(fd) > 0, "the kernel gave a port id");
+            assertEquals(0, linux.setIntOption(fd, LinuxCalls.SOL_NETLINK, LinuxCalls.NETLINK_EXT_ACK, 1));
+            assertEquals(1, linux.intOption(fd, LinuxCalls.SOL_NETLINK, LinuxCalls.NETLINK_EXT_ACK));
+            assertEquals(0, linux.connectNetlink(fd, 0));
+        } finally {
+            linux.close(fd);
+        }
+    }
+
+    @Test
+    void datagramsCrossASocketPairWithTheirLength() {
+        long pair = linux.socketPair(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_SEQPACKET | LinuxCalls.SOCK_CLOEXEC, 0);
+        assertTrue(pair >= 0, "socketpair " + pair);
+        int a = (int) (pair >>> 32);
+        int b = (int) pair;
+        ByteBuffer out = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+        ByteBuffer in = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+        ByteBuffer sender = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        try {
+            out.putLong(4, 0x1122334455667788L);
+            assertEquals(0, linux.pollEvents(b, LinuxCalls.POLLIN, 0), "nothing sent yet");
+            assertEquals(8, linux.send(a, out, 4, 8, LinuxCalls.MSG_NOSIGNAL));
+            assertEquals(LinuxCalls.POLLIN, linux.pollEvents(b, LinuxCalls.POLLIN, 1000));
+            assertEquals(8, linux.receive(b, in, 2, 4, LinuxCalls.MSG_TRUNC, sender), "whole length, cut to 4");
+            assertEquals(0x55667788, in.getInt(2));
+            assertThrows(IndexOutOfBoundsException.class, () -> linux.send(a, out, 30, 8, 0));
+            assertThrows(IllegalArgumentException.class, () -> linux.send(a, ByteBuffer.allocate(8), 0, 8, 0));
+        } finally {
+            linux.close(a);
+            linux.close(b);
+        }
+    }
+
+    @Test
+    void namespaceFilesAndInterfaces() throws Exception {
+        int fd = linux.open("/proc/self/ns/net", LinuxCalls.O_RDONLY | LinuxCalls.O_CLOEXEC);
+        assertTrue(fd >= 0, "open " + fd);
+        try {
+            assertEquals(LinuxCalls.CLONE_NEWNET, linux.namespaceType(fd));
+            Object key = Files.readAttributes(Path.of("/proc/self/ns/net"), BasicFileAttributes.class).fileKey();
+            assertTrue(String.valueOf(key).contains("ino=" + linux.inode(fd)), key + " vs " + linux.inode(fd));
+            int copy = linux.duplicate(fd);
+            assertTrue(copy > fd || copy >= 0, "dup " + copy);
+            assertEquals(linux.inode(fd), linux.inode(copy));
+            int flags = linux.fileFlags(copy);
+            assertEquals(0, linux.setFileFlags(copy, flags | LinuxCalls.O_NONBLOCK));
+            assertEquals(LinuxCalls.O_NONBLOCK, linux.fileFlags(copy) & LinuxCalls.O_NONBLOCK);
+            linux.close(copy);
+        } finally {
+            linux.close(fd);
+        }
+        assertEquals(1, linux.interfaceIndex("lo"));
+        assertArrayEquals("lo".getBytes(StandardCharsets.US_ASCII), linux.interfaceName(1));
+        assertEquals(-ENODEV, linux.interfaceIndex("m4j-none-such"));
+        assertNull(linux.interfaceName(0));
+        assertNull(linux.interfaceName(Integer.MAX_VALUE));
+    }
+
+    @Test
+    void schedulingAndIdentity() {
+        long[] mask = new long[128];
+        assertEquals(0, linux.affinity(0, mask), "sched_getaffinity");
+        assertTrue(Long.bitCount(mask[0]) >= 1, "at least one allowed CPU");
+        assertEquals(0, linux.setAffinity(0, mask), "the same set again");
+        assertEquals(ProcessHandle.current().pid(), linux.processId());
+        assertTrue(linux.effectiveUid() >= 0);
+    }
+}
