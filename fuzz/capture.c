@@ -29,7 +29,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/socket.h>
 
-#include "command_codec.h"
+#include "libnl_encode.h"
 #include "diag_message.h"
 #include "mptcp4j/mptcp_uapi.h"
 
@@ -410,7 +410,7 @@ static int capture_command(const char *request_dir, const char *reply_dir, const
 		nl_socket_free(sk);
 		return fail("allocate message", ENOMEM);
 	}
-	int err = -command_encode(msg, &req, family_id, nl_socket_get_local_port(sk), 1);
+	int err = -libnl_encode_command(msg, &req, family_id, nl_socket_get_local_port(sk), 1);
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	if (err == 0 && send(fd, nlh, nlh->nlmsg_len, 0) < 0)
 		err = errno;

@@ -1,6 +1,5 @@
 /*
- * Unit tests of the native codec (native/event_decoder.c, command_codec.c, diag_message.c,
- * netlink_error.c) on
+ * Unit tests of the native codec (native/event_decoder.c, diag_message.c, netlink_error.c) on
  * the bytes the kernel really sent (the fuzzers' seed corpus, fuzz/corpus) and on hand-built
  * ones. Run by ctest, under ASan + UBSan or valgrind (bin/native-checks).
  *
@@ -20,7 +19,6 @@
 #include <netlink/handlers.h>
 #include <netlink/socket.h>
 
-#include "command_codec.h"
 #include "corpus.h"
 #include "diag_message.h"
 #include "event_decoder.h"
@@ -30,7 +28,7 @@
 
 #define FAMILY_ID 0x1c /* the mptcp_pm family id when the corpus was captured */
 
-static struct corpus events, requests, replies, dumps;
+static struct corpus events, dumps;
 
 static int decode(const uint8_t *data, size_t len, uint64_t *counters,
 		  struct mptcp4j_event_record *out, int capacity)
@@ -185,149 +183,6 @@ static void one_datagram_of_every_event(void)
 	free(all);
 }
 
-/* A SUBFLOW_CREATE request, byte for byte as the kernel expects it. */
-static void subflow_create_encodes_exactly(void)
-{
-	struct mptcp4j_command_request req;
-	memset(&req, 0, sizeof(req));
-	req.cmd = MPTCP_PM_CMD_SUBFLOW_CREATE;
-	req.present = MPTCP4J_REQ_HAS_TOKEN | MPTCP4J_REQ_HAS_ADDR | MPTCP4J_REQ_HAS_REMOTE;
-	req.token = 0x1c0ffee5;
-	req.addr.family = AF_INET;
-	req.addr.present = MPTCP4J_ADDR_HAS_ADDR | MPTCP4J_ADDR_HAS_ID;
-	req.addr.id = 2;
-	memcpy(req.addr.addr, (uint8_t[]){10, 0, 2, 1}, 4);
-	req.remote.family = AF_INET;
-	req.remote.present = MPTCP4J_ADDR_HAS_ADDR | MPTCP4J_ADDR_HAS_PORT;
-	req.remote.port = 5201;
-	memcpy(req.remote.addr, (uint8_t[]){10, 0, 1, 2}, 4);
-	/* Little-endian host: the fixed-size integers as x86-64 lays them out. */
-	static const uint8_t expected[] = {
-		0x54, 0, 0, 0, FAMILY_ID, 0, 0x05, 0, 7, 0, 0, 0, 42, 0, 0, 0, /* nlmsghdr: REQUEST|ACK */
-		10, 1, 0, 0,                                                     /* genl: cmd, version */
-		8, 0, 4, 0, 0xe5, 0xfe, 0x0f, 0x1c,                              /* TOKEN */
-		28, 0, 1, 0x80,                                                  /* ADDR, nested */
-		6, 0, 1, 0, 2, 0, 0, 0, 5, 0, 2, 0, 2, 0, 0, 0, 8, 0, 3, 0, 10, 0, 2, 1,
-		28, 0, 6, 0x80,                                                  /* ADDR_REMOTE, nested */
-		6, 0, 1, 0, 2, 0, 0, 0, 8, 0, 3, 0, 10, 0, 1, 2, 6, 0, 5, 0, 0x51, 0x14, 0, 0,
-	};
-	struct nl_msg *msg = nlmsg_alloc();
-	if (msg == NULL)
-		abort();
-	EXPECT(command_encode(msg, &req, FAMILY_ID, 42, 7) == 0);
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	EXPECT(nlh->nlmsg_len == sizeof(expected) && memcmp(nlh, expected, sizeof(expected)) == 0);
-	/* The message is reused: a second request replaces the first. */
-	req.present = MPTCP4J_REQ_DUMP;
-	req.cmd = MPTCP_PM_CMD_GET_ADDR;
-	EXPECT(command_encode(msg, &req, FAMILY_ID, 42, 8) == 0);
-	EXPECT(nlh->nlmsg_len == NLMSG_HDRLEN + GENL_HDRLEN && nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_DUMP));
-	nlmsg_free(msg);
-}
-
-/* Every request the capture sent encodes again, as the command it names. */
-static void every_captured_request_encodes(void)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-	if (msg == NULL)
-		abort();
-	for (size_t i = 0; i < requests.count; i++) {
-		struct mptcp4j_command_request req;
-		EXPECT(requests.files[i].len == sizeof(req));
-		memcpy(&req, requests.files[i].data, sizeof(req));
-		EXPECT(command_encode(msg, &req, FAMILY_ID, 1, 1) == 0);
-		const struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-		EXPECT(gh->cmd == req.cmd && req.cmd >= MPTCP_PM_CMD_ADD_ADDR && req.cmd <= MPTCP_PM_CMD_SUBFLOW_DESTROY);
-	}
-	EXPECT(requests.count > 0);
-	nlmsg_free(msg);
-}
-
-static struct mptcp4j_reply_record records[MPTCP4J_REPLY_CAPACITY];
-static char texts[MPTCP4J_REPLY_TEXT_SIZE];
-
-/* Decodes a captured answer; returns its record count (-1: no answer). */
-static int decode_answer(const struct corpus_file *f, uint64_t *foreign)
-{
-	EXPECT(f != NULL);
-	if (f == NULL || f->len < NLMSG_HDRLEN)
-		return -1;
-	uint8_t *buf = malloc(f->len);
-	if (buf == NULL)
-		abort();
-	memcpy(buf, f->data, f->len);
-	struct command_replies out = {.records = records, .texts = texts};
-	int n = command_decode_replies(buf, f->len, FAMILY_ID, ((struct nlmsghdr *)buf)->nlmsg_pid, &out);
-	free(buf);
-	*foreign = out.foreign;
-	return n;
-}
-
-/* An error and its extended-ack text, as the kernel answered the command `name`. */
-static void expect_error(const char *name, int error, const char *text)
-{
-	uint64_t foreign;
-	EXPECT(decode_answer(corpus_find(&replies, name), &foreign) == 1);
-	EXPECT(records[0].kind == MPTCP4J_REPLY_ACK && records[0].error == error);
-	EXPECT(records[0].text_len == strlen(text) && memcmp(texts + records[0].text_off, text, strlen(text)) == 0);
-	EXPECT(foreign == 0);
-}
-
-static void captured_answers_decode(void)
-{
-	expect_error("bad-token", -EINVAL, "invalid token");
-	expect_error("destroy4-none", -ESRCH, "subflow not found");
-	expect_error("limits-too-high", -EINVAL, "limit greater than maximum (8)");
-	expect_error("missing-addr", -EINVAL, "missing attribute 1");
-	expect_error("remove-unknown", -EINVAL, "address with id 99 not found");
-	expect_error("announce4", 0, "");
-
-	uint64_t foreign;
-	/* GET_LIMITS answers with its data, then the acknowledgement: two datagrams. */
-	const struct corpus_file *limits = NULL;
-	for (size_t i = 0; i < replies.count; i++)
-		if (strncmp(replies.files[i].name, "get-limits-", 11) == 0 &&
-		    ((struct nlmsghdr *)replies.files[i].data)->nlmsg_type == FAMILY_ID)
-			limits = &replies.files[i];
-	EXPECT(limits != NULL);
-	if (limits != NULL) {
-		EXPECT(decode_answer(limits, &foreign) == 1);
-		EXPECT(records[0].kind == MPTCP4J_REPLY_DATA && records[0].seq == 1);
-		EXPECT(records[0].present == (MPTCP4J_REPLY_HAS_RCV_ADD_ADDRS | MPTCP4J_REPLY_HAS_SUBFLOWS));
-		EXPECT(records[0].subflows == 4 && records[0].rcv_add_addrs == 4);
-	}
-	/* The endpoint dump: one datagram of addresses, the IPv6 one with its port. */
-	int found = 0;
-	for (size_t i = 0; i < replies.count; i++) {
-		if (strncmp(replies.files[i].name, "endpoints-", 10) != 0 ||
-		    ((struct nlmsghdr *)replies.files[i].data)->nlmsg_type != FAMILY_ID)
-			continue;
-		int n = decode_answer(&replies.files[i], &foreign);
-		EXPECT(n == 2);
-		for (int r = 0; r < n; r++) {
-			EXPECT(records[r].kind == MPTCP4J_REPLY_DATA && (records[r].present & MPTCP4J_REPLY_HAS_ADDR));
-			if (records[r].addr.family == AF_INET6) {
-				found++;
-				EXPECT(records[r].addr.port == 7000 && records[r].addr.id == 8);
-			} else {
-				EXPECT(records[r].addr.id == 7 && ipv4_is(records[r].addr.addr, "10.231.2.1"));
-			}
-		}
-	}
-	EXPECT(found == 1);
-	/* Answers for another socket are foreign. */
-	const struct corpus_file *f = corpus_find(&replies, "bad-token");
-	if (f != NULL) {
-		uint8_t *buf = malloc(f->len);
-		if (buf == NULL)
-			abort();
-		memcpy(buf, f->data, f->len);
-		struct command_replies out = {.records = records, .texts = texts};
-		EXPECT(command_decode_replies(buf, f->len, FAMILY_ID, 1, &out) == 0 && out.foreign == 1);
-		free(buf);
-	}
-}
-
 /* The error the next datagram libnl reads carries (error_datagram). */
 static int datagram_error;
 
@@ -352,8 +207,7 @@ static int error_datagram(struct nl_sock *sk, struct sockaddr_nl *from, unsigned
 
 /*
  * An error the kernel never sends (it sends -4095..-1) is EPROTO, INT_MIN among them, whose
- * negation does not fit an int: as netlink_error_capture's handler reads it from libnl, and as
- * the command socket decodes an NLMSG_ERROR or a failed dump's NLMSG_DONE.
+ * negation does not fit an int: as netlink_error_capture's handler reads it from libnl.
  */
 static void errors_no_kernel_sends_are_eproto(void)
 {
@@ -377,25 +231,6 @@ static void errors_no_kernel_sends_are_eproto(void)
 		EXPECT(nl_recvmsgs_default(sk) < 0);
 		EXPECT(captured.error == expected);
 		nl_socket_free(sk);
-
-		uint8_t buf[NLMSG_SPACE(sizeof(struct nlmsgerr))];
-		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-		memset(buf, 0, sizeof(buf));
-		nlh->nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr));
-		nlh->nlmsg_type = NLMSG_ERROR;
-		nlh->nlmsg_pid = 7;
-		struct nlmsgerr *e = NLMSG_DATA(nlh);
-		e->error = error;
-		e->msg.nlmsg_len = NLMSG_HDRLEN;
-		struct command_replies out = {.records = records, .texts = texts};
-		EXPECT(command_decode_replies(buf, nlh->nlmsg_len, FAMILY_ID, 7, &out) == 1);
-		EXPECT(records[0].kind == MPTCP4J_REPLY_ACK && records[0].error == -expected);
-
-		nlh->nlmsg_len = NLMSG_LENGTH(sizeof(int));
-		nlh->nlmsg_type = NLMSG_DONE;
-		memcpy(NLMSG_DATA(nlh), &error, sizeof(error));
-		EXPECT(command_decode_replies(buf, nlh->nlmsg_len, FAMILY_ID, 7, &out) == 1);
-		EXPECT(records[0].kind == MPTCP4J_REPLY_DONE && records[0].error == (error < 0 ? -expected : 0));
 	}
 }
 
@@ -523,23 +358,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: codec_test CORPUS_DIR\n");
 		return 2;
 	}
-	if (load(argv[1], "event_decoder", &events) != 0 || load(argv[1], "command_encoder", &requests) != 0 ||
-	    load(argv[1], "command_reply", &replies) != 0 || load(argv[1], "sock_diag", &dumps) != 0)
+	if (load(argv[1], "event_decoder", &events) != 0 || load(argv[1], "sock_diag", &dumps) != 0)
 		return 1;
 	every_captured_event_decodes();
 	server_side_created_event();
 	every_cut_is_truncated();
 	one_datagram_of_every_event();
-	subflow_create_encodes_exactly();
-	every_captured_request_encodes();
-	captured_answers_decode();
 	errors_no_kernel_sends_are_eproto();
 	captured_dumps_parse();
 	captured_subflows_look_up();
 	lookup_errors();
 	corpus_free(&events);
-	corpus_free(&requests);
-	corpus_free(&replies);
 	corpus_free(&dumps);
 	printf("codec_test: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;

@@ -7,10 +7,10 @@ import org.mptcp4j.natives.LinuxCalls;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * {@link KernelFeatureProbe} on the FFM transport: native/kernel_feature_probe.c in Java. The
- * operations of mptcp_pm come from CTRL_CMD_GETFAMILY, the attributes each accepts from the
+ * What {@link KernelFeatureProbe} reads, over a {@link JavaNetlinkSocket} on either transport.
+ * The operations of mptcp_pm come from CTRL_CMD_GETFAMILY, the attributes each accepts from the
  * CTRL_CMD_GETPOLICY dump (Linux 5.10; an older kernel's operations are known, their
- * attributes not). The same table as the native probe, read the same way.
+ * attributes not).
  */
 final class JavaFeatureProbe {
     private static final String MPTCP_PM = "mptcp_pm";

@@ -1,9 +1,5 @@
 package org.mptcp4j.netlink;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.mptcp4j.natives.Transport;
-
 /**
  * Reads which operations of mptcp_pm the running kernel has and which attributes each accepts
  * (CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY); layout include/mptcp4j/kernel_feature_probe.h.
@@ -26,34 +22,14 @@ public final class KernelFeatureProbe {
 
     /** Probes the namespace open at {@code netnsFd}: {@code int[3][OPS]} of flags, do-attributes, dump-attributes. */
     public static int[][] probe(int netnsFd) {
-        if (Transport.foreign()) {
-            return JavaFeatureProbe.probe(netnsFd);
-        }
-        RecordLayouts.ensureChecked();
-        ByteBuffer out = ByteBuffer.allocateDirect(OPS * SIZE).order(ByteOrder.nativeOrder());
-        probe(netnsFd, out);
-        int[][] table = new int[3][OPS];
-        for (int op = 0; op < OPS; op++) {
-            table[0][op] = out.getInt(op * SIZE + FLAGS);
-            table[1][op] = out.getInt(op * SIZE + DO_ATTRS);
-            table[2][op] = out.getInt(op * SIZE + DUMP_ATTRS);
-        }
-        return table;
+        return JavaFeatureProbe.probe(netnsFd);
     }
-
-    private static native void probe(int netnsFd, ByteBuffer out);
 
     /**
      * The id of generic-netlink family {@code name} in the namespace, or a negative number when
      * the kernel has no such family.
      */
     public static int familyId(int netnsFd, String name) {
-        if (Transport.foreign()) {
-            return JavaFeatureProbe.familyId(netnsFd, name);
-        }
-        RecordLayouts.ensureChecked();
-        return lookUpFamily(netnsFd, name);
+        return JavaFeatureProbe.familyId(netnsFd, name);
     }
-
-    private static native int lookUpFamily(int netnsFd, String name);
 }

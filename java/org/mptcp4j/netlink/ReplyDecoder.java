@@ -5,14 +5,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The Java twin of native/command_codec.c's {@code command_decode_replies} (and of the sender
- * check of command_socket.c's receive): one datagram of the kernel's answers to a command
- * socket into the same {@link ReplyRecord}s and error texts, so that a transport without libnl
- * hands the path manager what the native one does. Where input is malformed the native rules
- * are kept, not improved: a message whose header does not fit ends the datagram, one for
- * another port is counted as foreign, one of an unknown type is skipped, a data message whose
- * attributes break the policy becomes an EPROTO acknowledgement. Reads only within the datagram;
- * allocates nothing.
+ * One datagram of the kernel's answers to a {@link CommandSocket} into {@link ReplyRecord}s and
+ * error texts, with the sender check of its receive. Malformed input follows libnl's rules, as
+ * the C decoder it was ported from did: a message whose header does not fit ends the datagram,
+ * one for another port is counted as foreign, one of an unknown type is skipped, a data message
+ * whose attributes break the policy becomes an EPROTO acknowledgement. Reads only within the
+ * datagram; allocates nothing.
  */
 final class ReplyDecoder {
     static final int NLMSG_ERROR = 2;
@@ -26,7 +24,7 @@ final class ReplyDecoder {
     private static final int EPROTO = 71;
     /** The kernel's errors are the last 4095 values below 0 (MAX_ERRNO). */
     private static final int MAX_ERRNO = 4095;
-    /** The native side reads an extended-ack text into 512 bytes, its NUL included. */
+    /** An extended-ack text keeps at most 511 bytes (512 with its NUL, as netlink_extack_text). */
     private static final int EXTACK_TEXT_MAX = 511;
 
     private static final int ATTR_ADDR = 1;
@@ -51,7 +49,7 @@ final class ReplyDecoder {
     private static final byte[] MISSING = ascii("missing attribute ");
     private static final byte[] IN_NEST = ascii(" in a nested address");
 
-    /** command_codec.c's policies: exact lengths, a nest of any length, MPTCP_PM_ATTR_ADDR_REMOTE the highest. */
+    /** The policies: exact lengths, a nest of any length, MPTCP_PM_ATTR_ADDR_REMOTE the highest. */
     private final NetlinkAttributes reply = new NetlinkAttributes(
             new int[] {0, 0, 4, 4, 0, 0, 0}, new int[] {0, 0, 4, 4, 0, 0, 0});
     private final NetlinkAttributes address = new NetlinkAttributes(
@@ -212,7 +210,7 @@ final class ReplyDecoder {
         records.put(base + ReplyRecord.PRESENT, (byte) present);
     }
 
-    /** The address just parsed into the request address layout at {@code at}: command_decode_address. */
+    /** The address just parsed into the request address layout at {@code at}. */
     private void address(ByteBuffer d, int at) {
         int present = 0;
         if (address.has(ADDR_ATTR_FAMILY)) {
@@ -301,8 +299,8 @@ final class ReplyDecoder {
     }
 
     /**
-     * Places a text of {@code length} bytes after those already used, cut to the room left as
-     * native put_text does, and records where and how long: the length kept.
+     * Places a text of {@code length} bytes after those already used, cut to the room left,
+     * and records where and how long: the length kept.
      */
     private int placeText(int base, int length) {
         int kept = Math.min(length, ReplyRecord.TEXT_SIZE - textUsed);

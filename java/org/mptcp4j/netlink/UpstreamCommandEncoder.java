@@ -4,11 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The Java twin of native/command_codec.c's {@code command_encode}: a {@link CommandRequest}
- * into the upstream {@code mptcp_pm} message libnl writes for it, byte for byte, so that a
- * transport without libnl sends what the native one sends. The attribute order, the
- * NLA_F_NESTED on address nests, the nest dropped when an address says nothing, and IPv4 bytes
- * for any family but AF_INET6 are libnl's and command_codec.c's. Allocates nothing.
+ * A {@link CommandRequest} into the upstream {@code mptcp_pm} message libnl writes for it, byte
+ * for byte (checked against libnl by src/test/c/libnl_command_encoder.c). The attribute order,
+ * the NLA_F_NESTED on address nests, the nest dropped when an address says nothing, and IPv4
+ * bytes for any family but AF_INET6 are libnl's. Allocates nothing.
  */
 final class UpstreamCommandEncoder {
     static final int MPTCP_PM_VER = 1;
