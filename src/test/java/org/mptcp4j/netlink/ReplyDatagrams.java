@@ -3,6 +3,7 @@ package org.mptcp4j.netlink;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mptcp4j.standin.KernelStandIn;
 
 /**
  * Datagrams of answers to a command socket, laid out as the kernel sends them: from
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 final class ReplyDatagrams {
     static final int FAMILY = 0x1c;
-    static final int PORT = AdoptedCommandSocket.PORT_ID;
+    static final int PORT = KernelStandIn.PORT_ID;
     static final int OTHER_PORT = 0x1234;
     static final int NLMSG_NOOP = 1;
     static final int NLMSG_ERROR = 2;
@@ -48,7 +49,7 @@ final class ReplyDatagrams {
     }
 
     /** The echoed header of a request of {@code length} bytes, sequence number {@code seq}. */
-    private static GenlMessageBuilder echo(GenlMessageBuilder b, int length, int seq) {
+    static GenlMessageBuilder echo(GenlMessageBuilder b, int length, int seq) {
         return b.i32(length).raw((byte) FAMILY, (byte) 0, (byte) 5, (byte) 0).i32(seq).i32(PORT);
     }
 
