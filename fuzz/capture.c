@@ -7,9 +7,10 @@
  *   mptcp4j-capture rtnl DIR       a dump of the links, then every link and address change
  *                                  datagram, until SIGINT or SIGTERM
  *   mptcp4j-capture command REQUEST_DIR REPLY_DIR NAME CMD [KEY=VALUE | dump]...
- *                                  one path-manager command, encoded by the project's
- *                                  encoder: its request (mptcp4j/command_request.h) and
- *                                  every datagram of the answer
+ *                                  one path-manager command, encoded by libnl as the
+ *                                  Java encoder encodes it (src/test/c/libnl_encode.c):
+ *                                  its request (mptcp4j/command_request.h) and every
+ *                                  datagram of the answer
  *
  * A file is named after what it holds and a hash of its bytes: capturing the same bytes again
  * writes the same file, and different bytes never overwrite each other.

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The path manager's commands in asynchronous form: each returns at once with a future of the
  * kernel's answer. One thread of this object sends them on its own command socket, up to a
  * window of requests in flight, and matches each answer to its request by sequence number
- * (the native side keeps only answers to this socket's port id); dumps are read to their end.
+ * (the socket keeps only the kernel's answers to its port id); dumps are read to their end.
  *
  * <p>Futures complete on that thread, in the order the kernel answers: attach slow work with
  * the {@code *Async} methods of CompletableFuture. Arguments are copied at the call, so a

@@ -90,7 +90,7 @@ class UpstreamCommandEncoderTest {
 
     @Test
     void setLimits() {
-        // MPTCP_PM_CMD_SET_LIMITS 5: RCV_ADD_ADDRS 2 before SUBFLOWS 3, as command_codec.c puts them.
+        // MPTCP_PM_CMD_SET_LIMITS 5: RCV_ADD_ADDRS 2 before SUBFLOWS 3, as libnl's encoder puts them.
         request.reset(5).subflows(8).receiveAddAddrs(4);
         assertEncodes("24000000 " + ACKED + " 05010000 08000200 04000000 08000300 08000000");
     }
@@ -164,7 +164,7 @@ class UpstreamCommandEncoderTest {
 
     @Test
     void anAddressPresentWithoutFamilyIsWrittenAsIpv4() {
-        // command_codec.c writes ADDR4 for every family but AF_INET6; FAMILY only when not 0.
+        // libnl's encoder writes ADDR4 for every family but AF_INET6; FAMILY only when not 0.
         requestBuffer.put(CommandRequest.ADDR + CommandRequest.A_PRESENT, (byte) CommandRequest.ADDR_HAS_ADDR)
                 .put(CommandRequest.ADDR + CommandRequest.A_ADDR, (byte) 10)
                 .putShort(CommandRequest.PRESENT, (short) CommandRequest.HAS_ADDR);
