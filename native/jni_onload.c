@@ -14,10 +14,7 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 	    m4j_register_network_namespace(env) != 0 || m4j_register_event_decoder(env) != 0 ||
 	    m4j_register_event_socket(env) != 0 || m4j_register_command_socket(env) != 0 ||
 	    m4j_register_mptcp_channels(env) != 0 ||
-	    m4j_register_local_address_dump(env) != 0 ||
 	    m4j_register_kernel_feature_probe(env) != 0 ||
-	    m4j_register_sock_diag(env) != 0 ||
-	    m4j_register_rtnl_monitor(env) != 0 ||
 	    m4j_register_peer_credentials(env) != 0 ||
 	    m4j_register_thread_scheduling(env) != 0 ||
 	    m4j_register_unix_datagram(env) != 0 ||
