@@ -41,6 +41,8 @@ class DiagMessagesTest {
     private static final int REQUEST_ID = 16 + 8;
     private static final int ID_SIZE = 48;
     private static final byte GUARD = (byte) 0xa5;
+    /** tcp_info's tcpi_total_rto (u16). */
+    private static final int TOTAL_RTO = 240;
 
     private final DiagMessages messages = new DiagMessages();
     private final DiagRecordWriter writer = new DiagRecordWriter();
@@ -234,7 +236,7 @@ class DiagMessagesTest {
                 .putInt(80, 10).putInt(100, 7) // snd_cwnd, total_retrans
                 .putLong(120, 1000L).putLong(128, 2000L).putLong(160, 3000L) // bytes_acked, bytes_received, delivery_rate
                 .putLong(200, 4000L).putLong(208, 500L) // bytes_sent, bytes_retrans
-                .putShort(240, (short) 6); // total_rto (6.7)
+                .putShort(TOTAL_RTO, (short) 6); // total_rto (6.7)
         ByteBuffer records = direct(DiagRecord.SIZE);
         DiagRecord r = new DiagRecord(records).wrap(0);
         writer.tcp(records, 0, info, 0, 248);
@@ -302,8 +304,9 @@ class DiagMessagesTest {
 
     /**
      * Random tcp_info and mptcp_info, cut at every length from 0 to past the struct: each reads
-     * as the whole struct with zeros after the cut, and no byte past the cut is read (the struct
-     * sits in a buffer of exactly the cut's size).
+     * as the whole struct with zeros after the cut (tcpi_total_rto, past the struct the writer
+     * copies, is read only whole), and no byte past the cut is read (the struct sits in a
+     * buffer of exactly the cut's size).
      */
     @Test
     void infoStructsOfEveryLengthReadAsZeroFilled() {
@@ -315,7 +318,7 @@ class DiagMessagesTest {
             random.nextBytes(info);
             for (int n = 0; n <= info.length; n++) {
                 ByteBuffer exact = direct(n).put(0, info, 0, n);
-                ByteBuffer padded = direct(info.length).put(0, info, 0, n);
+                ByteBuffer padded = direct(info.length).put(0, info, 0, n == TOTAL_RTO + 1 ? TOTAL_RTO : n);
                 DiagRecordWriter.clear(cut, 0);
                 DiagRecordWriter.clear(whole, 0);
                 writer.tcp(cut, 0, exact, 0, n);
