@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -31,7 +32,6 @@
 #include <netlink/socket.h>
 
 #include "libnl_encode.h"
-#include "diag_message.h"
 #include "mptcp4j/mptcp_uapi.h"
 
 /* The kernel's largest netlink datagram for these families. */
@@ -206,6 +206,29 @@ static int save_answer(int fd, uint32_t seq, const char *dir, const char *name)
 	}
 }
 
+/* A dump of every socket of the family and protocol, with INET_DIAG_INFO; NULL when out of memory. */
+static struct nl_msg *diag_request(int family, int protocol)
+{
+	struct inet_diag_req_v2 req;
+	memset(&req, 0, sizeof(req));
+	req.sdiag_family = (uint8_t)family;
+	req.sdiag_protocol = IPPROTO_TCP;
+	req.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+	req.idiag_states = ~0u;
+	struct nl_msg *msg = nlmsg_alloc_simple(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP);
+	if (msg == NULL)
+		return NULL;
+	int rc = nlmsg_append(msg, &req, sizeof(req), NLMSG_ALIGNTO);
+	/* IPPROTO_MPTCP does not fit the u8 sdiag_protocol: it goes in an attribute (5.9). */
+	if (rc >= 0 && protocol != IPPROTO_TCP)
+		rc = nla_put_u32(msg, INET_DIAG_REQ_PROTOCOL, (uint32_t)protocol);
+	if (rc < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int capture_diag(const char *dir)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -227,7 +250,7 @@ static int capture_diag(const char *dir)
 	};
 	int status = 0;
 	for (size_t i = 0; i < sizeof(dumps) / sizeof(dumps[0]) && status == 0; i++) {
-		struct nl_msg *msg = diag_message_request(dumps[i].family, dumps[i].protocol);
+		struct nl_msg *msg = diag_request(dumps[i].family, dumps[i].protocol);
 		if (msg == NULL) {
 			status = fail("build request", ENOMEM);
 			break;

@@ -49,9 +49,6 @@ int m4j_register_native_library(JNIEnv *env);
 int m4j_register_record_layouts(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
 int m4j_register_event_socket(JNIEnv *env);
-int m4j_register_local_address_dump(JNIEnv *env);
-int m4j_register_sock_diag(JNIEnv *env);
-int m4j_register_rtnl_monitor(JNIEnv *env);
 int m4j_register_native_linux_calls(JNIEnv *env);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the native codec (native/event_decoder.c, diag_message.c, netlink_error.c) on
+ * Unit tests of the native codec (native/event_decoder.c, netlink_error.c) on
  * the bytes the kernel really sent (the fuzzers' seed corpus, fuzz/corpus) and on hand-built
  * ones. Run by ctest, under ASan + UBSan or valgrind (bin/native-checks).
  *
@@ -12,15 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <linux/inet_diag.h>
 #include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <netlink/genl/genl.h>
 #include <netlink/handlers.h>
 #include <netlink/socket.h>
 
 #include "corpus.h"
-#include "diag_message.h"
 #include "event_decoder.h"
 #include "expect.h"
 #include "mptcp4j/mptcp_uapi.h"
@@ -28,7 +25,7 @@
 
 #define FAMILY_ID 0x1c /* the mptcp_pm family id when the corpus was captured */
 
-static struct corpus events, dumps;
+static struct corpus events;
 
 static int decode(const uint8_t *data, size_t len, uint64_t *counters,
 		  struct mptcp4j_event_record *out, int capacity)
@@ -234,116 +231,6 @@ static void errors_no_kernel_sends_are_eproto(void)
 	}
 }
 
-/*
- * Calls each(message, protocol, counts) for every message of the captured dumps, read as a
- * dump of the protocol its file was captured from, each datagram in an exact-size copy.
- */
-static void for_each_dump_message(void (*each)(struct nlmsghdr *nlh, int protocol, int *counts), int *counts)
-{
-	for (size_t i = 0; i < dumps.count; i++) {
-		const struct corpus_file *f = &dumps.files[i];
-		int protocol = strncmp(f->name, "tcp", 3) == 0 ? IPPROTO_TCP : IPPROTO_MPTCP;
-		uint8_t *buf = malloc(f->len + 1);
-		if (buf == NULL)
-			abort();
-		memcpy(buf, f->data, f->len);
-		int remaining = (int)f->len;
-		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, remaining);
-		     nlh = nlmsg_next(nlh, &remaining))
-			each(nlh, protocol, counts);
-		free(buf);
-	}
-}
-
-/* counts: records of each kind (1..3), then IPv6 ones. */
-static void parses(struct nlmsghdr *nlh, int protocol, int *counts)
-{
-	struct mptcp4j_diag_record r;
-	if (!diag_message_parse(nlh, protocol, &r))
-		return;
-	EXPECT(r.kind >= MPTCP4J_DIAG_CONNECTION && r.kind <= MPTCP4J_DIAG_LISTENER);
-	counts[r.kind]++;
-	counts[4] += r.family == AF_INET6;
-	if (r.kind == MPTCP4J_DIAG_SUBFLOW)
-		EXPECT(r.token != 0 && r.rtt_us != 0);
-	if (r.kind == MPTCP4J_DIAG_CONNECTION)
-		EXPECT(r.token != 0);
-	if (r.kind == MPTCP4J_DIAG_LISTENER)
-		EXPECT(r.local_port == 5201 || r.local_port == 7000);
-	EXPECT(in_test_network(r.local_addr, r.family));
-}
-
-/* The captured dumps hold connections, listeners and subflows of both families. */
-static void captured_dumps_parse(void)
-{
-	int counts[5] = {0};
-	for_each_dump_message(parses, counts);
-	EXPECT(counts[MPTCP4J_DIAG_CONNECTION] > 0 && counts[MPTCP4J_DIAG_SUBFLOW] > 0 && counts[MPTCP4J_DIAG_LISTENER] > 0);
-	EXPECT(counts[4] > 0);
-}
-
-/* counts[0]: subflows. */
-static void looks_up(struct nlmsghdr *nlh, int protocol, int *counts)
-{
-	struct mptcp4j_diag_record r, answer;
-	if (protocol != IPPROTO_TCP || !diag_message_parse(nlh, IPPROTO_TCP, &r))
-		return;
-	counts[0]++;
-	EXPECT(diag_message_lookup_answer(nlh, &answer) == 1 && memcmp(&answer, &r, sizeof(r)) == 0);
-	uint8_t request[DIAG_MESSAGE_LOOKUP_SIZE + 8];
-	memset(request, 0xa5, sizeof(request));
-	EXPECT(diag_message_lookup(&r, 77, request, sizeof(request)) == DIAG_MESSAGE_LOOKUP_SIZE);
-	EXPECT(request[DIAG_MESSAGE_LOOKUP_SIZE] == 0xa5); /* nothing written past it */
-	const struct nlmsghdr *h = (const struct nlmsghdr *)request;
-	const struct inet_diag_req_v2 *req = NLMSG_DATA(h);
-	const struct inet_diag_msg *m = nlmsg_data(nlh);
-	EXPECT(h->nlmsg_len == NLMSG_LENGTH(sizeof(*req)) && h->nlmsg_type == SOCK_DIAG_BY_FAMILY);
-	EXPECT(h->nlmsg_flags == NLM_F_REQUEST && h->nlmsg_seq == 77); /* no NLM_F_DUMP: one socket */
-	EXPECT(req->sdiag_family == m->idiag_family && req->sdiag_protocol == IPPROTO_TCP);
-	EXPECT(req->idiag_ext == 1 << (INET_DIAG_INFO - 1));
-	/* The socket's own id as the kernel reported it: ports, addresses, interface, cookie. */
-	EXPECT(memcmp(&req->id, &m->id, sizeof(m->id)) == 0);
-}
-
-/*
- * Each captured subflow's lookup request names exactly that socket, and the kernel's answer to
- * it (the same message as in a dump) reads as the same record.
- */
-static void captured_subflows_look_up(void)
-{
-	int subflows = 0;
-	for_each_dump_message(looks_up, &subflows);
-	EXPECT(subflows > 0);
-	struct mptcp4j_diag_record r;
-	memset(&r, 0, sizeof(r));
-	r.family = AF_INET;
-	uint8_t request[DIAG_MESSAGE_LOOKUP_SIZE];
-	EXPECT(diag_message_lookup(&r, 1, request, sizeof(request) - 1) == 0);
-	r.family = AF_UNIX;
-	EXPECT(diag_message_lookup(&r, 1, request, sizeof(request)) == 0);
-}
-
-/* An answer that is an error: a socket gone reads as nothing, another error as its errno. */
-static void lookup_errors(void)
-{
-	struct {
-		struct nlmsghdr h;
-		struct nlmsgerr e;
-	} answer = {.h = {.nlmsg_len = sizeof(answer), .nlmsg_type = NLMSG_ERROR}};
-	struct mptcp4j_diag_record r;
-	answer.e.error = -ENOENT;
-	EXPECT(diag_message_lookup_answer(&answer.h, &r) == 0);
-	answer.e.error = -EPERM;
-	EXPECT(diag_message_lookup_answer(&answer.h, &r) == -EPERM);
-	answer.e.error = 0;
-	EXPECT(diag_message_lookup_answer(&answer.h, &r) == 0);
-	answer.e.error = 5;
-	EXPECT(diag_message_lookup_answer(&answer.h, &r) == -EPROTO);
-	answer.e.error = -EPERM;
-	answer.h.nlmsg_len = NLMSG_LENGTH(sizeof(int)); /* too short to hold the error and the request */
-	EXPECT(diag_message_lookup_answer(&answer.h, &r) == 0);
-}
-
 static int load(const char *root, const char *name, struct corpus *c)
 {
 	char dir[4096];
@@ -358,18 +245,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: codec_test CORPUS_DIR\n");
 		return 2;
 	}
-	if (load(argv[1], "event_decoder", &events) != 0 || load(argv[1], "sock_diag", &dumps) != 0)
+	if (load(argv[1], "event_decoder", &events) != 0)
 		return 1;
 	every_captured_event_decodes();
 	server_side_created_event();
 	every_cut_is_truncated();
 	one_datagram_of_every_event();
 	errors_no_kernel_sends_are_eproto();
-	captured_dumps_parse();
-	captured_subflows_look_up();
-	lookup_errors();
 	corpus_free(&events);
-	corpus_free(&dumps);
 	printf("codec_test: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
 }

@@ -1,9 +1,9 @@
 /*
- * The leak check: the native codec over at least 100 000 event datagrams and 100 000 sock_diag
- * datagrams, the captured corpus (fuzz/corpus)
- * replayed and then mutated (a few bytes changed at random, reproducibly). Each input is an
- * exact-size heap copy, so a read past it shows. Run under valgrind (which also sees inside
- * libnl, compiled without ASan) or LeakSanitizer by ctest: any leak or memory error fails it.
+ * The leak check: the native event decoder over at least 100 000 event datagrams, the captured
+ * corpus (fuzz/corpus) replayed and then mutated (a few bytes changed at random, reproducibly).
+ * Each input is an exact-size heap copy, so a read past it shows. Run under valgrind (which also
+ * sees inside libnl, compiled without ASan) or LeakSanitizer by ctest: any leak or memory error
+ * fails it.
  *
  *   leak_check CORPUS_DIR
  */
@@ -14,7 +14,6 @@
 #include <netlink/msg.h>
 
 #include "corpus.h"
-#include "diag_message.h"
 #include "event_decoder.h"
 #include "mptcp4j/mptcp_uapi.h"
 
@@ -64,46 +63,24 @@ static long check_events(const struct corpus *c)
 	return decoded;
 }
 
-static long check_dumps(const struct corpus *c)
-{
-	long parsed = 0;
-	for (long i = 0; i < INPUTS; i++) {
-		size_t len;
-		uint8_t *buf = input(c, i, &len);
-		int remaining = (int)len;
-		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, remaining);
-		     nlh = nlmsg_next(nlh, &remaining)) {
-			struct mptcp4j_diag_record r;
-			parsed += diag_message_parse(nlh, (i & 1) ? IPPROTO_TCP : IPPROTO_MPTCP, &r);
-		}
-		free(buf);
-	}
-	return parsed;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(stderr, "usage: leak_check CORPUS_DIR\n");
 		return 2;
 	}
-	static const char *const names[] = {"event_decoder", "sock_diag"};
-	struct corpus corpora[2];
-	for (int i = 0; i < 2; i++) {
-		char dir[4096];
-		if (snprintf(dir, sizeof(dir), "%s/%s", argv[1], names[i]) >= (int)sizeof(dir) ||
-		    corpus_load(dir, &corpora[i]) != 0)
-			return 1;
-		if (corpora[i].count == 0) {
-			fprintf(stderr, "leak_check: %s is empty\n", dir);
-			return 1;
-		}
+	char dir[4096];
+	struct corpus events;
+	if (snprintf(dir, sizeof(dir), "%s/event_decoder", argv[1]) >= (int)sizeof(dir) ||
+	    corpus_load(dir, &events) != 0)
+		return 1;
+	if (events.count == 0) {
+		fprintf(stderr, "leak_check: %s is empty\n", dir);
+		corpus_free(&events);
+		return 1;
 	}
-	long records = check_events(&corpora[0]);
-	long diag = check_dumps(&corpora[1]);
-	for (int i = 0; i < 2; i++)
-		corpus_free(&corpora[i]);
-	printf("leak_check: %d event datagrams (%ld records), %d sock_diag datagrams (%ld records)\n",
-	       INPUTS, records, INPUTS, diag);
+	long records = check_events(&events);
+	corpus_free(&events);
+	printf("leak_check: %d event datagrams (%ld records)\n", INPUTS, records);
 	return 0;
 }

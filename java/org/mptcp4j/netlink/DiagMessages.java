@@ -4,11 +4,10 @@ import java.nio.ByteBuffer;
 import org.mptcp4j.protocol.Errno;
 
 /**
- * The messages of sock_diag as native/diag_message.c reads and writes them: a dump's request,
- * each answer into a diag record, a subflow's lookup request and its answer; no I/O (that is
- * {@link JavaSockDiag}'s). The same bounds as the C, and libnl's: an attribute that overruns
- * its message ends the parse, one that breaks diag_message.c's policy makes the ULP info no
- * subflow's. One thread uses an instance: it keeps the attributes it found.
+ * The messages of sock_diag: a dump's request, each answer into a diag record, a subflow's
+ * lookup request and its answer; no I/O (that is {@link JavaSockDiag}'s). libnl's bounds: an
+ * attribute that overruns its message ends the parse, one that breaks the policy makes the
+ * ULP info no subflow's. One thread uses an instance: it keeps the attributes it found.
  */
 final class DiagMessages {
     static final int NLMSG_HDRLEN = 16;
@@ -24,7 +23,7 @@ final class DiagMessages {
     static final int EPROTO = 71;
     /** struct inet_diag_req_v2. */
     private static final int REQUEST_SIZE = 56;
-    /** A lookup request: its netlink header and struct inet_diag_req_v2 (DIAG_MESSAGE_LOOKUP_SIZE). */
+    /** A lookup request: its netlink header and struct inet_diag_req_v2. */
     static final int LOOKUP_SIZE = NLMSG_HDRLEN + REQUEST_SIZE;
     /** A dump request: a lookup's, and the protocol attribute. */
     static final int DUMP_REQUEST_SIZE = LOOKUP_SIZE + 8;
@@ -40,13 +39,13 @@ final class DiagMessages {
     private static final int MPTCP_SUBFLOW_ATTR_FLAGS = 8;
     private static final int MPTCP_SUBFLOW_ATTR_ID_REM = 9;
     private static final int MPTCP_SUBFLOW_ATTR_ID_LOC = 10;
-    /** The highest attribute type diag_message.c parses a message with (INET_DIAG_MAX of its headers). */
+    /** The highest attribute type a message is parsed with: INET_DIAG_MAX, INET_DIAG_SOCKOPT. */
     private static final int INET_DIAG_MAX = 22;
     private static final byte[] MPTCP = {'m', 'p', 't', 'c', 'p', 0};
 
     private final DiagRecordWriter writer = new DiagRecordWriter();
     private final NetlinkAttributes diag = new NetlinkAttributes(INET_DIAG_MAX);
-    /** diag_message.c's policies: the ULP's name a string, the subflow's numbers at least their size. */
+    /** The policies: the ULP's name a string, the subflow's numbers at least their size. */
     private final NetlinkAttributes ulp =
             new NetlinkAttributes(new int[] {0, 1, 0, 0}, new int[4]).nulTerminated(INET_ULP_INFO_NAME);
     private final NetlinkAttributes subflow =
@@ -175,7 +174,7 @@ final class DiagMessages {
     /**
      * The ULP info of {@code message}, just parsed into {@link #diag}: its tokens, flags and
      * ids into the record; false when it is no MPTCP subflow, or an attribute breaks
-     * diag_message.c's policy (a name not NUL-terminated, a number shorter than its type).
+     * the policy (a name not NUL-terminated, a number shorter than its type).
      */
     private boolean readSubflow(ByteBuffer message, ByteBuffer records, int record) {
         if (!diag.has(INET_DIAG_ULP_INFO) || !ulp.parseNested(diag, INET_DIAG_ULP_INFO) || !ulp.has(INET_ULP_INFO_NAME)

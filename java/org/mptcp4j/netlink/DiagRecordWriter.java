@@ -5,16 +5,15 @@ import java.nio.ByteOrder;
 import org.mptcp4j.natives.LinuxCalls;
 
 /**
- * Diag records (include/mptcp4j/diag_record.h) written in Java from what the kernel hands out,
- * as native/diag_record.c writes them: for sock_diag's answers ({@link JavaSockDiag}) and a
- * socket's own MPTCP_FULL_INFO ({@link #fullInfo}). A struct the kernel sent shorter than the
- * one read (an older kernel) reads as if zero-filled past its end, byte for byte as the C's
- * copy into a zeroed struct. One thread uses a writer: it keeps one scratch struct.
+ * Diag records (include/mptcp4j/diag_record.h) written from what the kernel hands out: for
+ * sock_diag's answers ({@link JavaSockDiag}) and a socket's own MPTCP_FULL_INFO
+ * ({@link #fullInfo}). A struct the kernel sent shorter than the one read (an older kernel)
+ * reads as if zero-filled past its end. One thread uses a writer: it keeps one scratch struct.
  */
 public final class DiagRecordWriter {
     /**
-     * The struct tcp_info the C is built with (up to tcpi_snd_wnd, 5.4): how much of each
-     * subflow's MPTCP_FULL_INFO asks for, and how much of a longer one is read at its offsets.
+     * The struct tcp_info read at its offsets, zero-filled past what the kernel sent: up to
+     * tcpi_snd_wnd (5.4).
      */
     public static final int TCP_INFO_SIZE = 232;
     /** struct mptcp_info as of 6.10. */

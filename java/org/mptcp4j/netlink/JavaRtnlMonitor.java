@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * {@link RtnlMonitor} on the FFM transport: native/rtnl_monitor.c in Java, the same socket
- * steps, records and counter, decoded by {@link RtnlDecoder}.
+ * {@link RtnlMonitor}'s socket steps, over the transport's LinuxCalls: the records and the
+ * untracked-links counter, decoded by {@link RtnlDecoder}.
  */
 final class JavaRtnlMonitor implements AutoCloseable {
     /** RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR. */

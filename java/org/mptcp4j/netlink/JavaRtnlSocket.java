@@ -8,18 +8,17 @@ import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * An rtnetlink socket on the FFM transport that receives as the JNI transport's libnl socket
- * does (nl_recvmsgs): the same messages reach the handler, a dump is read to its NLMSG_DONE,
- * and failures come as the same libnl codes, so that {@link RtnlMonitor} and
- * {@link LocalAddressDump} throw the same texts on both transports. Only the kernel's
- * datagrams are read (see {@link JavaNetlinkSocket}).
+ * An rtnetlink socket that receives as a libnl socket does (nl_recvmsgs): the same messages
+ * reach the handler, a dump is read to its NLMSG_DONE, and failures come as libnl's codes,
+ * so that {@link RtnlMonitor} and {@link LocalAddressDump} throw the texts they did when libnl
+ * read for them. Only the kernel's datagrams are read (see {@link JavaNetlinkSocket}).
  */
 final class JavaRtnlSocket implements AutoCloseable {
     /** libnl's error codes (netlink/errno.h) that callers tell apart. */
     static final int NLE_AGAIN = 4;
     static final int NLE_NOMEM = 5;
     static final int NLE_DUMP_INTR = 33;
-    /** What a failure the kernel gave no errno for is reported as, as native/netlink_error.c does. */
+    /** What a failure the kernel gave no errno for is reported as. */
     static final int EPROTO = 71;
 
     /** A message handler's answer: go on, or stop reading (libnl's NL_OK and NL_STOP). */

@@ -7,10 +7,9 @@ import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * {@link SockDiag}'s sockets in Java, for the FFM transport: what native/sock_diag.c and
- * diag_message.c do, with the same requests, the same records and the same errors. One socket
- * dumps; one beside it looks subflows up in batches, read and written directly. One thread
- * uses it.
+ * {@link SockDiag}'s sockets, over the transport's {@link LinuxCalls}: the requests and
+ * answers are {@link DiagMessages}'. One socket dumps; one beside it looks subflows up in
+ * batches, read and written directly. One thread uses it.
  */
 final class JavaSockDiag implements AutoCloseable {
     /**

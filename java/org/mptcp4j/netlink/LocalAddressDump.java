@@ -3,13 +3,11 @@ package org.mptcp4j.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.mptcp4j.natives.Transport;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * The addresses of a network namespace from one rtnetlink RTM_GETADDR dump (natively, or in
- * Java on the FFM transport); the record layout is include/mptcp4j/local_address.h, checked
- * at load.
+ * The addresses of a network namespace from one rtnetlink RTM_GETADDR dump, decoded by
+ * {@link RtnlDecoder}; the record layout is include/mptcp4j/local_address.h, checked at load.
  *
  * <pre>0 family u8 | 1 prefix_len u8 | 2 scope u8 | 4 flags u32 | 8 if_index u32 | 12 addr[16] | 28</pre>
  */
@@ -46,17 +44,12 @@ public final class LocalAddressDump {
      */
     public static ByteBuffer dump(int netnsFd, int max) {
         RecordLayouts.ensureChecked();
-        return ByteBuffer.wrap(records(netnsFd, max)).order(ByteOrder.nativeOrder());
-    }
-
-    private static byte[] records(int netnsFd, int max) {
-        return Transport.foreign() ? new Dump(max).run(netnsFd) : dumpRecords(netnsFd, max);
+        return ByteBuffer.wrap(new Dump(max).run(netnsFd)).order(ByteOrder.nativeOrder());
     }
 
     /**
-     * native/local_address_dump.c in Java (FFM): the addresses, up to one past the limit the
-     * caller set, in an array that doubles as they come, so that memory follows the addresses
-     * read, never what a namespace's root configured.
+     * The addresses, up to one past the limit the caller set, in an array that doubles as they
+     * come, so that memory follows the addresses read, never what a namespace's root configured.
      */
     private static final class Dump {
         private final int limit;
@@ -136,6 +129,4 @@ public final class LocalAddressDump {
             return true;
         }
     }
-
-    private static native byte[] dumpRecords(int netnsFd, int max);
 }

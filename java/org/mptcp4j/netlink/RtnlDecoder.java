@@ -5,9 +5,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The pure-Java twin of native/rtnl_decoder.c: a namespace's link and address changes from
- * rtnetlink messages into the same event records, and RTM_NEWADDR answers into the same
- * local address records ({@link LocalAddressDump}), with the same rules and counters.
+ * A namespace's link and address changes from rtnetlink messages into event records, and
+ * RTM_NEWADDR answers into local address records ({@link LocalAddressDump}).
  *
  * <p>All of it comes from a namespace whose root may be hostile: an interface index is any
  * positive int it chose, a name any bytes. Memory is bounded by the links tracked
@@ -73,7 +72,7 @@ final class RtnlDecoder {
     /** What a link message says of the link's name, and one address decoded (scratch). */
     private final byte[] seen = new byte[NAME_SIZE];
     private final ByteBuffer address = ByteBuffer.allocate(LocalAddressDump.SIZE).order(ByteOrder.nativeOrder());
-    /** native/rtnl_decoder.c's address policy: IFA_ADDRESS and IFA_LOCAL of 4 to 16 bytes, IFA_FLAGS of 4 or more. */
+    /** The address policy: IFA_ADDRESS and IFA_LOCAL of 4 to 16 bytes, IFA_FLAGS of 4 or more. */
     private final NetlinkAttributes ifa = new NetlinkAttributes(
             new int[] {0, 4, 4, 0, 0, 0, 0, 0, 4}, new int[] {0, 16, 16, 0, 0, 0, 0, 0, 0});
 
@@ -398,7 +397,7 @@ final class RtnlDecoder {
      * address record at {@code outAt} of {@code out} (native order): true, or false (nothing
      * written) when it is not an IPv4 or IPv6 address of an interface the kernel could have
      * sent (prefix length within the address, interface index a positive int), or when an
-     * attribute breaks native/rtnl_decoder.c's policy.
+     * attribute breaks the address policy.
      */
     boolean decodeAddress(ByteBuffer b, int at, ByteBuffer out, int outAt) {
         if (!validHeader(b, at, IFADDRMSG_SIZE)

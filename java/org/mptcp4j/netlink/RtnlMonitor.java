@@ -2,15 +2,14 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.MptcpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A namespace's local address and link changes from rtnetlink, decoded (natively, or in Java
- * on the FFM transport) into event records read with the same flyweight as the MPTCP events.
+ * A namespace's local address and link changes from rtnetlink, decoded ({@link RtnlDecoder})
+ * into event records read with the same flyweight as the MPTCP events.
  * Its socket is waited on in the event socket's poll (see {@link EventSocket#attach});
  * {@link #poll()} never blocks. One thread polls; close after it stopped. Links are known by
  * name up to 4,096 of them, whatever their indices: the address events of links beyond carry
@@ -19,20 +18,18 @@ import org.slf4j.LoggerFactory;
  * socket too.
  */
 public final class RtnlMonitor implements AutoCloseable {
-    /** Links tracked with their names at most: M4J_RTNL_LINKS_MAX of native/rtnl_decoder.h, and RtnlDecoder's. */
+    /** Links tracked with their names at most: RtnlDecoder's bound. */
     static final int LINKS_MAX = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(RtnlMonitor.class);
 
     private final ByteBuffer records;
     private final EventRecord record;
-    /** One counter the native side keeps up to date: link messages about untracked links. */
+    /** One counter the monitor keeps up to date: link messages about untracked links. */
     private final ByteBuffer untracked;
     private final String namespace;
     private boolean untrackedLogged;
-    /** The native monitor (JNI), 0 once closed. */
-    private long handle;
-    /** The monitor in Java (FFM), null once closed. */
+    /** The socket and its decoder, null once closed. */
     private JavaRtnlMonitor javaMonitor;
 
     private RtnlMonitor(NetworkNamespace namespace, int capacity) {
@@ -41,11 +38,7 @@ public final class RtnlMonitor implements AutoCloseable {
         this.record = new EventRecord(records);
         this.untracked = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
         this.namespace = namespace.name();
-        if (Transport.foreign()) {
-            this.javaMonitor = JavaRtnlMonitor.open(namespace.fd(), records, untracked);
-        } else {
-            this.handle = open(namespace.fd(), records, untracked);
-        }
+        this.javaMonitor = JavaRtnlMonitor.open(namespace.fd(), records, untracked);
     }
 
     public static RtnlMonitor open(NetworkNamespace namespace, int capacity) {
@@ -55,7 +48,7 @@ public final class RtnlMonitor implements AutoCloseable {
     /** Reads what changed since the last poll; the number of records. */
     public int poll() {
         ensureOpen();
-        int n = javaMonitor != null ? javaMonitor.poll() : poll(handle);
+        int n = javaMonitor.poll();
         if (!untrackedLogged && untrackedLinkMessages() > 0) {
             untrackedLogged = true;
             LOG.warn("namespace " + namespace + " has more than " + LINKS_MAX + " links: those beyond are not "
@@ -82,11 +75,11 @@ public final class RtnlMonitor implements AutoCloseable {
     /** The socket's descriptor, for the event socket's poll. */
     public int fd() {
         ensureOpen();
-        return javaMonitor != null ? javaMonitor.fd() : fd(handle);
+        return javaMonitor.fd();
     }
 
     private void ensureOpen() {
-        if (handle == 0 && javaMonitor == null) {
+        if (javaMonitor == null) {
             throw new IllegalStateException("rtnetlink monitor is closed");
         }
     }
@@ -98,18 +91,5 @@ public final class RtnlMonitor implements AutoCloseable {
             javaMonitor = null;
             m.close();
         }
-        if (handle != 0) {
-            long h = handle;
-            handle = 0;
-            close(h);
-        }
     }
-
-    private static native long open(int netnsFd, ByteBuffer records, ByteBuffer untracked);
-
-    private static native int poll(long handle);
-
-    private static native int fd(long handle);
-
-    private static native void close(long handle);
 }

@@ -2,7 +2,6 @@ package org.mptcp4j.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.mptcp4j.natives.Transport;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.MptcpEvent;
 
@@ -26,16 +25,12 @@ public final class SockDiag implements AutoCloseable {
     private ByteBuffer asks = ByteBuffer.allocateDirect(64 * DiagRecord.SIZE).order(ByteOrder.nativeOrder());
     private int asked;
     private final byte[] address = new byte[16];
-    /** The natives' socket pair (JNI), or 0. */
-    private final long handle;
-    /** The same sockets in Java (FFM), or null. */
-    private final JavaSockDiag foreign;
+    private final JavaSockDiag sockets;
     private boolean closed;
 
     private SockDiag(NetworkNamespace namespace) {
         RecordLayouts.ensureChecked();
-        this.foreign = Transport.foreign() ? JavaSockDiag.open(namespace.fd()) : null;
-        this.handle = foreign == null ? open(namespace.fd()) : 0;
+        this.sockets = JavaSockDiag.open(namespace.fd());
     }
 
     /** Opens the socket in {@code namespace}. */
@@ -51,7 +46,7 @@ public final class SockDiag implements AutoCloseable {
     public int dump() {
         ensureOpen();
         while (true) {
-            int n = foreign != null ? foreign.dump(records) : dump(handle, records);
+            int n = sockets.dump(records);
             if (n >= 0) {
                 count = n;
                 return n;
@@ -118,7 +113,7 @@ public final class SockDiag implements AutoCloseable {
         }
         int n = asked;
         asked = 0;
-        count = foreign != null ? foreign.lookUp(asks, n, records) : lookup(handle, asks, n, records);
+        count = sockets.lookUp(asks, n, records);
         return count;
     }
 
@@ -147,19 +142,7 @@ public final class SockDiag implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            if (foreign != null) {
-                foreign.close();
-            } else {
-                close(handle);
-            }
+            sockets.close();
         }
     }
-
-    private static native long open(int netnsFd);
-
-    private static native int dump(long handle, ByteBuffer out);
-
-    private static native int lookup(long handle, ByteBuffer asks, int count, ByteBuffer out);
-
-    private static native void close(long handle);
 }

@@ -5,22 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java rtnetlink decoder on hand-built messages, as src/test/c/rtnl_test.c tests the C
- * one: as a namespace's root could make the kernel send them (indices up to Integer.MAX_VALUE,
- * names of 15 bytes) and as no kernel would (names without a NUL, prefixes longer than the
- * address, indices beyond an int, attributes cut short, more links than the table holds).
- * Each message sits in a buffer of exactly its size, so that a read past it throws.
+ * The rtnetlink decoder on hand-built messages: as a namespace's root could make the kernel
+ * send them (indices up to Integer.MAX_VALUE, names of 15 bytes) and as no kernel would (names
+ * without a NUL, prefixes longer than the address, indices beyond an int, attributes cut
+ * short, more links than the table holds); and on the datagrams captured from the kernel
+ * ({@code fuzz/corpus/rtnl}), mutated. Each message sits in a buffer of exactly its size, and
+ * the records in one of exactly their capacity, so that a read or a write past either throws.
  */
 class RtnlDecoderTest {
     private static final int UP = 0x1 | 0x40; // IFF_UP | IFF_RUNNING
@@ -35,6 +43,7 @@ class RtnlDecoderTest {
     private static final int IFA_F_TENTATIVE = 0x40;
     private static final int IFA_F_PERMANENT = 0x80;
     private static final int CAPACITY = 64;
+    private static final int NLMSG_NOOP = 1;
 
     private final ByteBuffer records = ByteBuffer.allocateDirect(CAPACITY * EventRecord.SIZE)
             .order(ByteOrder.nativeOrder());
@@ -419,5 +428,136 @@ class RtnlDecoderTest {
             decoder.decodeAddress(m, 0, out, 0);
         }
         assertTrue(decoder.linkCount() <= RtnlDecoder.LINKS_MAX);
+    }
+
+    /**
+     * The kernel's own datagrams (link dumps, link and address changes), as captured and then
+     * with one to four mutations each (random bytes, an attribute's or the message's length,
+     * a cut), read as the monitor reads them (an answer of the seed dump when the sequence
+     * number is not 0; an NLMSG_NOOP stands for lost changes) and as the address dump decodes
+     * them. Nothing throws; every record is of the monitor's kinds with a positive interface
+     * index, a NUL-padded name and, for an address, a prefix within it; the table stays within
+     * its bound, at most half full.
+     */
+    @Test
+    void capturedAndMutatedDatagramsKeepTheInvariants() throws Exception {
+        List<byte[]> seeds = corpus();
+        Random random = new Random(0x72746e6cL);
+        int[] outcomes = new int[5]; // link up, link down, address added, address removed, addresses decoded
+        for (int k = 0; k < 20_000; k++) {
+            byte[] seed = seeds.get(random.nextInt(seeds.size()));
+            byte[] datagram = k < seeds.size() ? seeds.get(k) : mutate(random, seed);
+            ByteBuffer d = ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
+            for (int at = 0, length; (length = ReplyDecoder.messageLength(d, at, datagram.length - at)) > 0;
+                    at += NetlinkWriter.align(length)) {
+                // The message alone, in a buffer of its length, as the receive loop hands it over.
+                ByteBuffer m = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder()).put(0, d, at, length);
+                if (decoder.recordCount() == CAPACITY) {
+                    decoder.recordCount(0);
+                }
+                int before = decoder.recordCount();
+                if ((m.getShort(4) & 0xffff) == NLMSG_NOOP) {
+                    decoder.lost(7);
+                } else {
+                    decoder.read(m, 0, m.getInt(8) != 0, 7);
+                }
+                assertTrue(decoder.recordCount() <= CAPACITY);
+                for (int i = before; i < decoder.recordCount(); i++) {
+                    assertRecord(i, outcomes);
+                }
+                assertTrue(decoder.linkCount() <= RtnlDecoder.LINKS_MAX);
+                assertTrue(decoder.linkCount() * 2 <= decoder.tableSize() || decoder.tableSize() == 0);
+                ByteBuffer out = ByteBuffer.allocate(LocalAddressDump.SIZE).order(ByteOrder.nativeOrder());
+                if (decoder.decodeAddress(m, 0, out, 0)) {
+                    outcomes[4]++;
+                    assertAddress(out.get(LocalAddressDump.FAMILY) & 0xff, out.get(LocalAddressDump.PREFIX_LEN) & 0xff,
+                            out, LocalAddressDump.ADDR);
+                    assertTrue(out.getInt(LocalAddressDump.IF_INDEX) > 0);
+                }
+            }
+        }
+        // Mutations that only ever meet malformed messages would prove little.
+        for (int outcome : outcomes) {
+            assertTrue(outcome > 100, "outcomes " + Arrays.toString(outcomes));
+        }
+    }
+
+    private void assertRecord(int index, int[] outcomes) {
+        int type = records.getShort(at(index, EventRecord.TYPE)) & 0xffff;
+        if (type == EventRecord.EVENTS_LOST_TYPE) {
+            return;
+        }
+        boolean address = type == EventRecord.LOCAL_ADDRESS_ADDED_TYPE || type == EventRecord.LOCAL_ADDRESS_REMOVED_TYPE;
+        assertTrue(address || type == EventRecord.LINK_UP_TYPE || type == EventRecord.LINK_DOWN_TYPE, "type " + type);
+        outcomes[switch (type) {
+            case EventRecord.LINK_UP_TYPE -> 0;
+            case EventRecord.LINK_DOWN_TYPE -> 1;
+            case EventRecord.LOCAL_ADDRESS_ADDED_TYPE -> 2;
+            default -> 3;
+        }]++;
+        assertTrue(records.getInt(at(index, EventRecord.IF_IDX)) > 0);
+        int name = at(index, EventRecord.REMOTE_ADDR);
+        int length = 0;
+        while (length < RtnlDecoder.NAME_SIZE && records.get(name + length) != 0) {
+            length++;
+        }
+        assertTrue(length < RtnlDecoder.NAME_SIZE, "a NUL within the name");
+        for (int i = length; i < RtnlDecoder.NAME_SIZE; i++) {
+            assertEquals(0, records.get(name + i), "NUL-padded");
+        }
+        int family = records.getShort(at(index, EventRecord.FAMILY)) & 0xffff;
+        int prefix = records.get(at(index, EventRecord.PREFIX_LEN)) & 0xff;
+        if (address) {
+            assertAddress(family, prefix, records, at(index, EventRecord.LOCAL_ADDR));
+        } else {
+            assertEquals(0, family);
+            assertEquals(0, prefix);
+        }
+    }
+
+    private static void assertAddress(int family, int prefix, ByteBuffer b, int addr) {
+        assertTrue(family == AF_INET || family == AF_INET6, "family " + family);
+        assertTrue(prefix <= (family == AF_INET ? 32 : 128), "prefix " + prefix);
+        if (family == AF_INET) {
+            for (int i = 4; i < 16; i++) {
+                assertEquals(0, b.get(addr + i), "an IPv4 address is 4 bytes");
+            }
+        }
+    }
+
+    /** A datagram changed by one to four mutations: random bytes, a length that lies, a cut. */
+    private static byte[] mutate(Random random, byte[] seed) {
+        byte[] b = seed.clone();
+        for (int n = 1 + random.nextInt(4); n > 0 && b.length > 0; n--) {
+            ByteBuffer buffer = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
+            switch (random.nextInt(5)) {
+                case 0, 1 -> b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+                case 2 -> { // an attribute's length or type (or anything on a 4-byte boundary)
+                    if (b.length >= 4) {
+                        int at = random.nextInt(b.length / 4) * 4 + random.nextInt(2) * 2;
+                        buffer.putShort(at, (short) (random.nextBoolean() ? random.nextInt(40) : random.nextInt(1 << 16)));
+                    }
+                }
+                case 3 -> { // the first message's own length
+                    if (b.length >= 4) {
+                        buffer.putInt(0, buffer.getInt(0) + random.nextInt(-32, 32));
+                    }
+                }
+                default -> b = Arrays.copyOf(b, random.nextInt(b.length + 1));
+            }
+        }
+        return b;
+    }
+
+    private static List<byte[]> corpus() throws IOException {
+        Path dir = Path.of("fuzz", "corpus", "rtnl");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<byte[]> seeds = new ArrayList<>();
+            for (Path f : files.sorted().toList()) {
+                seeds.add(Files.readAllBytes(f));
+            }
+            assertFalse(seeds.isEmpty(), dir + " is empty");
+            return seeds;
+        }
     }
 }
