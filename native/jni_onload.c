@@ -12,7 +12,7 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 		return JNI_ERR;
 	if (m4j_register_native_library(env) != 0 || m4j_register_record_layouts(env) != 0 ||
 	    m4j_register_network_namespace(env) != 0 || m4j_register_event_decoder(env) != 0 ||
-	    m4j_register_event_socket(env) != 0 || m4j_register_command_socket(env) != 0 ||
+	    m4j_register_command_socket(env) != 0 ||
 	    m4j_register_mptcp_channels(env) != 0 ||
 	    m4j_register_local_address_dump(env) != 0 ||
 	    m4j_register_kernel_feature_probe(env) != 0 ||

@@ -49,7 +49,6 @@ int m4j_register_native_library(JNIEnv *env);
 int m4j_register_record_layouts(JNIEnv *env);
 int m4j_register_network_namespace(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
-int m4j_register_event_socket(JNIEnv *env);
 int m4j_register_command_socket(JNIEnv *env);
 int m4j_register_mptcp_channels(JNIEnv *env);
 int m4j_register_local_address_dump(JNIEnv *env);
