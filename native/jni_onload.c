@@ -1,6 +1,5 @@
 /*
- * Binds the native methods of every class the library's users run, when the JVM loads it. The
- * stand-in kernel's bind themselves, from the library's one other exported symbol.
+ * Binds the native methods of every class with natives when the JVM loads the library.
  */
 #include "jni_support.h"
 
@@ -10,17 +9,14 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 	JNIEnv *env;
 	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
 		return JNI_ERR;
-	if (m4j_register_native_library(env) != 0 || m4j_register_record_layouts(env) != 0 ||
-	    m4j_register_network_namespace(env) != 0 || m4j_register_event_decoder(env) != 0 ||
+	if (m4j_register_native_library(env) != 0 ||
+	    m4j_register_record_layouts(env) != 0 ||
+	    m4j_register_event_decoder(env) != 0 ||
 	    m4j_register_command_socket(env) != 0 ||
-	    m4j_register_mptcp_channels(env) != 0 ||
 	    m4j_register_local_address_dump(env) != 0 ||
 	    m4j_register_kernel_feature_probe(env) != 0 ||
 	    m4j_register_sock_diag(env) != 0 ||
 	    m4j_register_rtnl_monitor(env) != 0 ||
-	    m4j_register_peer_credentials(env) != 0 ||
-	    m4j_register_thread_scheduling(env) != 0 ||
-	    m4j_register_unix_datagram(env) != 0 ||
 	    m4j_register_native_linux_calls(env) != 0)
 		return JNI_ERR;
 	return JNI_VERSION_1_8;

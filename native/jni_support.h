@@ -47,17 +47,12 @@ const char *m4j_errno_name(int err);
 /* Registration functions, one per Java class with natives (see jni_onload.c). */
 int m4j_register_native_library(JNIEnv *env);
 int m4j_register_record_layouts(JNIEnv *env);
-int m4j_register_network_namespace(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
 int m4j_register_command_socket(JNIEnv *env);
-int m4j_register_mptcp_channels(JNIEnv *env);
 int m4j_register_local_address_dump(JNIEnv *env);
 int m4j_register_kernel_feature_probe(JNIEnv *env);
 int m4j_register_sock_diag(JNIEnv *env);
 int m4j_register_rtnl_monitor(JNIEnv *env);
-int m4j_register_peer_credentials(JNIEnv *env);
-int m4j_register_thread_scheduling(JNIEnv *env);
-int m4j_register_unix_datagram(JNIEnv *env);
 int m4j_register_native_linux_calls(JNIEnv *env);
 
 #endif

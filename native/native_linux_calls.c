@@ -285,6 +285,13 @@ static jint mptcp_full_info(JNIEnv *env, jclass cls, jint fd, jobject info, jint
 	return getsockopt(fd, M4J_SOL_MPTCP, M4J_MPTCP_FULL_INFO, full, &length) == 0 ? 0 : -errno;
 }
 
+/* -1 with an exception pending for a channel without the field. */
+static jint channel_descriptor(JNIEnv *env, jclass cls, jobject channel)
+{
+	(void)cls;
+	return m4j_channel_fd(env, channel);
+}
+
 static jint effective_uid(JNIEnv *env, jclass cls)
 {
 	(void)env;
@@ -423,6 +430,7 @@ int m4j_register_native_linux_calls(JNIEnv *env)
 		{"writeCounter0", "(IJ)I", (void *)write_counter},
 		{"readCounter0", "(I)I", (void *)read_counter},
 		{"mptcpFullInfo0", "(ILjava/nio/ByteBuffer;II)I", (void *)mptcp_full_info},
+		{"channelDescriptor0", "(Ljava/lang/Object;)I", (void *)channel_descriptor},
 		{"effectiveUid0", "()I", (void *)effective_uid},
 		{"processId0", "()I", (void *)process_id},
 		{"setScheduler0", "(III)I", (void *)set_scheduler},

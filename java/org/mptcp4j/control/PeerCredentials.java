@@ -17,12 +17,12 @@ final class PeerCredentials {
 
     /** The uid of the process that connected {@code channel} (an open Unix-domain channel). */
     static int uid(SocketChannel channel) throws IOException {
-        return Transport.foreign() ? jdkPeerUid(channel) : peerUid(channel);
+        return jdkPeerUid(channel);
     }
 
     /** This process's effective uid: the owner of the files it creates. */
     static int ownUid() {
-        return Transport.foreign() ? Transport.linux().effectiveUid() : effectiveUid();
+        return Transport.linux().effectiveUid();
     }
 
     /** Uids are unsigned. */
@@ -31,8 +31,8 @@ final class PeerCredentials {
     }
 
     /**
-     * The peer's uid on the FFM transport, from the JDK's own SO_PEERCRED, with no descriptor
-     * read by reflection. The JDK's principal keeps the uid it was made for: it hashes to it,
+     * The peer's uid from the JDK's own SO_PEERCRED, with no descriptor read past the module
+     * boundary. The JDK's principal keeps the uid it was made for: it hashes to it,
      * and principals are equal when their uids are. The hash is taken for the uid only when a
      * principal made for that uid equals the peer's, so that a JDK keeping principals some other
      * way refuses the peer rather than mistakes it for another user.
@@ -54,8 +54,4 @@ final class PeerCredentials {
         }
         return uid;
     }
-
-    private static native int peerUid(Object channel) throws IOException;
-
-    private static native int effectiveUid();
 }

@@ -111,22 +111,18 @@ final class ThreadScheduling {
         return BitSet.valueOf(mask);
     }
 
-    // Each call below goes to the transport in use: the natives, or the same calls from Java (FFM).
-    // Pid 0 is the calling thread: a downcall runs on it as the native does.
+    // Pid 0 is the calling thread: the system call runs on it, through either transport.
 
     private static int fifo(int priority) {
-        return Transport.foreign() ? Transport.linux().setScheduler(0, LinuxCalls.SCHED_FIFO, priority) : setFifo(priority);
+        return Transport.linux().setScheduler(0, LinuxCalls.SCHED_FIFO, priority);
     }
 
     private static int runOn(long[] mask) {
-        return Transport.foreign() ? Transport.linux().setAffinity(0, mask) : setAffinity(mask);
+        return Transport.linux().setAffinity(0, mask);
     }
 
     /** The CPUs of the process's main thread (what taskset, cpusets and CPUAffinity= left it) into {@code mask}; their count. */
     private static int allowed(long[] mask) {
-        if (!Transport.foreign()) {
-            return allowedCpus(mask);
-        }
         LinuxCalls linux = Transport.linux();
         int result = linux.affinity(linux.processId(), mask);
         if (result < 0) {
@@ -138,10 +134,4 @@ final class ThreadScheduling {
         }
         return count;
     }
-
-    private static native int setFifo(int priority);
-
-    private static native int setAffinity(long[] mask);
-
-    private static native int allowedCpus(long[] mask);
 }

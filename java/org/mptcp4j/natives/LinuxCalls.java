@@ -121,6 +121,14 @@ public interface LinuxCalls {
      */
     int mptcpFullInfo(int fd, ByteBuffer info, int subflows, int tcpInfoSize);
 
+    /**
+     * The descriptor under a JDK socket channel (sun.nio.ch keeps it in "int fdVal", JDK 17
+     * to 25): JNI reads it past the module boundary, FFM by reflection, which needs
+     * {@code --add-opens java.base/sun.nio.ch=org.mptcp4j}. Throws IllegalArgumentException
+     * for a channel without it, IllegalStateException when the package is not open.
+     */
+    int channelDescriptor(java.nio.channels.NetworkChannel channel);
+
     // credentials, scheduling, socket pairs
 
     int AF_UNIX = 1;

@@ -1,6 +1,7 @@
 package org.mptcp4j.natives;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
 
 /**
  * {@link LinuxCalls} for the JNI transport: each method one libc call in {@code libmptcp4j.so}
@@ -157,6 +158,11 @@ final class NativeLinuxCalls implements LinuxCalls {
     }
 
     @Override
+    public int channelDescriptor(NetworkChannel channel) {
+        return channelDescriptor0(channel);
+    }
+
+    @Override
     public int effectiveUid() {
         return effectiveUid0();
     }
@@ -245,6 +251,8 @@ final class NativeLinuxCalls implements LinuxCalls {
     private static native int readCounter0(int fd);
 
     private static native int mptcpFullInfo0(int fd, ByteBuffer info, int subflows, int tcpInfoSize);
+
+    private static native int channelDescriptor0(Object channel);
 
     private static native int effectiveUid0();
 

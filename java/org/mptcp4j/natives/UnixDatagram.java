@@ -27,8 +27,7 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** A socket that sends to any address. */
     public static UnixDatagram open() throws IOException {
-        int fd = Transport.foreign() ? Transport.linux().socket(LinuxCalls.AF_UNIX,
-                LinuxCalls.SOCK_DGRAM | LinuxCalls.SOCK_CLOEXEC, 0) : openSocket();
+        int fd = Transport.linux().socket(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_DGRAM | LinuxCalls.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw failure("socket(AF_UNIX, SOCK_DGRAM)", -fd);
         }
@@ -39,7 +38,7 @@ public final class UnixDatagram implements AutoCloseable {
     public static UnixDatagram bind(String address) throws IOException {
         byte[] bytes = address(address);
         UnixDatagram socket = open();
-        int rc = Transport.foreign() ? Transport.linux().bindUnix(socket.fd, bytes) : bindUnix(socket.fd, bytes);
+        int rc = Transport.linux().bindUnix(socket.fd, bytes);
         if (rc < 0) {
             socket.close();
             throw failure("bind(" + address + ")", -rc);
@@ -61,12 +60,8 @@ public final class UnixDatagram implements AutoCloseable {
         int length = data.remaining();
         int rc;
         do {
-            if (Transport.foreign()) {
-                rc = Transport.linux().sendToUnix(fd, bytes, data, offset, length,
-                        LinuxCalls.MSG_NOSIGNAL | LinuxCalls.MSG_DONTWAIT);
-            } else {
-                rc = sendTo(fd, bytes, data.slice(), length);
-            }
+            rc = Transport.linux().sendToUnix(fd, bytes, data, offset, length,
+                    LinuxCalls.MSG_NOSIGNAL | LinuxCalls.MSG_DONTWAIT);
         } while (rc == -EINTR);
         if (rc < 0) {
             throw failure("sendto(" + address + ")", -rc);
@@ -80,18 +75,13 @@ public final class UnixDatagram implements AutoCloseable {
      * @return whether one arrived in time
      */
     public boolean receive(ByteBuffer into, int timeoutMillis) throws IOException {
-        int rc;
-        if (Transport.foreign()) {
-            LinuxCalls linux = Transport.linux();
-            rc = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis);
-            if (rc == 0) {
-                rc = -EAGAIN;
-            } else if (rc > 0) {
-                rc = linux.receive(fd, into, into.position(), into.remaining(), LinuxCalls.MSG_DONTWAIT,
-                        ByteBuffer.allocateDirect(16));
-            }
-        } else {
-            rc = receive(fd, into.slice(), into.remaining(), timeoutMillis);
+        LinuxCalls linux = Transport.linux();
+        int rc = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis);
+        if (rc == 0) {
+            rc = -EAGAIN;
+        } else if (rc > 0) {
+            rc = linux.receive(fd, into, into.position(), into.remaining(), LinuxCalls.MSG_DONTWAIT,
+                    ByteBuffer.allocateDirect(16));
         }
         if (rc == -EAGAIN) {
             return false;
@@ -107,11 +97,7 @@ public final class UnixDatagram implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            if (Transport.foreign()) {
-                Transport.linux().close(fd);
-            } else {
-                closeSocket(fd);
-            }
+            Transport.linux().close(fd);
         }
     }
 
@@ -130,14 +116,4 @@ public final class UnixDatagram implements AutoCloseable {
     private static IOException failure(String call, int errno) {
         return new IOException(call + ": " + Errno.name(errno) + " (" + Errno.text(errno) + ")");
     }
-
-    private static native int openSocket();
-
-    private static native int bindUnix(int fd, byte[] address);
-
-    private static native int sendTo(int fd, byte[] address, ByteBuffer data, int length);
-
-    private static native int receive(int fd, ByteBuffer into, int length, int timeoutMillis);
-
-    private static native int closeSocket(int fd);
 }

@@ -110,7 +110,7 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /**
-     * The open descriptor for native code; -1 for {@link #current()}.
+     * The open descriptor, for the system calls that enter it; -1 for {@link #current()}.
      *
      * @return the descriptor, or -1
      */
@@ -208,11 +208,7 @@ public final class NetworkNamespace implements AutoCloseable {
         int f = fd;
         if (f >= 0) {
             fd = -2;
-            if (Transport.foreign()) {
-                Transport.linux().close(f);
-            } else {
-                close(f);
-            }
+            Transport.linux().close(f);
         }
     }
 
@@ -221,12 +217,9 @@ public final class NetworkNamespace implements AutoCloseable {
         return this == CURRENT ? "the current network namespace" : "network namespace " + name;
     }
 
-    // Each call below goes to the transport in use: the natives, or the same steps in Java (FFM).
+    // The system calls go to the transport in use (JNI or FFM); the steps are these, once.
 
     private static int openFile(String path) throws IOException {
-        if (!Transport.foreign()) {
-            return open(path);
-        }
         LinuxCalls linux = Transport.linux();
         int fd = check(linux.open(path, LinuxCalls.O_RDONLY | LinuxCalls.O_CLOEXEC), "open network namespace");
         // Refuse other files now rather than fail obscurely at the first setns().
@@ -239,38 +232,24 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     private static int duplicateFd(int fd) throws IOException {
-        return Transport.foreign()
-                ? check(Transport.linux().duplicate(fd), "duplicate network namespace descriptor")
-                : duplicate(fd);
+        return check(Transport.linux().duplicate(fd), "duplicate network namespace descriptor");
     }
 
     private static int enterFd(int fd) throws IOException {
-        return Transport.foreign()
-                ? check(NamespaceEntry.enter(Transport.linux(), fd), "setns(CLONE_NEWNET)")
-                : enter(fd);
+        return check(NamespaceEntry.enter(Transport.linux(), fd), "setns(CLONE_NEWNET)");
     }
 
     private static void leaveTo(int saved) {
-        if (Transport.foreign()) {
-            NamespaceEntry.leave(Transport.linux(), saved);
-        } else {
-            leave(saved);
-        }
+        NamespaceEntry.leave(Transport.linux(), saved);
     }
 
     private static long inodeOf(int fd) throws IOException {
-        if (!Transport.foreign()) {
-            return inode(fd);
-        }
         long inode = Transport.linux().inode(fd);
         check((int) Math.min(inode, 0), "stat network namespace");
         return inode;
     }
 
     private static int indexOf(int fd, String name) throws IOException {
-        if (!Transport.foreign()) {
-            return interfaceIndex(fd, name);
-        }
         LinuxCalls linux = Transport.linux();
         int saved = check(NamespaceEntry.enter(linux, fd), "enter network namespace");
         try {
@@ -281,9 +260,6 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     private static byte[] nameOf(int fd, int index) throws IOException {
-        if (!Transport.foreign()) {
-            return interfaceName(fd, index);
-        }
         LinuxCalls linux = Transport.linux();
         int saved = check(NamespaceEntry.enter(linux, fd), "enter network namespace");
         try {
@@ -293,28 +269,11 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
-    /** {@code rc}, or for a negative errno the IOException the native side throws: "operation: text (NAME)". */
+    /** {@code rc}, or for a negative errno an IOException "operation: text (NAME)". */
     private static int check(int rc, String operation) throws IOException {
         if (rc < 0 && rc != NamespaceEntry.STAYED) {
             throw new IOException(operation + ": " + Errno.text(-rc) + " (" + Errno.name(-rc) + ")");
         }
         return rc;
     }
-
-    private static native int open(String path) throws IOException;
-
-    private static native void close(int fd);
-
-    private static native int duplicate(int fd) throws IOException;
-
-    private static native int enter(int fd) throws IOException;
-
-    /** Returns the thread to {@code saved}; the process aborts if it cannot (the thread would stay in the wrong namespace). */
-    private static native void leave(int saved);
-
-    private static native long inode(int fd) throws IOException;
-
-    private static native int interfaceIndex(int fd, String name) throws IOException;
-
-    private static native byte[] interfaceName(int fd, int index) throws IOException;
 }

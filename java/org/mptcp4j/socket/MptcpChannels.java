@@ -1,7 +1,6 @@
 package org.mptcp4j.socket;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -274,47 +273,15 @@ public final class MptcpChannels {
         return descriptor(channel);
     }
 
-    // Each call below goes to the transport in use: the natives, or the same steps in Java (FFM).
+    // The system calls below go to the transport in use, JNI or FFM.
 
     /** The field of the JDK's channel classes that holds their descriptor. */
-    private static final ClassValue<Field> DESCRIPTOR_FIELD = new ClassValue<>() {
-        @Override
-        protected Field computeValue(Class<?> type) {
-            try {
-                Field field = type.getDeclaredField("fdVal");
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                return null;
-            } catch (RuntimeException e) { // InaccessibleObjectException: the package is not open to us
-                throw new IllegalStateException("MPTCP channels on the FFM transport read the JDK channel's"
-                        + " descriptor by reflection: run with --add-opens java.base/sun.nio.ch=org.mptcp4j"
-                        + " (=ALL-UNNAMED on the class path); the JNI transport needs no such option", e);
-            }
-        }
-    };
-
-    private static int descriptor(NetworkChannel channel) throws IOException {
-        if (!Transport.foreign()) {
-            return fd(channel);
-        }
-        Field field = DESCRIPTOR_FIELD.get(channel.getClass());
-        if (field == null) {
-            throw new IllegalArgumentException("not a JDK socket channel (no fdVal field)");
-        }
-        try {
-            return field.getInt(channel);
-        } catch (IllegalAccessException e) {
-            throw new IOException(e);
-        }
+    private static int descriptor(NetworkChannel channel) {
+        return Transport.linux().channelDescriptor(channel);
     }
 
-    /** What native/mptcp_channels.c's replace does, in Java: a socket of {@code protocol} made in the namespace, put under {@code fd}. */
+    /** A socket of {@code protocol} made in the namespace, put under {@code fd} with the old one's options. */
     private static void replaceSocket(int fd, int netnsFd, int protocol) throws IOException {
-        if (!Transport.foreign()) {
-            replace(fd, netnsFd, protocol);
-            return;
-        }
         LinuxCalls linux = Transport.linux();
         int family = linux.intOption(fd, SOL_SOCKET, SO_DOMAIN);
         int reuse = linux.intOption(fd, SOL_SOCKET, SO_REUSEADDR);
@@ -346,7 +313,7 @@ public final class MptcpChannels {
         failOn(rc, "put the new socket under the channel");
     }
 
-    /** The IOException the natives throw for a negative errno: "operation: text (NAME)". */
+    /** The IOException for a negative errno: "operation: text (NAME)". */
     private static void failOn(int rc, String operation) throws IOException {
         if (rc < 0) {
             throw new IOException(operation + ": " + Errno.text(-rc) + " (" + Errno.name(-rc) + ")");
@@ -354,28 +321,18 @@ public final class MptcpChannels {
     }
 
     private static int intOption(int fd, int level, int name) throws IOException {
-        if (!Transport.foreign()) {
-            return option(fd, level, name);
-        }
         int value = Transport.linux().intOption(fd, level, name);
         failOn(value, "getsockopt");
         return value;
     }
 
-    /** What native/mptcp_channels.c's info does, in Java: the connection and its subflows as diag records; their count. */
+    /** The connection and its subflows (MPTCP_FULL_INFO) as diag records; their count. */
     private static int fullInfo(int fd, ByteBuffer out) throws IOException {
-        if (!Transport.foreign()) {
-            return info(fd, out);
-        }
         ByteBuffer info = ByteBuffer.allocateDirect(DiagRecordWriter.fullInfoSize(MAX_SUBFLOWS)).order(ByteOrder.nativeOrder());
         failOn(Transport.linux().mptcpFullInfo(fd, info, MAX_SUBFLOWS, DiagRecordWriter.FULL_INFO_TCP_INFO_SIZE),
                 "getsockopt(MPTCP_FULL_INFO)");
         return new DiagRecordWriter().fullInfo(info, MAX_SUBFLOWS, out);
     }
-
-    static native int fd(Object channel);
-
-    static native void replace(int fd, int netnsFd, int protocol) throws IOException;
 
     /** SO_PROTOCOL: IPPROTO_MPTCP or IPPROTO_TCP. */
     private static int protocol(int fd) throws IOException {
@@ -413,9 +370,4 @@ public final class MptcpChannels {
     private static int tcpIsMptcp(int fd) throws IOException {
         return intOption(fd, IPPROTO_TCP, TCP_IS_MPTCP);
     }
-
-    /** getsockopt of an int option. */
-    static native int option(int fd, int level, int name) throws IOException;
-
-    static native int info(int fd, ByteBuffer out) throws IOException;
 }

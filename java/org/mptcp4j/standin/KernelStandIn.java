@@ -51,8 +51,8 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private final ByteBuffer events = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private final ByteBuffer answers = ByteBuffer.allocateDirect(DATAGRAM_MAX);
     private final ByteBuffer received = ByteBuffer.allocateDirect(DATAGRAM_MAX);
-    /** Where the FFM transport's receive puts the sender's address, which nothing reads. */
-    private final ByteBuffer sender = Transport.foreign() ? ByteBuffer.allocateDirect(16) : null;
+    /** Where the receive puts the sender's address, which nothing reads. */
+    private final ByteBuffer sender = ByteBuffer.allocateDirect(16);
     private int eventsFd = -1;
     private int commandsFd = -1;
     private int eventSocketFd = -1;
@@ -60,9 +60,6 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private volatile LongSupplier clock = System::nanoTime;
 
     static {
-        if (!Transport.foreign()) {
-            registerNatives();
-        }
         // Their static initializers register the hooks this stand-in reaches them by.
         try {
             MethodHandles.lookup().ensureInitialized(PathManager.class);
@@ -105,9 +102,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     }
 
     private static long pair() {
-        long fds = Transport.foreign()
-                ? Transport.linux().socketPair(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_SEQPACKET | LinuxCalls.SOCK_CLOEXEC, 0)
-                : socketPair();
+        long fds = Transport.linux().socketPair(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_SEQPACKET | LinuxCalls.SOCK_CLOEXEC, 0);
         if (fds < 0) {
             throw new MptcpException("create a socket pair", (int) -fds, null);
         }
@@ -285,13 +280,10 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
         }
     }
 
-    // Each call below goes to the transport in use: the natives, or the same steps in Java (FFM).
+    // The system calls below go to the transport in use, JNI or FFM.
 
     /** Sends the first {@code length} bytes of {@code buffer} as one datagram; 0 or a negative errno. */
     private static int sendDatagram(int fd, ByteBuffer buffer, int length) {
-        if (!Transport.foreign()) {
-            return send(fd, buffer, length);
-        }
         int rc;
         while ((rc = Transport.linux().send(fd, buffer, 0, length, LinuxCalls.MSG_NOSIGNAL)) < 0) {
             if (rc != -Errno.EINTR) {
@@ -306,9 +298,6 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
      * buffer}: its length, 0 when none came, -EMSGSIZE when it did not fit, or a negative errno.
      */
     private int receiveDatagram(int fd, ByteBuffer buffer, int timeoutMillis) {
-        if (!Transport.foreign()) {
-            return receive(fd, buffer, timeoutMillis);
-        }
         LinuxCalls linux = Transport.linux();
         int revents;
         while ((revents = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis)) == -Errno.EINTR) {
@@ -336,24 +325,6 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     }
 
     private static void closeFd(int fd) {
-        if (Transport.foreign()) {
-            Transport.linux().close(fd);
-        } else {
-            close(fd);
-        }
+        Transport.linux().close(fd);
     }
-
-    /**
-     * Binds the natives below: only a process that stands in for the kernel needs them. The FFM
-     * transport has none to bind.
-     */
-    private static native void registerNatives();
-
-    private static native long socketPair();
-
-    private static native int send(int fd, ByteBuffer buffer, int length);
-
-    private static native int receive(int fd, ByteBuffer buffer, int timeoutMillis);
-
-    private static native void close(int fd);
 }

@@ -9,7 +9,9 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
 
 /**
  * {@link LinuxCalls} on the Foreign Function and Memory API (JDK 22+): libc called directly,
@@ -490,6 +492,37 @@ final class ForeignLinuxCalls implements LinuxCalls {
             return Math.min(rc, 0);
         } catch (Throwable t) {
             throw failed(t);
+        }
+    }
+
+    /** The JDK channels' "int fdVal", per channel class; null where a class has none. */
+    private static final ClassValue<Field> DESCRIPTOR_FIELD = new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> type) {
+            try {
+                Field field = type.getDeclaredField("fdVal");
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException e) {
+                return null;
+            } catch (RuntimeException e) { // InaccessibleObjectException: the package is not open to us
+                throw new IllegalStateException("MPTCP channels on the FFM transport read the JDK channel's"
+                        + " descriptor by reflection: run with --add-opens java.base/sun.nio.ch=org.mptcp4j"
+                        + " (=ALL-UNNAMED on the class path); the JNI transport needs no such option", e);
+            }
+        }
+    };
+
+    @Override
+    public int channelDescriptor(NetworkChannel channel) {
+        Field field = DESCRIPTOR_FIELD.get(channel.getClass());
+        if (field == null) {
+            throw new IllegalArgumentException("not a JDK socket channel (no fdVal field)");
+        }
+        try {
+            return field.getInt(channel);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 
