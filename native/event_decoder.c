@@ -1,6 +1,6 @@
 /*
  * The decoder the event socket runs. No JNI here, so that the fuzzers and the C tests link it
- * alone; the natives of org.mptcp4j.netlink.EventDecoder are in event_decoder_jni.c.
+ * alone; the natives of org.mptcp4j.netlink.NativeEventDecoder are in event_decoder_jni.c.
  */
 #include "event_decoder.h"
 

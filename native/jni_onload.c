@@ -12,7 +12,6 @@ __attribute__((visibility("default"))) jint JNI_OnLoad(JavaVM *vm, void *reserve
 	if (m4j_register_native_library(env) != 0 ||
 	    m4j_register_record_layouts(env) != 0 ||
 	    m4j_register_event_decoder(env) != 0 ||
-	    m4j_register_event_socket(env) != 0 ||
 	    m4j_register_native_linux_calls(env) != 0)
 		return JNI_ERR;
 	return JNI_VERSION_1_8;

@@ -48,7 +48,6 @@ const char *m4j_errno_name(int err);
 int m4j_register_native_library(JNIEnv *env);
 int m4j_register_record_layouts(JNIEnv *env);
 int m4j_register_event_decoder(JNIEnv *env);
-int m4j_register_event_socket(JNIEnv *env);
 int m4j_register_native_linux_calls(JNIEnv *env);
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * A path-manager command as Java writes it into the command socket's request buffer
- * (org.mptcp4j.netlink.CommandRequest) and native code encodes it into a generic-netlink
- * request with libnl. One layout and one encoder serve every MPTCP_PM_CMD_*: the presence
- * bits say which attributes go on the wire. Host byte order throughout.
+ * (org.mptcp4j.netlink.CommandRequest), which the Java encoders turn into a generic-netlink
+ * request. The C here is the tests' reference only: src/test/c/libnl_encode.c encodes the same
+ * records with libnl, and UpstreamCommandEncoderDifferentialTest compares the bytes. One layout
+ * serves every MPTCP_PM_CMD_*: the presence bits say which attributes go on the wire. Host
+ * byte order throughout.
  *
  * mptcp4j_pm_address (32 bytes), one MPTCP_PM_ADDR_ATTR_* nest:
  *
@@ -36,9 +38,9 @@
  *
  * The remote address's id travels without MPTCP4J_ADDR_HAS_ID: upstream has no remote id on
  * the wire, v0.95's SUB_CREATE needs one (rem_id). Commands the upstream family lacks
- * (v0.95's SET_FILTER and EXIST) are encoded in Java, never by command_codec.c.
+ * (v0.95's SET_FILTER and EXIST) have no libnl reference.
  *
- * The kernel's answers are decoded as in mptcp4j/command_reply.h.
+ * The kernel's answers are decoded in Java (ReplyDecoder).
  */
 #ifndef MPTCP4J_COMMAND_REQUEST_H
 #define MPTCP4J_COMMAND_REQUEST_H

@@ -73,7 +73,7 @@ _Static_assert(sizeof(struct mptcp4j_event_record) == MPTCP4J_EVENT_RECORD_SIZE,
 /*
  * Record types beyond the kernel's event ids. EVENTS_LOST marks the place in the stream
  * where the kernel reported ENOBUFS: events were dropped there, how many is unknown.
- * The rtnetlink monitor (native/rtnl_monitor.c) writes the local address and link records:
+ * The rtnetlink monitor (RtnlDecoder, in Java) writes the local address and link records:
  * family, local_addr, prefix_len, if_idx, flags (IFA_F_* or IFF_*, low 16 bits), and the
  * interface's name NUL-padded in remote_addr. Java writes the SUBFLOW_TIMEOUT records
  * (0x8020) from sock_diag.

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the native codec (native/event_decoder.c, netlink_error.c) on
+ * Unit tests of the native event decoder (native/event_decoder.c) on
  * the bytes the kernel really sent (the fuzzers' seed corpus, fuzz/corpus) and on hand-built
  * ones. Run by ctest, under ASan + UBSan or valgrind (bin/native-checks).
  *
@@ -7,21 +7,17 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/genl.h>
-#include <netlink/handlers.h>
-#include <netlink/socket.h>
 
 #include "corpus.h"
 #include "event_decoder.h"
 #include "expect.h"
 #include "mptcp4j/mptcp_uapi.h"
-#include "netlink_error.h"
 
 #define FAMILY_ID 0x1c /* the mptcp_pm family id when the corpus was captured */
 
@@ -180,57 +176,6 @@ static void one_datagram_of_every_event(void)
 	free(all);
 }
 
-/* The error the next datagram libnl reads carries (error_datagram). */
-static int datagram_error;
-
-/* Stands in for libnl's recvmsg: one datagram of an NLMSG_ERROR carrying datagram_error, from the kernel. */
-static int error_datagram(struct nl_sock *sk, struct sockaddr_nl *from, unsigned char **buf, struct ucred **creds)
-{
-	(void)sk;
-	(void)creds;
-	struct nlmsghdr *nlh = calloc(1, NLMSG_SPACE(sizeof(struct nlmsgerr)));
-	if (nlh == NULL)
-		abort();
-	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(struct nlmsgerr));
-	nlh->nlmsg_type = NLMSG_ERROR;
-	struct nlmsgerr *e = NLMSG_DATA(nlh);
-	e->error = datagram_error;
-	e->msg.nlmsg_len = NLMSG_HDRLEN;
-	memset(from, 0, sizeof(*from));
-	from->nl_family = AF_NETLINK;
-	*buf = (unsigned char *)nlh;
-	return (int)nlh->nlmsg_len;
-}
-
-/*
- * An error the kernel never sends (it sends -4095..-1) is EPROTO, INT_MIN among them, whose
- * negation does not fit an int: as netlink_error_capture's handler reads it from libnl.
- */
-static void errors_no_kernel_sends_are_eproto(void)
-{
-	static const int cases[][2] = {
-		{-1, 1}, {-EINVAL, EINVAL}, {-4095, 4095}, {-4096, EPROTO}, {INT_MIN, EPROTO}, {1, EPROTO}, {INT_MAX, EPROTO},
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int error = cases[i][0], expected = cases[i][1];
-		EXPECT(netlink_errno(error) == expected);
-
-		struct nl_sock *sk = nl_socket_alloc();
-		struct nl_cb *cb = sk != NULL ? nl_socket_get_cb(sk) : NULL;
-		if (cb == NULL)
-			abort();
-		struct netlink_error captured;
-		EXPECT(netlink_error_capture(sk, &captured) == 0);
-		nl_cb_overwrite_recv(cb, error_datagram);
-		nl_cb_put(cb);
-		nl_socket_disable_seq_check(sk);
-		datagram_error = error;
-		EXPECT(nl_recvmsgs_default(sk) < 0);
-		EXPECT(captured.error == expected);
-		nl_socket_free(sk);
-	}
-}
-
 static int load(const char *root, const char *name, struct corpus *c)
 {
 	char dir[4096];
@@ -251,7 +196,6 @@ int main(int argc, char **argv)
 	server_side_created_event();
 	every_cut_is_truncated();
 	one_datagram_of_every_event();
-	errors_no_kernel_sends_are_eproto();
 	corpus_free(&events);
 	printf("codec_test: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;

@@ -173,7 +173,7 @@ final class Manuals {
                         --types T,...      only these event types, e.g. CREATED,SUB_CLOSED
                                            (the others are dropped before they reach Java)
                         --busy-poll        poll without sleeping (one core busy, lowest latency)
-                        --decoding WHERE   java (the default: C only receives) or native (libnl)
+                        --decoding WHERE   java (the default) or native (libnl, JNI only)
                         --dev IF,...       local address and link changes of these interfaces only
                         --not-dev IF,...   never of these interfaces
                         --loopback         also loopback addresses (left out by default)
@@ -236,7 +236,7 @@ final class Manuals {
                         --idle STRATEGY             blocking (default), busy-spin or yielding
                         --receive-buffer BYTES      the event socket's receive buffer: bytes, or with K, M or G
                                                     (default 2M)
-                        --decoding WHERE            java (the default: C only receives) or native (libnl)
+                        --decoding WHERE            java (the default) or native (libnl, JNI only)
                         --loop-priority N|off       each event loop thread runs under SCHED_FIFO at priority N
                                                     (1..99): an event wakes it ahead of every ordinary thread,
                                                     however busy the CPUs are; with --idle busy-spin it keeps

@@ -3,15 +3,15 @@ package org.mptcp4j.loop;
 import org.mptcp4j.natives.Transport;
 
 /**
- * Where the kernel's event messages are parsed into records. Both give the same records and
- * the same counters, allocate nothing, and cost one JNI call per poll.
+ * Where the kernel's event messages are parsed into records, once received into a buffer.
+ * Both give the same records and the same counters and allocate nothing.
  */
 public enum EventDecoding {
-    /** In C with libnl, as they are received: the JNI transport only. */
+    /** In C with libnl, one JNI call per datagram: the JNI transport only. */
     NATIVE,
     /**
-     * In Java: C only receives the datagrams into a buffer Java parses. The default: about 2.5
-     * times faster than libnl's parsing (JMH, benchmarks/README.md).
+     * In Java. The default: about 2.5 times faster than libnl's parsing (JMH,
+     * benchmarks/README.md).
      */
     JAVA;
 

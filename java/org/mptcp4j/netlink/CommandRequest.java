@@ -35,11 +35,6 @@ public final class CommandRequest {
     static final int A_IF_IDX = 12;
     static final int A_ADDR = 16;
 
-    static final int[] LAYOUT = {
-        SIZE, ADDRESS_SIZE, CMD, LOC_ID, PRESENT, TOKEN, RCV_ADD_ADDRS, SUBFLOWS, ADDR, REMOTE, EVENT_FLAGS,
-        A_FAMILY, A_PORT, A_ID, A_PRESENT, A_FLAGS, A_IF_IDX, A_ADDR,
-    };
-
     static final int HAS_TOKEN = 0x1;
     static final int HAS_LOC_ID = 0x2;
     static final int HAS_ADDR = 0x4;

@@ -11,7 +11,7 @@ import org.mptcp4j.protocol.ConnectionInfo;
 import org.mptcp4j.protocol.SubflowInfo;
 
 /**
- * The flyweight over one diag record (include/mptcp4j/diag_record.h, checked at load): a
+ * The flyweight over one diag record (laid out by DiagRecordWriter's constants): a
  * connection, a listener or a subflow as sock_diag or MPTCP_FULL_INFO report it. Accessors
  * allocate nothing but {@link #local()} and {@link #remote()}.
  *
@@ -29,10 +29,6 @@ public final class DiagRecord {
     public static final int CONNECTION = 1;
     public static final int SUBFLOW = 2;
     public static final int LISTENER = 3;
-    static final int[] LAYOUT = {
-        SIZE, 0, 1, 2, 4, 6, 8, 12, 16, 20, 21, 22, 23, 24, 25, 26, 27, 28, 32, 36, 40, 44, 48, 52, 56, 60,
-        64, 72, 80, 88, 96, 104, 112, 128,
-    };
 
     private final ByteBuffer buffer;
     private int base;

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import org.mptcp4j.natives.LinuxCalls;
 
 /**
- * Diag records (include/mptcp4j/diag_record.h) written from what the kernel hands out: for
+ * Diag records written from what the kernel hands out: for
  * sock_diag's answers ({@link JavaSockDiag}) and a socket's own MPTCP_FULL_INFO
  * ({@link #fullInfo}). A struct the kernel sent shorter than the one read (an older kernel)
  * reads as if zero-filled past its end. One thread uses a writer: it keeps one scratch struct.
@@ -28,7 +28,7 @@ public final class DiagRecordWriter {
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
 
-    // The record's fields (diag_record.h).
+    // The record's fields: offsets in a record, which DiagRecord reads.
     static final int KIND = 0;
     static final int STATE = 1;
     static final int FAMILY = 2;

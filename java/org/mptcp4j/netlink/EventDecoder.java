@@ -7,19 +7,15 @@ import org.mptcp4j.protocol.EventCounter;
 
 /**
  * An event decoder applied to bytes given from Java instead of a socket, for tests and
- * benchmarks of decoding on its own: the same C code {@link EventSocket#poll} runs, or the
- * pure-Java decoder of the raw mode.
+ * benchmarks of decoding on its own: either decoder {@link EventSocket#poll} runs, the C one
+ * (JNI transport) or the pure-Java one.
  */
 public final class EventDecoder {
     private final ByteBuffer records;
     private final ByteBuffer counters;
     private final EventRecord record;
-    private final int familyId;
-    private final boolean hostOrderPorts;
     private final int capacity;
-    /** Null: the native decoder. */
-    private final JavaEventDecoder java;
-    private long typeMask = ~0L;
+    private final EventDatagramDecoder decoder;
 
     /** A native decoder for messages of generic-netlink family {@code familyId}. */
     public EventDecoder(int familyId, int recordCapacity) {
@@ -34,29 +30,22 @@ public final class EventDecoder {
     /** A decoder for messages of {@code familyId} in {@code dialect}. */
     public EventDecoder(int familyId, int recordCapacity, boolean java, Dialect dialect) {
         RecordLayouts.ensureChecked();
-        this.familyId = familyId;
-        this.hostOrderPorts = dialect.hostOrderPorts();
         this.capacity = recordCapacity;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
-        this.java = java ? new JavaEventDecoder(familyId, records, counters, dialect) : null;
+        this.decoder = java ? new JavaEventDecoder(familyId, records, counters, dialect)
+                : new NativeEventDecoder(familyId, records, counters, dialect);
     }
 
     public EventDecoder typeMask(long mask) {
-        this.typeMask = mask;
-        if (java != null) {
-            java.typeMask(mask);
-        }
+        decoder.typeMask(mask);
         return this;
     }
 
     /** Decodes one datagram: the first {@code length} bytes of the direct, native-order buffer {@code raw}. */
     public int decode(ByteBuffer raw, int length) {
-        if (java != null) {
-            return java.decode(raw, 0, length, 0, 0, capacity);
-        }
-        return decode(raw, length, records, counters, familyId, typeMask, hostOrderPorts);
+        return decoder.decode(raw, 0, length, 0, 0, capacity);
     }
 
     public EventRecord record(int index) {
@@ -66,8 +55,4 @@ public final class EventDecoder {
     public long counter(EventCounter counter) {
         return counters.getLong(counter.ordinal() * Long.BYTES);
     }
-
-    /** The native decoder into the caller's buffers: the fuzz test compares its records with the Java one's byte for byte. */
-    static native int decode(ByteBuffer raw, int length, ByteBuffer records, ByteBuffer counters,
-            int familyId, long typeMask, boolean hostOrderPorts);
 }

@@ -14,27 +14,30 @@ import org.mptcp4j.protocol.TrafficTap;
 /**
  * The socket joined to the kernel's path-manager events group of one network namespace
  * ({@code mptcp_pm_events}, or {@code mptcp_events} of the v0.95 {@link Dialect}).
- * {@link #poll} receives every pending event in one native call and decodes it into records
- * that {@link #record} reads in place: nothing is copied or allocated per event.
+ * {@link #poll} receives every pending datagram into one buffer ({@link JavaEventChannel}, over
+ * the system calls of either transport) and decodes them into records that {@link #record}
+ * reads in place, in Java or, on JNI when asked, by the C decoder: nothing is copied or
+ * allocated per event.
  *
  * <p>One thread polls at a time; {@link #wakeup} and {@link #close} may come from any thread:
- * close wakes a blocked poll and frees the native socket only once no poll is running.
+ * close wakes a blocked poll and closes the socket only once no poll is running.
  */
 public final class EventSocket implements AutoCloseable {
     /** 2 MiB: about two thousand events of backlog before the kernel drops any. */
     public static final int DEFAULT_RECEIVE_BUFFER = 2 << 20;
     public static final int DEFAULT_RECORD_CAPACITY = 256;
 
-    /** Raw mode: room for several full datagrams (32 KiB each at most). */
+    /** Room for several full datagrams (32 KiB each at most). */
     private static final int RAW_BUFFER_SIZE = 256 << 10;
 
     private final ByteBuffer records;
     private final ByteBuffer counters;
     private final EventRecord record;
     private final int capacity;
-    /** Raw mode only: the datagrams native code received, and the Java decoder that reads them. */
+    /** The datagrams received, each behind its header, and the decoder that reads them. */
     private final ByteBuffer raw;
-    private final JavaEventDecoder javaDecoder;
+    private final EventDatagramDecoder decoder;
+    private final boolean javaDecoding;
     private int rawPosition;
     private int rawLimit;
     /** Also told of each datagram {@link #poll} receives, when recording; else null. */
@@ -43,13 +46,10 @@ public final class EventSocket implements AutoCloseable {
     private int datagramDone;
     private final NetworkNamespace namespace;
     private final Dialect dialect;
-    /** Held while native code uses the socket; close takes it before freeing. */
+    /** Held while the socket is used; close takes it before closing. */
     private final ReentrantLock pollLock = new ReentrantLock();
-    /** The native socket (JNI); on FFM {@link #FOREIGN} while open. 0 once closed. */
-    private volatile long handle;
-    /** The socket in Java on the FFM transport, else null. */
     private final JavaEventChannel channel;
-    private static final long FOREIGN = -1;
+    private volatile boolean closed;
 
     /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
     private EventSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int receiveBuffer,
@@ -68,22 +68,14 @@ public final class EventSocket implements AutoCloseable {
         this.record = new EventRecord(records);
         this.capacity = recordCapacity;
         // Without the native library the datagrams are decoded in Java whatever was asked.
-        boolean foreign = Transport.foreign();
-        javaDecoding |= foreign;
-        this.raw = javaDecoding ? ByteBuffer.allocateDirect(RAW_BUFFER_SIZE).order(ByteOrder.nativeOrder()) : null;
-        if (foreign) {
-            this.channel = fd < 0
-                    ? JavaEventChannel.open(namespace.fd(), dialect.family(), dialect.eventGroup(), receiveBuffer, counters)
-                    : JavaEventChannel.adopt(fd, familyId, counters);
-            this.handle = FOREIGN;
-        } else {
-            this.channel = null;
-            this.handle = fd < 0
-                    ? open(namespace.fd(), dialect.family(), dialect.eventGroup(), dialect.hostOrderPorts(),
-                            receiveBuffer, records, counters, raw)
-                    : adopt(fd, familyId, dialect.hostOrderPorts(), records, counters, raw);
-        }
-        this.javaDecoder = javaDecoding ? new JavaEventDecoder(familyId(), records, counters, dialect) : null;
+        this.javaDecoding = javaDecoding || Transport.foreign();
+        this.raw = ByteBuffer.allocateDirect(RAW_BUFFER_SIZE).order(ByteOrder.nativeOrder());
+        this.channel = fd < 0
+                ? JavaEventChannel.open(namespace.fd(), dialect.family(), dialect.eventGroup(), receiveBuffer, counters)
+                : JavaEventChannel.adopt(fd, familyId, counters);
+        int id = channel.familyId();
+        this.decoder = this.javaDecoding ? new JavaEventDecoder(id, records, counters, dialect)
+                : new NativeEventDecoder(id, records, counters, dialect);
     }
 
     /**
@@ -97,8 +89,9 @@ public final class EventSocket implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(NetworkNamespace, int, int)}; with {@code javaDecoding} native code only
-     * receives and the datagrams are decoded in Java ({@link JavaEventDecoder}).
+     * As {@link #open(NetworkNamespace, int, int)}; with {@code javaDecoding} the datagrams are
+     * decoded in Java ({@link JavaEventDecoder}), else by the C decoder of the JNI transport
+     * (in Java on FFM, which has none).
      */
     public static EventSocket open(NetworkNamespace namespace, int receiveBuffer, int recordCapacity,
             boolean javaDecoding) {
@@ -116,7 +109,7 @@ public final class EventSocket implements AutoCloseable {
      * An event socket over {@code fd}, one end of a connected datagram socket pair whose other
      * end sends event messages of family {@code familyId} in the kernel's place (a
      * {@link org.mptcp4j.standin.KernelStandIn} replaying recorded traffic). {@link #namespace()} is then the
-     * caller's. The socket owns {@code fd} from now on; the native side closes it when adopting fails.
+     * caller's. The socket owns {@code fd} from now on.
      */
     public static EventSocket adopt(int fd, Dialect dialect, int familyId, int recordCapacity, boolean javaDecoding) {
         return new EventSocket(dialect, NetworkNamespace.current(), fd, familyId, DEFAULT_RECEIVE_BUFFER, recordCapacity,
@@ -135,21 +128,8 @@ public final class EventSocket implements AutoCloseable {
      * @return the number of records now readable with {@link #record}
      */
     public int poll(int timeoutMillis) {
-        if (javaDecoder != null) {
-            int n = decodeRaw();
-            return n > 0 ? n : pollAndDecodeRaw(timeoutMillis);
-        }
-        int n;
-        pollLock.lock();
-        try {
-            n = poll(handle(), timeoutMillis);
-        } finally {
-            pollLock.unlock();
-        }
-        if (n < 0) {
-            throw new MptcpException("receive MPTCP events", -n, null);
-        }
-        return n;
+        int n = decodeRaw();
+        return n > 0 ? n : pollAndDecodeRaw(timeoutMillis);
     }
 
     private int pollAndDecodeRaw(int timeoutMillis) {
@@ -169,8 +149,8 @@ public final class EventSocket implements AutoCloseable {
         int used;
         pollLock.lock();
         try {
-            long h = handle();
-            used = channel != null ? channel.pollRaw(raw, timeoutMillis) : pollRaw(h, timeoutMillis);
+            checkOpen();
+            used = channel.pollRaw(raw, timeoutMillis);
         } finally {
             pollLock.unlock();
         }
@@ -187,13 +167,13 @@ public final class EventSocket implements AutoCloseable {
             int length = raw.getInt(rawPosition);
             long rxNanos = raw.getLong(rawPosition + 8);
             if (length == EventRecord.RAW_EVENTS_LOST) {
-                javaDecoder.lost(rxNanos, n++);
+                JavaEventDecoder.lost(records, rxNanos, n++);
                 rawPosition += EventRecord.RAW_HEADER_SIZE;
                 continue;
             }
             int start = rawPosition + EventRecord.RAW_HEADER_SIZE;
-            n += javaDecoder.decode(raw, start + datagramDone, length - datagramDone, rxNanos, n, capacity);
-            datagramDone += javaDecoder.consumed();
+            n += decoder.decode(raw, start + datagramDone, length - datagramDone, rxNanos, n, capacity);
+            datagramDone += decoder.consumed();
             if (datagramDone < length) {
                 break; // the records are full: the rest of this datagram comes next poll
             }
@@ -222,7 +202,7 @@ public final class EventSocket implements AutoCloseable {
      * @return the datagrams handed over
      */
     public int receiveDatagrams(int timeoutMillis, DatagramSink sink) {
-        if (javaDecoder == null) {
+        if (!javaDecoding) {
             throw new IllegalStateException("datagrams are received undecoded with Java decoding only");
         }
         return handOver(receiveRaw(timeoutMillis), sink);
@@ -233,7 +213,7 @@ public final class EventSocket implements AutoCloseable {
      * decoded (null: no more): how a daemon records its events. Java decoding only.
      */
     public void tap(TrafficTap tap) {
-        if (tap != null && javaDecoder == null) {
+        if (tap != null && !javaDecoding) {
             throw new IllegalStateException("datagrams are tapped with Java decoding only");
         }
         this.tap = tap;
@@ -261,13 +241,13 @@ public final class EventSocket implements AutoCloseable {
      * queued in the socket (an ENOBUFS report too). Does not wait; from the polling thread.
      */
     public boolean pending() {
-        if (javaDecoder != null && rawPosition < rawLimit) {
+        if (rawPosition < rawLimit) {
             return true;
         }
         pollLock.lock();
         try {
-            long h = handle();
-            return channel != null ? channel.pending() : pending(h);
+            checkOpen();
+            return channel.pending();
         } finally {
             pollLock.unlock();
         }
@@ -280,35 +260,26 @@ public final class EventSocket implements AutoCloseable {
 
     /** Makes a blocked {@link #poll} return; from any thread, harmless after close. */
     public synchronized void wakeup() {
-        if (handle != 0) {
-            wake(handle);
+        if (!closed) {
+            channel.wakeup();
         }
     }
 
     /** Delivers only events whose {@code MptcpEventType.mask()} bit is set; the rest are dropped by the decoder, native or Java. */
     public void setTypeMask(long mask) {
-        long h = handle();
-        if (channel == null) {
-            setTypeMask(h, mask);
-        }
-        if (javaDecoder != null) {
-            javaDecoder.typeMask(mask);
-        }
+        checkOpen();
+        decoder.typeMask(mask);
     }
 
     /** Makes a blocking {@link #poll} also return when {@code fd} is readable (-1: no other socket). */
     public void attach(int fd) {
-        long h = handle();
-        if (channel != null) {
-            channel.attach(fd);
-        } else {
-            attach(h, fd);
-        }
+        checkOpen();
+        channel.attach(fd);
     }
 
-    /** Whether the datagrams are decoded in Java (native code only receives). */
+    /** Whether the datagrams are decoded in Java, not by the C decoder. */
     public boolean javaDecoding() {
-        return javaDecoder != null;
+        return javaDecoding;
     }
 
     public long counter(EventCounter counter) {
@@ -317,81 +288,41 @@ public final class EventSocket implements AutoCloseable {
 
     /** SO_RCVBUF in effect (the kernel doubles what is asked). */
     public int receiveBufferSize() {
-        long h = handle();
-        return channel != null ? channel.receiveBufferSize() : receiveBufferSize(h);
+        checkOpen();
+        return channel.receiveBufferSize();
     }
 
     /** The path-manager family's id resolved in this namespace. */
     public int familyId() {
-        long h = handle();
-        return channel != null ? channel.familyId() : familyId(h);
+        checkOpen();
+        return channel.familyId();
     }
 
     public NetworkNamespace namespace() {
         return namespace;
     }
 
-    private long handle() {
-        long h = handle;
-        if (h == 0) {
+    private void checkOpen() {
+        if (closed) {
             throw new IllegalStateException("event socket is closed");
         }
-        return h;
     }
 
-    /** Wakes a blocked poll, waits for it to return, then frees the socket; later polls fail. */
+    /** Wakes a blocked poll, waits for it to return, then closes the socket; later polls fail. */
     @Override
     public void close() {
-        long h;
         synchronized (this) {
-            h = handle;
-            if (h == 0) {
+            if (closed) {
                 return;
             }
-            handle = 0;
-            wake(h);
+            closed = true;
+            channel.wakeup();
         }
         pollLock.lock();
         try {
-            if (channel != null) {
-                channel.close();
-            } else {
-                close(h);
-            }
+            channel.close();
         } finally {
             pollLock.unlock();
         }
     }
-
-    private void wake(long h) {
-        if (channel != null) {
-            channel.wakeup();
-        } else {
-            wakeup(h);
-        }
-    }
-
-    private static native long open(int netnsFd, String family, String group, boolean hostOrderPorts,
-            int receiveBuffer, ByteBuffer records, ByteBuffer counters, ByteBuffer raw);
-
-    private static native long adopt(int fd, int familyId, boolean hostOrderPorts, ByteBuffer records,
-            ByteBuffer counters, ByteBuffer raw);
-
-    private static native int poll(long handle, int timeoutMillis);
-
-    private static native int pollRaw(long handle, int timeoutMillis);
-
-    private static native boolean pending(long handle);
-
-    private static native void wakeup(long handle);
-
-    private static native void setTypeMask(long handle, long mask);
-
-    private static native void attach(long handle, int fd);
-
-    private static native int receiveBufferSize(long handle);
-
-    private static native int familyId(long handle);
-
-    private static native void close(long handle);
 }

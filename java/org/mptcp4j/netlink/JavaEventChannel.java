@@ -8,10 +8,11 @@ import org.mptcp4j.protocol.EventCounter;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * The receiving half of {@link EventSocket} on the FFM transport: native/event_socket.c's raw
- * mode in Java. The datagrams go undecoded into the raw buffer, each behind the same 16-byte
- * header (length, reserved, CLOCK_MONOTONIC time of receipt), for {@link JavaEventDecoder};
- * the waiting is one poll(2) over the socket, a wake-up eventfd and an attached descriptor.
+ * The receiving half of {@link EventSocket}, over {@link org.mptcp4j.natives.Transport#linux}'s
+ * system calls (either transport). The datagrams go undecoded into the raw buffer, each behind
+ * a 16-byte header (length, reserved, CLOCK_MONOTONIC time of receipt), for the socket's
+ * {@link EventDatagramDecoder}; the waiting is one poll(2) over the socket, a wake-up eventfd
+ * and an attached descriptor.
  */
 final class JavaEventChannel implements AutoCloseable {
     /** Kernel events are a few hundred bytes; a larger datagram is counted as truncated. */

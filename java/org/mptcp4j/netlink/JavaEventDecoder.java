@@ -14,7 +14,7 @@ import org.mptcp4j.protocol.MptcpAddress;
  * one is libnl's {@code genlmsg_parse} with an exact-length policy; this one checks the same
  * rules by hand. One test suite runs against both. Allocates nothing.
  */
-final class JavaEventDecoder {
+final class JavaEventDecoder implements EventDatagramDecoder {
     private static final int NLMSG_HDRLEN = 16;
     private static final int GENL_HDRLEN = 4;
     private static final int NLA_HDRLEN = 4;
@@ -46,20 +46,18 @@ final class JavaEventDecoder {
         this.counters = counters.duplicate().order(ByteOrder.nativeOrder());
     }
 
-    void typeMask(long mask) {
+    @Override
+    public void typeMask(long mask) {
         this.typeMask = mask;
     }
 
-    /** Bytes of the last datagram used by {@link #decode}; fewer than its length when the records ran out. */
-    int consumed() {
+    @Override
+    public int consumed() {
         return consumed;
     }
 
-    /**
-     * Decodes the datagram at {@code raw[offset, offset + length)} into records from
-     * {@code index} on, at most up to {@code capacity}; returns how many it wrote.
-     */
-    int decode(ByteBuffer raw, int offset, int length, long rxNanos, int index, int capacity) {
+    @Override
+    public int decode(ByteBuffer raw, int offset, int length, long rxNanos, int index, int capacity) {
         int end = offset + length;
         int pos = offset;
         int n = index;
@@ -125,8 +123,8 @@ final class JavaEventDecoder {
         return true;
     }
 
-    /** Writes the EVENTS_LOST record at {@code index}: the kernel reported ENOBUFS here. */
-    void lost(long rxNanos, int index) {
+    /** Writes the EVENTS_LOST record at {@code index} of the native-order {@code records}: the kernel reported ENOBUFS here. */
+    static void lost(ByteBuffer records, long rxNanos, int index) {
         int r = index * EventRecord.SIZE;
         for (int i = 0; i < EventRecord.SIZE; i += Long.BYTES) {
             records.putLong(r + i, 0L);

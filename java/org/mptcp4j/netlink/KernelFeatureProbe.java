@@ -2,7 +2,7 @@ package org.mptcp4j.netlink;
 
 /**
  * Reads which operations of mptcp_pm the running kernel has and which attributes each accepts
- * (CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY); layout include/mptcp4j/kernel_feature_probe.h.
+ * (CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY).
  *
  * <pre>per operation 0..31: 0 flags u32 | 4 do_attrs u32 | 8 dump_attrs u32 | 12</pre>
  */
@@ -16,7 +16,6 @@ public final class KernelFeatureProbe {
     static final int FLAGS = 0;
     static final int DO_ATTRS = 4;
     static final int DUMP_ATTRS = 8;
-    static final int[] LAYOUT = {SIZE, FLAGS, DO_ATTRS, DUMP_ATTRS, OPS};
 
     private KernelFeatureProbe() {}
 

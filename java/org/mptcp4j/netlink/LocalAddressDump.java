@@ -7,7 +7,7 @@ import org.mptcp4j.protocol.MptcpException;
 
 /**
  * The addresses of a network namespace from one rtnetlink RTM_GETADDR dump, decoded by
- * {@link RtnlDecoder}; the record layout is include/mptcp4j/local_address.h, checked at load.
+ * {@link RtnlDecoder}, into records laid out as this class's constants say.
  *
  * <pre>0 family u8 | 1 prefix_len u8 | 2 scope u8 | 4 flags u32 | 8 if_index u32 | 12 addr[16] | 28</pre>
  */
@@ -19,7 +19,6 @@ public final class LocalAddressDump {
     public static final int FLAGS = 4;
     public static final int IF_INDEX = 8;
     public static final int ADDR = 12;
-    static final int[] LAYOUT = {SIZE, FAMILY, PREFIX_LEN, SCOPE, FLAGS, IF_INDEX, ADDR};
 
     /** A Java array holds at most Integer.MAX_VALUE bytes. */
     private static final int MAX_LIMIT = Integer.MAX_VALUE / SIZE - 1;

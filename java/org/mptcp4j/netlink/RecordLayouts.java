@@ -6,10 +6,12 @@ import org.mptcp4j.natives.Transport;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * The Java mirrors of the records the native code writes and reads (include/mptcp4j), checked
- * once against those libmptcp4j.so was compiled with, before a socket of this package or a
- * record is used: a jar and a library of different builds fail there, naming the first entry
- * that differs, rather than misread records later.
+ * The Java mirror of the record the native code writes (include/mptcp4j/event_record.h, by the
+ * C event decoder), checked once against the layout libmptcp4j.so was compiled with, before a
+ * socket of this package or a record is used: a jar and a library of different builds fail
+ * there, naming the first entry that differs, rather than misread records later. The other
+ * records (command requests and replies, diag records, local addresses, kernel features) are
+ * written and read by Java alone.
  */
 public final class RecordLayouts {
     /**
@@ -24,24 +26,7 @@ public final class RecordLayouts {
                 "local_port", "remote_port", "flags", "server_side", "prefix_len", "if_idx", "timeout", "reset_reason",
                 "reset_flags", "local_addr", "remote_addr", "MPTCP4J_COUNTER_COUNT", "MPTCP4J_RECORD_EVENTS_LOST",
                 "MPTCP4J_RECORD_LOCAL_ADDRESS_ADDED", "MPTCP4J_RECORD_LOCAL_ADDRESS_REMOVED", "MPTCP4J_RECORD_LINK_UP",
-                "MPTCP4J_RECORD_LINK_DOWN", "MPTCP4J_RAW_HEADER_SIZE", "MPTCP4J_RAW_EVENTS_LOST"),
-        new Layout("command request", CommandRequest.LAYOUT, RecordLayouts::commandRequestLayout,
-                "sizeof", "sizeof pm_address", "cmd", "loc_id", "present", "token", "rcv_add_addrs", "subflows", "addr",
-                "remote", "event_flags", "pm_address.family", "pm_address.port", "pm_address.id", "pm_address.present",
-                "pm_address.flags", "pm_address.if_idx", "pm_address.addr"),
-        new Layout("command reply", ReplyRecord.LAYOUT, RecordLayouts::commandReplyLayout,
-                "sizeof", "seq", "kind", "present", "text_len", "error", "text_off", "rcv_add_addrs", "subflows", "addr",
-                "MPTCP4J_REPLY_CAPACITY", "MPTCP4J_REPLY_TEXT_SIZE"),
-        new Layout("diag record", DiagRecord.LAYOUT, RecordLayouts::diagRecordLayout,
-                "sizeof", "kind", "state", "family", "local_port", "remote_port", "token", "remote_token", "flags",
-                "loc_id", "rem_id", "subflows", "subflows_total", "add_addr_signal", "add_addr_accepted",
-                "local_addr_used", "backoff", "retransmits", "rtt_us", "rttvar_us", "rto_us", "total_retrans",
-                "snd_cwnd", "lost", "if_index", "rto_timeouts", "bytes_sent", "bytes_received", "bytes_acked",
-                "bytes_retrans", "delivery_rate", "cookie", "local_addr", "remote_addr"),
-        new Layout("local address", LocalAddressDump.LAYOUT, RecordLayouts::localAddressLayout,
-                "sizeof", "family", "prefix_len", "scope", "flags", "if_index", "addr"),
-        new Layout("kernel features", KernelFeatureProbe.LAYOUT, RecordLayouts::kernelFeaturesLayout,
-                "sizeof", "flags", "do_attrs", "dump_attrs", "MPTCP4J_KERNEL_OPS")
+                "MPTCP4J_RECORD_LINK_DOWN", "MPTCP4J_RAW_HEADER_SIZE", "MPTCP4J_RAW_EVENTS_LOST")
     };
 
     private static volatile boolean checked;
@@ -82,14 +67,4 @@ public final class RecordLayouts {
     }
 
     static native int[] eventRecordLayout();
-
-    static native int[] commandRequestLayout();
-
-    static native int[] commandReplyLayout();
-
-    static native int[] diagRecordLayout();
-
-    static native int[] localAddressLayout();
-
-    static native int[] kernelFeaturesLayout();
 }

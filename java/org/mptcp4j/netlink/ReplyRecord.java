@@ -7,7 +7,7 @@ import org.mptcp4j.protocol.MptcpAddress;
 
 /**
  * The flyweight over one decoded answer of the kernel to a path-manager command; the layout
- * is include/mptcp4j/command_reply.h, checked at load.
+ * is this class's constants (written by ReplyDecoder).
  *
  * <pre>
  *  0 seq u32 | 4 kind u8 | 5 present u8 | 6 text_len u16 | 8 error s32 | 12 text_off u32
@@ -30,9 +30,6 @@ public final class ReplyRecord {
     static final int ADDR = 24;
     static final int CAPACITY = 2048;
     static final int TEXT_SIZE = 32768;
-    static final int[] LAYOUT = {
-        SIZE, SEQ, KIND, PRESENT, TEXT_LEN, ERROR, TEXT_OFF, RCV_ADD_ADDRS, SUBFLOWS, ADDR, CAPACITY, TEXT_SIZE,
-    };
 
     private static final int HAS_ADDR = 0x1;
     private static final int HAS_RCV_ADD_ADDRS = 0x2;

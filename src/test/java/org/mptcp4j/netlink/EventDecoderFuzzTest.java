@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.natives.NativeLibrary;
+import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
 
 /**
@@ -59,6 +60,8 @@ class EventDecoderFuzzTest {
     private final ByteBuffer batchCounters = direct(EventRecord.COUNTER_COUNT * Long.BYTES);
     private final JavaEventDecoder decoder = new JavaEventDecoder(FAMILY, javaRecords, javaCounters);
     private final JavaEventDecoder batches = new JavaEventDecoder(FAMILY, batchRecords, batchCounters);
+    private final NativeEventDecoder reference = new NativeEventDecoder(FAMILY, nativeRecords, nativeCounters,
+            Dialect.UPSTREAM);
     private final long[] totals = new long[EventRecord.COUNTER_COUNT];
 
     @BeforeAll
@@ -117,7 +120,9 @@ class EventDecoderFuzzTest {
         decoder.typeMask(mask);
         int n = decoder.decode(datagram, 0, length, 0L, 0, CAPACITY);
         assertEquals(length, decoder.consumed(), "the whole datagram is consumed");
-        int nativeCount = EventDecoder.decode(datagram, length, nativeRecords, nativeCounters, FAMILY, mask, false);
+        reference.typeMask(mask);
+        int nativeCount = reference.decode(datagram, 0, length, 0L, 0, CAPACITY);
+        assertEquals(length, reference.consumed(), "the native decoder consumes the whole datagram");
         assertEquals(nativeCount, n, "records: native against Java");
         assertEquals(nativeCounters, javaCounters, "counters: native against Java");
         assertEquals(nativeRecords.slice(0, n * EventRecord.SIZE), javaRecords.slice(0, n * EventRecord.SIZE),

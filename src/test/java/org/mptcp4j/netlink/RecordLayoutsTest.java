@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.protocol.MptcpException;
 
-/** The Java mirrors of the native layouts (include/mptcp4j) against what the C compiler laid out. */
+/** The Java mirror of the native event record (include/mptcp4j) against what the C compiler laid out. */
 @Tag("jni") // the layouts libmptcp4j.so was compiled with
 class RecordLayoutsTest {
     @Test
@@ -33,10 +33,10 @@ class RecordLayoutsTest {
 
     @Test
     void anEntryTheJarLacksIsNamed() {
-        RecordLayouts.Layout features = RecordLayouts.LAYOUTS[RecordLayouts.LAYOUTS.length - 1];
-        int[] compiled = Arrays.copyOf(features.java(), features.java().length + 1);
-        MptcpException e = assertThrows(MptcpException.class, () -> RecordLayouts.check(features, compiled));
-        assertEquals("check kernel features layout: entry 5 is missing in Java, 0 in libmptcp4j.so: the jar and"
-                + " libmptcp4j.so come from different builds", e.getMessage());
+        RecordLayouts.Layout events = RecordLayouts.LAYOUTS[0];
+        int[] compiled = Arrays.copyOf(events.java(), events.java().length + 1);
+        MptcpException e = assertThrows(MptcpException.class, () -> RecordLayouts.check(events, compiled));
+        assertEquals("check event record layout: entry " + events.java().length + " is missing in Java, 0 in"
+                + " libmptcp4j.so: the jar and libmptcp4j.so come from different builds", e.getMessage());
     }
 }
