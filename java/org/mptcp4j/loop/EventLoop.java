@@ -562,7 +562,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
     }
 
     /**
-     * What the native side counted on this loop's socket.
+     * What the event socket counted on this loop.
      *
      * @param counter the counter to read
      * @return its value

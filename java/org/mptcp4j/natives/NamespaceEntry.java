@@ -3,9 +3,8 @@ package org.mptcp4j.natives;
 import org.mptcp4j.protocol.Errno;
 
 /**
- * Entering a network namespace on the calling thread and leaving it, for the FFM transport
- * (the JNI one does the same in C, network_namespace.c): sockets are made inside, and the
- * thread always goes back at once.
+ * Entering a network namespace on the calling thread and leaving it, through either transport's
+ * system calls: sockets are made inside, and the thread always goes back at once.
  */
 public final class NamespaceEntry {
     /** What {@link #enter} returns when the thread did not move; {@link #leave} then does nothing. */
@@ -37,7 +36,7 @@ public final class NamespaceEntry {
     /**
      * Returns the thread to {@code saved} (from {@link #enter}). A thread that cannot would go
      * on making every later socket in the wrong namespace, silently; nothing can repair that,
-     * so the process stops, as the native library's does.
+     * so the process stops.
      */
     public static void leave(LinuxCalls linux, int saved) {
         if (saved == STAYED) {

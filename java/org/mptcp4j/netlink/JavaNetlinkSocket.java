@@ -9,8 +9,7 @@ import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.MptcpException;
 
 /**
- * A netlink socket made and read in Java over the FFM transport's system calls: what
- * native/netlink_socket.c and genl_socket.c do for the JNI one. Made inside the namespace
+ * A netlink socket made and read in Java over the system calls of either transport. Made inside the namespace
  * (the thread enters and leaves at once), bound by the kernel, connected to the kernel (port
  * 0) so that no other process's unicast reaches it, and every datagram's sender checked: a
  * multicast from another port is skipped.
