@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.testing.Corpus;
 
 /**
  * sock_diag's messages ({@link DiagMessages}) and the records' fields ({@link DiagRecordWriter}):
@@ -495,16 +496,8 @@ class DiagMessagesTest {
         return -1;
     }
 
-    private static List<byte[]> seeds() throws IOException {
-        Path corpus = Path.of("fuzz", "corpus", "sock_diag");
-        try (Stream<Path> files = Files.list(corpus)) {
-            List<byte[]> seeds = new ArrayList<>();
-            for (Path f : files.sorted().toList()) {
-                seeds.add(Files.readAllBytes(f));
-            }
-            assertFalse(seeds.isEmpty(), corpus + " is empty");
-            return seeds;
-        }
+    private static List<byte[]> seeds() {
+        return Corpus.files("sock_diag");
     }
 
     private static byte[] bytes(ByteBuffer b, int at, int length) {

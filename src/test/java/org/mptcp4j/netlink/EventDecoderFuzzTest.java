@@ -1,26 +1,22 @@
 package org.mptcp4j.netlink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcp4j.natives.NativeLibrary;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.EventCounter;
+import org.mptcp4j.testing.Corpus;
 
 /**
  * A mutational fuzzer of the pure-Java decoder ({@link JavaEventDecoder}), seeded with the events
@@ -332,17 +328,7 @@ class EventDecoderFuzzTest {
     // Helpers -----------------------------------------------------------------------------
 
     private static List<byte[]> loadSeeds() {
-        Path dir = Path.of("fuzz", "corpus", "event_decoder");
-        try (Stream<Path> files = Files.list(dir)) {
-            List<byte[]> seeds = new ArrayList<>();
-            for (Path f : files.sorted().toList()) {
-                seeds.add(Files.readAllBytes(f));
-            }
-            assertFalse(seeds.isEmpty(), dir + " is empty");
-            return seeds;
-        } catch (IOException e) {
-            throw new AssertionError("the seed corpus " + dir.toAbsolutePath() + " (committed with the sources)", e);
-        }
+        return Corpus.files("event_decoder");
     }
 
     private static ByteBuffer direct(int size) {

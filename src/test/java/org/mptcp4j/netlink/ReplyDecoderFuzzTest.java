@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mptcp4j.testing.Corpus;
 
 /**
  * The reply decoder on the kernel's recorded answers (fuzz/corpus/command_reply): what the
@@ -255,15 +256,12 @@ class ReplyDecoderFuzzTest {
     /** The golden datagrams, and the recorded ones both readdressed to this socket and as captured. */
     private static List<byte[]> seeds() throws IOException {
         List<byte[]> seeds = new ArrayList<>(ReplyDatagrams.all().values());
-        try (Stream<Path> files = Files.list(corpus())) {
-            for (Path file : files.sorted().toList()) {
-                byte[] recorded = Files.readAllBytes(file);
-                if (recorded.length == 0 || recorded.length > ReplyRecord.TEXT_SIZE) {
-                    continue;
-                }
-                seeds.add(recorded);
-                seeds.add(readdressed(recorded));
+        for (byte[] recorded : Corpus.files("command_reply")) {
+            if (recorded.length == 0 || recorded.length > ReplyRecord.TEXT_SIZE) {
+                continue;
             }
+            seeds.add(recorded);
+            seeds.add(readdressed(recorded));
         }
         assertTrue(seeds.size() > 40, "the recorded answers are there: " + seeds.size());
         return seeds;

@@ -5,22 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mptcp4j.testing.Corpus;
 
 /**
  * The rtnetlink decoder on hand-built messages: as a namespace's root could make the kernel
@@ -549,15 +545,7 @@ class RtnlDecoderTest {
         return b;
     }
 
-    private static List<byte[]> corpus() throws IOException {
-        Path dir = Path.of("fuzz", "corpus", "rtnl");
-        try (Stream<Path> files = Files.list(dir)) {
-            List<byte[]> seeds = new ArrayList<>();
-            for (Path f : files.sorted().toList()) {
-                seeds.add(Files.readAllBytes(f));
-            }
-            assertFalse(seeds.isEmpty(), dir + " is empty");
-            return seeds;
-        }
+    private static List<byte[]> corpus() {
+        return Corpus.files("rtnl");
     }
 }
