@@ -17,6 +17,8 @@ import org.mptcp4j.protocol.MptcpException;
 final class JavaEventChannel implements AutoCloseable {
     /** Kernel events are a few hundred bytes; a larger datagram is counted as truncated. */
     private static final int DATAGRAM_MAX = 32768;
+    /** How many lone datagrams are taken one by one before a burst is taken whole. */
+    static final int SINGLES_BEFORE_BATCHES = 4;
 
     private final JavaNetlinkSocket socket;
     private final LinuxCalls linux;
@@ -25,6 +27,8 @@ final class JavaEventChannel implements AutoCloseable {
     private final int familyId;
     private final int receiveBuffer;
     private int attachedFd = -1;
+    /** Receives in a row, without a wait, that found a datagram. */
+    private int singles;
 
     private JavaEventChannel(JavaNetlinkSocket socket, int familyId, int receiveBuffer, ByteBuffer counters) {
         this.socket = socket;
@@ -77,13 +81,22 @@ final class JavaEventChannel implements AutoCloseable {
     /**
      * Takes what is pending into {@code raw}; when nothing is and {@code timeoutMillis} is not
      * 0, waits for an event or a wake-up first, then takes one datagram, so that the event that
-     * woke the loop reaches its handler with no receive that finds nothing before it. The bytes
-     * of {@code raw} used, or a negative errno.
+     * woke the loop reaches its handler with no receive that finds nothing before it. Events
+     * that come a few at a time (a connection's CREATED and ESTABLISHED) are taken one by one
+     * for the same reason: the ESTABLISHED behind a CREATED reaches its handler before the
+     * receive that finds the socket empty. From the {@value #SINGLES_BEFORE_BATCHES}th in a
+     * row that found one waiting, everything pending is taken at once, for throughput. The
+     * bytes of {@code raw} used, or a negative errno.
      */
     int pollRaw(ByteBuffer raw, int timeoutMillis) {
-        int used = drain(raw, 0, Integer.MAX_VALUE);
-        if (used != 0 || timeoutMillis == 0) {
+        int used = drain(raw, 0, singles < SINGLES_BEFORE_BATCHES ? 1 : Integer.MAX_VALUE);
+        if (used != 0) {
+            singles++;
             return used;
+        }
+        singles = 0;
+        if (timeoutMillis == 0) {
+            return 0;
         }
         int ready = socket.poll(wakeFd, attachedFd, timeoutMillis);
         if (ready < 0) {

@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * <p>A subflow the kernel refuses for want of a source port (EADDRINUSE while it picks one: under
  * churn the ports a host can bind to its address are held by closing subflows for a minute) is
  * asked for again after 1 s, then 2, 4 ... 32 s, as long as the connection is open: the
- * refusal is temporary, and asking once would leave the connection without it for good.
+ * refusal is temporary, and asking once would leave the connection without it for good. So is
+ * ENOTCONN for a connection still open: the kernel sends ESTABLISHED before the connection
+ * takes joins when its owner holds the socket at that moment, and a path manager that answers
+ * within microseconds can ask in between (measured: 1 in some thousands of connections here).
  */
 public final class NDiffPortsController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(NDiffPortsController.class);
@@ -303,12 +306,13 @@ public final class NDiffPortsController implements Controller {
     }
 
     /**
-     * Counts a refused subflow as failed, unless the kernel had no source port to give it
-     * (EADDRINUSE while it picks one): that one is asked for again later, {@code attempt} being
-     * the try to come.
+     * Counts a refused subflow as failed, unless the refusal is temporary (EADDRINUSE: the
+     * kernel had no source port to give it; ENOTCONN: the connection did not take joins yet):
+     * that one is asked for again later, {@code attempt} being the try to come.
      */
     private void refused(int token, MptcpAddress from, MptcpAddress to, int attempt, PathManagerException e) {
-        if (e.errno() == Errno.EADDRINUSE && firstPort == 0 && attempt <= RETRY_ATTEMPTS && retries.size() < RETRIES_MAX) {
+        boolean temporary = e.errno() == Errno.EADDRINUSE || e.errno() == Errno.ENOTCONN;
+        if (temporary && firstPort == 0 && attempt <= RETRY_ATTEMPTS && retries.size() < RETRIES_MAX) {
             long due = context.nanoTime() + (RETRY_FIRST_NANOS << (attempt - 1));
             retries.add(new Retry(token, new MptcpAddress().set(from), new MptcpAddress().set(to), attempt, due));
             if (retryTimer == null) {
@@ -316,7 +320,7 @@ public final class NDiffPortsController implements Controller {
                 retryTimer = context.schedule(RETRY_LOOK, this::retryDue);
             }
             LOG.atDebug().log(() -> "ndiffports: token " + EventFormat.token(token) + ": subflow " + from + " -> " + to
-                    + ": no source port free, asked again in " + (1 << (attempt - 1)) + " s");
+                    + ": " + Errno.name(e.errno()) + ", asked again in " + (1 << (attempt - 1)) + " s");
             return;
         }
         failed++;

@@ -61,6 +61,21 @@ class NDiffPortsTest {
     }
 
     @Test
+    void aSubflowRefusedBeforeTheConnectionTakesJoinsIsAskedForAgain() {
+        try (FakeKernel kernel = FakeKernel.hosting(NDiffPortsController.sameAddressPair(1))) {
+            kernel.failNext(PmCommand.SUBFLOW_CREATE, Errno.ENOTCONN, "connect error: -107");
+            kernel.established(TOKEN).local("10.0.0.1", 40000).remote("10.0.0.2", 443).send();
+            assertEquals(Errno.ENOTCONN, kernel.nextCommand(PmCommand.SUBFLOW_CREATE).answer().errno());
+            kernel.advance(Duration.ofSeconds(1));
+            Command again = kernel.nextCommand(PmCommand.SUBFLOW_CREATE);
+            assertEquals(TOKEN, again.token());
+            assertEquals(0, again.answer().errno(), "accepted this time");
+            kernel.advance(Duration.ofMinutes(2));
+            kernel.assertNoMoreCommands();
+        }
+    }
+
+    @Test
     void aRetryWaitsNoLongerForAClosedConnection() {
         try (FakeKernel kernel = FakeKernel.hosting(NDiffPortsController.sameAddressPair(1))) {
             kernel.failNext(PmCommand.SUBFLOW_CREATE, Errno.EADDRINUSE, "Address already in use");
