@@ -1,12 +1,4 @@
-#define _GNU_SOURCE
 #include "jni_support.h"
-
-#include <errno.h>
-#include <sys/socket.h>
-#include <time.h>
-
-#include <stdio.h>
-#include <string.h>
 
 int m4j_register(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count)
 {
@@ -18,48 +10,8 @@ int m4j_register(JNIEnv *env, const char *class_name, const JNINativeMethod *met
 	return rc == JNI_OK ? 0 : -1;
 }
 
-const char *m4j_errno_name(int err)
-{
-	const char *name = strerrorname_np(err);
-	return name != NULL ? name : "E?";
-}
 
-void m4j_throw_mptcp(JNIEnv *env, const char *operation, int err, const char *detail)
-{
-	jclass cls = (*env)->FindClass(env, "org/mptcp4j/protocol/MptcpException");
-	if (cls == NULL)
-		return;
-	jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>",
-					     "(Ljava/lang/String;ILjava/lang/String;)V");
-	if (ctor == NULL)
-		return;
-	jstring jop = (*env)->NewStringUTF(env, operation);
-	if (jop == NULL)
-		return;
-	jstring jdetail = NULL;
-	if (detail != NULL) {
-		jdetail = (*env)->NewStringUTF(env, detail);
-		if (jdetail == NULL)
-			return;
-	}
-	jobject ex = (*env)->NewObject(env, cls, ctor, jop, (jint)err, jdetail);
-	if (ex != NULL)
-		(*env)->Throw(env, (jthrowable)ex);
-}
 
-void m4j_throw_io(JNIEnv *env, const char *operation, int err)
-{
-	char message[256];
-	char text[128];
-	/* GNU strerror_r returns the message, possibly not in `text`. */
-	const char *reason = strerror_r(err, text, sizeof(text));
-	if (snprintf(message, sizeof(message), "%s: %s (%s)", operation, reason,
-		     m4j_errno_name(err)) < 0)
-		message[0] = '\0';
-	jclass cls = (*env)->FindClass(env, "java/io/IOException");
-	if (cls != NULL)
-		(*env)->ThrowNew(env, cls, message);
-}
 
 void m4j_throw_illegal_argument(JNIEnv *env, const char *message)
 {
@@ -104,19 +56,4 @@ void *m4j_direct_buffer(JNIEnv *env, jobject buffer, size_t min_size, size_t *ca
 	return address;
 }
 
-int m4j_send(int fd, const void *buf, size_t len, int flags)
-{
-	while (send(fd, buf, len, flags) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	return 0;
-}
 
-uint64_t m4j_monotonic_nanos(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}

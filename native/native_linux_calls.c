@@ -23,14 +23,13 @@
 #include <unistd.h>
 
 #include "jni_support.h"
+#include "mptcp4j/mptcp_uapi.h"
 
 /* From linux/nsfs.h, which older distributions' headers lack. */
 #define M4J_NS_GET_NSTYPE _IO(0xb7, 0x3)
-/* LinuxCalls.MPTCP_FULL_INFO_SIZE and MPTCP_SUBFLOW_INFO_SIZE. */
-#define M4J_FULL_INFO_SIZE 136
-#define M4J_SUBFLOW_INFO_SIZE 264
-#define M4J_SOL_MPTCP 284
-#define M4J_MPTCP_FULL_INFO 4
+/* The sizes Java lays MPTCP_FULL_INFO's buffer out with (LinuxCalls). */
+_Static_assert(sizeof(struct mptcp_full_info) == 136, "LinuxCalls.MPTCP_FULL_INFO_SIZE");
+_Static_assert(sizeof(struct mptcp_subflow_info) == 264, "LinuxCalls.MPTCP_SUBFLOW_INFO_SIZE");
 /* The largest CPU mask a caller passes: 8192 CPUs, the kernel's largest NR_CPUS. */
 #define M4J_MASK_WORDS 128
 
@@ -204,8 +203,10 @@ static jint receive_bytes(JNIEnv *env, jclass cls, jint fd, jobject buffer, jint
 {
 	(void)cls;
 	uint8_t *base = address(env, buffer);
-	uint8_t *from = address(env, sender);
-	if (base == NULL || from == NULL)
+	if (base == NULL)
+		return -EINVAL;
+	uint8_t *from = address(env, sender); /* not called with an exception pending */
+	if (from == NULL)
 		return -EINVAL;
 	/* sender: a sockaddr_nl, then its length at 12 (LinuxCalls.receive). */
 	socklen_t from_length = sizeof(struct sockaddr_nl);
@@ -269,20 +270,20 @@ static jint mptcp_full_info(JNIEnv *env, jclass cls, jint fd, jobject info, jint
 	uint8_t *full = address(env, info);
 	if (full == NULL)
 		return -EINVAL;
-	size_t size = M4J_FULL_INFO_SIZE + (size_t)subflows * (M4J_SUBFLOW_INFO_SIZE + (size_t)tcp_info_size);
+	size_t size = sizeof(struct mptcp_full_info) +
+		      (size_t)subflows * (sizeof(struct mptcp_subflow_info) + (size_t)tcp_info_size);
 	memset(full, 0, size);
-	/* struct mptcp_full_info's user sizes and array pointers, as LinuxCalls says. */
-	uint32_t tcp_size = (uint32_t)tcp_info_size, sf_size = M4J_SUBFLOW_INFO_SIZE;
-	uint32_t arrays = (uint32_t)subflows;
-	uint64_t subflow_info = (uint64_t)(uintptr_t)(full + M4J_FULL_INFO_SIZE);
-	uint64_t tcp_info = subflow_info + (uint64_t)subflows * M4J_SUBFLOW_INFO_SIZE;
-	memcpy(full + 4, &tcp_size, 4);
-	memcpy(full + 12, &sf_size, 4);
-	memcpy(full + 20, &arrays, 4);
-	memcpy(full + 24, &subflow_info, 8);
-	memcpy(full + 32, &tcp_info, 8);
-	socklen_t length = M4J_FULL_INFO_SIZE;
-	return getsockopt(fd, M4J_SOL_MPTCP, M4J_MPTCP_FULL_INFO, full, &length) == 0 ? 0 : -errno;
+	/* The user sizes and the two arrays behind it in the same buffer, as LinuxCalls says. */
+	struct mptcp_full_info request = {
+		.size_tcpinfo_user = (uint32_t)tcp_info_size,
+		.size_sfinfo_user = sizeof(struct mptcp_subflow_info),
+		.size_arrays_user = (uint32_t)subflows,
+		.subflow_info = (uint64_t)(uintptr_t)(full + sizeof(struct mptcp_full_info)),
+	};
+	request.tcp_info = request.subflow_info + (uint64_t)subflows * sizeof(struct mptcp_subflow_info);
+	memcpy(full, &request, sizeof(request));
+	socklen_t length = sizeof(struct mptcp_full_info);
+	return getsockopt(fd, SOL_MPTCP, MPTCP_FULL_INFO, full, &length) == 0 ? 0 : -errno;
 }
 
 /* -1 with an exception pending for a channel without the field. */

@@ -45,7 +45,6 @@
 #ifndef MPTCP4J_COMMAND_REQUEST_H
 #define MPTCP4J_COMMAND_REQUEST_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 /* mptcp4j_pm_address.present */
@@ -94,28 +93,5 @@ struct mptcp4j_command_request {
 _Static_assert(sizeof(struct mptcp4j_pm_address) == 32, "address size");
 _Static_assert(sizeof(struct mptcp4j_command_request) == MPTCP4J_COMMAND_REQUEST_SIZE,
 	       "request size");
-
-/* Offsets in the order org.mptcp4j.netlink.CommandRequest lists them, sizes first. */
-#define MPTCP4J_COMMAND_REQUEST_LAYOUT                                                 \
-	{                                                                              \
-		sizeof(struct mptcp4j_command_request),                                \
-		sizeof(struct mptcp4j_pm_address),                                     \
-		offsetof(struct mptcp4j_command_request, cmd),                         \
-		offsetof(struct mptcp4j_command_request, loc_id),                      \
-		offsetof(struct mptcp4j_command_request, present),                     \
-		offsetof(struct mptcp4j_command_request, token),                       \
-		offsetof(struct mptcp4j_command_request, rcv_add_addrs),               \
-		offsetof(struct mptcp4j_command_request, subflows),                    \
-		offsetof(struct mptcp4j_command_request, addr),                        \
-		offsetof(struct mptcp4j_command_request, remote),                      \
-		offsetof(struct mptcp4j_command_request, event_flags),                 \
-		offsetof(struct mptcp4j_pm_address, family),                           \
-		offsetof(struct mptcp4j_pm_address, port),                             \
-		offsetof(struct mptcp4j_pm_address, id),                               \
-		offsetof(struct mptcp4j_pm_address, present),                          \
-		offsetof(struct mptcp4j_pm_address, flags),                            \
-		offsetof(struct mptcp4j_pm_address, if_idx),                           \
-		offsetof(struct mptcp4j_pm_address, addr)                              \
-	}
 
 #endif

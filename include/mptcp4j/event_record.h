@@ -101,8 +101,8 @@ enum mptcp4j_event_counter {
 };
 
 /*
- * Raw mode: instead of records, the event socket hands Java the datagrams themselves, each
- * behind this header and padded to 8 bytes, for the pure-Java decoder. A header whose length
+ * The event socket's raw buffer: the datagrams as received, each behind this header and padded
+ * to 8 bytes, for whichever decoder reads them. A header whose length
  * is MPTCP4J_RAW_EVENTS_LOST carries no bytes: the kernel reported ENOBUFS there.
  */
 struct mptcp4j_raw_datagram {

@@ -203,12 +203,4 @@ struct mptcp_full_info {
 	struct mptcp_info mptcp_info;
 };
 
-/*
- * struct tcp_info grew after the build machine's headers: tcpi_rcv_wnd and tcpi_rehash (6.2)
- * at 232 and 236, then tcpi_total_rto (u16, 6.7), the number of retransmission timeouts.
- */
-#define TCPI_TOTAL_RTO_OFFSET 240
-/* How much tcp_info MPTCP_FULL_INFO asks per subflow: through tcpi_total_rto_time (6.7). */
-#define TCPI_FULL_INFO_REQUEST 248
-
 #endif

@@ -276,7 +276,7 @@ final class Manuals {
                                                     help record', docs/recording-format.md): every event
                                                     datagram received, every command sent and the kernel's
                                                     answer to it, with their times. One namespace only (choose it
-                                                    with --netns) and decoding java. The datagrams are copied into
+                                                    with --netns), either decoding. The datagrams are copied into
                                                     a queue a thread of its own writes to FILE, flushed whenever
                                                     it runs empty: FILE reads while the daemon runs, and is
                                                     closed at SIGTERM. A disk that cannot keep up loses

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * directory does.
  */
 final class ConfigWatch implements AutoCloseable {
+    /** A file larger than this is not compared (nor kept): no configuration comes near it. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatch.class);
     /** Events of one update (a ConfigMap's swap is several) are taken together. */
     private static final long SETTLE_MILLIS = 200;
@@ -94,8 +97,13 @@ final class ConfigWatch implements AutoCloseable {
         String path;
         byte[] content;
         try {
-            path = file.toRealPath().toString();
-            content = Files.readAllBytes(file);
+            Path real = file.toRealPath();
+            // Only a regular file of bounded size is read: a FIFO would hold the watch forever.
+            if (!Files.isRegularFile(real) || Files.size(real) > MAX_FILE_BYTES) {
+                return false;
+            }
+            path = real.toString();
+            content = Files.readAllBytes(real);
         } catch (IOException e) {
             return false; // between two steps of an update, or gone: the next event looks again
         }

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.mptcp4j.control.ControlHandler;
 import org.mptcp4j.control.ControlServer;
 import org.mptcp4j.controller.DiscoveredConnection;
-import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.loop.EventHandler;
 import org.mptcp4j.metrics.MetricsServer;
 import org.mptcp4j.metrics.PathManagerMetrics;
@@ -46,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Daemon implements AutoCloseable {
+    /** The watchdog is fed at most this often. */
+    private static final long MIN_WATCHDOG_PERIOD_MILLIS = 100;
+
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** How often namespaces are checked for having disappeared. */
     private static final long WATCH_MILLIS = 1000;
@@ -166,7 +168,8 @@ public final class Daemon implements AutoCloseable {
         if (interval == null || watchdog != null) {
             return;
         }
-        long period = Math.max(1, interval.toMillis() / 2);
+        // Half the interval, as systemd advises; never a spin, whatever WATCHDOG_USEC says.
+        long period = Math.max(MIN_WATCHDOG_PERIOD_MILLIS, interval.toMillis() / 2);
         watchdog = new Thread(() -> {
             Set<String> silentSaid = new HashSet<>();
             while (!stopped) {
@@ -222,15 +225,11 @@ public final class Daemon implements AutoCloseable {
         managed = List.copyOf(namespaces.values());
     }
 
-    /** --record records one namespace's events as the kernel sent them: Java decoding receives them so. */
+    /** --record records one namespace's events as the kernel sent them (whichever decoder reads them). */
     private static void requireRecordable(DaemonConfig loaded) throws ConfigException {
         if (loaded.namespaces().size() != 1) {
             throw new ConfigException(DaemonConfig.COMMAND_LINE, 0, "record", "--record records one namespace; the"
                     + " configuration names " + loaded.namespaces().size() + " (choose one with --netns)");
-        }
-        if (loaded.namespaces().get(0).decoding() != EventDecoding.JAVA) {
-            throw new ConfigException(DaemonConfig.COMMAND_LINE, 0, "record",
-                    "--record needs decoding = java: native decoding does not keep the datagrams it decodes");
         }
     }
 

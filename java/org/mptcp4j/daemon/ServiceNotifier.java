@@ -49,7 +49,8 @@ final class ServiceNotifier {
         if (micros != null && (watchdogPid == null || watchdogPid.equals(Long.toString(pid)))) {
             try {
                 long us = Long.parseLong(micros);
-                watchdog = us > 0 ? Duration.ofNanos(us * 1000) : null;
+                // systemd's own bound on a watchdog: at most what fits its usec_t, never overflowing here.
+                watchdog = us > 0 ? Duration.ofNanos(Math.multiplyExact(us, 1000L)) : null;
             } catch (NumberFormatException | ArithmeticException e) {
                 LOG.warn("WATCHDOG_USEC={} is no number of microseconds: no watchdog", micros);
             }

@@ -824,7 +824,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
 
         /**
          * Also hands every datagram of MPTCP events, undecoded, to {@code tap} as it is received
-         * (null, the default: none): to record them. Needs {@link EventDecoding#JAVA}.
+         * (null, the default: none): to record them, whichever decoder reads them.
          *
          * @param tap the tap, or null for none
          * @return this builder

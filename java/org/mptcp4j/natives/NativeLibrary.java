@@ -21,7 +21,7 @@ import org.mptcp4j.protocol.MptcpException;
  * Loads {@code libmptcp4j.so} once per class loader: from {@code java.library.path} when it
  * is there, else extracted from the platform jar ({@code META-INF/native/<os>-<arch>/}) to a
  * uniquely named temporary file. Its natives are bound on loading; {@code netlink.RecordLayouts}
- * checks the records' layouts before they are used.
+ * checks the event record's layout before the C decoder writes one.
  */
 public final class NativeLibrary {
     static final String NAME = "mptcp4j";

@@ -2,12 +2,14 @@ package org.mptcp4j.natives;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import java.util.Objects;
 
 /**
  * {@link LinuxCalls} for the JNI transport: each method one libc call in {@code libmptcp4j.so}
  * (native/native_linux_calls.c), the same call {@code ForeignLinuxCalls} makes through
  * {@code java.lang.foreign}. The netlink protocol above is Java, written once for both
- * transports. Offsets and lengths are checked here: the native side trusts them.
+ * transports. References, offsets and lengths are checked here: the native side trusts them
+ * (a null reaching JNI would take the JVM down, not throw).
  */
 final class NativeLinuxCalls implements LinuxCalls {
     private static final int F_DUPFD_CLOEXEC = 1030;
@@ -32,7 +34,7 @@ final class NativeLinuxCalls implements LinuxCalls {
 
     @Override
     public int open(String path, int flags) {
-        return open0(path, flags);
+        return open0(Objects.requireNonNull(path, "path"), flags);
     }
 
     @Override
@@ -77,7 +79,7 @@ final class NativeLinuxCalls implements LinuxCalls {
 
     @Override
     public int interfaceIndex(String name) {
-        return interfaceIndex0(name);
+        return interfaceIndex0(Objects.requireNonNull(name, "name"));
     }
 
     @Override
@@ -159,7 +161,7 @@ final class NativeLinuxCalls implements LinuxCalls {
 
     @Override
     public int channelDescriptor(NetworkChannel channel) {
-        return channelDescriptor0(channel);
+        return channelDescriptor0(Objects.requireNonNull(channel, "channel"));
     }
 
     @Override
@@ -179,12 +181,12 @@ final class NativeLinuxCalls implements LinuxCalls {
 
     @Override
     public int setAffinity(int pid, long[] mask) {
-        return setAffinity0(pid, mask);
+        return setAffinity0(pid, Objects.requireNonNull(mask, "mask"));
     }
 
     @Override
     public int affinity(int pid, long[] mask) {
-        return affinity0(pid, mask);
+        return affinity0(pid, Objects.requireNonNull(mask, "mask"));
     }
 
     @Override
@@ -199,13 +201,13 @@ final class NativeLinuxCalls implements LinuxCalls {
 
     @Override
     public int bindUnix(int fd, byte[] address) {
-        return bindUnix0(fd, address);
+        return bindUnix0(fd, Objects.requireNonNull(address, "address"));
     }
 
     @Override
     public int sendToUnix(int fd, byte[] address, ByteBuffer buffer, int offset, int length, int flags) {
         within(buffer, offset, length);
-        return sendToUnix0(fd, address, buffer, offset, length, flags);
+        return sendToUnix0(fd, Objects.requireNonNull(address, "address"), buffer, offset, length, flags);
     }
 
     private static native int open0(String path, int flags);

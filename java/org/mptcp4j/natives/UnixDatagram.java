@@ -13,8 +13,6 @@ import org.mptcp4j.protocol.Errno;
  * one system call.
  */
 public final class UnixDatagram implements AutoCloseable {
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
     /** sun_path's size, its terminating NUL included. */
     private static final int PATH_MAX = 108;
 
@@ -62,7 +60,7 @@ public final class UnixDatagram implements AutoCloseable {
         do {
             rc = Transport.linux().sendToUnix(fd, bytes, data, offset, length,
                     LinuxCalls.MSG_NOSIGNAL | LinuxCalls.MSG_DONTWAIT);
-        } while (rc == -EINTR);
+        } while (rc == -Errno.EINTR);
         if (rc < 0) {
             throw failure("sendto(" + address + ")", -rc);
         }
@@ -76,14 +74,19 @@ public final class UnixDatagram implements AutoCloseable {
      */
     public boolean receive(ByteBuffer into, int timeoutMillis) throws IOException {
         LinuxCalls linux = Transport.linux();
-        int rc = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis);
-        if (rc == 0) {
-            rc = -EAGAIN;
-        } else if (rc > 0) {
-            rc = linux.receive(fd, into, into.position(), into.remaining(), LinuxCalls.MSG_DONTWAIT,
-                    ByteBuffer.allocateDirect(16));
+        int ready;
+        while ((ready = linux.pollEvents(fd, LinuxCalls.POLLIN, timeoutMillis)) == -Errno.EINTR) {
+            // a signal: wait again
         }
-        if (rc == -EAGAIN) {
+        if (ready < 0) {
+            throw failure("poll", -ready);
+        }
+        if (ready == 0) {
+            return false;
+        }
+        int rc = linux.receive(fd, into, into.position(), into.remaining(), LinuxCalls.MSG_DONTWAIT,
+                ByteBuffer.allocateDirect(16));
+        if (rc == -Errno.EAGAIN) {
             return false;
         }
         if (rc < 0) {
@@ -114,6 +117,6 @@ public final class UnixDatagram implements AutoCloseable {
     }
 
     private static IOException failure(String call, int errno) {
-        return new IOException(call + ": " + Errno.name(errno) + " (" + Errno.text(errno) + ")");
+        return new IOException(call + ": " + Errno.text(errno) + " (" + Errno.name(errno) + ")"); // as every other I/O error
     }
 }

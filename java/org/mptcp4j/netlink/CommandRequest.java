@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import org.mptcp4j.protocol.MptcpAddress;
 
 /**
- * Writes a path-manager command into the command socket's request buffer; the layout is
- * include/mptcp4j/command_request.h, checked at load. Presence bits say which attributes the
- * native encoder puts on the wire.
+ * Writes a path-manager command into the command socket's request buffer (the layout
+ * include/mptcp4j/command_request.h shows, which the tests' libnl reference reads). Presence
+ * bits say which attributes the encoders put on the wire.
  *
  * <pre>
  * request:  0 cmd u8 | 1 loc_id u8 | 2 present u16 | 4 token u32 | 8 rcv_add_addrs u32

@@ -29,7 +29,6 @@ public final class EventDecoder {
 
     /** A decoder for messages of {@code familyId} in {@code dialect}. */
     public EventDecoder(int familyId, int recordCapacity, boolean java, Dialect dialect) {
-        RecordLayouts.ensureChecked();
         this.capacity = recordCapacity;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.counters = ByteBuffer.allocateDirect(EventRecord.COUNTER_COUNT * Long.BYTES).order(ByteOrder.nativeOrder());

@@ -52,7 +52,7 @@ public final class EventRecord implements MptcpEvent {
     static final int LOCAL_ADDRESS_REMOVED_TYPE = 0x8011;
     static final int LINK_UP_TYPE = 0x8012;
     static final int LINK_DOWN_TYPE = 0x8013;
-    /** Raw mode: a header before each datagram, and the length that marks lost events. */
+    /** The raw buffer's header before each received datagram, and the length that marks lost events. */
     static final int RAW_HEADER_SIZE = 16;
     static final int RAW_EVENTS_LOST = 0xffffffff;
 

@@ -43,7 +43,7 @@ public final class EventSocket implements AutoCloseable {
     private int rawPosition;
     private int rawLimit;
     /** Also told of each datagram {@link #poll} receives, when recording; else null. */
-    private volatile TrafficTap tap;
+    private volatile DatagramSink tapSink;
     /** Bytes of the datagram at rawPosition already decoded when the records ran out. */
     private int datagramDone;
     private final NetworkNamespace namespace;
@@ -62,7 +62,6 @@ public final class EventSocket implements AutoCloseable {
         if (receiveBuffer < 4096) {
             throw new IllegalArgumentException("receive buffer below 4096 bytes: " + receiveBuffer);
         }
-        RecordLayouts.ensureChecked();
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.namespace = namespace;
         this.records = ByteBuffer.allocateDirect(recordCapacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
@@ -114,6 +113,9 @@ public final class EventSocket implements AutoCloseable {
      * caller's. The socket owns {@code fd} from now on.
      */
     public static EventSocket adopt(int fd, Dialect dialect, int familyId, int recordCapacity, boolean javaDecoding) {
+        if (recordCapacity < 1 || dialect == null) {
+            Transport.linux().close(fd); // owned from the call on, refused or not
+        }
         return new EventSocket(dialect, NetworkNamespace.current(), fd, familyId, DEFAULT_RECEIVE_BUFFER, recordCapacity,
                 javaDecoding);
     }
@@ -149,9 +151,9 @@ public final class EventSocket implements AutoCloseable {
         rawPosition = 0;
         rawLimit = used;
         datagramDone = 0;
-        TrafficTap t = tap;
+        DatagramSink t = tapSink;
         if (t != null) {
-            handOver(used, t::events);
+            handOver(used, t);
         }
         return decodeRaw();
     }
@@ -208,27 +210,21 @@ public final class EventSocket implements AutoCloseable {
 
     /**
      * Receives what is pending, waiting as {@link #poll} does when nothing is, and hands each
-     * datagram to {@code sink} undecoded, every event type included: for a socket opened with Java
-     * decoding, in place of {@link #poll} (to record the kernel's messages as they came).
+     * datagram to {@code sink} undecoded, every event type included: in place of {@link #poll}
+     * (to record the kernel's messages as they came).
      *
      * @return the datagrams handed over
      */
     public int receiveDatagrams(int timeoutMillis, DatagramSink sink) {
-        if (!javaDecoding) {
-            throw new IllegalStateException("datagrams are received undecoded with Java decoding only");
-        }
         return handOver(receiveRaw(timeoutMillis), sink);
     }
 
     /**
      * Hands every datagram {@link #poll} receives to {@code tap} too, undecoded, before it is
-     * decoded (null: no more): how a daemon records its events. Java decoding only.
+     * decoded (null: no more): how a daemon records its events, whichever decoder reads them.
      */
     public void tap(TrafficTap tap) {
-        if (tap != null && !javaDecoding) {
-            throw new IllegalStateException("datagrams are tapped with Java decoding only");
-        }
-        this.tap = tap;
+        this.tapSink = tap == null ? null : tap::events; // made once, not per poll
     }
 
     /** Hands the datagrams of the {@code used} bytes received to {@code sink}; how many. */

@@ -19,6 +19,8 @@ final class JavaEventChannel implements AutoCloseable {
     private static final int DATAGRAM_MAX = 32768;
     /** How many lone datagrams are taken one by one before a burst is taken whole. */
     static final int SINGLES_BEFORE_BATCHES = 4;
+    /** Skipped datagrams taken in one drain at most. */
+    static final int MAX_SKIPPED = 256;
 
     private final JavaNetlinkSocket socket;
     private final LinuxCalls linux;
@@ -111,14 +113,22 @@ final class JavaEventChannel implements AutoCloseable {
         return (ready & 0b001) != 0 ? drain(raw, 0, 1) : 0;
     }
 
-    /** Receives datagrams behind their headers while a whole one still fits, at most {@code datagrams}. */
+    /**
+     * Receives datagrams behind their headers while a whole one still fits, at most {@code
+     * datagrams}, and at most {@value #MAX_SKIPPED} skipped ones (another sender's, or cut): a
+     * namespace's root multicasting to the group as fast as it can does not keep the loop from
+     * its timers and tasks, since a skipped datagram takes no room in {@code raw}.
+     */
     private int drain(ByteBuffer raw, int used, int datagrams) {
-        while (raw.capacity() - used >= EventRecord.RAW_HEADER_SIZE + DATAGRAM_MAX && datagrams-- > 0) {
+        int skipped = 0;
+        while (raw.capacity() - used >= EventRecord.RAW_HEADER_SIZE + DATAGRAM_MAX && datagrams-- > 0
+                && skipped < MAX_SKIPPED) {
             int n = socket.receive(raw, used + EventRecord.RAW_HEADER_SIZE, DATAGRAM_MAX);
             if (n == 0) {
                 break;
             }
             if (n == JavaNetlinkSocket.SKIPPED || n == JavaNetlinkSocket.TRUNCATED) {
+                skipped++;
                 count(EventCounter.DATAGRAMS);
                 count(n == JavaNetlinkSocket.SKIPPED ? EventCounter.FOREIGN : EventCounter.TRUNCATED);
                 continue;

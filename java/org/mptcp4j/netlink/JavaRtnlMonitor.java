@@ -9,6 +9,9 @@ import org.mptcp4j.protocol.MptcpException;
  * untracked-links counter, decoded by {@link RtnlDecoder}.
  */
 final class JavaRtnlMonitor implements AutoCloseable {
+    /** Datagrams read in one {@link #poll} at most; the rest wait for the next. */
+    static final int MAX_DATAGRAMS_PER_POLL = 256;
+
     /** RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR. */
     private static final int[] GROUPS = {1, 5, 9};
     /** struct rtgenmsg: the family alone (AF_UNSPEC). */
@@ -74,7 +77,9 @@ final class JavaRtnlMonitor implements AutoCloseable {
         undelivered = 0;
         socket.clearError();
         int failed = 0;
-        while (decoder.recordCount() < capacity) {
+        // Datagrams that give no record (another sender's, or changes nobody asks for) are
+        // bounded too: a namespace's root flooding the socket cannot keep the loop here.
+        for (int datagrams = 0; decoder.recordCount() < capacity && datagrams < MAX_DATAGRAMS_PER_POLL; datagrams++) {
             int rc = socket.receive(onMessage, false);
             if (rc == -JavaRtnlSocket.NLE_AGAIN) {
                 break;

@@ -60,7 +60,7 @@ final class JavaRtnlSocket implements AutoCloseable {
     private static final int NLMSGERR_ATTR_MSG = 1;
     private static final int NLMSGERR_ATTR_MISS_TYPE = 5;
     private static final int NLMSGERR_ATTR_MISS_NEST = 6;
-    /** netlink_error.h's message: 256 bytes, its NUL included. */
+    /** The longest extended-ack text kept: 256 bytes, a NUL included. */
     private static final int EXTACK_TEXT_MAX = 255;
     private static final int SO_SNDBUF = 7;
     /** What libnl's nl_connect sets both buffers to. */
@@ -77,7 +77,7 @@ final class JavaRtnlSocket implements AutoCloseable {
     /** libnl's s_seq_next and s_seq_expect: starting at the time, as libnl's do. */
     private int nextSeq = (int) (System.currentTimeMillis() / 1000);
     private int expectedSeq = nextSeq;
-    /** The errno and extended-ack text of the kernel's last NLMSG_ERROR (netlink_error.c), when capturing. */
+    /** The errno and extended-ack text of the kernel's last NLMSG_ERROR when capturing. */
     private boolean capture;
     private int error;
     private String errorText = "";
@@ -251,7 +251,7 @@ final class JavaRtnlSocket implements AutoCloseable {
         return length >= NLMSG_HDRLEN && length <= rem;
     }
 
-    /** netlink_error.c's on_error: the errno, and the kernel's text when it sent one. */
+    /** The errno of an NLMSG_ERROR, and the kernel's text when it sent one. */
     private void captureError(int at, int kernelError) {
         error = kernelError < 0 && kernelError >= -4095 ? -kernelError : EPROTO;
         errorText = "";

@@ -42,7 +42,6 @@ public final class LocalAddressDump {
      *     not hold {@code max + 1} records
      */
     public static ByteBuffer dump(int netnsFd, int max) {
-        RecordLayouts.ensureChecked();
         return ByteBuffer.wrap(new Dump(max).run(netnsFd)).order(ByteOrder.nativeOrder());
     }
 

@@ -18,6 +18,7 @@ final class NativeEventDecoder implements EventDatagramDecoder {
 
     /** Decodes messages of {@code familyId}, in {@code dialect}, into {@code records}, counting in {@code counters}. */
     NativeEventDecoder(int familyId, ByteBuffer records, ByteBuffer counters, Dialect dialect) {
+        RecordLayouts.ensureChecked(); // the records this decoder writes are laid out by the library's C
         this.familyId = familyId;
         this.hostOrderPorts = dialect.hostOrderPorts();
         this.records = records;

@@ -33,7 +33,6 @@ public final class RtnlMonitor implements AutoCloseable {
     private JavaRtnlMonitor javaMonitor;
 
     private RtnlMonitor(NetworkNamespace namespace, int capacity) {
-        RecordLayouts.ensureChecked();
         this.records = ByteBuffer.allocateDirect(capacity * EventRecord.SIZE).order(ByteOrder.nativeOrder());
         this.record = new EventRecord(records);
         this.untracked = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());

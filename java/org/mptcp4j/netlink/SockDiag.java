@@ -29,7 +29,6 @@ public final class SockDiag implements AutoCloseable {
     private boolean closed;
 
     private SockDiag(NetworkNamespace namespace) {
-        RecordLayouts.ensureChecked();
         this.sockets = JavaSockDiag.open(namespace.fd());
     }
 

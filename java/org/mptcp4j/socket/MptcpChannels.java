@@ -23,7 +23,6 @@ import org.mptcp4j.protocol.Errno;
 import org.mptcp4j.protocol.SubflowInfo;
 import org.mptcp4j.netlink.DiagRecord;
 import org.mptcp4j.netlink.DiagRecordWriter;
-import org.mptcp4j.netlink.RecordLayouts;
 import org.mptcp4j.netns.NetworkNamespace;
 
 /**
@@ -155,7 +154,6 @@ public final class MptcpChannels {
     }
 
     private static void replace(NetworkChannel channel, NetworkNamespace namespace, Fallback fallback) throws IOException {
-        RecordLayouts.ensureChecked();
         int fd = descriptor(channel);
         try {
             try {
@@ -269,13 +267,12 @@ public final class MptcpChannels {
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
-        RecordLayouts.ensureChecked();
         return descriptor(channel);
     }
 
     // The system calls below go to the transport in use, JNI or FFM.
 
-    /** The field of the JDK's channel classes that holds their descriptor. */
+    /** The descriptor under a JDK channel (see {@link LinuxCalls#channelDescriptor}). */
     private static int descriptor(NetworkChannel channel) {
         return Transport.linux().channelDescriptor(channel);
     }

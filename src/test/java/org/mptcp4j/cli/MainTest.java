@@ -119,14 +119,14 @@ class MainTest {
     }
 
     @Test
-    void recordingTakesOneNamespaceDecodedInJava() {
+    void recordingTakesOneNamespace() {
         assertUsageError("mptcp4j run: --record records one namespace; the configuration names 2 (choose one with --netns)",
                 "run", "-n", "m4j-no-a,m4j-no-b", "--record", "/tmp/m4j-never-written.mptcp4j");
-        assertUsageError(Transport.foreign()
-                ? "mptcp4j run: --decoding: 'native' decoding is libnl's, in libmptcp4j.so, and this process runs on the"
-                        + " FFM transport without it: use 'java' (the same records)"
-                : "mptcp4j run: --record needs decoding = java: native decoding does not keep the datagrams it decodes",
-                "run", "--decoding", "native", "--record", "/tmp/m4j-never-written.mptcp4j");
+        if (Transport.foreign()) {
+            assertUsageError("mptcp4j run: --decoding: 'native' decoding is libnl's, in libmptcp4j.so, and this process"
+                    + " runs on the FFM transport without it: use 'java' (the same records)",
+                    "run", "--decoding", "native", "--record", "/tmp/m4j-never-written.mptcp4j");
+        }
         assertFalse(Files.exists(Path.of("/tmp/m4j-never-written.mptcp4j")));
     }
 

@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.Locale;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mptcp4j.loop.EventDecoding;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
 import org.mptcp4j.socket.MptcpSocket;
@@ -37,13 +40,15 @@ class RecordingKernelTest {
     private static final int MPTCP_ATTR_TOKEN = 1;
     private static final int MPTCP_PM_ATTR_TOKEN = 4;
 
-    @Test
-    void recordsTheEventsTheCommandsAndTheKernelsAnswers() throws Exception {
+    @ParameterizedTest
+    @MethodSource("org.mptcp4j.testing.Decodings#available")
+    void recordsTheEventsTheCommandsAndTheKernelsAnswers(EventDecoding decoding) throws Exception {
         Path file = Files.createTempFile("mptcp4j-run-record-", ".mptcp4j");
         int token;
         try (ServedTopology t = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady("run", "-n", t.clientName(), "--subflows", "2",
-                        "--control-socket", "off", "--warm-up", "0", "--record", file.toString())) {
+                        "--control-socket", "off", "--warm-up", "0", "--decoding", decoding.name().toLowerCase(Locale.ROOT),
+                        "--record", file.toString())) {
             daemon.awaitErr("managing namespace", 10);
             try (MptcpSocket s = t.connect()) {
                 assertEquals(2, Transfers.awaitInfo(s, i -> i.extraSubflows() == 2).extraSubflows());

@@ -98,11 +98,6 @@ class ZeroAllocationKernelTest {
     }
 
     /**
-     * Starts {@code loop}, warms it up, then opens windows of 20 connections until the loop
-     * thread allocated nothing over one; {@code checkFiltered} is given the events each window
-     * dropped natively.
-     */
-    /**
      * The JDK's FFM linker slices its errno-capture segment on every downcall (40 bytes) until
      * C2 compiles the method that makes it, with its callers: after some thousands of calls. A
      * daemon gets there in its warm-up or first minutes; the events of 40 connections compile
@@ -141,6 +136,11 @@ class ZeroAllocationKernelTest {
         }
     }
 
+    /**
+     * Starts {@code loop}, warms it up, then opens windows of 20 connections until the loop
+     * thread allocated nothing over one; {@code checkFiltered} is given the events each window
+     * dropped natively.
+     */
     private static void assertSomeWindowAllocatesNothing(Topology t, EventLoop loop, LongConsumer checkFiltered)
             throws Exception {
         try (MptcpServerSocket listener = MptcpServerSocket.bind(t.server(), new InetSocketAddress("0.0.0.0", PORT), 64)) {

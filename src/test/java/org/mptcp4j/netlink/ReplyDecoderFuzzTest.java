@@ -42,6 +42,8 @@ class ReplyDecoderFuzzTest {
     private final byte[] raw = new byte[ReplyRecord.SIZE];
     private int texts;
     private int addresses;
+    private int foreignSeen;
+    private int refusedData;
 
     /** A decoder of the answers to port {@code port}, into this test's buffers. */
     private ReplyDecoder decoder(int port) {
@@ -149,6 +151,8 @@ class ReplyDecoderFuzzTest {
         assertTrue(made > MUTATIONS / 4, "the datagrams make records: " + made);
         assertTrue(texts > MUTATIONS / 20, "and texts: " + texts);
         assertTrue(addresses > MUTATIONS / 20, "and addresses: " + addresses);
+        assertTrue(foreignSeen > 0, "messages for another port counted foreign: " + foreignSeen);
+        assertTrue(refusedData > 0, "data messages the policy refuses answered EPROTO: " + refusedData);
     }
 
     /** Decodes {@code bytes} and checks the rules: the records made. */
@@ -166,6 +170,7 @@ class ReplyDecoderFuzzTest {
             int type = d.getShort(pos + 4) & 0xffff;
             if (d.getInt(pos + 12) != ReplyDatagrams.PORT || expected >= ReplyRecord.CAPACITY) {
                 expectedForeign++;
+                foreignSeen++;
                 continue;
             }
             if (type != ReplyDatagrams.NLMSG_ERROR && type != ReplyDatagrams.NLMSG_DONE && type != ReplyDatagrams.FAMILY) {
@@ -189,6 +194,7 @@ class ReplyDecoderFuzzTest {
                 assertEquals(0, present, "no data in a final record, " + at);
                 if (type == ReplyDatagrams.FAMILY) {
                     assertEquals(-EPROTO, r.error(), "a data message the policy refuses, " + at);
+                    refusedData++;
                 }
             }
             int textLength = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getShort(ReplyRecord.TEXT_LEN) & 0xffff;

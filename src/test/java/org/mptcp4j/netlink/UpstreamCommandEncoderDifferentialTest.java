@@ -9,15 +9,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mptcp4j.testing.Corpus;
 
 /**
  * The Java encoder against libnl's (src/test/c/libnl_command_encoder, built by the cmake
@@ -76,13 +75,9 @@ class UpstreamCommandEncoderDifferentialTest {
 
     /** The requests the capture sent, each as the 88 bytes the command socket encodes from. */
     private static List<byte[]> captured() throws IOException {
-        List<byte[]> requests = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("fuzz", "corpus", "command_encoder"))) {
-            for (Path file : files.sorted().toList()) {
-                byte[] request = Files.readAllBytes(file);
-                assertEquals(CommandRequest.SIZE, request.length, file.toString());
-                requests.add(request);
-            }
+        List<byte[]> requests = Corpus.files("command_encoder");
+        for (byte[] request : requests) {
+            assertEquals(CommandRequest.SIZE, request.length, "a captured request's size");
         }
         assertTrue(requests.size() > 20, "the captured requests are there: " + requests.size());
         return requests;
