@@ -83,9 +83,13 @@ class Topology:
             sh("ip", "netns", "del", ns, check=False)
 
 
-def split_variant(words):
-    """An mptcp4j mode's words: its JVM options (given as -JOPTION, as javac takes them) and run's arguments."""
-    return [w[2:] for w in words if w.startswith("-J")], [w for w in words if not w.startswith("-J")]
+def split_variant(words, classpath):
+    """An mptcp4j mode's words: its JVM options (given as -JOPTION, as javac takes them), its class
+    path (--classpath=JAR: another build of mptcp4j, to compare two builds within one run) and
+    run's arguments."""
+    jars = [w.split("=", 1)[1] for w in words if w.startswith("--classpath=")]
+    run = [w for w in words if not w.startswith(("-J", "--classpath="))]
+    return [w[2:] for w in words if w.startswith("-J")], jars[-1] if jars else classpath, run
 
 
 class Mode:
@@ -120,10 +124,10 @@ class Mode:
             return self.t.exec(cli, a.pm_tuned, SECOND_ADDRESS, "1"), {}
         if self.name == "c-tuned-poll":  # c-tuned receiving as mptcp4j's blocking loop does
             return self.t.exec(cli, a.pm_tuned, SECOND_ADDRESS, "1", "--poll"), {}
-        own_jvm, run = split_variant(a.mptcp4j_modes[self.name])
+        own_jvm, classpath, run = split_variant(a.mptcp4j_modes[self.name], a.classpath)
         jvm = [o.replace("{out}", a.out).replace("{mode}", self.name).replace("{round}", label)
                for o in a.jvm_opts + own_jvm]
-        return ([a.java, *jvm, "-cp", a.classpath, "org.mptcp4j.cli.Main", "run", "--netns", cli, "--per-address",
+        return ([a.java, *jvm, "-cp", classpath, "org.mptcp4j.cli.Main", "run", "--netns", cli, "--per-address",
                  "--control-socket", os.path.join(self.sockets, f"{self.name}.sock"), *run], {})
 
     def start(self, label):
@@ -356,9 +360,10 @@ def report(args, scenario, env, modes, loads):
     if args.jvm_opts:
         lines.append(f"* JVM options of every mptcp4j mode: `{' '.join(args.jvm_opts)}`")
     for name, words in out["settings"]["mptcp4j_arguments"].items():
-        jvm, run = split_variant(words)
+        jvm, jar, run = split_variant(words, args.classpath)
         lines.append(f"* {name}: `{' '.join(['mptcp4j run --per-address', *run])}`"
-                     + (f", JVM options `{' '.join(jvm)}`" if jvm else ""))
+                     + (f", JVM options `{' '.join(jvm)}`" if jvm else "")
+                     + (f", built as `{jar}`" if jar != args.classpath else ""))
     for what, key in (("connections that fell back to TCP", "fallbacks"),
                       ("packets tcpdump says the kernel dropped", "capture_drops")):
         counts = {name: d[key] for name, d in out["modes"].items() if d[key]}
@@ -386,7 +391,7 @@ def main():
     ap.add_argument("--modes", help="default: " + ",".join(MODES) + " and the variants; also " + ",".join(EXTRA_MODES))
     ap.add_argument("--mptcp4j-variant", action="append", default=[], metavar="NAME=ARGS",
                     help="another mode: 'mptcp4j run --per-address ARGS', where -JOPTION is a JVM option of this "
-                         "mode's (repeatable)")
+                         "mode's and --classpath=JAR runs another build (repeatable)")
     ap.add_argument("--jvm-opts", default="", type=shlex.split,
                     help="JVM options of every mptcp4j mode, as --jvm-opts='...' (they start with a dash); {out}, "
                          "{mode} and {round} stand for the output folder, the mode and its round, e.g. "

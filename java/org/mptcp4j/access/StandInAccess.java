@@ -14,6 +14,13 @@ import org.mptcp4j.protocol.Dialect;
  * and the loop's builder they cannot name either.
  */
 public final class StandInAccess {
+    /**
+     * {@link System#nanoTime()}, as the one clock object of every loop over the kernel and the
+     * default of every stand-in: a warm-up's loop then calls its clock through the class the
+     * real loop does, and the code compiled for it stays valid when the real loop starts.
+     */
+    public static final LongSupplier SYSTEM_CLOCK = System::nanoTime;
+
     private static volatile PathManagers pathManagers;
     private static volatile LoopBuilders loopBuilders;
 

@@ -60,9 +60,11 @@ final class WarmUp {
 
     /**
      * Warms up the controllers {@code config} hosts with {@code connections}, unless done in this
-     * JVM; ends early once {@code stop} says so (the daemon is asked to stop). Returns what to log
-     * of it, once the namespace's loop runs (the daemon's first line says it manages the
-     * namespace), or null when there was no warm-up.
+     * JVM; ends early once {@code stop} says so (the daemon is asked to stop). Returns what to run
+     * once the namespace's loop runs, before the daemon says it manages the namespace: it waits
+     * until the compiler has done what the warm-up gave it, and logs the warm-up. The loop runs
+     * meanwhile: it handles the events waiting, and a busy-polling loop holds its CPU before the
+     * first connection that counts, not from it. Null when there was no warm-up.
      */
     static Runnable once(NamespaceConfig config, int connections, BooleanSupplier stop) {
         String key = config.controllerText() + "|" + config.idle() + "|" + config.decoding();
@@ -86,13 +88,15 @@ final class WarmUp {
         } finally {
             LogSettings.quietThisThread(false);
         }
-        long driven = System.nanoTime();
-        boolean settled = compilationSettles(compiler, stop);
-        long drivenMillis = TimeUnit.NANOSECONDS.toMillis(driven - start);
-        long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - driven);
-        return () -> LOG.atInfo().addKeyValue("netns", config.label())
-                .log("warm-up: {} made-up connections of {} handled in {} ms, compiler {} after {} ms more", handled,
-                        connections, drivenMillis, settled ? "idle" : "still busy", settledMillis);
+        long drivenMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return () -> {
+            long driven = System.nanoTime();
+            boolean settled = compilationSettles(compiler, stop);
+            long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - driven);
+            LOG.atInfo().addKeyValue("netns", config.label())
+                    .log("warm-up: {} made-up connections of {} handled in {} ms, compiler {} after {} ms more", handled,
+                            connections, drivenMillis, settled ? "idle" : "still busy", settledMillis);
+        };
     }
 
     /** The made-up traffic through a stand-in; the connections whose CLOSED the loop handled. */

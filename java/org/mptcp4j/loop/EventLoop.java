@@ -118,7 +118,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
             scheduling.check(); // before any socket is opened: a refusal leaves nothing to close
         }
         boolean java = b.decoding.requireTransport() == EventDecoding.JAVA;
-        this.clock = b.standIn != null ? b.standIn.clock() : System::nanoTime;
+        this.clock = b.standIn != null ? b.standIn.clock() : StandInAccess.SYSTEM_CLOCK;
         this.socket = b.standIn != null ? b.standIn.eventSocket(b.recordCapacity, java)
                 : EventSocket.open(b.namespace, b.dialect != null ? b.dialect : KernelFeatures.detectDialect(b.namespace), b.receiveBuffer,
                         b.recordCapacity, java);
@@ -197,9 +197,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
                 handlerErrors++;
                 LOG.warn(name + ": handler failed at loop start: " + e.getMessage(), e);
             }
-            while (!stopRequested) {
-                doWork();
-            }
+            rounds();
         } catch (RuntimeException | Error e) {
             // A failure no handler call caught (a controller's Error, a broken socket): kept and said, not lost.
             failure = e;
@@ -219,6 +217,18 @@ public final class EventLoop implements Runnable, AutoCloseable {
             MDC.remove("netns");
             finished.countDown();
             failLeftoverTasks();
+        }
+    }
+
+    /**
+     * The rounds until stop, in a method of their own. The JIT compiles a running loop in place
+     * (on-stack replacement); the warm-up's loop leaves that code, when it stops, by a branch it
+     * never took before, which throws the code away. The real loop then has only this small
+     * method to compile again, not the whole of {@link #loop}.
+     */
+    private void rounds() {
+        while (!stopRequested) {
+            doWork();
         }
     }
 

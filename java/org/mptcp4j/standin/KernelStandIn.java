@@ -57,7 +57,7 @@ public final class KernelStandIn implements StandInAccess.EventSource, AutoClose
     private int commandsFd = -1;
     private int eventSocketFd = -1;
     private int commandSocketFd = -1;
-    private volatile LongSupplier clock = System::nanoTime;
+    private volatile LongSupplier clock = StandInAccess.SYSTEM_CLOCK;
 
     static {
         // Their static initializers register the hooks this stand-in reaches them by.

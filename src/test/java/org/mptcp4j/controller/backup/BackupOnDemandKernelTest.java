@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,8 @@ import org.mptcp4j.testing.Transfers;
 @KernelTest
 class BackupOnDemandKernelTest {
     private static final int PORT = 5201;
+    /** Well below the 100 kB each tbf queue of 40 Mbit/s and 20 ms holds (the kernel doubles it). */
+    private static final int SEND_BUFFER = 24 << 10;
 
     private static SubflowInfo on(ConnectionInfo info, int path) {
         return info.subflows().stream().filter(s -> s.state() == 1)
@@ -61,6 +64,10 @@ class BackupOnDemandKernelTest {
                     MptcpSocket socket = MptcpSocket.connect(t.client(), Topology.serverEndpoint(1, PORT))) {
                 loop.start();
                 int token = socket.info().token();
+                // A send buffer the shaped path's queue can always hold: a bulk sender would fill
+                // the queue until it drops, and a burst of drops can end in a real retransmission
+                // timeout on the working primary, which rightly brings the secondary in early.
+                socket.channel().setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
                 Transfers.sendUntilClosed(socket);
 
                 // While the primary works, the secondary carries nothing.
