@@ -144,7 +144,7 @@ class CliKernelTest {
         // A private mount namespace where /proc/sys/net is empty, as on a kernel built without MPTCP.
         Shell.Result r = Processes.mptcp4j(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount -t tmpfs none /proc/sys/net && exec \"$@\"", "sh"),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "monitor");
+                List.of(Processes.nativeLibraryPath()), false, "monitor");
         assertEquals(Commands.FAILED, r.exit(), r.out() + r.err());
         assertEquals("mptcp4j monitor: check MPTCP: this kernel has no MPTCP (no /proc/sys/net/mptcp): mptcp4j needs"
                 + " Linux 5.19 or later built with CONFIG_MPTCP\n", r.err());
@@ -168,7 +168,7 @@ class CliKernelTest {
         // A private mount namespace where libnl-genl-3 is an empty file: the loader cannot use it.
         Shell.Result r = Processes.mptcp4j(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount --bind /dev/null " + libnl + " && exec \"$@\"", "sh"),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "version");
+                List.of(Processes.nativeLibraryPath()), false, "version");
         assertEquals(Commands.FAILED, r.exit(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("libnl is missing or broken"), r.err());

@@ -173,7 +173,7 @@ class DaemonControlKernelTest {
         Path socket = shared.resolve("control.sock");
         try (ServedTopology served = ServedTopology.create(1)) {
             Shell.Result run = Processes.mptcp4j(List.of(),
-                    List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                    List.of(Processes.nativeLibraryPath()), false,
                     "run", "-n", served.clientName(), "--control-socket", socket.toString(), "--controller", "ndiffports");
             assertEquals(Commands.FAILED, run.exit(), run.err());
             List<String> said = run.err().lines().filter(l -> l.startsWith("mptcp4j run: ")).toList();

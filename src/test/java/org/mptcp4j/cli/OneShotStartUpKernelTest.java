@@ -14,7 +14,7 @@ import org.mptcp4j.testing.Processes;
 class OneShotStartUpKernelTest {
     @Test
     void limitsShowLoadsNeitherTheManualsNorTheDaemonsConfiguration() throws Exception {
-        Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"),
+        Shell.Result r = Processes.mptcp4j(List.of(), List.of(Processes.nativeLibraryPath(),
                 "-Xlog:class+load=info:stdout:tags"), false, "limits", "show");
         assertEquals(0, r.exit(), r.err());
         List<String> loaded = r.out().lines().filter(l -> l.startsWith("[class,load] ")).map(l -> l.split(" ")[1]).toList();

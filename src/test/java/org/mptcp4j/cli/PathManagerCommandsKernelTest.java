@@ -177,7 +177,7 @@ class PathManagerCommandsKernelTest {
         try (Topology t = Topology.create("m4j-test", 1)) {
             List<String> asNobody = List.of("ip", "netns", "exec", t.clientName(), "setpriv", "--reuid=65534",
                     "--regid=65534", "--clear-groups");
-            List<String> jvm = List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"));
+            List<String> jvm = List.of(Processes.nativeLibraryPath());
             Shell.Result set = Processes.mptcp4j(asNobody, jvm, false, "limits", "set", "subflows", "4", "add_addr_accepted", "1");
             assertEquals(Commands.FAILED, set.exit(), set.err());
             assertEquals("mptcp4j limits set: SET_LIMITS: Operation not permitted (EPERM) - path-manager commands need"
@@ -195,7 +195,7 @@ class PathManagerCommandsKernelTest {
             try (EventLoop loop = EventLoop.builder(events).namespace(t.server()).build()) {
                 loop.start();
                 Process listen = new ProcessBuilder(Processes.command(List.of(),
-                        List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                        List.of(Processes.nativeLibraryPath()), false,
                         "listen", "10.231.1.2", "6000", "-n", t.serverName())).redirectErrorStream(true).start();
                 try {
                     SeenEvent created = events.await(MptcpEventType.LISTENER_CREATED, e -> e.localPort() == 6000);

@@ -57,8 +57,7 @@ class TopKernelTest {
                 Transfers.sendUntilClosed(app);
                 // top twice (quit with q, then Ctrl-C), each followed by the terminal's modes once it
                 // exited; the pane kept. The script outlives Ctrl-C (trapped); top does not (exec resets it).
-                String top = shell(Processes.command(List.of(), List.of("-Djava.library.path="
-                        + System.getProperty("mptcp4j.test.nativeDir")), false, "top", "-n", t.clientName(),
+                String top = shell(Processes.command(List.of(), List.of(Processes.nativeLibraryPath()), false, "top", "-n", t.clientName(),
                         "--socket", socket.toString())) + "\nstatus=$?\necho MODES $(stty -a | tr ' ;' '\\n\\n'"
                         + " | grep -x -e -icanon -e icanon -e -echo -e echo) EXITED $status\n";
                 Path script = dir.resolve("top.sh");
@@ -126,8 +125,7 @@ class TopKernelTest {
         try (TwoHosts h = TwoHosts.connect(TwoHosts.Family.IPV4)) {
             Transfers.sendUntilClosed(h.clientSocket);
             Path socket = dir.resolve("nobody.sock");
-            Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path="
-                    + System.getProperty("mptcp4j.test.nativeDir")), false, "top", "-n", h.topology.clientName(), "-b",
+            Shell.Result r = Processes.mptcp4j(List.of(), List.of(Processes.nativeLibraryPath()), false, "top", "-n", h.topology.clientName(), "-b",
                     "--count", "2", "-d", "0.5", "--socket", socket.toString(), "--sort", "rtt");
             assertEquals(Commands.OK, r.exit(), r.err());
             assertFalse(r.out().contains("\033"), "no escapes: " + r.out());
@@ -155,8 +153,7 @@ class TopKernelTest {
             Transfers.discardServer(listener, new AtomicLong());
             Transfers.send(app, 1000);
             Path socket = dir.resolve("nobody.sock");
-            Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path="
-                    + System.getProperty("mptcp4j.test.nativeDir")), false, "top", "-n", t.clientName(), "--batch",
+            Shell.Result r = Processes.mptcp4j(List.of(), List.of(Processes.nativeLibraryPath()), false, "top", "-n", t.clientName(), "--batch",
                     "--count", "1", "--delay", "0.2", "--socket", socket.toString());
             assertEquals(Commands.OK, r.exit(), r.err());
             assertTrue(r.out().startsWith("mptcp4j top: network namespace " + t.clientName() + ", every 0.2 s; controllers:"

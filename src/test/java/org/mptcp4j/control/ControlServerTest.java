@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mptcp4j.demo.Shell;
 import org.mptcp4j.natives.Transport;
 import org.mptcp4j.testing.ContextLoader;
+import org.mptcp4j.testing.Processes;
 
 /** The control socket's server against a fake handler: framing, limits, peers, the socket file. */
 @Timeout(120)
@@ -484,7 +485,7 @@ class ControlServerTest {
         List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--", "sh", "-c",
                 "mount --bind \"$0\" /etc/passwd && exec \"$@\"", passwd.toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")));
+                Processes.nativeLibraryPath()));
         // The server tells uids apart on the transport under test.
         String transport = System.getProperty(Transport.PROPERTY);
         if (transport != null) {

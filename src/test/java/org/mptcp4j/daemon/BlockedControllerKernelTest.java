@@ -286,7 +286,7 @@ class BlockedControllerKernelTest {
 
     /** Waits for the controller to say it blocks; when it did. */
     private long awaitBlocked() throws Exception {
-        awaitFile(dir.resolve("blocked"));
+        BlockingController.awaitFile(dir.resolve("blocked"));
         return System.nanoTime();
     }
 
@@ -302,15 +302,7 @@ class BlockedControllerKernelTest {
     /** Lets the callback return now; what it then saw. */
     private String release() throws Exception {
         Files.writeString(dir.resolve("release"), "");
-        return Files.readString(awaitFile(dir.resolve("returned")));
-    }
-
-    private static Path awaitFile(Path file) throws InterruptedException {
-        for (int i = 0; i < 1000 && Files.notExists(file); i++) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(file), file + " never came");
-        return file;
+        return Files.readString(BlockingController.awaitFile(dir.resolve("returned")));
     }
 
     private static long inode(String namespace) throws IOException {

@@ -35,6 +35,17 @@ public final class BlockingController implements Controller {
         this.directory = directory;
     }
 
+    /** Waits up to 20 s for {@code file}, one the controller writes (blocked, returned); fails without it. */
+    static Path awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 1000 && Files.notExists(file); i++) {
+            Thread.sleep(20);
+        }
+        if (Files.notExists(file)) {
+            throw new AssertionError(file + " never came");
+        }
+        return file;
+    }
+
     @Override
     public Set<MptcpEventType> eventTypes() {
         return EnumSet.of(MptcpEventType.ESTABLISHED);

@@ -128,7 +128,7 @@ class DaemonKernelTest {
         Files.writeString(config, ndiffports(1).replace("control-socket = off", "control-socket = " + socket));
         try (ServedTopology t = ServedTopology.create(1);
                 CommandProcess daemon = CommandProcess.startAndAwaitReady(Processes.command(List.of("nohup"),
-                        List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                        List.of(Processes.nativeLibraryPath()), false,
                         "run", "--config", config.toString(), "-n", t.clientName()))) {
             String err = daemon.awaitErr("mptcp4j run: managing", 10);
             assertTrue(err.contains("SIGHUP is ignored in this process (started under nohup?), so it does not reload the"
@@ -172,7 +172,7 @@ class DaemonKernelTest {
     @Test
     void oneNamespaceNamedTwiceIsRefused() throws Exception {
         try (ServedTopology t = ServedTopology.create(1)) {
-            Shell.Result r = Processes.mptcp4j(List.of(), List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")),
+            Shell.Result r = Processes.mptcp4j(List.of(), List.of(Processes.nativeLibraryPath()),
                     false, "run", "--control-socket", "off",
                     "-n", t.clientName() + ",/run/netns/" + t.clientName());
             assertEquals(1, r.exit(), r.err());

@@ -171,7 +171,7 @@ class ServiceManagerKernelTest {
             awaitWatchdogPings(notify, 2);
             try (MptcpSocket stuck = MptcpSocket.connect(t.topology().client(), Topology.serverEndpoint(1, BLOCKING_PORT))) {
                 Transfers.send(stuck, 1000);
-                awaitFile(dir.resolve("blocked"));
+                BlockingController.awaitFile(dir.resolve("blocked"));
                 // A ping the loop answered before it blocked may still come within a period; a
                 // watchdog still fed would never let this end, hence the bound.
                 for (int drained = 0; drained < 3 && receive(notify, 1) != null; drained++) {
@@ -181,18 +181,11 @@ class ServiceManagerKernelTest {
                 String err = daemon.awaitErr("event loop not answering: the service manager's watchdog is not fed", 10);
                 assertTrue(err.contains("event loop not answering: the service manager's watchdog is not fed"), err);
                 Files.writeString(dir.resolve("release"), "");
-                awaitFile(dir.resolve("returned"));
+                BlockingController.awaitFile(dir.resolve("returned"));
                 awaitWatchdogPings(notify, 2);
             }
             assertEquals(0, daemon.terminate(), daemon.err());
         }
-    }
-
-    private static void awaitFile(Path file) throws InterruptedException {
-        for (int i = 0; i < 1000 && Files.notExists(file); i++) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(file), file + " never came");
     }
 
     /**

@@ -42,7 +42,7 @@ class DemoKernelTest {
     @Test
     void demoStoppedMidTransferRemovesItsNamespaces() throws Exception {
         Process demo = new ProcessBuilder(Processes.command(List.of(),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                List.of(Processes.nativeLibraryPath()), false,
                 "demo", "--megabytes", "100000")).redirectErrorStream(true).start();
         String marker = "m4j-demo-" + demo.pid() + "-";
         try {

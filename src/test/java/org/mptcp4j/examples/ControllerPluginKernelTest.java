@@ -37,7 +37,7 @@ class ControllerPluginKernelTest {
     @Test
     void aControllerOnTheClassPathIsListedAndRunByName() throws Exception {
         Shell.Result listed = Shell.execute(Processes.withTestClasses(Processes.command(List.of(),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false, "controllers")));
+                List.of(Processes.nativeLibraryPath()), false, "controllers")));
         assertEquals(0, listed.exit(), listed.err());
         assertTrue(listed.out().contains("backup-path: a backup subflow from a second local address"), listed.out());
         assertTrue(listed.out().contains("fullmesh: "), listed.out());
@@ -71,7 +71,7 @@ class ControllerPluginKernelTest {
     @Test
     void aControllerInThePluginDirectoryIsListedAndRunByName(@TempDir Path plugins) throws Exception {
         writePlugin(plugins, 0);
-        List<String> jvm = List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir"));
+        List<String> jvm = List.of(Processes.nativeLibraryPath());
         Shell.Result without = Shell.execute(Processes.command(List.of(), jvm, false, "controllers"));
         assertFalse(without.out().contains("backup-path:"), "not on the class path: " + without.out());
         Shell.Result listed = Shell.execute(Processes.command(List.of(), jvm, false, "controllers", "--plugin-dir",

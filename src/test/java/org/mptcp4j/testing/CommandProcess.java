@@ -39,7 +39,7 @@ public final class CommandProcess implements AutoCloseable {
      */
     public static CommandProcess start(Map<String, String> environment, List<String> jvmOptions, String... args)
             throws IOException {
-        List<String> options = new ArrayList<>(List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")));
+        List<String> options = new ArrayList<>(List.of(Processes.nativeLibraryPath()));
         options.addAll(jvmOptions);
         return new CommandProcess(Processes.withTestClasses(Processes.command(List.of(), options, false, args)), environment);
     }
@@ -50,7 +50,7 @@ public final class CommandProcess implements AutoCloseable {
     }
 
     private static List<String> command(String... args) {
-        return Processes.command(List.of(), List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")),
+        return Processes.command(List.of(), List.of(Processes.nativeLibraryPath()),
                 false, args);
     }
 

@@ -50,7 +50,7 @@ public final class ConnectionHolder implements AutoCloseable {
     public static ConnectionHolder start(Topology t, int path, int port, int count, int rate) throws IOException {
         Path err = Files.createTempFile("mptcp4j-holder-", ".err");
         List<String> command = Processes.withTestClasses(Processes.java(List.of(),
-                List.of("-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir")), false,
+                List.of(Processes.nativeLibraryPath()), false,
                 ConnectionHolder.class.getName(), t.clientName(), t.serverName(),
                 Topology.serverAddress(path).getHostAddress(), Integer.toString(port), Integer.toString(count),
                 Integer.toString(rate)));

@@ -11,6 +11,11 @@ import org.mptcp4j.natives.Transport;
 public final class Processes {
     private Processes() {}
 
+    /** The JVM option that has a child process load libmptcp4j.so from the build. */
+    public static String nativeLibraryPath() {
+        return "-Djava.library.path=" + System.getProperty("mptcp4j.test.nativeDir");
+    }
+
     /** {@code java -cp <classes>[:<platform folder>] [jvmOptions] org.mptcp4j.cli.Main args}, optionally wrapped. */
     public static Shell.Result mptcp4j(List<String> wrapper, List<String> jvmOptions, boolean platformJarOnClassPath,
             String... args) throws IOException {
