@@ -47,7 +47,9 @@ def configurations(jdks):
         version, runtime = release(home)
         major = int(version.split(".")[0])
         java = os.path.join(home, "bin", "java")
-        native = ["--enable-native-access=ALL-UNNAMED"] if major >= 24 else []
+        # As bin/mptcp4j starts a JDK 22 or later: an AOT cache refuses a JVM started otherwise.
+        native = (["--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"]
+                  if major >= 22 else [])
         one_shot = native + ["-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"]
         library_path = ["-Djava.library.path=" + library]
         if major >= 25:
