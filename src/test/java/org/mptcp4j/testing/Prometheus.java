@@ -128,6 +128,18 @@ public final class Prometheus implements AutoCloseable {
         return new BigDecimal((String) sample.get(1));
     }
 
+    /** Polls an instant query of {@code promql} until its result holds a series, 30 s at most; whether it did. */
+    public boolean awaitData(String promql) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Json.array(query(promql).get("result")).isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return true;
+    }
+
     /** Polls {@link #value} until it equals {@code expected}, 30 s at most; the last value, for the caller to assert. */
     public BigDecimal awaitValue(String promql, long expected) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
