@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,6 +132,13 @@ final class WarmUp {
                         // Tasks now and then, as the daemon's watch and control socket give the loop.
                         hosted.watch();
                         hosted.onLoop(host -> null);
+                        // The commands a loop's start sends, outside any event and answered by a
+                        // dump: the real loop sends them first, and code compiled without them
+                        // is thrown away by them (then interpreted for the first ~100 connections).
+                        hosted.onLoop(host -> {
+                            host.localAddressIds().reserveEndpoints(host.pathManager());
+                            return null;
+                        });
                     }
                     if ((i & 255) == 255) {
                         // Events no handler asked for (a listener opened), dropped before the
@@ -278,12 +286,30 @@ final class WarmUp {
         }
     }
 
-    /** Answers every command the controllers send with the kernel's acknowledgement, on a thread of its own. */
-    private static final class Acknowledger implements AutoCloseable {
+    /**
+     * Answers every command the controllers send as the kernel does, on a thread of its own: a
+     * plain request with its acknowledgement; a dump (the endpoints) with NLMSG_DONE, every other
+     * time after one endpoint, so that both an empty and a full dump have been met.
+     */
+    static final class Acknowledger implements AutoCloseable {
         /** nlmsghdr + error + the request's nlmsghdr: NLMSG_ERROR with error 0, capped (NLM_F_CAPPED). */
         private static final int ACK_SIZE = 36;
         private static final short NLMSG_ERROR = 2;
+        private static final short NLMSG_DONE = 3;
+        private static final short NLM_F_MULTI = 0x2;
         private static final short NLM_F_CAPPED = 0x100;
+        private static final short NLM_F_DUMP = 0x300;
+        /** nlmsghdr, genlmsghdr, MPTCP_PM_ATTR_ADDR nesting family, id and an IPv4 address. */
+        private static final int ENDPOINT_SIZE = 16 + 4 + 4 + 8 + 8 + 8;
+        /** nlmsghdr and the dump's error code, 0. */
+        private static final int DONE_SIZE = 20;
+        private static final short NLA_F_NESTED = (short) 0x8000;
+        private static final byte GET_ADDR = 3;
+        private static final byte PM_VERSION = 1;
+        private static final short AF_INET = 2;
+        /** The endpoint a full dump lists: the last id, a documentation address (RFC 5737). */
+        private static final int ENDPOINT_ID = 255;
+        private static final byte[] ENDPOINT_ADDRESS = {(byte) 192, 0, 2, (byte) 254};
 
         private final KernelStandIn kernel;
         private final Thread thread = new Thread(this::answer, "mptcp4j-warm-up-kernel");
@@ -300,6 +326,8 @@ final class WarmUp {
 
         private void answer() {
             ByteBuffer ack = ByteBuffer.allocate(ACK_SIZE).order(ByteOrder.nativeOrder());
+            ByteBuffer dump = ByteBuffer.allocate(ENDPOINT_SIZE + DONE_SIZE).order(ByteOrder.nativeOrder());
+            int dumps = 0;
             while (!closing) {
                 byte[] request;
                 try {
@@ -307,11 +335,28 @@ final class WarmUp {
                 } catch (RuntimeException e) {
                     return; // the stand-in closed
                 }
-                if (request != null && request.length >= 16) {
-                    ByteBuffer r = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
+                if (request == null || request.length < 16) {
+                    continue;
+                }
+                ByteBuffer r = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
+                int seq = r.getInt(8);
+                int portId = r.getInt(12);
+                if ((r.getShort(6) & NLM_F_DUMP) == NLM_F_DUMP) {
+                    dump.clear();
+                    if ((dumps++ & 1) == 1) {
+                        dump.putInt(ENDPOINT_SIZE).putShort((short) kernel.familyId()).putShort(NLM_F_MULTI)
+                                .putInt(seq).putInt(portId).put(GET_ADDR).put(PM_VERSION).putShort((short) 0)
+                                .putShort((short) (ENDPOINT_SIZE - 20)).putShort((short) (1 | NLA_F_NESTED))
+                                .putShort((short) 6).putShort((short) 1).putShort(AF_INET).putShort((short) 0)
+                                .putShort((short) 5).putShort((short) 2).put((byte) ENDPOINT_ID).put(new byte[3])
+                                .putShort((short) 8).putShort((short) 3).put(ENDPOINT_ADDRESS);
+                    }
+                    dump.putInt(DONE_SIZE).putShort(NLMSG_DONE).putShort(NLM_F_MULTI).putInt(seq).putInt(portId).putInt(0);
+                    kernel.sendAnswer(Arrays.copyOf(dump.array(), dump.position()));
+                } else {
                     ack.clear();
-                    ack.putInt(ACK_SIZE).putShort(NLMSG_ERROR).putShort(NLM_F_CAPPED).putInt(r.getInt(8))
-                            .putInt(r.getInt(12)).putInt(0).put(request, 0, 16);
+                    ack.putInt(ACK_SIZE).putShort(NLMSG_ERROR).putShort(NLM_F_CAPPED).putInt(seq)
+                            .putInt(portId).putInt(0).put(request, 0, 16);
                     kernel.sendAnswer(ack.array());
                 }
             }
