@@ -25,17 +25,22 @@ import org.slf4j.LoggerFactory;
 /**
  * ecmp-refresh (the SMAPP paper's flow-based load balancing): ndiffports' subflows over one
  * address pair, each from its own source port, which is what ECMP routers hash to pick a
- * path; every {@code interval} the subflows of each connection are measured and, when the
- * same subflow is the worst {@code STRIKES} looks in a row, delivering less than
- * {@code ratio} of the best (tcp_info's delivery rate), it is closed and a new subflow opened
- * from another source port: a flow that hashed onto a slow or lossy path moves, until every
- * subflow is on a good one. Subflows sharing one good path trade places as the worst, and
- * are left alone. One replacement per connection per look.
+ * path; every {@code interval} the subflows of each connection are measured and a subflow
+ * that delivers less than {@code ratio} of the best (tcp_info's delivery rate) for
+ * {@code STRIKES} looks in a row is closed and a new subflow opened from another source port:
+ * a flow that hashed onto a slow or lossy path moves, until every subflow is on a good one.
+ * Strikes are counted per subflow, so two subflows sharing one bad path are both moved even
+ * as they trade places as the slowest; subflows sharing a good path stay near the best and
+ * are left alone. One replacement per connection per look, the slowest of those struck out.
  */
 public final class EcmpRefreshController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(EcmpRefreshController.class);
-    /** Looks in a row a subflow must be the worst, far behind the best, to be moved. */
+    /** Looks in a row a subflow must be far behind the best to be moved. */
     static final int STRIKES = 3;
+    /** Subflows with strikes kept per connection: more than the kernel's subflows per connection. */
+    private static final int MAX_STRUCK = 16;
+    /** A count, then a source port and its strikes per subflow. */
+    private static final int STRIKE_TABLE = 1 + 2 * MAX_STRUCK;
     /** The settings' ranges: at most the kernel's extra subflows per connection, measured at most hourly. */
     static final ValueRange SUBFLOWS = ValueRange.count(1, 8);
     static final ValueRange INTERVAL = ValueRange.duration(Duration.ofMillis(10), Duration.ofHours(1));
@@ -44,7 +49,7 @@ public final class EcmpRefreshController implements Controller {
     /**
      * @param subflows extra subflows per connection
      * @param interval how often subflows are measured
-     * @param ratio the worst subflow is replaced when its delivery rate is below this share of the best's
+     * @param ratio a subflow is replaced when its delivery rate stays below this share of the best's
      * @param firstPort with lastPort, the source ports to take in turn; 0: the kernel picks
      * @param lastPort the last source port of the range
      */
@@ -54,7 +59,7 @@ public final class EcmpRefreshController implements Controller {
          *
          * @param subflows extra subflows per connection
          * @param interval how often subflows are measured
-         * @param ratio the worst subflow is replaced when its delivery rate is below this share of the best's
+         * @param ratio a subflow is replaced when its delivery rate stays below this share of the best's
          * @param firstPort with lastPort, the source ports to take in turn; 0: the kernel picks
          * @param lastPort the last source port of the range
          */
@@ -70,8 +75,13 @@ public final class EcmpRefreshController implements Controller {
     private final MptcpAddress local = new MptcpAddress();
     private final MptcpAddress remote = new MptcpAddress();
     private ControllerContext context;
-    /** The connections this controller opened subflows for: the last worst subflow's port and its strikes. */
+    /**
+     * The connections this controller opened subflows for, each with the subflows now below the
+     * ratio: a count, then pairs of source port and strikes.
+     */
     private PerConnection<int[]> connections;
+    /** The next look's pairs for one connection, built here and copied back. */
+    private final int[] struck = new int[STRIKE_TABLE];
     private volatile long replaced;
 
     /**
@@ -93,7 +103,7 @@ public final class EcmpRefreshController implements Controller {
     @Override
     public void start(ControllerContext ctx) {
         this.context = ctx;
-        this.connections = ctx.perConnection(token -> new int[2], (strikes, token) -> Arrays.fill(strikes, 0));
+        this.connections = ctx.perConnection(token -> new int[STRIKE_TABLE], (table, token) -> Arrays.fill(table, 0));
         ndiffports.start(ctx);
         if (!ctx.hasConnectionInfo()) {
             LOG.warn("ecmp-refresh: subflow rates are read from sock_diag, which this kernel lacks (multipath-tcp.org"
@@ -126,7 +136,7 @@ public final class EcmpRefreshController implements Controller {
         ndiffports.onConnectionDiscovered(discovered);
     }
 
-    /** Replaces, on each connection, the worst subflow if it is far behind the best. */
+    /** Counts strikes against the subflows far behind the best, and replaces the slowest struck out. */
     private void measure() {
         if (connections.size() == 0) {
             return;
@@ -136,29 +146,64 @@ public final class EcmpRefreshController implements Controller {
                 continue;
             }
             SubflowInfo best = null;
-            SubflowInfo worst = null;
             for (SubflowInfo s : c.subflows()) {
-                if (s.state() != TcpState.ESTABLISHED || s.bytesAcked() <= 1) {
-                    continue; // a subflow that has carried nothing yet has no rate to judge
-                }
-                if (best == null || s.deliveryRate() > best.deliveryRate()) {
+                if (judged(s) && (best == null || s.deliveryRate() > best.deliveryRate())) {
                     best = s;
                 }
-                if (worst == null || s.deliveryRate() < worst.deliveryRate()) {
-                    worst = s;
+            }
+            int[] table = connections.get(c.token());
+            int count = 0;
+            SubflowInfo out = null;
+            if (best != null) {
+                double floor = settings.ratio() * best.deliveryRate();
+                for (SubflowInfo s : c.subflows()) {
+                    if (!judged(s) || s.deliveryRate() >= floor || count == MAX_STRUCK) {
+                        continue; // a subflow not behind loses its strikes: it is left out of the next table
+                    }
+                    int port = s.local().getPort();
+                    int strikes = strikes(table, port) + 1;
+                    if (strikes >= STRIKES && (out == null || s.deliveryRate() < out.deliveryRate())) {
+                        out = s;
+                    }
+                    struck[1 + 2 * count] = port;
+                    struck[2 + 2 * count] = strikes;
+                    count++;
                 }
             }
-            int[] strikes = connections.get(c.token());
-            if (best == null || worst == best || worst.deliveryRate() >= settings.ratio() * best.deliveryRate()) {
-                strikes[1] = 0;
-                continue;
+            struck[0] = count;
+            if (out != null) {
+                forget(struck, out.local().getPort());
             }
-            int port = worst.local().getPort();
-            strikes[1] = strikes[0] == port ? strikes[1] + 1 : 1;
-            strikes[0] = port;
-            if (strikes[1] >= STRIKES) {
-                strikes[1] = 0;
-                replace(c.token(), worst, best);
+            System.arraycopy(struck, 0, table, 0, 1 + 2 * struck[0]);
+            if (out != null) {
+                replace(c.token(), out, best);
+            }
+        }
+    }
+
+    /** A subflow that has carried nothing yet, or is not established, has no rate to judge. */
+    private static boolean judged(SubflowInfo s) {
+        return s.state() == TcpState.ESTABLISHED && s.bytesAcked() > 1;
+    }
+
+    private static int strikes(int[] table, int port) {
+        for (int i = 0; i < table[0]; i++) {
+            if (table[1 + 2 * i] == port) {
+                return table[2 + 2 * i];
+            }
+        }
+        return 0;
+    }
+
+    /** Drops the pair of {@code port}, moving the last pair into its place. */
+    private static void forget(int[] table, int port) {
+        for (int i = 0; i < table[0]; i++) {
+            if (table[1 + 2 * i] == port) {
+                int last = table[0] - 1;
+                table[1 + 2 * i] = table[1 + 2 * last];
+                table[2 + 2 * i] = table[2 + 2 * last];
+                table[0] = last;
+                return;
             }
         }
     }
@@ -190,7 +235,7 @@ public final class EcmpRefreshController implements Controller {
 
     @Override
     public String toString() {
-        return "ecmp-refresh (" + settings.subflows() + " extra subflows, worst below " + settings.ratio()
-                + " of the best moved every " + settings.interval().toMillis() + " ms)";
+        return "ecmp-refresh (" + settings.subflows() + " extra subflows, those below " + settings.ratio()
+                + " of the best for " + STRIKES + " looks moved; looks every " + settings.interval().toMillis() + " ms)";
     }
 }

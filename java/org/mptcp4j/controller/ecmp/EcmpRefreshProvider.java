@@ -20,7 +20,7 @@ public final class EcmpRefreshProvider implements ControllerProvider {
 
     @Override
     public String description() {
-        return "ndiffports that moves its slowest subflow to another source port, so that flows leave bad ECMP paths";
+        return "ndiffports that moves subflows far behind the best to other source ports, so that flows leave bad ECMP paths";
     }
 
     @Override
@@ -28,7 +28,8 @@ public final class EcmpRefreshProvider implements ControllerProvider {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("subflows", "extra subflows per connection, " + EcmpRefreshController.SUBFLOWS + " (default 3)");
         p.put("interval", "how often subflows are measured, " + EcmpRefreshController.INTERVAL + " (default 2s)");
-        p.put("ratio", "the worst is moved when it delivers less than this share of the best, "
+        p.put("ratio", "a subflow is moved when it delivers less than this share of the best " + EcmpRefreshController.STRIKES
+                + " looks in a row, "
                 + EcmpRefreshController.RATIO + " (default 0.5)");
         p.put("ports", "source ports FIRST-LAST within " + ValueRange.PORT + " taken in turn (default: the kernel picks)");
         return p;

@@ -60,7 +60,7 @@ class EcmpRefreshKernelTest {
             PathManagerMode.set(t.client(), PathManagerMode.USERSPACE);
             Transfers.discardServer(listener, new AtomicLong());
             EcmpRefreshController controller = new EcmpRefreshController(new EcmpRefreshController.Settings(3,
-                    Duration.ofMillis(500), 0.5, 0, 0));
+                    Duration.ofMillis(500), 0.25, 0, 0));
             try (PathManager pm = PathManager.open(t.client());
                     EventLoop loop = EventLoop.builder(new ControllerHost(controller, pm)).namespace(t.client()).build()) {
                 loop.start();
