@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <poll.h>
@@ -32,6 +33,8 @@ _Static_assert(sizeof(struct mptcp_full_info) == 136, "LinuxCalls.MPTCP_FULL_INF
 _Static_assert(sizeof(struct mptcp_subflow_info) == 264, "LinuxCalls.MPTCP_SUBFLOW_INFO_SIZE");
 /* The largest CPU mask a caller passes: 8192 CPUs, the kernel's largest NR_CPUS. */
 #define M4J_MASK_WORDS 128
+/* LinuxCalls.MAX_FILTER_INSTRUCTIONS. */
+#define M4J_FILTER_MAX 64
 
 static jint result(long rc)
 {
@@ -361,6 +364,25 @@ static jint get_affinity(JNIEnv *env, jclass cls, jint pid, jlongArray mask)
 	return rc;
 }
 
+/* Each instruction crosses as one long, k in its high half: on little-endian machines the
+ * bytes of a struct sock_filter. */
+static jint attach_filter(JNIEnv *env, jclass cls, jint fd, jlongArray program)
+{
+	(void)cls;
+	_Static_assert(sizeof(struct sock_filter) == sizeof(jlong), "one instruction per long");
+	jlong code[M4J_FILTER_MAX];
+	jsize count = (*env)->GetArrayLength(env, program);
+	if (count < 1 || count > M4J_FILTER_MAX)
+		return -EINVAL;
+	(*env)->GetLongArrayRegion(env, program, 0, count, code);
+	if ((*env)->ExceptionCheck(env))
+		return -EINVAL;
+	struct sock_filter filter[M4J_FILTER_MAX];
+	memcpy(filter, code, (size_t)count * sizeof(filter[0]));
+	struct sock_fprog fprog = {.len = (unsigned short)count, .filter = filter};
+	return result(setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)));
+}
+
 static jlong socket_pair(JNIEnv *env, jclass cls, jint domain, jint type, jint protocol)
 {
 	(void)env;
@@ -458,6 +480,7 @@ int m4j_register_native_linux_calls(JNIEnv *env)
 		{"setScheduler0", "(III)I", (void *)set_scheduler},
 		{"setAffinity0", "(I[J)I", (void *)set_affinity},
 		{"affinity0", "(I[J)I", (void *)get_affinity},
+		{"attachFilter0", "(I[J)I", (void *)attach_filter},
 		{"socketPair0", "(III)J", (void *)socket_pair},
 		{"pollEvents0", "(III)I", (void *)poll_events},
 		{"bindUnix0", "(I[B)I", (void *)bind_unix},

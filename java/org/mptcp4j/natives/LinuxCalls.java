@@ -19,6 +19,10 @@ public interface LinuxCalls {
     int SOL_SOCKET = 1;
     int SO_RCVBUF = 8;
     int SO_RCVBUFFORCE = 33;
+    int SO_ATTACH_FILTER = 26;
+    int SO_DETACH_FILTER = 27;
+    /** The most instructions {@link #attachFilter} takes. */
+    int MAX_FILTER_INSTRUCTIONS = 64;
     int SOL_NETLINK = 270;
     int NETLINK_ADD_MEMBERSHIP = 1;
     int NETLINK_CAP_ACK = 10;
@@ -77,6 +81,14 @@ public interface LinuxCalls {
     long netlinkPortId(int fd);
 
     int setIntOption(int fd, int level, int name, int value);
+
+    /**
+     * setsockopt(SO_ATTACH_FILTER) of a classic BPF program, replacing the socket's filter: each
+     * instruction a struct sock_filter packed as {@code k << 32 | jf << 24 | jt << 16 | code}, at
+     * most {@link #MAX_FILTER_INSTRUCTIONS}; 0, or a negative errno (EINVAL for a program the
+     * kernel or this call refuses).
+     */
+    int attachFilter(int fd, long[] program);
 
     /** getsockopt(2) of an int option: its value (not negative for the options asked), or a negative errno. */
     int intOption(int fd, int level, int name);

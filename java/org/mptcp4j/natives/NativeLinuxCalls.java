@@ -190,6 +190,11 @@ final class NativeLinuxCalls implements LinuxCalls {
     }
 
     @Override
+    public int attachFilter(int fd, long[] program) {
+        return attachFilter0(fd, Objects.requireNonNull(program, "program"));
+    }
+
+    @Override
     public long socketPair(int domain, int type, int protocol) {
         return socketPair0(domain, type, protocol);
     }
@@ -265,6 +270,8 @@ final class NativeLinuxCalls implements LinuxCalls {
     private static native int setAffinity0(int pid, long[] mask);
 
     private static native int affinity0(int pid, long[] mask);
+
+    private static native int attachFilter0(int fd, long[] program);
 
     private static native long socketPair0(int domain, int type, int protocol);
 

@@ -52,6 +52,10 @@ public final class EventSocket implements AutoCloseable {
     private final ReentrantLock pollLock = new ReentrantLock();
     private final JavaEventChannel channel;
     private volatile boolean closed;
+    /** The types asked for ({@link #setTypeMask}). */
+    private volatile long typeMask = ~0L;
+    /** Whether the kernel drops the types not asked for ({@link EventTypeFilter}). */
+    private volatile boolean kernelFiltering;
 
     /** Opens in {@code namespace} when {@code fd} is -1, else adopts {@code fd}. */
     private EventSocket(Dialect dialect, NetworkNamespace namespace, int fd, int familyId, int receiveBuffer,
@@ -225,6 +229,7 @@ public final class EventSocket implements AutoCloseable {
      */
     public void tap(TrafficTap tap) {
         this.tapSink = tap == null ? null : tap::events; // made once, not per poll
+        filterInKernel();
     }
 
     /** Hands the datagrams of the {@code used} bytes received to {@code sink}; how many. */
@@ -273,10 +278,35 @@ public final class EventSocket implements AutoCloseable {
         }
     }
 
-    /** Delivers only events whose {@code MptcpEventType.mask()} bit is set; the rest are dropped by the decoder, native or Java. */
+    /**
+     * Delivers only events whose {@code MptcpEventType.mask()} bit is set. The kernel drops the
+     * rest before they are queued, so that they neither wake a blocked poll nor cost a receive,
+     * unless a {@link #tap} records every datagram or the filter could not be attached; the
+     * decoder, native or Java, drops what still comes.
+     */
     public void setTypeMask(long mask) {
         checkOpen();
         decoder.typeMask(mask);
+        typeMask = mask;
+        filterInKernel();
+    }
+
+    /**
+     * Whether the kernel drops the event types not asked for before they reach this socket: the
+     * decoder then counts none of them ({@link EventCounter#FILTERED}, {@link EventCounter#DATAGRAMS}).
+     */
+    public boolean kernelFiltering() {
+        return kernelFiltering;
+    }
+
+    /** Attaches the kernel's filter for the mask, or removes it when everything is wanted; a refusal leaves the decoder to filter. */
+    private synchronized void filterInKernel() {
+        if (closed) {
+            return;
+        }
+        boolean wanted = tapSink == null && (int) typeMask != -1;
+        int rc = wanted ? channel.filter(typeMask) : channel.unfilter();
+        kernelFiltering = wanted && rc == 0;
     }
 
     /** Makes a blocking {@link #poll} also return when {@code fd} is readable (-1: no other socket). */

@@ -165,6 +165,17 @@ final class JavaEventChannel implements AutoCloseable {
         }
     }
 
+    /** Has the kernel drop the events whose bit of {@code mask} is clear ({@link EventTypeFilter}); 0 or a negative errno. */
+    int filter(long mask) {
+        return linux.attachFilter(socket.fd(), EventTypeFilter.program(familyId, mask));
+    }
+
+    /** Removes the kernel's filter: every datagram is queued again; 0 or a negative errno. */
+    int unfilter() {
+        int rc = linux.setIntOption(socket.fd(), LinuxCalls.SOL_SOCKET, LinuxCalls.SO_DETACH_FILTER, 0);
+        return rc == -Errno.ENOENT ? 0 : rc; // there was none
+    }
+
     /** The wait also ends when {@code fd} is readable (-1: no other descriptor). */
     void attach(int fd) {
         attachedFd = fd;

@@ -12,6 +12,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import org.mptcp4j.protocol.Errno;
 
 /**
  * {@link LinuxCalls} on the Foreign Function and Memory API (JDK 22+): libc called directly,
@@ -593,6 +594,26 @@ final class ForeignLinuxCalls implements LinuxCalls {
                 MemorySegment.copy(set, LONG, 0, mask, 0, mask.length);
             }
             return rc;
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    @Override
+    public int attachFilter(int fd, long[] program) {
+        if (program.length < 1 || program.length > MAX_FILTER_INSTRUCTIONS) {
+            return -Errno.EINVAL;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = scratch();
+            MemorySegment code = arena.allocate(LONG, program.length);
+            MemorySegment.copy(program, 0, code, LONG, 0, program.length);
+            // struct sock_fprog: the instruction count, then (aligned) the pointer to them.
+            MemorySegment fprog = arena.allocate(16, 8);
+            fprog.set(SHORT, 0, (short) program.length);
+            fprog.set(ValueLayout.ADDRESS, 8, code);
+            return result(state, (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog,
+                    (int) fprog.byteSize()));
         } catch (Throwable t) {
             throw failed(t);
         }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class LinuxCallsTest {
     private static final int EBADF = 9;
     private static final int ENODEV = 19;
+    private static final int EINVAL = 22;
     private final LinuxCalls linux = Transport.linux();
 
     @Test
@@ -54,6 +55,36 @@ class LinuxCallsTest {
             assertEquals(0, linux.connectNetlink(fd, 0));
         } finally {
             linux.close(fd);
+        }
+    }
+
+    /** A filter that drops datagrams of 8 bytes and passes the rest, then none: checked on both ends of a pair. */
+    @Test
+    void anAttachedFilterDropsWhatItRejects() {
+        long pair = linux.socketPair(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_SEQPACKET | LinuxCalls.SOCK_CLOEXEC, 0);
+        assertTrue(pair >= 0, "socketpair " + pair);
+        int a = (int) (pair >>> 32);
+        int b = (int) pair;
+        ByteBuffer out = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        ByteBuffer in = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        ByteBuffer sender = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        // ld len; jeq #8 → drop; ret #-1 (all of it); ret #0
+        long[] dropEight = {0x80L, 8L << 32 | 1 << 16 | 0x15, -1L << 32 | 0x06, 0x06};
+        try {
+            assertEquals(0, linux.attachFilter(b, dropEight));
+            assertEquals(8, linux.send(a, out, 0, 8, LinuxCalls.MSG_NOSIGNAL));
+            assertEquals(12, linux.send(a, out, 0, 12, LinuxCalls.MSG_NOSIGNAL));
+            assertEquals(12, linux.receive(b, in, 0, 16, LinuxCalls.MSG_DONTWAIT, sender), "the 8 bytes were dropped");
+            assertEquals(0, linux.pollEvents(b, LinuxCalls.POLLIN, 0), "nothing else queued");
+            assertEquals(0, linux.setIntOption(b, LinuxCalls.SOL_SOCKET, LinuxCalls.SO_DETACH_FILTER, 0));
+            assertEquals(8, linux.send(a, out, 0, 8, LinuxCalls.MSG_NOSIGNAL));
+            assertEquals(8, linux.receive(b, in, 0, 16, LinuxCalls.MSG_DONTWAIT, sender), "without the filter it passes");
+            assertEquals(-EINVAL, linux.attachFilter(b, new long[0]), "an empty program");
+            assertEquals(-EINVAL, linux.attachFilter(b, new long[LinuxCalls.MAX_FILTER_INSTRUCTIONS + 1]), "too long");
+            assertEquals(-EINVAL, linux.attachFilter(b, new long[] {0x80L}), "no return: the kernel refuses it");
+        } finally {
+            linux.close(a);
+            linux.close(b);
         }
     }
 
