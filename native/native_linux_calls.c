@@ -238,10 +238,9 @@ static jint receive_bytes(JNIEnv *env, jclass cls, jint fd, jobject buffer, jint
 	return (jint)rc;
 }
 
-static jint poll_three(JNIEnv *env, jclass cls, jint fd0, jint fd1, jint fd2, jint timeout)
+/* Bit i set when descriptor i is readable or has an error or hang-up to report. */
+static int poll_ready(int fd0, int fd1, int fd2, int timeout)
 {
-	(void)env;
-	(void)cls;
 	/* poll(2) skips a negative descriptor: slot i stays argument i. */
 	struct pollfd fds[3] = {{.fd = fd0, .events = POLLIN},
 				{.fd = fd1, .events = POLLIN},
@@ -255,6 +254,27 @@ static jint poll_three(JNIEnv *env, jclass cls, jint fd0, jint fd1, jint fd2, ji
 			ready |= 1 << i;
 	}
 	return ready;
+}
+
+static jint poll_three(JNIEnv *env, jclass cls, jint fd0, jint fd1, jint fd2, jint timeout)
+{
+	(void)env;
+	(void)cls;
+	return poll_ready(fd0, fd1, fd2, timeout);
+}
+
+/* The loop's wait and its first receive in one crossing: a woken loop goes straight from the
+ * poll to the datagram that woke it, without returning to Java in between. */
+static jlong poll_then_receive(JNIEnv *env, jclass cls, jint fd0, jint fd1, jint fd2, jint timeout,
+			       jobject buffer, jint offset, jint length, jint flags, jobject sender)
+{
+	int ready = poll_ready(fd0, fd1, fd2, timeout);
+	if (ready <= 0)
+		return ready;
+	jint received = 0;
+	if (ready & 1)
+		received = receive_bytes(env, cls, fd0, buffer, offset, length, flags, sender);
+	return (jlong)ready << 32 | (jlong)(uint32_t)received;
 }
 
 static jint new_eventfd(JNIEnv *env, jclass cls, jint flags)
@@ -470,6 +490,8 @@ int m4j_register_native_linux_calls(JNIEnv *env)
 		{"send0", "(ILjava/nio/ByteBuffer;III)I", (void *)send_bytes},
 		{"receive0", "(ILjava/nio/ByteBuffer;IIILjava/nio/ByteBuffer;)I", (void *)receive_bytes},
 		{"poll0", "(IIII)I", (void *)poll_three},
+		{"pollThenReceive0", "(IIIILjava/nio/ByteBuffer;IIILjava/nio/ByteBuffer;)J",
+		 (void *)poll_then_receive},
 		{"eventfd0", "(I)I", (void *)new_eventfd},
 		{"writeCounter0", "(IJ)I", (void *)write_counter},
 		{"readCounter0", "(I)I", (void *)read_counter},

@@ -6,13 +6,17 @@ manager's syscalls and scheduling, and the packets it sends), in one fresh run o
 connections, as latency.py's cold scenario starts it. No instrumentation in the path manager:
 the same trace for C and for mptcp4j.
 
+  connect -> handshake     the client's connect (its subflow to SYN_SENT) until that subflow is
+                           ESTABLISHED: SYN, SYN-ACK, the same for every path manager
+  handshake -> woken       until the kernel wakes the path manager's thread for the events
   woken -> on CPU          sched_waking to sched_switch: the scheduler and the CPU's wake-up
   on CPU -> received       until the receive that returns the first event has returned
   received -> last event   the receives of the events behind it (CREATED, then ESTABLISHED)
   last event -> command    user space: decoding, dispatch, controller, encoding, until the
                            SUBFLOW_CREATE's send enters the kernel
   command -> SYN           the kernel creating the subflow, until the SYN is queued on c2
-  woken -> SYN             the whole of it
+  woken -> SYN             from the wake-up on
+  connect -> SYN           the whole of it: what latency.py measures, from the SYN's queueing
   user                     time in user space between the wake-up and the command (gaps between
                            syscalls)
 
@@ -33,12 +37,15 @@ from latency import SECOND_ADDRESS, Topology, sh
 
 TRACING = "/sys/kernel/tracing"
 EVENTS = ["raw_syscalls:sys_enter", "raw_syscalls:sys_exit", "sched:sched_waking", "sched:sched_switch",
-          "net:net_dev_queue"]
+          "net:net_dev_queue", "sock:inet_sock_set_state"]
+# The path manager's own events: the others are traced for every process.
+PM_ONLY = ["raw_syscalls/sys_enter", "raw_syscalls/sys_exit"]
 LINE = re.compile(r"^\s*(.+?)-(\d+)\s+\[\d+\]\s+\S+\s+([\d.]+): (\w+): (.*)$")
 # x86-64 syscall numbers: poll, sendto, recvfrom, sendmsg, recvmsg.
 POLL, SENDS, RECEIVES = "NR 7 ", ("NR 44 ", "NR 46 "), ("NR 45 ", "NR 47 ")
-COLUMNS = ["woken -> on CPU", "on CPU -> received", "received -> last event", "last event -> command",
-           "command -> SYN", "woken -> SYN", "user"]
+COLUMNS = ["connect -> handshake", "handshake -> woken", "woken -> on CPU", "on CPU -> received",
+           "received -> last event", "last event -> command", "command -> SYN", "woken -> SYN", "connect -> SYN",
+           "user"]
 
 
 def write(name, value, append=False):
@@ -75,7 +82,9 @@ def traced_run(args, t):
         write("buffer_size_kb", "100000")
         write("trace_clock", "mono")
         write("set_event", "")
-        write("set_event_pid", " ".join(threads))
+        pids = " || ".join(f"common_pid == {pid}" for pid in threads)
+        for e in PM_ONLY:
+            write(f"events/{e}/filter", pids)
         for e in EVENTS:
             write("set_event", e + "\n", append=True)
         write("tracing_on", "1")
@@ -85,8 +94,11 @@ def traced_run(args, t):
             write("tracing_on", "0")
             with open(os.path.join(TRACING, "trace")) as f:
                 lines = f.readlines()
+            with open(os.path.join(args.out, f"{args.mode}.trace"), "w") as f:
+                f.writelines(lines)
             write("set_event", "")
-            write("set_event_pid", "")
+            for e in PM_ONLY:
+                write(f"events/{e}/filter", "0")
             write("trace", "")
         return lines
     finally:
@@ -107,8 +119,15 @@ def phases(lines):
     pm = senders[0]  # the thread that sends the commands: the loop's
     woken = oncpu = first = last = command = None
     user, exited = 0.0, None
+    connect = handshake = None
     rows = []
     for pid, t, ev, rest in events:
+        if ev == "inet_sock_set_state" and "protocol=IPPROTO_TCP " in rest:
+            if "newstate=TCP_SYN_SENT" in rest and pid != pm:  # the client's connect; a join's is the loop's
+                connect, handshake = t, None
+            elif "oldstate=TCP_SYN_SENT newstate=TCP_ESTABLISHED" in rest and connect is not None and handshake is None:
+                handshake = t
+            continue
         if ev == "sched_waking" and f"pid={pm} " in rest:
             woken, oncpu, first, last, command, user, exited = t, None, None, None, None, 0.0, None
         elif ev == "sched_switch" and f"next_pid={pm} " in rest and woken is not None and oncpu is None:
@@ -126,9 +145,10 @@ def phases(lines):
             if rest.startswith(SENDS) and first is not None and command is None:
                 command = t
         elif ev == "net_dev_queue" and command is not None and "dev=c2 " in rest and int(rest.rsplit("len=", 1)[1]) >= 74:
-            if oncpu is not None:
-                rows.append((oncpu - woken, first - oncpu, last - first, command - last, t - command, t - woken, user))
-            woken = None
+            if oncpu is not None and handshake is not None:
+                rows.append((handshake - connect, woken - handshake, oncpu - woken, first - oncpu, last - first,
+                             command - last, t - command, t - woken, t - connect, user))
+            woken = connect = handshake = None
     return rows
 
 

@@ -109,6 +109,22 @@ public interface LinuxCalls {
      */
     int poll(int fd0, int fd1, int fd2, int timeoutMillis);
 
+    /**
+     * {@link #poll}, then, when {@code fd0} is readable, {@link #receive} from it with the
+     * other arguments: an event loop's wait and first receive in one call (one crossing into
+     * native code on JNI). The poll's ready bits in the high half and the receive's result (0
+     * when fd0 was not readable) in the low half; 0 on timeout; a failed poll's negative errno.
+     */
+    default long pollThenReceive(int fd0, int fd1, int fd2, int timeoutMillis, ByteBuffer buffer, int offset,
+            int length, int flags, ByteBuffer sender) {
+        int ready = poll(fd0, fd1, fd2, timeoutMillis);
+        if (ready <= 0) {
+            return ready;
+        }
+        int received = (ready & 1) != 0 ? receive(fd0, buffer, offset, length, flags, sender) : 0;
+        return (long) ready << 32 | Integer.toUnsignedLong(received);
+    }
+
     /** eventfd(2). */
     int eventfd(int flags);
 

@@ -136,6 +136,14 @@ final class NativeLinuxCalls implements LinuxCalls {
     }
 
     @Override
+    public long pollThenReceive(int fd0, int fd1, int fd2, int timeoutMillis, ByteBuffer buffer, int offset, int length,
+            int flags, ByteBuffer sender) {
+        within(buffer, offset, length);
+        within(sender, 0, SENDER_SIZE);
+        return pollThenReceive0(fd0, fd1, fd2, timeoutMillis, buffer, offset, length, flags, sender);
+    }
+
+    @Override
     public int eventfd(int flags) {
         return eventfd0(flags);
     }
@@ -250,6 +258,9 @@ final class NativeLinuxCalls implements LinuxCalls {
     private static native int receive0(int fd, ByteBuffer buffer, int offset, int length, int flags, ByteBuffer sender);
 
     private static native int poll0(int fd0, int fd1, int fd2, int timeoutMillis);
+
+    private static native long pollThenReceive0(int fd0, int fd1, int fd2, int timeoutMillis, ByteBuffer buffer,
+            int offset, int length, int flags, ByteBuffer sender);
 
     private static native int eventfd0(int flags);
 

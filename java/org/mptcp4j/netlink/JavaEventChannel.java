@@ -21,6 +21,8 @@ final class JavaEventChannel implements AutoCloseable {
     static final int SINGLES_BEFORE_BATCHES = 4;
     /** Skipped datagrams taken in one drain at most. */
     static final int MAX_SKIPPED = 256;
+    /** A result no receive gives: drain makes the first receive itself. */
+    private static final int NOT_RECEIVED = JavaNetlinkSocket.TRUNCATED + 1;
 
     private final JavaNetlinkSocket socket;
     private final LinuxCalls linux;
@@ -100,17 +102,19 @@ final class JavaEventChannel implements AutoCloseable {
         if (timeoutMillis == 0) {
             return 0;
         }
-        int ready = socket.poll(wakeFd, attachedFd, timeoutMillis);
-        if (ready < 0) {
-            return ready == -Errno.EINTR ? 0 : ready;
+        long r = socket.pollThenReceive(wakeFd, attachedFd, timeoutMillis, raw, EventRecord.RAW_HEADER_SIZE,
+                DATAGRAM_MAX);
+        if (r < 0) {
+            return r == -Errno.EINTR ? 0 : (int) r;
         }
+        int ready = (int) (r >>> 32);
         if ((ready & 0b010) != 0) {
             int rc = linux.readCounter(wakeFd);
             if (rc < 0) {
                 return rc;
             }
         }
-        return (ready & 0b001) != 0 ? drain(raw, 0, 1) : 0;
+        return (ready & 0b001) != 0 ? drain(raw, 0, 1, (int) r) : 0;
     }
 
     /**
@@ -120,10 +124,16 @@ final class JavaEventChannel implements AutoCloseable {
      * its timers and tasks, since a skipped datagram takes no room in {@code raw}.
      */
     private int drain(ByteBuffer raw, int used, int datagrams) {
+        return drain(raw, used, datagrams, NOT_RECEIVED);
+    }
+
+    /** As {@link #drain(ByteBuffer, int, int)}, the first receive's result already in: {@code first}, unless NOT_RECEIVED. */
+    private int drain(ByteBuffer raw, int used, int datagrams, int first) {
         int skipped = 0;
         while (raw.capacity() - used >= EventRecord.RAW_HEADER_SIZE + DATAGRAM_MAX && datagrams-- > 0
                 && skipped < MAX_SKIPPED) {
-            int n = socket.receive(raw, used + EventRecord.RAW_HEADER_SIZE, DATAGRAM_MAX);
+            int n = first != NOT_RECEIVED ? first : socket.receive(raw, used + EventRecord.RAW_HEADER_SIZE, DATAGRAM_MAX);
+            first = NOT_RECEIVED;
             if (n == 0) {
                 break;
             }

@@ -137,6 +137,27 @@ final class JavaNetlinkSocket implements AutoCloseable {
         do {
             n = linux.receive(fd, buffer, offset, length, LinuxCalls.MSG_DONTWAIT | LinuxCalls.MSG_TRUNC, sender);
         } while (n == -Errno.EINTR);
+        return received(n, length);
+    }
+
+    /**
+     * {@link #poll}, then {@link #receive} when this socket is readable, in one call: the poll's
+     * bits in the high half, the receive's result as {@link #receive} gives it in the low half
+     * (0 when it was not made, or was interrupted); 0 on timeout; a failed poll's negative errno.
+     */
+    long pollThenReceive(int other1, int other2, int timeoutMillis, ByteBuffer buffer, int offset, int length) {
+        long r = linux.pollThenReceive(fd, other1, other2, timeoutMillis, buffer, offset, length,
+                LinuxCalls.MSG_DONTWAIT | LinuxCalls.MSG_TRUNC, sender);
+        if (r <= 0) {
+            return r;
+        }
+        int n = (int) r;
+        int checked = n == -Errno.EINTR ? 0 : received(n, length);
+        return r & 0xffffffff00000000L | Integer.toUnsignedLong(checked);
+    }
+
+    /** What {@link #receive} returns for the receive's result {@code n}. */
+    private int received(int n, int length) {
         if (n == -Errno.EAGAIN) {
             return 0;
         }

@@ -58,6 +58,42 @@ class LinuxCallsTest {
         }
     }
 
+    /** The loop's wait: nothing, then only the other descriptor, then a datagram, received in the same call. */
+    @Test
+    void pollThenReceiveTakesTheDatagramThatEndedTheWait() {
+        long pair = linux.socketPair(LinuxCalls.AF_UNIX, LinuxCalls.SOCK_SEQPACKET | LinuxCalls.SOCK_CLOEXEC, 0);
+        assertTrue(pair >= 0, "socketpair " + pair);
+        int a = (int) (pair >>> 32);
+        int b = (int) pair;
+        int wake = linux.eventfd(LinuxCalls.EFD_CLOEXEC | LinuxCalls.EFD_NONBLOCK);
+        ByteBuffer out = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        ByteBuffer in = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+        ByteBuffer sender = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        try {
+            assertEquals(0, linux.pollThenReceive(b, wake, -1, 10, in, 16, 16, LinuxCalls.MSG_DONTWAIT, sender), "timeout");
+            assertEquals(8, linux.writeCounter(wake, 1));
+            assertEquals(0b010L << 32, linux.pollThenReceive(b, wake, -1, 1000, in, 16, 16, LinuxCalls.MSG_DONTWAIT,
+                    sender), "the other descriptor alone: no receive");
+            assertEquals(1, linux.readCounter(wake));
+            out.putLong(0, 0x0102030405060708L);
+            assertEquals(12, linux.send(a, out, 0, 12, LinuxCalls.MSG_NOSIGNAL));
+            assertEquals(0b001L << 32 | 12, linux.pollThenReceive(b, wake, -1, 1000, in, 16, 16, LinuxCalls.MSG_DONTWAIT,
+                    sender), "ready, and the datagram's length");
+            assertEquals(0x0102030405060708L, in.getLong(16));
+            assertEquals(0, linux.pollThenReceive(b, wake, -1, 0, in, 16, 16, LinuxCalls.MSG_DONTWAIT, sender),
+                    "nothing left");
+            assertEquals(12, linux.send(a, out, 0, 12, LinuxCalls.MSG_NOSIGNAL));
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> linux.pollThenReceive(b, wake, -1, 1000, in, 24, 16, LinuxCalls.MSG_DONTWAIT, sender));
+            assertEquals(0b001L << 32 | 12, linux.pollThenReceive(b, -1, -1, 1000, in, 16, 16, LinuxCalls.MSG_DONTWAIT,
+                    sender), "the refused call took nothing");
+        } finally {
+            linux.close(a);
+            linux.close(b);
+            linux.close(wake);
+        }
+    }
+
     /** A filter that drops datagrams of 8 bytes and passes the rest, then none: checked on both ends of a pair. */
     @Test
     void anAttachedFilterDropsWhatItRejects() {
