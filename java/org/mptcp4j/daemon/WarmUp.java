@@ -20,6 +20,7 @@ import org.mptcp4j.logging.LogSettings;
 import org.mptcp4j.netns.NetworkNamespace;
 import org.mptcp4j.protocol.Dialect;
 import org.mptcp4j.protocol.MptcpEventType;
+import org.mptcp4j.standin.Answers;
 import org.mptcp4j.standin.EventMessages;
 import org.mptcp4j.standin.KernelStandIn;
 import org.slf4j.Logger;
@@ -292,24 +293,10 @@ final class WarmUp {
      * time after one endpoint, so that both an empty and a full dump have been met.
      */
     static final class Acknowledger implements AutoCloseable {
-        /** nlmsghdr + error + the request's nlmsghdr: NLMSG_ERROR with error 0, capped (NLM_F_CAPPED). */
-        private static final int ACK_SIZE = 36;
-        private static final short NLMSG_ERROR = 2;
-        private static final short NLMSG_DONE = 3;
-        private static final short NLM_F_MULTI = 0x2;
-        private static final short NLM_F_CAPPED = 0x100;
-        private static final short NLM_F_DUMP = 0x300;
-        /** nlmsghdr, genlmsghdr, MPTCP_PM_ATTR_ADDR nesting family, id and an IPv4 address. */
-        private static final int ENDPOINT_SIZE = 16 + 4 + 4 + 8 + 8 + 8;
-        /** nlmsghdr and the dump's error code, 0. */
-        private static final int DONE_SIZE = 20;
-        private static final short NLA_F_NESTED = (short) 0x8000;
-        private static final byte GET_ADDR = 3;
-        private static final byte PM_VERSION = 1;
-        private static final short AF_INET = 2;
+        private static final int NLM_F_DUMP = 0x300;
         /** The endpoint a full dump lists: the last id, a documentation address (RFC 5737). */
         private static final int ENDPOINT_ID = 255;
-        private static final byte[] ENDPOINT_ADDRESS = {(byte) 192, 0, 2, (byte) 254};
+        private static final Inet4Address ENDPOINT_ADDRESS = documentationAddress();
 
         private final KernelStandIn kernel;
         private final Thread thread = new Thread(this::answer, "mptcp4j-warm-up-kernel");
@@ -325,8 +312,6 @@ final class WarmUp {
         }
 
         private void answer() {
-            ByteBuffer ack = ByteBuffer.allocate(ACK_SIZE).order(ByteOrder.nativeOrder());
-            ByteBuffer dump = ByteBuffer.allocate(ENDPOINT_SIZE + DONE_SIZE).order(ByteOrder.nativeOrder());
             int dumps = 0;
             while (!closing) {
                 byte[] request;
@@ -338,27 +323,27 @@ final class WarmUp {
                 if (request == null || request.length < 16) {
                     continue;
                 }
-                ByteBuffer r = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
-                int seq = r.getInt(8);
-                int portId = r.getInt(12);
-                if ((r.getShort(6) & NLM_F_DUMP) == NLM_F_DUMP) {
-                    dump.clear();
-                    if ((dumps++ & 1) == 1) {
-                        dump.putInt(ENDPOINT_SIZE).putShort((short) kernel.familyId()).putShort(NLM_F_MULTI)
-                                .putInt(seq).putInt(portId).put(GET_ADDR).put(PM_VERSION).putShort((short) 0)
-                                .putShort((short) (ENDPOINT_SIZE - 20)).putShort((short) (1 | NLA_F_NESTED))
-                                .putShort((short) 6).putShort((short) 1).putShort(AF_INET).putShort((short) 0)
-                                .putShort((short) 5).putShort((short) 2).put((byte) ENDPOINT_ID).put(new byte[3])
-                                .putShort((short) 8).putShort((short) 3).put(ENDPOINT_ADDRESS);
+                int flags = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder()).getShort(6);
+                if ((flags & NLM_F_DUMP) == NLM_F_DUMP) {
+                    byte[] done = Answers.done(request);
+                    if ((dumps++ & 1) == 1) { // one datagram: the endpoint, then the end
+                        byte[] endpoint = Answers.endpoint(request, kernel.familyId(), ENDPOINT_ID, ENDPOINT_ADDRESS);
+                        byte[] both = Arrays.copyOf(endpoint, endpoint.length + done.length);
+                        System.arraycopy(done, 0, both, endpoint.length, done.length);
+                        done = both;
                     }
-                    dump.putInt(DONE_SIZE).putShort(NLMSG_DONE).putShort(NLM_F_MULTI).putInt(seq).putInt(portId).putInt(0);
-                    kernel.sendAnswer(Arrays.copyOf(dump.array(), dump.position()));
+                    kernel.sendAnswer(done);
                 } else {
-                    ack.clear();
-                    ack.putInt(ACK_SIZE).putShort(NLMSG_ERROR).putShort(NLM_F_CAPPED).putInt(seq)
-                            .putInt(portId).putInt(0).put(request, 0, 16);
-                    kernel.sendAnswer(ack.array());
+                    kernel.sendAnswer(Answers.acknowledgement(request));
                 }
+            }
+        }
+
+        private static Inet4Address documentationAddress() {
+            try {
+                return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) 254});
+            } catch (UnknownHostException e) {
+                throw new AssertionError(e); // four bytes are always an address
             }
         }
 

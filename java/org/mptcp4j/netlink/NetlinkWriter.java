@@ -10,9 +10,10 @@ import org.mptcp4j.protocol.MptcpAddress;
  * that the Java encoders produce libnl's bytes: every attribute is padded with zeros to four
  * bytes, a nest carries NLA_F_NESTED and a nest left empty is taken back out
  * ({@code nla_nest_end}). Absolute writes only; running out of room is remembered and
- * reported once, by {@link #end()}. Allocates nothing.
+ * reported once, by {@link #end()}. Allocates nothing. Public for the kernel stand-in's
+ * answers ({@code org.mptcp4j.standin.Answers}); the package is not exported.
  */
-final class NetlinkWriter {
+public final class NetlinkWriter {
     static final int NLMSG_HDRLEN = 16;
     static final int GENL_HDRLEN = 4;
     static final int NLA_HDRLEN = 4;
@@ -25,13 +26,26 @@ final class NetlinkWriter {
     private int position;
     private boolean full;
 
-    /** Writes into {@code out}, whose order is set to the host's. */
-    NetlinkWriter(ByteBuffer out) {
+    /**
+     * Writes into {@code out}, whose order is set to the host's.
+     *
+     * @param out the buffer the message is written at the start of
+     */
+    public NetlinkWriter(ByteBuffer out) {
         this.out = out.order(ByteOrder.nativeOrder());
     }
 
-    /** Starts a message: nlmsghdr (its length written by {@link #end()}) and genlmsghdr. */
-    void start(int type, int flags, int seq, int portId, int command, int version) {
+    /**
+     * Starts a message: nlmsghdr (its length written by {@link #end()}) and genlmsghdr.
+     *
+     * @param type nlmsg_type, the family's id
+     * @param flags nlmsg_flags
+     * @param seq nlmsg_seq
+     * @param portId nlmsg_pid
+     * @param command genlmsghdr's cmd
+     * @param version genlmsghdr's version
+     */
+    public void start(int type, int flags, int seq, int portId, int command, int version) {
         position = 0;
         full = out.capacity() < NLMSG_HDRLEN + GENL_HDRLEN;
         if (full) {
@@ -42,8 +56,12 @@ final class NetlinkWriter {
         position = NLMSG_HDRLEN + GENL_HDRLEN;
     }
 
-    /** Ends the message: its length, or -EMSGSIZE when it did not fit. */
-    int end() {
+    /**
+     * Ends the message.
+     *
+     * @return its length, or -EMSGSIZE when it did not fit
+     */
+    public int end() {
         if (full) {
             return -Errno.EMSGSIZE;
         }
@@ -51,21 +69,39 @@ final class NetlinkWriter {
         return position;
     }
 
-    void u8(int type, int value) {
+    /**
+     * An attribute of 8 bits, in the host's order.
+     *
+     * @param type the attribute's type
+     * @param value its value
+     */
+    public void u8(int type, int value) {
         int at = reserve(type, 1);
         if (at >= 0) {
             out.put(at, (byte) value);
         }
     }
 
-    void u16(int type, int value) {
+    /**
+     * An attribute of 16 bits, in the host's order.
+     *
+     * @param type the attribute's type
+     * @param value its value
+     */
+    public void u16(int type, int value) {
         int at = reserve(type, 2);
         if (at >= 0) {
             out.putShort(at, (short) value);
         }
     }
 
-    void u32(int type, int value) {
+    /**
+     * An attribute of 32 bits, in the host's order.
+     *
+     * @param type the attribute's type
+     * @param value its value
+     */
+    public void u32(int type, int value) {
         int at = reserve(type, 4);
         if (at >= 0) {
             out.putInt(at, value);
@@ -80,8 +116,13 @@ final class NetlinkWriter {
         }
     }
 
-    /** The address bytes of {@code a}: 4 for IPv4, 16 for IPv6, as on the wire. */
-    void address(int type, MptcpAddress a) {
+    /**
+     * The address bytes of {@code a}: 4 for IPv4, 16 for IPv6, as on the wire.
+     *
+     * @param type the attribute's type
+     * @param a the address
+     */
+    public void address(int type, MptcpAddress a) {
         int length = a.isIpv6() ? 16 : 4;
         int at = reserve(type, length);
         for (int i = 0; at >= 0 && i < length; i++) {
@@ -100,15 +141,24 @@ final class NetlinkWriter {
         }
     }
 
-    /** Opens a nest of attributes; returns what {@link #nestEnd} takes. */
-    int nestStart(int type) {
+    /**
+     * Opens a nest of attributes.
+     *
+     * @param type the nest's type (NLA_F_NESTED is added)
+     * @return what {@link #nestEnd} takes
+     */
+    public int nestStart(int type) {
         int start = position;
         reserve(type | NLA_F_NESTED, 0);
         return start;
     }
 
-    /** Closes the nest opened at {@code start}: its length, or nothing at all when it holds no attribute. */
-    void nestEnd(int start) {
+    /**
+     * Closes the nest opened at {@code start}: its length, or nothing at all when it holds no attribute.
+     *
+     * @param start what {@link #nestStart} returned
+     */
+    public void nestEnd(int start) {
         if (full) {
             return;
         }

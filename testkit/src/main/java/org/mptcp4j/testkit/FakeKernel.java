@@ -4,7 +4,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,6 +34,7 @@ import org.mptcp4j.loop.EventLoop;
 import org.mptcp4j.pm.PathManager;
 import org.mptcp4j.protocol.MptcpEventType;
 import org.mptcp4j.protocol.PmCommand;
+import org.mptcp4j.standin.Answers;
 
 /**
  * A kernel for one controller in a unit test: it hosts the controller as the daemon does (a
@@ -89,12 +89,6 @@ public final class FakeKernel implements AutoCloseable {
     private static final int MAX_TIMER_ROUNDS = 10_000;
     private static final Set<MptcpEventType> RTNETLINK = EnumSet.of(MptcpEventType.LOCAL_ADDRESS_ADDED,
             MptcpEventType.LOCAL_ADDRESS_REMOVED, MptcpEventType.LINK_UP, MptcpEventType.LINK_DOWN);
-    private static final short NLMSG_ERROR = 2;
-    private static final short NLMSG_DONE = 3;
-    private static final short NLM_F_MULTI = 0x2;
-    private static final short NLM_F_CAPPED = 0x100;
-    private static final short NLM_F_ACK_TLVS = 0x200;
-    private static final short NLMSGERR_ATTR_MSG = 1;
 
     private final AtomicLong clock = new AtomicLong(CLOCK_START);
     private final long timeoutNanos;
@@ -459,7 +453,7 @@ public final class FakeKernel implements AutoCloseable {
             return; // shorter than a request: nothing any path manager sends
         }
         if (c.dump()) {
-            standIn.sendAnswer(done(c));
+            standIn.sendAnswer(Answers.done(c.request()));
             return;
         }
         commands.add(c);
@@ -475,7 +469,7 @@ public final class FakeKernel implements AutoCloseable {
         } else if (!c.answerIfOpen(a)) {
             a = c.answer();
         }
-        standIn.sendAnswer(reply(c, a));
+        standIn.sendAnswer(Answers.error(c.request(), a.errno(), a.message()));
     }
 
     /** A held command's answer, once the test gives it (or the kernel closes: then ok). */
@@ -491,27 +485,6 @@ public final class FakeKernel implements AutoCloseable {
                 throw new IllegalStateException("waiting for the test's answer: " + e, e);
             }
         }
-    }
-
-    /** NLMSG_ERROR: the acknowledgement (error 0), or the error with its extended-ack text. */
-    private static byte[] reply(Command c, Answer a) {
-        byte[] text = a.message() == null ? new byte[0] : (a.message() + "\0").getBytes(StandardCharsets.UTF_8);
-        int tlv = text.length == 0 ? 0 : (4 + text.length + 3) & ~3;
-        ByteBuffer r = ByteBuffer.allocate(36 + tlv).order(ByteOrder.nativeOrder());
-        short flags = (short) (NLM_F_CAPPED | (tlv == 0 ? 0 : NLM_F_ACK_TLVS));
-        r.putInt(36 + tlv).putShort(NLMSG_ERROR).putShort(flags).putInt(c.seq()).putInt(StandIn.portId())
-                .putInt(-a.errno()).put(c.request(), 0, 16);
-        if (tlv != 0) {
-            r.putShort((short) (4 + text.length)).putShort(NLMSGERR_ATTR_MSG).put(text);
-        }
-        return r.array();
-    }
-
-    /** NLMSG_DONE: the end of a dump that found nothing. */
-    private static byte[] done(Command c) {
-        ByteBuffer r = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        return r.putInt(20).putShort(NLMSG_DONE).putShort(NLM_F_MULTI).putInt(c.seq()).putInt(StandIn.portId()).putInt(0)
-                .array();
     }
 
     // ---------------------------------------------------------------- time
