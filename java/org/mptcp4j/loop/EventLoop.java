@@ -126,7 +126,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
         for (MptcpEventType type : b.types) {
             mask |= type.mask();
         }
-        socket.setTypeMask(mask);
+        // The tap first: a recording misses nothing the type mask's kernel filter would drop meanwhile.
         if (b.tap != null) {
             try {
                 socket.tap(b.tap);
@@ -135,6 +135,7 @@ public final class EventLoop implements Runnable, AutoCloseable {
                 throw e;
             }
         }
+        socket.setTypeMask(mask);
         this.localAddressFilter = b.localAddressFilter;
         RtnlMonitor monitor = null;
         if (b.types.contains(MptcpEventType.LOCAL_ADDRESS_ADDED) || b.types.contains(MptcpEventType.LOCAL_ADDRESS_REMOVED)

@@ -84,9 +84,10 @@ public interface LinuxCalls {
 
     /**
      * setsockopt(SO_ATTACH_FILTER) of a classic BPF program, replacing the socket's filter: each
-     * instruction a struct sock_filter packed as {@code k << 32 | jf << 24 | jt << 16 | code}, at
-     * most {@link #MAX_FILTER_INSTRUCTIONS}; 0, or a negative errno (EINVAL for a program the
-     * kernel or this call refuses).
+     * instruction a struct sock_filter packed as {@code k << 32 | jf << 24 | jt << 16 | code}
+     * (its bytes in a little-endian long, the only byte order this project builds for), at most
+     * {@link #MAX_FILTER_INSTRUCTIONS}; 0, or a negative errno (EINVAL for a program the kernel
+     * or this call refuses).
      */
     int attachFilter(int fd, long[] program);
 

@@ -142,7 +142,8 @@ public final class EventSocket implements AutoCloseable {
         }
         n = pollAndDecodeRaw(timeoutMillis);
         // Datagrams whose events the type mask drops give no record (a CREATED where only
-        // ESTABLISHED is wanted): take what waits behind them at once, without a wait, rather
+        // ESTABLISHED is wanted, when the kernel's filter is off: a tap, or a type above 31):
+        // take what waits behind them at once, without a wait, rather
         // than hand the caller nothing and have the event behind them wait a round of its loop.
         for (int round = 1; n == 0 && rawLimit > 0 && round < FILTERED_ROUNDS; round++) {
             n = pollAndDecodeRaw(0);
@@ -214,8 +215,9 @@ public final class EventSocket implements AutoCloseable {
 
     /**
      * Receives what is pending, waiting as {@link #poll} does when nothing is, and hands each
-     * datagram to {@code sink} undecoded, every event type included: in place of {@link #poll}
-     * (to record the kernel's messages as they came).
+     * datagram to {@code sink} undecoded, every event type included unless {@link #setTypeMask}
+     * narrowed them (the kernel then drops the others, while {@link #kernelFiltering}): in place
+     * of {@link #poll} (to record the kernel's messages as they came).
      *
      * @return the datagrams handed over
      */
@@ -226,6 +228,7 @@ public final class EventSocket implements AutoCloseable {
     /**
      * Hands every datagram {@link #poll} receives to {@code tap} too, undecoded, before it is
      * decoded (null: no more): how a daemon records its events, whichever decoder reads them.
+     * While a tap is set the kernel's filter of unwanted types is off, so that it sees them all.
      */
     public void tap(TrafficTap tap) {
         this.tapSink = tap == null ? null : tap::events; // made once, not per poll
@@ -284,7 +287,7 @@ public final class EventSocket implements AutoCloseable {
      * unless a {@link #tap} records every datagram or the filter could not be attached; the
      * decoder, native or Java, drops what still comes.
      */
-    public void setTypeMask(long mask) {
+    public synchronized void setTypeMask(long mask) {
         checkOpen();
         decoder.typeMask(mask);
         typeMask = mask;
@@ -299,13 +302,20 @@ public final class EventSocket implements AutoCloseable {
         return kernelFiltering;
     }
 
-    /** Attaches the kernel's filter for the mask, or removes it when everything is wanted; a refusal leaves the decoder to filter. */
+    /**
+     * Attaches the kernel's filter for the mask, or removes it when everything is wanted. A
+     * refused filter is removed, so that no earlier one keeps dropping what is now wanted, and
+     * the decoder filters alone.
+     */
     private synchronized void filterInKernel() {
         if (closed) {
             return;
         }
         boolean wanted = tapSink == null && (int) typeMask != -1;
         int rc = wanted ? channel.filter(typeMask) : channel.unfilter();
+        if (rc != 0 && wanted) {
+            channel.unfilter();
+        }
         kernelFiltering = wanted && rc == 0;
     }
 

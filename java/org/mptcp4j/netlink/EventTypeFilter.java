@@ -7,11 +7,13 @@ import java.nio.ByteOrder;
  * no handler wants before they are queued: a connection's CREATED, when only ESTABLISHED is
  * wanted, then neither wakes the loop nor costs it a receive. It reads the first message of a
  * datagram (the kernel sends one event per datagram): of the family's type, a command below 32
- * whose bit is clear in the mask is dropped; everything else passes, and the decoder's own mask
- * still applies to it.
+ * whose bit is clear in the mask is dropped; everything else passes, a datagram too short for
+ * the headers included (the decoder counts it as malformed), and the decoder's own mask still
+ * applies to it.
  */
 final class EventTypeFilter {
     // struct sock_filter codes (linux/filter.h, linux/bpf_common.h).
+    private static final int LD_LEN = 0x80;
     private static final int LD_H_ABS = 0x28;
     private static final int LD_B_ABS = 0x30;
     private static final int LD_IMM = 0x00;
@@ -24,6 +26,8 @@ final class EventTypeFilter {
     /** nlmsghdr's type, and genlmsghdr's command behind the 16-byte nlmsghdr. */
     private static final int TYPE_OFFSET = 4;
     private static final int COMMAND_OFFSET = 16;
+    /** nlmsghdr and genlmsghdr: a shorter datagram is the decoder's to count. */
+    private static final int HEADERS = 20;
 
     private EventTypeFilter() {
     }
@@ -34,6 +38,8 @@ final class EventTypeFilter {
         int type = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Short.toUnsignedInt(Short.reverseBytes(
                 (short) familyId)) : familyId & 0xffff;
         return new long[] {
+            insn(LD_LEN, 0, 0, 0),
+            insn(JGE_K, 0, 9, HEADERS), // too short to read: pass
             insn(LD_H_ABS, 0, 0, TYPE_OFFSET),
             insn(JEQ_K, 0, 7, type), // another type (an error, a control message): pass
             insn(LD_B_ABS, 0, 0, COMMAND_OFFSET),

@@ -34,7 +34,7 @@ public final class Answers {
     private static final int ADDR_ATTR_FAMILY = 1;
     private static final int ADDR_ATTR_ID = 2;
     private static final int ADDR_ATTR_ADDR4 = 3;
-    /** Room for one endpoint message: headers, the nest, family, id and an IPv6 address at most. */
+    /** Room for one endpoint message: headers, the nest, family, id and an IPv4 address (44 bytes). */
     private static final int ENDPOINT_ROOM = 64;
 
     private Answers() {

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * a flow that hashed onto a slow or lossy path moves, until every subflow is on a good one.
  * Strikes are counted per subflow, so two subflows sharing one bad path are both moved even
  * as they trade places as the slowest; subflows sharing a good path stay near the best and
- * are left alone. One replacement per connection per look, the slowest of those struck out.
+ * are left alone, as long as {@code ratio} leaves room for the uneven shares the kernel's
+ * scheduler gives them (a subflow at 0.4 of the best on a good path is not rare: a ratio well
+ * under the paths' speed ratio moves fewer good subflows). One replacement per connection per
+ * look, the slowest of those struck out.
  */
 public final class EcmpRefreshController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(EcmpRefreshController.class);

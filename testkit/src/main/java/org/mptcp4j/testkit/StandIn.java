@@ -103,11 +103,6 @@ final class StandIn implements AutoCloseable {
         kernel.sendAnswer(datagram);
     }
 
-    /** The port id requests come from, which answers go to. */
-    static int portId() {
-        return KernelStandIn.PORT_ID;
-    }
-
     /** A recording's event datagrams, each with its time since the start; the lost events' places as null. */
     static Recorded read(InputStream in) throws IOException {
         Recording r = Recording.read(in);
