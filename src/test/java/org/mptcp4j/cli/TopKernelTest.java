@@ -57,11 +57,12 @@ class TopKernelTest {
                 Transfers.sendUntilClosed(app);
                 // top twice (quit with q, then Ctrl-C), each followed by the terminal's modes once it
                 // exited; the pane kept. The script outlives Ctrl-C (trapped); top does not (exec resets it).
+                // The second top waits for Enter, or it could cover the first one's exit line before a look.
                 String top = shell(Processes.command(List.of(), List.of(Processes.nativeLibraryPath()), false, "top", "-n", t.clientName(),
                         "--socket", socket.toString())) + "\nstatus=$?\necho MODES $(stty -a | tr ' ;' '\\n\\n'"
                         + " | grep -x -e -icanon -e icanon -e -echo -e echo) EXITED $status\n";
                 Path script = dir.resolve("top.sh");
-                Files.writeString(script, "trap true INT\necho BEFORE TOP\n" + top + top + "sleep 600\n");
+                Files.writeString(script, "trap true INT\necho BEFORE TOP\n" + top + "read go\n" + top + "sleep 600\n");
                 try (Tmux tmux = Tmux.start(dir.resolve("tmux.sock"), "sh " + script)) {
                     // Both subflows carry data, under the daemon's controller.
                     String screen = tmux.await(s -> rows(s, token).size() == 2
@@ -109,11 +110,12 @@ class TopKernelTest {
                     assertEquals("BEFORE TOP\nMODES icanon echo EXITED 0", screen,
                             "exit 0, the screen from before, the terminal's modes back");
 
+                    tmux.enter();
                     screen = tmux.await(s -> rows(s, token).size() == 2);
                     assertEquals(2, rows(screen, token).size(), screen);
                     tmux.interrupt();
                     screen = tmux.await(s -> s.contains("EXITED 130"));
-                    assertEquals("BEFORE TOP\nMODES icanon echo EXITED 0\nMODES icanon echo EXITED 130", screen,
+                    assertEquals("BEFORE TOP\nMODES icanon echo EXITED 0\n\nMODES icanon echo EXITED 130", screen,
                             "SIGINT's status, and all given back as with q");
                 }
             }
@@ -219,6 +221,11 @@ class TopKernelTest {
         /** Types {@code text}, each character a key. */
         void keys(String text) throws IOException {
             run("send-keys", "-t", "top", "-l", text);
+        }
+
+        /** The Enter key. */
+        void enter() throws IOException {
+            run("send-keys", "-t", "top", "Enter");
         }
 
         /** Ctrl-C: SIGINT to the pane's foreground processes. */
